@@ -1,0 +1,5 @@
+package dev.forge.cli;
+
+public final class Main {
+  public static void main(String[] args) {}
+}

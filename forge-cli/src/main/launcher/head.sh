@@ -1,0 +1,11 @@
+#!/bin/sh
+# forge -- one file: this POSIX sh header, then the forge jar.  A zip is read from its end, so
+# `java -jar` on this file skips the header; sh stops at the `exec`/`exit` below and never reads
+# the jar bytes.
+#
+# Built by forge-cli's antrun execution "dist" from forge-cli/src/main/launcher/head.sh +
+# scripts/lib/find-jdk.sh + forge-cli/src/main/launcher/tail.sh + the shaded jar.
+#
+# Environment: JAVA_HOME (used when it is Java 25+, else the newest JDK 25+ under /usr/lib/jvm,
+# else java on PATH); FORGE_JAVA_OPTS (extra JVM options, appended last: -Xmx8g there replaces
+# the default -Xmx2g).

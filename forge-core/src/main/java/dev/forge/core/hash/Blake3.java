@@ -1,0 +1,55 @@
+package dev.forge.core.hash;
+
+/**
+ * Entry point for BLAKE3-256 hashing: hands out {@link Blake3Hasher}s.
+ *
+ * <p>{@link #newHasher()} returns the native libblake3 hasher (SIMD, several times faster on large
+ * chunks) when the library loads and passes its self-test, and the pure-Java hasher otherwise. The
+ * load is attempted once per process; a failure is never thrown, only recorded in {@link
+ * #nativeUnavailableReason()}. Both implementations give identical ids for identical input.
+ */
+public final class Blake3 {
+  private Blake3() {}
+
+  /** Lazy holder: the first hasher request pays for extraction, binding and the self-test. */
+  private static final class NativeHolder {
+    static final NativeBlake3Library LIBRARY;
+    static final String REASON;
+
+    static {
+      NativeBlake3Library lib = null;
+      String reason = null;
+      try {
+        lib = NativeBlake3Library.load();
+      } catch (Throwable t) {
+        // Anything at all (unsupported platform, native access denied, missing symbol, failed
+        // self-test) means "use Java"; the reason is kept for diagnostics such as `forge doctor`.
+        if (t instanceof VirtualMachineError e) throw e;
+        reason = t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+      LIBRARY = lib;
+      REASON = reason;
+    }
+  }
+
+  /** A new hasher: native when available, else Java. One per thread. */
+  public static Blake3Hasher newHasher() {
+    NativeBlake3Library lib = NativeHolder.LIBRARY;
+    return lib != null ? new NativeBlake3Hasher(lib) : new JavaBlake3Hasher();
+  }
+
+  /** A new pure-Java hasher, regardless of native availability. */
+  public static Blake3Hasher newJavaHasher() {
+    return new JavaBlake3Hasher();
+  }
+
+  /** Whether {@link #newHasher()} returns the native implementation. */
+  public static boolean nativeAvailable() {
+    return NativeHolder.LIBRARY != null;
+  }
+
+  /** Why the native implementation could not be used, or null when it is available. */
+  public static String nativeUnavailableReason() {
+    return NativeHolder.REASON;
+  }
+}

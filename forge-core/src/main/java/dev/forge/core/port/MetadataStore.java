@@ -1,0 +1,57 @@
+package dev.forge.core.port;
+
+import dev.forge.core.model.Head;
+import dev.forge.core.model.ObjectId;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+
+/**
+ * Refs, HEAD, the stage, the work-tree stat cache and the operation log. Reads see the last committed
+ * {@link Update}; an update is applied atomically and durably (all or nothing, fsynced) when committed.
+ */
+public interface MetadataStore {
+  Optional<ObjectId> ref(String name);
+
+  /** Refs whose names start with {@code prefix}, by name. */
+  SortedMap<String, ObjectId> refs(String prefix);
+
+  Head head();
+
+  Optional<StageEntry> stageEntry(String path);
+
+  /** Every stage entry in path order (unsigned UTF-8 byte order). */
+  void forEachStage(Consumer<StageEntry> action);
+
+  Optional<StatEntry> stat(String path);
+
+  /** The newest {@code limit} operations, newest first. */
+  List<Operation> operations(int limit);
+
+  Update newUpdate();
+
+  /** A batch of changes applied atomically by {@link #commit}. */
+  interface Update {
+    Update putStage(StageEntry entry);
+
+    Update deleteStage(String path);
+
+    Update clearStage();
+
+    Update putStat(String path, StatEntry entry);
+
+    Update deleteStat(String path);
+
+    Update setRef(String name, ObjectId id);
+
+    Update deleteRef(String name);
+
+    Update setHead(Head head);
+
+    Update record(Operation op);
+
+    /** Applies everything atomically and durably. */
+    void commit();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.forge.core.port;
+
+import dev.forge.core.model.ObjectId;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The content-addressed store of chunks and objects. Implementations guarantee:
+ *
+ * <ul>
+ *   <li>Durability before visibility: an id becomes visible to {@link #contains} and {@link #read} only
+ *       after its bytes are durable (written and fsynced), so a crash never leaves an id that points at
+ *       missing or torn bytes.
+ *   <li>Verify on read: {@link #read} re-hashes every object and throws {@link
+ *       dev.forge.core.error.IntegrityException} naming where the damage is, rather than return wrong
+ *       bytes.
+ *   <li>Thread safety: every method may be called from many threads; each writer belongs to one
+ *       thread.
+ * </ul>
+ */
+public interface ObjectStore {
+  boolean contains(ObjectId id);
+
+  /** The object's raw bytes, verified. Throws NotFoundException or IntegrityException. */
+  byte[] read(ObjectId id);
+
+  Optional<StoredObject> stat(ObjectId id);
+
+  /** A writer for one thread. Ids it writes become visible when it is flushed. */
+  ObjectWriter newWriter();
+
+  /** Up to {@code limit} stored objects whose hex id starts with {@code hexPrefix}, in id order. */
+  java.util.List<StoredObject> findByHexPrefix(String hexPrefix, int limit);
+
+  /** Every stored object's index entry, in id order. */
+  void forEach(Consumer<StoredObject> action);
+}

@@ -1,0 +1,21 @@
+package dev.forge.core.port;
+
+import dev.forge.core.chunk.ChunkerParams;
+import dev.forge.core.codec.CompressionPolicy;
+
+/**
+ * A repository's settings. The chunking parameters are fixed at init (changing them would change
+ * every id); the compression policy may change at any time (ids do not depend on it).
+ */
+public record RepoConfig(int format, ChunkerParams chunking, CompressionPolicy compression) {
+  /** The repository format this code writes and the newest it can read. */
+  public static final int FORMAT = 1;
+
+  public static RepoConfig defaults() {
+    return new RepoConfig(FORMAT, ChunkerParams.DEFAULT, CompressionPolicy.AUTO);
+  }
+
+  public RepoConfig withCompression(CompressionPolicy policy) {
+    return new RepoConfig(format, chunking, policy);
+  }
+}

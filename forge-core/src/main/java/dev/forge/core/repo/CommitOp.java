@@ -1,0 +1,80 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.error.ForgeException;
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.model.Commit;
+import dev.forge.core.model.Head;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.model.RefNames;
+import dev.forge.core.port.MetadataStore;
+import dev.forge.core.port.Operation;
+import dev.forge.core.port.StageEntry;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code forge commit}: writes the stage as trees and a commit, makes them durable, then moves the
+ * branch (or a detached HEAD) in one synced batch with its op-log entry.
+ */
+public final class CommitOp {
+  private final Repository repo;
+
+  CommitOp(Repository repo) {
+    this.repo = repo;
+  }
+
+  public record Result(ObjectId commit, String branch, int files, long bytes, boolean rootCommit) {}
+
+  /** Thrown when the stage equals the parent's tree; exits 1 like git's "nothing to commit". */
+  public static final class NothingToCommitException extends ForgeException {
+    NothingToCommitException(String message) {
+      super(message);
+    }
+  }
+
+  public Result run(String message, String author, boolean allowEmpty) {
+    if (message == null || message.isBlank()) throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
+    if (author == null || !author.matches("[^<>]+ <[^<>]*>")) {
+      throw new InvalidInputException("author must look like 'Name <mail>', got '" + author + "'");
+    }
+    List<StageEntry> entries = new ArrayList<>();
+    repo.meta().forEachStage(entries::add);
+    Head head = repo.head();
+    Optional<ObjectId> parent = repo.headCommit();
+    long bytes = 0;
+    for (StageEntry e : entries) bytes += e.content().size();
+    ObjectId commitId;
+    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
+      ObjectId tree = Trees.write(entries, sink);
+      if (!allowEmpty) {
+        if (parent.isPresent() && repo.objects.commit(parent.get()).tree().equals(tree)) {
+          throw new NothingToCommitException("nothing to commit: the stage matches " + parent.get().shortHex() + " (use 'forge add' first)");
+        }
+        if (parent.isEmpty() && entries.isEmpty()) {
+          throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
+        }
+      }
+      Commit c = new Commit(tree, parent.map(List::of).orElse(List.of()), author, OffsetDateTime.now().withNano(0), message);
+      commitId = sink.putObject(ObjectType.COMMIT, c.encode());
+      sink.flush();
+    }
+    MetadataStore.Update u = repo.meta().newUpdate();
+    Head after = head;
+    List<Operation.RefChange> changes = new ArrayList<>();
+    String branch = null;
+    if (head instanceof Head.OnBranch b) {
+      branch = b.branch();
+      u.setRef(RefNames.branch(branch), commitId);
+      changes.add(new Operation.RefChange(RefNames.branch(branch), parent.orElse(null), commitId));
+    } else {
+      after = new Head.Detached(commitId);
+      u.setHead(after);
+    }
+    repo.record(u, "commit", head, after, changes);
+    u.commit();
+    return new Result(commitId, branch, entries.size(), bytes, parent.isEmpty());
+  }
+}

@@ -1,0 +1,141 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.error.ForgeException;
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.port.StageEntry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes file contents out of the store, every chunk verified on the way. A file is written beside its
+ * destination under a temporary name and renamed over it, so a reader (or a crash) sees the old file
+ * or the whole new one, never a torn one. Files are written in parallel, one thread per core.
+ */
+final class ContentWriter {
+  private final Objects objects;
+  private final ProgressListener progress;
+
+  ContentWriter(Objects objects, ProgressListener progress) {
+    this.objects = objects;
+    this.progress = progress;
+  }
+
+  /** Writes every entry under {@code root}. */
+  void writeAll(Path root, List<StageEntry> entries) {
+    List<StageEntry> order = new ArrayList<>(entries);
+    order.sort((a, b) -> Long.compare(b.content().size(), a.content().size()));
+    AtomicInteger next = new AtomicInteger();
+    int n = Math.max(1, Math.min(Ingester.threads(), order.size()));
+    RuntimeException[] failure = new RuntimeException[1];
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      Thread th = Thread.ofPlatform().name("forge-checkout-" + t).start(() -> {
+        try {
+          for (int i; (i = next.getAndIncrement()) < order.size(); ) {
+            synchronized (failure) {
+              if (failure[0] != null) return;
+            }
+            StageEntry e = order.get(i);
+            write(root, e);
+          }
+        } catch (RuntimeException e) {
+          synchronized (failure) {
+            if (failure[0] == null) failure[0] = e;
+          }
+        }
+      });
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      try {
+        th.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ForgeException("interrupted");
+      }
+    }
+    if (failure[0] != null) throw failure[0];
+  }
+
+  /**
+   * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
+   * refused rather than followed: following it could write outside the work tree.
+   */
+  void write(Path root, StageEntry e) {
+    Path target = root.resolve(e.path());
+    try {
+      Path dir = target.getParent();
+      for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+        if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+          throw new dev.forge.core.error.WouldOverwriteException("cannot write " + e.path() + ": " + root.relativize(p)
+              + " is a file or symlink, not a directory; move it away or use --force");
+        }
+      }
+      Files.createDirectories(dir);
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) deleteTree(target);
+      if (e.kind() == FileKind.SYMLINK) {
+        String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
+        Files.deleteIfExists(target);
+        Files.createSymbolicLink(target, Path.of(linkTarget));
+        return;
+      }
+      Path tmp = Files.createTempFile(dir, ".forge-tmp-", ".part");
+      try {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
+            ByteBuffer bb = ByteBuffer.wrap(objects.chunk(c));
+            while (bb.hasRemaining()) ch.write(bb);
+            progress.advance(c.length());
+          }
+        }
+        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        if (e.kind() == FileKind.EXECUTABLE) {
+          perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+        }
+        Files.setPosixFilePermissions(tmp, perms);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException ex) {
+      throw new ForgeException("cannot write " + target + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /** Streams a file's bytes, verified chunk by chunk. */
+  void copyTo(StageEntry e, OutputStream out) throws IOException {
+    for (ChunkList.ChunkRef c : objects.chunks(e.content())) out.write(objects.chunk(c));
+  }
+
+  private byte[] bytes(StageEntry e) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    copyTo(e, b);
+    return b.toByteArray();
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (var s = Files.list(p)) {
+        for (Path c : (Iterable<Path>) s::iterator) deleteTree(c);
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.error.ForgeException;
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.Commit;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.model.Head;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.model.TreeEntry;
+import dev.forge.core.port.LocalStore;
+import dev.forge.core.port.ProgressListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code forge fsck}: the storage check (every pack byte, every index entry) and then the object graph:
+ * every ref, HEAD and every stage entry must reach only objects that exist, have the right type and
+ * decode (trees are checked for unsafe names). Collects all problems instead of stopping at the first.
+ */
+public final class Fsck {
+  private final Repository repo;
+
+  Fsck(Repository repo) {
+    this.repo = repo;
+  }
+
+  public record Report(long packs, long objects, long commits, long trees, long files, List<String> problems) {
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  public Report run(ProgressListener progress) {
+    LocalStore.StorageCheck storage = repo.store().checkStorage(progress);
+    List<String> problems = new ArrayList<>(storage.problems());
+    Set<ObjectId> seen = new HashSet<>();
+    Deque<ObjectId> commits = new ArrayDeque<>();
+    long[] counts = new long[3];
+    for (Map.Entry<String, ObjectId> r : repo.meta().refs("refs/").entrySet()) {
+      if (seen.add(r.getValue())) commits.add(r.getValue());
+    }
+    if (repo.head() instanceof Head.Detached d && seen.add(d.commit())) commits.add(d.commit());
+    while (!commits.isEmpty()) {
+      ObjectId id = commits.pop();
+      try {
+        Commit c = repo.objects.commit(id);
+        counts[0]++;
+        for (ObjectId p : c.parents()) {
+          if (seen.add(p)) commits.add(p);
+        }
+        walkTree(c.tree(), seen, counts, problems);
+      } catch (ForgeException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    repo.meta().forEachStage(e -> checkContent(e.path(), e.kind(), e.content().type(), e.content().id(), seen, problems));
+    return new Report(storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
+  }
+
+  private void walkTree(ObjectId treeId, Set<ObjectId> seen, long[] counts, List<String> problems) {
+    if (!seen.add(treeId)) return;
+    try {
+      counts[1]++;
+      for (TreeEntry e : repo.objects.tree(treeId).entries()) {
+        if (e.kind() == FileKind.DIRECTORY) {
+          walkTree(e.id(), seen, counts, problems);
+        } else {
+          counts[2]++;
+          checkContent(e.name(), e.kind(), e.type(), e.id(), seen, problems);
+        }
+      }
+    } catch (ForgeException ex) {
+      problems.add(ex.getMessage());
+    }
+  }
+
+  private void checkContent(String name, FileKind kind, ObjectType type, ObjectId id, Set<ObjectId> seen, List<String> problems) {
+    if (!seen.add(id)) return;
+    try {
+      if (type == ObjectType.LIST) {
+        for (ChunkList.ChunkRef c : repo.objects.list(id).chunks()) {
+          if (seen.add(c.id())) requireChunk(name, c.id(), problems);
+        }
+      } else {
+        requireChunk(name, id, problems);
+      }
+    } catch (ForgeException ex) {
+      problems.add("'" + name + "': " + ex.getMessage());
+    }
+  }
+
+  private void requireChunk(String name, ObjectId id, List<String> problems) {
+    var info = repo.store().objects().stat(id);
+    if (info.isEmpty()) {
+      problems.add("'" + name + "': chunk " + id.shortHex() + " is missing");
+    } else if (info.get().type() != ObjectType.CHUNK) {
+      problems.add("'" + name + "': object " + id.shortHex() + " is a " + info.get().type() + ", expected a CHUNK");
+    }
+  }
+
+}

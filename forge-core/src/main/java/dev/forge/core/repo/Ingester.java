@@ -1,0 +1,196 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.chunk.ChunkStream;
+import dev.forge.core.chunk.FastCdc;
+import dev.forge.core.codec.MediaSniffer;
+import dev.forge.core.error.ForgeException;
+import dev.forge.core.hash.Blake3;
+import dev.forge.core.hash.Blake3Hasher;
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.ContentRef;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.port.ObjectStore;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.port.RepoConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ingest pipeline: read, cut (FastCDC), hash (BLAKE3), compress where it pays, append to a pack.
+ * One platform thread per core, each with its own buffers, hasher, codec context and pack writer;
+ * whole files are the unit of work, largest first so the threads finish together. With {@code
+ * store=false} it only computes content ids (status uses this to compare a changed file).
+ */
+final class Ingester {
+  /** Files up to this size are read whole into the thread's buffer. */
+  private static final int SMALL_FILE = 8 << 20;
+
+  private final ObjectStore store;
+  private final RepoConfig config;
+  private final FastCdc cdc;
+  private final boolean storeObjects;
+  private final ProgressListener progress;
+
+  record Result(WorkFile file, ContentRef content, boolean stable) {}
+
+  Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, ProgressListener progress) {
+    this.store = store;
+    this.config = config;
+    this.cdc = new FastCdc(config.chunking());
+    this.storeObjects = storeObjects;
+    this.progress = progress;
+  }
+
+  static int threads() {
+    String v = System.getenv("FORGE_THREADS");
+    if (v != null) {
+      try {
+        return Math.max(1, Integer.parseInt(v.trim()));
+      } catch (NumberFormatException ignored) {
+        // fall through to the default
+      }
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Ingests every file; results in input order. Files that vanished meanwhile have a null result. */
+  List<Result> run(List<WorkFile> files) {
+    List<WorkFile> order = new ArrayList<>(files);
+    order.sort(Comparator.comparingLong(WorkFile::size).reversed());
+    ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
+    AtomicInteger next = new AtomicInteger();
+    int n = Math.max(1, Math.min(threads(), order.size()));
+    List<Thread> threads = new ArrayList<>();
+    Throwable[] failure = new Throwable[1];
+    for (int t = 0; t < n; t++) {
+      Thread th = Thread.ofPlatform().name("forge-ingest-" + t).unstarted(() -> {
+        try (Worker w = new Worker()) {
+          for (int i; (i = next.getAndIncrement()) < order.size(); ) {
+            synchronized (failure) {
+              if (failure[0] != null) return;
+            }
+            WorkFile f = order.get(i);
+            Result r = w.ingest(f);
+            if (r != null) results.put(f.path(), r);
+          }
+        } catch (Throwable e) {
+          synchronized (failure) {
+            if (failure[0] == null) failure[0] = e;
+          }
+        }
+      });
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) {
+      try {
+        th.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ForgeException("interrupted");
+      }
+    }
+    if (failure[0] instanceof RuntimeException re) throw re;
+    if (failure[0] instanceof Error err) throw err;
+    if (failure[0] != null) throw new ForgeException(failure[0].getMessage(), failure[0]);
+    List<Result> out = new ArrayList<>(files.size());
+    for (WorkFile f : files) out.add(results.get(f.path()));
+    return out;
+  }
+
+  private final class Worker implements AutoCloseable {
+    private final ObjectSink sink = storeObjects ? new ObjectSink(store, config.compression(), config.chunking().maxSize()) : null;
+    private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
+    private final ChunkStream stream = new ChunkStream(cdc, Math.max(8 << 20, 4 * config.chunking().maxSize()));
+    private byte[] small = new byte[1 << 20];
+    private final List<ChunkList.ChunkRef> chunks = new ArrayList<>();
+    private boolean incompressible;
+
+    Result ingest(WorkFile f) throws IOException {
+      chunks.clear();
+      try {
+        if (f.kind() == FileKind.SYMLINK) {
+          byte[] target = Files.readSymbolicLink(f.file()).toString().getBytes(StandardCharsets.UTF_8);
+          incompressible = false;
+          chunk(target, 0, target.length);
+          return new Result(f, finish(target.length), true);
+        }
+        long total;
+        try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ)) {
+          long size = ch.size();
+          if (size <= SMALL_FILE) {
+            total = readSmall(ch, (int) size);
+          } else {
+            incompressible = false;
+            boolean[] first = {true};
+            total = stream.forEach(ch, (buf, off, len) -> {
+              if (first[0]) {
+                incompressible = MediaSniffer.isCompressedMedia(Arrays.copyOfRange(buf, off, off + Math.min(len, 64)), Math.min(len, 64));
+                first[0] = false;
+              }
+              chunk(buf, off, len);
+              progress.advance(len);
+            });
+          }
+        }
+        WorkFile after = WorkTree.stat(f.path(), f.file());
+        boolean stable = after != null && after.size() == f.size() && after.mtimeNanos() == f.mtimeNanos() && total == f.size();
+        return new Result(f, finish(total), stable);
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+    }
+
+    private long readSmall(FileChannel ch, int size) throws IOException {
+      if (small.length < size) small = new byte[Math.max(size, small.length * 2)];
+      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(small, 0, size);
+      while (bb.hasRemaining()) {
+        if (ch.read(bb) < 0) break;
+      }
+      int len = bb.position();
+      incompressible = MediaSniffer.isCompressedMedia(small, Math.min(len, 64));
+      int off = 0;
+      while (off < len) {
+        int c = cdc.cut(small, off, len - off);
+        chunk(small, off, c);
+        off += c;
+      }
+      progress.advance(len);
+      return len;
+    }
+
+    private void chunk(byte[] buf, int off, int len) {
+      ObjectId id = hasher.hash(buf, off, len);
+      if (sink != null) sink.putChunk(id, buf, off, len, incompressible);
+      chunks.add(new ChunkList.ChunkRef(id, len));
+    }
+
+    private ContentRef finish(long total) {
+      if (chunks.isEmpty()) {
+        // The empty file: one empty chunk, so every file has a content id of the same kind.
+        chunk(new byte[0], 0, 0);
+      }
+      if (chunks.size() == 1) return new ContentRef(ObjectType.CHUNK, chunks.get(0).id(), total);
+      byte[] enc = new ChunkList(chunks).encode();
+      ObjectId id = sink != null ? sink.putObject(ObjectType.LIST, enc) : hasher.hash(ObjectType.LIST, enc, 0, enc.length);
+      return new ContentRef(ObjectType.LIST, id, total);
+    }
+
+    @Override
+    public void close() {
+      if (sink != null) sink.close();
+    }
+  }
+}

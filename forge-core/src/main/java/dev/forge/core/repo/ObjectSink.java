@@ -1,0 +1,77 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.codec.ChunkEncoder;
+import dev.forge.core.codec.Codec;
+import dev.forge.core.codec.CompressionPolicy;
+import dev.forge.core.hash.Blake3;
+import dev.forge.core.hash.Blake3Hasher;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.port.ObjectStore;
+import dev.forge.core.port.ObjectWriter;
+
+/**
+ * One thread's path into the store: its own hasher, compressor context and pack writer (shared
+ * nothing). Skips compression of anything the store already holds.
+ */
+final class ObjectSink implements AutoCloseable {
+  private final ObjectStore store;
+  private final Blake3Hasher hasher = Blake3.newHasher();
+  private final ChunkEncoder encoder;
+  private final ObjectWriter writer;
+  private long newBytes;
+  private long newStoredBytes;
+
+  ObjectSink(ObjectStore store, CompressionPolicy policy, int maxChunk) {
+    this.store = store;
+    this.encoder = new ChunkEncoder(policy, maxChunk);
+    this.writer = store.newWriter();
+  }
+
+  Blake3Hasher hasher() {
+    return hasher;
+  }
+
+  /** Stores a chunk whose id the caller computed. */
+  void putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
+    if (store.contains(id)) return;
+    ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
+    if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
+      newBytes += len;
+      newStoredBytes += e.len() + 48;
+    }
+  }
+
+  /** Stores a structured object (list, tree, commit) and returns its id. */
+  ObjectId putObject(ObjectType type, byte[] encoding) {
+    ObjectId id = hasher.hash(type, encoding, 0, encoding.length);
+    if (!store.contains(id)) {
+      // Lists are ids (incompressible); trees and commits are small. Neither is worth a codec.
+      if (writer.put(id, type, Codec.RAW, encoding.length, encoding, 0, encoding.length)) {
+        newStoredBytes += encoding.length + 48;
+      }
+    }
+    return id;
+  }
+
+  long newBytes() {
+    return newBytes;
+  }
+
+  long newStoredBytes() {
+    return newStoredBytes;
+  }
+
+  void flush() {
+    writer.flush();
+  }
+
+  @Override
+  public void close() {
+    try {
+      writer.close();
+    } finally {
+      encoder.close();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.forge.storage;
+
+import dev.forge.core.error.ForgeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.rocksdb.RocksDB;
+import org.rocksdb.util.Environment;
+
+/**
+ * Loads RocksDB's JNI library from a per-user cache instead of letting RocksDB extract its 17 MB
+ * library to a new temp file on every start (that alone costs tens of milliseconds per command).
+ * The cached copy is named by the library's size and published by atomic rename,
+ * so concurrent first runs cannot load a half-written file.
+ */
+final class NativeLibraries {
+  private static volatile boolean loaded;
+
+  private NativeLibraries() {}
+
+  static synchronized void loadRocksDb() {
+    if (loaded) return;
+    String name = Environment.getJniLibraryFileName("rocksdb");
+    try {
+      java.net.URL url = RocksDB.class.getClassLoader().getResource(name);
+      if (url == null) {
+        RocksDB.loadLibrary();
+      } else {
+        long size = url.openConnection().getContentLengthLong();
+        Path dir = cacheDir().resolve("rocksdb-" + size);
+        Path lib = dir.resolve(name);
+        if (!Files.isRegularFile(lib) || Files.size(lib) != size) {
+          Files.createDirectories(dir);
+          Path tmp = Files.createTempFile(dir, name, ".part");
+          try (InputStream in = RocksDB.class.getClassLoader().getResourceAsStream(name)) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+          }
+          Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        RocksDB.loadLibrary(List.of(dir.toString()));
+      }
+      loaded = true;
+    } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+      try {
+        RocksDB.loadLibrary();
+        loaded = true;
+      } catch (RuntimeException | UnsatisfiedLinkError e2) {
+        throw new ForgeException("cannot load the RocksDB native library: " + e2.getMessage(), e2);
+      }
+    }
+  }
+
+  static Path cacheDir() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("forge");
+  }
+}

@@ -1,0 +1,215 @@
+package dev.forge.storage;
+
+import dev.forge.core.error.IntegrityException;
+import dev.forge.core.model.Head;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.RefNames;
+import dev.forge.core.port.MetadataStore;
+import dev.forge.core.port.Operation;
+import dev.forge.core.port.StageEntry;
+import dev.forge.core.port.StatEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/** Refs, HEAD, stage, stat cache and op log in their RocksDB column families. */
+final class RocksMetadataStore implements MetadataStore {
+  private static final byte[] HEAD_KEY = "HEAD".getBytes(StandardCharsets.UTF_8);
+  private static final String SYMBOLIC = "ref: ";
+
+  private final RocksIndex index;
+  private final AtomicLong nextOp;
+
+  RocksMetadataStore(RocksIndex index) {
+    this.index = index;
+    long last = 0;
+    try (RocksIterator it = index.db.newIterator(index.oplog)) {
+      it.seekToLast();
+      if (it.isValid()) last = PackFormat.getLong(it.key(), 0);
+    }
+    this.nextOp = new AtomicLong(last + 1);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Optional<ObjectId> ref(String name) {
+    byte[] v = index.get(index.refs, utf8(name));
+    return v == null ? Optional.empty() : Optional.of(decodeRef(name, v));
+  }
+
+  private static ObjectId decodeRef(String name, byte[] v) {
+    if (v.length != ObjectId.LENGTH) throw new IntegrityException("ref " + name + " is damaged (" + v.length + " bytes)");
+    return ObjectId.of(v);
+  }
+
+  @Override
+  public SortedMap<String, ObjectId> refs(String prefix) {
+    SortedMap<String, ObjectId> out = new TreeMap<>();
+    byte[] p = utf8(prefix);
+    try (RocksIterator it = index.db.newIterator(index.refs)) {
+      for (it.seek(p); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) break;
+        String name = new String(k, StandardCharsets.UTF_8);
+        out.put(name, decodeRef(name, it.value()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Head head() {
+    byte[] v = index.get(index.meta, HEAD_KEY);
+    if (v == null) return new Head.OnBranch(RefNames.DEFAULT_BRANCH);
+    return decodeHead(new String(v, StandardCharsets.UTF_8));
+  }
+
+  static String encodeHead(Head h) {
+    return switch (h) {
+      case Head.OnBranch b -> SYMBOLIC + RefNames.branch(b.branch());
+      case Head.Detached d -> d.commit().hex();
+    };
+  }
+
+  static Head decodeHead(String s) {
+    try {
+      if (s.startsWith(SYMBOLIC + RefNames.HEADS)) return new Head.OnBranch(s.substring((SYMBOLIC + RefNames.HEADS).length()));
+      return new Head.Detached(ObjectId.parse(s));
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("HEAD is damaged: '" + s + "'");
+    }
+  }
+
+  @Override
+  public Optional<StageEntry> stageEntry(String path) {
+    byte[] v = index.get(index.stage, utf8(path));
+    return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
+  }
+
+  @Override
+  public void forEachStage(Consumer<StageEntry> action) {
+    try (RocksIterator it = index.db.newIterator(index.stage)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String path = new String(it.key(), StandardCharsets.UTF_8);
+        action.accept(IndexCodec.decodeStage(path, it.value()));
+      }
+    }
+  }
+
+  @Override
+  public Optional<StatEntry> stat(String path) {
+    byte[] v = index.get(index.stat, utf8(path));
+    return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
+  }
+
+  @Override
+  public List<Operation> operations(int limit) {
+    List<Operation> out = new ArrayList<>();
+    try (RocksIterator it = index.db.newIterator(index.oplog)) {
+      for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
+        out.add(IndexCodec.decodeOperation(it.value()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Update newUpdate() {
+    return new RocksUpdate();
+  }
+
+  private final class RocksUpdate implements Update {
+    private final WriteBatch batch = new WriteBatch();
+
+    private RocksUpdate put(org.rocksdb.ColumnFamilyHandle cf, byte[] k, byte[] v) {
+      try {
+        batch.put(cf, k, v);
+      } catch (RocksDBException e) {
+        throw RocksIndex.failure("write", e);
+      }
+      return this;
+    }
+
+    private RocksUpdate delete(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
+      try {
+        batch.delete(cf, k);
+      } catch (RocksDBException e) {
+        throw RocksIndex.failure("write", e);
+      }
+      return this;
+    }
+
+    @Override
+    public Update putStage(StageEntry e) {
+      return put(index.stage, utf8(e.path()), IndexCodec.encodeStage(e));
+    }
+
+    @Override
+    public Update deleteStage(String path) {
+      return delete(index.stage, utf8(path));
+    }
+
+    @Override
+    public Update clearStage() {
+      try {
+        batch.deleteRange(index.stage, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+      } catch (RocksDBException e) {
+        throw RocksIndex.failure("write", e);
+      }
+      return this;
+    }
+
+    @Override
+    public Update putStat(String path, StatEntry e) {
+      return put(index.stat, utf8(path), IndexCodec.encodeStat(e));
+    }
+
+    @Override
+    public Update deleteStat(String path) {
+      return delete(index.stat, utf8(path));
+    }
+
+    @Override
+    public Update setRef(String name, ObjectId id) {
+      return put(index.refs, utf8(name), id.toBytes());
+    }
+
+    @Override
+    public Update deleteRef(String name) {
+      return delete(index.refs, utf8(name));
+    }
+
+    @Override
+    public Update setHead(Head head) {
+      return put(index.meta, HEAD_KEY, utf8(encodeHead(head)));
+    }
+
+    @Override
+    public Update record(Operation op) {
+      byte[] k = new byte[8];
+      PackFormat.putLong(k, 0, nextOp.getAndIncrement());
+      return put(index.oplog, k, IndexCodec.encodeOperation(op));
+    }
+
+    @Override
+    public void commit() {
+      try {
+        index.write(batch);
+      } finally {
+        batch.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.forge.storage;
+
+import dev.forge.core.codec.ChunkDecoder;
+import dev.forge.core.codec.CorruptPayloadException;
+import dev.forge.core.error.ForgeException;
+import dev.forge.core.error.IntegrityException;
+import dev.forge.core.error.NotFoundException;
+import dev.forge.core.hash.Blake3;
+import dev.forge.core.hash.Blake3Hasher;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.ObjectStore;
+import dev.forge.core.port.ObjectWriter;
+import dev.forge.core.port.StoredObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Objects in pack files, located through the RocksDB {@code objects} family. Reads are positional
+ * (thread-safe, no shared file pointer) and verified twice: the record CRC before decoding, the
+ * BLAKE3 id after.
+ */
+final class RocksObjectStore implements ObjectStore {
+  static final long DEFAULT_TARGET_PACK_SIZE = 256L << 20;
+
+  private final RocksIndex index;
+  private final Path packDir;
+  private final Path tmpDir;
+  private final int maxChunk;
+  private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+  private final Map<Integer, String> packNames = new ConcurrentHashMap<>();
+  private final AtomicInteger nextPack;
+  private final SecureRandom random = new SecureRandom();
+  private final ThreadLocal<Blake3Hasher> hashers = ThreadLocal.withInitial(Blake3::newHasher);
+  private final ThreadLocal<ChunkDecoder> decoders = ThreadLocal.withInitial(ChunkDecoder::new);
+
+  RocksObjectStore(RocksIndex index, Path packDir, Path tmpDir, int maxChunk) {
+    this.index = index;
+    this.packDir = packDir;
+    this.tmpDir = tmpDir;
+    this.maxChunk = maxChunk;
+    int last = -1;
+    try (RocksIterator it = index.db.newIterator(index.packs)) {
+      it.seekToLast();
+      if (it.isValid()) last = PackFormat.getInt(it.key(), 0);
+    }
+    this.nextPack = new AtomicInteger(last + 1);
+  }
+
+  RocksIndex index() {
+    return index;
+  }
+
+  Path packDir() {
+    return packDir;
+  }
+
+  Path tmpDir() {
+    return tmpDir;
+  }
+
+  static byte[] packKey(int packNo) {
+    byte[] k = new byte[4];
+    PackFormat.putInt(k, 0, packNo);
+    return k;
+  }
+
+  int allocatePackNumber() {
+    return nextPack.getAndIncrement();
+  }
+
+  String newPackFileName() {
+    byte[] r = new byte[16];
+    random.nextBytes(r);
+    return HexFormat.of().formatHex(r) + PackFormat.PACK_SUFFIX;
+  }
+
+  void packPublished(int packNo, String name) {
+    packNames.put(packNo, name);
+  }
+
+  /** Reserves {@code id} for one writer; false when it is stored or reserved already. */
+  boolean claim(ObjectId id) {
+    return !indexed(id) && pending.add(id);
+  }
+
+  void release(ObjectId id) {
+    pending.remove(id);
+  }
+
+  private boolean indexed(ObjectId id) {
+    return index.get(index.objects, id.toBytes()) != null;
+  }
+
+  @Override
+  public boolean contains(ObjectId id) {
+    return pending.contains(id) || indexed(id);
+  }
+
+  @Override
+  public Optional<StoredObject> stat(ObjectId id) {
+    byte[] v = index.get(index.objects, id.toBytes());
+    if (v == null) return Optional.empty();
+    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+    return Optional.of(toStored(id, l));
+  }
+
+  private StoredObject toStored(ObjectId id, IndexCodec.Location l) {
+    return new StoredObject(id, l.type(), l.codec(), l.rawLength(), l.storedLength(), packName(l.pack()), l.offset());
+  }
+
+  String packName(int packNo) {
+    return packNames.computeIfAbsent(packNo, n -> {
+      byte[] v = index.get(index.packs, packKey(n));
+      if (v == null) throw new IntegrityException("the index names pack #" + n + ", which the pack list does not have");
+      return IndexCodec.decodePack(v).fileName();
+    });
+  }
+
+  @Override
+  public byte[] read(ObjectId id) {
+    byte[] v = index.get(index.objects, id.toBytes());
+    if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
+    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+    return readRecord(id, l);
+  }
+
+  private byte[] readRecord(ObjectId id, IndexCodec.Location l) {
+    String pack = packName(l.pack());
+    String where = "pack " + pack + " at offset " + l.offset();
+    if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
+      throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (" + where + ")");
+    }
+    byte[] rec = new byte[PackFormat.RECORD_HEADER_SIZE + l.storedLength()];
+    try {
+      FileChannel ch = channel(l.pack(), pack);
+      ByteBuffer bb = ByteBuffer.wrap(rec);
+      long pos = l.offset();
+      while (bb.hasRemaining()) {
+        int n = ch.read(bb, pos);
+        if (n < 0) throw new IntegrityException("object " + id.shortHex() + ": " + where + " is past the end of the file (truncated pack)");
+        pos += n;
+      }
+    } catch (IOException e) {
+      throw new ForgeException("cannot read " + where + ": " + e.getMessage(), e);
+    }
+    return verifyRecord(id, l, rec, where);
+  }
+
+  /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */
+  byte[] verifyRecord(ObjectId id, IndexCodec.Location l, byte[] rec, String where) {
+    if ((rec[0] & 0xFF) != PackFormat.RECORD_MAGIC) {
+      throw new IntegrityException("damaged record in " + where + ": bad record marker");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(rec, 0, PackFormat.RECORD_CRC_OFFSET);
+    crc.update(rec, PackFormat.RECORD_HEADER_SIZE, rec.length - PackFormat.RECORD_HEADER_SIZE);
+    if ((int) crc.getValue() != PackFormat.getInt(rec, PackFormat.RECORD_CRC_OFFSET)) {
+      throw new IntegrityException("damaged record in " + where + " (checksum mismatch) for object " + id.shortHex());
+    }
+    if (!ObjectId.of(rec, 4).equals(id) || PackFormat.getInt(rec, 36) != l.rawLength() || PackFormat.getInt(rec, 40) != l.storedLength()
+        || (rec[1] & 0xFF) != l.type().code() || (rec[2] & 0xFF) != l.codec().code()) {
+      throw new IntegrityException("index entry for " + id.shortHex() + " does not match the record in " + where);
+    }
+    byte[] raw;
+    try {
+      raw = decoders.get().decode(l.codec(), rec, PackFormat.RECORD_HEADER_SIZE, l.storedLength(), l.rawLength());
+    } catch (CorruptPayloadException e) {
+      throw new IntegrityException("damaged payload in " + where + " for object " + id.shortHex() + ": " + e.getMessage());
+    }
+    ObjectId actual = hashers.get().hash(l.type(), raw, 0, raw.length);
+    if (!actual.equals(id)) {
+      throw new IntegrityException("object " + id.shortHex() + " in " + where + " hashes to " + actual.shortHex() + " (damaged data)");
+    }
+    return raw;
+  }
+
+  private FileChannel channel(int packNo, String name) throws IOException {
+    FileChannel ch = channels.get(packNo);
+    if (ch != null) return ch;
+    synchronized (channels) {
+      ch = channels.get(packNo);
+      if (ch == null) {
+        Path p = packDir.resolve(name);
+        if (!java.nio.file.Files.exists(p)) throw new IntegrityException("pack " + name + " is missing from " + packDir);
+        ch = FileChannel.open(p, StandardOpenOption.READ);
+        channels.put(packNo, ch);
+      }
+      return ch;
+    }
+  }
+
+  @Override
+  public ObjectWriter newWriter() {
+    return new PackWriter(this, DEFAULT_TARGET_PACK_SIZE);
+  }
+
+  @Override
+  public java.util.List<StoredObject> findByHexPrefix(String hexPrefix, int limit) {
+    String even = hexPrefix.substring(0, hexPrefix.length() & ~1);
+    byte[] prefix = HexFormat.of().parseHex(even);
+    java.util.List<StoredObject> out = new java.util.ArrayList<>();
+    try (RocksIterator it = index.db.newIterator(index.objects)) {
+      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+        byte[] k = it.key();
+        if (!java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) break;
+        ObjectId id = ObjectId.of(k);
+        if (id.hex().startsWith(hexPrefix)) out.add(toStored(id, IndexCodec.decodeLocation(id, it.value())));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void forEach(Consumer<StoredObject> action) {
+    try (RocksIterator it = index.db.newIterator(index.objects)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        ObjectId id = ObjectId.of(it.key());
+        action.accept(toStored(id, IndexCodec.decodeLocation(id, it.value())));
+      }
+    }
+  }
+
+  void close() {
+    for (FileChannel ch : channels.values()) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // read-only channels: nothing to lose
+      }
+    }
+    channels.clear();
+  }
+}
