@@ -1,5 +1,114 @@
 package dev.forge.cli;
 
-public final class Main {
-  public static void main(String[] args) {}
+import dev.forge.cli.commands.AddCommand;
+import dev.forge.cli.commands.CheckoutCommand;
+import dev.forge.cli.commands.CommitCommand;
+import dev.forge.cli.commands.ConfigCommand;
+import dev.forge.cli.commands.DemoCommand;
+import dev.forge.cli.commands.FsckCommand;
+import dev.forge.cli.commands.HelpCommand;
+import dev.forge.cli.commands.InitCommand;
+import dev.forge.cli.commands.LogCommand;
+import dev.forge.cli.commands.RestoreCommand;
+import dev.forge.cli.commands.ShowCommand;
+import dev.forge.cli.commands.StatsCommand;
+import dev.forge.cli.commands.StatusCommand;
+import dev.forge.cli.commands.VersionCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code forge} command: global options and the list of subcommands, one class each. */
+@Command(
+    name = "forge",
+    mixinStandardHelpOptions = false,
+    description = "Version control for large media files.",
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {
+      InitCommand.class,
+      AddCommand.class,
+      StatusCommand.class,
+      CommitCommand.class,
+      LogCommand.class,
+      CheckoutCommand.class,
+      RestoreCommand.class,
+      ShowCommand.class,
+      FsckCommand.class,
+      StatsCommand.class,
+      ConfigCommand.class,
+      DemoCommand.class,
+      VersionCommand.class,
+      HelpCommand.class
+    },
+    footer = {"", "Run 'forge help COMMAND' for a command's options, 'forge help exit-codes' for exit codes."})
+public final class Main implements Runnable {
+  @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show help.", scope = CommandLine.ScopeType.INHERIT)
+  boolean help;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    System.exit(code);
+  }
+
+  /** Runs one command line; returns the exit code. Used by tests in-process too. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("forge: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try 'forge help " + commandPath(ex.getCommandLine()) + "' for usage.");
+      return ExitCode.USAGE.code();
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      boolean debug = isDebug(parsed);
+      PrintWriter e = c.getErr();
+      e.println("forge: " + message(ex));
+      if (debug) {
+        ex.printStackTrace(e);
+      }
+      e.flush();
+      return ExitCode.of(ex).code();
+    });
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError oom) {
+      err.println("forge: out of memory; raise it with FORGE_JAVA_OPTS=-Xmx4g");
+      return ExitCode.FAILURE.code();
+    }
+  }
+
+  private static String commandPath(CommandLine cl) {
+    String q = cl.getCommandSpec().qualifiedName(" ");
+    return q.startsWith("forge") ? q.substring(5).trim() : q;
+  }
+
+  private static boolean isDebug(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) return true;
+    }
+    return false;
+  }
+
+  private static String message(Throwable ex) {
+    if (ex instanceof dev.forge.core.error.ForgeException) return ex.getMessage();
+    if (ex instanceof java.io.UncheckedIOException u) ex = u.getCause();
+    if (ex instanceof java.nio.file.NoSuchFileException n) return "no such file: " + n.getFile();
+    if (ex instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+    if (ex instanceof java.nio.file.FileSystemException f) return f.getMessage();
+    if (ex instanceof java.io.IOException) return "I/O error: " + ex.getMessage();
+    return "internal error: " + ex + " (run with --debug for details, and please report it)";
+  }
 }

@@ -1,0 +1,35 @@
+package dev.forge.cli.commands;
+
+import dev.forge.core.codec.CompressionPolicy;
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.repo.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "config", description = {"Read or set a repository setting.", "Settings: compression = auto|fast|balanced|max|none"})
+public final class ConfigCommand extends RepoCommand {
+  @Parameters(index = "0", paramLabel = "KEY", description = "The setting (compression).")
+  String key;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE", description = "The new value; omit to print the current one.")
+  String value;
+
+  @Override
+  public Integer call() {
+    if (!key.equals("compression")) throw new InvalidInputException("unknown setting '" + key + "' (known: compression)");
+    try (Repository repo = open()) {
+      if (value == null) {
+        out().println(repo.config().compression().name().toLowerCase());
+      } else {
+        CompressionPolicy p;
+        try {
+          p = CompressionPolicy.parse(value);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException(e.getMessage());
+        }
+        repo.setCompression(p);
+      }
+    }
+    return 0;
+  }
+}

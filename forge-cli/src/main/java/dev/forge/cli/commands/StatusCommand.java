@@ -1,0 +1,65 @@
+package dev.forge.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Status;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = "Show staged changes, unstaged changes and untracked files.")
+public final class StatusCommand extends RepoCommand {
+  @Option(names = "--json", description = "Print the status as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try (Repository repo = open()) {
+      Status.Report r = repo.status().run(progress(json));
+      if (json) {
+        ObjectNode n = object();
+        n.put("branch", r.branch());
+        n.put("head", r.headCommit().map(id -> id.hex()).orElse(null));
+        n.put("clean", r.clean());
+        changes(n.putArray("staged"), r.staged());
+        changes(n.putArray("unstaged"), r.unstaged());
+        ArrayNode u = n.putArray("untracked");
+        r.untracked().forEach(u::add);
+        printJson(n);
+        return 0;
+      }
+      out().println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
+      if (r.headCommit().isEmpty()) out().println("No commits yet");
+      if (r.clean()) {
+        out().println("Nothing to commit, work tree clean");
+        return 0;
+      }
+      section("Changes to be committed:", r.staged());
+      section("Changes not staged for commit:", r.unstaged());
+      if (!r.untracked().isEmpty()) {
+        out().println("Untracked files:");
+        for (String p : r.untracked()) out().println("        " + p);
+      }
+    }
+    return 0;
+  }
+
+  private static void changes(ArrayNode a, List<Status.Change> list) {
+    for (Status.Change c : list) a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase());
+  }
+
+  private void section(String title, List<Status.Change> list) {
+    if (list.isEmpty()) return;
+    out().println(title);
+    for (Status.Change c : list) {
+      String label = switch (c.kind()) {
+        case ADDED -> "new file:";
+        case MODIFIED -> "modified:";
+        case DELETED -> "deleted:";
+        case TYPE_CHANGED -> "typechange:";
+      };
+      out().printf("        %-12s %s%n", label, c.path());
+    }
+  }
+}
