@@ -10,9 +10,10 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * <p>Guarantee: a decode either yields exactly {@code rawLength} bytes or throws {@link
  * CorruptPayloadException}; no library exception escapes and no short or long result is ever
  * returned. It uses LZ4's <i>safe</i> decompressor (bounds-checked against malformed input; the
- * "fast" one trusts its input) and zstd frames carry a checksum, so zstd damage is always detected.
- * A damaged LZ4 block can still decode to the right length with wrong bytes: callers verify the
- * BLAKE3 id of what they read.
+ * "fast" one trusts its input). zstd frames carry a checksum, so damage to a zstd payload is
+ * detected (a flip of one of its few redundant bits, e.g. the header's unused bit, still decodes to
+ * exactly the original bytes). A damaged LZ4 block can decode to the right length with wrong bytes:
+ * callers verify the BLAKE3 id of what they read.
  *
  * <p>One per thread: owns a reused zstd decompression context. Not thread-safe. {@link #close()}
  * frees the context.

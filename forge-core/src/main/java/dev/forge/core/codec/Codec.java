@@ -11,7 +11,7 @@ public enum Codec {
   LZ4(1),
   /**
    * A single zstd frame with its content size and XXH64 checksum: 4 bytes per chunk buy detection of
-   * any damage at decode time, before the BLAKE3 check of the decoded bytes.
+   * damage at decode time, before the BLAKE3 check of the decoded bytes.
    */
   ZSTD(2);
 

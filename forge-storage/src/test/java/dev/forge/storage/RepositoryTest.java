@@ -1,0 +1,137 @@
+package dev.forge.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.error.NotFoundException;
+import dev.forge.core.error.WouldOverwriteException;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.port.RepoConfig;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Status;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The repository operations in-process, on a real RocksDB + pack store. */
+class RepositoryTest {
+  private static final String AUTHOR = "Test <test@forge.invalid>";
+  private static final ProgressListener P = ProgressListener.NONE;
+  @TempDir Path dir;
+  private final RocksLocalStoreFactory factory = new RocksLocalStoreFactory();
+
+  private static byte[] random(long seed, int n) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private Repository init() {
+    return Repository.init(factory, dir, RepoConfig.defaults());
+  }
+
+  @Test
+  void addCommitCheckoutRestoresExactBytes() throws Exception {
+    byte[] big = random(1, 3_000_000);
+    Files.createDirectories(dir.resolve("shots/010"));
+    Files.write(dir.resolve("shots/010/plate.bin"), big);
+    Files.writeString(dir.resolve("notes.txt"), "v1\n");
+    Files.write(dir.resolve("empty"), new byte[0]);
+    ObjectId v1;
+    try (Repository repo = init()) {
+      Add.Result a = repo.add().run(dir, List.of("."), P);
+      assertEquals(3, a.files());
+      v1 = repo.commit().run("v1", AUTHOR, false).commit();
+      assertTrue(repo.status().run(P).clean());
+    }
+    byte[] edited = big.clone();
+    System.arraycopy(random(2, 1000), 0, edited, 1_500_000, 1000);
+    Files.write(dir.resolve("shots/010/plate.bin"), edited);
+    Files.delete(dir.resolve("notes.txt"));
+    try (Repository repo = Repository.open(factory, dir.resolve("shots"))) {
+      Status.Report s = repo.status().run(P);
+      assertEquals(List.of(new Status.Change("notes.txt", Status.ChangeKind.DELETED),
+          new Status.Change("shots/010/plate.bin", Status.ChangeKind.MODIFIED)), s.unstaged());
+      repo.add().run(dir, List.of("."), P);
+      long before = repo.store().usage().packBytes();
+      CommitOp.Result c = repo.commit().run("v2", AUTHOR, false);
+      long increment = repo.store().usage().packBytes() - before;
+      assertTrue(increment < 600_000, "a 1000-byte edit stores a few chunks, not the file: " + increment);
+      assertEquals(v1, repo.resolve("HEAD~1"));
+      assertEquals(c.commit(), repo.resolve("main"));
+      assertEquals(c.commit(), repo.resolve(c.commit().hex().substring(0, 10)));
+      Path out = dir.resolveSibling(dir.getFileName() + "-v1");
+      repo.checkout().into("HEAD^", out, P);
+      assertArrayEquals(big, Files.readAllBytes(out.resolve("shots/010/plate.bin")));
+      assertEquals("v1\n", Files.readString(out.resolve("notes.txt")));
+      assertEquals(0, Files.size(out.resolve("empty")));
+      ByteArrayOutputStream shown = new ByteArrayOutputStream();
+      repo.checkout().show("HEAD:shots/010/plate.bin", shown);
+      assertArrayEquals(edited, shown.toByteArray());
+      assertTrue(repo.fsck().run(P).ok());
+    }
+  }
+
+  @Test
+  void checkoutRefusesToOverwriteUncommittedWorkUnlessForced() throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "one");
+    try (Repository repo = init()) {
+      repo.add().run(dir, List.of("a.txt"), P);
+      repo.commit().run("1", AUTHOR, false);
+      Files.writeString(dir.resolve("a.txt"), "two");
+      repo.add().run(dir, List.of("a.txt"), P);
+      repo.commit().run("2", AUTHOR, false);
+      Files.writeString(dir.resolve("a.txt"), "three, unsaved");
+      assertThrows(WouldOverwriteException.class, () -> repo.checkout().run("HEAD~1", false, P));
+      assertEquals("three, unsaved", Files.readString(dir.resolve("a.txt")));
+      repo.checkout().run("HEAD~1", true, P);
+      assertEquals("one", Files.readString(dir.resolve("a.txt")));
+      assertTrue(repo.status().run(P).clean());
+      repo.checkout().run("main", false, P);
+      assertEquals("two", Files.readString(dir.resolve("a.txt")));
+      assertEquals("main", repo.head().branchName().orElseThrow());
+    }
+  }
+
+  @Test
+  void statCacheSkipsUnchangedFilesButNotEditedOnes() throws Exception {
+    Path f = dir.resolve("clip.bin");
+    Files.write(f, random(3, 200_000));
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    try (Repository repo = init()) {
+      assertEquals(1, repo.add().run(dir, List.of("."), P).read());
+      assertEquals(0, repo.add().run(dir, List.of("."), P).read(), "unchanged file is not read again");
+      Files.write(f, random(4, 200_000));
+      Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 30_000));
+      assertEquals(1, repo.add().run(dir, List.of("."), P).read(), "an edit with a new mtime is read");
+    }
+  }
+
+  @Test
+  void userMistakesAreTypedErrors() throws Exception {
+    try (Repository repo = init()) {
+      assertThrows(NotFoundException.class, () -> repo.add().run(dir, List.of("missing.bin"), P));
+      assertThrows(InvalidInputException.class, () -> repo.add().run(dir, List.of("../elsewhere"), P));
+      assertThrows(InvalidInputException.class, () -> repo.add().run(dir, List.of(".forge"), P));
+      assertThrows(NotFoundException.class, () -> repo.resolve("HEAD"));
+      assertThrows(CommitOp.NothingToCommitException.class, () -> repo.commit().run("x", AUTHOR, false));
+      assertThrows(InvalidInputException.class, () -> repo.commit().run("x", "no-angle-brackets", true));
+      Files.writeString(dir.resolve("a"), "a");
+      repo.add().run(dir, List.of("a"), P);
+      repo.commit().run("1", AUTHOR, false);
+      assertThrows(NotFoundException.class, () -> repo.resolve("HEAD~5"));
+      assertThrows(NotFoundException.class, () -> repo.resolve("nope"));
+    }
+  }
+}
