@@ -27,7 +27,7 @@ public final class LogCommand extends RepoCommand {
     try (Repository repo = open()) {
       List<History.Entry> entries = repo.history().log(rev, limit);
       if (json) {
-        ArrayNode a = JSON.createArrayNode();
+        ArrayNode a = array();
         for (History.Entry e : entries) {
           ObjectNode n = a.addObject();
           n.put("commit", e.id().hex()).put("tree", e.commit().tree().hex());

@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
  * output and progress. Subclasses parse their arguments and call forge-core; they hold no logic.
  */
 public abstract class RepoCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Jackson is loaded only by commands that print JSON: it costs ~100 ms of class loading at start. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
   static final LocalStoreFactory STORES = new RocksLocalStoreFactory();
 
   @CommandLine.Spec protected CommandLine.Model.CommandSpec spec;
@@ -43,13 +46,17 @@ public abstract class RepoCommand implements Callable<Integer> {
     return dev.forge.cli.Terminal.progress(json);
   }
 
+  protected static com.fasterxml.jackson.databind.node.ArrayNode array() {
+    return Json.MAPPER.createArrayNode();
+  }
+
   protected static ObjectNode object() {
-    return JSON.createObjectNode();
+    return Json.MAPPER.createObjectNode();
   }
 
   protected void printJson(Object node) {
     try {
-      out().println(JSON.writeValueAsString(node));
+      out().println(Json.MAPPER.writeValueAsString(node));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

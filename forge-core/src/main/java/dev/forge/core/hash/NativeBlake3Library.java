@@ -45,6 +45,8 @@ final class NativeBlake3Library {
   final MethodHandle update;
   final MethodHandle finalizeOut;
 
+  // Binding native code is restricted; the launcher passes --enable-native-access=ALL-UNNAMED.
+  @SuppressWarnings("restricted")
   private NativeBlake3Library(SymbolLookup lookup) {
     Linker linker = Linker.nativeLinker();
     // void blake3_hasher_init(blake3_hasher *self);
@@ -77,6 +79,7 @@ final class NativeBlake3Library {
    * @throws Throwable (of any kind, as downcalls declare Throwable) when the platform is
    *     unsupported or the library is unusable; the caller records the message and falls back to Java
    */
+  @SuppressWarnings("restricted")
   static NativeBlake3Library load() throws Throwable {
     String os = System.getProperty("os.name", "");
     String arch = System.getProperty("os.arch", "");

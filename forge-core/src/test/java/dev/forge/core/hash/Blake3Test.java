@@ -157,6 +157,7 @@ class Blake3Test {
       assertEquals(want, nat.hash(direct), "direct len " + len);
       assertEquals(want, java.hash(direct), "java direct len " + len);
       assertEquals(16, direct.position(), "hash must not move the position");
+      assertEquals(want, nat.hash(direct.asReadOnlyBuffer()), "read-only direct len " + len);
       ByteBuffer heap = ByteBuffer.wrap(pool, off, len).slice();
       assertEquals(want, nat.hash(heap));
       assertEquals(want, nat.hash(heap.asReadOnlyBuffer()), "read-only heap buffer len " + len);
