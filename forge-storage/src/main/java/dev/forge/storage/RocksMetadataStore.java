@@ -114,6 +114,22 @@ final class RocksMetadataStore implements MetadataStore {
     return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
   }
 
+  private static final String REMOTE_PREFIX = "remote.";
+
+  @Override
+  public SortedMap<String, String> remotes() {
+    SortedMap<String, String> out = new TreeMap<>();
+    byte[] p = utf8(REMOTE_PREFIX);
+    try (RocksIterator it = index.db.newIterator(index.meta)) {
+      for (it.seek(p); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) break;
+        out.put(new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8), new String(it.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
   @Override
   public List<Operation> operations(int limit) {
     List<Operation> out = new ArrayList<>();
@@ -194,6 +210,16 @@ final class RocksMetadataStore implements MetadataStore {
     @Override
     public Update setHead(Head head) {
       return put(index.meta, HEAD_KEY, utf8(encodeHead(head)));
+    }
+
+    @Override
+    public Update setRemote(String name, String url) {
+      return put(index.meta, utf8(REMOTE_PREFIX + name), utf8(url));
+    }
+
+    @Override
+    public Update deleteRemote(String name) {
+      return delete(index.meta, utf8(REMOTE_PREFIX + name));
     }
 
     @Override

@@ -138,7 +138,23 @@ final class RocksObjectStore implements ObjectStore {
     return readRecord(id, l);
   }
 
+  @Override
+  public StoredRecord readStored(ObjectId id) {
+    byte[] v = index.get(index.objects, id.toBytes());
+    if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
+    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+    byte[] rec = readRecordBytes(id, l);
+    verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
+    byte[] payload = java.util.Arrays.copyOfRange(rec, PackFormat.RECORD_HEADER_SIZE, rec.length);
+    return new StoredRecord(id, l.type(), l.codec(), l.rawLength(), payload);
+  }
+
   private byte[] readRecord(ObjectId id, IndexCodec.Location l) {
+    byte[] rec = readRecordBytes(id, l);
+    return verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
+  }
+
+  private byte[] readRecordBytes(ObjectId id, IndexCodec.Location l) {
     String pack = packName(l.pack());
     String where = "pack " + pack + " at offset " + l.offset();
     if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
@@ -157,7 +173,7 @@ final class RocksObjectStore implements ObjectStore {
     } catch (IOException e) {
       throw new ForgeException("cannot read " + where + ": " + e.getMessage(), e);
     }
-    return verifyRecord(id, l, rec, where);
+    return rec;
   }
 
   /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */

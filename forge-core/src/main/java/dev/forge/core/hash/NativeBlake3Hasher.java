@@ -85,8 +85,7 @@ final class NativeBlake3Hasher implements Blake3Hasher {
 
   private ObjectId updateAndFinish(MemorySegment data, long off, long len) throws Throwable {
     long end = off + len;
-    // An empty update is skipped: a zero-length slice of a heap segment is fine for the C side, but
-    // there is nothing to do.
+    // Empty input makes no update call at all: BLAKE3 of nothing is just init + finalize.
     for (long pos = off; pos < end; pos += MAX_CRITICAL_SLICE) {
       long n = Math.min(MAX_CRITICAL_SLICE, end - pos);
       lib.update.invokeExact(state, data.asSlice(pos, n), n);

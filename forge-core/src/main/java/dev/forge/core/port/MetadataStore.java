@@ -26,6 +26,9 @@ public interface MetadataStore {
 
   Optional<StatEntry> stat(String path);
 
+  /** Configured remotes: name to URL, by name. Credentials are never stored here. */
+  SortedMap<String, String> remotes();
+
   /** The newest {@code limit} operations, newest first. */
   List<Operation> operations(int limit);
 
@@ -48,6 +51,10 @@ public interface MetadataStore {
     Update deleteRef(String name);
 
     Update setHead(Head head);
+
+    Update setRemote(String name, String url);
+
+    Update deleteRemote(String name);
 
     Update record(Operation op);
 

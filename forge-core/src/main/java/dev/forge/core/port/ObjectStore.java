@@ -26,6 +26,15 @@ public interface ObjectStore {
 
   Optional<StoredObject> stat(ObjectId id);
 
+  /**
+   * The object as stored: its codec and encoded payload, checked (record checksum, decoded bytes
+   * re-hashed) but not left decoded, so that it can be copied to another store without recompressing.
+   */
+  StoredRecord readStored(ObjectId id);
+
+  /** An object as it lies in a pack: encoded with {@code codec}, {@code rawLength} bytes decoded. */
+  record StoredRecord(ObjectId id, dev.forge.core.model.ObjectType type, dev.forge.core.codec.Codec codec, int rawLength, byte[] payload) {}
+
   /** A writer for one thread. Ids it writes become visible when it is flushed. */
   ObjectWriter newWriter();
 
