@@ -20,7 +20,7 @@ public enum ExitCode {
   NOT_FOUND(4, "a path, revision or ref that was named does not exist"),
   INTEGRITY(5, "stored data is damaged or inconsistent (fsck found problems, a checksum failed)"),
   WOULD_OVERWRITE(6, "refused: would overwrite or delete uncommitted changes (use --force)"),
-  CONFLICT(7, "merge stopped on conflicts (reserved for merge)"),
+  CONFLICT(7, "merge stopped on conflicts, or a commit was refused because conflicts are unresolved"),
   NON_FAST_FORWARD(8, "push/pull refused: histories diverged (reserved for remotes)"),
   LOCK_HELD(9, "a file lock held by someone else prevents it (reserved for locks)"),
   REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request (reserved for remotes)"),
@@ -49,6 +49,7 @@ public enum ExitCode {
       case NotFoundException x -> NOT_FOUND;
       case IntegrityException x -> INTEGRITY;
       case WouldOverwriteException x -> WOULD_OVERWRITE;
+      case dev.forge.core.error.ConflictException x -> CONFLICT;
       case InvalidInputException x -> USAGE;
       case RepositoryBusyException x -> BUSY;
       case ForgeException x -> FAILURE;

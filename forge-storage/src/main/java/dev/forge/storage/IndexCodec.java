@@ -126,6 +126,9 @@ final class IndexCodec {
       optionalId(w, c.before());
       optionalId(w, c.after());
     }
+    optionalId(w, op.stageBefore());
+    optionalId(w, op.stageAfter());
+    w.u8(op.movedWorkTree() ? 1 : 0);
     return w.toByteArray();
   }
 
@@ -142,10 +145,57 @@ final class IndexCodec {
       for (int i = 0; i < n; i++) {
         changes.add(new Operation.RefChange(r.string(), optionalId(r), optionalId(r)));
       }
+      ObjectId stageBefore = optionalId(r);
+      ObjectId stageAfter = optionalId(r);
+      boolean moved = r.u8() != 0;
       r.expectEnd();
-      return new Operation(time, command, before, after, changes);
+      return new Operation(time, command, before, after, changes, stageBefore, stageAfter, moved);
     } catch (MalformedObjectException e) {
       throw new IntegrityException("operation log entry is damaged: " + e.getMessage());
+    }
+  }
+
+  static byte[] encodeMerge(dev.forge.core.port.MergeState m) {
+    BinaryWriter w = new BinaryWriter(256).u8(VERSION).id(m.ours()).id(m.theirs()).string(m.theirsName());
+    optionalId(w, m.base());
+    w.varint(m.conflicts().size());
+    for (dev.forge.core.port.MergeState.Conflict c : m.conflicts()) {
+      w.string(c.path());
+      for (StageEntry e : new StageEntry[] {c.base(), c.ours(), c.theirs()}) {
+        if (e == null) {
+          w.u8(0);
+        } else {
+          w.u8(e.kind().code());
+          content(w, e.content());
+        }
+      }
+    }
+    return w.toByteArray();
+  }
+
+  static dev.forge.core.port.MergeState decodeMerge(byte[] v) {
+    try {
+      BinaryReader r = new BinaryReader(v);
+      checkVersion(r.u8(), "merge state");
+      ObjectId ours = r.id();
+      ObjectId theirs = r.id();
+      String name = r.string();
+      ObjectId base = optionalId(r);
+      int n = r.count(v.length);
+      List<dev.forge.core.port.MergeState.Conflict> conflicts = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        String path = r.string();
+        StageEntry[] sides = new StageEntry[3];
+        for (int s = 0; s < 3; s++) {
+          int kind = r.u8();
+          if (kind != 0) sides[s] = new StageEntry(path, FileKind.fromCode(kind), content(r));
+        }
+        conflicts.add(new dev.forge.core.port.MergeState.Conflict(path, sides[0], sides[1], sides[2]));
+      }
+      r.expectEnd();
+      return new dev.forge.core.port.MergeState(ours, theirs, name, base, conflicts);
+    } catch (MalformedObjectException | IllegalArgumentException e) {
+      throw new IntegrityException("merge state is damaged: " + e.getMessage());
     }
   }
 

@@ -115,6 +115,13 @@ final class RocksMetadataStore implements MetadataStore {
   }
 
   private static final String REMOTE_PREFIX = "remote.";
+  private static final byte[] MERGE_KEY = "MERGE".getBytes(StandardCharsets.UTF_8);
+
+  @Override
+  public Optional<dev.forge.core.port.MergeState> mergeState() {
+    byte[] v = index.get(index.meta, MERGE_KEY);
+    return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeMerge(v));
+  }
 
   @Override
   public SortedMap<String, String> remotes() {
@@ -210,6 +217,16 @@ final class RocksMetadataStore implements MetadataStore {
     @Override
     public Update setHead(Head head) {
       return put(index.meta, HEAD_KEY, utf8(encodeHead(head)));
+    }
+
+    @Override
+    public Update setMergeState(dev.forge.core.port.MergeState state) {
+      return put(index.meta, MERGE_KEY, IndexCodec.encodeMerge(state));
+    }
+
+    @Override
+    public Update clearMergeState() {
+      return delete(index.meta, MERGE_KEY);
     }
 
     @Override

@@ -29,6 +29,9 @@ public interface MetadataStore {
   /** Configured remotes: name to URL, by name. Credentials are never stored here. */
   SortedMap<String, String> remotes();
 
+  /** The merge in progress, if one stopped on conflicts. */
+  Optional<MergeState> mergeState();
+
   /** The newest {@code limit} operations, newest first. */
   List<Operation> operations(int limit);
 
@@ -51,6 +54,10 @@ public interface MetadataStore {
     Update deleteRef(String name);
 
     Update setHead(Head head);
+
+    Update setMergeState(MergeState state);
+
+    Update clearMergeState();
 
     Update setRemote(String name, String url);
 

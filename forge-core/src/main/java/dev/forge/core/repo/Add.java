@@ -2,6 +2,7 @@ package dev.forge.core.repo;
 
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.ContentRef;
+import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
@@ -76,13 +77,17 @@ public final class Add {
     } finally {
       progress.end();
     }
+    java.util.SortedMap<String, StageEntry> stage = Status.stage(repo);
+    ObjectId stageBefore = repo.snapshot(stage.values());
     MetadataStore.Update u = repo.meta().newUpdate();
     int read = 0;
     for (Ingester.Result r : results) {
       if (r == null) continue;
       read++;
       WorkFile f = r.file();
-      u.putStage(new StageEntry(f.path(), f.kind(), r.content()));
+      StageEntry entry = new StageEntry(f.path(), f.kind(), r.content());
+      u.putStage(entry);
+      stage.put(f.path(), entry);
       if (r.stable() && f.mtimeNanos() < wallStart - RACY_NANOS) {
         u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
       } else {
@@ -91,14 +96,23 @@ public final class Add {
     }
     for (var e : known.entrySet()) {
       WorkFile f = files.get(e.getKey());
-      u.putStage(new StageEntry(f.path(), f.kind(), e.getValue()));
+      StageEntry entry = new StageEntry(f.path(), f.kind(), e.getValue());
+      u.putStage(entry);
+      stage.put(f.path(), entry);
     }
     for (String path : removed) {
       u.deleteStage(path);
+      stage.remove(path);
       u.deleteStat(path);
     }
+    repo.mergeState().ifPresent(m -> {
+      dev.forge.core.port.MergeState next = m;
+      for (String path : files.keySet()) next = next.without(path);
+      for (String path : removed) next = next.without(path);
+      if (next.conflicts().size() != m.conflicts().size()) u.setMergeState(next);
+    });
     var head = repo.head();
-    repo.record(u, "add " + String.join(" ", args), head, head, List.of());
+    repo.record(u, "add " + String.join(" ", args), head, head, List.of(), stageBefore, repo.snapshot(stage.values()), false);
     u.commit();
     return new Result(known.size() + read, read, bytes, bytesToRead, removed.size(), (System.nanoTime() - start) / 1e9);
   }

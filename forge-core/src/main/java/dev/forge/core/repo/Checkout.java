@@ -35,75 +35,39 @@ public final class Checkout {
     this.repo = repo;
   }
 
-  public record Result(ObjectId commit, String branch, int written, int removed, long bytes, double seconds) {}
+  public record Result(ObjectId commit, String branch, int written, int removed, long bytes, List<String> discarded, double seconds) {}
 
   public Result run(String rev, boolean force, ProgressListener progress) {
     long start = System.nanoTime();
     ObjectId commit = repo.resolve(rev);
     String branch = repo.store().metadata().ref(RefNames.branch(rev)).isPresent() ? rev : null;
-    SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
-    SortedMap<String, StageEntry> current = Status.stage(repo);
-    WorkTree wt = repo.workTree();
-
-    List<StageEntry> toWrite = new ArrayList<>();
-    List<String> toRemove = new ArrayList<>();
-    List<String> blocked = new ArrayList<>();
-    for (StageEntry t : target.values()) {
-      StageEntry cur = current.get(t.path());
-      WorkFile f = wt.stat(t.path());
-      boolean sameAsTarget = f != null && f.kind() == t.kind() && matches(f, t);
-      if (sameAsTarget) continue;
-      toWrite.add(t);
-      if (cur == null) {
-        if (f != null || Files.exists(wt.resolve(t.path()), LinkOption.NOFOLLOW_LINKS)) blocked.add(t.path() + " (untracked)");
-      } else if (f != null && (f.kind() != cur.kind() || !matches(f, cur))) {
-        blocked.add(t.path());
-      }
-    }
-    for (StageEntry cur : current.values()) {
-      if (target.containsKey(cur.path())) continue;
-      WorkFile f = wt.stat(cur.path());
-      if (f == null) continue;
-      if (f.kind() != cur.kind() || !matches(f, cur)) blocked.add(cur.path());
-      toRemove.add(cur.path());
-    }
-    if (!blocked.isEmpty() && !force) {
-      throw new WouldOverwriteException("checkout would overwrite uncommitted changes in " + blocked.size() + " file"
-          + (blocked.size() == 1 ? "" : "s") + " (" + preview(blocked) + "); commit them, or use --force to discard them");
-    }
-    Head before = repo.head();
-    try {
-      for (String path : toRemove) {
-        Files.deleteIfExists(wt.resolve(path));
-        pruneEmptyParents(wt.root(), wt.resolve(path).getParent());
-      }
-      if (force) {
-        for (StageEntry t : toWrite) clearBlockers(wt.root(), t.path());
-      }
-    } catch (IOException e) {
-      throw Repository.io("cannot update the work tree", e);
-    }
-    long bytes = 0;
-    for (StageEntry t : toWrite) bytes += t.content().size();
-    progress.begin("Checking out", bytes, "B");
-    try {
-      new ContentWriter(repo.objects, progress).writeAll(wt.root(), toWrite);
-    } finally {
-      progress.end();
-    }
     Head after = branch != null ? new Head.OnBranch(branch) : new Head.Detached(commit);
-    MetadataStore.Update u = repo.meta().newUpdate().clearStage().setHead(after);
-    for (StageEntry t : target.values()) u.putStage(t);
-    long racyLimit = System.currentTimeMillis() * 1_000_000L - Add.RACY_NANOS;
-    for (StageEntry t : toWrite) {
-      WorkFile f = wt.stat(t.path());
-      if (f != null && f.mtimeNanos() < racyLimit) u.putStat(t.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), t.content()));
-      else u.deleteStat(t.path());
+    return moveTo(commit, after, "checkout " + rev, force, List.of(), progress, start);
+  }
+
+  /**
+   * Moves HEAD to {@code after} (naming {@code commit}) with the work tree and stage, applying {@code
+   * refChanges} in the same batch and recording it all as one operation.
+   */
+  Result moveTo(ObjectId commit, Head after, String command, boolean force, List<Operation.RefChange> refChanges,
+      ProgressListener progress, long start) {
+    ObjectId tree = repo.objects.commit(commit).tree();
+    SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, tree);
+    WorkTreeMove move = WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo)).check(command, force);
+    Head before = repo.head();
+    ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
+    MetadataStore.Update u = repo.meta().newUpdate();
+    move.apply(force, progress, u);
+    u.setHead(after);
+    for (Operation.RefChange c : refChanges) {
+      if (c.after() == null) u.deleteRef(c.ref());
+      else u.setRef(c.ref(), c.after());
     }
-    for (String path : toRemove) u.deleteStat(path);
-    repo.record(u, "checkout " + rev, before, after, List.<Operation.RefChange>of());
+    repo.record(u, command, before, after, refChanges, stageBefore, tree, true);
     u.commit();
-    return new Result(commit, branch, toWrite.size(), toRemove.size(), bytes, (System.nanoTime() - start) / 1e9);
+    String branch = after instanceof Head.OnBranch b ? b.branch() : null;
+    return new Result(commit, branch, move.toWrite.size(), move.toRemove.size(), move.bytes(), move.blocked,
+        (System.nanoTime() - start) / 1e9);
   }
 
   /** Writes the tree of {@code rev} into {@code dir}, which must be empty or absent. HEAD does not move. */
@@ -131,7 +95,7 @@ public final class Checkout {
     } finally {
       progress.end();
     }
-    return new Result(commit, null, target.size(), 0, bytes, (System.nanoTime() - start) / 1e9);
+    return new Result(commit, null, target.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -162,11 +126,22 @@ public final class Checkout {
     } finally {
       progress.end();
     }
-    return new Result(source == null ? null : repo.resolve(source), null, chosen.size(), 0, bytes, (System.nanoTime() - start) / 1e9);
+    return new Result(source == null ? null : repo.resolve(source), null, chosen.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
   }
 
   /** Streams the bytes of {@code REV:PATH} to {@code out}. */
   public void show(String spec, OutputStream out) throws IOException {
+    for (String side : List.of("base", "ours", "theirs")) {
+      String prefix = ":" + side + ":";
+      if (spec.startsWith(prefix)) {
+        String path = spec.substring(prefix.length());
+        StageEntry e = new Merge(repo).side(side, path)
+            .orElseThrow(() -> new NotFoundException("'" + path + "' does not exist on the " + side + " side of the merge"));
+        new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
+        out.flush();
+        return;
+      }
+    }
     int colon = spec.indexOf(':');
     if (colon < 0) throw new InvalidInputException("expected REV:PATH, got '" + spec + "'");
     String rev = colon == 0 ? "HEAD" : spec.substring(0, colon);
@@ -178,37 +153,6 @@ public final class Checkout {
     if (e == null) throw new NotFoundException("path '" + path + "' does not exist in " + rev);
     new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
     out.flush();
-  }
-
-  private boolean matches(WorkFile f, StageEntry e) {
-    if (f.size() != e.content().size()) return false;
-    StatEntry cached = repo.meta().stat(f.path()).orElse(null);
-    if (WorkTree.unchanged(f, cached)) return Status.sameContent(cached.content(), e.content());
-    Ingester.Result r = new Ingester(repo.store().objects(), repo.config(), false, ProgressListener.NONE).run(List.of(f)).get(0);
-    return r != null && Status.sameContent(r.content(), e.content());
-  }
-
-  private static void clearBlockers(Path root, String path) throws IOException {
-    Path target = root.resolve(path);
-    for (Path p = target.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-      if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-        Files.delete(p);
-      }
-    }
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) ContentWriter.deleteTree(target);
-  }
-
-  private static void pruneEmptyParents(Path root, Path dir) throws IOException {
-    for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-      try (var s = Files.list(p)) {
-        if (s.findAny().isPresent()) return;
-      }
-      Files.delete(p);
-    }
-  }
-
-  private static String preview(List<String> paths) {
-    return paths.size() <= 3 ? String.join(", ", paths) : String.join(", ", paths.subList(0, 3)) + ", ...";
   }
 
 }

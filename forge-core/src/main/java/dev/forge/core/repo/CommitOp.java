@@ -35,32 +35,58 @@ public final class CommitOp {
     }
   }
 
-  public Result run(String message, String author, boolean allowEmpty) {
-    if (message == null || message.isBlank()) throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
+  private ObjectId treeOf(List<StageEntry> entries) {
+    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
+      ObjectId tree = Trees.write(entries, sink);
+      sink.flush();
+      return tree;
+    }
+  }
+
+  static void checkAuthor(String author) {
     if (author == null || !author.matches("[^<>]+ <[^<>]*>")) {
       throw new InvalidInputException("author must look like 'Name <mail>', got '" + author + "'");
     }
+  }
+
+  /** Writes the trees of {@code entries} and a commit over them, durably; returns the commit id. */
+  static ObjectId write(Repository repo, java.util.Collection<StageEntry> entries, List<ObjectId> parents, String author, String message) {
+    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
+      ObjectId tree = Trees.write(new ArrayList<>(entries), sink);
+      Commit c = new Commit(tree, parents, author, OffsetDateTime.now().withNano(0), message);
+      ObjectId id = sink.putObject(ObjectType.COMMIT, c.encode());
+      sink.flush();
+      return id;
+    }
+  }
+
+  public Result run(String message, String author, boolean allowEmpty) {
+    if (message == null || message.isBlank()) throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
+    checkAuthor(author);
     List<StageEntry> entries = new ArrayList<>();
     repo.meta().forEachStage(entries::add);
     Head head = repo.head();
     Optional<ObjectId> parent = repo.headCommit();
+    Optional<dev.forge.core.port.MergeState> merge = repo.mergeState();
+    if (merge.isPresent() && !merge.get().conflicts().isEmpty()) {
+      throw new dev.forge.core.error.ConflictException(merge.get().conflicts().size() + " path(s) still in conflict ("
+          + merge.get().conflicts().get(0).path() + (merge.get().conflicts().size() > 1 ? ", ..." : "")
+          + "); resolve them with 'forge resolve PATH --ours|--theirs' or edit and 'forge add', or 'forge merge --abort'");
+    }
     long bytes = 0;
     for (StageEntry e : entries) bytes += e.content().size();
-    ObjectId commitId;
-    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
-      ObjectId tree = Trees.write(entries, sink);
-      if (!allowEmpty) {
-        if (parent.isPresent() && repo.objects.commit(parent.get()).tree().equals(tree)) {
-          throw new NothingToCommitException("nothing to commit: the stage matches " + parent.get().shortHex() + " (use 'forge add' first)");
-        }
-        if (parent.isEmpty() && entries.isEmpty()) {
-          throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
-        }
+    List<ObjectId> parents = new ArrayList<>(parent.map(List::of).orElse(List.of()));
+    merge.ifPresent(m -> parents.add(m.theirs()));
+    if (!allowEmpty && merge.isEmpty()) {
+      ObjectId tree = treeOf(entries);
+      if (parent.isPresent() && repo.objects.commit(parent.get()).tree().equals(tree)) {
+        throw new NothingToCommitException("nothing to commit: the stage matches " + parent.get().shortHex() + " (use 'forge add' first)");
       }
-      Commit c = new Commit(tree, parent.map(List::of).orElse(List.of()), author, OffsetDateTime.now().withNano(0), message);
-      commitId = sink.putObject(ObjectType.COMMIT, c.encode());
-      sink.flush();
+      if (parent.isEmpty() && entries.isEmpty()) {
+        throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
+      }
     }
+    ObjectId commitId = write(repo, entries, parents, author, message);
     MetadataStore.Update u = repo.meta().newUpdate();
     Head after = head;
     List<Operation.RefChange> changes = new ArrayList<>();
@@ -73,7 +99,9 @@ public final class CommitOp {
       after = new Head.Detached(commitId);
       u.setHead(after);
     }
-    repo.record(u, "commit", head, after, changes);
+    ObjectId stageTree = repo.objects.commit(commitId).tree();
+    if (merge.isPresent()) u.clearMergeState();
+    repo.record(u, merge.isPresent() ? "commit (merge)" : "commit", head, after, changes, stageTree, stageTree, false);
     u.commit();
     return new Result(commitId, branch, entries.size(), bytes, parent.isEmpty());
   }

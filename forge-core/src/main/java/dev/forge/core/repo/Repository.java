@@ -162,8 +162,42 @@ public final class Repository implements AutoCloseable {
   }
 
   /** Appends an operation to the op log as part of {@code update}. */
-  void record(MetadataStore.Update update, String command, Head before, Head after, List<Operation.RefChange> changes) {
-    update.record(new Operation(Instant.now(), command, headString(before), headString(after), changes));
+  void record(MetadataStore.Update update, String command, Head before, Head after, List<Operation.RefChange> changes,
+      ObjectId stageBefore, ObjectId stageAfter, boolean movedWorkTree) {
+    update.record(new Operation(Instant.now(), command, headString(before), headString(after), changes, stageBefore, stageAfter,
+        movedWorkTree));
+  }
+
+  /**
+   * Stores {@code stage} as tree objects (durably) and returns the root id, so the op log can name a
+   * stage state that undo can bring back. Identical stages share their trees.
+   */
+  ObjectId snapshot(java.util.Collection<dev.forge.core.port.StageEntry> stage) {
+    try (ObjectSink sink = new ObjectSink(store.objects(), config().compression(), config().chunking().maxSize())) {
+      ObjectId id = Trees.write(new ArrayList<>(stage), sink);
+      sink.flush();
+      return id;
+    }
+  }
+
+  public Optional<dev.forge.core.port.MergeState> mergeState() {
+    return meta().mergeState();
+  }
+
+  public Branches branches() {
+    return new Branches(this);
+  }
+
+  public PathOps paths() {
+    return new PathOps(this);
+  }
+
+  public Undo undo() {
+    return new Undo(this);
+  }
+
+  public Merge merge() {
+    return new Merge(this);
   }
 
   public Add add() {

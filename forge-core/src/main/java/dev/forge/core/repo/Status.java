@@ -36,9 +36,14 @@ public final class Status {
   public record Change(String path, ChangeKind kind) {}
 
   public record Report(
-      String branch, Optional<ObjectId> headCommit, List<Change> staged, List<Change> unstaged, List<String> untracked) {
+      String branch,
+      Optional<ObjectId> headCommit,
+      List<Change> staged,
+      List<Change> unstaged,
+      List<String> untracked,
+      Optional<dev.forge.core.port.MergeState> merge) {
     public boolean clean() {
-      return staged.isEmpty() && unstaged.isEmpty() && untracked.isEmpty();
+      return staged.isEmpty() && unstaged.isEmpty() && untracked.isEmpty() && merge.isEmpty();
     }
   }
 
@@ -108,7 +113,7 @@ public final class Status {
     }
     unstaged.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
     String branch = repo.head().branchName().orElse(null);
-    return new Report(branch, head, staged, unstaged, untracked);
+    return new Report(branch, head, staged, unstaged, untracked, repo.mergeState());
   }
 
   static SortedMap<String, StageEntry> stage(Repository repo) {

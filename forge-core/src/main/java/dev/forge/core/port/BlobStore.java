@@ -1,0 +1,86 @@
+package dev.forge.core.port;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A remote: a flat namespace of named, immutable-or-replaced byte strings ("blobs") in a directory,
+ * a NAS mount, an S3 bucket or an R2 bucket. All of Forge's remote logic (packs, indexes, refs) is in
+ * the client; a blob store only stores bytes. Names are {@code /}-separated relative paths of ASCII
+ * letters, digits and {@code . _ -} ({@code packs/3fa9...e1.pack}, {@code refs/heads/main}).
+ *
+ * <p>Every implementation guarantees:
+ *
+ * <ul>
+ *   <li><b>Atomic puts.</b> A reader sees either no blob, the previous blob, or the whole new blob;
+ *       never a torn or partial one, even if the writer dies mid-put.
+ *   <li><b>Durability.</b> When a put returns, the blob survives a crash or power loss of the store
+ *       (fsync on a file system; the service's acknowledgement on S3/R2).
+ *   <li><b>Read-after-write.</b> Once a put, conditional put or delete has returned, every later
+ *       get, stat and list from any client sees its effect (S3 and R2 are strongly consistent).
+ *   <li><b>Conditional writes are linearizable.</b> Of several concurrent {@link #putIfAbsent} calls
+ *       on one name exactly one returns true; of several {@link #replaceIfUnchanged} calls made with
+ *       the same token at most one returns true. These make refs and locks safe without a server.
+ *   <li><b>Typed failures.</b> A missing blob is an empty result (or {@link
+ *       dev.forge.core.error.NotFoundException} for a ranged read); anything else that goes wrong is a
+ *       {@link dev.forge.core.error.RemoteUnavailableException} whose {@code retryable()} says whether
+ *       trying again can help. No implementation retries by itself: retrying is a decorator.
+ *   <li><b>Thread safety.</b> Every method may be called from many threads at once.
+ * </ul>
+ *
+ * <p>What a blob store does not promise: that a listing is in any particular order, or that a blob
+ * put by a client that then failed is absent (a failed put may or may not have happened; callers
+ * make every put idempotent).
+ */
+public interface BlobStore extends AutoCloseable {
+  /** A blob's name, length and version token. */
+  record BlobInfo(String name, long length, String token) {}
+
+  /** A blob's bytes with the version token that {@link #replaceIfUnchanged} compares. */
+  record Versioned(byte[] data, String token) {}
+
+  /** Stores {@code data} under {@code name}, replacing any blob of that name atomically. */
+  void put(String name, byte[] data);
+
+  /** Stores the contents of {@code file} under {@code name}; large files go up in parts where the store has them. */
+  void put(String name, Path file);
+
+  /** The whole blob with its version token, or empty when there is none. */
+  Optional<Versioned> get(String name);
+
+  /**
+   * Exactly {@code length} bytes of the blob starting at {@code offset}. A missing blob is a {@link
+   * dev.forge.core.error.NotFoundException}; a range past its end is an {@link
+   * dev.forge.core.error.IntegrityException}.
+   */
+  byte[] get(String name, long offset, int length);
+
+  /** The blob's length and token, or empty when there is none. */
+  Optional<BlobInfo> stat(String name);
+
+  /** Every blob whose name starts with {@code prefix}, in no particular order. */
+  List<BlobInfo> list(String prefix);
+
+  /** Removes the blob; removing a missing blob is not an error. */
+  void delete(String name);
+
+  /**
+   * Stores {@code data} only if no blob named {@code name} exists. Returns whether this call created
+   * it; false means some blob (maybe this very one, from an earlier attempt) was already there.
+   */
+  boolean putIfAbsent(String name, byte[] data);
+
+  /**
+   * Replaces the blob only if it is still the version that {@code expectedToken} (from {@link #get}
+   * or {@link #stat}) names: a compare-and-swap. Returns false, changing nothing, when it has been
+   * replaced or deleted since.
+   */
+  boolean replaceIfUnchanged(String name, byte[] data, String expectedToken);
+
+  /** Where this store is, for messages: a URL or path without credentials. */
+  String describe();
+
+  @Override
+  void close();
+}
