@@ -1,9 +1,19 @@
 package dev.forge.cli;
 
 import dev.forge.cli.commands.AddCommand;
+import dev.forge.cli.commands.BranchCommand;
+import dev.forge.cli.commands.MergeCommand;
+import dev.forge.cli.commands.MvCommand;
+import dev.forge.cli.commands.ResolveCommand;
+import dev.forge.cli.commands.RmCommand;
+import dev.forge.cli.commands.SwitchCommand;
+import dev.forge.cli.commands.TagCommand;
+import dev.forge.cli.commands.UndoCommand;
+import dev.forge.cli.commands.op.OpCommand;
 import dev.forge.cli.commands.CheckoutCommand;
 import dev.forge.cli.commands.CommitCommand;
 import dev.forge.cli.commands.ConfigCommand;
+import dev.forge.cli.commands.DiffCommand;
 import dev.forge.cli.commands.DemoCommand;
 import dev.forge.cli.commands.FsckCommand;
 import dev.forge.cli.commands.HelpCommand;
@@ -32,11 +42,21 @@ import picocli.CommandLine.Option;
       CommitCommand.class,
       LogCommand.class,
       CheckoutCommand.class,
+      DiffCommand.class,
       RestoreCommand.class,
       ShowCommand.class,
       FsckCommand.class,
       StatsCommand.class,
       ConfigCommand.class,
+      BranchCommand.class,
+      TagCommand.class,
+      SwitchCommand.class,
+      MergeCommand.class,
+      ResolveCommand.class,
+      RmCommand.class,
+      MvCommand.class,
+      OpCommand.class,
+      UndoCommand.class,
       DemoCommand.class,
       VersionCommand.class,
       HelpCommand.class

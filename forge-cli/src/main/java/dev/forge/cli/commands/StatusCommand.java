@@ -26,11 +26,27 @@ public final class StatusCommand extends RepoCommand {
         changes(n.putArray("unstaged"), r.unstaged());
         ArrayNode u = n.putArray("untracked");
         r.untracked().forEach(u::add);
+        if (r.merge().isPresent()) {
+          var m = n.putObject("merge").put("theirs", r.merge().get().theirs().hex()).put("name", r.merge().get().theirsName());
+          ArrayNode c = m.putArray("conflicts");
+          r.merge().get().conflicts().forEach(x -> c.add(x.path()));
+        } else {
+          n.putNull("merge");
+        }
         printJson(n);
         return 0;
       }
       out().println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
       if (r.headCommit().isEmpty()) out().println("No commits yet");
+      r.merge().ifPresent(m -> {
+        out().println("You are merging " + m.theirsName() + " (" + m.theirs().shortHex() + ").");
+        if (m.conflicts().isEmpty()) {
+          out().println("All conflicts resolved: run 'forge commit' to record the merge.");
+        } else {
+          out().println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
+          for (var c : m.conflicts()) out().println("        both changed: " + c.path() + " " + MergeCommand.describe(c));
+        }
+      });
       if (r.clean()) {
         out().println("Nothing to commit, work tree clean");
         return 0;

@@ -104,7 +104,7 @@ class DemoProjectTest {
     assertEquals(large, Files.size(v1.resolve(DemoProject.LARGE)));
 
     // The repository is left for the user to explore, with a clean work tree.
-    Run status = forge("-C", dir.toString(), "status");
+    Run status = forge("status", "-C", dir.toString());
     assertEquals(0, status.code(), status.err());
     assertTrue(status.out().contains("clean"), status.out());
   }

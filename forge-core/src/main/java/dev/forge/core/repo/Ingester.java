@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The ingest pipeline: read, cut (FastCDC), hash (BLAKE3), compress where it pays, append to a pack.
  * One platform thread per core, each with its own buffers, hasher, codec context and pack writer;
  * whole files are the unit of work, largest first so the threads finish together. With {@code
- * store=false} it only computes content ids (status uses this to compare a changed file).
+ * store=false} it only computes content ids (status uses this to compare a changed file); with {@code
+ * keepChunkLists} each result also carries the file's chunk list (diff uses it to tell new bytes from
+ * bytes the other version already has).
  */
 final class Ingester {
   /** Files up to this size are read whole into the thread's buffer. */
@@ -41,15 +43,22 @@ final class Ingester {
   private final RepoConfig config;
   private final FastCdc cdc;
   private final boolean storeObjects;
+  private final boolean keepChunkLists;
   private final ProgressListener progress;
 
-  record Result(WorkFile file, ContentRef content, boolean stable) {}
+  /** {@code chunks}: the file's chunks in order when asked for with {@code keepChunkLists}, else empty. */
+  record Result(WorkFile file, ContentRef content, boolean stable, List<ChunkList.ChunkRef> chunks) {}
 
   Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, ProgressListener progress) {
+    this(store, config, storeObjects, false, progress);
+  }
+
+  Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, boolean keepChunkLists, ProgressListener progress) {
     this.store = store;
     this.config = config;
     this.cdc = new FastCdc(config.chunking());
     this.storeObjects = storeObjects;
+    this.keepChunkLists = keepChunkLists;
     this.progress = progress;
   }
 
@@ -125,7 +134,8 @@ final class Ingester {
           byte[] target = Files.readSymbolicLink(f.file()).toString().getBytes(StandardCharsets.UTF_8);
           incompressible = false;
           chunk(target, 0, target.length);
-          return new Result(f, finish(target.length), true);
+          ContentRef content = finish(target.length);
+          return new Result(f, content, true, kept());
         }
         long total;
         try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ)) {
@@ -147,7 +157,8 @@ final class Ingester {
         }
         WorkFile after = WorkTree.stat(f.path(), f.file());
         boolean stable = after != null && after.size() == f.size() && after.mtimeNanos() == f.mtimeNanos() && total == f.size();
-        return new Result(f, finish(total), stable);
+        ContentRef content = finish(total);
+        return new Result(f, content, stable, kept());
       } catch (NoSuchFileException e) {
         return null;
       }
@@ -175,6 +186,10 @@ final class Ingester {
       ObjectId id = hasher.hash(buf, off, len);
       if (sink != null) sink.putChunk(id, buf, off, len, incompressible);
       chunks.add(new ChunkList.ChunkRef(id, len));
+    }
+
+    private List<ChunkList.ChunkRef> kept() {
+      return keepChunkLists ? List.copyOf(chunks) : List.of();
     }
 
     private ContentRef finish(long total) {

@@ -145,7 +145,7 @@ public final class Repository implements AutoCloseable {
     if (base.equals("HEAD") || base.equals("@")) {
       return headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet; make one with 'forge commit'"));
     }
-    for (String name : List.of(base, RefNames.HEADS + base, RefNames.TAGS + base)) {
+    for (String name : List.of(base, RefNames.HEADS + base, RefNames.TAGS + base, RefNames.REMOTES + base)) {
       Optional<ObjectId> r = meta().ref(name);
       if (r.isPresent()) return r.get();
     }
@@ -198,6 +198,10 @@ public final class Repository implements AutoCloseable {
 
   public Merge merge() {
     return new Merge(this);
+  }
+
+  public Diff diff() {
+    return new Diff(this);
   }
 
   public Add add() {

@@ -122,18 +122,22 @@ public final class PackIndex {
     return packLength;
   }
 
-  /** The raw entry bytes (for building merged lookups without copying entries into objects). */
-  byte[] bytes() {
+  /**
+   * The index's own bytes, for lookup tables that point into them instead of copying each entry
+   * (entry {@code i}'s id is at {@link #offsetOf}{@code (i)}). Callers must not modify them.
+   */
+  public byte[] bytesForIndex() {
     return bytes;
   }
 
-  static int entryOffset(int i) {
+  /** Where entry {@code i} starts in {@link #bytesForIndex()}; its id is the first 32 bytes. */
+  public static int offsetOf(int i) {
     return HEADER + i * ENTRY;
   }
 
   public Entry entry(int i) {
     if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
-    return decodeEntry(bytes, entryOffset(i), packId);
+    return decodeEntry(bytes, offsetOf(i), packId);
   }
 
   static Entry decodeEntry(byte[] b, int off, String where) {

@@ -1,0 +1,206 @@
+package dev.forge.mirror;
+
+import dev.forge.core.error.IntegrityException;
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.Commit;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.model.RefNames;
+import dev.forge.core.model.TreeEntry;
+import dev.forge.core.port.LocalStore;
+import dev.forge.core.port.MetadataStore;
+import dev.forge.core.port.ObjectStore;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.mirror.format.PackIndex;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.function.Predicate;
+
+/**
+ * {@code forge fetch}: brings the remote's branches in as remote-tracking refs ({@code
+ * refs/remotes/<name>/<branch>}), downloading only the objects this repository lacks.
+ *
+ * <p>The remote's pack indexes say where every object is, so the walk needs few round trips: one
+ * for all missing commits, one per tree depth, one for chunk lists, one for chunks; each round is a
+ * set of coalesced ranged reads ({@link RangeReader}). Walks stop at commits that a local or
+ * remote-tracking ref already reaches. Tracking refs move only after everything they reach is
+ * stored, so an interrupted fetch moves nothing, and the next one downloads only what is still
+ * missing.
+ */
+public final class Fetch {
+  private final LocalStore local;
+  private final Remote remote;
+  private final ObjectStore store;
+  private final LocalObjects objects;
+  private Predicate<String> pathFilter = p -> true;
+
+  public Fetch(LocalStore local, Remote remote) {
+    this.local = local;
+    this.remote = remote;
+    this.store = local.objects();
+    this.objects = new LocalObjects(store);
+  }
+
+  /**
+   * Downloads the chunks only of files whose path passes {@code filter} (a sparse clone); commits,
+   * trees and lists are always fetched.
+   */
+  public Fetch onlyPaths(Predicate<String> filter) {
+    this.pathFilter = filter;
+    return this;
+  }
+
+  /** One branch's move: {@code before} null when it is new here. */
+  public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
+
+  public record Result(List<RefUpdate> updates, SortedMap<String, ObjectId> branches, long objects, long packsRead, long bytesReceived,
+      long requests, double seconds) {}
+
+  public Result run(ProgressListener progress) {
+    long start = System.nanoTime();
+    remote.requireConfig();
+    SortedMap<String, RemoteRefs.RemoteRef> refs = remote.refs().all();
+    MetadataStore meta = local.metadata();
+    String prefix = RefNames.REMOTES + remote.name() + "/";
+    SortedMap<String, ObjectId> tracking = meta.refs(prefix);
+    List<ObjectId> tips = new ArrayList<>();
+    SortedMap<String, ObjectId> branches = new java.util.TreeMap<>();
+    for (RemoteRefs.RemoteRef r : refs.values()) {
+      branches.put(r.branch(), r.commit());
+      if (!r.commit().equals(tracking.get(prefix + r.branch())) || !store.contains(r.commit())) tips.add(r.commit());
+    }
+    long objectsBefore = 0;
+    Set<String> packsRead = new HashSet<>();
+    if (!tips.isEmpty()) {
+      RemoteIndex index = remote.indexCache().sync().index();
+      Downloader d = new Downloader(index, progress, packsRead);
+      download(tips, d);
+      objectsBefore = d.objects;
+    }
+    List<RefUpdate> updates = new ArrayList<>();
+    MetadataStore.Update u = meta.newUpdate();
+    for (RemoteRefs.RemoteRef r : refs.values()) {
+      ObjectId old = tracking.get(prefix + r.branch());
+      if (!r.commit().equals(old)) {
+        u.setRef(prefix + r.branch(), r.commit());
+        updates.add(new RefUpdate(r.branch(), old, r.commit()));
+      }
+    }
+    if (!updates.isEmpty()) u.commit();
+    return new Result(updates, branches, objectsBefore, packsRead.size(), remote.meter().bytesReceived(), remote.meter().requests(),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Fetches every object reachable from {@code tips} that is missing here. */
+  private void download(List<ObjectId> tips, Downloader d) {
+    // Round 1: every commit the remote has and we lack (small; saves one round trip per generation).
+    List<ObjectId> commitIds = new ArrayList<>();
+    for (PackIndex p : d.index.packs()) {
+      for (int i = 0; i < p.size(); i++) {
+        PackIndex.Entry e = p.entry(i);
+        if (e.type() == ObjectType.COMMIT) commitIds.add(e.id());
+      }
+    }
+    d.fetch("Fetching commits", commitIds);
+    Set<ObjectId> stop = new HashSet<>(local.metadata().refs(RefNames.HEADS).values());
+    stop.addAll(local.metadata().refs(RefNames.REMOTES).values());
+    stop.removeIf(c -> !store.contains(c));
+    List<ObjectId> commits = objects.newCommits(tips, stop, new HashSet<>());
+    // Rounds 2..: trees, one level at a time.
+    List<ObjectId> level = new ArrayList<>();
+    for (ObjectId c : commits) {
+      Commit commit = objects.commit(c);
+      level.add(commit.tree());
+    }
+    Set<ObjectId> seenTrees = new HashSet<>();
+    Map<ObjectId, String> files = new LinkedHashMap<>();
+    Map<ObjectId, String> treePaths = new java.util.HashMap<>();
+    for (ObjectId t : level) treePaths.putIfAbsent(t, "");
+    while (!level.isEmpty()) {
+      level.removeIf(t -> !seenTrees.add(t));
+      d.fetch("Fetching trees", level);
+      List<ObjectId> next = new ArrayList<>();
+      for (ObjectId t : level) {
+        String dir = treePaths.get(t);
+        for (TreeEntry e : objects.tree(t).entries()) {
+          String path = dir.isEmpty() ? e.name() : dir + "/" + e.name();
+          if (e.kind() == FileKind.DIRECTORY) {
+            if (!seenTrees.contains(e.id())) {
+              next.add(e.id());
+              treePaths.putIfAbsent(e.id(), path);
+            }
+          } else if (pathFilter.test(path)) {
+            files.putIfAbsent(e.id(), path);
+          }
+        }
+      }
+      level = next;
+    }
+    // Then chunk lists, then chunks.
+    List<ObjectId> lists = new ArrayList<>();
+    List<ObjectId> chunks = new ArrayList<>();
+    for (ObjectId f : files.keySet()) {
+      if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
+      else chunks.add(f);
+    }
+    d.fetch("Fetching lists", lists);
+    Set<ObjectId> seenChunks = new HashSet<>(chunks);
+    for (ObjectId l : lists) {
+      for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
+        if (seenChunks.add(c.id())) chunks.add(c.id());
+      }
+    }
+    d.fetch("Downloading", chunks);
+  }
+
+  /** One fetch's downloads: which are missing, where they are, and the rounds of ranged reads. */
+  private final class Downloader {
+    final RemoteIndex index;
+    final ProgressListener progress;
+    final Set<String> packsRead;
+    long objects;
+
+    Downloader(RemoteIndex index, ProgressListener progress, Set<String> packsRead) {
+      this.index = index;
+      this.progress = progress;
+      this.packsRead = packsRead;
+    }
+
+    ObjectType typeOf(ObjectId id) {
+      var s = store.stat(id);
+      if (s.isPresent()) return s.get().type();
+      return index.locate(id).map(l -> l.entry().type()).orElseThrow(() -> missing(id));
+    }
+
+    IntegrityException missing(ObjectId id) {
+      return new IntegrityException("the remote " + remote.describe() + " lacks object " + id.shortHex()
+          + " that its branches need (a damaged or incomplete remote)");
+    }
+
+    void fetch(String phase, Collection<ObjectId> ids) {
+      List<RemoteIndex.Location> wanted = new ArrayList<>();
+      for (ObjectId id : ids) {
+        if (store.contains(id)) continue;
+        wanted.add(index.locate(id).orElseThrow(() -> missing(id)));
+      }
+      if (wanted.isEmpty()) return;
+      List<RangeReader.Request> requests = RangeReader.plan(wanted);
+      for (RangeReader.Request r : requests) packsRead.add(r.packId());
+      RangeReader reader = new RangeReader(remote.blobs(), store, Math.max(remote.parallelism(), 2) * 2);
+      progress.begin(phase, RangeReader.bytes(requests), "B");
+      try {
+        reader.run(requests, progress);
+      } finally {
+        progress.end();
+      }
+      objects += reader.objects();
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.forge.mirror;
+
+import dev.forge.core.error.NonFastForwardException;
+import dev.forge.core.error.NotFoundException;
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.Commit;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.model.RefNames;
+import dev.forge.core.model.Tree;
+import dev.forge.core.model.TreeEntry;
+import dev.forge.core.port.LocalStore;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.port.StoredObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code forge push}: sends a branch's new commits and everything they reach that the remote lacks,
+ * then moves the remote branch by a conditional write.
+ *
+ * <ol>
+ *   <li>Read the remote branch. If it is not an ancestor of what is pushed, refuse (non-fast-forward)
+ *       before sending anything.
+ *   <li>Finish packs an interrupted push left staged; sync the remote's pack indexes (only new ones
+ *       are downloaded).
+ *   <li>Walk the new commits (stopping at commits the remote's branches already reach), their trees,
+ *       lists and chunks; every object the remote's indexes do not list is sent. Subtrees of the
+ *       commits where the walk stopped are complete on the remote and are skipped whole.
+ *   <li>Pack those objects (chunks first, in file order; metadata in its own packs), upload packs in
+ *       parallel, each followed by its index.
+ *   <li>Move the branch: create-if-absent, or replace-if-unchanged against the version read in step
+ *       1. If another push moved it meanwhile, re-read: still an ancestor, try again; else
+ *       non-fast-forward. The packs already sent stay (content-addressed, harmless, reused later).
+ * </ol>
+ */
+public final class Push {
+  private final LocalStore local;
+  private final Remote remote;
+  private final LocalObjects objects;
+  private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
+
+  public Push(LocalStore local, Remote remote) {
+    this.local = local;
+    this.remote = remote;
+    this.objects = new LocalObjects(local.objects());
+  }
+
+  /** For tests: smaller packs. */
+  public Push packSize(long bytes) {
+    this.targetPackSize = bytes;
+    return this;
+  }
+
+  public record Result(
+      String branch, String remoteBranch, ObjectId commit, ObjectId previous, boolean upToDate, long objects, long packs,
+      long packsResumed, long bytesSent, long requests, double seconds) {}
+
+  public Result run(String branch, String remoteBranch, ProgressListener progress) {
+    long start = System.nanoTime();
+    ObjectId tip = local.metadata().ref(RefNames.branch(branch))
+        .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
+    RemoteRefs refs = remote.refs();
+    RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
+    if (before != null && before.commit().equals(tip)) {
+      track(remoteBranch, tip);
+      return result(branch, remoteBranch, tip, tip, true, 0, 0, 0, start);
+    }
+    checkFastForward(branch, remoteBranch, before, tip);
+    remote.ensureConfig(local.config().chunking());
+
+    try (PackUploader uploader = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
+      int resumed = uploader.resume();
+      uploader.finish();
+      RemoteIndex index = remote.indexCache().sync().index();
+      List<ObjectId> data = new ArrayList<>();
+      List<ObjectId> meta = new ArrayList<>();
+      long bytes = plan(tip, refs.all(), index, data, meta);
+      progress.begin("Uploading", bytes, "B");
+      try (PackUploader up = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
+        for (ObjectId id : data) up.add(id);
+        up.seal();
+        for (ObjectId id : meta) up.add(id);
+        up.finish();
+        moveRef(branch, remoteBranch, before, tip);
+        track(remoteBranch, tip);
+        return new Result(branch, remoteBranch, tip, before == null ? null : before.commit(), false, up.objects(), up.packs(),
+            resumed, remote.meter().bytesSent(), remote.meter().requests(), (System.nanoTime() - start) / 1e9);
+      } finally {
+        progress.end();
+      }
+    }
+  }
+
+  private Result result(String branch, String remoteBranch, ObjectId tip, ObjectId prev, boolean upToDate, long objects, long packs,
+      long resumed, long start) {
+    return new Result(branch, remoteBranch, tip, prev, upToDate, objects, packs, resumed, remote.meter().bytesSent(),
+        remote.meter().requests(), (System.nanoTime() - start) / 1e9);
+  }
+
+  private void checkFastForward(String branch, String remoteBranch, RemoteRefs.RemoteRef remoteRef, ObjectId tip) {
+    if (remoteRef == null || objects.isAncestor(remoteRef.commit(), tip)) return;
+    String where = remote.name() + "/" + remoteBranch;
+    if (!local.objects().contains(remoteRef.commit())) {
+      throw new NonFastForwardException("push rejected: " + where + " is at " + remoteRef.commit().shortHex()
+          + ", which you do not have (someone else pushed); run 'forge pull " + remote.name() + "' to bring it in, then push again",
+          tip, remoteRef.commit());
+    }
+    throw new NonFastForwardException("push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is not an ancestor of "
+        + branch + " (" + tip.shortHex() + "); the histories diverged: merge " + where + " into " + branch + " ('forge merge "
+        + where + "'), then push again", tip, remoteRef.commit());
+  }
+
+  /**
+   * Lists what to send: {@code data} gets chunks in file order, {@code meta} commits, trees and
+   * lists. Returns the bytes that will go into packs.
+   */
+  private long plan(ObjectId tip, Map<String, RemoteRefs.RemoteRef> remoteRefs, RemoteIndex index, List<ObjectId> data, List<ObjectId> meta) {
+    Set<ObjectId> stop = new HashSet<>();
+    for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
+      if (local.objects().contains(r.commit())) stop.add(r.commit());
+    }
+    Set<ObjectId> boundary = new HashSet<>();
+    List<ObjectId> commits = objects.newCommits(List.of(tip), stop, boundary);
+    // Everything under a boundary commit is on the remote: its branch was only moved after it all was.
+    Set<ObjectId> have = new HashSet<>();
+    for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
+    Set<ObjectId> seen = new HashSet<>();
+    long[] bytes = {0};
+    for (ObjectId c : commits) {
+      Commit commit = objects.commit(c);
+      visitTree(commit.tree(), index, have, seen, data, meta, bytes);
+      send(c, index, seen, meta, bytes);
+    }
+    return bytes[0];
+  }
+
+  private void collectTrees(ObjectId tree, Set<ObjectId> have) {
+    if (!have.add(tree)) return;
+    for (TreeEntry e : objects.tree(tree).entries()) {
+      if (e.kind() == FileKind.DIRECTORY) collectTrees(e.id(), have);
+      else have.add(e.id());
+    }
+  }
+
+  private void visitTree(ObjectId tree, RemoteIndex index, Set<ObjectId> have, Set<ObjectId> seen, List<ObjectId> data,
+      List<ObjectId> meta, long[] bytes) {
+    if (have.contains(tree) || seen.contains(tree)) return;
+    for (TreeEntry e : objects.tree(tree).entries()) {
+      if (e.kind() == FileKind.DIRECTORY) {
+        visitTree(e.id(), index, have, seen, data, meta, bytes);
+      } else if (!have.contains(e.id()) && !seen.contains(e.id())) {
+        if (e.type() == ObjectType.LIST) {
+          ChunkList list = objects.list(e.id());
+          for (ChunkList.ChunkRef c : list.chunks()) send(c.id(), index, seen, data, bytes);
+          send(e.id(), index, seen, meta, bytes);
+        } else {
+          send(e.id(), index, seen, data, bytes);
+        }
+      }
+    }
+    send(tree, index, seen, meta, bytes);
+  }
+
+  private void send(ObjectId id, RemoteIndex index, Set<ObjectId> seen, List<ObjectId> out, long[] bytes) {
+    if (!seen.add(id) || index.contains(id)) return;
+    Optional<StoredObject> s = local.objects().stat(id);
+    if (s.isEmpty()) {
+      throw new NotFoundException("object " + id.shortHex() + " is missing from this repository (a sparse clone?); cannot push it");
+    }
+    out.add(id);
+    bytes[0] += s.get().storedLength() + 48L;
+  }
+
+  private void moveRef(String branch, String remoteBranch, RemoteRefs.RemoteRef before, ObjectId tip) {
+    RemoteRefs refs = remote.refs();
+    RemoteRefs.RemoteRef expected = before;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      boolean moved = expected == null ? refs.create(remoteBranch, tip) : refs.move(expected, tip);
+      if (moved) return;
+      // Someone else moved it (or our own write landed but its answer was lost): look again.
+      RemoteRefs.RemoteRef now = refs.read(remoteBranch).orElse(null);
+      if (now != null && now.commit().equals(tip)) return;
+      if (now != null && !objects.isAncestor(now.commit(), tip)) checkFastForward(branch, remoteBranch, now, tip);
+      expected = now;
+      sleepBriefly(attempt);
+    }
+    throw new dev.forge.core.error.RemoteUnavailableException("could not move " + remote.name() + "/" + remoteBranch
+        + ": it kept changing while pushing; try again", true);
+  }
+
+  private static void sleepBriefly(int attempt) {
+    try {
+      // R2 allows about one write per second per key: do not hammer a ref.
+      Thread.sleep(500L + java.util.concurrent.ThreadLocalRandom.current().nextLong(500L << attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void track(String remoteBranch, ObjectId tip) {
+    local.metadata().newUpdate().setRef(RefNames.remoteBranch(remote.name(), remoteBranch), tip).commit();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.forge.mirror;
+
+import dev.forge.core.error.IntegrityException;
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.RefNames;
+import dev.forge.core.port.BlobStore;
+import dev.forge.mirror.blob.BlobNames;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The branches of a remote: blobs {@code refs/heads/<branch>} holding a commit id in hex and a
+ * newline. They only move by conditional writes (create-if-absent, replace-if-unchanged), so of two
+ * clients that move a branch from the same commit, exactly one succeeds.
+ */
+final class RemoteRefs {
+  /** A branch as read, with the token that a conditional replace must present. */
+  record RemoteRef(String branch, ObjectId commit, String token) {}
+
+  private final BlobStore blobs;
+
+  RemoteRefs(BlobStore blobs) {
+    this.blobs = blobs;
+  }
+
+  static String blobName(String branch) {
+    try {
+      return BlobNames.check(RefNames.HEADS + branch);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("branch name '" + branch + "' cannot be used on a remote: use letters, digits, '.', '_', '-' and '/'");
+    }
+  }
+
+  Optional<RemoteRef> read(String branch) {
+    return blobs.get(blobName(branch)).map(v -> new RemoteRef(branch, parse(branch, v.data()), v.token()));
+  }
+
+  /** Every branch of the remote, by name. */
+  SortedMap<String, RemoteRef> all() {
+    SortedMap<String, RemoteRef> out = new TreeMap<>();
+    for (BlobStore.BlobInfo b : blobs.list(RefNames.HEADS)) {
+      String branch = b.name().substring(RefNames.HEADS.length());
+      read(branch).ifPresent(r -> out.put(branch, r));
+    }
+    return out;
+  }
+
+  /** Creates the branch; false when it exists already. */
+  boolean create(String branch, ObjectId commit) {
+    return blobs.putIfAbsent(blobName(branch), encode(commit));
+  }
+
+  /** Moves the branch from the version read as {@code old}; false when someone moved it since. */
+  boolean move(RemoteRef old, ObjectId commit) {
+    return blobs.replaceIfUnchanged(blobName(old.branch()), encode(commit), old.token());
+  }
+
+  private static byte[] encode(ObjectId id) {
+    return (id.hex() + "\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private ObjectId parse(String branch, byte[] data) {
+    String s = new String(data, StandardCharsets.US_ASCII).strip();
+    try {
+      return ObjectId.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + blobName(branch));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.forge.mirror.blob;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.port.BlobStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class FileBlobStoreTest extends BlobStoreContract {
+  @Override
+  protected BlobStore store() {
+    return new FileBlobStore(tmp.resolve("remote"));
+  }
+
+  @Test
+  void refusesNamesThatLeaveTheFolder() {
+    BlobStore s = store();
+    assertThrows(InvalidInputException.class, () -> s.put("../x", new byte[1]));
+    assertThrows(InvalidInputException.class, () -> s.put("/etc/x", new byte[1]));
+    assertThrows(InvalidInputException.class, () -> s.put("a/.hidden", new byte[1]));
+  }
+
+  @Test
+  void breaksAStaleLockLeftByACrashedWriter() throws Exception {
+    FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+    s.put("refs/heads/main", "a".getBytes(StandardCharsets.UTF_8));
+    var lock = tmp.resolve("remote/refs/heads/main.lock");
+    Files.createFile(lock);
+    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(120)));
+    String token = s.get("refs/heads/main").orElseThrow().token();
+    assertTrue(s.replaceIfUnchanged("refs/heads/main", "b".getBytes(StandardCharsets.UTF_8), token));
+    assertEquals("b", new String(s.get("refs/heads/main").orElseThrow().data(), StandardCharsets.UTF_8));
+    assertTrue(s.list("refs/").stream().noneMatch(b -> b.name().endsWith(".lock")));
+  }
+}
