@@ -21,9 +21,9 @@ public enum ExitCode {
   INTEGRITY(5, "stored data is damaged or inconsistent (fsck found problems, a checksum failed)"),
   WOULD_OVERWRITE(6, "refused: would overwrite or delete uncommitted changes (use --force)"),
   CONFLICT(7, "merge stopped on conflicts, or a commit was refused because conflicts are unresolved"),
-  NON_FAST_FORWARD(8, "push/pull refused: histories diverged (reserved for remotes)"),
+  NON_FAST_FORWARD(8, "push/pull refused: histories diverged (pull or merge first)"),
   LOCK_HELD(9, "a file lock held by someone else prevents it (reserved for locks)"),
-  REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request (reserved for remotes)"),
+  REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request"),
   BUSY(11, "another forge process holds the repository and did not release it in time");
 
   private final int code;
@@ -49,6 +49,8 @@ public enum ExitCode {
       case NotFoundException x -> NOT_FOUND;
       case IntegrityException x -> INTEGRITY;
       case WouldOverwriteException x -> WOULD_OVERWRITE;
+      case dev.forge.core.error.NonFastForwardException x -> NON_FAST_FORWARD;
+      case dev.forge.core.error.RemoteUnavailableException x -> REMOTE_UNREACHABLE;
       case dev.forge.core.error.ConflictException x -> CONFLICT;
       case InvalidInputException x -> USAGE;
       case RepositoryBusyException x -> BUSY;

@@ -16,6 +16,7 @@ import dev.forge.cli.commands.ConfigCommand;
 import dev.forge.cli.commands.DiffCommand;
 import dev.forge.cli.commands.DemoCommand;
 import dev.forge.cli.commands.FsckCommand;
+import dev.forge.cli.commands.GcCommand;
 import dev.forge.cli.commands.HelpCommand;
 import dev.forge.cli.commands.InitCommand;
 import dev.forge.cli.commands.LogCommand;
@@ -56,7 +57,13 @@ import picocli.CommandLine.Option;
       RmCommand.class,
       MvCommand.class,
       OpCommand.class,
+      dev.forge.cli.commands.remote.RemoteCommand.class,
+      dev.forge.cli.commands.CloneCommand.class,
+      dev.forge.cli.commands.FetchCommand.class,
+      dev.forge.cli.commands.PullCommand.class,
+      dev.forge.cli.commands.PushCommand.class,
       UndoCommand.class,
+      GcCommand.class,
       DemoCommand.class,
       VersionCommand.class,
       HelpCommand.class

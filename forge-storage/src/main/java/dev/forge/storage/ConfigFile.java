@@ -35,6 +35,7 @@ final class ConfigFile {
     ch.put("avg", c.chunking().avgSize());
     ch.put("max", c.chunking().maxSize());
     root.put("compression", c.compression().name().toLowerCase(java.util.Locale.ROOT));
+    root.putObject("gc").put("graceDays", c.gcGraceDays());
     try {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.write(tmp, JSON.writeValueAsBytes(root));
@@ -69,7 +70,8 @@ final class ConfigFile {
     try {
       ChunkerParams p = new ChunkerParams(ch.path("min").asInt(), ch.path("avg").asInt(), ch.path("max").asInt());
       CompressionPolicy policy = CompressionPolicy.parse(root.path("compression").asText("auto"));
-      return new RepoConfig(format, p, policy);
+      int grace = root.path("gc").path("graceDays").asInt(RepoConfig.DEFAULT_GC_GRACE_DAYS);
+      return new RepoConfig(format, p, policy, grace);
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
     }

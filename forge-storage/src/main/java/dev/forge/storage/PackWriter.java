@@ -41,15 +41,23 @@ final class PackWriter implements ObjectWriter {
   private long position;
   private boolean closed;
 
+  /** True for gc's repacking: objects are indexed already and are written again on purpose. */
+  private final boolean rewrite;
+
   PackWriter(RocksObjectStore store, long targetPackSize) {
+    this(store, targetPackSize, false);
+  }
+
+  PackWriter(RocksObjectStore store, long targetPackSize, boolean rewrite) {
     this.store = store;
     this.targetPackSize = targetPackSize;
+    this.rewrite = rewrite;
   }
 
   @Override
   public boolean put(ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len) {
     if (closed) throw new IllegalStateException("writer is closed");
-    if (!store.claim(id)) return false;
+    if (!rewrite && !store.claim(id)) return false;
     try {
       if (channel == null) begin();
       header[0] = (byte) PackFormat.RECORD_MAGIC;

@@ -111,6 +111,11 @@ public final class RocksLocalStore implements LocalStore {
   }
 
   @Override
+  public SweepReport sweep(dev.forge.core.port.LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress) {
+    return new Sweeper(index, objects).run(live, minLiveShare, dryRun, progress);
+  }
+
+  @Override
   public void close() {
     objects.close();
     index.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.demo.DemoProject;
 import dev.forge.cli.demo.DemoRun;
+import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Stats;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ public final class DemoCommand extends RepoCommand {
   @Override
   public Integer call() throws IOException {
     if (sizeMib < 1 || sizeMib > DemoRun.MAX_SIZE_MIB) {
-      throw new dev.forge.core.error.InvalidInputException("--size-mib must be between 1 and " + DemoRun.MAX_SIZE_MIB + ", got " + sizeMib);
+      throw new InvalidInputException("--size-mib must be between 1 and " + DemoRun.MAX_SIZE_MIB + ", got " + sizeMib);
     }
     Path root = DemoRun.prepare(dir == null ? null : cwd().resolve(dir));
     DemoRun.Report r = DemoRun.run(STORES, root, sizeMib, keepCheckouts, progress(json));

@@ -25,6 +25,17 @@ public interface LocalStore extends AutoCloseable {
   /** Pack files and their total size on disk. */
   StorageUsage usage();
 
+  /**
+   * Garbage collection's sweep: drops index entries of objects not in {@code live}, rewrites packs whose
+   * live share is below {@code minLiveShare} (copying live records without recompressing), deletes
+   * packs with nothing live and pack files nothing references. Live objects are copied and indexed
+   * before anything is deleted, so a crash at any point loses nothing reachable.
+   */
+  SweepReport sweep(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress);
+
+  record SweepReport(long objectsBefore, long deadObjects, long packsBefore, long packsRewritten, long packsDeleted,
+      long bytesBefore, long bytesAfter, long orphanFiles) {}
+
   @Override
   void close();
 

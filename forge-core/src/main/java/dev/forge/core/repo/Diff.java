@@ -32,6 +32,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code forge diff}: what changed between two versions of the tracked files, told the way it matters
@@ -52,6 +54,7 @@ public final class Diff {
   /** Like git: a NUL in the first 8 KiB makes a file binary. */
   private static final int BINARY_PROBE = 8 << 10;
   private static final int CONTEXT_LINES = 3;
+  private static final Pattern HUNK = Pattern.compile("@@ -(\\d+),(\\d+) \\+(\\d+),(\\d+) @@(.*)");
 
   private final Repository repo;
 
@@ -323,14 +326,12 @@ public final class Diff {
     return out;
   }
 
-  private static final java.util.regex.Pattern HUNK = java.util.regex.Pattern.compile("@@ -(\\d+),(\\d+) \\+(\\d+),(\\d+) @@(.*)");
-
   /**
    * A side with no lines in a hunk names the line after which the change goes, as diff(1) and git
    * write it ({@code -0,0} for a new file); java-diff-utils names the line before which.
    */
   private static String hunkHeader(String line) {
-    java.util.regex.Matcher m = HUNK.matcher(line);
+    Matcher m = HUNK.matcher(line);
     if (!m.matches()) return line;
     long a = Long.parseLong(m.group(1));
     long b = Long.parseLong(m.group(2));

@@ -188,6 +188,14 @@ public final class Repository implements AutoCloseable {
     return new Branches(this);
   }
 
+  public Gc gc() {
+    return new Gc(this);
+  }
+
+  public void setGcGraceDays(int days) {
+    store.saveConfig(store.config().withGcGraceDays(days));
+  }
+
   public PathOps paths() {
     return new PathOps(this);
   }
