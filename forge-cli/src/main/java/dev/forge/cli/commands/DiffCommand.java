@@ -152,7 +152,7 @@ public final class DiffCommand extends RepoCommand {
         case TYPE_CHANGED -> " (" + kind(f.oldKind()) + " -> " + kind(f.newKind()) + ")";
         case MODIFIED -> "";
       };
-      out().printf(" %-" + width + "s | %10s → %10s, %s new%s%n", f.path(), human(f.oldSize()), human(f.newSize()), human(f.newBytes()), tag);
+      out().printf(" %-" + width + "s | %10s → %10s, %10s new%s%n", f.path(), human(f.oldSize()), human(f.newSize()), human(f.newBytes()), tag);
     }
     out().println(" " + totals(r));
   }
