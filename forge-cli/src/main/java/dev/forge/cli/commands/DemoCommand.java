@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = {
     "Version a generated media project end to end and print what it cost.",
-    "Writes PNG frames, a WAV, a glTF model and a large layered binary into a new folder, commits them (v1),",
-    "edits them (new frames, an audio punch-in, a layer inserted into the large file), commits again (v2),",
-    "checks both commits out into fresh folders and verifies every byte."})
+    "Writes PNG frames, a WAV, a glTF model and a large layered binary into a new folder and commits them (v1); "
+        + "edits them (new frames, an audio punch-in, a layer inserted into the large file) and commits again (v2); "
+        + "checks both commits out into fresh folders, verifies every byte, and prints sizes, stored bytes and throughput."})
 public final class DemoCommand extends RepoCommand {
   @Option(names = "--dir", paramLabel = "DIR", description = "Put the project in DIR, which must be new or empty (default: a new folder in the temp dir).")
   Path dir;
