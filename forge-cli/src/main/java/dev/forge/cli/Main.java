@@ -76,7 +76,15 @@ public final class Main implements Runnable {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show help.", scope = CommandLine.ScopeType.INHERIT)
   boolean help;
 
+  @Option(names = "-C", paramLabel = "DIR", description = "Run as if forge was started in DIR.")
+  java.nio.file.Path directory;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The {@code -C DIR} given before the command name, or null. */
+  public java.nio.file.Path directory() {
+    return directory;
+  }
 
   @Override
   public void run() {

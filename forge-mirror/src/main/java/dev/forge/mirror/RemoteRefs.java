@@ -55,7 +55,10 @@ final class RemoteRefs {
 
   /** Moves the branch from the version read as {@code old}; false when someone moved it since. */
   boolean move(RemoteRef old, ObjectId commit) {
-    return blobs.replaceIfUnchanged(blobName(old.branch()), encode(commit), old.token());
+    String name = blobName(old.branch());
+    try (RefLock lock = RefLock.acquire(blobs, name)) {
+      return blobs.replaceIfUnchanged(name, encode(commit), old.token());
+    }
   }
 
   private static byte[] encode(ObjectId id) {
@@ -67,7 +70,8 @@ final class RemoteRefs {
     try {
       return ObjectId.parse(s);
     } catch (IllegalArgumentException e) {
-      throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + blobName(branch));
+      throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + blobName(branch) + " (" + data.length
+          + " bytes, not a commit id)");
     }
   }
 }

@@ -31,7 +31,9 @@ public abstract class RepoCommand implements Callable<Integer> {
 
   protected Path cwd() {
     Path base = Path.of("").toAbsolutePath();
-    return directory == null ? base : base.resolve(directory).normalize();
+    Path d = directory;
+    if (d == null && spec.root().userObject() instanceof dev.forge.cli.Main m) d = m.directory();
+    return d == null ? base : base.resolve(d).normalize();
   }
 
   protected Repository open() {

@@ -65,7 +65,7 @@ class DiffIT {
   void statHasOneLinePerFileAndATotal() throws IOException {
     Path r = editedRepo();
     ForgeProcess.Result s = run(r, "diff", "HEAD", "--stat").ok();
-    List<String> lines = s.stdout().strip().lines().toList();
+    List<String> lines = s.stdout().stripTrailing().lines().toList();
     assertEquals(6, lines.size(), s::describe);
     List<String> paths = new ArrayList<>();
     for (String line : lines.subList(0, 5)) {

@@ -21,9 +21,6 @@ import java.util.Map;
  * the old stage or the new one.
  */
 public final class Add {
-  /** Stat entries younger than this may hide a same-tick rewrite; they are not cached. */
-  static final long RACY_NANOS = 2_000_000_000L;
-
   private final Repository repo;
 
   Add(Repository repo) {
@@ -88,7 +85,7 @@ public final class Add {
       StageEntry entry = new StageEntry(f.path(), f.kind(), r.content());
       u.putStage(entry);
       stage.put(f.path(), entry);
-      if (r.stable() && f.mtimeNanos() < wallStart - RACY_NANOS) {
+      if (r.stable() && WorkTree.cacheable(f, wallStart)) {
         u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
       } else {
         u.deleteStat(f.path());

@@ -104,7 +104,7 @@ public final class Status {
         if (r == null) continue;
         WorkFile f = r.file();
         if (!r.content().equals(stage.get(f.path()).content())) unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
-        if (r.stable() && f.mtimeNanos() < wallStart - Add.RACY_NANOS) {
+        if (r.stable() && WorkTree.cacheable(f, wallStart)) {
           u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
           any = true;
         }

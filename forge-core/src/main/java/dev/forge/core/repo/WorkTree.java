@@ -144,6 +144,19 @@ final class WorkTree {
     return root.relativize(p).toString().replace('\\', '/');
   }
 
+  /**
+   * Whether a stat taken at wall-clock {@code statTimeNanos} may be cached. A file rewritten within the
+   * same timestamp tick as the stat we took would keep its size and mtime and look unchanged, so only
+   * files whose mtime is older than one tick before the stat are cached. The tick is taken as 2 s
+   * when the mtime has no sub-second part (FAT, some NFS and older file systems store whole
+   * seconds), otherwise 100 ms: far above the few milliseconds of the coarse clock that ext4, XFS and
+   * btrfs stamp files with.
+   */
+  static boolean cacheable(WorkFile f, long statTimeNanos) {
+    long tick = f.mtimeNanos() % 1_000_000_000L == 0 ? 2_000_000_000L : 100_000_000L;
+    return f.mtimeNanos() < statTimeNanos - tick;
+  }
+
   /** Whether the cached stat still describes the file, so its cached content can be trusted. */
   static boolean unchanged(WorkFile f, StatEntry cached) {
     return cached != null && cached.size() == f.size() && cached.mtimeNanos() == f.mtimeNanos() && cached.inode() == f.inode();

@@ -113,10 +113,10 @@ final class WorkTreeMove {
     }
     u.clearStage();
     for (StageEntry t : target.values()) u.putStage(t);
-    long racyLimit = System.currentTimeMillis() * 1_000_000L - Add.RACY_NANOS;
+    long now = System.currentTimeMillis() * 1_000_000L;
     for (StageEntry t : toWrite) {
       WorkFile f = wt.stat(t.path());
-      if (f != null && f.mtimeNanos() < racyLimit) {
+      if (f != null && WorkTree.cacheable(f, now)) {
         u.putStat(t.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), t.content()));
       } else {
         u.deleteStat(t.path());

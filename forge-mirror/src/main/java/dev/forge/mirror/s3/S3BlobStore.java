@@ -12,7 +12,10 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -108,8 +111,8 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public void put(String name, byte[] data) {
-    call("write", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).contentLength((long) data.length).build(),
-        RequestBody.fromBytes(data)));
+    call("write", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).contentLength((long) data.length)
+        .contentMD5(md5(data)).build(), RequestBody.fromBytes(data)));
   }
 
   @Override
@@ -121,8 +124,9 @@ public final class S3BlobStore implements BlobStore {
       throw new ForgeException("cannot read " + file + ": " + e.getMessage(), e);
     }
     if (size <= multipartThreshold) {
-      call("write", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).contentLength(size).build(),
-          RequestBody.fromFile(file)));
+      String md5 = md5(file);
+      call("write", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).contentLength(size)
+          .contentMD5(md5).build(), RequestBody.fromFile(file)));
       return;
     }
     // One part size for every part but the last; grow it only if 10,000 parts would not hold the file.
@@ -138,7 +142,8 @@ public final class S3BlobStore implements BlobStore {
         in.readFully(buf);
         int partNumber = n;
         String etag = call("upload part " + n + " of", name, () -> client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(key(name))
-            .uploadId(uploadId).partNumber(partNumber).contentLength((long) buf.length).build(), RequestBody.fromBytes(buf)).eTag());
+            .uploadId(uploadId).partNumber(partNumber).contentLength((long) buf.length).contentMD5(md5(buf)).build(),
+            RequestBody.fromBytes(buf)).eTag());
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
       call("complete the upload of", name, () -> client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket)
@@ -213,7 +218,7 @@ public final class S3BlobStore implements BlobStore {
   public boolean putIfAbsent(String name, byte[] data) {
     try {
       call("create", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).ifNoneMatch("*")
-          .contentLength((long) data.length).build(), RequestBody.fromBytes(data)));
+          .contentLength((long) data.length).contentMD5(md5(data)).build(), RequestBody.fromBytes(data)));
       return true;
     } catch (PreconditionFailed e) {
       return false;
@@ -224,10 +229,37 @@ public final class S3BlobStore implements BlobStore {
   public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
     try {
       call("update", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).ifMatch(expectedToken)
-          .contentLength((long) data.length).build(), RequestBody.fromBytes(data)));
+          .contentLength((long) data.length).contentMD5(md5(data)).build(), RequestBody.fromBytes(data)));
       return true;
     } catch (PreconditionFailed | NotFoundException e) {
       return false;
+    }
+  }
+
+  /**
+   * Content-MD5 on every write: a body cut short by a dropped connection is then refused by the
+   * server (BadDigest) instead of being stored truncated, as some S3-compatible servers would.
+   */
+  private static String md5(byte[] data) {
+    return Base64.getEncoder().encodeToString(md5Digest().digest(data));
+  }
+
+  private static String md5(Path file) {
+    MessageDigest d = md5Digest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+    } catch (IOException e) {
+      throw new ForgeException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return Base64.getEncoder().encodeToString(d.digest());
+  }
+
+  private static MessageDigest md5Digest() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has MD5", e);
     }
   }
 
