@@ -104,7 +104,8 @@ public final class Main implements Runnable {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("forge: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'forge help " + commandPath(ex.getCommandLine()) + "' for usage.");
+      String path = commandPath(ex.getCommandLine());
+      ex.getCommandLine().getErr().println("Try 'forge help" + (path.isEmpty() ? "" : " " + path) + "' for usage.");
       return ExitCode.USAGE.code();
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {

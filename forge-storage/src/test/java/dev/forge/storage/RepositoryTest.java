@@ -118,6 +118,35 @@ class RepositoryTest {
     }
   }
 
+  /** A tree that names "..": written past the model's encoder, refused by every reader. */
+  @Test
+  void aHostileTreeIsRefusedAtCheckout() throws Exception {
+    try (Repository repo = init()) {
+      byte[] payload = "owned".getBytes();
+      dev.forge.core.hash.Blake3Hasher h = dev.forge.core.hash.Blake3.newHasher();
+      ObjectId chunk = h.hash(payload, 0, payload.length);
+      for (String evil : List.of("..", ".forge", "a/b")) {
+        byte[] tree = new dev.forge.core.model.BinaryWriter(64).u8(1).varint(1).u8(1).u8(0).string(evil).varint(payload.length)
+            .id(chunk).toByteArray();
+        ObjectId treeId = h.hash(dev.forge.core.model.ObjectType.TREE, tree, 0, tree.length);
+        dev.forge.core.model.Commit c = new dev.forge.core.model.Commit(treeId, List.of(), AUTHOR, java.time.OffsetDateTime.now(), "evil");
+        byte[] commit = c.encode();
+        ObjectId commitId = h.hash(dev.forge.core.model.ObjectType.COMMIT, commit, 0, commit.length);
+        try (dev.forge.core.port.ObjectWriter w = repo.store().objects().newWriter()) {
+          w.put(chunk, dev.forge.core.model.ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, payload.length, payload, 0, payload.length);
+          w.put(treeId, dev.forge.core.model.ObjectType.TREE, dev.forge.core.codec.Codec.RAW, tree.length, tree, 0, tree.length);
+          w.put(commitId, dev.forge.core.model.ObjectType.COMMIT, dev.forge.core.codec.Codec.RAW, commit.length, commit, 0, commit.length);
+        }
+        Path out = dir.resolveSibling(dir.getFileName() + "-evil");
+        var e = assertThrows(dev.forge.core.error.IntegrityException.class, () -> repo.checkout().into(commitId.hex(), out, P));
+        assertTrue(e.getMessage().contains("unsafe"), e.getMessage());
+        assertThrows(dev.forge.core.error.IntegrityException.class, () -> repo.checkout().run(commitId.hex(), true, P));
+        assertFalse(Files.exists(dir.getParent().resolve("owned")));
+        assertFalse(Files.exists(dir.resolve(".forge/owned")));
+      }
+    }
+  }
+
   @Test
   void userMistakesAreTypedErrors() throws Exception {
     try (Repository repo = init()) {
