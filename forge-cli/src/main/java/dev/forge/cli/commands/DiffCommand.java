@@ -19,10 +19,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
-    description = {"Show what changed: sizes and new bytes of every changed file, text diffs, and what the headers of",
-        "images (PNG, JPEG), video (MP4, MOV) and WAV audio say on both sides, with changed bytes mapped to time.",
-        "No REV: the stage against the work tree. One REV: that commit against the work tree. Two: the first",
-        "against the second. New bytes are the bytes of the new version in chunks the old version does not have."})
+    description = {"Show what changed: size and new bytes of every changed file, text diffs,",
+        "and what the headers of images (PNG, JPEG), video (MP4, MOV) and WAV audio",
+        "say on both sides, with the changed bytes mapped to time.",
+        "No REV: the stage against the work tree. One REV: that commit against the",
+        "work tree. Two: the first against the second. New bytes: the bytes of the",
+        "new version in chunks that the old version does not have."})
 public final class DiffCommand extends RepoCommand {
   /** JSON lists of ranges stop here; the counts say how many there are in all. */
   private static final int MAX_JSON_RANGES = 1000;
