@@ -1,9 +1,9 @@
 package dev.forge.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.forge.core.chunk.ChunkerParams;
 import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.error.ForgeException;
@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * {@code .forge/config}: a small JSON document (docs/format.md, "Config"). Written to a temp file,
@@ -22,23 +24,33 @@ import java.nio.file.StandardOpenOption;
  */
 final class ConfigFile {
   static final String CHUNKER = "fastcdc2020";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // jackson-core's streaming parser and generator only: databind would load ~300 classes on every
+  // command for a ten-line file (about a tenth of a second of start-up).
+  private static final JsonFactory JSON = new JsonFactory();
 
   private ConfigFile() {}
 
   static void write(Path file, RepoConfig c) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format", c.format());
-    ObjectNode ch = root.putObject("chunking");
-    ch.put("algorithm", CHUNKER);
-    ch.put("min", c.chunking().minSize());
-    ch.put("avg", c.chunking().avgSize());
-    ch.put("max", c.chunking().maxSize());
-    root.put("compression", c.compression().name().toLowerCase(java.util.Locale.ROOT));
-    root.putObject("gc").put("graceDays", c.gcGraceDays());
     try {
+      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+      try (JsonGenerator g = JSON.createGenerator(buf)) {
+        g.useDefaultPrettyPrinter();
+        g.writeStartObject();
+        g.writeNumberField("format", c.format());
+        g.writeObjectFieldStart("chunking");
+        g.writeStringField("algorithm", CHUNKER);
+        g.writeNumberField("min", c.chunking().minSize());
+        g.writeNumberField("avg", c.chunking().avgSize());
+        g.writeNumberField("max", c.chunking().maxSize());
+        g.writeEndObject();
+        g.writeStringField("compression", c.compression().name().toLowerCase(java.util.Locale.ROOT));
+        g.writeObjectFieldStart("gc");
+        g.writeNumberField("graceDays", c.gcGraceDays());
+        g.writeEndObject();
+        g.writeEndObject();
+      }
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(root));
+      Files.write(tmp, buf.toByteArray());
       try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         f.force(true);
       }
@@ -50,30 +62,60 @@ final class ConfigFile {
   }
 
   static RepoConfig read(Path file) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readAllBytes(file));
+    Map<String, String> values = new HashMap<>();
+    try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) throw new IntegrityException("the repository config " + file + " is not a JSON object");
+      flatten(p, "", values);
+      if (p.nextToken() != null) throw new IntegrityException("the repository config " + file + " has data after its object");
     } catch (IOException e) {
       throw new IntegrityException("cannot read the repository config " + file + ": " + firstLine(e.getMessage()));
     }
-    if (root == null || !root.isObject()) throw new IntegrityException("the repository config " + file + " is not a JSON object");
-    int format = root.path("format").asInt(-1);
+    int format = intValue(values, "format", -1, file);
     if (format < 1) throw new IntegrityException("the repository config " + file + " has no valid format number");
     if (format > RepoConfig.FORMAT) {
       throw new ForgeException("this repository has format " + format + ", newer than this forge understands ("
           + RepoConfig.FORMAT + "); upgrade forge");
     }
-    JsonNode ch = root.path("chunking");
-    if (!CHUNKER.equals(ch.path("algorithm").asText(CHUNKER))) {
-      throw new ForgeException("this repository uses chunking algorithm '" + ch.path("algorithm").asText() + "', unknown to this forge");
+    String algorithm = values.getOrDefault("chunking.algorithm", CHUNKER);
+    if (!CHUNKER.equals(algorithm)) {
+      throw new ForgeException("this repository uses chunking algorithm '" + algorithm + "', unknown to this forge");
     }
     try {
-      ChunkerParams p = new ChunkerParams(ch.path("min").asInt(), ch.path("avg").asInt(), ch.path("max").asInt());
-      CompressionPolicy policy = CompressionPolicy.parse(root.path("compression").asText("auto"));
-      int grace = root.path("gc").path("graceDays").asInt(RepoConfig.DEFAULT_GC_GRACE_DAYS);
+      ChunkerParams p = new ChunkerParams(intValue(values, "chunking.min", 0, file), intValue(values, "chunking.avg", 0, file),
+          intValue(values, "chunking.max", 0, file));
+      CompressionPolicy policy = CompressionPolicy.parse(values.getOrDefault("compression", "auto"));
+      int grace = intValue(values, "gc.graceDays", RepoConfig.DEFAULT_GC_GRACE_DAYS, file);
       return new RepoConfig(format, p, policy, grace);
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
+    }
+  }
+
+  /** Reads the object the parser is in into dotted keys ("chunking.min"); arrays are not part of the format. */
+  private static void flatten(JsonParser p, String prefix, Map<String, String> out) throws IOException {
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      if (t != JsonToken.FIELD_NAME) throw new IOException("unexpected " + t);
+      String key = prefix + p.currentName();
+      JsonToken v = p.nextToken();
+      if (v == JsonToken.START_OBJECT) {
+        flatten(p, key + ".", out);
+      } else if (v == JsonToken.START_ARRAY) {
+        p.skipChildren();
+      } else if (v == null) {
+        throw new IOException("truncated");
+      } else {
+        out.put(key, p.getValueAsString());
+      }
+    }
+  }
+
+  private static int intValue(Map<String, String> values, String key, int missing, Path file) {
+    String v = values.get(key);
+    if (v == null) return missing;
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IntegrityException("the repository config " + file + " has a non-numeric " + key + ": '" + v + "'");
     }
   }
 

@@ -164,6 +164,7 @@ public final class S3BlobStore implements BlobStore {
     try {
       ResponseBytes<GetObjectResponse> r = call("read", name,
           () -> client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key(name)).build()));
+      checkLength(name, r.response().contentLength(), r.asByteArray().length);
       return Optional.of(new Versioned(r.asByteArray(), r.response().eTag()));
     } catch (NotFoundException e) {
       return Optional.empty();
@@ -175,8 +176,10 @@ public final class S3BlobStore implements BlobStore {
     if (length == 0) return new byte[0];
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     byte[] b = call("read", name, () -> {
-      try (InputStream in = client.getObject(GetObjectRequest.builder().bucket(bucket).key(key(name)).range(range).build())) {
-        return in.readNBytes(length + 1);
+      try (var in = client.getObject(GetObjectRequest.builder().bucket(bucket).key(key(name)).range(range).build())) {
+        byte[] got = in.readNBytes(length + 1);
+        checkLength(name, in.response().contentLength(), got.length);
+        return got;
       } catch (IOException e) {
         throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
       }
@@ -191,6 +194,7 @@ public final class S3BlobStore implements BlobStore {
   public Optional<BlobInfo> stat(String name) {
     try {
       HeadObjectResponse r = call("look up", name, () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key(name)).build()));
+      if (r.contentLength() == null) throw new RemoteUnavailableException("incomplete answer from " + where + " for " + name, true);
       return Optional.of(new BlobInfo(name, r.contentLength(), r.eTag()));
     } catch (NotFoundException e) {
       return Optional.empty();
@@ -233,6 +237,17 @@ public final class S3BlobStore implements BlobStore {
       return true;
     } catch (PreconditionFailed | NotFoundException e) {
       return false;
+    }
+  }
+
+  /**
+   * A response cut inside its headers reaches the client as a complete response without a
+   * Content-Length and with an empty body (the HTTP client is lenient there): such an answer, or a
+   * body shorter than announced, is a dropped connection (retryable), never data.
+   */
+  private void checkLength(String name, Long announced, long got) {
+    if (announced == null || announced != got) {
+      throw new RemoteUnavailableException("incomplete answer from " + where + " for " + name + " (connection dropped?)", true);
     }
   }
 

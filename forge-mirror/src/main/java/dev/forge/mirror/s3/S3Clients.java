@@ -14,6 +14,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * Builds the SDK client for an S3 URL: endpoint, region, path-style, credentials, connection pool,
@@ -46,6 +47,10 @@ final class S3Clients {
       // The SDK's default CRC checksums (since 2.30) break R2 (501), GCS and Ceph.
       b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
       b.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+      // No aws-chunked streaming signatures: a body cut short by a dropped connection then fails the
+      // signed payload hash (and Content-MD5) instead of being stored short by servers that take the
+      // end of a chunked stream for the end of the object.
+      b.serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
     }
     return b.build();
   }

@@ -100,6 +100,12 @@ public final class FaultProxy implements AutoCloseable {
         boolean expectContinue = headers.toLowerCase(Locale.ROOT).contains("expect: 100-continue");
         boolean chunked = headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
         Fault f = chunked ? Fault.NONE : choose();
+        if (System.getenv("FORGE_FAULT_LOG") != null) {
+          synchronized (FaultProxy.class) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(System.getenv("FORGE_FAULT_LOG")), f + " " + headers.substring(0, headers.indexOf('\r')) + " len=" + length + (expectContinue ? " expect" : "") + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+          }
+        }
         switch (f) {
           case ERROR_500, ERROR_503, ERROR_429 -> {
             injected.incrementAndGet();

@@ -1,0 +1,236 @@
+# shellcheck shell=bash
+# bench-summary.sh -- the table of scripts/bench-e2e.  Bash; sourced, never run.
+#
+# bench_summary WORK CORPUS: reads WORK/runs.tsv (one row per timed command, Forge's and the peers'),
+# WORK/sizes.tsv (store sizes) and WORK/notes.txt; prints the table, the Forge/peer ratios and the
+# issue's targets; writes WORK/results.tsv (the table, machine-readable), WORK/summary.txt (what was
+# printed) and WORK/summary.md (the table as Markdown, for docs/benchmarks.md).
+
+bench_summary() {
+  local py=python3
+  [[ -x /usr/bin/python3 ]] && py=/usr/bin/python3
+  "$py" - "$1" "$2" <<'EOF' | tee "$1/summary.txt"
+import os, statistics, sys
+work, corpus = sys.argv[1], sys.argv[2]
+MiB = 1 << 20
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+def num(s):
+    try: return float(s)
+    except ValueError: return None
+
+runs = []
+for line in open(os.path.join(work, 'runs.tsv')):
+    p = line.rstrip('\n').split('\t')
+    if not p or p[0] == 'round': continue
+    (rnd, tool, op, run, rc, wall, user, sys_, rss, nbytes, files, flush, other, bg, cache, inner) = p
+    runs.append(dict(round=int(rnd), tool=tool, op=op, run=run, rc=int(rc), wall=float(wall),
+                     user=float(user), sys=float(sys_), rss=int(rss), bytes=int(nbytes) if nbytes not in ('', '-') else None,
+                     files=int(files) if files not in ('', '-') else None, flush=num(flush), other=num(other),
+                     bg=num(bg), cache=cache, inner=num(inner)))
+sizes = {}   # key -> [bytes per round]
+sp = os.path.join(work, 'sizes.tsv')
+if os.path.exists(sp):
+    for line in open(sp):
+        rnd, k, v = line.rstrip('\n').split('\t')
+        sizes.setdefault(k, []).append(int(v))
+def size(k):
+    v = sizes.get(k)
+    return med(v) if v else None
+
+# store size / v2 increment per (tool, op): the key of the store after the op, and the pair whose
+# difference is the v2 increment (Forge: pack bytes from `forge stats`, as the issue defines it;
+# peers: the repository directory, as run-peers.sh measures it)
+STORE = {('git', 'commit v1'): ('git.v1', None), ('git', 'commit v2'): ('git.v2', ('git.v2', 'git.v1')),
+         ('git', 'gc'): ('git.gc', None),
+         ('git-lfs', 'commit v1'): ('git-lfs.v1', None), ('git-lfs', 'commit v2'): ('git-lfs.v2', ('git-lfs.v2', 'git-lfs.v1')),
+         ('restic', 'backup v1'): ('restic.v1', None), ('restic', 'backup v2'): ('restic.v2', ('restic.v2', 'restic.v1')),
+         ('borg', 'create v1'): ('borg.v1', None), ('borg', 'create v2'): ('borg.v2', ('borg.v2', 'borg.v1')),
+         ('casync', 'make v1'): ('casync.v1', None), ('casync', 'make v2'): ('casync.v2', ('casync.v2', 'casync.v1')),
+         ('forge', 'commit v1'): ('forge.v1', None),
+         ('forge', 'commit v2'): ('forge.v2', ('forge.v2.packs', 'forge.v1.packs')),
+         ('forge', 'commit images'): ('forge.images', None), ('git', 'commit images'): ('git.images', None)}
+
+# aggregate: one row per (cache, tool, op) in order of first appearance; the median over runs and
+# rounds (status runs several times), peak RSS = the largest
+groups, order = {}, []
+for r in runs:
+    if r['tool'].startswith('cat:'): continue          # run-peers' per-category compression rows
+    k = (r['cache'], r['tool'], r['op'])
+    if k not in groups: groups[k] = []; order.append(k)
+    groups[k].append(r)
+
+def agg(k, rs):
+    cache, tool, op = k
+    a = dict(cache=cache, tool=tool, op=op, n=len(rs), rc=max(r['rc'] for r in rs),
+             wall=med([r['wall'] for r in rs]), cpu=med([r['user'] + r['sys'] for r in rs]),
+             user=med([r['user'] for r in rs]), sys=med([r['sys'] for r in rs]),
+             rss=max(r['rss'] for r in rs), bytes=rs[0]['bytes'], files=rs[0]['files'],
+             flush=med([r['flush'] for r in rs]), other=med([r['other'] for r in rs]),
+             bg=max([r['bg'] for r in rs if r['bg'] is not None], default=None),
+             inner=med([r['inner'] for r in rs]), wmin=min(r['wall'] for r in rs), wmax=max(r['wall'] for r in rs),
+             store=None, incr=None)
+    sk = STORE.get((tool, op))
+    if sk:
+        pre = 'cold:' if cache == 'cold' else ''
+        a['store'] = size(pre + sk[0])
+        if sk[1] and size(pre + sk[1][0]) is not None and size(pre + sk[1][1]) is not None:
+            a['incr'] = size(pre + sk[1][0]) - size(pre + sk[1][1])
+    return a
+
+rows = []
+for k in order:
+    a = agg(k, groups[k])
+    rows.append(a)
+    cache, tool, op = k
+    if op.startswith('commit '):
+        ak = (cache, tool, 'add ' + op[7:])
+        if ak in groups:
+            # add+commit: per round, the add's median plus the commit's median; then the median
+            per = {}
+            for r in groups[ak] + groups[k]: per.setdefault(r['round'], {}).setdefault(r['op'], []).append(r)
+            walls, cpus = [], []
+            for rnd, d in per.items():
+                if len(d) == 2:
+                    walls.append(sum(med([r['wall'] for r in v]) for v in d.values()))
+                    cpus.append(sum(med([r['user'] + r['sys'] for r in v]) for v in d.values()))
+            b = agg(ak, groups[ak])
+            c = dict(a); c.update(op='add+commit ' + op[7:], n=len(walls), wall=med(walls), cpu=med(cpus),
+                                 rss=max(a['rss'], b['rss']), bytes=b['bytes'], files=b['files'], rc=max(a['rc'], b['rc']),
+                                 flush=(a['flush'] or 0) + (b['flush'] or 0), other=(a['other'] or 0) + (b['other'] or 0),
+                                 inner=None, wmin=min(walls) if walls else None, wmax=max(walls) if walls else None)
+            rows.append(c)
+
+def has_rate(op):
+    return not op.split()[0] in ('commit', 'status', 'init', 'version', 'gc')
+
+def mbps(a):
+    if a is None or not a['bytes'] or not a['wall'] or not has_rate(a['op']): return None
+    return a['bytes'] / a['wall'] / 1e6
+
+def fmt(v, f):
+    return '' if v is None else f % v
+
+# ---- environment
+envp = os.path.join(work, 'env.txt')
+if os.path.exists(envp): print(open(envp).read().rstrip())
+print()
+cols = ('tool', 'operation', 'cache', 'runs', 'wall s', 'MB/s', 'CPU s', 'CPU%', 'peak RSS MiB', 'store MiB', 'v2 incr MiB', 'other CPU s')
+F = '%-8s %-20s %-5s %4s %8s %7s %7s %5s %12s %10s %11s %11s'
+print(F % cols)
+print('-' * 120)
+tsv = open(os.path.join(work, 'results.tsv'), 'w')
+tsv.write('\t'.join(('tool', 'operation', 'cache', 'runs', 'rc', 'wall_s', 'wall_min_s', 'wall_max_s', 'mb_per_s',
+                     'user_s', 'sys_s', 'cpu_s', 'peak_rss_kib', 'bytes', 'files', 'store_bytes', 'v2_increment_bytes',
+                     'flush_s', 'other_cpu_s', 'bg_busy', 'inner_s')) + '\n')
+md = ['| tool | operation | cache | runs | wall s | MB/s | CPU s | CPU% | peak RSS MiB | store MiB | v2 incr MiB |',
+      '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|']
+for a in rows:
+    m = mbps(a)
+    cpup = 100 * a['cpu'] / a['wall'] if a['wall'] and a['cpu'] is not None else None
+    line = F % (a['tool'], a['op'], a['cache'], a['n'], fmt(a['wall'], '%.2f'), fmt(m, '%.0f'), fmt(a['cpu'], '%.1f'),
+                fmt(cpup, '%.0f'), '%.0f' % (a['rss'] / 1024), fmt(a['store'] and a['store'] / MiB, '%.1f'),
+                fmt(a['incr'] is not None and a['incr'] / MiB or None, '%.1f'), fmt(a['other'], '%.1f'))
+    extra = []
+    if a['n'] > 1 and a['wmin'] is not None: extra.append('median, %.2f-%.2f' % (a['wmin'], a['wmax']))
+    if a['inner'] is not None: extra.append('self-timed %.2f s' % a['inner'])
+    if a['rc']: extra.append('FAILED rc=%d' % a['rc'])
+    print(line + ('  (' + '; '.join(extra) + ')' if extra else ''))
+    tsv.write('\t'.join(str(x) if x is not None else '' for x in (
+        a['tool'], a['op'], a['cache'], a['n'], a['rc'], fmt(a['wall'], '%.3f'), fmt(a['wmin'], '%.3f'), fmt(a['wmax'], '%.3f'),
+        fmt(m, '%.1f'), fmt(a['user'], '%.2f') if not a['op'].startswith('add+commit') else '',
+        fmt(a['sys'], '%.2f') if not a['op'].startswith('add+commit') else '', fmt(a['cpu'], '%.2f'),
+        a['rss'], a['bytes'], a['files'], a['store'], a['incr'], fmt(a['flush'], '%.2f'), fmt(a['other'], '%.1f'),
+        fmt(a['bg'], '%.2f'), fmt(a['inner'], '%.3f'))) + '\n')
+    md.append('| %s | %s | %s | %d | %s | %s | %s | %s | %.0f | %s | %s |' % (
+        a['tool'], a['op'], a['cache'], a['n'], fmt(a['wall'], '%.2f'), fmt(m, '%.0f'), fmt(a['cpu'], '%.1f'),
+        fmt(cpup, '%.0f'), a['rss'] / 1024, fmt(a['store'] and a['store'] / MiB, '%.1f'),
+        fmt(a['incr'] is not None and a['incr'] / MiB or None, '%.1f')))
+tsv.close()
+open(os.path.join(work, 'summary.md'), 'w').write('\n'.join(md) + '\n')
+print()
+print('MB/s = input bytes / wall s / 1e6 (checkout, restore, extract: bytes of v1 written); wall includes')
+print('JVM or process start; "flush" (sync after the command) is not included, run-peers.sh does the same.')
+print('store = apparent bytes of the repository directory; Forge v2 incr = growth of its pack files')
+print('(forge stats storedBytes), the peers\' = growth of their repository directories.')
+print('other CPU s = CPU the rest of the machine used meanwhile (another workload competing).')
+
+# ---- ratios
+def row(tool, op, cache='warm'):
+    return next((a for a in rows if a['tool'] == tool and a['op'] == op and a['cache'] == cache and not a['rc']), None)
+out = []
+f1 = row('forge', 'add+commit v1')
+if f1 and mbps(f1):
+    for tool, op in (('borg', 'create v1'), ('restic', 'backup v1'), ('git', 'add+commit v1'),
+                     ('git-lfs', 'add+commit v1'), ('casync', 'make v1')):
+        p = row(tool, op)
+        if p and mbps(p):
+            out.append('forge add+commit v1 vs %-22s %6.2fx the speed (%.0f vs %.0f MB/s)' % (tool + ' ' + op + ':', mbps(f1) / mbps(p), mbps(f1), mbps(p)))
+f2 = row('forge', 'commit v2')
+truly = None
+cp = os.path.join(corpus, 'CHANGES.txt')
+if os.path.exists(cp):
+    for l in open(cp):
+        if l.startswith('TRULY CHANGED'):
+            truly = int(l.split(':')[1].split()[0])
+if f2 and f2['incr'] is not None:
+    if truly: out.append('forge v2 increment vs xdelta3 (truly new):     %6.2fx (%.1f vs %.1f MiB)' % (f2['incr'] / truly, f2['incr'] / MiB, truly / MiB))
+    for tool, op in (('borg', 'create v2'), ('restic', 'backup v2'), ('git', 'commit v2'), ('git-lfs', 'commit v2'), ('casync', 'make v2')):
+        p = row(tool, op)
+        if p and p['incr']:
+            out.append('forge v2 increment vs %-24s %6.2fx the bytes (%.1f vs %.1f MiB)' % (tool + ':', f2['incr'] / p['incr'], f2['incr'] / MiB, p['incr'] / MiB))
+fc = row('forge', 'checkout v1')
+if fc and mbps(fc):
+    for tool, op in (('borg', 'extract v1'), ('restic', 'restore v1'), ('casync', 'extract v1')):
+        p = row(tool, op)
+        if p and mbps(p):
+            out.append('forge checkout v1 vs %-25s %6.2fx the speed (%.0f vs %.0f MB/s)' % (tool + ' ' + op + ':', mbps(fc) / mbps(p), mbps(fc), mbps(p)))
+fi, gi = row('forge', 'add+commit images'), row('git', 'add+commit images')
+if fi and gi: out.append('forge add+commit images vs git:                %6.2fx the speed (%.2f vs %.2f s)' % (gi['wall'] / fi['wall'], fi['wall'], gi['wall']))
+fs, gs = row('forge', 'status images'), row('git', 'status images')
+if fs and gs: out.append('forge status images vs git:                    %6.2fx the speed (%.2f vs %.2f s)' % (gs['wall'] / fs['wall'], fs['wall'], gs['wall']))
+if out:
+    print(); print('FORGE / PEERS (warm cache, same run)')
+    for l in out: print('  ' + l)
+
+# ---- the issue's targets
+t = []
+def target(name, ok, measured):
+    t.append('  [%s] %-48s %s' % ('met ' if ok else 'MISS', name, measured))
+if f1 and mbps(f1):
+    target('add+commit v1 >= 1000 MB/s', mbps(f1) >= 1000, '%.0f MB/s (%.2f s)' % (mbps(f1), f1['wall']))
+    b, g = row('borg', 'create v1'), row('git', 'add+commit v1')
+    if b and mbps(b): target('add+commit v1 >= 3x borg create', mbps(f1) >= 3 * mbps(b), '%.2fx' % (mbps(f1) / mbps(b)))
+    if g and mbps(g): target('add+commit v1 >= 20x git add+commit', mbps(f1) >= 20 * mbps(g), '%.2fx' % (mbps(f1) / mbps(g)))
+f2c = row('forge', 'add+commit v2')
+if f2c: target('add+commit v2 < 3 s', f2c['wall'] < 3, '%.2f s' % f2c['wall'])
+if f2 and f2['incr'] is not None: target('v2 stored increment <= 72 MiB', f2['incr'] <= 72 * MiB, '%.1f MiB' % (f2['incr'] / MiB))
+s1 = row('forge', 'status v1')
+if s1: target('status of unchanged v1 <= 0.25 s', s1['wall'] <= 0.25, '%.2f s (median of %d)' % (s1['wall'], s1['n']))
+if fc and mbps(fc):
+    target('checkout v1 >= 1000 MB/s', mbps(fc) >= 1000, '%.0f MB/s (%.2f s)' % (mbps(fc), fc['wall']))
+    b = row('borg', 'extract v1')
+    if b and mbps(b): target('checkout v1 >= 3x borg extract', mbps(fc) >= 3 * mbps(b), '%.2fx' % (mbps(fc) / mbps(b)))
+if fi:
+    n = fi['files'] or 0
+    scaled = 8.0 * n / 100000
+    target('images add+commit <= 8 s per 100000 files', fi['wall'] <= scaled,
+           '%.2f s for %d files (target scaled to %.2f s)' % (fi['wall'], n, scaled) if n != 100000 else '%.2f s' % fi['wall'])
+if fs: target('images status <= 0.8 s', fs['wall'] <= 0.8, '%.2f s for %s files (median of %d)' % (fs['wall'], fs['files'], fs['n']))
+fr = [a for a in rows if a['tool'] == 'forge' and a['cache'] == 'warm']
+if fr:
+    top = max(fr, key=lambda a: a['rss'])
+    target('peak RSS <= 1 GiB (every Forge command)', top['rss'] <= 1 << 20, '%.0f MiB (%s)' % (top['rss'] / 1024, top['op']))
+if t:
+    print(); print("ISSUE 4 TARGETS (warm cache)")
+    for l in t: print(l)
+
+np_ = os.path.join(work, 'notes.txt')
+if os.path.exists(np_) and os.path.getsize(np_):
+    print()
+    for l in open(np_): print('note: ' + l.rstrip())
+EOF
+}
