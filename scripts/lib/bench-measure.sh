@@ -67,7 +67,7 @@ bench_measure() {
   local tool=$1 op=$2 run=$3 bytes=$4 files=$5; shift 5
   local cache=warm
   [[ -n ${BENCH_COLD+x} ]] && cache=cold
-  local tag="r$BENCH_ROUND.$cache.$tool.$op.$run"; tag=${tag//[^A-Za-z0-9._-]/_}
+  local tag="r$BENCH_ROUND.$cache.$tool.$op${run:+.$run}"; tag=${tag//[^A-Za-z0-9._-]/_}
   local tf=$BENCH_LOGS/$tag.time out=$BENCH_LOGS/$tag.out
   sync
   local bg=-

@@ -113,8 +113,13 @@ public final class ForgeProcess {
   }
 
   public static Result run(Path dir, Duration timeout, List<String> args) {
+    return run(dir, timeout, args, Map.of());
+  }
+
+  /** Runs with extra environment variables (e.g. credentials for an S3 remote). */
+  public static Result run(Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
     long t0 = System.nanoTime();
-    Started s = start(dir, args);
+    Started s = start(dir, args, extraEnv);
     try {
       boolean done;
       try {
@@ -145,6 +150,11 @@ public final class ForgeProcess {
 
   /** Starts forge without waiting; stdout and stderr go to temp files. */
   public static Started start(Path dir, List<String> args) {
+    return start(dir, args, Map.of());
+  }
+
+  /** Starts forge without waiting, with extra environment variables. */
+  public static Started start(Path dir, List<String> args, Map<String, String> extraEnv) {
     Path forge = forge();
     List<String> cmd = new ArrayList<>();
     cmd.add(forge.toString());
@@ -154,6 +164,7 @@ public final class ForgeProcess {
     env.put("CI", "true");
     env.put("FORGE_AUTHOR", AUTHOR);
     env.remove("FORGE_JAVA_OPTS");
+    env.putAll(extraEnv);
     try {
       Path out = Files.createTempFile("forge-e2e-", ".out");
       Path err = Files.createTempFile("forge-e2e-", ".err");
