@@ -119,9 +119,9 @@ envp = os.path.join(work, 'env.txt')
 if os.path.exists(envp): print(open(envp).read().rstrip())
 print()
 cols = ('tool', 'operation', 'cache', 'runs', 'wall s', 'MB/s', 'CPU s', 'CPU%', 'peak RSS MiB', 'store MiB', 'v2 incr MiB', 'other CPU s')
-F = '%-8s %-20s %-5s %4s %8s %7s %7s %5s %12s %10s %11s %11s'
+F = '%-8s %-26s %-5s %4s %8s %7s %7s %5s %12s %10s %11s %11s'
 print(F % cols)
-print('-' * 120)
+print('-' * 126)
 tsv = open(os.path.join(work, 'results.tsv'), 'w')
 tsv.write('\t'.join(('tool', 'operation', 'cache', 'runs', 'rc', 'wall_s', 'wall_min_s', 'wall_max_s', 'mb_per_s',
                      'user_s', 'sys_s', 'cpu_s', 'peak_rss_kib', 'bytes', 'files', 'store_bytes', 'v2_increment_bytes',
@@ -195,6 +195,27 @@ if fs and gs: out.append('forge status images vs git:                    %6.2fx 
 if out:
     print(); print('FORGE / PEERS (warm cache, same run)')
     for l in out: print('  ' + l)
+
+# ---- cold cache, beside O_DIRECT reads of the same files
+cl = []
+def cold_pair(label, fop, rop):
+    f, r = row('forge', fop, 'cold'), next((a for a in rows if a['op'] == rop and a['cache'] == 'cold'), None)
+    if f and mbps(f):
+        cl.append('%-36s %7.0f MB/s%s' % (label, mbps(f), '   (%s of the same files: %.0f MB/s)' % (r['tool'] + ' ' + rop, mbps(r)) if r and mbps(r) else ''))
+cold_pair('forge add v1, cold:', 'add v1', 'read v1 (iflag=direct)')
+f = row('forge', 'add+commit v1', 'cold')
+if f and mbps(f): cl.append('%-36s %7.0f MB/s' % ('forge add+commit v1, cold:', mbps(f)))
+cold_pair('forge checkout v1, cold packs:', 'checkout v1', 'read packs (iflag=direct)')
+cold_pair('forge add images, cold:', 'add images', 'read images (O_DIRECT)')
+s1c = row('forge', 'status v1', 'cold')
+if s1c: cl.append('%-36s %7.2f s' % ('forge status v1, cold:', s1c['wall']))
+sic = row('forge', 'status images', 'cold')
+if sic: cl.append('%-36s %7.2f s' % ('forge status images, cold:', sic['wall']))
+gic = row('git', 'status images', 'cold')
+if gic: cl.append('%-36s %7.2f s' % ('git status images, cold:', gic['wall']))
+if cl:
+    print(); print('COLD CACHE (caches emptied before every step)')
+    for l in cl: print('  ' + l)
 
 # ---- the issue's targets
 t = []

@@ -1,5 +1,6 @@
 package dev.forge.core.repo;
 
+import dev.forge.core.concurrent.Workers;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.model.ChunkList;
 import dev.forge.core.model.FileKind;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes file contents out of the store, every chunk verified on the way. A file is written beside its
@@ -36,41 +36,11 @@ final class ContentWriter {
     this.progress = progress;
   }
 
-  /** Writes every entry under {@code root}. */
+  /** Writes every entry under {@code root}, largest first, one thread per core. */
   void writeAll(Path root, List<StageEntry> entries) {
     List<StageEntry> order = new ArrayList<>(entries);
     order.sort((a, b) -> Long.compare(b.content().size(), a.content().size()));
-    AtomicInteger next = new AtomicInteger();
-    int n = Math.max(1, Math.min(Ingester.threads(), order.size()));
-    RuntimeException[] failure = new RuntimeException[1];
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < n; t++) {
-      Thread th = Thread.ofPlatform().name("forge-checkout-" + t).start(() -> {
-        try {
-          for (int i; (i = next.getAndIncrement()) < order.size(); ) {
-            synchronized (failure) {
-              if (failure[0] != null) return;
-            }
-            StageEntry e = order.get(i);
-            write(root, e);
-          }
-        } catch (RuntimeException e) {
-          synchronized (failure) {
-            if (failure[0] == null) failure[0] = e;
-          }
-        }
-      });
-      threads.add(th);
-    }
-    for (Thread th : threads) {
-      try {
-        th.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ForgeException("interrupted");
-      }
-    }
-    if (failure[0] != null) throw failure[0];
+    Workers.run("forge-checkout", Ingester.threads(), order.size(), () -> Workers.NONE, (none, i) -> write(root, order.get(i)));
   }
 
   /**

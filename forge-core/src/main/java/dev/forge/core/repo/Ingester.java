@@ -3,7 +3,7 @@ package dev.forge.core.repo;
 import dev.forge.core.chunk.ChunkStream;
 import dev.forge.core.chunk.FastCdc;
 import dev.forge.core.codec.MediaSniffer;
-import dev.forge.core.error.ForgeException;
+import dev.forge.core.concurrent.Workers;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ChunkList;
@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ingest pipeline: read, cut (FastCDC), hash (BLAKE3), compress where it pays, append to a pack.
@@ -63,15 +62,7 @@ final class Ingester {
   }
 
   static int threads() {
-    String v = System.getenv("FORGE_THREADS");
-    if (v != null) {
-      try {
-        return Math.max(1, Integer.parseInt(v.trim()));
-      } catch (NumberFormatException ignored) {
-        // fall through to the default
-      }
-    }
-    return Runtime.getRuntime().availableProcessors();
+    return Workers.defaultThreads();
   }
 
   /** Ingests every file; results in input order. Files that vanished meanwhile have a null result. */
@@ -79,47 +70,16 @@ final class Ingester {
     List<WorkFile> order = new ArrayList<>(files);
     order.sort(Comparator.comparingLong(WorkFile::size).reversed());
     ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
-    AtomicInteger next = new AtomicInteger();
-    int n = Math.max(1, Math.min(threads(), order.size()));
-    List<Thread> threads = new ArrayList<>();
-    Throwable[] failure = new Throwable[1];
-    for (int t = 0; t < n; t++) {
-      Thread th = Thread.ofPlatform().name("forge-ingest-" + t).unstarted(() -> {
-        try (Worker w = new Worker()) {
-          for (int i; (i = next.getAndIncrement()) < order.size(); ) {
-            synchronized (failure) {
-              if (failure[0] != null) return;
-            }
-            WorkFile f = order.get(i);
-            Result r = w.ingest(f);
-            if (r != null) results.put(f.path(), r);
-          }
-        } catch (Throwable e) {
-          synchronized (failure) {
-            if (failure[0] == null) failure[0] = e;
-          }
-        }
-      });
-      threads.add(th);
-      th.start();
-    }
-    for (Thread th : threads) {
-      try {
-        th.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ForgeException("interrupted");
-      }
-    }
-    if (failure[0] instanceof RuntimeException re) throw re;
-    if (failure[0] instanceof Error err) throw err;
-    if (failure[0] != null) throw new ForgeException(failure[0].getMessage(), failure[0]);
+    Workers.run("forge-ingest", threads(), order.size(), Worker::new, (w, i) -> {
+      Result r = w.ingest(order.get(i));
+      if (r != null) results.put(r.file().path(), r);
+    });
     List<Result> out = new ArrayList<>(files.size());
     for (WorkFile f : files) out.add(results.get(f.path()));
     return out;
   }
 
-  private final class Worker implements AutoCloseable {
+  private final class Worker implements Workers.State {
     private final ObjectSink sink = storeObjects ? new ObjectSink(store, config.compression(), config.chunking().maxSize()) : null;
     private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
     private final ChunkStream stream = new ChunkStream(cdc, Math.max(8 << 20, 4 * config.chunking().maxSize()));
