@@ -19,6 +19,10 @@ done
 # a quarter of start-up CPU; see docs/benchmarks.md). The first run writes the archive to a temporary
 # name and renames it, so a concurrent run never maps half an archive. FORGE_NO_CDS=1 turns it off.
 # -Xlog:cds*=off,aot*=off keeps the JVM's archive notes off the user's terminal.
+# No --add-modules jdk.incubator.vector: with an incubator module resolved the JVM prints "WARNING:
+# Using incubator modules" on every run (no option silences it), and the chunker's scalar form beats
+# its Vector API form on this hardware anyway (docs/benchmarks.md, "Chunking (JMH)"). To try it:
+# FORGE_JAVA_OPTS="--add-modules jdk.incubator.vector -Dforge.chunker.form=VECTOR".
 _forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xmx2g -Xlog:cds*=off -Xlog:aot*=off"
 _forge_jsa=
 if [ -z "${FORGE_NO_CDS:-}" ]; then

@@ -62,6 +62,7 @@ import picocli.CommandLine.Option;
       dev.forge.cli.commands.FetchCommand.class,
       dev.forge.cli.commands.PullCommand.class,
       dev.forge.cli.commands.PushCommand.class,
+      dev.forge.cli.commands.sparse.SparseCommand.class,
       UndoCommand.class,
       GcCommand.class,
       DemoCommand.class,

@@ -11,6 +11,7 @@ import dev.forge.core.port.RepoConfig;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.FastForward;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.SparsePaths;
 import dev.forge.mirror.format.RemoteConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class Clone {
 
   private final LocalStoreFactory stores;
   private int parallelism = Remote.DEFAULT_PARALLELISM;
+  private SparsePaths sparse = SparsePaths.ALL;
 
   public Clone(LocalStoreFactory stores) {
     this.stores = stores;
@@ -36,6 +38,12 @@ public final class Clone {
 
   public Clone parallelism(int n) {
     this.parallelism = n;
+    return this;
+  }
+
+  /** A sparse clone: only files under {@code paths} are downloaded and checked out. */
+  public Clone sparse(List<String> paths) {
+    this.sparse = paths == null || paths.isEmpty() ? SparsePaths.ALL : SparsePaths.of(paths);
     return this;
   }
 
@@ -63,6 +71,7 @@ public final class Clone {
       try (Repository repo = Repository.init(stores, target, config);
           Remote remote = Remote.open(ORIGIN, parsed, repo.store().forgeDir(), parallelism)) {
         repo.store().metadata().newUpdate().setRemote(ORIGIN, parsed.text()).commit();
+        if (sparse.isSparse()) sparse.save(repo.store().forgeDir());
         Fetch.Result fetched = new Fetch(repo.store(), remote).run(progress);
         if (fetched.branches().isEmpty()) {
           return new Result(target, null, null, fetched, null);

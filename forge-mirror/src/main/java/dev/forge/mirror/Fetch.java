@@ -2,7 +2,6 @@ package dev.forge.mirror;
 
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.model.ChunkList;
-import dev.forge.core.model.Commit;
 import dev.forge.core.model.FileKind;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
@@ -12,6 +11,7 @@ import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
+import dev.forge.core.repo.SparsePaths;
 import dev.forge.mirror.format.PackIndex;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,18 +39,19 @@ public final class Fetch {
   private final Remote remote;
   private final ObjectStore store;
   private final LocalObjects objects;
-  private Predicate<String> pathFilter = p -> true;
+  private Predicate<String> pathFilter;
 
   public Fetch(LocalStore local, Remote remote) {
     this.local = local;
     this.remote = remote;
     this.store = local.objects();
     this.objects = new LocalObjects(store);
+    this.pathFilter = SparsePaths.load(local.forgeDir())::includes;
   }
 
   /**
-   * Downloads the chunks only of files whose path passes {@code filter} (a sparse clone); commits,
-   * trees and lists are always fetched.
+   * Downloads the contents (chunk lists and chunks) only of files whose path passes {@code filter};
+   * commits and trees are always fetched. By default the filter is the repository's sparse paths.
    */
   public Fetch onlyPaths(Predicate<String> filter) {
     this.pathFilter = filter;
@@ -113,12 +114,24 @@ public final class Fetch {
     stop.addAll(local.metadata().refs(RefNames.REMOTES).values());
     stop.removeIf(c -> !store.contains(c));
     List<ObjectId> commits = objects.newCommits(tips, stop, new HashSet<>());
-    // Rounds 2..: trees, one level at a time.
-    List<ObjectId> level = new ArrayList<>();
-    for (ObjectId c : commits) {
-      Commit commit = objects.commit(c);
-      level.add(commit.tree());
-    }
+    List<ObjectId> roots = new ArrayList<>();
+    for (ObjectId c : commits) roots.add(objects.commit(c).tree());
+    fetchContents(roots, pathFilter, d);
+  }
+
+  /**
+   * Fetches what this repository lacks of the files below {@code commit} whose paths pass {@code
+   * paths} ({@code forge sparse add}: more of a sparse clone). Returns the bytes received.
+   */
+  public long fill(ObjectId commit, Predicate<String> paths, ProgressListener progress) {
+    RemoteIndex index = remote.indexCache().sync().index();
+    fetchContents(List.of(objects.commit(commit).tree()), paths, new Downloader(index, progress, new HashSet<>()));
+    return remote.meter().bytesReceived();
+  }
+
+  /** Rounds 2..: trees one level at a time, then the chunk lists, then the chunks of the files {@code filter} accepts. */
+  private void fetchContents(List<ObjectId> roots, Predicate<String> filter, Downloader d) {
+    List<ObjectId> level = new ArrayList<>(roots);
     Set<ObjectId> seenTrees = new HashSet<>();
     Map<ObjectId, String> files = new LinkedHashMap<>();
     Map<ObjectId, String> treePaths = new java.util.HashMap<>();
@@ -136,7 +149,7 @@ public final class Fetch {
               next.add(e.id());
               treePaths.putIfAbsent(e.id(), path);
             }
-          } else if (pathFilter.test(path)) {
+          } else if (filter.test(path)) {
             files.putIfAbsent(e.id(), path);
           }
         }

@@ -5,7 +5,6 @@ import dev.forge.core.hash.Blake3;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.format.PackIndex;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -96,15 +95,6 @@ final class IndexCache {
         }));
       }
       Parallel.awaitAll(futures);
-    }
-  }
-
-  /** Leftover partial files from an interrupted sync. */
-  void sweep() {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.part*")) {
-      for (Path p : ds) Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // nothing to sweep
     }
   }
 }

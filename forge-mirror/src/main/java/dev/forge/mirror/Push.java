@@ -67,40 +67,45 @@ public final class Push {
         .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
     RemoteRefs refs = remote.refs();
     RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
-    if (before != null && before.commit().equals(tip)) {
+    ObjectId previous = before == null ? null : before.commit();
+    if (tip.equals(previous)) {
       track(remoteBranch, tip);
-      return result(branch, remoteBranch, tip, tip, true, 0, 0, 0, start);
+      return new Result(branch, remoteBranch, tip, previous, true, 0, 0, 0, remote.meter().bytesSent(), remote.meter().requests(),
+          seconds(start));
     }
     checkFastForward(branch, remoteBranch, before, tip);
     remote.ensureConfig(local.config().chunking());
-
-    try (PackUploader uploader = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
-      int resumed = uploader.resume();
-      uploader.finish();
-      RemoteIndex index = remote.indexCache().sync().index();
-      List<ObjectId> data = new ArrayList<>();
-      List<ObjectId> meta = new ArrayList<>();
-      long bytes = plan(tip, refs.all(), index, data, meta);
-      progress.begin("Uploading", bytes, "B");
-      try (PackUploader up = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
-        for (ObjectId id : data) up.add(id);
-        up.seal();
-        for (ObjectId id : meta) up.add(id);
-        up.finish();
-        moveRef(branch, remoteBranch, before, tip);
-        track(remoteBranch, tip);
-        return new Result(branch, remoteBranch, tip, before == null ? null : before.commit(), false, up.objects(), up.packs(),
-            resumed, remote.meter().bytesSent(), remote.meter().requests(), (System.nanoTime() - start) / 1e9);
-      } finally {
-        progress.end();
-      }
+    int resumed = finishInterruptedPush();
+    RemoteIndex index = remote.indexCache().sync().index();
+    List<ObjectId> data = new ArrayList<>();
+    List<ObjectId> meta = new ArrayList<>();
+    long bytes = plan(tip, refs.all(), index, data, meta);
+    progress.begin("Uploading", bytes, "B");
+    try (PackUploader up = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
+      for (ObjectId id : data) up.add(id);
+      up.seal();
+      for (ObjectId id : meta) up.add(id);
+      up.finish();
+      moveRef(branch, remoteBranch, before, tip);
+      track(remoteBranch, tip);
+      return new Result(branch, remoteBranch, tip, previous, false, up.objects(), up.packs(), resumed, remote.meter().bytesSent(),
+          remote.meter().requests(), seconds(start));
+    } finally {
+      progress.end();
     }
   }
 
-  private Result result(String branch, String remoteBranch, ObjectId tip, ObjectId prev, boolean upToDate, long objects, long packs,
-      long resumed, long start) {
-    return new Result(branch, remoteBranch, tip, prev, upToDate, objects, packs, resumed, remote.meter().bytesSent(),
-        remote.meter().requests(), (System.nanoTime() - start) / 1e9);
+  /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
+  private int finishInterruptedPush() {
+    try (PackUploader leftovers = new PackUploader(remote, local.objects(), targetPackSize, ProgressListener.NONE)) {
+      int n = leftovers.resume();
+      leftovers.finish();
+      return n;
+    }
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private void checkFastForward(String branch, String remoteBranch, RemoteRefs.RemoteRef remoteRef, ObjectId tip) {
@@ -110,6 +115,10 @@ public final class Push {
       throw new NonFastForwardException("push rejected: " + where + " is at " + remoteRef.commit().shortHex()
           + ", which you do not have (someone else pushed); run 'forge pull " + remote.name() + "' to bring it in, then push again",
           tip, remoteRef.commit());
+    }
+    if (objects.isAncestor(tip, remoteRef.commit())) {
+      throw new NonFastForwardException("push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is ahead of " + branch + " ("
+          + tip.shortHex() + "); run 'forge pull " + remote.name() + "' to bring it in", tip, remoteRef.commit());
     }
     throw new NonFastForwardException("push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is not an ancestor of "
         + branch + " (" + tip.shortHex() + "); the histories diverged: merge " + where + " into " + branch + " ('forge merge "

@@ -47,7 +47,7 @@ final class RangeReader {
   /** One ranged read: a span of one pack and the records in it. */
   record Request(String packId, long offset, int length, List<PackIndex.Entry> entries) {}
 
-  /** Coalesces the wanted records into requests, biggest packs' spans in offset order. */
+  /** Coalesces the wanted records into requests: per pack, in offset order. */
   static List<Request> plan(Collection<RemoteIndex.Location> wanted) {
     Map<String, List<PackIndex.Entry>> byPack = new LinkedHashMap<>();
     for (RemoteIndex.Location l : wanted) byPack.computeIfAbsent(l.packId(), k -> new ArrayList<>()).add(l.entry());

@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * is recognised as our own on the retry. A lock older than {@link #STALE} was left by a client that
  * died; it is removed.
  */
-final class RefLock implements AutoCloseable {
+final class RefLock {
   static final Duration STALE = Duration.ofSeconds(30);
   static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -68,8 +68,7 @@ final class RefLock implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  void release() {
     blobs.delete(name);
   }
 }

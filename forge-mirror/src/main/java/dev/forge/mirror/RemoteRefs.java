@@ -56,8 +56,11 @@ final class RemoteRefs {
   /** Moves the branch from the version read as {@code old}; false when someone moved it since. */
   boolean move(RemoteRef old, ObjectId commit) {
     String name = blobName(old.branch());
-    try (RefLock lock = RefLock.acquire(blobs, name)) {
+    RefLock lock = RefLock.acquire(blobs, name);
+    try {
       return blobs.replaceIfUnchanged(name, encode(commit), old.token());
+    } finally {
+      lock.release();
     }
   }
 

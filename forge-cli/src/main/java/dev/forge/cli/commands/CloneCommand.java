@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "clone", description = {"Make a new repository from a remote: its remote 'origin' is URL, its branches are fetched",
-    "and BRANCH (default main) is checked out. A failed clone leaves nothing behind."})
+@Command(name = "clone", description = {"Make a new repository from a remote and check out a branch.",
+    "Its remote 'origin' is URL; every branch is fetched; BRANCH (default main) is checked out. A failed clone leaves nothing behind."})
 public final class CloneCommand extends RepoCommand {
   @Parameters(index = "0", paramLabel = "URL", description = "PATH, file:///PATH, s3://BUCKET/PREFIX[?endpoint=...] or r2://ACCOUNT_ID/BUCKET/PREFIX.")
   String url;
@@ -19,6 +19,10 @@ public final class CloneCommand extends RepoCommand {
   @Option(names = {"-b", "--branch"}, paramLabel = "BRANCH", description = "Branch to check out (default main, or the remote's first).")
   String branch;
 
+  @Option(names = "--sparse", arity = "1..*", paramLabel = "PATH",
+      description = "Download and check out only these folders or files (more later with 'forge sparse add').")
+  java.util.List<String> sparse;
+
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Transfers in flight (default 8).")
   int jobs = Remote.DEFAULT_PARALLELISM;
 
@@ -28,7 +32,7 @@ public final class CloneCommand extends RepoCommand {
   @Override
   public Integer call() {
     Path target = cwd().resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url))).normalize();
-    Clone.Result r = new Clone(STORES).parallelism(jobs).run(url, cwd(), target, branch, progress(json));
+    Clone.Result r = new Clone(STORES).parallelism(jobs).sparse(sparse).run(url, cwd(), target, branch, progress(json));
     if (json) {
       var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
       n.put("path", r.dir().toString()).put("branch", r.branch()).put("commit", r.commit() == null ? null : r.commit().hex());

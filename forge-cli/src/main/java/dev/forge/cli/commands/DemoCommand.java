@@ -69,6 +69,8 @@ public final class DemoCommand extends RepoCommand {
       steps.addObject().put("name", st.name()).put("bytes", st.bytes()).put("seconds", round3(st.seconds()))
           .put("mbPerSecond", Math.round(st.mbPerSecond() * 10) / 10.0);
     }
+    o.putObject("remote").put("url", r.remote().url()).put("v1BytesSent", r.remote().v1Sent()).put("v2BytesSent", r.remote().v2Sent())
+        .put("cloneBytesReceived", r.remote().cloneReceived()).put("cloneFilesVerified", r.remote().cloneFiles());
     o.put("seconds", round3(r.seconds()));
     return o;
   }
@@ -110,6 +112,9 @@ public final class DemoCommand extends RepoCommand {
     out.printf("  %-" + sw + "s  %10s  %6.2f s%n%n", "total", "", r.seconds());
     out.printf("Verified: %d files (%s) checked out from v1 and v2 match what was written (SHA-256).%n", r.verifiedFiles(),
         human(r.verifiedBytes()));
+    out.printf("Remote: pushed v1 (%s sent) and v2 (%s sent for %s of changed files) to %s; a fresh clone received %s, %d files verified.%n",
+        human(r.remote().v1Sent()), human(r.remote().v2Sent()), human(r.changedBytes()),
+        r.checkouts() != null ? r.remote().url() : "a temporary file:// remote", human(r.remote().cloneReceived()), r.remote().cloneFiles());
     if (r.checkouts() != null) out.printf("Checkouts kept in %s%n", r.checkouts());
     out.printf("The repository is %s; look around with:%n  cd %s && forge log && forge stats%n", r.repository(), shellQuote(r.repository()));
   }

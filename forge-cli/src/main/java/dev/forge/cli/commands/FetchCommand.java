@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "fetch", description = {"Download a remote's branches as REMOTE/BRANCH (e.g. origin/main): only the objects you lack.",
-    "Your own branches and work tree do not change."})
+@Command(name = "fetch", description = {"Download a remote's branches as REMOTE/BRANCH (e.g. origin/main).",
+    "Only the objects you lack are downloaded; your own branches and work tree do not change."})
 public final class FetchCommand extends RepoCommand {
   @Parameters(arity = "0..1", paramLabel = "REMOTE", description = "Remote name (default origin).")
   String remoteName = "origin";

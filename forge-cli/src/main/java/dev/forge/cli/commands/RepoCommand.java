@@ -65,7 +65,7 @@ public abstract class RepoCommand implements Callable<Integer> {
     out().flush();
   }
 
-  static String human(long bytes) {
+  protected static String human(long bytes) {
     if (bytes < 1024) return bytes + " B";
     String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
     double v = bytes;
@@ -77,7 +77,7 @@ public abstract class RepoCommand implements Callable<Integer> {
     return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
   }
 
-  static String rate(long bytes, double seconds) {
+  protected static String rate(long bytes, double seconds) {
     if (seconds <= 0) return "-";
     return String.format(java.util.Locale.ROOT, "%.0f MB/s", bytes / seconds / 1e6);
   }

@@ -17,6 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import dev.forge.mirror.Clone;
+import dev.forge.mirror.Push;
+import dev.forge.mirror.Remote;
+import dev.forge.mirror.Remotes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +75,14 @@ public final class DemoRun {
       int verifiedFiles,
       long verifiedBytes,
       List<Step> steps,
+      Transfer remote,
       double seconds) {}
+
+  /**
+   * The demo's round trip through a {@code file://} remote: bytes sent by the push of v1 and of v2,
+   * and received by a fresh clone (verified like the checkouts).
+   */
+  public record Transfer(String url, long v1Sent, long v2Sent, long cloneReceived, int cloneFiles) {}
 
   /**
    * The folder for the project: {@code dir} when it is absent or empty (created), else refused; a new
@@ -118,6 +129,12 @@ public final class DemoRun {
       steps.add(new Step("add+commit v1", a1.bytesRead(), seconds(t)));
       long stored1 = repo.store().usage().packBytes();
       Version v1 = new Version("v1", "HEAD~1", c1.commit(), c1.files(), c1.bytes(), stored1);
+      Path checkouts = Files.createTempDirectory(root.getParent(), root.getFileName() + "-checkouts-");
+      String remoteUrl = checkouts.resolve("remote").toUri().toString();
+      repo.store().metadata().newUpdate().setRemote("demo", remoteUrl).commit();
+      t = System.nanoTime();
+      Push.Result p1 = push(repo, progress);
+      steps.add(new Step("push v1 (file://)", p1.bytesSent(), seconds(t)));
 
       t = System.nanoTime();
       progress.begin("Editing", -1, "B");
@@ -136,8 +153,10 @@ public final class DemoRun {
       steps.add(new Step("add+commit v2", a2.bytesRead(), seconds(t)));
       long stored2 = repo.store().usage().packBytes();
       Version v2 = new Version("v2", "HEAD", c2.commit(), c2.files(), c2.bytes(), stored2);
+      t = System.nanoTime();
+      Push.Result p2 = push(repo, progress);
+      steps.add(new Step("push v2 (file://)", p2.bytesSent(), seconds(t)));
 
-      Path checkouts = Files.createTempDirectory(root.getParent(), root.getFileName() + "-checkouts-");
       Path dir1 = checkouts.resolve("v1");
       Path dir2 = checkouts.resolve("v2");
       Checkout.Result r1 = repo.checkout().into(v1.rev(), dir1, progress);
@@ -156,6 +175,11 @@ public final class DemoRun {
         progress.end();
       }
       steps.add(new Step("verify v1 + v2", ok1.bytes() + ok2.bytes(), seconds(t)));
+      t = System.nanoTime();
+      Clone.Result cl = new Clone(stores).run(remoteUrl, checkouts, checkouts.resolve("clone"), null, progress);
+      steps.add(new Step("clone v2 (file://)", cl.fetch().bytesReceived(), seconds(t)));
+      Verifier.Result okClone = Verifier.verify(checkouts.resolve("clone"), m2, "the clone of the demo remote", progress);
+      Transfer transfer = new Transfer(remoteUrl, p1.bytesSent(), p2.bytesSent(), cl.fetch().bytesReceived(), okClone.files());
       if (!keepCheckouts) {
         deleteTree(checkouts);
         checkouts = null;
@@ -167,8 +191,14 @@ public final class DemoRun {
       List<Cost> costs = costs(repo, v1, v2, m1, changed, edits, project.largeBinaryBytes());
       Stats.Report stats = repo.stats().run();
       return new Report(root, checkouts, sizeMib, v1, v2, changed.size(), changedBytes, stored2 - stored1, costs,
-          project.largeBinaryBytes(), edits.insertedBytes(), stats, ok1.files() + ok2.files(), ok1.bytes() + ok2.bytes(), steps,
+          project.largeBinaryBytes(), edits.insertedBytes(), stats, ok1.files() + ok2.files(), ok1.bytes() + ok2.bytes(), steps, transfer,
           seconds(start));
+    }
+  }
+
+  private static Push.Result push(Repository repo, ProgressListener progress) {
+    try (Remote remote = new Remotes(repo.store()).open("demo", Remote.DEFAULT_PARALLELISM)) {
+      return new Push(repo.store(), remote).run("main", "main", progress);
     }
   }
 

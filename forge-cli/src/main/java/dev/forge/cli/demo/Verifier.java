@@ -30,7 +30,9 @@ public final class Verifier {
     Map<String, Manifest.Entry> want = expected.files();
     TreeSet<String> found = new TreeSet<>();
     try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(Files::isRegularFile).forEach(p -> found.add(dir.relativize(p).toString().replace('\\', '/')));
+      // A clone's .forge/ is never part of its work tree.
+      s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).filter(p -> !p.startsWith(".forge/"))
+          .forEach(found::add);
     }
     List<String> problems = new ArrayList<>();
     for (String p : want.keySet()) {

@@ -202,6 +202,30 @@ class RemoteIT {
     forge(w, "remote", "remove", "nowhere").ok();
   }
 
+  @Test
+  void sparseCloneThenWiden(@TempDir Path tmp) throws Exception {
+    Path w = Files.createDirectories(tmp.resolve("w"));
+    Files.createDirectories(w.resolve("shots"));
+    Files.createDirectories(w.resolve("audio"));
+    Files.write(w.resolve("shots/plate.bin"), random(1, 1_000_000));
+    Files.write(w.resolve("audio/mix.bin"), random(2, 4_000_000));
+    forge(w, "init").ok();
+    forge(w, "add", ".").ok();
+    forge(w, "commit", "-m", "v1").ok();
+    forge(w, "remote", "add", "origin", s3Url("sparse")).ok();
+    forge(w, "push").ok();
+    JsonNode c = json(forge(tmp, "clone", s3Url("sparse"), "s", "--sparse", "shots", "--json").ok());
+    Path s = tmp.resolve("s");
+    assertTrue(c.path("bytesReceived").asLong() < 1_500_000, c::toString);
+    assertTrue(Files.exists(s.resolve("shots/plate.bin")) && !Files.exists(s.resolve("audio/mix.bin")));
+    assertTrue(json(forge(s, "status", "--json").ok()).path("clean").asBoolean());
+    forge(s, "fsck").ok();
+    assertEquals("shots", json(forge(s, "sparse", "list", "--json").ok()).path("paths").get(0).asText());
+    forge(s, "sparse", "add", "audio").ok();
+    assertEquals(-1, Files.mismatch(w.resolve("audio/mix.bin"), s.resolve("audio/mix.bin")));
+    assertTrue(json(forge(s, "status", "--json").ok()).path("clean").asBoolean());
+  }
+
   static byte[] random(long seed, int n) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);

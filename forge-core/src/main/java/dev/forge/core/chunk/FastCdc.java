@@ -125,6 +125,11 @@ public final class FastCdc {
     return GEAR.clone();
   }
 
+  /** The gear table itself, for the faster chunkers of this package, which must not write to it. */
+  static long[] gear() {
+    return GEAR;
+  }
+
   /** {@code ones} one-bits at bits 63, 61, 59, ...; ones is at most 25 here (avg <= 8 MiB). */
   static long spreadMask(int ones) {
     if (ones < 1 || ones > 32) {

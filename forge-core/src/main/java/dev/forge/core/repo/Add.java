@@ -35,6 +35,7 @@ public final class Add {
     WorkTree wt = repo.workTree();
     Map<String, WorkFile> files = new LinkedHashMap<>();
     List<String> removed = new ArrayList<>();
+    SparsePaths sparse = repo.sparse();
     for (String arg : args) {
       String rel = wt.relativize(cwd, arg);
       List<String> tracked = new ArrayList<>();
@@ -50,7 +51,7 @@ public final class Add {
       }
       for (WorkFile f : found) files.put(f.path(), f);
       for (String t : tracked) {
-        if (!files.containsKey(t) && wt.stat(t) == null) removed.add(t);
+        if (!files.containsKey(t) && wt.stat(t) == null && sparse.includes(t)) removed.add(t);
       }
     }
     List<WorkFile> toRead = new ArrayList<>();

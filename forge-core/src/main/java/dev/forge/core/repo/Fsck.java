@@ -25,6 +25,7 @@ import java.util.Set;
  */
 public final class Fsck {
   private final Repository repo;
+  private SparsePaths sparse = SparsePaths.ALL;
 
   Fsck(Repository repo) {
     this.repo = repo;
@@ -38,6 +39,7 @@ public final class Fsck {
 
   public Report run(ProgressListener progress) {
     LocalStore.StorageCheck storage = repo.store().checkStorage(progress);
+    sparse = repo.sparse();
     List<String> problems = new ArrayList<>(storage.problems());
     Set<ObjectId> seen = new HashSet<>();
     Deque<ObjectId> commits = new ArrayDeque<>();
@@ -54,7 +56,7 @@ public final class Fsck {
         for (ObjectId p : c.parents()) {
           if (seen.add(p)) commits.add(p);
         }
-        walkTree(c.tree(), seen, counts, problems);
+        walkTree(c.tree(), "", seen, counts, problems);
       } catch (ForgeException e) {
         problems.add(e.getMessage());
       }
@@ -63,16 +65,17 @@ public final class Fsck {
     return new Report(storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
   }
 
-  private void walkTree(ObjectId treeId, Set<ObjectId> seen, long[] counts, List<String> problems) {
+  private void walkTree(ObjectId treeId, String prefix, Set<ObjectId> seen, long[] counts, List<String> problems) {
     if (!seen.add(treeId)) return;
     try {
       counts[1]++;
       for (TreeEntry e : repo.objects.tree(treeId).entries()) {
+        String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
         if (e.kind() == FileKind.DIRECTORY) {
-          walkTree(e.id(), seen, counts, problems);
+          walkTree(e.id(), path, seen, counts, problems);
         } else {
           counts[2]++;
-          checkContent(e.name(), e.kind(), e.type(), e.id(), seen, problems);
+          checkContent(path, e.kind(), e.type(), e.id(), seen, problems);
         }
       }
     } catch (ForgeException ex) {
@@ -81,6 +84,8 @@ public final class Fsck {
   }
 
   private void checkContent(String name, FileKind kind, ObjectType type, ObjectId id, Set<ObjectId> seen, List<String> problems) {
+    // A sparse clone does not have the contents of files outside its paths; the remote does.
+    if (!sparse.includes(name)) return;
     if (!seen.add(id)) return;
     try {
       if (type == ObjectType.LIST) {

@@ -98,6 +98,8 @@ public final class Gc {
   private void markContent(StageEntry e, LiveSet live) {
     if (!live.add(e.content().id())) return;
     if (e.content().type() == ObjectType.LIST) {
+      // A sparse clone has no list (nor chunks) for files outside its paths: nothing to keep.
+      if (!repo.store().objects().contains(e.content().id()) && repo.sparse().isSparse()) return;
       for (ChunkList.ChunkRef c : repo.objects.list(e.content().id()).chunks()) live.add(c.id());
     }
   }

@@ -1,7 +1,7 @@
 package dev.forge.core.repo;
 
+import dev.forge.core.chunk.CandidateChunker;
 import dev.forge.core.chunk.ChunkStream;
-import dev.forge.core.chunk.FastCdc;
 import dev.forge.core.codec.MediaSniffer;
 import dev.forge.core.concurrent.Workers;
 import dev.forge.core.hash.Blake3;
@@ -25,11 +25,15 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The ingest pipeline: read, cut (FastCDC), hash (BLAKE3), compress where it pays, append to a pack.
  * One platform thread per core, each with its own buffers, hasher, codec context and pack writer;
- * whole files are the unit of work, largest first so the threads finish together. With {@code
+ * whole files are the unit of work, largest first so the threads finish together. When there are
+ * fewer files than threads (one large file, say), the spare cores help each worker find the cut
+ * points of its large files (ChunkStream's parallel stage 1, identical cuts). With {@code
  * store=false} it only computes content ids (status uses this to compare a changed file); with {@code
  * keepChunkLists} each result also carries the file's chunk list (diff uses it to tell new bytes from
  * bytes the other version already has).
@@ -40,10 +44,11 @@ final class Ingester {
 
   private final ObjectStore store;
   private final RepoConfig config;
-  private final FastCdc cdc;
+  private final CandidateChunker chunker;
   private final boolean storeObjects;
   private final boolean keepChunkLists;
   private final ProgressListener progress;
+  private int threads = threads();
 
   /** {@code chunks}: the file's chunks in order when asked for with {@code keepChunkLists}, else empty. */
   record Result(WorkFile file, ContentRef content, boolean stable, List<ChunkList.ChunkRef> chunks) {}
@@ -55,7 +60,7 @@ final class Ingester {
   Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, boolean keepChunkLists, ProgressListener progress) {
     this.store = store;
     this.config = config;
-    this.cdc = new FastCdc(config.chunking());
+    this.chunker = new CandidateChunker(config.chunking());
     this.storeObjects = storeObjects;
     this.keepChunkLists = keepChunkLists;
     this.progress = progress;
@@ -65,15 +70,34 @@ final class Ingester {
     return Workers.defaultThreads();
   }
 
+  /** Uses {@code n} threads instead of {@link #threads()} (tests). */
+  Ingester withThreads(int n) {
+    this.threads = Math.max(1, n);
+    return this;
+  }
+
   /** Ingests every file; results in input order. Files that vanished meanwhile have a null result. */
   List<Result> run(List<WorkFile> files) {
     List<WorkFile> order = new ArrayList<>(files);
     order.sort(Comparator.comparingLong(WorkFile::size).reversed());
     ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
-    Workers.run("forge-ingest", threads(), order.size(), Worker::new, (w, i) -> {
-      Result r = w.ingest(order.get(i));
-      if (r != null) results.put(r.file().path(), r);
-    });
+    int threads = this.threads;
+    int workers = Math.max(1, Math.min(threads, order.size()));
+    // Spare cores (fewer files than threads) chunk large files alongside their worker.
+    int chunkThreads = threads / workers;
+    boolean anyLarge = !order.isEmpty() && order.get(0).size() > SMALL_FILE;
+    ExecutorService helpers =
+        chunkThreads > 1 && anyLarge
+            ? Executors.newFixedThreadPool(threads - workers, Thread.ofPlatform().daemon().name("forge-chunk-", 0).factory())
+            : null;
+    try {
+      Workers.run("forge-ingest", threads, order.size(), () -> new Worker(helpers != null ? chunkThreads : 1, helpers), (w, i) -> {
+        Result r = w.ingest(order.get(i));
+        if (r != null) results.put(r.file().path(), r);
+      });
+    } finally {
+      if (helpers != null) helpers.shutdownNow();
+    }
     List<Result> out = new ArrayList<>(files.size());
     for (WorkFile f : files) out.add(results.get(f.path()));
     return out;
@@ -82,10 +106,16 @@ final class Ingester {
   private final class Worker implements Workers.State {
     private final ObjectSink sink = storeObjects ? new ObjectSink(store, config.compression(), config.chunking().maxSize()) : null;
     private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
-    private final ChunkStream stream = new ChunkStream(cdc, Math.max(8 << 20, 4 * config.chunking().maxSize()));
+    private final ChunkStream stream;
     private byte[] small = new byte[1 << 20];
     private final List<ChunkList.ChunkRef> chunks = new ArrayList<>();
     private boolean incompressible;
+
+    /** @param chunkThreads threads for a large file's stage 1 (this one and helpers); 1 for none */
+    Worker(int chunkThreads, ExecutorService helpers) {
+      int bufferSize = Math.max(chunkThreads > 1 ? ChunkStream.PARALLEL_BUFFER_SIZE : 8 << 20, 4 * config.chunking().maxSize());
+      this.stream = new ChunkStream(chunker, bufferSize, chunkThreads, helpers);
+    }
 
     Result ingest(WorkFile f) throws IOException {
       chunks.clear();
@@ -134,7 +164,7 @@ final class Ingester {
       incompressible = MediaSniffer.isCompressedMedia(small, Math.min(len, 64));
       int off = 0;
       while (off < len) {
-        int c = cdc.cut(small, off, len - off);
+        int c = chunker.cut(small, off, len - off);
         chunk(small, off, c);
         off += c;
       }

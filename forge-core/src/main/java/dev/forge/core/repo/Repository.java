@@ -200,6 +200,11 @@ public final class Repository implements AutoCloseable {
     return new PathOps(this);
   }
 
+  /** The paths a sparse clone keeps in its work tree ({@link SparsePaths#ALL} when not sparse). */
+  public SparsePaths sparse() {
+    return SparsePaths.load(store.forgeDir());
+  }
+
   public Undo undo() {
     return new Undo(this);
   }

@@ -68,8 +68,10 @@ public final class Status {
     List<Change> unstaged = new ArrayList<>();
     List<String> untracked = new ArrayList<>();
     List<WorkFile> toHash = new ArrayList<>();
+    SparsePaths sparse = repo.sparse();
     for (StageEntry e : stage.values()) {
       WorkFile f = work.get(e.path());
+      if (f == null && !sparse.includes(e.path())) continue;
       if (f == null) {
         unstaged.add(new Change(e.path(), ChangeKind.DELETED));
       } else if (f.kind() != e.kind()) {

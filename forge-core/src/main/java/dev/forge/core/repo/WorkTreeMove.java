@@ -42,7 +42,10 @@ final class WorkTreeMove {
     WorkTreeMove m = new WorkTreeMove(repo, target);
     SortedMap<String, StageEntry> current = Status.stage(repo);
     WorkTree wt = repo.workTree();
+    // A sparse clone neither writes nor removes files outside its paths (their chunks are not here).
+    SparsePaths sparse = repo.sparse();
     for (StageEntry t : target.values()) {
+      if (!sparse.includes(t.path())) continue;
       StageEntry cur = current.get(t.path());
       WorkFile f = wt.stat(t.path());
       boolean sameAsTarget = f != null && f.kind() == t.kind() && m.matches(f, t);
@@ -57,7 +60,7 @@ final class WorkTreeMove {
       }
     }
     for (StageEntry cur : current.values()) {
-      if (target.containsKey(cur.path())) continue;
+      if (target.containsKey(cur.path()) || !sparse.includes(cur.path())) continue;
       WorkFile f = wt.stat(cur.path());
       if (f != null && (f.kind() != cur.kind() || !m.matches(f, cur))) {
         m.blocked.add(cur.path());

@@ -316,9 +316,11 @@ public final class S3BlobStore implements BlobStore {
     }
   }
 
+  /** The SDK's message without its second lines and its "(SDK Attempt Count: n)" suffix. */
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", "");
   }
 
   @Override
