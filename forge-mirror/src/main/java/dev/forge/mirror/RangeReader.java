@@ -1,7 +1,7 @@
 package dev.forge.mirror;
 
+import dev.forge.core.concurrent.Workers;
 import dev.forge.core.codec.ChunkDecoder;
-import dev.forge.core.error.ForgeException;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.port.BlobStore;
@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -81,46 +80,34 @@ final class RangeReader {
     return n;
   }
 
-  /** Runs the requests; returns when every object is durable and indexed locally. */
-  void run(List<Request> todo, ProgressListener progress) {
-    if (todo.isEmpty()) return;
-    AtomicInteger next = new AtomicInteger();
-    RuntimeException[] failure = new RuntimeException[1];
-    List<Thread> threads = new ArrayList<>();
-    int n = Math.max(1, Math.min(parallelism, todo.size()));
-    for (int t = 0; t < n; t++) {
-      threads.add(Thread.ofPlatform().name("forge-fetch-" + t).start(() -> {
-        Blake3Hasher hasher = Blake3.newHasher();
-        try (ChunkDecoder decoder = new ChunkDecoder(); ObjectWriter writer = local.newWriter()) {
-          long unflushed = 0;
-          for (int i; (i = next.getAndIncrement()) < todo.size(); ) {
-            synchronized (failure) {
-              if (failure[0] != null) return;
-            }
-            Request r = todo.get(i);
-            unflushed += read(r, writer, decoder, hasher);
-            progress.advance(r.length());
-            if (unflushed >= FLUSH_BYTES) {
-              writer.flush();
-              unflushed = 0;
-            }
-          }
-        } catch (RuntimeException e) {
-          synchronized (failure) {
-            if (failure[0] == null) failure[0] = e;
-          }
-        }
-      }));
-    }
-    for (Thread th : threads) {
+  /** One fetch thread's own hasher, decoder and pack writer. */
+  private final class Fetcher implements Workers.State {
+    final Blake3Hasher hasher = Blake3.newHasher();
+    final ChunkDecoder decoder = new ChunkDecoder();
+    final ObjectWriter writer = local.newWriter();
+    long unflushed;
+
+    @Override
+    public void close() {
       try {
-        th.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ForgeException("interrupted");
+        writer.close();
+      } finally {
+        decoder.close();
       }
     }
-    if (failure[0] != null) throw failure[0];
+  }
+
+  /** Runs the requests; returns when every object is durable and indexed locally. */
+  void run(List<Request> todo, ProgressListener progress) {
+    Workers.run("forge-fetch", parallelism, todo.size(), Fetcher::new, (f, i) -> {
+      Request r = todo.get(i);
+      f.unflushed += read(r, f.writer, f.decoder, f.hasher);
+      progress.advance(r.length());
+      if (f.unflushed >= FLUSH_BYTES) {
+        f.writer.flush();
+        f.unflushed = 0;
+      }
+    });
   }
 
   private long read(Request r, ObjectWriter writer, ChunkDecoder decoder, Blake3Hasher hasher) {
