@@ -36,7 +36,35 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = false,
     description = "Version control for large media files.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
+    footer = {"", "Run 'forge help COMMAND' for a command's options, 'forge help exit-codes' for exit codes."})
+public final class Main implements Runnable {
+  @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show help.", scope = CommandLine.ScopeType.INHERIT)
+  boolean help;
+
+  @Option(names = "-C", paramLabel = "DIR", description = "Run as if forge was started in DIR.")
+  java.nio.file.Path directory;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The {@code -C DIR} given before the command name, or null. */
+  public java.nio.file.Path directory() {
+    return directory;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Every command class, in the order help lists them. Only the one named on the command line is
+   * instantiated and introspected (picocli builds its model by reflection, a third of a run's start-up
+   * when done for all of them); help and unknown commands get the whole list.
+   */
+  static final java.util.List<Class<?>> COMMANDS = java.util.List.of(
       InitCommand.class,
       AddCommand.class,
       StatusCommand.class,
@@ -67,29 +95,46 @@ import picocli.CommandLine.Option;
       GcCommand.class,
       DemoCommand.class,
       VersionCommand.class,
-      HelpCommand.class
-    },
-    footer = {"", "Run 'forge help COMMAND' for a command's options, 'forge help exit-codes' for exit codes."})
-public final class Main implements Runnable {
-  @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
-  boolean debug;
+      HelpCommand.class);
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show help.", scope = CommandLine.ScopeType.INHERIT)
-  boolean help;
+  private static final java.util.Map<String, Class<?>> BY_NAME = new java.util.HashMap<>();
 
-  @Option(names = "-C", paramLabel = "DIR", description = "Run as if forge was started in DIR.")
-  java.nio.file.Path directory;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  /** The {@code -C DIR} given before the command name, or null. */
-  public java.nio.file.Path directory() {
-    return directory;
+  static {
+    for (Class<?> c : COMMANDS) BY_NAME.put(c.getAnnotation(Command.class).name(), c);
   }
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  /** The first argument that is not one of forge's own options (or the value of -C): the command name. */
+  static String commandName(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-C")) {
+        i++;
+      } else if (a.startsWith("-C") || a.equals("--debug")) {
+        continue;
+      } else {
+        return a.startsWith("-") ? null : a;
+      }
+    }
+    return null;
+  }
+
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    Class<?> one = BY_NAME.get(commandName(args));
+    if (one != null && one != HelpCommand.class) {
+      cl.addSubcommand(newCommand(one));
+    } else {
+      for (Class<?> c : COMMANDS) cl.addSubcommand(newCommand(c));
+    }
+    return cl;
+  }
+
+  private static Object newCommand(Class<?> c) {
+    try {
+      return c.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create command " + c.getName(), e);
+    }
   }
 
   public static void main(String[] args) {
@@ -99,7 +144,7 @@ public final class Main implements Runnable {
 
   /** Runs one command line; returns the exit code. Used by tests in-process too. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -13,8 +13,33 @@ import java.util.List;
  */
 public record Tree(List<TreeEntry> entries) {
   public static final int VERSION = 1;
-  public static final Comparator<String> NAME_ORDER =
-      (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  /**
+   * The order of the names' unsigned UTF-8 bytes, computed on the chars without encoding: UTF-8 byte
+   * order is code point order, which differs from UTF-16 char order only where a surrogate (U+D800 to
+   * U+DFFF, half of a code point above U+FFFF) meets a char in U+E000 to U+FFFF. Status sorts every
+   * path of the work tree with it, so it must not allocate.
+   */
+  public static final Comparator<String> NAME_ORDER = Tree::compareUtf8;
+
+  static int compareUtf8(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        if (x >= 0xD800 && y >= 0xD800) {
+          return codePointRank(x) - codePointRank(y);
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
+  }
+
+  /** Surrogates rank above U+E000..U+FFFF, as the code points they encode do. */
+  private static int codePointRank(char c) {
+    return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+  }
 
   public Tree {
     List<TreeEntry> sorted = new ArrayList<>(entries);

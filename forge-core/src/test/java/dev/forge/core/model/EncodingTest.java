@@ -90,6 +90,21 @@ class EncodingTest {
   }
 
   @Test
+  void nameOrderIsUtf8ByteOrderIncludingSurrogates() {
+    java.util.Random r = new java.util.Random(5);
+    String[] alphabet = {"a", "Z", "/", ".", "\u00e9", "\u4e2d", "\uE000", "\uFFFD", "\uD83C\uDFAC", "\uD800\uDC00", "0"};
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder x = new StringBuilder();
+      StringBuilder y = new StringBuilder();
+      for (int k = r.nextInt(5); k >= 0; k--) x.append(alphabet[r.nextInt(alphabet.length)]);
+      for (int k = r.nextInt(5); k >= 0; k--) y.append(alphabet[r.nextInt(alphabet.length)]);
+      int expected = Integer.signum(java.util.Arrays.compareUnsigned(x.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          y.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertEquals(expected, Integer.signum(Tree.NAME_ORDER.compare(x.toString(), y.toString())), x + " vs " + y);
+    }
+  }
+
+  @Test
   void refNamesRejectRevisionSyntax() {
     assertTrue(RefNames.isValidShortName("shot/010"));
     for (String bad : List.of("", "a..b", "HEAD", "x~1", "a b", "-x", "a:b", "x.lock", "/a")) {
