@@ -32,30 +32,39 @@ import java.util.concurrent.Executor;
  * {@code FastCdc.cut}. The full stage 1 hashes every byte but splits across threads: {@link
  * #cutAll} and {@link ChunkStream} with a parallelism above 1 use it.
  *
- * <p><b>Forms of the inner loop</b> ({@link Form}), measured with {@code scripts/bench-jmh Chunking}
- * (ChunkingBenchmark, 64 MiB of random bytes, default parameters; 2-core Xeon (Emerald Rapids,
- * AVX-512) VM shared with other jobs, so the absolute numbers are noisy; see docs/benchmarks.md,
- * "Chunking (JMH)"):
+ * <p><b>Forms of the inner loop</b> ({@link Form}), measured with {@code scripts/bench-jmh Chunking
+ * -f 1 -wi 2 -i 3} (ChunkingBenchmark: 64 MiB of random bytes, default parameters; two runs, best
+ * and median of the 6 measured iterations; 2-core Xeon VM (Emerald Rapids, AVX-512) shared with
+ * other jobs, JDK 25; details in docs/benchmarks.md, "Chunking (JMH)"):
  *
  * <pre>
- *   FastCdc.cut (reference, one chain)          ~1.4 GB/s
- *   cut(), UNROLLED (one chain, 4-way unroll)   ~1.4 GB/s
- *   cut(), TWO_BYTE (FastCDC 2020 paper)        ~1.5 GB/s
- *   cut(), INTERLEAVED (two chains)             ~2.2 GB/s   &lt;- default
- *   cut(), VECTOR (8 x 64-bit lanes, gather)    ~1.2 GB/s
- *   cutAll on 2 threads, INTERLEAVED stage 1    ~3.0 GB/s
+ *                                                 best       median
+ *   FastCdc.cut (reference)                       1.68 GB/s  1.55 GB/s
+ *   cut(), PLAIN (the same loop)                  1.78       1.70
+ *   cut(), UNROLLED (one chain, 4-way unroll)     1.50       1.43
+ *   cut(), TWO_BYTE (FastCDC 2020 paper)          1.71       1.18
+ *   cut(), INTERLEAVED (two chains)   default     2.43       1.68
+ *   cut(), VECTOR (8 x 64-bit lanes, gather)      1.36       1.01
+ *   stage 1 + 2 on one thread, INTERLEAVED        1.73       1.21   (hashes every byte)
+ *   cutAll on 2 threads, INTERLEAVED stage 1      2.33       2.11
+ *   cutAll on 2 threads, VECTOR stage 1           2.40       1.90
  * </pre>
  *
- * (Rounded; the exact figures and the command are in docs/benchmarks.md.) The single chain is
- * bound by the latency of its shift and add (about 2 cycles a byte), not by the work: unrolling it
- * or stepping two bytes at a time (the paper's trick, which saves one shift per two bytes) hardly
- * helps, while two independent chains in one loop (INTERLEAVED) overlap and run about 1.6 times as
- * fast. The Vector API form pays for a gather per 8 positions (the 256-entry 64-bit gear table does
- * not fit a register permute) plus the byte-to-index shuffling, and on this machine loses to the
- * two scalar chains, as borg found for its AVX2 kernels in C. A byte-plane form that looks the
- * table up with two-register byte permutes (VPERMI2B) and transposes back was slower still (port 5
- * bound). So INTERLEAVED is the default; VECTOR stays available (and tested) for machines where
- * gathers are cheaper, and needs {@code --add-modules jdk.incubator.vector}.
+ * The single chain is bound by the latency of its shift and add (about 2 cycles a byte), not by
+ * the work, so unrolling it or stepping two bytes at a time (the paper's trick, which saves one
+ * shift per two bytes) does not help. Two independent chains in one loop (INTERLEAVED) overlap and
+ * ran up to 1.45 times as fast as the reference (best iterations; about 1.5 times in a same-JVM
+ * alternating comparison), but being throughput-bound they lose most of that when the host's core
+ * is busy with other work (hence the medians on this shared VM), while the latency-bound single
+ * chain does not; they were never measurably slower than the single chain. The Vector API form
+ * pays for a gather per 8 positions (the 256-entry 64-bit gear table does not fit a register
+ * permute) plus the byte-to-index shuffling, and loses to the two scalar chains, as borg found for
+ * its AVX2 kernels in C. Two other vector layouts were tried in scratch tests and were slower
+ * still: 8 consecutive positions per vector with prefix sums of the shifted gear values (a lane
+ * shuffle chain per 8 bytes), and a gather-free one that looked the table up in byte planes with
+ * two-register byte permutes (VPERMI2B) and transposed them back into 64-bit lanes. So INTERLEAVED
+ * is the default; VECTOR stays available (and tested) for machines where gathers are cheaper, and
+ * needs {@code --add-modules jdk.incubator.vector}.
  *
  * <p>Thread-safe: immutable after construction. {@link Candidates} are not: one per thread.
  */

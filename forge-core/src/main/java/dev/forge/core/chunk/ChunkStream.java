@@ -16,8 +16,8 @@ import java.util.concurrent.Executor;
  * fewer than {@code maxSize} unread bytes remain, so bytes are copied about once per buffer length
  * rather than once per chunk.
  *
- * <p>Cuts are found with a {@link CandidateChunker} (its default form is about 1.6 times as fast as
- * {@code FastCdc.cut} and gives the same cuts). With a parallelism above 1, each buffer load is
+ * <p>Cuts are found with a {@link CandidateChunker} (its default form gives the same cuts as {@code
+ * FastCdc.cut}, up to about 1.5 times as fast). With a parallelism above 1, each buffer load is
  * first scanned for candidate cut points on that many threads (stage 1, in segments of at least 1
  * MiB) and then cut sequentially from the candidates (stage 2); use a large buffer ({@link
  * #PARALLEL_BUFFER_SIZE}) so that the threads get large pieces.
