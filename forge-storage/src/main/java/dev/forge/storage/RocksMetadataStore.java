@@ -24,7 +24,6 @@ import org.rocksdb.WriteBatch;
 /** Refs, HEAD, stage, stat cache and op log in their RocksDB column families. */
 final class RocksMetadataStore implements MetadataStore {
   private static final byte[] HEAD_KEY = "HEAD".getBytes(StandardCharsets.UTF_8);
-  private static final String SYMBOLIC = "ref: ";
 
   private final RocksIndex index;
   private final AtomicLong nextOp;
@@ -76,17 +75,9 @@ final class RocksMetadataStore implements MetadataStore {
     return decodeHead(new String(v, StandardCharsets.UTF_8));
   }
 
-  static String encodeHead(Head h) {
-    return switch (h) {
-      case Head.OnBranch b -> SYMBOLIC + RefNames.branch(b.branch());
-      case Head.Detached d -> d.commit().hex();
-    };
-  }
-
   static Head decodeHead(String s) {
     try {
-      if (s.startsWith(SYMBOLIC + RefNames.HEADS)) return new Head.OnBranch(s.substring((SYMBOLIC + RefNames.HEADS).length()));
-      return new Head.Detached(ObjectId.parse(s));
+      return Head.parse(s);
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("HEAD is damaged: '" + s + "'");
     }
@@ -216,7 +207,7 @@ final class RocksMetadataStore implements MetadataStore {
 
     @Override
     public Update setHead(Head head) {
-      return put(index.meta, HEAD_KEY, utf8(encodeHead(head)));
+      return put(index.meta, HEAD_KEY, utf8(head.encode()));
     }
 
     @Override

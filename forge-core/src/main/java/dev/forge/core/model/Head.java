@@ -8,6 +8,21 @@ public sealed interface Head {
 
   record Detached(ObjectId commit) implements Head {}
 
+  /** The stored form: {@code ref: refs/heads/BRANCH}, or the 64-hex commit id when detached (docs/format.md). */
+  default String encode() {
+    return switch (this) {
+      case OnBranch b -> "ref: " + RefNames.branch(b.branch());
+      case Detached d -> d.commit().hex();
+    };
+  }
+
+  /** Parses {@link #encode()}'s form; IllegalArgumentException when it is neither. */
+  static Head parse(String s) {
+    String prefix = "ref: " + RefNames.HEADS;
+    if (s.startsWith(prefix)) return new OnBranch(s.substring(prefix.length()));
+    return new Detached(ObjectId.parse(s));
+  }
+
   default Optional<String> branchName() {
     return this instanceof OnBranch b ? Optional.of(b.branch()) : Optional.empty();
   }

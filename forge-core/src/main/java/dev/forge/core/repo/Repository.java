@@ -94,13 +94,6 @@ public final class Repository implements AutoCloseable {
     };
   }
 
-  static String headString(Head h) {
-    return switch (h) {
-      case Head.OnBranch b -> "ref: " + RefNames.branch(b.branch());
-      case Head.Detached d -> d.commit().hex();
-    };
-  }
-
   /**
    * Resolves a revision: {@code HEAD}, a branch or tag name (or its full ref name), a full or unique
    * abbreviated (at least 4 hex digits) commit id, each optionally followed by {@code ~N} or {@code ^}.
@@ -164,7 +157,7 @@ public final class Repository implements AutoCloseable {
   /** Appends an operation to the op log as part of {@code update}. */
   void record(MetadataStore.Update update, String command, Head before, Head after, List<Operation.RefChange> changes,
       ObjectId stageBefore, ObjectId stageAfter, boolean movedWorkTree) {
-    update.record(new Operation(Instant.now(), command, headString(before), headString(after), changes, stageBefore, stageAfter,
+    update.record(new Operation(Instant.now(), command, before.encode(), after.encode(), changes, stageBefore, stageAfter,
         movedWorkTree));
   }
 

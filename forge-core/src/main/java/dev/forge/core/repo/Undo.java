@@ -87,10 +87,10 @@ public final class Undo {
 
   static Head parseHead(String s) {
     try {
-      if (s.startsWith("ref: " + RefNames.HEADS)) return new Head.OnBranch(s.substring(("ref: " + RefNames.HEADS).length()));
-      return new Head.Detached(ObjectId.parse(s));
+      return Head.parse(s);
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("operation log names an invalid HEAD '" + s + "'");
     }
   }
+
 }

@@ -44,6 +44,7 @@ final class WorkTreeMove {
     WorkTree wt = repo.workTree();
     // A sparse clone neither writes nor removes files outside its paths (their chunks are not here).
     SparsePaths sparse = repo.sparse();
+    m.hashUncached(target, current, sparse);
     for (StageEntry t : target.values()) {
       if (!sparse.includes(t.path())) continue;
       StageEntry cur = current.get(t.path());
@@ -128,7 +129,36 @@ final class WorkTreeMove {
     for (String path : toRemove) u.deleteStat(path);
   }
 
+  /** Contents of the work-tree files the stat cache could not vouch for, hashed together in one parallel pass. */
+  private final java.util.Map<String, dev.forge.core.model.ContentRef> hashed = new java.util.HashMap<>();
+
+  /**
+   * Hashes, in one Ingester run, every file the plan will compare whose stat is not in the cache and
+   * whose size matches a side it is compared with (others differ without reading), instead of one
+   * Ingester (and its buffers and thread) per file.
+   */
+  private void hashUncached(SortedMap<String, StageEntry> target, SortedMap<String, StageEntry> current, SparsePaths sparse) {
+    java.util.TreeSet<String> paths = new java.util.TreeSet<>(target.keySet());
+    paths.addAll(current.keySet());
+    List<WorkFile> todo = new java.util.ArrayList<>();
+    for (String path : paths) {
+      if (!sparse.includes(path)) continue;
+      WorkFile f = repo.workTree().stat(path);
+      if (f == null) continue;
+      StageEntry t = target.get(path);
+      StageEntry c = current.get(path);
+      boolean sizeMatters = (t != null && t.content().size() == f.size()) || (c != null && c.content().size() == f.size());
+      if (sizeMatters && !WorkTree.unchanged(f, repo.meta().stat(path).orElse(null))) todo.add(f);
+    }
+    if (todo.isEmpty()) return;
+    for (Ingester.Result r : new Ingester(repo.store().objects(), repo.config(), false, ProgressListener.NONE).run(todo)) {
+      if (r != null) hashed.put(r.file().path(), r.content());
+    }
+  }
+
   private boolean matches(WorkFile f, StageEntry e) {
+    dev.forge.core.model.ContentRef known = hashed.get(f.path());
+    if (known != null) return f.kind() == e.kind() && f.size() == e.content().size() && Status.sameContent(known, e.content());
     return matches(repo, f, e);
   }
 
