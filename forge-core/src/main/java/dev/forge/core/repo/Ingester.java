@@ -41,6 +41,8 @@ import java.util.concurrent.Executors;
 final class Ingester {
   /** Files up to this size are read whole into the thread's buffer. */
   private static final int SMALL_FILE = 8 << 20;
+  private static final int PROBE_MISSES = 4;
+  private static final int PROBE_EVERY = 32;
 
   private final ObjectStore store;
   private final RepoConfig config;
@@ -110,6 +112,9 @@ final class Ingester {
     private byte[] small = new byte[1 << 20];
     private final List<ChunkList.ChunkRef> chunks = new ArrayList<>();
     private boolean incompressible;
+    /** Chunks of the current file in a row that compression did not shrink; see {@link #chunk}. */
+    private int misses;
+    private int sinceProbe;
 
     /** @param chunkThreads threads for a large file's stage 1 (this one and helpers); 1 for none */
     Worker(int chunkThreads, ExecutorService helpers) {
@@ -119,6 +124,8 @@ final class Ingester {
 
     Result ingest(WorkFile f) throws IOException {
       chunks.clear();
+      misses = 0;
+      sinceProbe = 0;
       try {
         if (f.kind() == FileKind.SYMLINK) {
           byte[] target = Files.readSymbolicLink(f.file()).toString().getBytes(StandardCharsets.UTF_8);
@@ -174,7 +181,15 @@ final class Ingester {
 
     private void chunk(byte[] buf, int off, int len) {
       ObjectId id = hasher.hash(buf, off, len);
-      if (sink != null) sink.putChunk(id, buf, off, len, incompressible);
+      if (sink != null) {
+        // After PROBE_MISSES chunks in a row that did not shrink, only every PROBE_EVERY-th chunk of
+        // the file is tried: media without a known signature (raw frames, noise-like project
+        // layers) then costs no codec time, and a file whose content turns compressible later
+        // still gets compressed from the next probe on.
+        boolean skip = incompressible || (misses >= PROBE_MISSES && ++sinceProbe % PROBE_EVERY != 0);
+        Boolean shrank = sink.putChunk(id, buf, off, len, skip);
+        if (shrank != null) misses = shrank ? 0 : misses + 1;
+      }
       chunks.add(new ChunkList.ChunkRef(id, len));
     }
 

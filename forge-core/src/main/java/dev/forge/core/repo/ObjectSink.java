@@ -32,14 +32,20 @@ final class ObjectSink implements AutoCloseable {
     return hasher;
   }
 
-  /** Stores a chunk whose id the caller computed. */
-  void putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
-    if (store.contains(id)) return;
+  /**
+   * Stores a chunk whose id the caller computed.
+   *
+   * @return whether compression was tried and paid; null when it was not tried (stored already, or
+   *     {@code knownIncompressible})
+   */
+  Boolean putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
+    if (store.contains(id)) return null;
     ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
     if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
       newBytes += len;
       newStoredBytes += e.len() + 48;
     }
+    return knownIncompressible ? null : e.codec() != Codec.RAW;
   }
 
   /** Stores a structured object (list, tree, commit) and returns its id. */
