@@ -14,39 +14,66 @@ while [ -h "$_forge_self" ] && [ "$_forge_n" -lt 40 ]; do
   _forge_n=$((_forge_n + 1))
 done
 
-# Class-data sharing: the classes a forge run loads are archived once per (forge file, java) pair in
-# the user's cache, and every later run maps them instead of loading and verifying them again (about
-# a quarter of start-up CPU; see docs/benchmarks.md). The first run writes the archive to a temporary
-# name and renames it, so a concurrent run never maps half an archive. FORGE_NO_CDS=1 turns it off.
+# Start-up cache: the JDK's AOT cache (JEP 483/514/515) holds the classes forge loads, already
+# parsed and linked, and the method profiles of its hot paths, so a run starts faster and compiles
+# its loops earlier (docs/benchmarks.md, "Start-up"). It is made once per (forge file, java) pair in
+# the user's cache folder, in the background and at low priority, by the first run that finds none:
+# `java -XX:AOTCacheOutput=... -jar forge __aot-train` runs the everyday commands on a small
+# generated project in a temporary folder. That run never blocks or prints anything; the cache is
+# written under a temporary name and renamed, so no run maps half a cache; a lock folder keeps two
+# trainers from running at once (left by a killed trainer, it expires after 10 minutes).
+# FORGE_NO_AOT=1 (or the older FORGE_NO_CDS=1) turns all of it off.
 # -Xlog:cds*=off,aot*=off keeps the JVM's archive notes off the user's terminal.
 # No --add-modules jdk.incubator.vector: with an incubator module resolved the JVM prints "WARNING:
 # Using incubator modules" on every run (no option silences it), and the chunker's scalar form beats
 # its Vector API form on this hardware anyway (docs/benchmarks.md, "Chunking (JMH)"). To try it:
 # FORGE_JAVA_OPTS="--add-modules jdk.incubator.vector -Dforge.chunker.form=VECTOR".
-_forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xmx2g -Xlog:cds*=off -Xlog:aot*=off"
-_forge_jsa=
-if [ -z "${FORGE_NO_CDS:-}" ]; then
+# -XX:-UsePerfData: no hsperfdata file in /tmp per run (jstat cannot attach; 70 ms less start-up).
+_forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xmx2g -XX:-UsePerfData -Xlog:cds*=off -Xlog:aot*=off"
+_forge_aot=
+if [ -z "${FORGE_NO_AOT:-}${FORGE_NO_CDS:-}" ]; then
   _forge_key=$(stat -L -c '%s-%Y' "$_forge_self" 2>/dev/null) || _forge_key=
   _forge_jkey=$(printf '%s' "$FORGE_JAVA" | cksum 2>/dev/null) || _forge_jkey=
   _forge_cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/forge
   if [ -n "$_forge_key" ] && [ -n "$_forge_jkey" ]; then
-    _forge_jsa=$_forge_cache/forge-$_forge_key-${_forge_jkey%% *}.jsa
+    _forge_aot=$_forge_cache/forge-$_forge_key-${_forge_jkey%% *}.aot
   fi
 fi
 
-# FORGE_JAVA_OPTS is split on blanks, never globbed; it comes last so that it wins.
-set -f
-if [ -n "$_forge_jsa" ] && [ -f "$_forge_jsa" ]; then
-  # shellcheck disable=SC2086
-  exec "$FORGE_JAVA" $_forge_flags -XX:SharedArchiveFile="$_forge_jsa" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
+# RocksDB's loader otherwise asks `ldd /usr/bin/env | grep musl` through a child process on every
+# start (a quarter of a second of `forge status`); a glob answers the same question.
+if [ -z "${ROCKSDB_MUSL_LIBC:-}" ]; then
+  ROCKSDB_MUSL_LIBC=false
+  for _forge_m in /lib/ld-musl-*; do [ -e "$_forge_m" ] && ROCKSDB_MUSL_LIBC=true; done
+  export ROCKSDB_MUSL_LIBC
 fi
-if [ -n "$_forge_jsa" ] && mkdir -p "${_forge_jsa%/*}" 2>/dev/null && [ -w "${_forge_jsa%/*}" ]; then
-  _forge_tmp=$_forge_jsa.$$.part
+
+# FORGE_JAVA_OPTS is split on blanks, never globbed; it comes last so that it wins (a cache that
+# does not fit the options it sets is ignored by the JVM, silently).
+set -f
+if [ -n "$_forge_aot" ] && [ -f "$_forge_aot" ]; then
   # shellcheck disable=SC2086
-  "$FORGE_JAVA" $_forge_flags -XX:ArchiveClassesAtExit="$_forge_tmp" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
-  _forge_rc=$?
-  if [ -s "$_forge_tmp" ]; then mv -f "$_forge_tmp" "$_forge_jsa" 2>/dev/null || rm -f "$_forge_tmp"; else rm -f "$_forge_tmp"; fi
-  exit $_forge_rc
+  exec "$FORGE_JAVA" $_forge_flags -XX:AOTCache="$_forge_aot" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
+fi
+if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_forge_aot%/*}" ]; then
+  _forge_lock=$_forge_aot.lock
+  if [ -n "$(find "$_forge_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then rm -rf "$_forge_lock"; fi
+  if mkdir "$_forge_lock" 2>/dev/null; then
+    (
+      set +f
+      _forge_tmp=$_forge_aot.$$.part
+      # shellcheck disable=SC2086
+      if nice -n 10 "$FORGE_JAVA" $_forge_flags -XX:AOTCacheOutput="$_forge_tmp" -jar "$_forge_self" __aot-train && [ -s "$_forge_tmp" ]; then
+        mv -f "$_forge_tmp" "$_forge_aot"
+        # Caches of other forge builds: keep the three newest, and drop the older CDS archives.
+        # shellcheck disable=SC2012
+        ls -t "${_forge_aot%/*}"/forge-*.aot 2>/dev/null | tail -n +4 | while IFS= read -r _forge_old; do rm -f "$_forge_old"; done
+        rm -f "${_forge_aot%/*}"/forge-*.jsa
+      fi
+      rm -f "$_forge_tmp" "$_forge_tmp.config"
+      rmdir "$_forge_lock"
+    ) </dev/null >/dev/null 2>&1 &
+  fi
 fi
 # shellcheck disable=SC2086
 exec "$FORGE_JAVA" $_forge_flags -Xshare:auto $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"

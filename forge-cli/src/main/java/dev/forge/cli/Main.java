@@ -138,6 +138,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals(AotTraining.COMMAND)) System.exit(AotTraining.run());
     int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     System.exit(code);
   }

@@ -40,6 +40,18 @@ final class NativeLibraries {
           }
           Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
+        // RocksDB 11's loadLibrary(paths) looks for getJniLibraryFileName("rocksdbjni")
+        // ("librocksdbjnijni-linux64.so"), not the name its jar uses; without this link it silently
+        // fell back to extracting 17 MB to /tmp on every run. Computed, not hard-coded, so a RocksDB
+        // that fixes the name still finds the file.
+        Path wanted = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
+        if (!wanted.equals(lib) && !Files.exists(wanted)) {
+          try {
+            Files.createSymbolicLink(wanted, lib.getFileName());
+          } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // another forge made it first
+          }
+        }
         RocksDB.loadLibrary(List.of(dir.toString()));
       }
       loaded = true;

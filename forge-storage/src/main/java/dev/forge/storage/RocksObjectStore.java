@@ -155,53 +155,122 @@ final class RocksObjectStore implements ObjectStore {
   }
 
   private byte[] readRecordBytes(ObjectId id, IndexCodec.Location l) {
-    String pack = packName(l.pack());
-    String where = "pack " + pack + " at offset " + l.offset();
+    byte[] rec = new byte[recordSize(id, l)];
+    readRecordInto(id, l, ByteBuffer.wrap(rec));
+    return rec;
+  }
+
+  /** Header plus payload, once the index entry's lengths are known to be possible. */
+  private int recordSize(ObjectId id, IndexCodec.Location l) {
     if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
-      throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (" + where + ")");
+      throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (pack " + packName(l.pack()) + " at offset " + l.offset() + ")");
     }
-    byte[] rec = new byte[PackFormat.RECORD_HEADER_SIZE + l.storedLength()];
+    return PackFormat.RECORD_HEADER_SIZE + l.storedLength();
+  }
+
+  /** Fills {@code dst} (position to limit) with the record's bytes. */
+  private void readRecordInto(ObjectId id, IndexCodec.Location l, ByteBuffer dst) {
+    String pack = packName(l.pack());
     try {
       FileChannel ch = channel(l.pack(), pack);
-      ByteBuffer bb = ByteBuffer.wrap(rec);
       long pos = l.offset();
-      while (bb.hasRemaining()) {
-        int n = ch.read(bb, pos);
-        if (n < 0) throw new IntegrityException("object " + id.shortHex() + ": " + where + " is past the end of the file (truncated pack)");
+      while (dst.hasRemaining()) {
+        int n = ch.read(dst, pos);
+        if (n < 0) {
+          throw new IntegrityException("object " + id.shortHex() + ": pack " + pack + " at offset " + l.offset() + " is past the end of the file (truncated pack)");
+        }
         pos += n;
       }
     } catch (IOException e) {
-      throw new ForgeException("cannot read " + where + ": " + e.getMessage(), e);
+      throw new ForgeException("cannot read pack " + pack + " at offset " + l.offset() + ": " + e.getMessage(), e);
     }
-    return rec;
   }
 
   /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */
   byte[] verifyRecord(ObjectId id, IndexCodec.Location l, byte[] rec, String where) {
-    if ((rec[0] & 0xFF) != PackFormat.RECORD_MAGIC) {
-      throw new IntegrityException("damaged record in " + where + ": bad record marker");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(rec, 0, PackFormat.RECORD_CRC_OFFSET);
-    crc.update(rec, PackFormat.RECORD_HEADER_SIZE, rec.length - PackFormat.RECORD_HEADER_SIZE);
-    if ((int) crc.getValue() != PackFormat.getInt(rec, PackFormat.RECORD_CRC_OFFSET)) {
-      throw new IntegrityException("damaged record in " + where + " (checksum mismatch) for object " + id.shortHex());
-    }
-    if (!ObjectId.of(rec, 4).equals(id) || PackFormat.getInt(rec, 36) != l.rawLength() || PackFormat.getInt(rec, 40) != l.storedLength()
-        || (rec[1] & 0xFF) != l.type().code() || (rec[2] & 0xFF) != l.codec().code()) {
-      throw new IntegrityException("index entry for " + id.shortHex() + " does not match the record in " + where);
-    }
+    checkRecord(id, l, ByteBuffer.wrap(rec), where);
     byte[] raw;
     try {
       raw = decoders.get().decode(l.codec(), rec, PackFormat.RECORD_HEADER_SIZE, l.storedLength(), l.rawLength());
     } catch (CorruptPayloadException e) {
-      throw new IntegrityException("damaged payload in " + where + " for object " + id.shortHex() + ": " + e.getMessage());
+      throw damagedPayload(id, where, e);
     }
-    ObjectId actual = hashers.get().hash(l.type(), raw, 0, raw.length);
+    checkHash(id, hashers.get().hash(l.type(), raw, 0, raw.length), where);
+    return raw;
+  }
+
+  /** The record's marker, checksum and header fields against the index entry (not yet its hash). */
+  private static void checkRecord(ObjectId id, IndexCodec.Location l, ByteBuffer rec, String where) {
+    if ((rec.get(0) & 0xFF) != PackFormat.RECORD_MAGIC) {
+      throw new IntegrityException("damaged record in " + where + ": bad record marker");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(rec.slice(0, PackFormat.RECORD_CRC_OFFSET));
+    crc.update(rec.slice(PackFormat.RECORD_HEADER_SIZE, rec.limit() - PackFormat.RECORD_HEADER_SIZE));
+    ByteBuffer h = rec.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN); // PackFormat's byte order
+    if ((int) crc.getValue() != h.getInt(PackFormat.RECORD_CRC_OFFSET)) {
+      throw new IntegrityException("damaged record in " + where + " (checksum mismatch) for object " + id.shortHex());
+    }
+    byte[] recId = new byte[32];
+    rec.get(4, recId);
+    if (!ObjectId.of(recId).equals(id) || h.getInt(36) != l.rawLength() || h.getInt(40) != l.storedLength()
+        || (rec.get(1) & 0xFF) != l.type().code() || (rec.get(2) & 0xFF) != l.codec().code()) {
+      throw new IntegrityException("index entry for " + id.shortHex() + " does not match the record in " + where);
+    }
+  }
+
+  private static IntegrityException damagedPayload(ObjectId id, String where, CorruptPayloadException e) {
+    return new IntegrityException("damaged payload in " + where + " for object " + id.shortHex() + ": " + e.getMessage());
+  }
+
+  private static void checkHash(ObjectId id, ObjectId actual, String where) {
     if (!actual.equals(id)) {
       throw new IntegrityException("object " + id.shortHex() + " in " + where + " hashes to " + actual.shortHex() + " (damaged data)");
     }
-    return raw;
+  }
+
+  /** One thread's reusable read buffers for {@link #readChunk}. */
+  private static final class Scratch {
+    ByteBuffer record = ByteBuffer.allocateDirect(0);
+    byte[] stored = new byte[0];
+    byte[] raw = new byte[0];
+  }
+
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  @Override
+  public ByteBuffer readChunk(ObjectId id) {
+    byte[] v = index.get(index.objects, id.toBytes());
+    if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
+    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+    if (l.type() != dev.forge.core.model.ObjectType.CHUNK) return ByteBuffer.wrap(readRecord(id, l)).asReadOnlyBuffer();
+    int size = recordSize(id, l);
+    Scratch s = scratch.get();
+    if (s.record.capacity() < size) s.record = ByteBuffer.allocateDirect(Math.max(size, PackFormat.RECORD_HEADER_SIZE + maxChunk));
+    ByteBuffer rec = s.record.clear().limit(size);
+    readRecordInto(id, l, rec);
+    rec.flip();
+    String where = "pack " + packName(l.pack()) + " at offset " + l.offset();
+    checkRecord(id, l, rec, where);
+    ByteBuffer raw;
+    if (l.codec() == dev.forge.core.codec.Codec.RAW) {
+      if (l.storedLength() != l.rawLength()) {
+        throw damagedPayload(id, where, new CorruptPayloadException("RAW payload is " + l.storedLength() + " bytes, expected " + l.rawLength()));
+      }
+      raw = rec.slice(PackFormat.RECORD_HEADER_SIZE, l.storedLength());
+    } else {
+      if (s.stored.length < l.storedLength()) s.stored = new byte[Math.max(l.storedLength(), maxChunk)];
+      if (s.raw.length < l.rawLength()) s.raw = new byte[Math.max(l.rawLength(), maxChunk)];
+      rec.get(PackFormat.RECORD_HEADER_SIZE, s.stored, 0, l.storedLength());
+      try {
+        decoders.get().decodeInto(l.codec(), s.stored, 0, l.storedLength(), s.raw, 0, l.rawLength());
+      } catch (CorruptPayloadException e) {
+        throw damagedPayload(id, where, e);
+      }
+      raw = ByteBuffer.wrap(s.raw, 0, l.rawLength()).slice();
+    }
+    checkHash(id, hashers.get().hash(raw), where);
+    return raw.asReadOnlyBuffer();
   }
 
   private FileChannel channel(int packNo, String name) throws IOException {

@@ -27,6 +27,15 @@ public interface ObjectStore {
   Optional<StoredObject> stat(ObjectId id);
 
   /**
+   * A chunk's raw bytes, verified, in a read-only buffer that may belong to the calling thread and
+   * stay valid only until that thread's next {@code readChunk}: checkout streams every chunk through
+   * it without allocating. Throws like {@link #read}.
+   */
+  default java.nio.ByteBuffer readChunk(ObjectId id) {
+    return java.nio.ByteBuffer.wrap(read(id)).asReadOnlyBuffer();
+  }
+
+  /**
    * The object as stored: its codec and encoded payload, checked (record checksum, decoded bytes
    * re-hashed) but not left decoded, so that it can be copied to another store without recompressing.
    */

@@ -62,6 +62,15 @@ final class Objects {
     return l.chunks();
   }
 
+  /** A chunk's bytes in a buffer valid until this thread's next call (see {@link ObjectStore#readChunk}). */
+  java.nio.ByteBuffer chunkBuffer(ChunkList.ChunkRef ref) {
+    java.nio.ByteBuffer b = store.readChunk(ref.id());
+    if (b.remaining() != ref.length()) {
+      throw new IntegrityException("chunk " + ref.id().shortHex() + " is " + b.remaining() + " bytes, its list says " + ref.length());
+    }
+    return b;
+  }
+
   byte[] chunk(ChunkList.ChunkRef ref) {
     byte[] b = store.read(ref.id());
     if (b.length != ref.length()) {
