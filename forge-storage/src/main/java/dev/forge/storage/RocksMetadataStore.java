@@ -100,6 +100,16 @@ final class RocksMetadataStore implements MetadataStore {
   }
 
   @Override
+  public void forEachStat(java.util.function.BiConsumer<String, StatEntry> action) {
+    try (RocksIterator it = index.db.newIterator(index.stat)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String path = new String(it.key(), StandardCharsets.UTF_8);
+        action.accept(path, IndexCodec.decodeStat(path, it.value()));
+      }
+    }
+  }
+
+  @Override
   public Optional<StatEntry> stat(String path) {
     byte[] v = index.get(index.stat, utf8(path));
     return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));

@@ -26,6 +26,9 @@ public interface MetadataStore {
 
   Optional<StatEntry> stat(String path);
 
+  /** Every stat-cache entry, in path order. */
+  void forEachStat(java.util.function.BiConsumer<String, StatEntry> action);
+
   /** Configured remotes: name to URL, by name. Credentials are never stored here. */
   SortedMap<String, String> remotes();
 

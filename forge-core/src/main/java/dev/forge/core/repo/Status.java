@@ -8,6 +8,7 @@ import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
 import dev.forge.core.port.StatEntry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,15 +50,17 @@ public final class Status {
 
   public Report run(ProgressListener progress) {
     long wallStart = System.currentTimeMillis() * 1_000_000L;
+    // Hash maps, not path-ordered ones: with 100,000 files, keeping three maps in path order cost more
+    // than the whole scan. Only the (short) lists of changes are sorted, at the end.
     Optional<ObjectId> head = repo.headCommit();
-    SortedMap<String, StageEntry> committed = head.isPresent()
-        ? Trees.flatten(repo.objects, repo.objects.commit(head.get()).tree())
-        : new TreeMap<>(Tree.NAME_ORDER);
-    SortedMap<String, StageEntry> stage = stage(repo);
+    Map<String, StageEntry> committed = new HashMap<>();
+    if (head.isPresent()) Trees.flattenInto(repo.objects, repo.objects.commit(head.get()).tree(), committed);
+    Map<String, StageEntry> stage = new HashMap<>();
+    repo.meta().forEachStage(e -> stage.put(e.path(), e));
     List<Change> staged = diff(committed, stage);
 
-    Map<String, WorkFile> work = new TreeMap<>(Tree.NAME_ORDER);
-    for (WorkFile f : repo.workTree().scan("")) work.put(f.path(), f);
+    Map<String, WorkFile> work = new HashMap<>(stage.size() * 2);
+    for (WorkFile f : repo.workTree().scanUnsorted("")) work.put(f.path(), f);
     for (String path : stage.keySet()) {
       // Tracked files stay tracked even when an ignore pattern matches them now.
       if (!work.containsKey(path)) {
@@ -65,6 +68,9 @@ public final class Status {
         if (f != null) work.put(path, f);
       }
     }
+    // One pass over the stat cache instead of a lookup per file.
+    Map<String, StatEntry> cache = new HashMap<>(stage.size() * 2);
+    repo.meta().forEachStat(cache::put);
     List<Change> unstaged = new ArrayList<>();
     List<String> untracked = new ArrayList<>();
     List<WorkFile> toHash = new ArrayList<>();
@@ -79,7 +85,7 @@ public final class Status {
       } else if (f.size() != e.content().size()) {
         unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
       } else {
-        StatEntry cached = repo.meta().stat(e.path()).orElse(null);
+        StatEntry cached = cache.get(e.path());
         if (WorkTree.unchanged(f, cached)) {
           if (!cached.content().equals(e.content())) unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
         } else {
@@ -90,6 +96,7 @@ public final class Status {
     for (String path : work.keySet()) {
       if (!stage.containsKey(path)) untracked.add(path);
     }
+    untracked.sort(Tree.NAME_ORDER);
     if (!toHash.isEmpty()) {
       long total = 0;
       for (WorkFile f : toHash) total += f.size();
@@ -124,8 +131,8 @@ public final class Status {
     return stage;
   }
 
-  /** Changes that turn {@code from} into {@code to}, by path. */
-  static List<Change> diff(SortedMap<String, StageEntry> from, SortedMap<String, StageEntry> to) {
+  /** Changes that turn {@code from} into {@code to}, in path order. */
+  static List<Change> diff(Map<String, StageEntry> from, Map<String, StageEntry> to) {
     List<Change> out = new ArrayList<>();
     for (StageEntry e : to.values()) {
       StageEntry old = from.get(e.path());

@@ -54,7 +54,12 @@ final class Trees {
     return out;
   }
 
-  private static void flatten(Objects objects, ObjectId treeId, String prefix, SortedMap<String, StageEntry> out) {
+  /** Adds every file below {@code treeId} to {@code out}, by path (any map: see Status). */
+  static void flattenInto(Objects objects, ObjectId treeId, java.util.Map<String, StageEntry> out) {
+    flatten(objects, treeId, "", out);
+  }
+
+  private static void flatten(Objects objects, ObjectId treeId, String prefix, java.util.Map<String, StageEntry> out) {
     for (TreeEntry e : objects.tree(treeId).entries()) {
       String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
       if (e.kind() == FileKind.DIRECTORY) {
