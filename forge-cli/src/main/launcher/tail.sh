@@ -13,6 +13,9 @@ while [ -h "$_forge_self" ] && [ "$_forge_n" -lt 40 ]; do
   esac
   _forge_n=$((_forge_n + 1))
 done
+# Absolute and canonical: the AOT cache is only valid for the jar path it was made with.
+case $_forge_self in */*) ;; *) _forge_self=./$_forge_self ;; esac
+_forge_dir=$(cd -P "${_forge_self%/*}" 2>/dev/null && pwd -P) && _forge_self=$_forge_dir/${_forge_self##*/}
 
 # Start-up cache: the JDK's AOT cache (JEP 483/514/515) holds the classes forge loads, already
 # parsed and linked, and the method profiles of its hot paths, so a run starts faster and compiles
@@ -32,8 +35,9 @@ done
 _forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xmx2g -XX:-UsePerfData -Xlog:cds*=off -Xlog:aot*=off"
 _forge_aot=
 if [ -z "${FORGE_NO_AOT:-}${FORGE_NO_CDS:-}" ]; then
+  # The JVM accepts a cache only for the same jar (path, size, mtime) and java: all in the name.
   _forge_key=$(stat -L -c '%s-%Y' "$_forge_self" 2>/dev/null) || _forge_key=
-  _forge_jkey=$(printf '%s' "$FORGE_JAVA" | cksum 2>/dev/null) || _forge_jkey=
+  _forge_jkey=$(printf '%s\n%s' "$FORGE_JAVA" "$_forge_self" | cksum 2>/dev/null) || _forge_jkey=
   _forge_cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/forge
   if [ -n "$_forge_key" ] && [ -n "$_forge_jkey" ]; then
     _forge_aot=$_forge_cache/forge-$_forge_key-${_forge_jkey%% *}.aot
