@@ -35,14 +35,6 @@ public final class CommitOp {
     }
   }
 
-  private ObjectId treeOf(List<StageEntry> entries) {
-    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
-      ObjectId tree = Trees.write(entries, sink);
-      sink.flush();
-      return tree;
-    }
-  }
-
   static void checkAuthor(String author) {
     if (author == null || !author.matches("[^<>]+ <[^<>]*>")) {
       throw new InvalidInputException("author must look like 'Name <mail>', got '" + author + "'");
@@ -51,13 +43,20 @@ public final class CommitOp {
 
   /** Writes the trees of {@code entries} and a commit over them, durably; returns the commit id. */
   static ObjectId write(Repository repo, java.util.Collection<StageEntry> entries, List<ObjectId> parents, String author, String message) {
-    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
+    try (ObjectSink sink = newSink(repo)) {
       ObjectId tree = Trees.write(new ArrayList<>(entries), sink);
-      Commit c = new Commit(tree, parents, author, OffsetDateTime.now().withNano(0), message);
-      ObjectId id = sink.putObject(ObjectType.COMMIT, c.encode());
+      ObjectId id = putCommit(sink, tree, parents, author, message);
       sink.flush();
       return id;
     }
+  }
+
+  private static ObjectSink newSink(Repository repo) {
+    return new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize());
+  }
+
+  private static ObjectId putCommit(ObjectSink sink, ObjectId tree, List<ObjectId> parents, String author, String message) {
+    return sink.putObject(ObjectType.COMMIT, new Commit(tree, parents, author, OffsetDateTime.now().withNano(0), message).encode());
   }
 
   public Result run(String message, String author, boolean allowEmpty) {
@@ -77,16 +76,22 @@ public final class CommitOp {
     for (StageEntry e : entries) bytes += e.content().size();
     List<ObjectId> parents = new ArrayList<>(parent.map(List::of).orElse(List.of()));
     merge.ifPresent(m -> parents.add(m.theirs()));
-    if (!allowEmpty && merge.isEmpty()) {
-      ObjectId tree = treeOf(entries);
-      if (parent.isPresent() && repo.objects.commit(parent.get()).tree().equals(tree)) {
-        throw new NothingToCommitException("nothing to commit: the stage matches " + parent.get().shortHex() + " (use 'forge add' first)");
+    // Trees and commit go into one pack, published by one flush: the trees are built once.
+    ObjectId stageTree;
+    ObjectId commitId;
+    try (ObjectSink sink = newSink(repo)) {
+      stageTree = Trees.write(entries, sink);
+      if (!allowEmpty && merge.isEmpty()) {
+        if (parent.isPresent() && repo.objects.commit(parent.get()).tree().equals(stageTree)) {
+          throw new NothingToCommitException("nothing to commit: the stage matches " + parent.get().shortHex() + " (use 'forge add' first)");
+        }
+        if (parent.isEmpty() && entries.isEmpty()) {
+          throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
+        }
       }
-      if (parent.isEmpty() && entries.isEmpty()) {
-        throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
-      }
+      commitId = putCommit(sink, stageTree, parents, author, message);
+      sink.flush();
     }
-    ObjectId commitId = write(repo, entries, parents, author, message);
     MetadataStore.Update u = repo.meta().newUpdate();
     Head after = head;
     List<Operation.RefChange> changes = new ArrayList<>();
@@ -99,7 +104,6 @@ public final class CommitOp {
       after = new Head.Detached(commitId);
       u.setHead(after);
     }
-    ObjectId stageTree = repo.objects.commit(commitId).tree();
     if (merge.isPresent()) u.clearMergeState();
     repo.record(u, merge.isPresent() ? "commit (merge)" : "commit", head, after, changes, stageTree, stageTree, false);
     u.commit();

@@ -41,13 +41,22 @@ final class ContentWriter {
     Workers.run("forge-checkout", Ingester.threads(), order.size(), Buffers::new, (b, i) -> write(root, order.get(i), b));
   }
 
-  /** A thread's write buffers, reused from file to file (allocated at its first file). */
+  /**
+   * A thread's write buffers, reused from file to file: a small pair for small files (written
+   * through the page cache, no overlap needed) and three 4 MiB ones for O_DIRECT, each allocated at
+   * the first file that needs it, so that a checkout of small images never touches 12 MiB.
+   */
   private static final class Buffers implements Workers.State {
-    private DirectWriter.Buffers set;
+    private DirectWriter.Buffers small;
+    private DirectWriter.Buffers large;
 
-    DirectWriter.Buffers get() {
-      if (set == null) set = new DirectWriter.Buffers(3, 4 << 20);
-      return set;
+    DirectWriter.Buffers forSize(long size) {
+      if (size < DirectWriter.DIRECT_MIN_SIZE) {
+        if (small == null) small = new DirectWriter.Buffers(2, 256 << 10);
+        return small;
+      }
+      if (large == null) large = new DirectWriter.Buffers(3, 4 << 20);
+      return large;
     }
 
     @Override
@@ -84,7 +93,7 @@ final class ContentWriter {
       try {
         // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
         // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
-        try (DirectWriter w = DirectWriter.open(tmp, e.content().size(), buffers.get())) {
+        try (DirectWriter w = DirectWriter.open(tmp, e.content().size(), buffers.forSize(e.content().size()))) {
           for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
             w.write(objects.chunkBuffer(c));
             progress.advance(c.length());
