@@ -87,7 +87,7 @@ final class PackWriter implements ObjectWriter {
   private void begin() throws IOException {
     packNo = store.allocatePackNumber();
     tmpFile = Files.createTempFile(store.tmpDir(), "pack-", ".part");
-    if (buffers == null) buffers = new DirectWriter.Buffers(BUFFERS, BUFFER_SIZE);
+    if (buffers == null) buffers = DirectWriter.Buffers.acquire(BUFFERS, BUFFER_SIZE);
     channel = DirectWriter.open(tmpFile, targetPackSize, buffers);
     position = 0;
     areaCrc.reset();
@@ -156,6 +156,10 @@ final class PackWriter implements ObjectWriter {
     } finally {
       closed = true;
       abandon();
+      if (buffers != null) {
+        buffers.release();
+        buffers = null;
+      }
     }
   }
 

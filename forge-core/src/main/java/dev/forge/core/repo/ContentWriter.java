@@ -52,19 +52,25 @@ final class ContentWriter {
 
     DirectWriter.Buffers forSize(long size) {
       if (size < DirectWriter.DIRECT_MIN_SIZE) {
-        if (small == null) small = new DirectWriter.Buffers(2, 256 << 10);
+        if (small == null) small = DirectWriter.Buffers.acquire(2, 256 << 10);
         return small;
       }
-      if (large == null) large = new DirectWriter.Buffers(3, 4 << 20);
+      if (large == null) large = DirectWriter.Buffers.acquire(3, 4 << 20);
       return large;
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      if (small != null) small.release();
+      if (large != null) large.release();
+      small = large = null;
+    }
   }
 
   void write(Path root, StageEntry e) {
-    write(root, e, new Buffers());
+    try (Buffers b = new Buffers()) {
+      write(root, e, b);
+    }
   }
 
   /**
