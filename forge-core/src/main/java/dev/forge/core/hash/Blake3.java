@@ -3,8 +3,9 @@ package dev.forge.core.hash;
 /**
  * Entry point for BLAKE3-256 hashing: hands out {@link Blake3Hasher}s.
  *
- * <p>{@link #newHasher()} returns the native libblake3 hasher (SIMD, several times faster on large
- * chunks) when the library loads and passes its self-test, and the pure-Java hasher otherwise. The
+ * <p>{@link #newEagerHasher()} returns the native libblake3 hasher (SIMD, several times faster on large
+ * chunks) when the library loads and passes its self-test, and the pure-Java hasher otherwise;
+ * {@link #newHasher()} switches to it after its first megabyte. The
  * load is attempted once per process; a failure is never thrown, only recorded in {@link
  * #nativeUnavailableReason()}. Both implementations give identical ids for identical input.
  *
@@ -36,10 +37,26 @@ public final class Blake3 {
     }
   }
 
-  /** A new hasher: native when available, else Java. One per thread. */
+  private static volatile boolean loaded;
+
+  /**
+   * A new hasher for one thread: Java for its first megabyte, then native when available (see
+   * {@link LazyBlake3Hasher}: short commands never pay for loading the library).
+   */
   public static Blake3Hasher newHasher() {
+    return new LazyBlake3Hasher();
+  }
+
+  /** A hasher that is native when available, else Java, from its first byte (loads the library now). */
+  public static Blake3Hasher newEagerHasher() {
     NativeBlake3Library lib = NativeHolder.LIBRARY;
+    loaded = true;
     return lib != null ? new NativeBlake3Hasher(lib) : new JavaBlake3Hasher();
+  }
+
+  /** Whether some hasher has loaded (or tried to load) the native library already. */
+  static boolean nativeLoaded() {
+    return loaded;
   }
 
   /** A new pure-Java hasher, regardless of native availability. */

@@ -60,7 +60,7 @@ class Blake3Test {
   }
 
   private static Blake3Hasher nativeHasher() {
-    Blake3Hasher h = Blake3.newHasher();
+    Blake3Hasher h = Blake3.newEagerHasher();
     assertEquals("native", h.implementation(), "expected the native hasher on this machine: " + Blake3.nativeUnavailableReason());
     return h;
   }
@@ -74,7 +74,32 @@ class Blake3Test {
     assertTrue(Blake3.nativeAvailable(), "native BLAKE3 unavailable: " + Blake3.nativeUnavailableReason());
     assertNull(Blake3.nativeUnavailableReason());
     assertEquals("native", Blake3.newHasher().implementation());
+    assertEquals("native", Blake3.newEagerHasher().implementation());
     assertEquals("java", Blake3.newJavaHasher().implementation());
+  }
+
+  /** The lazy hasher (Java first, native after a megabyte) gives the same ids before, across and after the switch. */
+  @Test
+  void lazyHasherAgreesWithBothImplementationsAcrossItsSwitch() {
+    Blake3Hasher lazy = new LazyBlake3Hasher();
+    Blake3Hasher java = Blake3.newJavaHasher();
+    Blake3Hasher nat = nativeHasher();
+    java.util.Random r = new java.util.Random(3);
+    long total = 0;
+    int[] sizes = {0, 1, 1023, 1024, 1025, 65536, 300_000, 700_000, 5, 64 << 10, 1 << 20};
+    for (int n : sizes) {
+      byte[] in = new byte[n];
+      r.nextBytes(in);
+      for (ObjectType t : ObjectType.values()) {
+        ObjectId want = java.hash(t, in, 0, n);
+        assertEquals(want, nat.hash(t, in, 0, n));
+        assertEquals(want, lazy.hash(t, in, 0, n), "type " + t + ", size " + n + " after " + total + " bytes");
+        total += n;
+      }
+      assertEquals(java.hash(in, 0, n), lazy.hash(in, 0, n));
+      assertEquals(java.hash(ByteBuffer.wrap(in)), lazy.hash(ByteBuffer.wrap(in)));
+    }
+    assertTrue(total > LazyBlake3Hasher.NATIVE_AFTER);
   }
 
   @Test
