@@ -90,13 +90,34 @@ final class RocksMetadataStore implements MetadataStore {
   }
 
   @Override
-  public void forEachStage(Consumer<StageEntry> action) {
+  public long forEachStage(Consumer<StageEntry> action) {
+    java.util.zip.CRC32C keys = new java.util.zip.CRC32C();
+    java.util.zip.CRC32C values = new java.util.zip.CRC32C();
+    long n = 0;
     try (RocksIterator it = index.db.newIterator(index.stage)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        String path = new String(it.key(), StandardCharsets.UTF_8);
-        action.accept(IndexCodec.decodeStage(path, it.value()));
+        byte[] k = it.key();
+        byte[] v = it.value();
+        keys.update(k.length);
+        keys.update(k);
+        values.update(v.length);
+        values.update(v);
+        n++;
+        action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v));
       }
     }
+    // Two CRC32Cs (keys, values) and the count: a change that kept all three would have to collide
+    // both checksums at once, and the digest is only ever compared with the same stage's earlier one.
+    return (keys.getValue() << 32 | values.getValue()) ^ n * 0x9E3779B97F4A7C15L;
+  }
+
+  private static final byte[] STAGE_TREE_KEY = "STAGE_TREE".getBytes(StandardCharsets.UTF_8);
+
+  @Override
+  public Optional<StageTree> stageTree() {
+    byte[] v = index.get(index.meta, STAGE_TREE_KEY);
+    if (v == null || v.length != 1 + 32 + 8 || v[0] != 1) return Optional.empty();
+    return Optional.of(new StageTree(ObjectId.of(java.util.Arrays.copyOfRange(v, 1, 33)), PackFormat.getLong(v, 33)));
   }
 
   @Override
@@ -193,6 +214,15 @@ final class RocksMetadataStore implements MetadataStore {
         throw RocksIndex.failure("write", e);
       }
       return this;
+    }
+
+    @Override
+    public Update setStageTree(ObjectId tree, long stageDigest) {
+      byte[] v = new byte[1 + 32 + 8];
+      v[0] = 1; // version
+      tree.copyTo(v, 1);
+      PackFormat.putLong(v, 33, stageDigest);
+      return put(index.meta, STAGE_TREE_KEY, v);
     }
 
     @Override

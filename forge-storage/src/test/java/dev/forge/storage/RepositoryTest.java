@@ -163,4 +163,40 @@ class RepositoryTest {
       assertThrows(NotFoundException.class, () -> repo.resolve("nope"));
     }
   }
+
+  /**
+   * Status skips comparing HEAD's trees while the stage still has the digest the last commit
+   * recorded; any change to the stage, by any writer (here a raw update that leaves the recorded
+   * tree in place, as an older forge would), must bring the comparison back.
+   */
+  @Test
+  void statusTrustsTheCommittedStageTreeOnlyWhileTheStageIsUnchanged() throws Exception {
+    Files.writeString(dir.resolve("a.txt"), "a\n");
+    Files.writeString(dir.resolve("b.txt"), "b\n");
+    try (Repository repo = init()) {
+      repo.add().run(dir, List.of("."), P);
+      ObjectId c = repo.commit().run("v1", AUTHOR, false).commit();
+      var known = repo.store().metadata().stageTree().orElseThrow();
+      assertEquals(repo.history().log(c.hex(), 1).get(0).commit().tree(), known.tree());
+      assertEquals(known.stageDigest(), repo.store().metadata().forEachStage(e -> {}));
+      assertTrue(repo.status().run(P).clean());
+
+      // An older writer drops b.txt from the stage and does not know about the recorded tree.
+      repo.store().metadata().newUpdate().deleteStage("b.txt").commit();
+      assertTrue(repo.store().metadata().stageTree().isPresent());
+      Status.Report r = repo.status().run(P);
+      assertEquals(List.of(new Status.Change("b.txt", Status.ChangeKind.DELETED)), r.staged());
+      assertEquals(List.of("b.txt"), r.untracked());
+
+      // Staged again: the same stored bytes, the same digest, clean again.
+      repo.add().run(dir, List.of("b.txt"), P);
+      assertEquals(known.stageDigest(), repo.store().metadata().forEachStage(e -> {}));
+      assertTrue(repo.status().run(P).clean());
+
+      // A modified file staged: the digest changes and status reports it.
+      Files.writeString(dir.resolve("a.txt"), "a, edited\n");
+      repo.add().run(dir, List.of("a.txt"), P);
+      assertEquals(List.of(new Status.Change("a.txt", Status.ChangeKind.MODIFIED)), repo.status().run(P).staged());
+    }
+  }
 }

@@ -21,8 +21,22 @@ public interface MetadataStore {
 
   Optional<StageEntry> stageEntry(String path);
 
-  /** Every stage entry in path order (unsigned UTF-8 byte order). */
-  void forEachStage(Consumer<StageEntry> action);
+  /**
+   * Every stage entry in path order (unsigned UTF-8 byte order).
+   *
+   * @return a digest of the stage as stored (every entry's key and value bytes): two reads return the
+   *     same digest exactly when no entry was added, removed or changed in between
+   */
+  long forEachStage(Consumer<StageEntry> action);
+
+  /**
+   * The tree the stage was last recorded to equal (by a commit), with the stage digest it had then
+   * (see {@link #forEachStage}); valid only while the stage still has that digest.
+   */
+  Optional<StageTree> stageTree();
+
+  /** A tree id and the digest of the stage that equalled it. */
+  record StageTree(ObjectId tree, long stageDigest) {}
 
   Optional<StatEntry> stat(String path);
 
@@ -47,6 +61,9 @@ public interface MetadataStore {
     Update deleteStage(String path);
 
     Update clearStage();
+
+    /** Records that the stage with digest {@code stageDigest} equals {@code tree} (see {@link #stageTree}). */
+    Update setStageTree(ObjectId tree, long stageDigest);
 
     Update putStat(String path, StatEntry entry);
 

@@ -63,7 +63,7 @@ public final class CommitOp {
     if (message == null || message.isBlank()) throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
     checkAuthor(author);
     List<StageEntry> entries = new ArrayList<>();
-    repo.meta().forEachStage(entries::add);
+    long stageDigest = repo.meta().forEachStage(entries::add);
     Head head = repo.head();
     Optional<ObjectId> parent = repo.headCommit();
     Optional<dev.forge.core.port.MergeState> merge = repo.mergeState();
@@ -104,6 +104,8 @@ public final class CommitOp {
       after = new Head.Detached(commitId);
       u.setHead(after);
     }
+    // The stage now equals the commit's tree; status relies on this while the stage is unchanged.
+    u.setStageTree(stageTree, stageDigest);
     if (merge.isPresent()) u.clearMergeState();
     repo.record(u, merge.isPresent() ? "commit (merge)" : "commit", head, after, changes, stageTree, stageTree, false);
     u.commit();

@@ -53,11 +53,20 @@ public final class Status {
     // Hash maps, not path-ordered ones: with 100,000 files, keeping three maps in path order cost more
     // than the whole scan. Only the (short) lists of changes are sorted, at the end.
     Optional<ObjectId> head = repo.headCommit();
-    Map<String, StageEntry> committed = new HashMap<>();
-    if (head.isPresent()) Trees.flattenInto(repo.objects, repo.objects.commit(head.get()).tree(), committed);
     Map<String, StageEntry> stage = new HashMap<>();
-    repo.meta().forEachStage(e -> stage.put(e.path(), e));
-    List<Change> staged = diff(committed, stage);
+    long stageDigest = repo.meta().forEachStage(e -> stage.put(e.path(), e));
+    // Right after a commit the stage is HEAD's tree: the commit recorded that, with the stage's
+    // digest, and while the digest is unchanged HEAD's trees need not be read and compared.
+    Optional<ObjectId> headTree = head.map(h -> repo.objects.commit(h).tree());
+    Optional<MetadataStore.StageTree> known = repo.meta().stageTree();
+    List<Change> staged;
+    if (headTree.isPresent() && known.isPresent() && known.get().stageDigest() == stageDigest && known.get().tree().equals(headTree.get())) {
+      staged = List.of();
+    } else {
+      Map<String, StageEntry> committed = new HashMap<>();
+      if (headTree.isPresent()) Trees.flattenInto(repo.objects, headTree.get(), committed);
+      staged = diff(committed, stage);
+    }
 
     Map<String, WorkFile> work = new HashMap<>(stage.size() * 2);
     for (WorkFile f : repo.workTree().scanUnsorted("")) work.put(f.path(), f);
