@@ -61,7 +61,11 @@ if [ -n "$_forge_aot" ] && [ -f "$_forge_aot" ]; then
 fi
 if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_forge_aot%/*}" ]; then
   _forge_lock=$_forge_aot.lock
-  if [ -n "$(find "$_forge_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then rm -rf "$_forge_lock"; fi
+  if [ -n "$(find "$_forge_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then
+    # A trainer that was killed: drop its lock and its half-written files.
+    find "${_forge_aot%/*}" -maxdepth 1 -name "${_forge_aot##*/}.*.part*" -mmin +10 -exec rm -f {} + 2>/dev/null
+    rm -rf "$_forge_lock"
+  fi
   if mkdir "$_forge_lock" 2>/dev/null; then
     (
       set +f
