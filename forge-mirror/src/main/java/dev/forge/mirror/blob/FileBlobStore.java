@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * A blob store in a directory: a local disk or a NAS mount ({@code file:///mnt/nas/project}). Meets
@@ -187,24 +186,41 @@ public final class FileBlobStore implements BlobStore {
     Path dir = slash < 0 ? root : root.resolve(BlobNames.check(prefix.substring(0, slash)));
     List<BlobInfo> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) return out;
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        String file = p.getFileName().toString();
-        if (!Files.isRegularFile(p) || file.startsWith(TMP_PREFIX) || file.endsWith(LOCK_SUFFIX)) continue;
-        String name = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-        if (name.startsWith(prefix)) {
-          try {
-            out.add(new BlobInfo(name, Files.size(p), null));
-          } catch (NoSuchFileException gone) {
-            // deleted while listing
-          }
-        }
-      }
-    } catch (IOException | java.io.UncheckedIOException e) {
-      IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+    try {
+      listInto(dir, prefix, out);
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      IOException io = e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
       throw failure("list", prefix, io);
     }
     return out;
+  }
+
+  /**
+   * Adds the blobs below {@code dir}. Entries that vanish between the directory read and their stat
+   * are skipped: other writers rename and delete their temporary files at any moment (Files.walk
+   * failed the whole listing on them).
+   */
+  private void listInto(Path dir, String prefix, List<BlobInfo> out) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String file = p.getFileName().toString();
+        if (file.startsWith(TMP_PREFIX) || file.endsWith(LOCK_SUFFIX)) continue;
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        if (a.isDirectory()) {
+          listInto(p, prefix, out);
+        } else if (a.isRegularFile()) {
+          String name = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+          if (name.startsWith(prefix)) out.add(new BlobInfo(name, a.size(), null));
+        }
+      }
+    } catch (NoSuchFileException gone) {
+      // the directory was removed while listing
+    }
   }
 
   @Override
