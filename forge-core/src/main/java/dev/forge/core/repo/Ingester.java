@@ -6,7 +6,6 @@ import dev.forge.core.codec.MediaSniffer;
 import dev.forge.core.concurrent.Workers;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
-import dev.forge.core.io.MappedReader;
 import dev.forge.core.model.ChunkList;
 import dev.forge.core.model.ContentRef;
 import dev.forge.core.model.FileKind;
@@ -43,11 +42,6 @@ final class Ingester {
   /** Files up to this size are read whole into the thread's buffer. */
   private static final int SMALL_FILE = 8 << 20;
   private static final int PROBE_MISSES = 4;
-  /**
-   * {@code -Dforge.read=mmap}: large files are read through mapped windows instead of FileChannel
-   * reads. It lost the measurement (docs/benchmarks.md, "Reading large files"), so it is opt-in.
-   */
-  private static final boolean MAPPED_READS = "mmap".equals(System.getProperty("forge.read"));
   private static final int PROBE_EVERY = 32;
 
   private final ObjectStore store;
@@ -148,9 +142,7 @@ final class Ingester {
           } else {
             incompressible = false;
             boolean[] first = {true};
-            MappedReader mapped = MAPPED_READS ? new MappedReader(ch) : null;
-            try {
-            total = stream.forEach(mapped != null ? mapped : ch, (buf, off, len) -> {
+            total = stream.forEach(ch, (buf, off, len) -> {
               if (first[0]) {
                 incompressible = MediaSniffer.isCompressedMedia(Arrays.copyOfRange(buf, off, off + Math.min(len, 64)), Math.min(len, 64));
                 first[0] = false;
@@ -158,9 +150,6 @@ final class Ingester {
               chunk(buf, off, len);
               progress.advance(len);
             });
-            } finally {
-              if (mapped != null) mapped.close();
-            }
           }
         }
         WorkFile after = WorkTree.stat(f.path(), f.file());
