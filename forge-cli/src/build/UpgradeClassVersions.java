@@ -26,36 +26,43 @@ import java.util.stream.Stream;
  * <p>Usage: java UpgradeClassVersions.java JAR PACKAGE-PREFIX...
  */
 public class UpgradeClassVersions {
-  public static void main(String[] args) throws IOException {
-    Path jar = Path.of(args[0]);
-    List<String> prefixes = List.of(args).subList(1, args.length);
-    int upgraded = 0;
-    try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-        FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
-      ClassFile cf = ClassFile.of(
-          ClassFile.StackMapsOption.GENERATE_STACK_MAPS,
-          ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.ofResourceParsing(loader).orElse(ClassHierarchyResolver.defaultResolver())));
-      List<Path> classes;
-      try (Stream<Path> s = Files.walk(zip.getPath("/"))) {
-        classes = s.filter(p -> p.toString().endsWith(".class"))
-            .filter(p -> prefixes.stream().anyMatch(pre -> p.toString().startsWith("/" + pre)))
-            .toList();
-      }
-      for (Path p : classes) {
-        byte[] in = Files.readAllBytes(p);
-        int major = ((in[6] & 0xFF) << 8) | (in[7] & 0xFF);
-        if (major >= 50) continue;
-        ClassModel model = cf.parse(in);
-        // Every method body is re-emitted (not copied through), so that stack maps are generated.
-        ClassTransform version = (cb, ce) -> {
-          if (ce instanceof ClassFileVersion) cb.withVersion(ClassFile.JAVA_8_VERSION, 0);
-          else cb.with(ce);
-        };
-        byte[] out = cf.transformClass(model, ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL).andThen(version));
-        Files.write(p, out);
-        upgraded++;
-      }
+    public static void main(String[] args) throws IOException {
+        Path jar = Path.of(args[0]);
+        List<String> prefixes = List.of(args).subList(1, args.length);
+        int upgraded = 0;
+        try (URLClassLoader loader = new URLClassLoader(
+                        new java.net.URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+                FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            ClassFile cf = ClassFile.of(
+                    ClassFile.StackMapsOption.GENERATE_STACK_MAPS,
+                    ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.ofResourceParsing(loader)
+                            .orElse(ClassHierarchyResolver.defaultResolver())));
+            List<Path> classes;
+            try (Stream<Path> s = Files.walk(zip.getPath("/"))) {
+                classes = s.filter(p -> p.toString().endsWith(".class"))
+                        .filter(p ->
+                                prefixes.stream().anyMatch(pre -> p.toString().startsWith("/" + pre)))
+                        .toList();
+            }
+            for (Path p : classes) {
+                byte[] in = Files.readAllBytes(p);
+                int major = ((in[6] & 0xFF) << 8) | (in[7] & 0xFF);
+                if (major >= 50) continue;
+                ClassModel model = cf.parse(in);
+                // Every method body is re-emitted (not copied through), so that stack maps are generated.
+                ClassTransform version = (cb, ce) -> {
+                    if (ce instanceof ClassFileVersion) cb.withVersion(ClassFile.JAVA_8_VERSION, 0);
+                    else cb.with(ce);
+                };
+                byte[] out = cf.transformClass(
+                        model,
+                        ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL)
+                                .andThen(version));
+                Files.write(p, out);
+                upgraded++;
+            }
+        }
+        System.out.println("UpgradeClassVersions: " + upgraded + " class files of " + String.join(", ", prefixes)
+                + " rewritten as Java 8 in " + jar.getFileName());
     }
-    System.out.println("UpgradeClassVersions: " + upgraded + " class files of " + String.join(", ", prefixes) + " rewritten as Java 8 in " + jar.getFileName());
-  }
 }

@@ -52,161 +52,165 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ChunkingBenchmark {
-  private byte[] data;
-  private FastCdc cdc;
-
-  @Setup
-  public void setup() {
-    data = randomData();
-    cdc = new FastCdc(ChunkerParams.DEFAULT);
-  }
-
-  static byte[] randomData() {
-    byte[] data = new byte[64 << 20];
-    SplittableRandom r = new SplittableRandom(42);
-    for (int i = 0; i < data.length; i += 8) {
-      long v = r.nextLong();
-      for (int k = 0; k < 8; k++) data[i + k] = (byte) (v >>> (8 * k));
-    }
-    return data;
-  }
-
-  /** One form of the candidate chunker. */
-  @State(Scope.Thread)
-  public static class Form {
-    @Param({"PLAIN", "UNROLLED", "TWO_BYTE", "INTERLEAVED", "VECTOR"})
-    public String form;
-
-    CandidateChunker chunker;
-    final Candidates candidates = new Candidates();
+    private byte[] data;
+    private FastCdc cdc;
 
     @Setup
     public void setup() {
-      chunker = new CandidateChunker(ChunkerParams.DEFAULT, CandidateChunker.Form.valueOf(form));
-    }
-  }
-
-  /** Stage 1 on several threads. */
-  @State(Scope.Thread)
-  public static class Parallel {
-    @Param({"INTERLEAVED", "VECTOR"})
-    public String form;
-
-    @Param({"2"})
-    public int threads;
-
-    CandidateChunker chunker;
-    ExecutorService pool;
-
-    @Setup(Level.Trial)
-    public void setup() {
-      chunker = new CandidateChunker(ChunkerParams.DEFAULT, CandidateChunker.Form.valueOf(form));
-      pool = Executors.newFixedThreadPool(threads - 1);
+        data = randomData();
+        cdc = new FastCdc(ChunkerParams.DEFAULT);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      pool.shutdownNow();
-    }
-  }
-
-  /** ChunkStream over an in-memory channel, every chunk hashed (BLAKE3, native): ingest minus I/O and packing. */
-  @State(Scope.Thread)
-  public static class Stream {
-    @Param({"1", "2"})
-    public int parallelism;
-
-    ChunkStream stream;
-    ExecutorService pool;
-    final Blake3Hasher hasher = Blake3.newHasher();
-
-    @Setup(Level.Trial)
-    public void setup() {
-      pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism - 1) : null;
-      int buffer = parallelism > 1 ? ChunkStream.PARALLEL_BUFFER_SIZE : ChunkStream.DEFAULT_BUFFER_SIZE;
-      stream = new ChunkStream(new CandidateChunker(ChunkerParams.DEFAULT), buffer, parallelism, pool);
+    static byte[] randomData() {
+        byte[] data = new byte[64 << 20];
+        SplittableRandom r = new SplittableRandom(42);
+        for (int i = 0; i < data.length; i += 8) {
+            long v = r.nextLong();
+            for (int k = 0; k < 8; k++) data[i + k] = (byte) (v >>> (8 * k));
+        }
+        return data;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      if (pool != null) pool.shutdownNow();
-    }
-  }
+    /** One form of the candidate chunker. */
+    @State(Scope.Thread)
+    public static class Form {
+        @Param({"PLAIN", "UNROLLED", "TWO_BYTE", "INTERLEAVED", "VECTOR"})
+        public String form;
 
-  /** A channel over a byte array. */
-  static final class ArrayChannel implements ReadableByteChannel {
-    private final byte[] data;
-    private int pos;
+        CandidateChunker chunker;
+        final Candidates candidates = new Candidates();
 
-    ArrayChannel(byte[] data) {
-      this.data = data;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) {
-      if (pos == data.length) return -1;
-      int n = Math.min(dst.remaining(), data.length - pos);
-      dst.put(data, pos, n);
-      pos += n;
-      return n;
+        @Setup
+        public void setup() {
+            chunker = new CandidateChunker(ChunkerParams.DEFAULT, CandidateChunker.Form.valueOf(form));
+        }
     }
 
-    @Override
-    public boolean isOpen() {
-      return true;
+    /** Stage 1 on several threads. */
+    @State(Scope.Thread)
+    public static class Parallel {
+        @Param({"INTERLEAVED", "VECTOR"})
+        public String form;
+
+        @Param({"2"})
+        public int threads;
+
+        CandidateChunker chunker;
+        ExecutorService pool;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            chunker = new CandidateChunker(ChunkerParams.DEFAULT, CandidateChunker.Form.valueOf(form));
+            pool = Executors.newFixedThreadPool(threads - 1);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pool.shutdownNow();
+        }
     }
 
-    @Override
-    public void close() {}
-  }
+    /** ChunkStream over an in-memory channel, every chunk hashed (BLAKE3, native): ingest minus I/O and packing. */
+    @State(Scope.Thread)
+    public static class Stream {
+        @Param({"1", "2"})
+        public int parallelism;
 
-  @Benchmark
-  public long streamHashed(Stream s) throws IOException {
-    long[] acc = {0};
-    s.stream.forEach(new ArrayChannel(data), (buf, off, len) -> acc[0] += s.hasher.hash(buf, off, len).hashCode());
-    return acc[0];
-  }
+        ChunkStream stream;
+        ExecutorService pool;
+        final Blake3Hasher hasher = Blake3.newHasher();
 
-  @Benchmark
-  public int scalarReference() {
-    int off = 0;
-    int chunks = 0;
-    while (off < data.length) {
-      off += cdc.cut(data, off, data.length - off);
-      chunks++;
+        @Setup(Level.Trial)
+        public void setup() {
+            pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism - 1) : null;
+            int buffer = parallelism > 1 ? ChunkStream.PARALLEL_BUFFER_SIZE : ChunkStream.DEFAULT_BUFFER_SIZE;
+            stream = new ChunkStream(new CandidateChunker(ChunkerParams.DEFAULT), buffer, parallelism, pool);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            if (pool != null) pool.shutdownNow();
+        }
     }
-    return chunks;
-  }
 
-  @Benchmark
-  public int lazy(Form f) {
-    CandidateChunker c = f.chunker;
-    int off = 0;
-    int chunks = 0;
-    while (off < data.length) {
-      off += c.cut(data, off, data.length - off);
-      chunks++;
+    /** A channel over a byte array. */
+    static final class ArrayChannel implements ReadableByteChannel {
+        private final byte[] data;
+        private int pos;
+
+        ArrayChannel(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (pos == data.length) return -1;
+            int n = Math.min(dst.remaining(), data.length - pos);
+            dst.put(data, pos, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
     }
-    return chunks;
-  }
 
-  @Benchmark
-  public int staged(Form f) {
-    CandidateChunker c = f.chunker;
-    Candidates cands = c.candidates(data, 0, data.length, 0, f.candidates);
-    int off = 0;
-    int chunks = 0;
-    while (off < data.length) {
-      off += c.cut(data, off, data.length - off, cands);
-      chunks++;
+    @Benchmark
+    public long streamHashed(Stream s) throws IOException {
+        long[] acc = {0};
+        s.stream.forEach(
+                new ArrayChannel(data),
+                (buf, off, len) -> acc[0] += s.hasher.hash(buf, off, len).hashCode());
+        return acc[0];
     }
-    return chunks;
-  }
 
-  @Benchmark
-  public int parallel(Parallel p) {
-    return p.chunker.cutAll(data, 0, data.length, p.pool, p.threads).length;
-  }
+    @Benchmark
+    public int scalarReference() {
+        int off = 0;
+        int chunks = 0;
+        while (off < data.length) {
+            off += cdc.cut(data, off, data.length - off);
+            chunks++;
+        }
+        return chunks;
+    }
+
+    @Benchmark
+    public int lazy(Form f) {
+        CandidateChunker c = f.chunker;
+        int off = 0;
+        int chunks = 0;
+        while (off < data.length) {
+            off += c.cut(data, off, data.length - off);
+            chunks++;
+        }
+        return chunks;
+    }
+
+    @Benchmark
+    public int staged(Form f) {
+        CandidateChunker c = f.chunker;
+        Candidates cands = c.candidates(data, 0, data.length, 0, f.candidates);
+        int off = 0;
+        int chunks = 0;
+        while (off < data.length) {
+            off += c.cut(data, off, data.length - off, cands);
+            chunks++;
+        }
+        return chunks;
+    }
+
+    @Benchmark
+    public int parallel(Parallel p) {
+        return p.chunker.cutAll(data, 0, data.length, p.pool, p.threads).length;
+    }
 }

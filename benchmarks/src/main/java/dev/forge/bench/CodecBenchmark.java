@@ -25,38 +25,38 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CodecBenchmark {
-  @Param({"AUTO", "FAST", "BALANCED", "MAX", "NONE"})
-  public CompressionPolicy policy;
+    @Param({"AUTO", "FAST", "BALANCED", "MAX", "NONE"})
+    public CompressionPolicy policy;
 
-  @Param({"random", "text"})
-  public String content;
+    @Param({"random", "text"})
+    public String content;
 
-  private byte[] data;
-  private ChunkEncoder encoder;
+    private byte[] data;
+    private ChunkEncoder encoder;
 
-  @Setup
-  public void setup() {
-    data = new byte[64 << 10];
-    SplittableRandom r = new SplittableRandom(3);
-    if (content.equals("random")) {
-      r.nextBytes(data);
-    } else {
-      String[] words = {"shot", "plate", "comp", "render", "frame", "layer", "mask", "grade", " ", "\n"};
-      for (int i = 0; i < data.length; i++) {
-        String w = words[r.nextInt(words.length)];
-        for (int k = 0; k < w.length() && i < data.length; k++) data[i++] = (byte) w.charAt(k);
-      }
+    @Setup
+    public void setup() {
+        data = new byte[64 << 10];
+        SplittableRandom r = new SplittableRandom(3);
+        if (content.equals("random")) {
+            r.nextBytes(data);
+        } else {
+            String[] words = {"shot", "plate", "comp", "render", "frame", "layer", "mask", "grade", " ", "\n"};
+            for (int i = 0; i < data.length; i++) {
+                String w = words[r.nextInt(words.length)];
+                for (int k = 0; k < w.length() && i < data.length; k++) data[i++] = (byte) w.charAt(k);
+            }
+        }
+        encoder = new ChunkEncoder(policy, 256 << 10);
     }
-    encoder = new ChunkEncoder(policy, 256 << 10);
-  }
 
-  @TearDown
-  public void close() {
-    encoder.close();
-  }
+    @TearDown
+    public void close() {
+        encoder.close();
+    }
 
-  @Benchmark
-  public int encode() {
-    return encoder.encode(data, 0, data.length, false).len();
-  }
+    @Benchmark
+    public int encode() {
+        return encoder.encode(data, 0, data.length, false).len();
+    }
 }

@@ -25,29 +25,30 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class HashingBenchmark {
-  @Param({"65536", "262144"})
-  public int size;
+    @Param({"65536", "262144"})
+    public int size;
 
-  private byte[] data;
-  private Blake3Hasher nativeHasher;
-  private Blake3Hasher javaHasher;
+    private byte[] data;
+    private Blake3Hasher nativeHasher;
+    private Blake3Hasher javaHasher;
 
-  @Setup
-  public void setup() {
-    data = new byte[size];
-    new SplittableRandom(7).nextBytes(data);
-    nativeHasher = Blake3.newHasher();
-    javaHasher = Blake3.newJavaHasher();
-    if (!nativeHasher.implementation().equals("native")) throw new IllegalStateException("native BLAKE3 did not load");
-  }
+    @Setup
+    public void setup() {
+        data = new byte[size];
+        new SplittableRandom(7).nextBytes(data);
+        nativeHasher = Blake3.newHasher();
+        javaHasher = Blake3.newJavaHasher();
+        if (!nativeHasher.implementation().equals("native"))
+            throw new IllegalStateException("native BLAKE3 did not load");
+    }
 
-  @Benchmark
-  public ObjectId nativeFfm() {
-    return nativeHasher.hash(data, 0, data.length);
-  }
+    @Benchmark
+    public ObjectId nativeFfm() {
+        return nativeHasher.hash(data, 0, data.length);
+    }
 
-  @Benchmark
-  public ObjectId pureJava() {
-    return javaHasher.hash(data, 0, data.length);
-  }
+    @Benchmark
+    public ObjectId pureJava() {
+        return javaHasher.hash(data, 0, data.length);
+    }
 }

@@ -40,43 +40,43 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5)
 @Fork(1)
 public class PackBenchmark {
-  private static final int CHUNK = 64 << 10;
-  private static final int CHUNKS = 1024;
+    private static final int CHUNK = 64 << 10;
+    private static final int CHUNKS = 1024;
 
-  private byte[][] chunks;
-  private ObjectId[] ids;
-  private Path dir;
-  private LocalStore store;
+    private byte[][] chunks;
+    private ObjectId[] ids;
+    private Path dir;
+    private LocalStore store;
 
-  @Setup(Level.Invocation)
-  public void setup() throws IOException {
-    chunks = new byte[CHUNKS][CHUNK];
-    ids = new ObjectId[CHUNKS];
-    SplittableRandom r = new SplittableRandom(9);
-    Blake3Hasher h = Blake3.newHasher();
-    for (int i = 0; i < CHUNKS; i++) {
-      r.nextBytes(chunks[i]);
-      ids[i] = h.hash(chunks[i], 0, CHUNK);
+    @Setup(Level.Invocation)
+    public void setup() throws IOException {
+        chunks = new byte[CHUNKS][CHUNK];
+        ids = new ObjectId[CHUNKS];
+        SplittableRandom r = new SplittableRandom(9);
+        Blake3Hasher h = Blake3.newHasher();
+        for (int i = 0; i < CHUNKS; i++) {
+            r.nextBytes(chunks[i]);
+            ids[i] = h.hash(chunks[i], 0, CHUNK);
+        }
+        dir = Files.createTempDirectory("forge-bench-");
+        store = new RocksLocalStoreFactory().create(dir, RepoConfig.defaults());
     }
-    dir = Files.createTempDirectory("forge-bench-");
-    store = new RocksLocalStoreFactory().create(dir, RepoConfig.defaults());
-  }
 
-  @TearDown(Level.Invocation)
-  public void teardown() throws IOException {
-    store.close();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    @TearDown(Level.Invocation)
+    public void teardown() throws IOException {
+        store.close();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
-  }
 
-  @Benchmark
-  public int writeThenReadVerified() {
-    try (ObjectWriter w = store.objects().newWriter()) {
-      for (int i = 0; i < CHUNKS; i++) w.put(ids[i], ObjectType.CHUNK, Codec.RAW, CHUNK, chunks[i], 0, CHUNK);
+    @Benchmark
+    public int writeThenReadVerified() {
+        try (ObjectWriter w = store.objects().newWriter()) {
+            for (int i = 0; i < CHUNKS; i++) w.put(ids[i], ObjectType.CHUNK, Codec.RAW, CHUNK, chunks[i], 0, CHUNK);
+        }
+        int n = 0;
+        for (int i = 0; i < CHUNKS; i++) n += store.objects().read(ids[i]).length;
+        return n;
     }
-    int n = 0;
-    for (int i = 0; i < CHUNKS; i++) n += store.objects().read(ids[i]).length;
-    return n;
-  }
 }

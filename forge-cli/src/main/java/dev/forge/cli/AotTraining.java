@@ -21,74 +21,75 @@ import java.util.stream.Stream;
  * <p>Everything happens in a temporary folder that is deleted afterwards; nothing is printed.
  */
 final class AotTraining {
-  static final String COMMAND = "__aot-train";
+    static final String COMMAND = "__aot-train";
 
-  private AotTraining() {}
+    private AotTraining() {}
 
-  static int run() {
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("forge-aot-train-");
-      Path repo = Files.createDirectories(dir.resolve("project"));
-      SplittableRandom rnd = new SplittableRandom(0x466f726765L);
-      // A large file (read in pieces, chunked in parallel), frames and text: each ingest path.
-      write(repo.resolve("plate.bin"), random(rnd, 24 << 20));
-      Files.createDirectories(repo.resolve("frames"));
-      for (int i = 0; i < 300; i++) write(repo.resolve("frames/f" + i + ".raw"), random(rnd, 4096 + rnd.nextInt(65536)));
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < 4000; i++) text.append("line ").append(i).append(" of the shot notes\n");
-      write(repo.resolve("notes.txt"), text.toString().getBytes(StandardCharsets.UTF_8));
+    static int run() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("forge-aot-train-");
+            Path repo = Files.createDirectories(dir.resolve("project"));
+            SplittableRandom rnd = new SplittableRandom(0x466f726765L);
+            // A large file (read in pieces, chunked in parallel), frames and text: each ingest path.
+            write(repo.resolve("plate.bin"), random(rnd, 24 << 20));
+            Files.createDirectories(repo.resolve("frames"));
+            for (int i = 0; i < 300; i++)
+                write(repo.resolve("frames/f" + i + ".raw"), random(rnd, 4096 + rnd.nextInt(65536)));
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 4000; i++) text.append("line ").append(i).append(" of the shot notes\n");
+            write(repo.resolve("notes.txt"), text.toString().getBytes(StandardCharsets.UTF_8));
 
-      String r = repo.toString();
-      String remote = dir.resolve("remote").toString();
-      forge("-C", r, "init");
-      forge("-C", r, "add", ".");
-      forge("-C", r, "commit", "-m", "v1", "--author", "forge <aot@forge>");
-      for (int i = 0; i < 3; i++) forge("-C", r, "status");
-      write(repo.resolve("notes.txt"), (text + "one more line\n").getBytes(StandardCharsets.UTF_8));
-      write(repo.resolve("frames/f300.raw"), random(rnd, 30000));
-      forge("-C", r, "status");
-      forge("-C", r, "add", ".");
-      forge("-C", r, "commit", "-m", "v2", "--author", "forge <aot@forge>");
-      forge("-C", r, "log");
-      forge("-C", r, "diff", "HEAD~1", "HEAD", "--stat");
-      forge("-C", r, "checkout", "HEAD~1", "--into", dir.resolve("out").toString());
-      forge("-C", r, "switch", "-c", "other");
-      forge("-C", r, "switch", "main");
-      forge("-C", r, "stats");
-      forge("-C", r, "remote", "add", "origin", remote);
-      forge("-C", r, "push", "origin");
-      forge("-C", dir.toString(), "clone", remote, "copy");
-      forge("-C", r, "fsck");
-      return 0;
-    } catch (IOException | RuntimeException e) {
-      return 1;
-    } finally {
-      if (dir != null) deleteQuietly(dir);
+            String r = repo.toString();
+            String remote = dir.resolve("remote").toString();
+            forge("-C", r, "init");
+            forge("-C", r, "add", ".");
+            forge("-C", r, "commit", "-m", "v1", "--author", "forge <aot@forge>");
+            for (int i = 0; i < 3; i++) forge("-C", r, "status");
+            write(repo.resolve("notes.txt"), (text + "one more line\n").getBytes(StandardCharsets.UTF_8));
+            write(repo.resolve("frames/f300.raw"), random(rnd, 30000));
+            forge("-C", r, "status");
+            forge("-C", r, "add", ".");
+            forge("-C", r, "commit", "-m", "v2", "--author", "forge <aot@forge>");
+            forge("-C", r, "log");
+            forge("-C", r, "diff", "HEAD~1", "HEAD", "--stat");
+            forge("-C", r, "checkout", "HEAD~1", "--into", dir.resolve("out").toString());
+            forge("-C", r, "switch", "-c", "other");
+            forge("-C", r, "switch", "main");
+            forge("-C", r, "stats");
+            forge("-C", r, "remote", "add", "origin", remote);
+            forge("-C", r, "push", "origin");
+            forge("-C", dir.toString(), "clone", remote, "copy");
+            forge("-C", r, "fsck");
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return 1;
+        } finally {
+            if (dir != null) deleteQuietly(dir);
+        }
     }
-  }
 
-  private static void forge(String... args) {
-    PrintWriter quiet = new PrintWriter(Writer.nullWriter());
-    int rc = Main.run(args, quiet, quiet);
-    if (rc != 0) throw new IllegalStateException("training step failed: " + String.join(" ", args));
-  }
-
-  private static byte[] random(SplittableRandom rnd, int n) {
-    byte[] b = new byte[n];
-    rnd.nextBytes(b);
-    return b;
-  }
-
-  private static void write(Path p, byte[] b) throws IOException {
-    Files.write(p, b);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp folder; the OS cleans it eventually
+    private static void forge(String... args) {
+        PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        int rc = Main.run(args, quiet, quiet);
+        if (rc != 0) throw new IllegalStateException("training step failed: " + String.join(" ", args));
     }
-  }
+
+    private static byte[] random(SplittableRandom rnd, int n) {
+        byte[] b = new byte[n];
+        rnd.nextBytes(b);
+        return b;
+    }
+
+    private static void write(Path p, byte[] b) throws IOException {
+        Files.write(p, b);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder; the OS cleans it eventually
+        }
+    }
 }

@@ -2,7 +2,6 @@ package dev.forge.cli;
 
 import dev.forge.core.port.ProgressListener;
 import java.io.PrintStream;
-import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -13,53 +12,54 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * file never receives ANSI codes or carriage returns.
  */
 public final class Terminal {
-  private Terminal() {}
+    private Terminal() {}
 
-  public static boolean interactive() {
-    String ci = System.getenv("CI");
-    if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) return false;
-    if (System.getenv("FORGE_NO_PROGRESS") != null) return false;
-    java.io.Console c = System.console();
-    return c != null && c.isTerminal();
-  }
-
-  public static ProgressListener progress(boolean json) {
-    if (json || !interactive()) return ProgressListener.NONE;
-    return new BarProgress();
-  }
-
-  /** A progressbar-backed listener; one bar per phase. */
-  private static final class BarProgress implements ProgressListener {
-    private ProgressBar bar;
-
-    @Override
-    public synchronized void begin(String phase, long total, String unit) {
-      end();
-      ProgressBarBuilder b = new ProgressBarBuilder()
-          .setTaskName(phase)
-          .setInitialMax(total < 0 ? -1 : total)
-          .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-          .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-          .setUpdateIntervalMillis(200)
-          .setMaxRenderedLength(100)
-          .showSpeed()
-          .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS);
-      if ("B".equals(unit)) b.setUnit(" MiB", 1 << 20);
-      bar = b.build();
+    public static boolean interactive() {
+        String ci = System.getenv("CI");
+        if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) return false;
+        if (System.getenv("FORGE_NO_PROGRESS") != null) return false;
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
     }
 
-    @Override
-    public void advance(long amount) {
-      ProgressBar b = bar;
-      if (b != null) b.stepBy(amount);
+    public static ProgressListener progress(boolean json) {
+        if (json || !interactive()) return ProgressListener.NONE;
+        return new BarProgress();
     }
 
-    @Override
-    public synchronized void end() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
+    /** A progressbar-backed listener; one bar per phase. */
+    private static final class BarProgress implements ProgressListener {
+        private ProgressBar bar;
+
+        @Override
+        public synchronized void begin(String phase, long total, String unit) {
+            end();
+            ProgressBarBuilder b = new ProgressBarBuilder()
+                    .setTaskName(phase)
+                    .setInitialMax(total < 0 ? -1 : total)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                    .setConsumer(
+                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+                    .setUpdateIntervalMillis(200)
+                    .setMaxRenderedLength(100)
+                    .showSpeed()
+                    .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS);
+            if ("B".equals(unit)) b.setUnit(" MiB", 1 << 20);
+            bar = b.build();
+        }
+
+        @Override
+        public void advance(long amount) {
+            ProgressBar b = bar;
+            if (b != null) b.stepBy(amount);
+        }
+
+        @Override
+        public synchronized void end() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
     }
-  }
 }

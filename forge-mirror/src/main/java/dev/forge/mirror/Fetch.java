@@ -35,185 +35,198 @@ import java.util.function.Predicate;
  * missing.
  */
 public final class Fetch {
-  private final LocalStore local;
-  private final Remote remote;
-  private final ObjectStore store;
-  private final LocalObjects objects;
-  private Predicate<String> pathFilter;
+    private final LocalStore local;
+    private final Remote remote;
+    private final ObjectStore store;
+    private final LocalObjects objects;
+    private Predicate<String> pathFilter;
 
-  public Fetch(LocalStore local, Remote remote) {
-    this.local = local;
-    this.remote = remote;
-    this.store = local.objects();
-    this.objects = new LocalObjects(store);
-    this.pathFilter = SparsePaths.load(local.forgeDir())::includes;
-  }
-
-  /**
-   * Downloads the contents (chunk lists and chunks) only of files whose path passes {@code filter};
-   * commits and trees are always fetched. By default the filter is the repository's sparse paths.
-   */
-  public Fetch onlyPaths(Predicate<String> filter) {
-    this.pathFilter = filter;
-    return this;
-  }
-
-  /** One branch's move: {@code before} null when it is new here. */
-  public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
-
-  public record Result(List<RefUpdate> updates, SortedMap<String, ObjectId> branches, long objects, long packsRead, long bytesReceived,
-      long requests, double seconds) {}
-
-  public Result run(ProgressListener progress) {
-    long start = System.nanoTime();
-    remote.requireConfig();
-    SortedMap<String, RemoteRefs.RemoteRef> refs = remote.refs().all();
-    MetadataStore meta = local.metadata();
-    String prefix = RefNames.REMOTES + remote.name() + "/";
-    SortedMap<String, ObjectId> tracking = meta.refs(prefix);
-    List<ObjectId> tips = new ArrayList<>();
-    SortedMap<String, ObjectId> branches = new java.util.TreeMap<>();
-    for (RemoteRefs.RemoteRef r : refs.values()) {
-      branches.put(r.branch(), r.commit());
-      if (!r.commit().equals(tracking.get(prefix + r.branch())) || !store.contains(r.commit())) tips.add(r.commit());
+    public Fetch(LocalStore local, Remote remote) {
+        this.local = local;
+        this.remote = remote;
+        this.store = local.objects();
+        this.objects = new LocalObjects(store);
+        this.pathFilter = SparsePaths.load(local.forgeDir())::includes;
     }
-    long objectsBefore = 0;
-    Set<String> packsRead = new HashSet<>();
-    if (!tips.isEmpty()) {
-      RemoteIndex index = remote.indexCache().sync().index();
-      Downloader d = new Downloader(index, progress, packsRead);
-      download(tips, d);
-      objectsBefore = d.objects;
-    }
-    List<RefUpdate> updates = new ArrayList<>();
-    MetadataStore.Update u = meta.newUpdate();
-    for (RemoteRefs.RemoteRef r : refs.values()) {
-      ObjectId old = tracking.get(prefix + r.branch());
-      if (!r.commit().equals(old)) {
-        u.setRef(prefix + r.branch(), r.commit());
-        updates.add(new RefUpdate(r.branch(), old, r.commit()));
-      }
-    }
-    if (!updates.isEmpty()) u.commit();
-    return new Result(updates, branches, objectsBefore, packsRead.size(), remote.meter().bytesReceived(), remote.meter().requests(),
-        (System.nanoTime() - start) / 1e9);
-  }
 
-  /** Fetches every object reachable from {@code tips} that is missing here. */
-  private void download(List<ObjectId> tips, Downloader d) {
-    // Round 1: every commit the remote has and we lack (small; saves one round trip per generation).
-    List<ObjectId> commitIds = new ArrayList<>();
-    for (PackIndex p : d.index.packs()) {
-      for (int i = 0; i < p.size(); i++) {
-        PackIndex.Entry e = p.entry(i);
-        if (e.type() == ObjectType.COMMIT) commitIds.add(e.id());
-      }
+    /**
+     * Downloads the contents (chunk lists and chunks) only of files whose path passes {@code filter};
+     * commits and trees are always fetched. By default the filter is the repository's sparse paths.
+     */
+    public Fetch onlyPaths(Predicate<String> filter) {
+        this.pathFilter = filter;
+        return this;
     }
-    d.fetch("Fetching commits", commitIds);
-    Set<ObjectId> stop = new HashSet<>(local.metadata().refs(RefNames.HEADS).values());
-    stop.addAll(local.metadata().refs(RefNames.REMOTES).values());
-    stop.removeIf(c -> !store.contains(c));
-    List<ObjectId> commits = objects.newCommits(tips, stop, new HashSet<>());
-    List<ObjectId> roots = new ArrayList<>();
-    for (ObjectId c : commits) roots.add(objects.commit(c).tree());
-    fetchContents(roots, pathFilter, d);
-  }
 
-  /**
-   * Fetches what this repository lacks of the files below {@code commit} whose paths pass {@code
-   * paths} ({@code forge sparse add}: more of a sparse clone). Returns the bytes received.
-   */
-  public long fill(ObjectId commit, Predicate<String> paths, ProgressListener progress) {
-    RemoteIndex index = remote.indexCache().sync().index();
-    fetchContents(List.of(objects.commit(commit).tree()), paths, new Downloader(index, progress, new HashSet<>()));
-    return remote.meter().bytesReceived();
-  }
+    /** One branch's move: {@code before} null when it is new here. */
+    public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
 
-  /** Rounds 2..: trees one level at a time, then the chunk lists, then the chunks of the files {@code filter} accepts. */
-  private void fetchContents(List<ObjectId> roots, Predicate<String> filter, Downloader d) {
-    List<ObjectId> level = new ArrayList<>(roots);
-    Set<ObjectId> seenTrees = new HashSet<>();
-    Map<ObjectId, String> files = new LinkedHashMap<>();
-    Map<ObjectId, String> treePaths = new java.util.HashMap<>();
-    for (ObjectId t : level) treePaths.putIfAbsent(t, "");
-    while (!level.isEmpty()) {
-      level.removeIf(t -> !seenTrees.add(t));
-      d.fetch("Fetching trees", level);
-      List<ObjectId> next = new ArrayList<>();
-      for (ObjectId t : level) {
-        String dir = treePaths.get(t);
-        for (TreeEntry e : objects.tree(t).entries()) {
-          String path = dir.isEmpty() ? e.name() : dir + "/" + e.name();
-          if (e.kind() == FileKind.DIRECTORY) {
-            if (!seenTrees.contains(e.id())) {
-              next.add(e.id());
-              treePaths.putIfAbsent(e.id(), path);
-            }
-          } else if (filter.test(path)) {
-            files.putIfAbsent(e.id(), path);
-          }
+    public record Result(
+            List<RefUpdate> updates,
+            SortedMap<String, ObjectId> branches,
+            long objects,
+            long packsRead,
+            long bytesReceived,
+            long requests,
+            double seconds) {}
+
+    public Result run(ProgressListener progress) {
+        long start = System.nanoTime();
+        remote.requireConfig();
+        SortedMap<String, RemoteRefs.RemoteRef> refs = remote.refs().all();
+        MetadataStore meta = local.metadata();
+        String prefix = RefNames.REMOTES + remote.name() + "/";
+        SortedMap<String, ObjectId> tracking = meta.refs(prefix);
+        List<ObjectId> tips = new ArrayList<>();
+        SortedMap<String, ObjectId> branches = new java.util.TreeMap<>();
+        for (RemoteRefs.RemoteRef r : refs.values()) {
+            branches.put(r.branch(), r.commit());
+            if (!r.commit().equals(tracking.get(prefix + r.branch())) || !store.contains(r.commit()))
+                tips.add(r.commit());
         }
-      }
-      level = next;
-    }
-    // Then chunk lists, then chunks.
-    List<ObjectId> lists = new ArrayList<>();
-    List<ObjectId> chunks = new ArrayList<>();
-    for (ObjectId f : files.keySet()) {
-      if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
-      else chunks.add(f);
-    }
-    d.fetch("Fetching lists", lists);
-    Set<ObjectId> seenChunks = new HashSet<>(chunks);
-    for (ObjectId l : lists) {
-      for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
-        if (seenChunks.add(c.id())) chunks.add(c.id());
-      }
-    }
-    d.fetch("Downloading", chunks);
-  }
-
-  /** One fetch's downloads: which are missing, where they are, and the rounds of ranged reads. */
-  private final class Downloader {
-    final RemoteIndex index;
-    final ProgressListener progress;
-    final Set<String> packsRead;
-    long objects;
-
-    Downloader(RemoteIndex index, ProgressListener progress, Set<String> packsRead) {
-      this.index = index;
-      this.progress = progress;
-      this.packsRead = packsRead;
+        long objectsBefore = 0;
+        Set<String> packsRead = new HashSet<>();
+        if (!tips.isEmpty()) {
+            RemoteIndex index = remote.indexCache().sync().index();
+            Downloader d = new Downloader(index, progress, packsRead);
+            download(tips, d);
+            objectsBefore = d.objects;
+        }
+        List<RefUpdate> updates = new ArrayList<>();
+        MetadataStore.Update u = meta.newUpdate();
+        for (RemoteRefs.RemoteRef r : refs.values()) {
+            ObjectId old = tracking.get(prefix + r.branch());
+            if (!r.commit().equals(old)) {
+                u.setRef(prefix + r.branch(), r.commit());
+                updates.add(new RefUpdate(r.branch(), old, r.commit()));
+            }
+        }
+        if (!updates.isEmpty()) u.commit();
+        return new Result(
+                updates,
+                branches,
+                objectsBefore,
+                packsRead.size(),
+                remote.meter().bytesReceived(),
+                remote.meter().requests(),
+                (System.nanoTime() - start) / 1e9);
     }
 
-    ObjectType typeOf(ObjectId id) {
-      var s = store.stat(id);
-      if (s.isPresent()) return s.get().type();
-      return index.locate(id).map(l -> l.entry().type()).orElseThrow(() -> missing(id));
+    /** Fetches every object reachable from {@code tips} that is missing here. */
+    private void download(List<ObjectId> tips, Downloader d) {
+        // Round 1: every commit the remote has and we lack (small; saves one round trip per generation).
+        List<ObjectId> commitIds = new ArrayList<>();
+        for (PackIndex p : d.index.packs()) {
+            for (int i = 0; i < p.size(); i++) {
+                PackIndex.Entry e = p.entry(i);
+                if (e.type() == ObjectType.COMMIT) commitIds.add(e.id());
+            }
+        }
+        d.fetch("Fetching commits", commitIds);
+        Set<ObjectId> stop = new HashSet<>(local.metadata().refs(RefNames.HEADS).values());
+        stop.addAll(local.metadata().refs(RefNames.REMOTES).values());
+        stop.removeIf(c -> !store.contains(c));
+        List<ObjectId> commits = objects.newCommits(tips, stop, new HashSet<>());
+        List<ObjectId> roots = new ArrayList<>();
+        for (ObjectId c : commits) roots.add(objects.commit(c).tree());
+        fetchContents(roots, pathFilter, d);
     }
 
-    IntegrityException missing(ObjectId id) {
-      return new IntegrityException("the remote " + remote.describe() + " lacks object " + id.shortHex()
-          + " that its branches need (a damaged or incomplete remote)");
+    /**
+     * Fetches what this repository lacks of the files below {@code commit} whose paths pass {@code
+     * paths} ({@code forge sparse add}: more of a sparse clone). Returns the bytes received.
+     */
+    public long fill(ObjectId commit, Predicate<String> paths, ProgressListener progress) {
+        RemoteIndex index = remote.indexCache().sync().index();
+        fetchContents(List.of(objects.commit(commit).tree()), paths, new Downloader(index, progress, new HashSet<>()));
+        return remote.meter().bytesReceived();
     }
 
-    void fetch(String phase, Collection<ObjectId> ids) {
-      List<RemoteIndex.Location> wanted = new ArrayList<>();
-      for (ObjectId id : ids) {
-        if (store.contains(id)) continue;
-        wanted.add(index.locate(id).orElseThrow(() -> missing(id)));
-      }
-      if (wanted.isEmpty()) return;
-      List<RangeReader.Request> requests = RangeReader.plan(wanted);
-      for (RangeReader.Request r : requests) packsRead.add(r.packId());
-      RangeReader reader = new RangeReader(remote.blobs(), store, Math.max(remote.parallelism(), 2) * 2);
-      progress.begin(phase, RangeReader.bytes(requests), "B");
-      try {
-        reader.run(requests, progress);
-      } finally {
-        progress.end();
-      }
-      objects += reader.objects();
+    /** Rounds 2..: trees one level at a time, then the chunk lists, then the chunks of the files {@code filter} accepts. */
+    private void fetchContents(List<ObjectId> roots, Predicate<String> filter, Downloader d) {
+        List<ObjectId> level = new ArrayList<>(roots);
+        Set<ObjectId> seenTrees = new HashSet<>();
+        Map<ObjectId, String> files = new LinkedHashMap<>();
+        Map<ObjectId, String> treePaths = new java.util.HashMap<>();
+        for (ObjectId t : level) treePaths.putIfAbsent(t, "");
+        while (!level.isEmpty()) {
+            level.removeIf(t -> !seenTrees.add(t));
+            d.fetch("Fetching trees", level);
+            List<ObjectId> next = new ArrayList<>();
+            for (ObjectId t : level) {
+                String dir = treePaths.get(t);
+                for (TreeEntry e : objects.tree(t).entries()) {
+                    String path = dir.isEmpty() ? e.name() : dir + "/" + e.name();
+                    if (e.kind() == FileKind.DIRECTORY) {
+                        if (!seenTrees.contains(e.id())) {
+                            next.add(e.id());
+                            treePaths.putIfAbsent(e.id(), path);
+                        }
+                    } else if (filter.test(path)) {
+                        files.putIfAbsent(e.id(), path);
+                    }
+                }
+            }
+            level = next;
+        }
+        // Then chunk lists, then chunks.
+        List<ObjectId> lists = new ArrayList<>();
+        List<ObjectId> chunks = new ArrayList<>();
+        for (ObjectId f : files.keySet()) {
+            if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
+            else chunks.add(f);
+        }
+        d.fetch("Fetching lists", lists);
+        Set<ObjectId> seenChunks = new HashSet<>(chunks);
+        for (ObjectId l : lists) {
+            for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
+                if (seenChunks.add(c.id())) chunks.add(c.id());
+            }
+        }
+        d.fetch("Downloading", chunks);
     }
-  }
+
+    /** One fetch's downloads: which are missing, where they are, and the rounds of ranged reads. */
+    private final class Downloader {
+        final RemoteIndex index;
+        final ProgressListener progress;
+        final Set<String> packsRead;
+        long objects;
+
+        Downloader(RemoteIndex index, ProgressListener progress, Set<String> packsRead) {
+            this.index = index;
+            this.progress = progress;
+            this.packsRead = packsRead;
+        }
+
+        ObjectType typeOf(ObjectId id) {
+            var s = store.stat(id);
+            if (s.isPresent()) return s.get().type();
+            return index.locate(id).map(l -> l.entry().type()).orElseThrow(() -> missing(id));
+        }
+
+        IntegrityException missing(ObjectId id) {
+            return new IntegrityException("the remote " + remote.describe() + " lacks object " + id.shortHex()
+                    + " that its branches need (a damaged or incomplete remote)");
+        }
+
+        void fetch(String phase, Collection<ObjectId> ids) {
+            List<RemoteIndex.Location> wanted = new ArrayList<>();
+            for (ObjectId id : ids) {
+                if (store.contains(id)) continue;
+                wanted.add(index.locate(id).orElseThrow(() -> missing(id)));
+            }
+            if (wanted.isEmpty()) return;
+            List<RangeReader.Request> requests = RangeReader.plan(wanted);
+            for (RangeReader.Request r : requests) packsRead.add(r.packId());
+            RangeReader reader = new RangeReader(remote.blobs(), store, Math.max(remote.parallelism(), 2) * 2);
+            progress.begin(phase, RangeReader.bytes(requests), "B");
+            try {
+                reader.run(requests, progress);
+            } finally {
+                progress.end();
+            }
+            objects += reader.objects();
+        }
+    }
 }

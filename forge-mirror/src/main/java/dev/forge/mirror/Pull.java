@@ -17,50 +17,64 @@ import java.util.Optional;
  * branch of the same name. When the histories diverged it changes nothing and says to merge.
  */
 public final class Pull {
-  private final Repository repo;
-  private final Remote remote;
+    private final Repository repo;
+    private final Remote remote;
 
-  public Pull(Repository repo, Remote remote) {
-    this.repo = repo;
-    this.remote = remote;
-  }
+    public Pull(Repository repo, Remote remote) {
+        this.repo = repo;
+        this.remote = remote;
+    }
 
-  public enum Outcome {
-    /** The branch already is where the remote's is. */
-    UP_TO_DATE,
-    /** The branch moved forward to the remote's. */
-    FAST_FORWARD,
-    /** The branch has commits the remote lacks and none missing: push them. */
-    AHEAD
-  }
+    public enum Outcome {
+        /** The branch already is where the remote's is. */
+        UP_TO_DATE,
+        /** The branch moved forward to the remote's. */
+        FAST_FORWARD,
+        /** The branch has commits the remote lacks and none missing: push them. */
+        AHEAD
+    }
 
-  public record Result(Fetch.Result fetch, String branch, ObjectId before, ObjectId after, Outcome outcome, Checkout.Result checkout) {}
+    public record Result(
+            Fetch.Result fetch,
+            String branch,
+            ObjectId before,
+            ObjectId after,
+            Outcome outcome,
+            Checkout.Result checkout) {}
 
-  public Result run(ProgressListener progress) {
-    if (!(repo.head() instanceof Head.OnBranch onBranch)) {
-      throw new InvalidInputException("HEAD is detached (" + repo.describeHead() + "); check out a branch before pulling");
+    public Result run(ProgressListener progress) {
+        if (!(repo.head() instanceof Head.OnBranch onBranch)) {
+            throw new InvalidInputException(
+                    "HEAD is detached (" + repo.describeHead() + "); check out a branch before pulling");
+        }
+        String branch = onBranch.branch();
+        Fetch.Result fetched = new Fetch(repo.store(), remote).run(progress);
+        ObjectId theirs = fetched.branches().get(branch);
+        if (theirs == null) {
+            throw new NotFoundException("the remote " + remote.name() + " has no branch '" + branch + "'"
+                    + (fetched.branches().isEmpty()
+                            ? ""
+                            : " (it has: "
+                                    + String.join(", ", fetched.branches().keySet()) + ")"));
+        }
+        Optional<ObjectId> ours = repo.store().metadata().ref(RefNames.branch(branch));
+        LocalObjects objects = new LocalObjects(repo.store().objects());
+        if (ours.isPresent() && ours.get().equals(theirs)) {
+            return new Result(fetched, branch, theirs, theirs, Outcome.UP_TO_DATE, null);
+        }
+        if (ours.isPresent() && objects.isAncestor(theirs, ours.get())) {
+            return new Result(fetched, branch, ours.get(), ours.get(), Outcome.AHEAD, null);
+        }
+        if (ours.isPresent() && !objects.isAncestor(ours.get(), theirs)) {
+            String where = remote.name() + "/" + branch;
+            throw new NonFastForwardException(
+                    branch + " (" + ours.get().shortHex() + ") and " + where + " (" + theirs.shortHex()
+                            + ") have diverged; fetched " + where + ": merge it with 'forge merge " + where
+                            + "', then 'forge push'",
+                    ours.get(),
+                    theirs);
+        }
+        Checkout.Result c = FastForward.run(repo, branch, theirs, "pull " + remote.name(), progress);
+        return new Result(fetched, branch, ours.orElse(null), theirs, Outcome.FAST_FORWARD, c);
     }
-    String branch = onBranch.branch();
-    Fetch.Result fetched = new Fetch(repo.store(), remote).run(progress);
-    ObjectId theirs = fetched.branches().get(branch);
-    if (theirs == null) {
-      throw new NotFoundException("the remote " + remote.name() + " has no branch '" + branch + "'"
-          + (fetched.branches().isEmpty() ? "" : " (it has: " + String.join(", ", fetched.branches().keySet()) + ")"));
-    }
-    Optional<ObjectId> ours = repo.store().metadata().ref(RefNames.branch(branch));
-    LocalObjects objects = new LocalObjects(repo.store().objects());
-    if (ours.isPresent() && ours.get().equals(theirs)) {
-      return new Result(fetched, branch, theirs, theirs, Outcome.UP_TO_DATE, null);
-    }
-    if (ours.isPresent() && objects.isAncestor(theirs, ours.get())) {
-      return new Result(fetched, branch, ours.get(), ours.get(), Outcome.AHEAD, null);
-    }
-    if (ours.isPresent() && !objects.isAncestor(ours.get(), theirs)) {
-      String where = remote.name() + "/" + branch;
-      throw new NonFastForwardException(branch + " (" + ours.get().shortHex() + ") and " + where + " (" + theirs.shortHex()
-          + ") have diverged; fetched " + where + ": merge it with 'forge merge " + where + "', then 'forge push'", ours.get(), theirs);
-    }
-    Checkout.Result c = FastForward.run(repo, branch, theirs, "pull " + remote.name(), progress);
-    return new Result(fetched, branch, ours.orElse(null), theirs, Outcome.FAST_FORWARD, c);
-  }
 }

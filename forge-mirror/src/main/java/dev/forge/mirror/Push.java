@@ -8,7 +8,6 @@ import dev.forge.core.model.FileKind;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
-import dev.forge.core.model.Tree;
 import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.ProgressListener;
@@ -40,179 +39,236 @@ import java.util.Set;
  * </ol>
  */
 public final class Push {
-  private final LocalStore local;
-  private final Remote remote;
-  private final LocalObjects objects;
-  private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
+    private final LocalStore local;
+    private final Remote remote;
+    private final LocalObjects objects;
+    private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
 
-  public Push(LocalStore local, Remote remote) {
-    this.local = local;
-    this.remote = remote;
-    this.objects = new LocalObjects(local.objects());
-  }
-
-  /** For tests: smaller packs. */
-  public Push packSize(long bytes) {
-    this.targetPackSize = bytes;
-    return this;
-  }
-
-  public record Result(
-      String branch, String remoteBranch, ObjectId commit, ObjectId previous, boolean upToDate, long objects, long packs,
-      long packsResumed, long bytesSent, long requests, double seconds) {}
-
-  public Result run(String branch, String remoteBranch, ProgressListener progress) {
-    long start = System.nanoTime();
-    ObjectId tip = local.metadata().ref(RefNames.branch(branch))
-        .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
-    RemoteRefs refs = remote.refs();
-    RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
-    ObjectId previous = before == null ? null : before.commit();
-    if (tip.equals(previous)) {
-      track(remoteBranch, tip);
-      return new Result(branch, remoteBranch, tip, previous, true, 0, 0, 0, remote.meter().bytesSent(), remote.meter().requests(),
-          seconds(start));
+    public Push(LocalStore local, Remote remote) {
+        this.local = local;
+        this.remote = remote;
+        this.objects = new LocalObjects(local.objects());
     }
-    checkFastForward(branch, remoteBranch, before, tip);
-    remote.ensureConfig(local.config().chunking());
-    int resumed = finishInterruptedPush();
-    RemoteIndex index = remote.indexCache().sync().index();
-    List<ObjectId> data = new ArrayList<>();
-    List<ObjectId> meta = new ArrayList<>();
-    long bytes = plan(tip, refs.all(), index, data, meta);
-    progress.begin("Uploading", bytes, "B");
-    try (PackUploader up = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
-      for (ObjectId id : data) up.add(id);
-      up.seal();
-      for (ObjectId id : meta) up.add(id);
-      up.finish();
-      moveRef(branch, remoteBranch, before, tip);
-      track(remoteBranch, tip);
-      return new Result(branch, remoteBranch, tip, previous, false, up.objects(), up.packs(), resumed, remote.meter().bytesSent(),
-          remote.meter().requests(), seconds(start));
-    } finally {
-      progress.end();
-    }
-  }
 
-  /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
-  private int finishInterruptedPush() {
-    try (PackUploader leftovers = new PackUploader(remote, local.objects(), targetPackSize, ProgressListener.NONE)) {
-      int n = leftovers.resume();
-      leftovers.finish();
-      return n;
+    /** For tests: smaller packs. */
+    public Push packSize(long bytes) {
+        this.targetPackSize = bytes;
+        return this;
     }
-  }
 
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
+    public record Result(
+            String branch,
+            String remoteBranch,
+            ObjectId commit,
+            ObjectId previous,
+            boolean upToDate,
+            long objects,
+            long packs,
+            long packsResumed,
+            long bytesSent,
+            long requests,
+            double seconds) {}
 
-  private void checkFastForward(String branch, String remoteBranch, RemoteRefs.RemoteRef remoteRef, ObjectId tip) {
-    if (remoteRef == null || objects.isAncestor(remoteRef.commit(), tip)) return;
-    String where = remote.name() + "/" + remoteBranch;
-    if (!local.objects().contains(remoteRef.commit())) {
-      throw new NonFastForwardException("push rejected: " + where + " is at " + remoteRef.commit().shortHex()
-          + ", which you do not have (someone else pushed); run 'forge pull " + remote.name() + "' to bring it in, then push again",
-          tip, remoteRef.commit());
-    }
-    if (objects.isAncestor(tip, remoteRef.commit())) {
-      throw new NonFastForwardException("push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is ahead of " + branch + " ("
-          + tip.shortHex() + "); run 'forge pull " + remote.name() + "' to bring it in", tip, remoteRef.commit());
-    }
-    throw new NonFastForwardException("push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is not an ancestor of "
-        + branch + " (" + tip.shortHex() + "); the histories diverged: merge " + where + " into " + branch + " ('forge merge "
-        + where + "'), then push again", tip, remoteRef.commit());
-  }
-
-  /**
-   * Lists what to send: {@code data} gets chunks in file order, {@code meta} commits, trees and
-   * lists. Returns the bytes that will go into packs.
-   */
-  private long plan(ObjectId tip, Map<String, RemoteRefs.RemoteRef> remoteRefs, RemoteIndex index, List<ObjectId> data, List<ObjectId> meta) {
-    Set<ObjectId> stop = new HashSet<>();
-    for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
-      if (local.objects().contains(r.commit())) stop.add(r.commit());
-    }
-    Set<ObjectId> boundary = new HashSet<>();
-    List<ObjectId> commits = objects.newCommits(List.of(tip), stop, boundary);
-    // Everything under a boundary commit is on the remote: its branch was only moved after it all was.
-    Set<ObjectId> have = new HashSet<>();
-    for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
-    Set<ObjectId> seen = new HashSet<>();
-    long[] bytes = {0};
-    for (ObjectId c : commits) {
-      Commit commit = objects.commit(c);
-      visitTree(commit.tree(), index, have, seen, data, meta, bytes);
-      send(c, index, seen, meta, bytes);
-    }
-    return bytes[0];
-  }
-
-  private void collectTrees(ObjectId tree, Set<ObjectId> have) {
-    if (!have.add(tree)) return;
-    for (TreeEntry e : objects.tree(tree).entries()) {
-      if (e.kind() == FileKind.DIRECTORY) collectTrees(e.id(), have);
-      else have.add(e.id());
-    }
-  }
-
-  private void visitTree(ObjectId tree, RemoteIndex index, Set<ObjectId> have, Set<ObjectId> seen, List<ObjectId> data,
-      List<ObjectId> meta, long[] bytes) {
-    if (have.contains(tree) || seen.contains(tree)) return;
-    for (TreeEntry e : objects.tree(tree).entries()) {
-      if (e.kind() == FileKind.DIRECTORY) {
-        visitTree(e.id(), index, have, seen, data, meta, bytes);
-      } else if (!have.contains(e.id()) && !seen.contains(e.id())) {
-        if (e.type() == ObjectType.LIST) {
-          ChunkList list = objects.list(e.id());
-          for (ChunkList.ChunkRef c : list.chunks()) send(c.id(), index, seen, data, bytes);
-          send(e.id(), index, seen, meta, bytes);
-        } else {
-          send(e.id(), index, seen, data, bytes);
+    public Result run(String branch, String remoteBranch, ProgressListener progress) {
+        long start = System.nanoTime();
+        ObjectId tip = local.metadata()
+                .ref(RefNames.branch(branch))
+                .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
+        RemoteRefs refs = remote.refs();
+        RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
+        ObjectId previous = before == null ? null : before.commit();
+        if (tip.equals(previous)) {
+            track(remoteBranch, tip);
+            return new Result(
+                    branch,
+                    remoteBranch,
+                    tip,
+                    previous,
+                    true,
+                    0,
+                    0,
+                    0,
+                    remote.meter().bytesSent(),
+                    remote.meter().requests(),
+                    seconds(start));
         }
-      }
+        checkFastForward(branch, remoteBranch, before, tip);
+        remote.ensureConfig(local.config().chunking());
+        int resumed = finishInterruptedPush();
+        RemoteIndex index = remote.indexCache().sync().index();
+        List<ObjectId> data = new ArrayList<>();
+        List<ObjectId> meta = new ArrayList<>();
+        long bytes = plan(tip, refs.all(), index, data, meta);
+        progress.begin("Uploading", bytes, "B");
+        try (PackUploader up = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
+            for (ObjectId id : data) up.add(id);
+            up.seal();
+            for (ObjectId id : meta) up.add(id);
+            up.finish();
+            moveRef(branch, remoteBranch, before, tip);
+            track(remoteBranch, tip);
+            return new Result(
+                    branch,
+                    remoteBranch,
+                    tip,
+                    previous,
+                    false,
+                    up.objects(),
+                    up.packs(),
+                    resumed,
+                    remote.meter().bytesSent(),
+                    remote.meter().requests(),
+                    seconds(start));
+        } finally {
+            progress.end();
+        }
     }
-    send(tree, index, seen, meta, bytes);
-  }
 
-  private void send(ObjectId id, RemoteIndex index, Set<ObjectId> seen, List<ObjectId> out, long[] bytes) {
-    if (!seen.add(id) || index.contains(id)) return;
-    Optional<StoredObject> s = local.objects().stat(id);
-    if (s.isEmpty()) {
-      throw new NotFoundException("object " + id.shortHex() + " is missing from this repository (a sparse clone?); cannot push it");
+    /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
+    private int finishInterruptedPush() {
+        try (PackUploader leftovers =
+                new PackUploader(remote, local.objects(), targetPackSize, ProgressListener.NONE)) {
+            int n = leftovers.resume();
+            leftovers.finish();
+            return n;
+        }
     }
-    out.add(id);
-    bytes[0] += s.get().storedLength() + 48L;
-  }
 
-  private void moveRef(String branch, String remoteBranch, RemoteRefs.RemoteRef before, ObjectId tip) {
-    RemoteRefs refs = remote.refs();
-    RemoteRefs.RemoteRef expected = before;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      boolean moved = expected == null ? refs.create(remoteBranch, tip) : refs.move(expected, tip);
-      if (moved) return;
-      // Someone else moved it (or our own write landed but its answer was lost): look again.
-      RemoteRefs.RemoteRef now = refs.read(remoteBranch).orElse(null);
-      if (now != null && now.commit().equals(tip)) return;
-      if (now != null && !objects.isAncestor(now.commit(), tip)) checkFastForward(branch, remoteBranch, now, tip);
-      expected = now;
-      sleepBriefly(attempt);
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
     }
-    throw new dev.forge.core.error.RemoteUnavailableException("could not move " + remote.name() + "/" + remoteBranch
-        + ": it kept changing while pushing; try again", true);
-  }
 
-  private static void sleepBriefly(int attempt) {
-    try {
-      // R2 allows about one write per second per key: do not hammer a ref.
-      Thread.sleep(500L + java.util.concurrent.ThreadLocalRandom.current().nextLong(500L << attempt));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    private void checkFastForward(String branch, String remoteBranch, RemoteRefs.RemoteRef remoteRef, ObjectId tip) {
+        if (remoteRef == null || objects.isAncestor(remoteRef.commit(), tip)) return;
+        String where = remote.name() + "/" + remoteBranch;
+        if (!local.objects().contains(remoteRef.commit())) {
+            throw new NonFastForwardException(
+                    "push rejected: " + where + " is at " + remoteRef.commit().shortHex()
+                            + ", which you do not have (someone else pushed); run 'forge pull " + remote.name()
+                            + "' to bring it in, then push again",
+                    tip,
+                    remoteRef.commit());
+        }
+        if (objects.isAncestor(tip, remoteRef.commit())) {
+            throw new NonFastForwardException(
+                    "push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is ahead of " + branch + " ("
+                            + tip.shortHex() + "); run 'forge pull " + remote.name() + "' to bring it in",
+                    tip,
+                    remoteRef.commit());
+        }
+        throw new NonFastForwardException(
+                "push rejected: " + where + " (" + remoteRef.commit().shortHex() + ") is not an ancestor of "
+                        + branch + " (" + tip.shortHex() + "); the histories diverged: merge " + where + " into "
+                        + branch + " ('forge merge "
+                        + where + "'), then push again",
+                tip,
+                remoteRef.commit());
     }
-  }
 
-  private void track(String remoteBranch, ObjectId tip) {
-    local.metadata().newUpdate().setRef(RefNames.remoteBranch(remote.name(), remoteBranch), tip).commit();
-  }
+    /**
+     * Lists what to send: {@code data} gets chunks in file order, {@code meta} commits, trees and
+     * lists. Returns the bytes that will go into packs.
+     */
+    private long plan(
+            ObjectId tip,
+            Map<String, RemoteRefs.RemoteRef> remoteRefs,
+            RemoteIndex index,
+            List<ObjectId> data,
+            List<ObjectId> meta) {
+        Set<ObjectId> stop = new HashSet<>();
+        for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
+            if (local.objects().contains(r.commit())) stop.add(r.commit());
+        }
+        Set<ObjectId> boundary = new HashSet<>();
+        List<ObjectId> commits = objects.newCommits(List.of(tip), stop, boundary);
+        // Everything under a boundary commit is on the remote: its branch was only moved after it all was.
+        Set<ObjectId> have = new HashSet<>();
+        for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
+        Set<ObjectId> seen = new HashSet<>();
+        long[] bytes = {0};
+        for (ObjectId c : commits) {
+            Commit commit = objects.commit(c);
+            visitTree(commit.tree(), index, have, seen, data, meta, bytes);
+            send(c, index, seen, meta, bytes);
+        }
+        return bytes[0];
+    }
+
+    private void collectTrees(ObjectId tree, Set<ObjectId> have) {
+        if (!have.add(tree)) return;
+        for (TreeEntry e : objects.tree(tree).entries()) {
+            if (e.kind() == FileKind.DIRECTORY) collectTrees(e.id(), have);
+            else have.add(e.id());
+        }
+    }
+
+    private void visitTree(
+            ObjectId tree,
+            RemoteIndex index,
+            Set<ObjectId> have,
+            Set<ObjectId> seen,
+            List<ObjectId> data,
+            List<ObjectId> meta,
+            long[] bytes) {
+        if (have.contains(tree) || seen.contains(tree)) return;
+        for (TreeEntry e : objects.tree(tree).entries()) {
+            if (e.kind() == FileKind.DIRECTORY) {
+                visitTree(e.id(), index, have, seen, data, meta, bytes);
+            } else if (!have.contains(e.id()) && !seen.contains(e.id())) {
+                if (e.type() == ObjectType.LIST) {
+                    ChunkList list = objects.list(e.id());
+                    for (ChunkList.ChunkRef c : list.chunks()) send(c.id(), index, seen, data, bytes);
+                    send(e.id(), index, seen, meta, bytes);
+                } else {
+                    send(e.id(), index, seen, data, bytes);
+                }
+            }
+        }
+        send(tree, index, seen, meta, bytes);
+    }
+
+    private void send(ObjectId id, RemoteIndex index, Set<ObjectId> seen, List<ObjectId> out, long[] bytes) {
+        if (!seen.add(id) || index.contains(id)) return;
+        Optional<StoredObject> s = local.objects().stat(id);
+        if (s.isEmpty()) {
+            throw new NotFoundException(
+                    "object " + id.shortHex() + " is missing from this repository (a sparse clone?); cannot push it");
+        }
+        out.add(id);
+        bytes[0] += s.get().storedLength() + 48L;
+    }
+
+    private void moveRef(String branch, String remoteBranch, RemoteRefs.RemoteRef before, ObjectId tip) {
+        RemoteRefs refs = remote.refs();
+        RemoteRefs.RemoteRef expected = before;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            boolean moved = expected == null ? refs.create(remoteBranch, tip) : refs.move(expected, tip);
+            if (moved) return;
+            // Someone else moved it (or our own write landed but its answer was lost): look again.
+            RemoteRefs.RemoteRef now = refs.read(remoteBranch).orElse(null);
+            if (now != null && now.commit().equals(tip)) return;
+            if (now != null && !objects.isAncestor(now.commit(), tip)) checkFastForward(branch, remoteBranch, now, tip);
+            expected = now;
+            sleepBriefly(attempt);
+        }
+        throw new dev.forge.core.error.RemoteUnavailableException(
+                "could not move " + remote.name() + "/" + remoteBranch + ": it kept changing while pushing; try again",
+                true);
+    }
+
+    private static void sleepBriefly(int attempt) {
+        try {
+            // R2 allows about one write per second per key: do not hammer a ref.
+            Thread.sleep(500L + java.util.concurrent.ThreadLocalRandom.current().nextLong(500L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void track(String remoteBranch, ObjectId tip) {
+        local.metadata()
+                .newUpdate()
+                .setRef(RefNames.remoteBranch(remote.name(), remoteBranch), tip)
+                .commit();
+    }
 }

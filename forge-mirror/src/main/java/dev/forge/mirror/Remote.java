@@ -17,99 +17,101 @@ import java.util.Optional;
  * staged for upload).
  */
 public final class Remote implements AutoCloseable {
-  /** Default number of transfers in flight. */
-  public static final int DEFAULT_PARALLELISM = 8;
+    /** Default number of transfers in flight. */
+    public static final int DEFAULT_PARALLELISM = 8;
 
-  private final String name;
-  private final BlobStore blobs;
-  private final MeteredBlobStore meter;
-  private final Path stateDir;
-  private final int parallelism;
-  private RemoteConfig config;
+    private final String name;
+    private final BlobStore blobs;
+    private final MeteredBlobStore meter;
+    private final Path stateDir;
+    private final int parallelism;
+    private RemoteConfig config;
 
-  private Remote(String name, BlobStore backend, Path stateDir, int parallelism) {
-    this.name = name;
-    this.meter = new MeteredBlobStore(backend);
-    this.blobs = RetryingBlobStore.standard(meter);
-    this.stateDir = stateDir;
-    this.parallelism = parallelism;
-  }
-
-  /** Opens remote {@code name} at {@code url}, keeping its local state under {@code forgeDir/remotes/name}. */
-  public static Remote open(String name, String url, Path forgeDir, int parallelism) {
-    return open(name, RemoteUrl.parse(url, Path.of("").toAbsolutePath()), forgeDir, parallelism);
-  }
-
-  static Remote open(String name, RemoteUrl url, Path forgeDir, int parallelism) {
-    BlobStore backend = switch (url) {
-      case RemoteUrl.Directory d -> new FileBlobStore(d.path());
-      case RemoteUrl.S3 s -> S3BlobStore.open(s, parallelism);
-    };
-    return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), parallelism);
-  }
-
-  /** For tests: a remote over any blob store. */
-  public static Remote over(String name, BlobStore backend, Path forgeDir, int parallelism) {
-    return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), parallelism);
-  }
-
-  public String name() {
-    return name;
-  }
-
-  BlobStore blobs() {
-    return blobs;
-  }
-
-  public MeteredBlobStore meter() {
-    return meter;
-  }
-
-  int parallelism() {
-    return parallelism;
-  }
-
-  Path stateDir() {
-    return stateDir;
-  }
-
-  RemoteRefs refs() {
-    return new RemoteRefs(blobs);
-  }
-
-  IndexCache indexCache() {
-    return new IndexCache(blobs, stateDir.resolve("idx"), parallelism);
-  }
-
-  public String describe() {
-    return blobs.describe();
-  }
-
-  /** The remote's config, or empty when nothing was ever pushed there. */
-  public Optional<RemoteConfig> config() {
-    if (config == null) {
-      config = blobs.get(RemoteConfig.BLOB).map(v -> RemoteConfig.parse(v.data(), describe())).orElse(null);
+    private Remote(String name, BlobStore backend, Path stateDir, int parallelism) {
+        this.name = name;
+        this.meter = new MeteredBlobStore(backend);
+        this.blobs = RetryingBlobStore.standard(meter);
+        this.stateDir = stateDir;
+        this.parallelism = parallelism;
     }
-    return Optional.ofNullable(config);
-  }
 
-  /** The config of a remote that must exist (fetch, pull, clone). */
-  public RemoteConfig requireConfig() {
-    return config().orElseThrow(() -> new NotFoundException("there is no forge remote at " + describe()
-        + " (no 'config'); check the URL, or push to it first"));
-  }
+    /** Opens remote {@code name} at {@code url}, keeping its local state under {@code forgeDir/remotes/name}. */
+    public static Remote open(String name, String url, Path forgeDir, int parallelism) {
+        return open(name, RemoteUrl.parse(url, Path.of("").toAbsolutePath()), forgeDir, parallelism);
+    }
 
-  /** The config, creating the remote (its config blob) on first push. */
-  RemoteConfig ensureConfig(ChunkerParams chunking) {
-    Optional<RemoteConfig> c = config();
-    if (c.isPresent()) return c.get();
-    blobs.putIfAbsent(RemoteConfig.BLOB, RemoteConfig.of(chunking).encode());
-    config = null;
-    return requireConfig();
-  }
+    static Remote open(String name, RemoteUrl url, Path forgeDir, int parallelism) {
+        BlobStore backend = switch (url) {
+            case RemoteUrl.Directory d -> new FileBlobStore(d.path());
+            case RemoteUrl.S3 s -> S3BlobStore.open(s, parallelism);
+        };
+        return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), parallelism);
+    }
 
-  @Override
-  public void close() {
-    blobs.close();
-  }
+    /** For tests: a remote over any blob store. */
+    public static Remote over(String name, BlobStore backend, Path forgeDir, int parallelism) {
+        return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), parallelism);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    BlobStore blobs() {
+        return blobs;
+    }
+
+    public MeteredBlobStore meter() {
+        return meter;
+    }
+
+    int parallelism() {
+        return parallelism;
+    }
+
+    Path stateDir() {
+        return stateDir;
+    }
+
+    RemoteRefs refs() {
+        return new RemoteRefs(blobs);
+    }
+
+    IndexCache indexCache() {
+        return new IndexCache(blobs, stateDir.resolve("idx"), parallelism);
+    }
+
+    public String describe() {
+        return blobs.describe();
+    }
+
+    /** The remote's config, or empty when nothing was ever pushed there. */
+    public Optional<RemoteConfig> config() {
+        if (config == null) {
+            config = blobs.get(RemoteConfig.BLOB)
+                    .map(v -> RemoteConfig.parse(v.data(), describe()))
+                    .orElse(null);
+        }
+        return Optional.ofNullable(config);
+    }
+
+    /** The config of a remote that must exist (fetch, pull, clone). */
+    public RemoteConfig requireConfig() {
+        return config().orElseThrow(() -> new NotFoundException(
+                "there is no forge remote at " + describe() + " (no 'config'); check the URL, or push to it first"));
+    }
+
+    /** The config, creating the remote (its config blob) on first push. */
+    RemoteConfig ensureConfig(ChunkerParams chunking) {
+        Optional<RemoteConfig> c = config();
+        if (c.isPresent()) return c.get();
+        blobs.putIfAbsent(RemoteConfig.BLOB, RemoteConfig.of(chunking).encode());
+        config = null;
+        return requireConfig();
+    }
+
+    @Override
+    public void close() {
+        blobs.close();
+    }
 }

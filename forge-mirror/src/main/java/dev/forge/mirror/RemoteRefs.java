@@ -17,64 +17,65 @@ import java.util.TreeMap;
  * clients that move a branch from the same commit, exactly one succeeds.
  */
 final class RemoteRefs {
-  /** A branch as read, with the token that a conditional replace must present. */
-  record RemoteRef(String branch, ObjectId commit, String token) {}
+    /** A branch as read, with the token that a conditional replace must present. */
+    record RemoteRef(String branch, ObjectId commit, String token) {}
 
-  private final BlobStore blobs;
+    private final BlobStore blobs;
 
-  RemoteRefs(BlobStore blobs) {
-    this.blobs = blobs;
-  }
-
-  static String blobName(String branch) {
-    try {
-      return BlobNames.check(RefNames.HEADS + branch);
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException("branch name '" + branch + "' cannot be used on a remote: use letters, digits, '.', '_', '-' and '/'");
+    RemoteRefs(BlobStore blobs) {
+        this.blobs = blobs;
     }
-  }
 
-  Optional<RemoteRef> read(String branch) {
-    return blobs.get(blobName(branch)).map(v -> new RemoteRef(branch, parse(branch, v.data()), v.token()));
-  }
-
-  /** Every branch of the remote, by name. */
-  SortedMap<String, RemoteRef> all() {
-    SortedMap<String, RemoteRef> out = new TreeMap<>();
-    for (BlobStore.BlobInfo b : blobs.list(RefNames.HEADS)) {
-      String branch = b.name().substring(RefNames.HEADS.length());
-      read(branch).ifPresent(r -> out.put(branch, r));
+    static String blobName(String branch) {
+        try {
+            return BlobNames.check(RefNames.HEADS + branch);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("branch name '" + branch
+                    + "' cannot be used on a remote: use letters, digits, '.', '_', '-' and '/'");
+        }
     }
-    return out;
-  }
 
-  /** Creates the branch; false when it exists already. */
-  boolean create(String branch, ObjectId commit) {
-    return blobs.putIfAbsent(blobName(branch), encode(commit));
-  }
-
-  /** Moves the branch from the version read as {@code old}; false when someone moved it since. */
-  boolean move(RemoteRef old, ObjectId commit) {
-    String name = blobName(old.branch());
-    RefLock lock = RefLock.acquire(blobs, name);
-    try {
-      return blobs.replaceIfUnchanged(name, encode(commit), old.token());
-    } finally {
-      lock.release();
+    Optional<RemoteRef> read(String branch) {
+        return blobs.get(blobName(branch)).map(v -> new RemoteRef(branch, parse(branch, v.data()), v.token()));
     }
-  }
 
-  private static byte[] encode(ObjectId id) {
-    return (id.hex() + "\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private ObjectId parse(String branch, byte[] data) {
-    String s = new String(data, StandardCharsets.US_ASCII).strip();
-    try {
-      return ObjectId.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + blobName(branch) + " (" + data.length
-          + " bytes, not a commit id)");
+    /** Every branch of the remote, by name. */
+    SortedMap<String, RemoteRef> all() {
+        SortedMap<String, RemoteRef> out = new TreeMap<>();
+        for (BlobStore.BlobInfo b : blobs.list(RefNames.HEADS)) {
+            String branch = b.name().substring(RefNames.HEADS.length());
+            read(branch).ifPresent(r -> out.put(branch, r));
+        }
+        return out;
     }
-  }
+
+    /** Creates the branch; false when it exists already. */
+    boolean create(String branch, ObjectId commit) {
+        return blobs.putIfAbsent(blobName(branch), encode(commit));
+    }
+
+    /** Moves the branch from the version read as {@code old}; false when someone moved it since. */
+    boolean move(RemoteRef old, ObjectId commit) {
+        String name = blobName(old.branch());
+        RefLock lock = RefLock.acquire(blobs, name);
+        try {
+            return blobs.replaceIfUnchanged(name, encode(commit), old.token());
+        } finally {
+            lock.release();
+        }
+    }
+
+    private static byte[] encode(ObjectId id) {
+        return (id.hex() + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private ObjectId parse(String branch, byte[] data) {
+        String s = new String(data, StandardCharsets.US_ASCII).strip();
+        try {
+            return ObjectId.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + blobName(branch)
+                    + " (" + data.length + " bytes, not a commit id)");
+        }
+    }
 }

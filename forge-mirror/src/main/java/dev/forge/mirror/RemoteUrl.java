@@ -16,112 +16,127 @@ import java.util.Map;
  * environment, so a URL is safe to store in {@code .forge} and to print.
  */
 public sealed interface RemoteUrl {
-  /** The canonical form stored in the repository's metadata. */
-  String text();
+    /** The canonical form stored in the repository's metadata. */
+    String text();
 
-  record Directory(Path path) implements RemoteUrl {
-    @Override
-    public String text() {
-      return path.toUri().toString();
-    }
-  }
-
-  /**
-   * An S3-compatible bucket. {@code endpoint} is null for AWS itself; {@code region} null means the
-   * SDK's default (or us-east-1 for other endpoints).
-   */
-  record S3(String bucket, String prefix, String endpoint, String region, boolean pathStyle, String original) implements RemoteUrl {
-    @Override
-    public String text() {
-      return original;
-    }
-
-    /** Whether this is AWS S3 itself (which takes the SDK's default checksums). */
-    public boolean isAws() {
-      return endpoint == null || URI.create(endpoint).getHost().endsWith(".amazonaws.com");
-    }
-  }
-
-  /** Parses {@code url}; a relative path is taken relative to {@code cwd}. */
-  static RemoteUrl parse(String url, Path cwd) {
-    if (url == null || url.isBlank()) throw new InvalidInputException("empty remote URL");
-    int colon = url.indexOf("://");
-    if (colon < 0) return new Directory(cwd.resolve(url).toAbsolutePath().normalize());
-    String scheme = url.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new InvalidInputException("bad remote URL '" + url + "': " + e.getReason());
-    }
-    if (uri.getRawUserInfo() != null) {
-      throw new InvalidInputException("remote URLs must not contain credentials; set FORGE_S3_ACCESS_KEY_ID and FORGE_S3_SECRET_ACCESS_KEY instead");
-    }
-    return switch (scheme) {
-      case "file" -> {
-        if (uri.getHost() != null && !uri.getHost().isEmpty() && !uri.getHost().equals("localhost")) {
-          throw new InvalidInputException("file:// URLs name a local path (file:///path), not host '" + uri.getHost() + "'");
+    record Directory(Path path) implements RemoteUrl {
+        @Override
+        public String text() {
+            return path.toUri().toString();
         }
-        yield new Directory(Path.of(uri.getPath()).toAbsolutePath().normalize());
-      }
-      case "s3" -> s3(uri, url);
-      case "r2" -> r2(uri, url);
-      default -> throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + url
-          + "'; use a path, file:///path, s3://BUCKET/PREFIX or r2://ACCOUNT_ID/BUCKET/PREFIX");
-    };
-  }
-
-  private static S3 s3(URI uri, String original) {
-    String bucket = uri.getHost();
-    if (bucket == null || bucket.isEmpty()) throw new InvalidInputException("s3 URL '" + original + "' has no bucket: use s3://BUCKET/PREFIX");
-    Map<String, String> q = query(uri, original);
-    for (String k : q.keySet()) {
-      if (!k.equals("endpoint") && !k.equals("region") && !k.equals("path-style")) {
-        throw new InvalidInputException("unknown option '" + k + "' in '" + original + "' (known: endpoint, region, path-style)");
-      }
     }
-    String endpoint = q.get("endpoint");
-    if (endpoint != null) {
-      URI e = URI.create(endpoint);
-      if (e.getScheme() == null || !(e.getScheme().equals("http") || e.getScheme().equals("https")) || e.getHost() == null) {
-        throw new InvalidInputException("endpoint in '" + original + "' must be an http(s) URL, got '" + endpoint + "'");
-      }
-    }
-    String ps = q.getOrDefault("path-style", "false");
-    if (!ps.equals("true") && !ps.equals("false")) throw new InvalidInputException("path-style must be true or false in '" + original + "'");
-    return new S3(bucket, prefix(uri.getPath()), endpoint, q.get("region"), ps.equals("true"), original);
-  }
 
-  private static S3 r2(URI uri, String original) {
-    String account = uri.getHost();
-    String path = prefix(uri.getPath());
-    int slash = path.indexOf('/');
-    String bucket = slash < 0 ? path.replaceAll("/$", "") : path.substring(0, slash);
-    if (account == null || account.isEmpty() || bucket.isEmpty()) {
-      throw new InvalidInputException("r2 URL '" + original + "' must look like r2://ACCOUNT_ID/BUCKET/PREFIX");
-    }
-    if (!query(uri, original).isEmpty()) throw new InvalidInputException("r2 URLs take no options: '" + original + "'");
-    String prefix = slash < 0 ? "" : path.substring(slash + 1);
-    return new S3(bucket, prefix, "https://" + account + ".r2.cloudflarestorage.com", "auto", true, original);
-  }
+    /**
+     * An S3-compatible bucket. {@code endpoint} is null for AWS itself; {@code region} null means the
+     * SDK's default (or us-east-1 for other endpoints).
+     */
+    record S3(String bucket, String prefix, String endpoint, String region, boolean pathStyle, String original)
+            implements RemoteUrl {
+        @Override
+        public String text() {
+            return original;
+        }
 
-  /** The key prefix without leading slash, ending in '/' unless empty. */
-  private static String prefix(String path) {
-    String p = path == null ? "" : path;
-    while (p.startsWith("/")) p = p.substring(1);
-    if (!p.isEmpty() && !p.endsWith("/")) p += "/";
-    return p;
-  }
-
-  private static Map<String, String> query(URI uri, String original) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null || raw.isEmpty()) return out;
-    for (String kv : raw.split("&")) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) throw new InvalidInputException("bad option '" + kv + "' in '" + original + "'");
-      out.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        /** Whether this is AWS S3 itself (which takes the SDK's default checksums). */
+        public boolean isAws() {
+            return endpoint == null || URI.create(endpoint).getHost().endsWith(".amazonaws.com");
+        }
     }
-    return out;
-  }
+
+    /** Parses {@code url}; a relative path is taken relative to {@code cwd}. */
+    static RemoteUrl parse(String url, Path cwd) {
+        if (url == null || url.isBlank()) throw new InvalidInputException("empty remote URL");
+        int colon = url.indexOf("://");
+        if (colon < 0) return new Directory(cwd.resolve(url).toAbsolutePath().normalize());
+        String scheme = url.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new InvalidInputException("bad remote URL '" + url + "': " + e.getReason());
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new InvalidInputException(
+                    "remote URLs must not contain credentials; set FORGE_S3_ACCESS_KEY_ID and FORGE_S3_SECRET_ACCESS_KEY instead");
+        }
+        return switch (scheme) {
+            case "file" -> {
+                if (uri.getHost() != null
+                        && !uri.getHost().isEmpty()
+                        && !uri.getHost().equals("localhost")) {
+                    throw new InvalidInputException(
+                            "file:// URLs name a local path (file:///path), not host '" + uri.getHost() + "'");
+                }
+                yield new Directory(Path.of(uri.getPath()).toAbsolutePath().normalize());
+            }
+            case "s3" -> s3(uri, url);
+            case "r2" -> r2(uri, url);
+            default ->
+                throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + url
+                        + "'; use a path, file:///path, s3://BUCKET/PREFIX or r2://ACCOUNT_ID/BUCKET/PREFIX");
+        };
+    }
+
+    private static S3 s3(URI uri, String original) {
+        String bucket = uri.getHost();
+        if (bucket == null || bucket.isEmpty())
+            throw new InvalidInputException("s3 URL '" + original + "' has no bucket: use s3://BUCKET/PREFIX");
+        Map<String, String> q = query(uri, original);
+        for (String k : q.keySet()) {
+            if (!k.equals("endpoint") && !k.equals("region") && !k.equals("path-style")) {
+                throw new InvalidInputException(
+                        "unknown option '" + k + "' in '" + original + "' (known: endpoint, region, path-style)");
+            }
+        }
+        String endpoint = q.get("endpoint");
+        if (endpoint != null) {
+            URI e = URI.create(endpoint);
+            if (e.getScheme() == null
+                    || !(e.getScheme().equals("http") || e.getScheme().equals("https"))
+                    || e.getHost() == null) {
+                throw new InvalidInputException(
+                        "endpoint in '" + original + "' must be an http(s) URL, got '" + endpoint + "'");
+            }
+        }
+        String ps = q.getOrDefault("path-style", "false");
+        if (!ps.equals("true") && !ps.equals("false"))
+            throw new InvalidInputException("path-style must be true or false in '" + original + "'");
+        return new S3(bucket, prefix(uri.getPath()), endpoint, q.get("region"), ps.equals("true"), original);
+    }
+
+    private static S3 r2(URI uri, String original) {
+        String account = uri.getHost();
+        String path = prefix(uri.getPath());
+        int slash = path.indexOf('/');
+        String bucket = slash < 0 ? path.replaceAll("/$", "") : path.substring(0, slash);
+        if (account == null || account.isEmpty() || bucket.isEmpty()) {
+            throw new InvalidInputException("r2 URL '" + original + "' must look like r2://ACCOUNT_ID/BUCKET/PREFIX");
+        }
+        if (!query(uri, original).isEmpty())
+            throw new InvalidInputException("r2 URLs take no options: '" + original + "'");
+        String prefix = slash < 0 ? "" : path.substring(slash + 1);
+        return new S3(bucket, prefix, "https://" + account + ".r2.cloudflarestorage.com", "auto", true, original);
+    }
+
+    /** The key prefix without leading slash, ending in '/' unless empty. */
+    private static String prefix(String path) {
+        String p = path == null ? "" : path;
+        while (p.startsWith("/")) p = p.substring(1);
+        if (!p.isEmpty() && !p.endsWith("/")) p += "/";
+        return p;
+    }
+
+    private static Map<String, String> query(URI uri, String original) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) return out;
+        for (String kv : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new InvalidInputException("bad option '" + kv + "' in '" + original + "'");
+            out.put(
+                    URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
 }

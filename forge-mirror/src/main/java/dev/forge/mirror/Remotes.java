@@ -14,52 +14,56 @@ import java.util.stream.Stream;
 
 /** The repository's configured remotes: {@code forge remote add|remove|list}, and opening one by name. */
 public final class Remotes {
-  private final LocalStore local;
+    private final LocalStore local;
 
-  public Remotes(LocalStore local) {
-    this.local = local;
-  }
-
-  public SortedMap<String, String> list() {
-    return local.metadata().remotes();
-  }
-
-  /** Adds remote {@code name}; a relative path is made absolute against {@code cwd}. Returns the stored URL. */
-  public String add(String name, String url, Path cwd) {
-    if (!RefNames.isValidShortName(name) || name.contains("/")) {
-      throw new InvalidInputException("'" + name + "' is not a valid remote name (letters, digits, '.', '_', '-')");
+    public Remotes(LocalStore local) {
+        this.local = local;
     }
-    if (list().containsKey(name)) {
-      throw new InvalidInputException("remote '" + name + "' exists already (" + list().get(name) + "); remove it first");
-    }
-    String text = RemoteUrl.parse(url, cwd).text();
-    local.metadata().newUpdate().setRemote(name, text).commit();
-    return text;
-  }
 
-  /** Removes remote {@code name}, its remote-tracking refs and its local cache. */
-  public void remove(String name) {
-    if (!list().containsKey(name)) throw new NotFoundException("no remote named '" + name + "'");
-    MetadataStore.Update u = local.metadata().newUpdate().deleteRemote(name);
-    for (String ref : local.metadata().refs(RefNames.REMOTES + name + "/").keySet()) u.deleteRef(ref);
-    u.commit();
-    Path state = local.forgeDir().resolve("remotes").resolve(name);
-    if (Files.exists(state)) {
-      try (Stream<Path> s = Files.walk(state)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // a stale cache is harmless: it is checked against the remote before use
-      }
+    public SortedMap<String, String> list() {
+        return local.metadata().remotes();
     }
-  }
 
-  /** Opens remote {@code name} (default {@code origin}). */
-  public Remote open(String name, int parallelism) {
-    String url = list().get(name);
-    if (url == null) {
-      throw new NotFoundException("no remote named '" + name + "'" + (list().isEmpty() ? "; add one with 'forge remote add " + name + " URL'"
-          : " (remotes: " + String.join(", ", list().keySet()) + ")"));
+    /** Adds remote {@code name}; a relative path is made absolute against {@code cwd}. Returns the stored URL. */
+    public String add(String name, String url, Path cwd) {
+        if (!RefNames.isValidShortName(name) || name.contains("/")) {
+            throw new InvalidInputException(
+                    "'" + name + "' is not a valid remote name (letters, digits, '.', '_', '-')");
+        }
+        if (list().containsKey(name)) {
+            throw new InvalidInputException(
+                    "remote '" + name + "' exists already (" + list().get(name) + "); remove it first");
+        }
+        String text = RemoteUrl.parse(url, cwd).text();
+        local.metadata().newUpdate().setRemote(name, text).commit();
+        return text;
     }
-    return Remote.open(name, RemoteUrl.parse(url, local.workTree()), local.forgeDir(), parallelism);
-  }
+
+    /** Removes remote {@code name}, its remote-tracking refs and its local cache. */
+    public void remove(String name) {
+        if (!list().containsKey(name)) throw new NotFoundException("no remote named '" + name + "'");
+        MetadataStore.Update u = local.metadata().newUpdate().deleteRemote(name);
+        for (String ref : local.metadata().refs(RefNames.REMOTES + name + "/").keySet()) u.deleteRef(ref);
+        u.commit();
+        Path state = local.forgeDir().resolve("remotes").resolve(name);
+        if (Files.exists(state)) {
+            try (Stream<Path> s = Files.walk(state)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a stale cache is harmless: it is checked against the remote before use
+            }
+        }
+    }
+
+    /** Opens remote {@code name} (default {@code origin}). */
+    public Remote open(String name, int parallelism) {
+        String url = list().get(name);
+        if (url == null) {
+            throw new NotFoundException("no remote named '" + name + "'"
+                    + (list().isEmpty()
+                            ? "; add one with 'forge remote add " + name + " URL'"
+                            : " (remotes: " + String.join(", ", list().keySet()) + ")"));
+        }
+        return Remote.open(name, RemoteUrl.parse(url, local.workTree()), local.forgeDir(), parallelism);
+    }
 }

@@ -15,26 +15,30 @@ import java.util.List;
  * the download fails nothing changes.
  */
 public final class SparseAdd {
-  private final Repository repo;
-  private final Remote remote;
+    private final Repository repo;
+    private final Remote remote;
 
-  public SparseAdd(Repository repo, Remote remote) {
-    this.repo = repo;
-    this.remote = remote;
-  }
+    public SparseAdd(Repository repo, Remote remote) {
+        this.repo = repo;
+        this.remote = remote;
+    }
 
-  public record Result(SparsePaths paths, long bytesReceived, int filesWritten, long bytesWritten) {}
+    public record Result(SparsePaths paths, long bytesReceived, int filesWritten, long bytesWritten) {}
 
-  public Result run(List<String> paths, ProgressListener progress) {
-    SparsePaths before = repo.sparse();
-    if (!before.isSparse()) throw new InvalidInputException("this is not a sparse clone: every path is here already");
-    SparsePaths after = before.plus(paths);
-    ObjectId head = repo.headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet: nothing to fetch"));
-    long received = new Fetch(repo.store(), remote).fill(head, p -> after.includes(p) && !before.includes(p), progress);
-    after.save(repo.store().forgeDir());
-    List<String> added = after.paths().stream().filter(p -> !before.paths().contains(p)).toList();
-    if (added.isEmpty()) return new Result(after, received, 0, 0);
-    Checkout.Result written = repo.checkout().restore(repo.root(), added, null, progress);
-    return new Result(after, received, written.written(), written.bytes());
-  }
+    public Result run(List<String> paths, ProgressListener progress) {
+        SparsePaths before = repo.sparse();
+        if (!before.isSparse())
+            throw new InvalidInputException("this is not a sparse clone: every path is here already");
+        SparsePaths after = before.plus(paths);
+        ObjectId head =
+                repo.headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet: nothing to fetch"));
+        long received =
+                new Fetch(repo.store(), remote).fill(head, p -> after.includes(p) && !before.includes(p), progress);
+        after.save(repo.store().forgeDir());
+        List<String> added =
+                after.paths().stream().filter(p -> !before.paths().contains(p)).toList();
+        if (added.isEmpty()) return new Result(after, received, 0, 0);
+        Checkout.Result written = repo.checkout().restore(repo.root(), added, null, progress);
+        return new Result(after, received, written.written(), written.bytes());
+    }
 }

@@ -17,175 +17,205 @@ import org.junit.jupiter.api.Test;
 
 /** The protocol over file:// remotes, plus what only a local folder can show (interrupting a push). */
 class FileRemoteTest extends RemoteProtocolContract {
-  private final AtomicInteger n = new AtomicInteger();
-
-  @Override
-  protected String newRemoteUrl() {
-    return tmp.resolve("remote-" + n.incrementAndGet()).toString();
-  }
-
-  /** Fails every index upload after the first {@code allowed}: a push killed half way. */
-  static final class FailingIndexUploads extends FilterBlobStore {
-    final AtomicInteger allowed;
-
-    FailingIndexUploads(BlobStore inner, int allowed) {
-      super(inner);
-      this.allowed = new AtomicInteger(allowed);
-    }
+    private final AtomicInteger n = new AtomicInteger();
 
     @Override
-    public void put(String name, byte[] data) {
-      if (name.endsWith(".idx") && allowed.getAndDecrement() <= 0) {
-        throw new RemoteUnavailableException("network cable pulled", false);
-      }
-      super.put(name, data);
-    }
-  }
-
-  @Test
-  void anInterruptedPushRunAgainDoesNotResendPacksThatArrived() throws Exception {
-    Path remoteDir = tmp.resolve("remote");
-    Path a = tmp.resolve("a");
-    Files.createDirectories(a);
-    for (int i = 0; i < 6; i++) Files.write(a.resolve("f" + i + ".bin"), random(i, 1_500_000));
-    try (Repository repo = init(a)) {
-      ObjectId v1 = commit(repo, "v1");
-      addRemote(repo, remoteDir.toString());
-      long total;
-      try (Remote r = Remote.over("origin", new FailingIndexUploads(new FileBlobStore(remoteDir), 2), repo.store().forgeDir(), 1)) {
-        assertThrows(RemoteUnavailableException.class, () -> new Push(repo.store(), r).packSize(1 << 20).run("main", "main", P));
-        total = r.meter().bytesSent();
-      }
-      assertTrue(new FileBlobStore(remoteDir).get("refs/heads/main").isEmpty(), "the ref does not move before everything is up");
-      try (Remote r = Remote.over("origin", new FileBlobStore(remoteDir), repo.store().forgeDir(), 4)) {
-        Push.Result again = new Push(repo.store(), r).packSize(1 << 20).run("main", "main", P);
-        assertEquals(v1, again.commit());
-        assertTrue(again.packsResumed() >= 1, "the pack whose index failed is finished, not rebuilt");
-        assertTrue(again.bytesSent() < 9_000_000 - total + 1_100_000,
-            "first attempt sent " + total + ", the second " + again.bytesSent() + " of ~9 MB");
-      }
-    }
-    Path b = tmp.resolve("b");
-    cloneTo(remoteDir.toString(), b);
-    assertSameFiles(a, b);
-  }
-
-  /** Fails every ranged read after the first {@code allowed}: a fetch killed half way. */
-  static final class FailingRangedReads extends FilterBlobStore {
-    final AtomicInteger allowed;
-
-    FailingRangedReads(BlobStore inner, int allowed) {
-      super(inner);
-      this.allowed = new AtomicInteger(allowed);
+    protected String newRemoteUrl() {
+        return tmp.resolve("remote-" + n.incrementAndGet()).toString();
     }
 
-    @Override
-    public byte[] get(String name, long offset, int length) {
-      if (allowed.getAndDecrement() <= 0) throw new RemoteUnavailableException("network cable pulled", false);
-      return super.get(name, offset, length);
-    }
-  }
+    /** Fails every index upload after the first {@code allowed}: a push killed half way. */
+    static final class FailingIndexUploads extends FilterBlobStore {
+        final AtomicInteger allowed;
 
-  @Test
-  void anInterruptedFetchKeepsWhatArrivedAndMovesNoRef() throws Exception {
-    Path remoteDir = tmp.resolve("remote");
-    Path a = tmp.resolve("a");
-    Files.createDirectories(a);
-    for (int i = 0; i < 8; i++) Files.write(a.resolve("f" + i + ".bin"), random(i, 3_000_000));
-    try (Repository repo = init(a)) {
-      commit(repo, "v1");
-      addRemote(repo, remoteDir.toString());
-      push(repo, "main");
-    }
-    Path b = tmp.resolve("b");
-    Files.createDirectories(b);
-    try (Repository repo = init(b)) {
-      addRemote(repo, remoteDir.toString());
-      try (Remote r = Remote.over("origin", new FailingRangedReads(new FileBlobStore(remoteDir), 12), repo.store().forgeDir(), 1)) {
-        assertThrows(RemoteUnavailableException.class, () -> new Fetch(repo.store(), r).run(P));
-      }
-      assertTrue(repo.store().metadata().ref("refs/remotes/origin/main").isEmpty(), "no tracking ref before everything arrived");
-      long again;
-      try (Remote r = origin(repo)) {
-        Fetch.Result f = new Fetch(repo.store(), r).run(P);
-        again = f.bytesReceived();
-        assertEquals(1, f.updates().size());
-      }
-      assertTrue(again < 24_000_000 - 6_000_000, "the second fetch received " + again + " of ~24 MB: it must not fetch again what arrived (packs of 1 MiB, 9 of them read)");
-      assertTrue(repo.fsck().run(P).problems().isEmpty());
-    }
-  }
+        FailingIndexUploads(BlobStore inner, int allowed) {
+            super(inner);
+            this.allowed = new AtomicInteger(allowed);
+        }
 
-  @Test
-  void aPathFilteredFetchDownloadsOnlyThoseFilesChunks() throws Exception {
-    Path remoteDir = tmp.resolve("remote");
-    Path a = tmp.resolve("a");
-    Files.createDirectories(a.resolve("shots"));
-    Files.createDirectories(a.resolve("audio"));
-    Files.write(a.resolve("shots/plate.bin"), random(1, 2_000_000));
-    Files.write(a.resolve("audio/mix.bin"), random(2, 2_000_000));
-    ObjectId v1;
-    try (Repository repo = init(a)) {
-      v1 = commit(repo, "v1");
-      addRemote(repo, remoteDir.toString());
-      push(repo, "main");
+        @Override
+        public void put(String name, byte[] data) {
+            if (name.endsWith(".idx") && allowed.getAndDecrement() <= 0) {
+                throw new RemoteUnavailableException("network cable pulled", false);
+            }
+            super.put(name, data);
+        }
     }
-    Path b = tmp.resolve("b");
-    Files.createDirectories(b);
-    try (Repository repo = init(b)) {
-      addRemote(repo, remoteDir.toString());
-      try (Remote r = origin(repo)) {
-        Fetch.Result f = new Fetch(repo.store(), r).onlyPaths(p -> p.startsWith("shots/")).run(P);
-        assertTrue(f.bytesReceived() < 2_300_000, "received " + f.bytesReceived());
-      }
-      assertEquals(v1, repo.resolve("origin/main"));
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      repo.checkout().show("origin/main:shots/plate.bin", out);
-      org.junit.jupiter.api.Assertions.assertArrayEquals(random(1, 2_000_000), out.toByteArray());
-      assertThrows(dev.forge.core.error.ForgeException.class, () -> repo.checkout().show("origin/main:audio/mix.bin", new java.io.ByteArrayOutputStream()));
-    }
-  }
 
-  @Test
-  void aSparseCloneHasOnlyItsPathsWorksNormallyAndCanWiden() throws Exception {
-    Path remoteDir = tmp.resolve("remote");
-    Path a = tmp.resolve("a");
-    Files.createDirectories(a.resolve("shots/010"));
-    Files.createDirectories(a.resolve("audio"));
-    Files.write(a.resolve("shots/010/plate.bin"), random(1, 2_000_000));
-    Files.write(a.resolve("audio/mix.bin"), random(2, 3_000_000));
-    Files.writeString(a.resolve("notes.txt"), "notes\n");
-    try (Repository repo = init(a)) {
-      commit(repo, "v1");
-      addRemote(repo, remoteDir.toString());
-      push(repo, "main");
+    @Test
+    void anInterruptedPushRunAgainDoesNotResendPacksThatArrived() throws Exception {
+        Path remoteDir = tmp.resolve("remote");
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        for (int i = 0; i < 6; i++) Files.write(a.resolve("f" + i + ".bin"), random(i, 1_500_000));
+        try (Repository repo = init(a)) {
+            ObjectId v1 = commit(repo, "v1");
+            addRemote(repo, remoteDir.toString());
+            long total;
+            try (Remote r = Remote.over(
+                    "origin",
+                    new FailingIndexUploads(new FileBlobStore(remoteDir), 2),
+                    repo.store().forgeDir(),
+                    1)) {
+                assertThrows(
+                        RemoteUnavailableException.class,
+                        () -> new Push(repo.store(), r).packSize(1 << 20).run("main", "main", P));
+                total = r.meter().bytesSent();
+            }
+            assertTrue(
+                    new FileBlobStore(remoteDir).get("refs/heads/main").isEmpty(),
+                    "the ref does not move before everything is up");
+            try (Remote r = Remote.over(
+                    "origin", new FileBlobStore(remoteDir), repo.store().forgeDir(), 4)) {
+                Push.Result again = new Push(repo.store(), r).packSize(1 << 20).run("main", "main", P);
+                assertEquals(v1, again.commit());
+                assertTrue(again.packsResumed() >= 1, "the pack whose index failed is finished, not rebuilt");
+                assertTrue(
+                        again.bytesSent() < 9_000_000 - total + 1_100_000,
+                        "first attempt sent " + total + ", the second " + again.bytesSent() + " of ~9 MB");
+            }
+        }
+        Path b = tmp.resolve("b");
+        cloneTo(remoteDir.toString(), b);
+        assertSameFiles(a, b);
     }
-    Path b = tmp.resolve("b");
-    Clone.Result c = new Clone(STORES).sparse(java.util.List.of("shots")).run(remoteDir.toString(), tmp, b, null, P);
-    assertTrue(c.fetch().bytesReceived() < 2_400_000, "a sparse clone received " + c.fetch().bytesReceived());
-    assertTrue(Files.exists(b.resolve("shots/010/plate.bin")));
-    assertTrue(!Files.exists(b.resolve("audio/mix.bin")) && !Files.exists(b.resolve("notes.txt")));
-    try (Repository clone = Repository.open(STORES, b)) {
-      assertTrue(clone.status().run(P).clean(), () -> clone.status().run(P).toString());
-      assertTrue(clone.fsck().run(P).problems().isEmpty(), () -> clone.fsck().run(P).problems().toString());
-      // Work inside the sparse paths, commit everything (the other files stay in the commit), push.
-      Files.write(b.resolve("shots/010/new.bin"), random(3, 500_000));
-      clone.add().run(b, java.util.List.of("."), P);
-      clone.commit().run("new shot", AUTHOR, false);
-      push(clone, "main");
+
+    /** Fails every ranged read after the first {@code allowed}: a fetch killed half way. */
+    static final class FailingRangedReads extends FilterBlobStore {
+        final AtomicInteger allowed;
+
+        FailingRangedReads(BlobStore inner, int allowed) {
+            super(inner);
+            this.allowed = new AtomicInteger(allowed);
+        }
+
+        @Override
+        public byte[] get(String name, long offset, int length) {
+            if (allowed.getAndDecrement() <= 0) throw new RemoteUnavailableException("network cable pulled", false);
+            return super.get(name, offset, length);
+        }
     }
-    Path full = tmp.resolve("full");
-    cloneTo(remoteDir.toString(), full);
-    assertArrayEquals(random(2, 3_000_000), Files.readAllBytes(full.resolve("audio/mix.bin")));
-    assertArrayEquals(random(3, 500_000), Files.readAllBytes(full.resolve("shots/010/new.bin")));
-    assertEquals("notes\n", Files.readString(full.resolve("notes.txt")));
-    try (Repository clone = Repository.open(STORES, b); Remote r = origin(clone)) {
-      SparseAdd.Result added = new SparseAdd(clone, r).run(java.util.List.of("audio"), P);
-      assertEquals(java.util.List.of("audio", "shots"), added.paths().paths());
-      assertEquals(1, added.filesWritten());
-      assertArrayEquals(random(2, 3_000_000), Files.readAllBytes(b.resolve("audio/mix.bin")));
-      assertTrue(clone.status().run(P).clean());
-      assertTrue(clone.fsck().run(P).problems().isEmpty());
+
+    @Test
+    void anInterruptedFetchKeepsWhatArrivedAndMovesNoRef() throws Exception {
+        Path remoteDir = tmp.resolve("remote");
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        for (int i = 0; i < 8; i++) Files.write(a.resolve("f" + i + ".bin"), random(i, 3_000_000));
+        try (Repository repo = init(a)) {
+            commit(repo, "v1");
+            addRemote(repo, remoteDir.toString());
+            push(repo, "main");
+        }
+        Path b = tmp.resolve("b");
+        Files.createDirectories(b);
+        try (Repository repo = init(b)) {
+            addRemote(repo, remoteDir.toString());
+            try (Remote r = Remote.over(
+                    "origin",
+                    new FailingRangedReads(new FileBlobStore(remoteDir), 12),
+                    repo.store().forgeDir(),
+                    1)) {
+                assertThrows(RemoteUnavailableException.class, () -> new Fetch(repo.store(), r).run(P));
+            }
+            assertTrue(
+                    repo.store().metadata().ref("refs/remotes/origin/main").isEmpty(),
+                    "no tracking ref before everything arrived");
+            long again;
+            try (Remote r = origin(repo)) {
+                Fetch.Result f = new Fetch(repo.store(), r).run(P);
+                again = f.bytesReceived();
+                assertEquals(1, f.updates().size());
+            }
+            assertTrue(
+                    again < 24_000_000 - 6_000_000,
+                    "the second fetch received " + again
+                            + " of ~24 MB: it must not fetch again what arrived (packs of 1 MiB, 9 of them read)");
+            assertTrue(repo.fsck().run(P).problems().isEmpty());
+        }
     }
-  }
+
+    @Test
+    void aPathFilteredFetchDownloadsOnlyThoseFilesChunks() throws Exception {
+        Path remoteDir = tmp.resolve("remote");
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a.resolve("shots"));
+        Files.createDirectories(a.resolve("audio"));
+        Files.write(a.resolve("shots/plate.bin"), random(1, 2_000_000));
+        Files.write(a.resolve("audio/mix.bin"), random(2, 2_000_000));
+        ObjectId v1;
+        try (Repository repo = init(a)) {
+            v1 = commit(repo, "v1");
+            addRemote(repo, remoteDir.toString());
+            push(repo, "main");
+        }
+        Path b = tmp.resolve("b");
+        Files.createDirectories(b);
+        try (Repository repo = init(b)) {
+            addRemote(repo, remoteDir.toString());
+            try (Remote r = origin(repo)) {
+                Fetch.Result f = new Fetch(repo.store(), r)
+                        .onlyPaths(p -> p.startsWith("shots/"))
+                        .run(P);
+                assertTrue(f.bytesReceived() < 2_300_000, "received " + f.bytesReceived());
+            }
+            assertEquals(v1, repo.resolve("origin/main"));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            repo.checkout().show("origin/main:shots/plate.bin", out);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(random(1, 2_000_000), out.toByteArray());
+            assertThrows(
+                    dev.forge.core.error.ForgeException.class,
+                    () -> repo.checkout().show("origin/main:audio/mix.bin", new java.io.ByteArrayOutputStream()));
+        }
+    }
+
+    @Test
+    void aSparseCloneHasOnlyItsPathsWorksNormallyAndCanWiden() throws Exception {
+        Path remoteDir = tmp.resolve("remote");
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a.resolve("shots/010"));
+        Files.createDirectories(a.resolve("audio"));
+        Files.write(a.resolve("shots/010/plate.bin"), random(1, 2_000_000));
+        Files.write(a.resolve("audio/mix.bin"), random(2, 3_000_000));
+        Files.writeString(a.resolve("notes.txt"), "notes\n");
+        try (Repository repo = init(a)) {
+            commit(repo, "v1");
+            addRemote(repo, remoteDir.toString());
+            push(repo, "main");
+        }
+        Path b = tmp.resolve("b");
+        Clone.Result c =
+                new Clone(STORES).sparse(java.util.List.of("shots")).run(remoteDir.toString(), tmp, b, null, P);
+        assertTrue(
+                c.fetch().bytesReceived() < 2_400_000,
+                "a sparse clone received " + c.fetch().bytesReceived());
+        assertTrue(Files.exists(b.resolve("shots/010/plate.bin")));
+        assertTrue(!Files.exists(b.resolve("audio/mix.bin")) && !Files.exists(b.resolve("notes.txt")));
+        try (Repository clone = Repository.open(STORES, b)) {
+            assertTrue(
+                    clone.status().run(P).clean(), () -> clone.status().run(P).toString());
+            assertTrue(
+                    clone.fsck().run(P).problems().isEmpty(),
+                    () -> clone.fsck().run(P).problems().toString());
+            // Work inside the sparse paths, commit everything (the other files stay in the commit), push.
+            Files.write(b.resolve("shots/010/new.bin"), random(3, 500_000));
+            clone.add().run(b, java.util.List.of("."), P);
+            clone.commit().run("new shot", AUTHOR, false);
+            push(clone, "main");
+        }
+        Path full = tmp.resolve("full");
+        cloneTo(remoteDir.toString(), full);
+        assertArrayEquals(random(2, 3_000_000), Files.readAllBytes(full.resolve("audio/mix.bin")));
+        assertArrayEquals(random(3, 500_000), Files.readAllBytes(full.resolve("shots/010/new.bin")));
+        assertEquals("notes\n", Files.readString(full.resolve("notes.txt")));
+        try (Repository clone = Repository.open(STORES, b);
+                Remote r = origin(clone)) {
+            SparseAdd.Result added = new SparseAdd(clone, r).run(java.util.List.of("audio"), P);
+            assertEquals(java.util.List.of("audio", "shots"), added.paths().paths());
+            assertEquals(1, added.filesWritten());
+            assertArrayEquals(random(2, 3_000_000), Files.readAllBytes(b.resolve("audio/mix.bin")));
+            assertTrue(clone.status().run(P).clean());
+            assertTrue(clone.fsck().run(P).problems().isEmpty());
+        }
+    }
 }

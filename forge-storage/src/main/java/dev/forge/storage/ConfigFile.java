@@ -23,105 +23,112 @@ import java.util.Map;
  * fsynced, then renamed over the old one, so it is always either the old or the new config.
  */
 final class ConfigFile {
-  static final String CHUNKER = "fastcdc2020";
-  // jackson-core's streaming parser and generator only: databind would load ~300 classes on every
-  // command for a ten-line file (about a tenth of a second of start-up).
-  private static final JsonFactory JSON = new JsonFactory();
+    static final String CHUNKER = "fastcdc2020";
+    // jackson-core's streaming parser and generator only: databind would load ~300 classes on every
+    // command for a ten-line file (about a tenth of a second of start-up).
+    private static final JsonFactory JSON = new JsonFactory();
 
-  private ConfigFile() {}
+    private ConfigFile() {}
 
-  static void write(Path file, RepoConfig c) {
-    try {
-      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-      try (JsonGenerator g = JSON.createGenerator(buf)) {
-        g.useDefaultPrettyPrinter();
-        g.writeStartObject();
-        g.writeNumberField("format", c.format());
-        g.writeObjectFieldStart("chunking");
-        g.writeStringField("algorithm", CHUNKER);
-        g.writeNumberField("min", c.chunking().minSize());
-        g.writeNumberField("avg", c.chunking().avgSize());
-        g.writeNumberField("max", c.chunking().maxSize());
-        g.writeEndObject();
-        g.writeStringField("compression", c.compression().name().toLowerCase(java.util.Locale.ROOT));
-        g.writeObjectFieldStart("gc");
-        g.writeNumberField("graceDays", c.gcGraceDays());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, buf.toByteArray());
-      try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        f.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      FileSync.directory(file.getParent());
-    } catch (IOException e) {
-      throw new ForgeException("cannot write " + file + ": " + e.getMessage(), e);
+    static void write(Path file, RepoConfig c) {
+        try {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            try (JsonGenerator g = JSON.createGenerator(buf)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                g.writeNumberField("format", c.format());
+                g.writeObjectFieldStart("chunking");
+                g.writeStringField("algorithm", CHUNKER);
+                g.writeNumberField("min", c.chunking().minSize());
+                g.writeNumberField("avg", c.chunking().avgSize());
+                g.writeNumberField("max", c.chunking().maxSize());
+                g.writeEndObject();
+                g.writeStringField("compression", c.compression().name().toLowerCase(java.util.Locale.ROOT));
+                g.writeObjectFieldStart("gc");
+                g.writeNumberField("graceDays", c.gcGraceDays());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, buf.toByteArray());
+            try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                f.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FileSync.directory(file.getParent());
+        } catch (IOException e) {
+            throw new ForgeException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
-  }
 
-  static RepoConfig read(Path file) {
-    Map<String, String> values = new HashMap<>();
-    try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
-      if (p.nextToken() != JsonToken.START_OBJECT) throw new IntegrityException("the repository config " + file + " is not a JSON object");
-      flatten(p, "", values);
-      if (p.nextToken() != null) throw new IntegrityException("the repository config " + file + " has data after its object");
-    } catch (IOException e) {
-      throw new IntegrityException("cannot read the repository config " + file + ": " + firstLine(e.getMessage()));
+    static RepoConfig read(Path file) {
+        Map<String, String> values = new HashMap<>();
+        try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
+            if (p.nextToken() != JsonToken.START_OBJECT)
+                throw new IntegrityException("the repository config " + file + " is not a JSON object");
+            flatten(p, "", values);
+            if (p.nextToken() != null)
+                throw new IntegrityException("the repository config " + file + " has data after its object");
+        } catch (IOException e) {
+            throw new IntegrityException(
+                    "cannot read the repository config " + file + ": " + firstLine(e.getMessage()));
+        }
+        int format = intValue(values, "format", -1, file);
+        if (format < 1) throw new IntegrityException("the repository config " + file + " has no valid format number");
+        if (format > RepoConfig.FORMAT) {
+            throw new ForgeException("this repository has format " + format + ", newer than this forge understands ("
+                    + RepoConfig.FORMAT + "); upgrade forge");
+        }
+        String algorithm = values.getOrDefault("chunking.algorithm", CHUNKER);
+        if (!CHUNKER.equals(algorithm)) {
+            throw new ForgeException(
+                    "this repository uses chunking algorithm '" + algorithm + "', unknown to this forge");
+        }
+        try {
+            ChunkerParams p = new ChunkerParams(
+                    intValue(values, "chunking.min", 0, file),
+                    intValue(values, "chunking.avg", 0, file),
+                    intValue(values, "chunking.max", 0, file));
+            CompressionPolicy policy = CompressionPolicy.parse(values.getOrDefault("compression", "auto"));
+            int grace = intValue(values, "gc.graceDays", RepoConfig.DEFAULT_GC_GRACE_DAYS, file);
+            return new RepoConfig(format, p, policy, grace);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
+        }
     }
-    int format = intValue(values, "format", -1, file);
-    if (format < 1) throw new IntegrityException("the repository config " + file + " has no valid format number");
-    if (format > RepoConfig.FORMAT) {
-      throw new ForgeException("this repository has format " + format + ", newer than this forge understands ("
-          + RepoConfig.FORMAT + "); upgrade forge");
-    }
-    String algorithm = values.getOrDefault("chunking.algorithm", CHUNKER);
-    if (!CHUNKER.equals(algorithm)) {
-      throw new ForgeException("this repository uses chunking algorithm '" + algorithm + "', unknown to this forge");
-    }
-    try {
-      ChunkerParams p = new ChunkerParams(intValue(values, "chunking.min", 0, file), intValue(values, "chunking.avg", 0, file),
-          intValue(values, "chunking.max", 0, file));
-      CompressionPolicy policy = CompressionPolicy.parse(values.getOrDefault("compression", "auto"));
-      int grace = intValue(values, "gc.graceDays", RepoConfig.DEFAULT_GC_GRACE_DAYS, file);
-      return new RepoConfig(format, p, policy, grace);
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
-    }
-  }
 
-  /** Reads the object the parser is in into dotted keys ("chunking.min"); arrays are not part of the format. */
-  private static void flatten(JsonParser p, String prefix, Map<String, String> out) throws IOException {
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      if (t != JsonToken.FIELD_NAME) throw new IOException("unexpected " + t);
-      String key = prefix + p.currentName();
-      JsonToken v = p.nextToken();
-      if (v == JsonToken.START_OBJECT) {
-        flatten(p, key + ".", out);
-      } else if (v == JsonToken.START_ARRAY) {
-        p.skipChildren();
-      } else if (v == null) {
-        throw new IOException("truncated");
-      } else {
-        out.put(key, p.getValueAsString());
-      }
+    /** Reads the object the parser is in into dotted keys ("chunking.min"); arrays are not part of the format. */
+    private static void flatten(JsonParser p, String prefix, Map<String, String> out) throws IOException {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            if (t != JsonToken.FIELD_NAME) throw new IOException("unexpected " + t);
+            String key = prefix + p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.START_OBJECT) {
+                flatten(p, key + ".", out);
+            } else if (v == JsonToken.START_ARRAY) {
+                p.skipChildren();
+            } else if (v == null) {
+                throw new IOException("truncated");
+            } else {
+                out.put(key, p.getValueAsString());
+            }
+        }
     }
-  }
 
-  private static int intValue(Map<String, String> values, String key, int missing, Path file) {
-    String v = values.get(key);
-    if (v == null) return missing;
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IntegrityException("the repository config " + file + " has a non-numeric " + key + ": '" + v + "'");
+    private static int intValue(Map<String, String> values, String key, int missing, Path file) {
+        String v = values.get(key);
+        if (v == null) return missing;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IntegrityException(
+                    "the repository config " + file + " has a non-numeric " + key + ": '" + v + "'");
+        }
     }
-  }
 
-  private static String firstLine(String s) {
-    if (s == null) return "unreadable";
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
+    private static String firstLine(String s) {
+        if (s == null) return "unreadable";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
 }

@@ -7,11 +7,11 @@ import java.nio.file.StandardOpenOption;
 
 /** fsync of a directory, so that a rename or a new file in it survives a power cut. */
 final class FileSync {
-  private FileSync() {}
+    private FileSync() {}
 
-  static void directory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
+    static void directory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
-  }
 }

@@ -17,57 +17,57 @@ import org.rocksdb.util.Environment;
  * so concurrent first runs cannot load a half-written file.
  */
 final class NativeLibraries {
-  private static volatile boolean loaded;
+    private static volatile boolean loaded;
 
-  private NativeLibraries() {}
+    private NativeLibraries() {}
 
-  static synchronized void loadRocksDb() {
-    if (loaded) return;
-    String name = Environment.getJniLibraryFileName("rocksdb");
-    try {
-      java.net.URL url = RocksDB.class.getClassLoader().getResource(name);
-      if (url == null) {
-        RocksDB.loadLibrary();
-      } else {
-        long size = url.openConnection().getContentLengthLong();
-        Path dir = cacheDir().resolve("rocksdb-" + size);
-        Path lib = dir.resolve(name);
-        if (!Files.isRegularFile(lib) || Files.size(lib) != size) {
-          Files.createDirectories(dir);
-          Path tmp = Files.createTempFile(dir, name, ".part");
-          try (InputStream in = RocksDB.class.getClassLoader().getResourceAsStream(name)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-          }
-          Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    static synchronized void loadRocksDb() {
+        if (loaded) return;
+        String name = Environment.getJniLibraryFileName("rocksdb");
+        try {
+            java.net.URL url = RocksDB.class.getClassLoader().getResource(name);
+            if (url == null) {
+                RocksDB.loadLibrary();
+            } else {
+                long size = url.openConnection().getContentLengthLong();
+                Path dir = cacheDir().resolve("rocksdb-" + size);
+                Path lib = dir.resolve(name);
+                if (!Files.isRegularFile(lib) || Files.size(lib) != size) {
+                    Files.createDirectories(dir);
+                    Path tmp = Files.createTempFile(dir, name, ".part");
+                    try (InputStream in = RocksDB.class.getClassLoader().getResourceAsStream(name)) {
+                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                // RocksDB 11's loadLibrary(paths) looks for getJniLibraryFileName("rocksdbjni")
+                // ("librocksdbjnijni-linux64.so"), not the name its jar uses; without this link it silently
+                // fell back to extracting 17 MB to /tmp on every run. Computed, not hard-coded, so a RocksDB
+                // that fixes the name still finds the file.
+                Path wanted = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
+                if (!wanted.equals(lib) && !Files.exists(wanted)) {
+                    try {
+                        Files.createSymbolicLink(wanted, lib.getFileName());
+                    } catch (java.nio.file.FileAlreadyExistsException raced) {
+                        // another forge made it first
+                    }
+                }
+                RocksDB.loadLibrary(List.of(dir.toString()));
+            }
+            loaded = true;
+        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+            try {
+                RocksDB.loadLibrary();
+                loaded = true;
+            } catch (RuntimeException | UnsatisfiedLinkError e2) {
+                throw new ForgeException("cannot load the RocksDB native library: " + e2.getMessage(), e2);
+            }
         }
-        // RocksDB 11's loadLibrary(paths) looks for getJniLibraryFileName("rocksdbjni")
-        // ("librocksdbjnijni-linux64.so"), not the name its jar uses; without this link it silently
-        // fell back to extracting 17 MB to /tmp on every run. Computed, not hard-coded, so a RocksDB
-        // that fixes the name still finds the file.
-        Path wanted = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
-        if (!wanted.equals(lib) && !Files.exists(wanted)) {
-          try {
-            Files.createSymbolicLink(wanted, lib.getFileName());
-          } catch (java.nio.file.FileAlreadyExistsException raced) {
-            // another forge made it first
-          }
-        }
-        RocksDB.loadLibrary(List.of(dir.toString()));
-      }
-      loaded = true;
-    } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-      try {
-        RocksDB.loadLibrary();
-        loaded = true;
-      } catch (RuntimeException | UnsatisfiedLinkError e2) {
-        throw new ForgeException("cannot load the RocksDB native library: " + e2.getMessage(), e2);
-      }
     }
-  }
 
-  static Path cacheDir() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("forge");
-  }
+    static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("forge");
+    }
 }

@@ -23,267 +23,272 @@ import org.rocksdb.WriteBatch;
 
 /** Refs, HEAD, stage, stat cache and op log in their RocksDB column families. */
 final class RocksMetadataStore implements MetadataStore {
-  private static final byte[] HEAD_KEY = "HEAD".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEAD_KEY = "HEAD".getBytes(StandardCharsets.UTF_8);
 
-  private final RocksIndex index;
-  private final AtomicLong nextOp;
+    private final RocksIndex index;
+    private final AtomicLong nextOp;
 
-  RocksMetadataStore(RocksIndex index) {
-    this.index = index;
-    long last = 0;
-    try (RocksIterator it = index.db.newIterator(index.oplog)) {
-      it.seekToLast();
-      if (it.isValid()) last = PackFormat.getLong(it.key(), 0);
-    }
-    this.nextOp = new AtomicLong(last + 1);
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public Optional<ObjectId> ref(String name) {
-    byte[] v = index.get(index.refs, utf8(name));
-    return v == null ? Optional.empty() : Optional.of(decodeRef(name, v));
-  }
-
-  private static ObjectId decodeRef(String name, byte[] v) {
-    if (v.length != ObjectId.LENGTH) throw new IntegrityException("ref " + name + " is damaged (" + v.length + " bytes)");
-    return ObjectId.of(v);
-  }
-
-  @Override
-  public SortedMap<String, ObjectId> refs(String prefix) {
-    SortedMap<String, ObjectId> out = new TreeMap<>();
-    byte[] p = utf8(prefix);
-    try (RocksIterator it = index.db.newIterator(index.refs)) {
-      for (it.seek(p); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) break;
-        String name = new String(k, StandardCharsets.UTF_8);
-        out.put(name, decodeRef(name, it.value()));
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public Head head() {
-    byte[] v = index.get(index.meta, HEAD_KEY);
-    if (v == null) return new Head.OnBranch(RefNames.DEFAULT_BRANCH);
-    return decodeHead(new String(v, StandardCharsets.UTF_8));
-  }
-
-  static Head decodeHead(String s) {
-    try {
-      return Head.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("HEAD is damaged: '" + s + "'");
-    }
-  }
-
-  @Override
-  public Optional<StageEntry> stageEntry(String path) {
-    byte[] v = index.get(index.stage, utf8(path));
-    return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
-  }
-
-  @Override
-  public long forEachStage(Consumer<StageEntry> action) {
-    java.util.zip.CRC32C keys = new java.util.zip.CRC32C();
-    java.util.zip.CRC32C values = new java.util.zip.CRC32C();
-    long n = 0;
-    try (RocksIterator it = index.db.newIterator(index.stage)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        byte[] v = it.value();
-        keys.update(k.length);
-        keys.update(k);
-        values.update(v.length);
-        values.update(v);
-        n++;
-        action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v));
-      }
-    }
-    // Two CRC32Cs (keys, values) and the count: a change that kept all three would have to collide
-    // both checksums at once, and the digest is only ever compared with the same stage's earlier one.
-    return (keys.getValue() << 32 | values.getValue()) ^ n * 0x9E3779B97F4A7C15L;
-  }
-
-  private static final byte[] STAGE_TREE_KEY = "STAGE_TREE".getBytes(StandardCharsets.UTF_8);
-
-  @Override
-  public Optional<StageTree> stageTree() {
-    byte[] v = index.get(index.meta, STAGE_TREE_KEY);
-    if (v == null || v.length != 1 + 32 + 8 || v[0] != 1) return Optional.empty();
-    return Optional.of(new StageTree(ObjectId.of(java.util.Arrays.copyOfRange(v, 1, 33)), PackFormat.getLong(v, 33)));
-  }
-
-  @Override
-  public void forEachStat(java.util.function.BiConsumer<String, StatEntry> action) {
-    try (RocksIterator it = index.db.newIterator(index.stat)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        String path = new String(it.key(), StandardCharsets.UTF_8);
-        action.accept(path, IndexCodec.decodeStat(path, it.value()));
-      }
-    }
-  }
-
-  @Override
-  public Optional<StatEntry> stat(String path) {
-    byte[] v = index.get(index.stat, utf8(path));
-    return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
-  }
-
-  private static final String REMOTE_PREFIX = "remote.";
-  private static final byte[] MERGE_KEY = "MERGE".getBytes(StandardCharsets.UTF_8);
-
-  @Override
-  public Optional<dev.forge.core.port.MergeState> mergeState() {
-    byte[] v = index.get(index.meta, MERGE_KEY);
-    return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeMerge(v));
-  }
-
-  @Override
-  public SortedMap<String, String> remotes() {
-    SortedMap<String, String> out = new TreeMap<>();
-    byte[] p = utf8(REMOTE_PREFIX);
-    try (RocksIterator it = index.db.newIterator(index.meta)) {
-      for (it.seek(p); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) break;
-        out.put(new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8), new String(it.value(), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public List<Operation> operations(int limit) {
-    List<Operation> out = new ArrayList<>();
-    try (RocksIterator it = index.db.newIterator(index.oplog)) {
-      for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
-        out.add(IndexCodec.decodeOperation(it.value()));
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public Update newUpdate() {
-    return new RocksUpdate();
-  }
-
-  private final class RocksUpdate implements Update {
-    private final WriteBatch batch = new WriteBatch();
-
-    private RocksUpdate put(org.rocksdb.ColumnFamilyHandle cf, byte[] k, byte[] v) {
-      try {
-        batch.put(cf, k, v);
-      } catch (RocksDBException e) {
-        throw RocksIndex.failure("write", e);
-      }
-      return this;
+    RocksMetadataStore(RocksIndex index) {
+        this.index = index;
+        long last = 0;
+        try (RocksIterator it = index.db.newIterator(index.oplog)) {
+            it.seekToLast();
+            if (it.isValid()) last = PackFormat.getLong(it.key(), 0);
+        }
+        this.nextOp = new AtomicLong(last + 1);
     }
 
-    private RocksUpdate delete(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
-      try {
-        batch.delete(cf, k);
-      } catch (RocksDBException e) {
-        throw RocksIndex.failure("write", e);
-      }
-      return this;
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    public Update putStage(StageEntry e) {
-      return put(index.stage, utf8(e.path()), IndexCodec.encodeStage(e));
+    public Optional<ObjectId> ref(String name) {
+        byte[] v = index.get(index.refs, utf8(name));
+        return v == null ? Optional.empty() : Optional.of(decodeRef(name, v));
+    }
+
+    private static ObjectId decodeRef(String name, byte[] v) {
+        if (v.length != ObjectId.LENGTH)
+            throw new IntegrityException("ref " + name + " is damaged (" + v.length + " bytes)");
+        return ObjectId.of(v);
     }
 
     @Override
-    public Update deleteStage(String path) {
-      return delete(index.stage, utf8(path));
+    public SortedMap<String, ObjectId> refs(String prefix) {
+        SortedMap<String, ObjectId> out = new TreeMap<>();
+        byte[] p = utf8(prefix);
+        try (RocksIterator it = index.db.newIterator(index.refs)) {
+            for (it.seek(p); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) break;
+                String name = new String(k, StandardCharsets.UTF_8);
+                out.put(name, decodeRef(name, it.value()));
+            }
+        }
+        return out;
     }
 
     @Override
-    public Update clearStage() {
-      try {
-        batch.deleteRange(index.stage, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
-      } catch (RocksDBException e) {
-        throw RocksIndex.failure("write", e);
-      }
-      return this;
+    public Head head() {
+        byte[] v = index.get(index.meta, HEAD_KEY);
+        if (v == null) return new Head.OnBranch(RefNames.DEFAULT_BRANCH);
+        return decodeHead(new String(v, StandardCharsets.UTF_8));
+    }
+
+    static Head decodeHead(String s) {
+        try {
+            return Head.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("HEAD is damaged: '" + s + "'");
+        }
     }
 
     @Override
-    public Update setStageTree(ObjectId tree, long stageDigest) {
-      byte[] v = new byte[1 + 32 + 8];
-      v[0] = 1; // version
-      tree.copyTo(v, 1);
-      PackFormat.putLong(v, 33, stageDigest);
-      return put(index.meta, STAGE_TREE_KEY, v);
+    public Optional<StageEntry> stageEntry(String path) {
+        byte[] v = index.get(index.stage, utf8(path));
+        return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
     }
 
     @Override
-    public Update putStat(String path, StatEntry e) {
-      return put(index.stat, utf8(path), IndexCodec.encodeStat(e));
+    public long forEachStage(Consumer<StageEntry> action) {
+        java.util.zip.CRC32C keys = new java.util.zip.CRC32C();
+        java.util.zip.CRC32C values = new java.util.zip.CRC32C();
+        long n = 0;
+        try (RocksIterator it = index.db.newIterator(index.stage)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                byte[] v = it.value();
+                keys.update(k.length);
+                keys.update(k);
+                values.update(v.length);
+                values.update(v);
+                n++;
+                action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v));
+            }
+        }
+        // Two CRC32Cs (keys, values) and the count: a change that kept all three would have to collide
+        // both checksums at once, and the digest is only ever compared with the same stage's earlier one.
+        return (keys.getValue() << 32 | values.getValue()) ^ n * 0x9E3779B97F4A7C15L;
+    }
+
+    private static final byte[] STAGE_TREE_KEY = "STAGE_TREE".getBytes(StandardCharsets.UTF_8);
+
+    @Override
+    public Optional<StageTree> stageTree() {
+        byte[] v = index.get(index.meta, STAGE_TREE_KEY);
+        if (v == null || v.length != 1 + 32 + 8 || v[0] != 1) return Optional.empty();
+        return Optional.of(
+                new StageTree(ObjectId.of(java.util.Arrays.copyOfRange(v, 1, 33)), PackFormat.getLong(v, 33)));
     }
 
     @Override
-    public Update deleteStat(String path) {
-      return delete(index.stat, utf8(path));
+    public void forEachStat(java.util.function.BiConsumer<String, StatEntry> action) {
+        try (RocksIterator it = index.db.newIterator(index.stat)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                String path = new String(it.key(), StandardCharsets.UTF_8);
+                action.accept(path, IndexCodec.decodeStat(path, it.value()));
+            }
+        }
     }
 
     @Override
-    public Update setRef(String name, ObjectId id) {
-      return put(index.refs, utf8(name), id.toBytes());
+    public Optional<StatEntry> stat(String path) {
+        byte[] v = index.get(index.stat, utf8(path));
+        return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
+    }
+
+    private static final String REMOTE_PREFIX = "remote.";
+    private static final byte[] MERGE_KEY = "MERGE".getBytes(StandardCharsets.UTF_8);
+
+    @Override
+    public Optional<dev.forge.core.port.MergeState> mergeState() {
+        byte[] v = index.get(index.meta, MERGE_KEY);
+        return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeMerge(v));
     }
 
     @Override
-    public Update deleteRef(String name) {
-      return delete(index.refs, utf8(name));
+    public SortedMap<String, String> remotes() {
+        SortedMap<String, String> out = new TreeMap<>();
+        byte[] p = utf8(REMOTE_PREFIX);
+        try (RocksIterator it = index.db.newIterator(index.meta)) {
+            for (it.seek(p); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) break;
+                out.put(
+                        new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8),
+                        new String(it.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     @Override
-    public Update setHead(Head head) {
-      return put(index.meta, HEAD_KEY, utf8(head.encode()));
+    public List<Operation> operations(int limit) {
+        List<Operation> out = new ArrayList<>();
+        try (RocksIterator it = index.db.newIterator(index.oplog)) {
+            for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
+                out.add(IndexCodec.decodeOperation(it.value()));
+            }
+        }
+        return out;
     }
 
     @Override
-    public Update setMergeState(dev.forge.core.port.MergeState state) {
-      return put(index.meta, MERGE_KEY, IndexCodec.encodeMerge(state));
+    public Update newUpdate() {
+        return new RocksUpdate();
     }
 
-    @Override
-    public Update clearMergeState() {
-      return delete(index.meta, MERGE_KEY);
-    }
+    private final class RocksUpdate implements Update {
+        private final WriteBatch batch = new WriteBatch();
 
-    @Override
-    public Update setRemote(String name, String url) {
-      return put(index.meta, utf8(REMOTE_PREFIX + name), utf8(url));
-    }
+        private RocksUpdate put(org.rocksdb.ColumnFamilyHandle cf, byte[] k, byte[] v) {
+            try {
+                batch.put(cf, k, v);
+            } catch (RocksDBException e) {
+                throw RocksIndex.failure("write", e);
+            }
+            return this;
+        }
 
-    @Override
-    public Update deleteRemote(String name) {
-      return delete(index.meta, utf8(REMOTE_PREFIX + name));
-    }
+        private RocksUpdate delete(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
+            try {
+                batch.delete(cf, k);
+            } catch (RocksDBException e) {
+                throw RocksIndex.failure("write", e);
+            }
+            return this;
+        }
 
-    @Override
-    public Update record(Operation op) {
-      byte[] k = new byte[8];
-      PackFormat.putLong(k, 0, nextOp.getAndIncrement());
-      return put(index.oplog, k, IndexCodec.encodeOperation(op));
-    }
+        @Override
+        public Update putStage(StageEntry e) {
+            return put(index.stage, utf8(e.path()), IndexCodec.encodeStage(e));
+        }
 
-    @Override
-    public void commit() {
-      try {
-        index.write(batch);
-      } finally {
-        batch.close();
-      }
+        @Override
+        public Update deleteStage(String path) {
+            return delete(index.stage, utf8(path));
+        }
+
+        @Override
+        public Update clearStage() {
+            try {
+                batch.deleteRange(
+                        index.stage, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            } catch (RocksDBException e) {
+                throw RocksIndex.failure("write", e);
+            }
+            return this;
+        }
+
+        @Override
+        public Update setStageTree(ObjectId tree, long stageDigest) {
+            byte[] v = new byte[1 + 32 + 8];
+            v[0] = 1; // version
+            tree.copyTo(v, 1);
+            PackFormat.putLong(v, 33, stageDigest);
+            return put(index.meta, STAGE_TREE_KEY, v);
+        }
+
+        @Override
+        public Update putStat(String path, StatEntry e) {
+            return put(index.stat, utf8(path), IndexCodec.encodeStat(e));
+        }
+
+        @Override
+        public Update deleteStat(String path) {
+            return delete(index.stat, utf8(path));
+        }
+
+        @Override
+        public Update setRef(String name, ObjectId id) {
+            return put(index.refs, utf8(name), id.toBytes());
+        }
+
+        @Override
+        public Update deleteRef(String name) {
+            return delete(index.refs, utf8(name));
+        }
+
+        @Override
+        public Update setHead(Head head) {
+            return put(index.meta, HEAD_KEY, utf8(head.encode()));
+        }
+
+        @Override
+        public Update setMergeState(dev.forge.core.port.MergeState state) {
+            return put(index.meta, MERGE_KEY, IndexCodec.encodeMerge(state));
+        }
+
+        @Override
+        public Update clearMergeState() {
+            return delete(index.meta, MERGE_KEY);
+        }
+
+        @Override
+        public Update setRemote(String name, String url) {
+            return put(index.meta, utf8(REMOTE_PREFIX + name), utf8(url));
+        }
+
+        @Override
+        public Update deleteRemote(String name) {
+            return delete(index.meta, utf8(REMOTE_PREFIX + name));
+        }
+
+        @Override
+        public Update record(Operation op) {
+            byte[] k = new byte[8];
+            PackFormat.putLong(k, 0, nextOp.getAndIncrement());
+            return put(index.oplog, k, IndexCodec.encodeOperation(op));
+        }
+
+        @Override
+        public void commit() {
+            try {
+                index.write(batch);
+            } finally {
+                batch.close();
+            }
+        }
     }
-  }
 }

@@ -33,300 +33,318 @@ import org.rocksdb.RocksIterator;
  * BLAKE3 id after.
  */
 final class RocksObjectStore implements ObjectStore {
-  static final long DEFAULT_TARGET_PACK_SIZE = 256L << 20;
+    static final long DEFAULT_TARGET_PACK_SIZE = 256L << 20;
 
-  private final RocksIndex index;
-  private final Path packDir;
-  private final Path tmpDir;
-  private final int maxChunk;
-  private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
-  private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
-  private final Map<Integer, String> packNames = new ConcurrentHashMap<>();
-  private final AtomicInteger nextPack;
-  private final SecureRandom random = new SecureRandom();
-  private final ThreadLocal<Blake3Hasher> hashers = ThreadLocal.withInitial(Blake3::newHasher);
-  private final ThreadLocal<ChunkDecoder> decoders = ThreadLocal.withInitial(ChunkDecoder::new);
+    private final RocksIndex index;
+    private final Path packDir;
+    private final Path tmpDir;
+    private final int maxChunk;
+    private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+    private final Map<Integer, String> packNames = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPack;
+    private final SecureRandom random = new SecureRandom();
+    private final ThreadLocal<Blake3Hasher> hashers = ThreadLocal.withInitial(Blake3::newHasher);
+    private final ThreadLocal<ChunkDecoder> decoders = ThreadLocal.withInitial(ChunkDecoder::new);
 
-  RocksObjectStore(RocksIndex index, Path packDir, Path tmpDir, int maxChunk) {
-    this.index = index;
-    this.packDir = packDir;
-    this.tmpDir = tmpDir;
-    this.maxChunk = maxChunk;
-    int last = -1;
-    try (RocksIterator it = index.db.newIterator(index.packs)) {
-      it.seekToLast();
-      if (it.isValid()) last = PackFormat.getInt(it.key(), 0);
-    }
-    this.nextPack = new AtomicInteger(last + 1);
-  }
-
-  RocksIndex index() {
-    return index;
-  }
-
-  Path packDir() {
-    return packDir;
-  }
-
-  Path tmpDir() {
-    return tmpDir;
-  }
-
-  static byte[] packKey(int packNo) {
-    byte[] k = new byte[4];
-    PackFormat.putInt(k, 0, packNo);
-    return k;
-  }
-
-  int allocatePackNumber() {
-    return nextPack.getAndIncrement();
-  }
-
-  String newPackFileName() {
-    byte[] r = new byte[16];
-    random.nextBytes(r);
-    return HexFormat.of().formatHex(r) + PackFormat.PACK_SUFFIX;
-  }
-
-  void packPublished(int packNo, String name) {
-    packNames.put(packNo, name);
-  }
-
-  /** Reserves {@code id} for one writer; false when it is stored or reserved already. */
-  boolean claim(ObjectId id) {
-    return !indexed(id) && pending.add(id);
-  }
-
-  void release(ObjectId id) {
-    pending.remove(id);
-  }
-
-  private boolean indexed(ObjectId id) {
-    return index.get(index.objects, id.toBytes()) != null;
-  }
-
-  @Override
-  public boolean contains(ObjectId id) {
-    return pending.contains(id) || indexed(id);
-  }
-
-  @Override
-  public Optional<StoredObject> stat(ObjectId id) {
-    byte[] v = index.get(index.objects, id.toBytes());
-    if (v == null) return Optional.empty();
-    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-    return Optional.of(toStored(id, l));
-  }
-
-  private StoredObject toStored(ObjectId id, IndexCodec.Location l) {
-    return new StoredObject(id, l.type(), l.codec(), l.rawLength(), l.storedLength(), packName(l.pack()), l.offset());
-  }
-
-  String packName(int packNo) {
-    return packNames.computeIfAbsent(packNo, n -> {
-      byte[] v = index.get(index.packs, packKey(n));
-      if (v == null) throw new IntegrityException("the index names pack #" + n + ", which the pack list does not have");
-      return IndexCodec.decodePack(v).fileName();
-    });
-  }
-
-  @Override
-  public byte[] read(ObjectId id) {
-    byte[] v = index.get(index.objects, id.toBytes());
-    if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
-    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-    return readRecord(id, l);
-  }
-
-  @Override
-  public StoredRecord readStored(ObjectId id) {
-    byte[] v = index.get(index.objects, id.toBytes());
-    if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
-    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-    byte[] rec = readRecordBytes(id, l);
-    verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
-    byte[] payload = java.util.Arrays.copyOfRange(rec, PackFormat.RECORD_HEADER_SIZE, rec.length);
-    return new StoredRecord(id, l.type(), l.codec(), l.rawLength(), payload);
-  }
-
-  private byte[] readRecord(ObjectId id, IndexCodec.Location l) {
-    byte[] rec = readRecordBytes(id, l);
-    return verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
-  }
-
-  private byte[] readRecordBytes(ObjectId id, IndexCodec.Location l) {
-    byte[] rec = new byte[recordSize(id, l)];
-    readRecordInto(id, l, ByteBuffer.wrap(rec));
-    return rec;
-  }
-
-  /** Header plus payload, once the index entry's lengths are known to be possible. */
-  private int recordSize(ObjectId id, IndexCodec.Location l) {
-    if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
-      throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (pack " + packName(l.pack()) + " at offset " + l.offset() + ")");
-    }
-    return PackFormat.RECORD_HEADER_SIZE + l.storedLength();
-  }
-
-  /** Fills {@code dst} (position to limit) with the record's bytes. */
-  private void readRecordInto(ObjectId id, IndexCodec.Location l, ByteBuffer dst) {
-    String pack = packName(l.pack());
-    try {
-      FileChannel ch = channel(l.pack(), pack);
-      long pos = l.offset();
-      while (dst.hasRemaining()) {
-        int n = ch.read(dst, pos);
-        if (n < 0) {
-          throw new IntegrityException("object " + id.shortHex() + ": pack " + pack + " at offset " + l.offset() + " is past the end of the file (truncated pack)");
+    RocksObjectStore(RocksIndex index, Path packDir, Path tmpDir, int maxChunk) {
+        this.index = index;
+        this.packDir = packDir;
+        this.tmpDir = tmpDir;
+        this.maxChunk = maxChunk;
+        int last = -1;
+        try (RocksIterator it = index.db.newIterator(index.packs)) {
+            it.seekToLast();
+            if (it.isValid()) last = PackFormat.getInt(it.key(), 0);
         }
-        pos += n;
-      }
-    } catch (IOException e) {
-      throw new ForgeException("cannot read pack " + pack + " at offset " + l.offset() + ": " + e.getMessage(), e);
+        this.nextPack = new AtomicInteger(last + 1);
     }
-  }
 
-  /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */
-  byte[] verifyRecord(ObjectId id, IndexCodec.Location l, byte[] rec, String where) {
-    checkRecord(id, l, ByteBuffer.wrap(rec), where);
-    byte[] raw;
-    try {
-      raw = decoders.get().decode(l.codec(), rec, PackFormat.RECORD_HEADER_SIZE, l.storedLength(), l.rawLength());
-    } catch (CorruptPayloadException e) {
-      throw damagedPayload(id, where, e);
+    RocksIndex index() {
+        return index;
     }
-    checkHash(id, hashers.get().hash(l.type(), raw, 0, raw.length), where);
-    return raw;
-  }
 
-  /** The record's marker, checksum and header fields against the index entry (not yet its hash). */
-  private static void checkRecord(ObjectId id, IndexCodec.Location l, ByteBuffer rec, String where) {
-    if ((rec.get(0) & 0xFF) != PackFormat.RECORD_MAGIC) {
-      throw new IntegrityException("damaged record in " + where + ": bad record marker");
+    Path packDir() {
+        return packDir;
     }
-    CRC32C crc = new CRC32C();
-    crc.update(rec.slice(0, PackFormat.RECORD_CRC_OFFSET));
-    crc.update(rec.slice(PackFormat.RECORD_HEADER_SIZE, rec.limit() - PackFormat.RECORD_HEADER_SIZE));
-    ByteBuffer h = rec.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN); // PackFormat's byte order
-    if ((int) crc.getValue() != h.getInt(PackFormat.RECORD_CRC_OFFSET)) {
-      throw new IntegrityException("damaged record in " + where + " (checksum mismatch) for object " + id.shortHex());
+
+    Path tmpDir() {
+        return tmpDir;
     }
-    byte[] recId = new byte[32];
-    rec.get(4, recId);
-    if (!ObjectId.of(recId).equals(id) || h.getInt(36) != l.rawLength() || h.getInt(40) != l.storedLength()
-        || (rec.get(1) & 0xFF) != l.type().code() || (rec.get(2) & 0xFF) != l.codec().code()) {
-      throw new IntegrityException("index entry for " + id.shortHex() + " does not match the record in " + where);
+
+    static byte[] packKey(int packNo) {
+        byte[] k = new byte[4];
+        PackFormat.putInt(k, 0, packNo);
+        return k;
     }
-  }
 
-  private static IntegrityException damagedPayload(ObjectId id, String where, CorruptPayloadException e) {
-    return new IntegrityException("damaged payload in " + where + " for object " + id.shortHex() + ": " + e.getMessage());
-  }
-
-  private static void checkHash(ObjectId id, ObjectId actual, String where) {
-    if (!actual.equals(id)) {
-      throw new IntegrityException("object " + id.shortHex() + " in " + where + " hashes to " + actual.shortHex() + " (damaged data)");
+    int allocatePackNumber() {
+        return nextPack.getAndIncrement();
     }
-  }
 
-  /** One thread's reusable read buffers for {@link #readChunk}. */
-  private static final class Scratch {
-    ByteBuffer record = ByteBuffer.allocateDirect(0);
-    byte[] stored = new byte[0];
-    byte[] raw = new byte[0];
-  }
-
-  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-
-  @Override
-  public ByteBuffer readChunk(ObjectId id) {
-    byte[] v = index.get(index.objects, id.toBytes());
-    if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
-    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-    if (l.type() != dev.forge.core.model.ObjectType.CHUNK) return ByteBuffer.wrap(readRecord(id, l)).asReadOnlyBuffer();
-    int size = recordSize(id, l);
-    Scratch s = scratch.get();
-    if (s.record.capacity() < size) s.record = ByteBuffer.allocateDirect(Math.max(size, PackFormat.RECORD_HEADER_SIZE + maxChunk));
-    ByteBuffer rec = s.record.clear().limit(size);
-    readRecordInto(id, l, rec);
-    rec.flip();
-    String where = "pack " + packName(l.pack()) + " at offset " + l.offset();
-    checkRecord(id, l, rec, where);
-    ByteBuffer raw;
-    if (l.codec() == dev.forge.core.codec.Codec.RAW) {
-      if (l.storedLength() != l.rawLength()) {
-        throw damagedPayload(id, where, new CorruptPayloadException("RAW payload is " + l.storedLength() + " bytes, expected " + l.rawLength()));
-      }
-      raw = rec.slice(PackFormat.RECORD_HEADER_SIZE, l.storedLength());
-    } else {
-      if (s.stored.length < l.storedLength()) s.stored = new byte[Math.max(l.storedLength(), maxChunk)];
-      if (s.raw.length < l.rawLength()) s.raw = new byte[Math.max(l.rawLength(), maxChunk)];
-      rec.get(PackFormat.RECORD_HEADER_SIZE, s.stored, 0, l.storedLength());
-      try {
-        decoders.get().decodeInto(l.codec(), s.stored, 0, l.storedLength(), s.raw, 0, l.rawLength());
-      } catch (CorruptPayloadException e) {
-        throw damagedPayload(id, where, e);
-      }
-      raw = ByteBuffer.wrap(s.raw, 0, l.rawLength()).slice();
+    String newPackFileName() {
+        byte[] r = new byte[16];
+        random.nextBytes(r);
+        return HexFormat.of().formatHex(r) + PackFormat.PACK_SUFFIX;
     }
-    checkHash(id, hashers.get().hash(raw), where);
-    return raw.asReadOnlyBuffer();
-  }
 
-  private FileChannel channel(int packNo, String name) throws IOException {
-    FileChannel ch = channels.get(packNo);
-    if (ch != null) return ch;
-    synchronized (channels) {
-      ch = channels.get(packNo);
-      if (ch == null) {
-        Path p = packDir.resolve(name);
-        if (!java.nio.file.Files.exists(p)) throw new IntegrityException("pack " + name + " is missing from " + packDir);
-        ch = FileChannel.open(p, StandardOpenOption.READ);
-        channels.put(packNo, ch);
-      }
-      return ch;
+    void packPublished(int packNo, String name) {
+        packNames.put(packNo, name);
     }
-  }
 
-  @Override
-  public ObjectWriter newWriter() {
-    return new PackWriter(this, DEFAULT_TARGET_PACK_SIZE);
-  }
-
-  @Override
-  public java.util.List<StoredObject> findByHexPrefix(String hexPrefix, int limit) {
-    String even = hexPrefix.substring(0, hexPrefix.length() & ~1);
-    byte[] prefix = HexFormat.of().parseHex(even);
-    java.util.List<StoredObject> out = new java.util.ArrayList<>();
-    try (RocksIterator it = index.db.newIterator(index.objects)) {
-      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
-        byte[] k = it.key();
-        if (!java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) break;
-        ObjectId id = ObjectId.of(k);
-        if (id.hex().startsWith(hexPrefix)) out.add(toStored(id, IndexCodec.decodeLocation(id, it.value())));
-      }
+    /** Reserves {@code id} for one writer; false when it is stored or reserved already. */
+    boolean claim(ObjectId id) {
+        return !indexed(id) && pending.add(id);
     }
-    return out;
-  }
 
-  @Override
-  public void forEach(Consumer<StoredObject> action) {
-    try (RocksIterator it = index.db.newIterator(index.objects)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        ObjectId id = ObjectId.of(it.key());
-        action.accept(toStored(id, IndexCodec.decodeLocation(id, it.value())));
-      }
+    void release(ObjectId id) {
+        pending.remove(id);
     }
-  }
 
-  void close() {
-    for (FileChannel ch : channels.values()) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // read-only channels: nothing to lose
-      }
+    private boolean indexed(ObjectId id) {
+        return index.get(index.objects, id.toBytes()) != null;
     }
-    channels.clear();
-  }
+
+    @Override
+    public boolean contains(ObjectId id) {
+        return pending.contains(id) || indexed(id);
+    }
+
+    @Override
+    public Optional<StoredObject> stat(ObjectId id) {
+        byte[] v = index.get(index.objects, id.toBytes());
+        if (v == null) return Optional.empty();
+        IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+        return Optional.of(toStored(id, l));
+    }
+
+    private StoredObject toStored(ObjectId id, IndexCodec.Location l) {
+        return new StoredObject(
+                id, l.type(), l.codec(), l.rawLength(), l.storedLength(), packName(l.pack()), l.offset());
+    }
+
+    String packName(int packNo) {
+        return packNames.computeIfAbsent(packNo, n -> {
+            byte[] v = index.get(index.packs, packKey(n));
+            if (v == null)
+                throw new IntegrityException("the index names pack #" + n + ", which the pack list does not have");
+            return IndexCodec.decodePack(v).fileName();
+        });
+    }
+
+    @Override
+    public byte[] read(ObjectId id) {
+        byte[] v = index.get(index.objects, id.toBytes());
+        if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
+        IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+        return readRecord(id, l);
+    }
+
+    @Override
+    public StoredRecord readStored(ObjectId id) {
+        byte[] v = index.get(index.objects, id.toBytes());
+        if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
+        IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+        byte[] rec = readRecordBytes(id, l);
+        verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
+        byte[] payload = java.util.Arrays.copyOfRange(rec, PackFormat.RECORD_HEADER_SIZE, rec.length);
+        return new StoredRecord(id, l.type(), l.codec(), l.rawLength(), payload);
+    }
+
+    private byte[] readRecord(ObjectId id, IndexCodec.Location l) {
+        byte[] rec = readRecordBytes(id, l);
+        return verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
+    }
+
+    private byte[] readRecordBytes(ObjectId id, IndexCodec.Location l) {
+        byte[] rec = new byte[recordSize(id, l)];
+        readRecordInto(id, l, ByteBuffer.wrap(rec));
+        return rec;
+    }
+
+    /** Header plus payload, once the index entry's lengths are known to be possible. */
+    private int recordSize(ObjectId id, IndexCodec.Location l) {
+        if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
+            throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (pack "
+                    + packName(l.pack()) + " at offset " + l.offset() + ")");
+        }
+        return PackFormat.RECORD_HEADER_SIZE + l.storedLength();
+    }
+
+    /** Fills {@code dst} (position to limit) with the record's bytes. */
+    private void readRecordInto(ObjectId id, IndexCodec.Location l, ByteBuffer dst) {
+        String pack = packName(l.pack());
+        try {
+            FileChannel ch = channel(l.pack(), pack);
+            long pos = l.offset();
+            while (dst.hasRemaining()) {
+                int n = ch.read(dst, pos);
+                if (n < 0) {
+                    throw new IntegrityException("object " + id.shortHex() + ": pack " + pack + " at offset "
+                            + l.offset() + " is past the end of the file (truncated pack)");
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new ForgeException(
+                    "cannot read pack " + pack + " at offset " + l.offset() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */
+    byte[] verifyRecord(ObjectId id, IndexCodec.Location l, byte[] rec, String where) {
+        checkRecord(id, l, ByteBuffer.wrap(rec), where);
+        byte[] raw;
+        try {
+            raw = decoders.get().decode(l.codec(), rec, PackFormat.RECORD_HEADER_SIZE, l.storedLength(), l.rawLength());
+        } catch (CorruptPayloadException e) {
+            throw damagedPayload(id, where, e);
+        }
+        checkHash(id, hashers.get().hash(l.type(), raw, 0, raw.length), where);
+        return raw;
+    }
+
+    /** The record's marker, checksum and header fields against the index entry (not yet its hash). */
+    private static void checkRecord(ObjectId id, IndexCodec.Location l, ByteBuffer rec, String where) {
+        if ((rec.get(0) & 0xFF) != PackFormat.RECORD_MAGIC) {
+            throw new IntegrityException("damaged record in " + where + ": bad record marker");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(rec.slice(0, PackFormat.RECORD_CRC_OFFSET));
+        crc.update(rec.slice(PackFormat.RECORD_HEADER_SIZE, rec.limit() - PackFormat.RECORD_HEADER_SIZE));
+        ByteBuffer h = rec.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN); // PackFormat's byte order
+        if ((int) crc.getValue() != h.getInt(PackFormat.RECORD_CRC_OFFSET)) {
+            throw new IntegrityException(
+                    "damaged record in " + where + " (checksum mismatch) for object " + id.shortHex());
+        }
+        byte[] recId = new byte[32];
+        rec.get(4, recId);
+        if (!ObjectId.of(recId).equals(id)
+                || h.getInt(36) != l.rawLength()
+                || h.getInt(40) != l.storedLength()
+                || (rec.get(1) & 0xFF) != l.type().code()
+                || (rec.get(2) & 0xFF) != l.codec().code()) {
+            throw new IntegrityException("index entry for " + id.shortHex() + " does not match the record in " + where);
+        }
+    }
+
+    private static IntegrityException damagedPayload(ObjectId id, String where, CorruptPayloadException e) {
+        return new IntegrityException(
+                "damaged payload in " + where + " for object " + id.shortHex() + ": " + e.getMessage());
+    }
+
+    private static void checkHash(ObjectId id, ObjectId actual, String where) {
+        if (!actual.equals(id)) {
+            throw new IntegrityException(
+                    "object " + id.shortHex() + " in " + where + " hashes to " + actual.shortHex() + " (damaged data)");
+        }
+    }
+
+    /** One thread's reusable read buffers for {@link #readChunk}. */
+    private static final class Scratch {
+        ByteBuffer record = ByteBuffer.allocateDirect(0);
+        byte[] stored = new byte[0];
+        byte[] raw = new byte[0];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    @Override
+    public ByteBuffer readChunk(ObjectId id) {
+        byte[] v = index.get(index.objects, id.toBytes());
+        if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
+        IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+        if (l.type() != dev.forge.core.model.ObjectType.CHUNK)
+            return ByteBuffer.wrap(readRecord(id, l)).asReadOnlyBuffer();
+        int size = recordSize(id, l);
+        Scratch s = scratch.get();
+        if (s.record.capacity() < size)
+            s.record = ByteBuffer.allocateDirect(Math.max(size, PackFormat.RECORD_HEADER_SIZE + maxChunk));
+        ByteBuffer rec = s.record.clear().limit(size);
+        readRecordInto(id, l, rec);
+        rec.flip();
+        String where = "pack " + packName(l.pack()) + " at offset " + l.offset();
+        checkRecord(id, l, rec, where);
+        ByteBuffer raw;
+        if (l.codec() == dev.forge.core.codec.Codec.RAW) {
+            if (l.storedLength() != l.rawLength()) {
+                throw damagedPayload(
+                        id,
+                        where,
+                        new CorruptPayloadException(
+                                "RAW payload is " + l.storedLength() + " bytes, expected " + l.rawLength()));
+            }
+            raw = rec.slice(PackFormat.RECORD_HEADER_SIZE, l.storedLength());
+        } else {
+            if (s.stored.length < l.storedLength()) s.stored = new byte[Math.max(l.storedLength(), maxChunk)];
+            if (s.raw.length < l.rawLength()) s.raw = new byte[Math.max(l.rawLength(), maxChunk)];
+            rec.get(PackFormat.RECORD_HEADER_SIZE, s.stored, 0, l.storedLength());
+            try {
+                decoders.get().decodeInto(l.codec(), s.stored, 0, l.storedLength(), s.raw, 0, l.rawLength());
+            } catch (CorruptPayloadException e) {
+                throw damagedPayload(id, where, e);
+            }
+            raw = ByteBuffer.wrap(s.raw, 0, l.rawLength()).slice();
+        }
+        checkHash(id, hashers.get().hash(raw), where);
+        return raw.asReadOnlyBuffer();
+    }
+
+    private FileChannel channel(int packNo, String name) throws IOException {
+        FileChannel ch = channels.get(packNo);
+        if (ch != null) return ch;
+        synchronized (channels) {
+            ch = channels.get(packNo);
+            if (ch == null) {
+                Path p = packDir.resolve(name);
+                if (!java.nio.file.Files.exists(p))
+                    throw new IntegrityException("pack " + name + " is missing from " + packDir);
+                ch = FileChannel.open(p, StandardOpenOption.READ);
+                channels.put(packNo, ch);
+            }
+            return ch;
+        }
+    }
+
+    @Override
+    public ObjectWriter newWriter() {
+        return new PackWriter(this, DEFAULT_TARGET_PACK_SIZE);
+    }
+
+    @Override
+    public java.util.List<StoredObject> findByHexPrefix(String hexPrefix, int limit) {
+        String even = hexPrefix.substring(0, hexPrefix.length() & ~1);
+        byte[] prefix = HexFormat.of().parseHex(even);
+        java.util.List<StoredObject> out = new java.util.ArrayList<>();
+        try (RocksIterator it = index.db.newIterator(index.objects)) {
+            for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+                byte[] k = it.key();
+                if (!java.util.Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) break;
+                ObjectId id = ObjectId.of(k);
+                if (id.hex().startsWith(hexPrefix)) out.add(toStored(id, IndexCodec.decodeLocation(id, it.value())));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void forEach(Consumer<StoredObject> action) {
+        try (RocksIterator it = index.db.newIterator(index.objects)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                ObjectId id = ObjectId.of(it.key());
+                action.accept(toStored(id, IndexCodec.decodeLocation(id, it.value())));
+            }
+        }
+    }
+
+    void close() {
+        for (FileChannel ch : channels.values()) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // read-only channels: nothing to lose
+            }
+        }
+        channels.clear();
+    }
 }

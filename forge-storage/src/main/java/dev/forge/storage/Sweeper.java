@@ -34,120 +34,130 @@ import org.rocksdb.WriteBatch;
  * A crash between steps leaves extra bytes, never an index entry without its record.
  */
 final class Sweeper {
-  private final RocksIndex index;
-  private final RocksObjectStore objects;
+    private final RocksIndex index;
+    private final RocksObjectStore objects;
 
-  Sweeper(RocksIndex index, RocksObjectStore objects) {
-    this.index = index;
-    this.objects = objects;
-  }
-
-  private static final class PackStat {
-    long liveBytes;
-    long deadBytes;
-    final List<byte[]> deadKeys = new ArrayList<>();
-  }
-
-  SweepReport run(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress) {
-    Map<Integer, IndexCodec.PackInfo> packs = new HashMap<>();
-    long bytesBefore = 0;
-    try (RocksIterator it = index.db.newIterator(index.packs)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        IndexCodec.PackInfo p = IndexCodec.decodePack(it.value());
-        packs.put(PackFormat.getInt(it.key(), 0), p);
-        bytesBefore += p.size();
-      }
+    Sweeper(RocksIndex index, RocksObjectStore objects) {
+        this.index = index;
+        this.objects = objects;
     }
-    Map<Integer, PackStat> stats = new HashMap<>();
-    long objectsBefore = 0;
-    long dead = 0;
-    try (RocksIterator it = index.db.newIterator(index.objects)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        objectsBefore++;
-        ObjectId id = ObjectId.of(it.key());
-        IndexCodec.Location l = IndexCodec.decodeLocation(id, it.value());
-        PackStat s = stats.computeIfAbsent(l.pack(), k -> new PackStat());
-        long size = PackFormat.RECORD_HEADER_SIZE + (long) l.storedLength();
-        if (live.contains(id)) {
-          s.liveBytes += size;
-        } else {
-          s.deadBytes += size;
-          s.deadKeys.add(it.key());
-          dead++;
+
+    private static final class PackStat {
+        long liveBytes;
+        long deadBytes;
+        final List<byte[]> deadKeys = new ArrayList<>();
+    }
+
+    SweepReport run(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress) {
+        Map<Integer, IndexCodec.PackInfo> packs = new HashMap<>();
+        long bytesBefore = 0;
+        try (RocksIterator it = index.db.newIterator(index.packs)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                IndexCodec.PackInfo p = IndexCodec.decodePack(it.value());
+                packs.put(PackFormat.getInt(it.key(), 0), p);
+                bytesBefore += p.size();
+            }
         }
-      }
-    }
-    Set<Integer> rewrite = new HashSet<>();
-    Set<Integer> drop = new HashSet<>();
-    long bytesAfter = 0;
-    for (Map.Entry<Integer, IndexCodec.PackInfo> e : packs.entrySet()) {
-      PackStat s = stats.get(e.getKey());
-      long size = e.getValue().size();
-      if (s == null || s.liveBytes == 0) {
-        drop.add(e.getKey());
-      } else if (s.deadBytes > 0 && (double) s.liveBytes / (s.liveBytes + s.deadBytes) < minLiveShare) {
-        rewrite.add(e.getKey());
-        bytesAfter += s.liveBytes + PackFormat.HEADER_SIZE + PackFormat.TRAILER_SIZE;
-      } else {
-        bytesAfter += size;
-      }
-    }
-    List<Path> orphans = orphanFiles(packs);
-    SweepReport report = new SweepReport(objectsBefore, dead, packs.size(), rewrite.size(), drop.size(), bytesBefore, bytesAfter, orphans.size());
-    if (dryRun) return report;
-
-    long toCopy = 0;
-    for (int p : rewrite) toCopy += stats.get(p).liveBytes;
-    progress.begin("Repacking", toCopy, "B");
-    try (PackWriter w = new PackWriter(objects, RocksObjectStore.DEFAULT_TARGET_PACK_SIZE, true)) {
-      if (!rewrite.isEmpty()) {
+        Map<Integer, PackStat> stats = new HashMap<>();
+        long objectsBefore = 0;
+        long dead = 0;
         try (RocksIterator it = index.db.newIterator(index.objects)) {
-          for (it.seekToFirst(); it.isValid(); it.next()) {
-            ObjectId id = ObjectId.of(it.key());
-            IndexCodec.Location l = IndexCodec.decodeLocation(id, it.value());
-            if (!rewrite.contains(l.pack()) || !live.contains(id)) continue;
-            StoredRecord r = objects.readStored(id);
-            w.put(id, r.type(), r.codec(), r.rawLength(), r.payload(), 0, r.payload().length);
-            progress.advance(PackFormat.RECORD_HEADER_SIZE + r.payload().length);
-          }
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                objectsBefore++;
+                ObjectId id = ObjectId.of(it.key());
+                IndexCodec.Location l = IndexCodec.decodeLocation(id, it.value());
+                PackStat s = stats.computeIfAbsent(l.pack(), k -> new PackStat());
+                long size = PackFormat.RECORD_HEADER_SIZE + (long) l.storedLength();
+                if (live.contains(id)) {
+                    s.liveBytes += size;
+                } else {
+                    s.deadBytes += size;
+                    s.deadKeys.add(it.key());
+                    dead++;
+                }
+            }
         }
-      }
-    } finally {
-      progress.end();
-    }
-    try (WriteBatch batch = new WriteBatch()) {
-      for (PackStat s : stats.values()) {
-        for (byte[] k : s.deadKeys) batch.delete(index.objects, k);
-      }
-      for (int p : rewrite) batch.delete(index.packs, RocksObjectStore.packKey(p));
-      for (int p : drop) batch.delete(index.packs, RocksObjectStore.packKey(p));
-      index.write(batch);
-    } catch (RocksDBException e) {
-      throw RocksIndex.failure("write", e);
-    }
-    objects.close();
-    try {
-      for (int p : rewrite) Files.deleteIfExists(objects.packDir().resolve(packs.get(p).fileName()));
-      for (int p : drop) Files.deleteIfExists(objects.packDir().resolve(packs.get(p).fileName()));
-      for (Path o : orphans) Files.deleteIfExists(o);
-      FileSync.directory(objects.packDir());
-    } catch (IOException e) {
-      throw new ForgeException("cannot delete old packs: " + e.getMessage(), e);
-    }
-    return report;
-  }
+        Set<Integer> rewrite = new HashSet<>();
+        Set<Integer> drop = new HashSet<>();
+        long bytesAfter = 0;
+        for (Map.Entry<Integer, IndexCodec.PackInfo> e : packs.entrySet()) {
+            PackStat s = stats.get(e.getKey());
+            long size = e.getValue().size();
+            if (s == null || s.liveBytes == 0) {
+                drop.add(e.getKey());
+            } else if (s.deadBytes > 0 && (double) s.liveBytes / (s.liveBytes + s.deadBytes) < minLiveShare) {
+                rewrite.add(e.getKey());
+                bytesAfter += s.liveBytes + PackFormat.HEADER_SIZE + PackFormat.TRAILER_SIZE;
+            } else {
+                bytesAfter += size;
+            }
+        }
+        List<Path> orphans = orphanFiles(packs);
+        SweepReport report = new SweepReport(
+                objectsBefore,
+                dead,
+                packs.size(),
+                rewrite.size(),
+                drop.size(),
+                bytesBefore,
+                bytesAfter,
+                orphans.size());
+        if (dryRun) return report;
 
-  private List<Path> orphanFiles(Map<Integer, IndexCodec.PackInfo> packs) {
-    Set<String> listed = new HashSet<>();
-    for (IndexCodec.PackInfo p : packs.values()) listed.add(p.fileName());
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(objects.packDir(), "*" + PackFormat.PACK_SUFFIX)) {
-      for (Path p : ds) {
-        if (!listed.contains(p.getFileName().toString())) out.add(p);
-      }
-    } catch (IOException e) {
-      throw new ForgeException("cannot list " + objects.packDir() + ": " + e.getMessage(), e);
+        long toCopy = 0;
+        for (int p : rewrite) toCopy += stats.get(p).liveBytes;
+        progress.begin("Repacking", toCopy, "B");
+        try (PackWriter w = new PackWriter(objects, RocksObjectStore.DEFAULT_TARGET_PACK_SIZE, true)) {
+            if (!rewrite.isEmpty()) {
+                try (RocksIterator it = index.db.newIterator(index.objects)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        ObjectId id = ObjectId.of(it.key());
+                        IndexCodec.Location l = IndexCodec.decodeLocation(id, it.value());
+                        if (!rewrite.contains(l.pack()) || !live.contains(id)) continue;
+                        StoredRecord r = objects.readStored(id);
+                        w.put(id, r.type(), r.codec(), r.rawLength(), r.payload(), 0, r.payload().length);
+                        progress.advance(PackFormat.RECORD_HEADER_SIZE + r.payload().length);
+                    }
+                }
+            }
+        } finally {
+            progress.end();
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            for (PackStat s : stats.values()) {
+                for (byte[] k : s.deadKeys) batch.delete(index.objects, k);
+            }
+            for (int p : rewrite) batch.delete(index.packs, RocksObjectStore.packKey(p));
+            for (int p : drop) batch.delete(index.packs, RocksObjectStore.packKey(p));
+            index.write(batch);
+        } catch (RocksDBException e) {
+            throw RocksIndex.failure("write", e);
+        }
+        objects.close();
+        try {
+            for (int p : rewrite)
+                Files.deleteIfExists(objects.packDir().resolve(packs.get(p).fileName()));
+            for (int p : drop)
+                Files.deleteIfExists(objects.packDir().resolve(packs.get(p).fileName()));
+            for (Path o : orphans) Files.deleteIfExists(o);
+            FileSync.directory(objects.packDir());
+        } catch (IOException e) {
+            throw new ForgeException("cannot delete old packs: " + e.getMessage(), e);
+        }
+        return report;
     }
-    return out;
-  }
+
+    private List<Path> orphanFiles(Map<Integer, IndexCodec.PackInfo> packs) {
+        Set<String> listed = new HashSet<>();
+        for (IndexCodec.PackInfo p : packs.values()) listed.add(p.fileName());
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(objects.packDir(), "*" + PackFormat.PACK_SUFFIX)) {
+            for (Path p : ds) {
+                if (!listed.contains(p.getFileName().toString())) out.add(p);
+            }
+        } catch (IOException e) {
+            throw new ForgeException("cannot list " + objects.packDir() + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

@@ -31,133 +31,142 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PackStoreTest {
-  @TempDir Path dir;
-  private final RocksLocalStoreFactory factory = new RocksLocalStoreFactory();
+    @TempDir
+    Path dir;
 
-  private static byte[] data(long seed, int n, boolean compressible) {
-    byte[] b = new byte[n];
-    Random r = new Random(seed);
-    if (compressible) {
-      for (int i = 0; i < n; i++) b[i] = (byte) ("abcdefgh".charAt(r.nextInt(8)));
-    } else {
-      r.nextBytes(b);
-    }
-    return b;
-  }
+    private final RocksLocalStoreFactory factory = new RocksLocalStoreFactory();
 
-  private static ObjectId put(ObjectWriter w, byte[] raw, CompressionPolicy policy) {
-    ObjectId id = Blake3.newHasher().hash(raw, 0, raw.length);
-    try (ChunkEncoder enc = new ChunkEncoder(policy, 1 << 20)) {
-      ChunkEncoder.Encoded e = enc.encode(raw, 0, raw.length, false);
-      w.put(id, ObjectType.CHUNK, e.codec(), raw.length, e.buf(), e.off(), e.len());
-    }
-    return id;
-  }
-
-  @Test
-  void objectsRoundTripAcrossReopenWithEveryPolicy() {
-    List<ObjectId> ids = new ArrayList<>();
-    List<byte[]> raws = new ArrayList<>();
-    try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
-      try (ObjectWriter w = s.objects().newWriter()) {
-        int i = 0;
-        for (CompressionPolicy p : CompressionPolicy.values()) {
-          for (boolean compressible : new boolean[] {true, false}) {
-            byte[] raw = data(i++, 70_000 + i, compressible);
-            raws.add(raw);
-            ids.add(put(w, raw, p));
-          }
+    private static byte[] data(long seed, int n, boolean compressible) {
+        byte[] b = new byte[n];
+        Random r = new Random(seed);
+        if (compressible) {
+            for (int i = 0; i < n; i++) b[i] = (byte) ("abcdefgh".charAt(r.nextInt(8)));
+        } else {
+            r.nextBytes(b);
         }
-      }
+        return b;
     }
-    try (LocalStore s = factory.open(dir)) {
-      for (int i = 0; i < ids.size(); i++) assertArrayEquals(raws.get(i), s.objects().read(ids.get(i)));
-      LocalStore.StorageCheck check = s.checkStorage(ProgressListener.NONE);
-      assertEquals(List.of(), check.problems());
-      assertEquals(ids.size(), check.records());
-      assertTrue(s.usage().packBytes() < raws.stream().mapToLong(b -> b.length).sum(), "compressible chunks shrink");
-    }
-  }
 
-  @Test
-  void nothingIsVisibleBeforeFlushAndDuplicatesAreStoredOnce() {
-    try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
-      byte[] raw = data(1, 1000, false);
-      ObjectWriter w = s.objects().newWriter();
-      ObjectId id = put(w, raw, CompressionPolicy.NONE);
-      assertThrows(NotFoundException.class, () -> s.objects().read(id));
-      try (ObjectWriter other = s.objects().newWriter()) {
-        assertFalse(other.put(id, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length),
-            "another writer must not store an id that is being written");
-      }
-      w.close();
-      assertArrayEquals(raw, s.objects().read(id));
-      try (ObjectWriter again = s.objects().newWriter()) {
-        assertFalse(again.put(id, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length));
-      }
-      assertEquals(1, s.usage().objects());
+    private static ObjectId put(ObjectWriter w, byte[] raw, CompressionPolicy policy) {
+        ObjectId id = Blake3.newHasher().hash(raw, 0, raw.length);
+        try (ChunkEncoder enc = new ChunkEncoder(policy, 1 << 20)) {
+            ChunkEncoder.Encoded e = enc.encode(raw, 0, raw.length, false);
+            w.put(id, ObjectType.CHUNK, e.codec(), raw.length, e.buf(), e.off(), e.len());
+        }
+        return id;
     }
-  }
 
-  @Test
-  void anUnflushedPackLeavesNoTraceAfterACrash() throws Exception {
-    try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
-      ObjectWriter w = s.objects().newWriter();
-      put(w, data(2, 5000, false), CompressionPolicy.NONE);
-      // Simulate a crash: the writer is never flushed or closed.
+    @Test
+    void objectsRoundTripAcrossReopenWithEveryPolicy() {
+        List<ObjectId> ids = new ArrayList<>();
+        List<byte[]> raws = new ArrayList<>();
+        try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
+            try (ObjectWriter w = s.objects().newWriter()) {
+                int i = 0;
+                for (CompressionPolicy p : CompressionPolicy.values()) {
+                    for (boolean compressible : new boolean[] {true, false}) {
+                        byte[] raw = data(i++, 70_000 + i, compressible);
+                        raws.add(raw);
+                        ids.add(put(w, raw, p));
+                    }
+                }
+            }
+        }
+        try (LocalStore s = factory.open(dir)) {
+            for (int i = 0; i < ids.size(); i++)
+                assertArrayEquals(raws.get(i), s.objects().read(ids.get(i)));
+            LocalStore.StorageCheck check = s.checkStorage(ProgressListener.NONE);
+            assertEquals(List.of(), check.problems());
+            assertEquals(ids.size(), check.records());
+            assertTrue(
+                    s.usage().packBytes()
+                            < raws.stream().mapToLong(b -> b.length).sum(),
+                    "compressible chunks shrink");
+        }
     }
-    try (Stream<Path> parts = Files.list(dir.resolve(".forge/tmp"))) {
-      assertEquals(1, parts.count(), "the unpublished pack is still in tmp/ before the next open");
-    }
-    try (LocalStore s = factory.open(dir)) {
-      assertEquals(0, s.usage().objects());
-      assertEquals(List.of(), s.checkStorage(ProgressListener.NONE).problems());
-    }
-    try (Stream<Path> parts = Files.list(dir.resolve(".forge/tmp"))) {
-      assertEquals(0, parts.count(), "open sweeps leftovers");
-    }
-  }
 
-  @Test
-  void aDamagedByteIsReportedWithPackAndOffset() throws Exception {
-    ObjectId id;
-    try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
-      try (ObjectWriter w = s.objects().newWriter()) {
-        put(w, data(3, 3000, false), CompressionPolicy.NONE);
-        id = put(w, data(4, 3000, false), CompressionPolicy.NONE);
-      }
+    @Test
+    void nothingIsVisibleBeforeFlushAndDuplicatesAreStoredOnce() {
+        try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
+            byte[] raw = data(1, 1000, false);
+            ObjectWriter w = s.objects().newWriter();
+            ObjectId id = put(w, raw, CompressionPolicy.NONE);
+            assertThrows(NotFoundException.class, () -> s.objects().read(id));
+            try (ObjectWriter other = s.objects().newWriter()) {
+                assertFalse(
+                        other.put(id, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length),
+                        "another writer must not store an id that is being written");
+            }
+            w.close();
+            assertArrayEquals(raw, s.objects().read(id));
+            try (ObjectWriter again = s.objects().newWriter()) {
+                assertFalse(again.put(
+                        id, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length));
+            }
+            assertEquals(1, s.usage().objects());
+        }
     }
-    Path pack;
-    try (Stream<Path> packs = Files.list(dir.resolve(".forge/packs"))) {
-      pack = packs.findFirst().orElseThrow();
-    }
-    long recordOffset = 16 + 48 + 3000;
-    try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-      long at = recordOffset + 48 + 100;
-      f.seek(at);
-      int b = f.read();
-      f.seek(at);
-      f.write(b ^ 0x40);
-    }
-    try (LocalStore s = factory.open(dir)) {
-      IntegrityException e = assertThrows(IntegrityException.class, () -> s.objects().read(id));
-      assertTrue(e.getMessage().contains(pack.getFileName().toString()), e.getMessage());
-      assertTrue(e.getMessage().contains("offset " + recordOffset), e.getMessage());
-      List<String> problems = s.checkStorage(ProgressListener.NONE).problems();
-      assertFalse(problems.isEmpty());
-      assertTrue(problems.get(0).contains("offset " + recordOffset), problems.toString());
-    }
-  }
 
-  @Test
-  void openingWhatIsNotARepositoryOrIsNewerFails() throws Exception {
-    assertThrows(NotARepositoryException.class, () -> factory.open(dir));
-    factory.create(dir, RepoConfig.defaults()).close();
-    Path config = dir.resolve(".forge/config");
-    Files.writeString(config, Files.readString(config).replace("\"format\" : 1", "\"format\" : 99"));
-    ForgeException e = assertThrows(ForgeException.class, () -> factory.open(dir));
-    assertTrue(e.getMessage().contains("upgrade forge"), e.getMessage());
-    Files.writeString(config, "{not json", StandardCharsets.UTF_8);
-    assertThrows(IntegrityException.class, () -> factory.open(dir));
-  }
+    @Test
+    void anUnflushedPackLeavesNoTraceAfterACrash() throws Exception {
+        try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
+            ObjectWriter w = s.objects().newWriter();
+            put(w, data(2, 5000, false), CompressionPolicy.NONE);
+            // Simulate a crash: the writer is never flushed or closed.
+        }
+        try (Stream<Path> parts = Files.list(dir.resolve(".forge/tmp"))) {
+            assertEquals(1, parts.count(), "the unpublished pack is still in tmp/ before the next open");
+        }
+        try (LocalStore s = factory.open(dir)) {
+            assertEquals(0, s.usage().objects());
+            assertEquals(List.of(), s.checkStorage(ProgressListener.NONE).problems());
+        }
+        try (Stream<Path> parts = Files.list(dir.resolve(".forge/tmp"))) {
+            assertEquals(0, parts.count(), "open sweeps leftovers");
+        }
+    }
+
+    @Test
+    void aDamagedByteIsReportedWithPackAndOffset() throws Exception {
+        ObjectId id;
+        try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {
+            try (ObjectWriter w = s.objects().newWriter()) {
+                put(w, data(3, 3000, false), CompressionPolicy.NONE);
+                id = put(w, data(4, 3000, false), CompressionPolicy.NONE);
+            }
+        }
+        Path pack;
+        try (Stream<Path> packs = Files.list(dir.resolve(".forge/packs"))) {
+            pack = packs.findFirst().orElseThrow();
+        }
+        long recordOffset = 16 + 48 + 3000;
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            long at = recordOffset + 48 + 100;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x40);
+        }
+        try (LocalStore s = factory.open(dir)) {
+            IntegrityException e =
+                    assertThrows(IntegrityException.class, () -> s.objects().read(id));
+            assertTrue(e.getMessage().contains(pack.getFileName().toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("offset " + recordOffset), e.getMessage());
+            List<String> problems = s.checkStorage(ProgressListener.NONE).problems();
+            assertFalse(problems.isEmpty());
+            assertTrue(problems.get(0).contains("offset " + recordOffset), problems.toString());
+        }
+    }
+
+    @Test
+    void openingWhatIsNotARepositoryOrIsNewerFails() throws Exception {
+        assertThrows(NotARepositoryException.class, () -> factory.open(dir));
+        factory.create(dir, RepoConfig.defaults()).close();
+        Path config = dir.resolve(".forge/config");
+        Files.writeString(config, Files.readString(config).replace("\"format\" : 1", "\"format\" : 99"));
+        ForgeException e = assertThrows(ForgeException.class, () -> factory.open(dir));
+        assertTrue(e.getMessage().contains("upgrade forge"), e.getMessage());
+        Files.writeString(config, "{not json", StandardCharsets.UTF_8);
+        assertThrows(IntegrityException.class, () -> factory.open(dir));
+    }
 }

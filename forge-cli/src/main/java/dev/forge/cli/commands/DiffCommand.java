@@ -18,241 +18,321 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "diff", customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
-    description = {"Show what changed: size and new bytes of every changed file, text diffs,",
-        "and what the headers of images (PNG, JPEG), video (MP4, MOV) and WAV audio",
-        "say on both sides, with the changed bytes mapped to time.",
-        "No REV: the stage against the work tree. One REV: that commit against the",
-        "work tree. Two: the first against the second. New bytes: the bytes of the",
-        "new version in chunks that the old version does not have."})
+@Command(
+        name = "diff",
+        customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
+        description = {
+            "Show what changed: size and new bytes of every changed file, text diffs,",
+            "and what the headers of images (PNG, JPEG), video (MP4, MOV) and WAV audio",
+            "say on both sides, with the changed bytes mapped to time.",
+            "No REV: the stage against the work tree. One REV: that commit against the",
+            "work tree. Two: the first against the second. New bytes: the bytes of the",
+            "new version in chunks that the old version does not have."
+        })
 public final class DiffCommand extends RepoCommand {
-  /** JSON lists of ranges stop here; the counts say how many there are in all. */
-  private static final int MAX_JSON_RANGES = 1000;
+    /** JSON lists of ranges stop here; the counts say how many there are in all. */
+    private static final int MAX_JSON_RANGES = 1000;
 
-  @Parameters(paramLabel = "REV", arity = "0..*", description = "Revisions (at most two), then after -- the paths to restrict to.")
-  List<String> args = new ArrayList<>();
+    @Parameters(
+            paramLabel = "REV",
+            arity = "0..*",
+            description = "Revisions (at most two), then after -- the paths to restrict to.")
+    List<String> args = new ArrayList<>();
 
-  @Option(names = "--stat", description = "One line per file (sizes and new bytes) and a total.")
-  boolean stat;
+    @Option(names = "--stat", description = "One line per file (sizes and new bytes) and a total.")
+    boolean stat;
 
-  @Option(names = "--json", description = "Print the diff as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print the diff as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    // Everything after "--" is a path; picocli hands revisions and paths over as one list, in order.
-    List<String> original = spec.commandLine().getParseResult().expandedArgs();
-    int dashes = original.indexOf("--");
-    int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
-    List<String> revs = args.subList(0, args.size() - pathCount);
-    List<String> paths = args.subList(args.size() - pathCount, args.size());
-    try (Repository repo = open()) {
-      Diff.Result r = repo.diff().run(cwd(), revs, paths, !stat, progress(json));
-      if (json) {
-        printJson(json(r));
-      } else if (stat) {
-        printStat(r);
-      } else {
-        printFull(r);
-      }
-    }
-    return 0;
-  }
-
-  // ---- JSON
-
-  private ObjectNode json(Diff.Result r) {
-    ObjectNode n = object();
-    side(n.putObject("from"), r.from());
-    side(n.putObject("to"), r.to());
-    ArrayNode files = n.putArray("files");
-    for (Diff.FileDiff f : r.files()) {
-      ObjectNode o = files.addObject();
-      o.put("path", f.path()).put("change", f.change().name().toLowerCase(Locale.ROOT));
-      o.put("oldKind", kind(f.oldKind())).put("newKind", kind(f.newKind()));
-      o.put("oldSize", f.oldSize()).put("newSize", f.newSize()).put("newBytes", f.newBytes());
-      o.put("newRangeCount", f.newRanges().size());
-      ArrayNode ranges = o.putArray("newRanges");
-      for (ByteRange b : f.newRanges().subList(0, Math.min(MAX_JSON_RANGES, f.newRanges().size()))) {
-        ranges.addObject().put("offset", b.offset()).put("length", b.length());
-      }
-      media(o, "old", f.oldMedia());
-      media(o, "new", f.newMedia());
-      if (f.changedTimes() == null) {
-        o.putNull("changedTimes");
-      } else {
-        ArrayNode t = o.putArray("changedTimes");
-        for (TimeRange x : f.changedTimes().subList(0, Math.min(MAX_JSON_RANGES, f.changedTimes().size()))) {
-          t.addObject().put("start", round(x.start(), 6)).put("end", round(x.end(), 6));
+    @Override
+    public Integer call() {
+        // Everything after "--" is a path; picocli hands revisions and paths over as one list, in order.
+        List<String> original = spec.commandLine().getParseResult().expandedArgs();
+        int dashes = original.indexOf("--");
+        int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
+        List<String> revs = args.subList(0, args.size() - pathCount);
+        List<String> paths = args.subList(args.size() - pathCount, args.size());
+        try (Repository repo = open()) {
+            Diff.Result r = repo.diff().run(cwd(), revs, paths, !stat, progress(json));
+            if (json) {
+                printJson(json(r));
+            } else if (stat) {
+                printStat(r);
+            } else {
+                printFull(r);
+            }
         }
-      }
-      o.put("unifiedDiff", f.unifiedDiff() == null ? null : String.join("\n", f.unifiedDiff()) + (f.unifiedDiff().isEmpty() ? "" : "\n"));
+        return 0;
     }
-    ObjectNode t = n.putObject("total");
-    t.put("files", r.files().size()).put("added", r.count(Status.ChangeKind.ADDED)).put("modified", r.count(Status.ChangeKind.MODIFIED))
-        .put("deleted", r.count(Status.ChangeKind.DELETED)).put("typeChanged", r.count(Status.ChangeKind.TYPE_CHANGED))
-        .put("oldSize", r.oldSize()).put("newSize", r.newSize()).put("newBytes", r.newBytes());
-    return n;
-  }
 
-  private static void side(ObjectNode n, Diff.Side s) {
-    n.put("side", switch (s.kind()) {
-      case COMMIT -> "commit";
-      case STAGE -> "stage";
-      case WORK_TREE -> "worktree";
-    });
-    n.put("rev", s.rev());
-    n.put("commit", s.commit() == null ? null : s.commit().hex());
-  }
+    // ---- JSON
 
-  private static String kind(FileKind k) {
-    return k == null ? null : k.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static void media(ObjectNode parent, String field, MediaInfo m) {
-    if (m == null) {
-      parent.putNull(field);
-      return;
-    }
-    ObjectNode n = parent.putObject(field).put("type", m.type());
-    switch (m) {
-      case MediaInfo.Image i -> n.put("format", i.format()).put("width", i.width()).put("height", i.height())
-          .put("bitDepth", i.bitDepth()).put("color", i.color());
-      case MediaInfo.Audio a -> n.put("format", a.format()).put("codec", a.codec()).put("channels", a.channels())
-          .put("sampleRate", a.sampleRate()).put("bitsPerSample", a.bitsPerSample()).put("durationSeconds", round(a.durationSeconds(), 6));
-      case MediaInfo.Video v -> {
-        MediaInfo.Track vt = v.videoTrack().orElse(null);
-        n.put("container", v.container()).put("brand", v.brand()).put("durationSeconds", round(v.durationSeconds(), 6))
-            .put("codec", vt == null ? null : vt.codec()).put("width", vt == null ? null : vt.width())
-            .put("height", vt == null ? null : vt.height()).put("frameRate", vt == null ? null : round(vt.frameRate(), 3));
-        ArrayNode tracks = n.putArray("tracks");
-        for (MediaInfo.Track t : v.tracks()) {
-          tracks.addObject().put("id", t.id()).put("handler", t.handler()).put("codec", t.codec()).put("width", t.width())
-              .put("height", t.height()).put("durationSeconds", round(t.durationSeconds(), 6)).put("samples", t.samples())
-              .put("frameRate", round(t.frameRate(), 3)).put("channels", t.channels()).put("sampleRate", t.sampleRate());
+    private ObjectNode json(Diff.Result r) {
+        ObjectNode n = object();
+        side(n.putObject("from"), r.from());
+        side(n.putObject("to"), r.to());
+        ArrayNode files = n.putArray("files");
+        for (Diff.FileDiff f : r.files()) {
+            ObjectNode o = files.addObject();
+            o.put("path", f.path()).put("change", f.change().name().toLowerCase(Locale.ROOT));
+            o.put("oldKind", kind(f.oldKind())).put("newKind", kind(f.newKind()));
+            o.put("oldSize", f.oldSize()).put("newSize", f.newSize()).put("newBytes", f.newBytes());
+            o.put("newRangeCount", f.newRanges().size());
+            ArrayNode ranges = o.putArray("newRanges");
+            for (ByteRange b : f.newRanges()
+                    .subList(0, Math.min(MAX_JSON_RANGES, f.newRanges().size()))) {
+                ranges.addObject().put("offset", b.offset()).put("length", b.length());
+            }
+            media(o, "old", f.oldMedia());
+            media(o, "new", f.newMedia());
+            if (f.changedTimes() == null) {
+                o.putNull("changedTimes");
+            } else {
+                ArrayNode t = o.putArray("changedTimes");
+                for (TimeRange x : f.changedTimes()
+                        .subList(0, Math.min(MAX_JSON_RANGES, f.changedTimes().size()))) {
+                    t.addObject().put("start", round(x.start(), 6)).put("end", round(x.end(), 6));
+                }
+            }
+            o.put(
+                    "unifiedDiff",
+                    f.unifiedDiff() == null
+                            ? null
+                            : String.join("\n", f.unifiedDiff())
+                                    + (f.unifiedDiff().isEmpty() ? "" : "\n"));
         }
-      }
+        ObjectNode t = n.putObject("total");
+        t.put("files", r.files().size())
+                .put("added", r.count(Status.ChangeKind.ADDED))
+                .put("modified", r.count(Status.ChangeKind.MODIFIED))
+                .put("deleted", r.count(Status.ChangeKind.DELETED))
+                .put("typeChanged", r.count(Status.ChangeKind.TYPE_CHANGED))
+                .put("oldSize", r.oldSize())
+                .put("newSize", r.newSize())
+                .put("newBytes", r.newBytes());
+        return n;
     }
-  }
 
-  private static Double round(Double v, int places) {
-    if (v == null || v.isNaN() || v.isInfinite()) return null;
-    return BigDecimal.valueOf(v).setScale(places, RoundingMode.HALF_UP).doubleValue();
-  }
-
-  // ---- --stat
-
-  private void printStat(Diff.Result r) {
-    if (r.files().isEmpty()) return;
-    int width = 0;
-    for (Diff.FileDiff f : r.files()) width = Math.max(width, f.path().length());
-    width = Math.min(width, 60);
-    for (Diff.FileDiff f : r.files()) {
-      String tag = switch (f.change()) {
-        case ADDED -> " (added)";
-        case DELETED -> " (deleted)";
-        case TYPE_CHANGED -> " (" + kind(f.oldKind()) + " -> " + kind(f.newKind()) + ")";
-        case MODIFIED -> "";
-      };
-      out().printf(" %-" + width + "s | %10s → %10s, %10s new%s%n", f.path(), human(f.oldSize()), human(f.newSize()), human(f.newBytes()), tag);
+    private static void side(ObjectNode n, Diff.Side s) {
+        n.put(
+                "side",
+                switch (s.kind()) {
+                    case COMMIT -> "commit";
+                    case STAGE -> "stage";
+                    case WORK_TREE -> "worktree";
+                });
+        n.put("rev", s.rev());
+        n.put("commit", s.commit() == null ? null : s.commit().hex());
     }
-    out().println(" " + totals(r));
-  }
 
-  private static String totals(Diff.Result r) {
-    int n = r.files().size();
-    StringBuilder sb = new StringBuilder().append(n).append(n == 1 ? " file changed" : " files changed");
-    long added = r.count(Status.ChangeKind.ADDED);
-    long deleted = r.count(Status.ChangeKind.DELETED);
-    if (added > 0) sb.append(", ").append(added).append(" added");
-    if (deleted > 0) sb.append(", ").append(deleted).append(" deleted");
-    sb.append(", ").append(human(r.oldSize())).append(" → ").append(human(r.newSize())).append(", ").append(human(r.newBytes())).append(" new");
-    return sb.toString();
-  }
+    private static String kind(FileKind k) {
+        return k == null ? null : k.name().toLowerCase(Locale.ROOT);
+    }
 
-  // ---- full
-
-  private void printFull(Diff.Result r) {
-    boolean first = true;
-    for (Diff.FileDiff f : r.files()) {
-      if (!first) out().println();
-      first = false;
-      out().println("diff a/" + f.path() + " b/" + f.path());
-      out().println(summary(f));
-      if (f.unifiedDiff() != null) {
-        for (String line : f.unifiedDiff()) out().println(line);
-        continue;
-      }
-      if (f.oldMedia() != null) out().println("old: " + describe(f.oldMedia()));
-      if (f.newMedia() != null) out().println("new: " + describe(f.newMedia()));
-      if (f.changedTimes() != null && !f.changedTimes().isEmpty()) {
-        List<String> parts = new ArrayList<>();
-        for (TimeRange t : f.changedTimes().subList(0, Math.min(8, f.changedTimes().size()))) {
-          parts.add(timecode(t.start()) + "–" + timecode(t.end()));
+    private static void media(ObjectNode parent, String field, MediaInfo m) {
+        if (m == null) {
+            parent.putNull(field);
+            return;
         }
-        if (f.changedTimes().size() > 8) parts.add("... (" + f.changedTimes().size() + " ranges)");
-        out().println("changed: " + String.join(", ", parts));
-      }
-    }
-    if (r.files().size() > 1) {
-      out().println();
-      out().println(totals(r));
-    }
-  }
-
-  private static String summary(Diff.FileDiff f) {
-    String ranges = f.newRanges().size() > 1 ? " in " + f.newRanges().size() + " ranges" : "";
-    return switch (f.change()) {
-      case ADDED -> "added, " + human(f.newSize()) + ", " + human(f.newBytes()) + " new";
-      case DELETED -> "deleted, " + human(f.oldSize());
-      case MODIFIED -> "modified, " + human(f.oldSize()) + " → " + human(f.newSize()) + ", " + human(f.newBytes()) + " new" + ranges;
-      case TYPE_CHANGED -> "type changed (" + kind(f.oldKind()) + " → " + kind(f.newKind()) + "), " + human(f.oldSize()) + " → "
-          + human(f.newSize()) + ", " + human(f.newBytes()) + " new" + ranges;
-    };
-  }
-
-  /** One line for people; "?" where a field is unknown. */
-  static String describe(MediaInfo m) {
-    return switch (m) {
-      case MediaInfo.Image i -> i.format().toUpperCase(Locale.ROOT) + " " + q(i.width()) + "x" + q(i.height())
-          + (i.bitDepth() != null ? ", " + i.bitDepth() + "-bit" : "") + (i.color() != null ? " " + i.color() : "");
-      case MediaInfo.Audio a -> "WAV " + q(a.codec()) + ", " + q(a.channels()) + " ch, " + q(a.sampleRate()) + " Hz, "
-          + q(a.bitsPerSample()) + "-bit, " + seconds(a.durationSeconds());
-      case MediaInfo.Video v -> {
-        StringBuilder sb = new StringBuilder(v.container() == null ? "ISO media" : v.container().toUpperCase(Locale.ROOT));
-        if (v.brand() != null) sb.append(" (").append(v.brand().trim()).append(")");
-        sb.append(", ").append(seconds(v.durationSeconds()));
-        for (MediaInfo.Track t : v.tracks()) {
-          sb.append("; ");
-          if ("vide".equals(t.handler())) {
-            sb.append("video ").append(q(t.codec())).append(' ').append(q(t.width())).append('x').append(q(t.height()))
-                .append(' ').append(t.frameRate() == null ? "?" : plain(t.frameRate(), 3)).append(" fps");
-          } else if ("soun".equals(t.handler())) {
-            sb.append("audio ").append(q(t.codec())).append(", ").append(q(t.channels())).append(" ch, ").append(q(t.sampleRate())).append(" Hz");
-          } else {
-            sb.append(q(t.handler()).trim()).append(' ').append(q(t.codec()));
-          }
+        ObjectNode n = parent.putObject(field).put("type", m.type());
+        switch (m) {
+            case MediaInfo.Image i ->
+                n.put("format", i.format())
+                        .put("width", i.width())
+                        .put("height", i.height())
+                        .put("bitDepth", i.bitDepth())
+                        .put("color", i.color());
+            case MediaInfo.Audio a ->
+                n.put("format", a.format())
+                        .put("codec", a.codec())
+                        .put("channels", a.channels())
+                        .put("sampleRate", a.sampleRate())
+                        .put("bitsPerSample", a.bitsPerSample())
+                        .put("durationSeconds", round(a.durationSeconds(), 6));
+            case MediaInfo.Video v -> {
+                MediaInfo.Track vt = v.videoTrack().orElse(null);
+                n.put("container", v.container())
+                        .put("brand", v.brand())
+                        .put("durationSeconds", round(v.durationSeconds(), 6))
+                        .put("codec", vt == null ? null : vt.codec())
+                        .put("width", vt == null ? null : vt.width())
+                        .put("height", vt == null ? null : vt.height())
+                        .put("frameRate", vt == null ? null : round(vt.frameRate(), 3));
+                ArrayNode tracks = n.putArray("tracks");
+                for (MediaInfo.Track t : v.tracks()) {
+                    tracks.addObject()
+                            .put("id", t.id())
+                            .put("handler", t.handler())
+                            .put("codec", t.codec())
+                            .put("width", t.width())
+                            .put("height", t.height())
+                            .put("durationSeconds", round(t.durationSeconds(), 6))
+                            .put("samples", t.samples())
+                            .put("frameRate", round(t.frameRate(), 3))
+                            .put("channels", t.channels())
+                            .put("sampleRate", t.sampleRate());
+                }
+            }
         }
-        yield sb.toString();
-      }
-    };
-  }
+    }
 
-  private static String q(Object v) {
-    return v == null ? "?" : v.toString();
-  }
+    private static Double round(Double v, int places) {
+        if (v == null || v.isNaN() || v.isInfinite()) return null;
+        return BigDecimal.valueOf(v).setScale(places, RoundingMode.HALF_UP).doubleValue();
+    }
 
-  private static String seconds(Double s) {
-    return s == null ? "? s" : String.format(Locale.ROOT, "%.3f s", s);
-  }
+    // ---- --stat
 
-  private static String plain(double v, int places) {
-    return BigDecimal.valueOf(v).setScale(places, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
-  }
+    private void printStat(Diff.Result r) {
+        if (r.files().isEmpty()) return;
+        int width = 0;
+        for (Diff.FileDiff f : r.files()) width = Math.max(width, f.path().length());
+        width = Math.min(width, 60);
+        for (Diff.FileDiff f : r.files()) {
+            String tag = switch (f.change()) {
+                case ADDED -> " (added)";
+                case DELETED -> " (deleted)";
+                case TYPE_CHANGED -> " (" + kind(f.oldKind()) + " -> " + kind(f.newKind()) + ")";
+                case MODIFIED -> "";
+            };
+            out().printf(
+                            " %-" + width + "s | %10s → %10s, %10s new%s%n",
+                            f.path(),
+                            human(f.oldSize()),
+                            human(f.newSize()),
+                            human(f.newBytes()),
+                            tag);
+        }
+        out().println(" " + totals(r));
+    }
 
-  /** H:MM:SS.mmm */
-  static String timecode(double seconds) {
-    long ms = Math.round(seconds * 1000);
-    return String.format(Locale.ROOT, "%d:%02d:%02d.%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-  }
+    private static String totals(Diff.Result r) {
+        int n = r.files().size();
+        StringBuilder sb = new StringBuilder().append(n).append(n == 1 ? " file changed" : " files changed");
+        long added = r.count(Status.ChangeKind.ADDED);
+        long deleted = r.count(Status.ChangeKind.DELETED);
+        if (added > 0) sb.append(", ").append(added).append(" added");
+        if (deleted > 0) sb.append(", ").append(deleted).append(" deleted");
+        sb.append(", ")
+                .append(human(r.oldSize()))
+                .append(" → ")
+                .append(human(r.newSize()))
+                .append(", ")
+                .append(human(r.newBytes()))
+                .append(" new");
+        return sb.toString();
+    }
+
+    // ---- full
+
+    private void printFull(Diff.Result r) {
+        boolean first = true;
+        for (Diff.FileDiff f : r.files()) {
+            if (!first) out().println();
+            first = false;
+            out().println("diff a/" + f.path() + " b/" + f.path());
+            out().println(summary(f));
+            if (f.unifiedDiff() != null) {
+                for (String line : f.unifiedDiff()) out().println(line);
+                continue;
+            }
+            if (f.oldMedia() != null) out().println("old: " + describe(f.oldMedia()));
+            if (f.newMedia() != null) out().println("new: " + describe(f.newMedia()));
+            if (f.changedTimes() != null && !f.changedTimes().isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                for (TimeRange t :
+                        f.changedTimes().subList(0, Math.min(8, f.changedTimes().size()))) {
+                    parts.add(timecode(t.start()) + "–" + timecode(t.end()));
+                }
+                if (f.changedTimes().size() > 8)
+                    parts.add("... (" + f.changedTimes().size() + " ranges)");
+                out().println("changed: " + String.join(", ", parts));
+            }
+        }
+        if (r.files().size() > 1) {
+            out().println();
+            out().println(totals(r));
+        }
+    }
+
+    private static String summary(Diff.FileDiff f) {
+        String ranges = f.newRanges().size() > 1 ? " in " + f.newRanges().size() + " ranges" : "";
+        return switch (f.change()) {
+            case ADDED -> "added, " + human(f.newSize()) + ", " + human(f.newBytes()) + " new";
+            case DELETED -> "deleted, " + human(f.oldSize());
+            case MODIFIED ->
+                "modified, " + human(f.oldSize()) + " → " + human(f.newSize()) + ", " + human(f.newBytes()) + " new"
+                        + ranges;
+            case TYPE_CHANGED ->
+                "type changed (" + kind(f.oldKind()) + " → " + kind(f.newKind()) + "), " + human(f.oldSize()) + " → "
+                        + human(f.newSize()) + ", " + human(f.newBytes()) + " new" + ranges;
+        };
+    }
+
+    /** One line for people; "?" where a field is unknown. */
+    static String describe(MediaInfo m) {
+        return switch (m) {
+            case MediaInfo.Image i ->
+                i.format().toUpperCase(Locale.ROOT) + " " + q(i.width()) + "x" + q(i.height())
+                        + (i.bitDepth() != null ? ", " + i.bitDepth() + "-bit" : "")
+                        + (i.color() != null ? " " + i.color() : "");
+            case MediaInfo.Audio a ->
+                "WAV " + q(a.codec()) + ", " + q(a.channels()) + " ch, " + q(a.sampleRate()) + " Hz, "
+                        + q(a.bitsPerSample()) + "-bit, " + seconds(a.durationSeconds());
+            case MediaInfo.Video v -> {
+                StringBuilder sb = new StringBuilder(
+                        v.container() == null ? "ISO media" : v.container().toUpperCase(Locale.ROOT));
+                if (v.brand() != null) sb.append(" (").append(v.brand().trim()).append(")");
+                sb.append(", ").append(seconds(v.durationSeconds()));
+                for (MediaInfo.Track t : v.tracks()) {
+                    sb.append("; ");
+                    if ("vide".equals(t.handler())) {
+                        sb.append("video ")
+                                .append(q(t.codec()))
+                                .append(' ')
+                                .append(q(t.width()))
+                                .append('x')
+                                .append(q(t.height()))
+                                .append(' ')
+                                .append(t.frameRate() == null ? "?" : plain(t.frameRate(), 3))
+                                .append(" fps");
+                    } else if ("soun".equals(t.handler())) {
+                        sb.append("audio ")
+                                .append(q(t.codec()))
+                                .append(", ")
+                                .append(q(t.channels()))
+                                .append(" ch, ")
+                                .append(q(t.sampleRate()))
+                                .append(" Hz");
+                    } else {
+                        sb.append(q(t.handler()).trim()).append(' ').append(q(t.codec()));
+                    }
+                }
+                yield sb.toString();
+            }
+        };
+    }
+
+    private static String q(Object v) {
+        return v == null ? "?" : v.toString();
+    }
+
+    private static String seconds(Double s) {
+        return s == null ? "? s" : String.format(Locale.ROOT, "%.3f s", s);
+    }
+
+    private static String plain(double v, int places) {
+        return BigDecimal.valueOf(v)
+                .setScale(places, RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
+    /** H:MM:SS.mmm */
+    static String timecode(double seconds) {
+        long ms = Math.round(seconds * 1000);
+        return String.format(
+                Locale.ROOT, "%d:%02d:%02d.%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    }
 }

@@ -10,48 +10,73 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "fetch", description = {"Download a remote's branches as REMOTE/BRANCH (e.g. origin/main).",
-    "Only the objects you lack are downloaded; your own branches and work tree do not change."})
+@Command(
+        name = "fetch",
+        description = {
+            "Download a remote's branches as REMOTE/BRANCH (e.g. origin/main).",
+            "Only the objects you lack are downloaded; your own branches and work tree do not change."
+        })
 public final class FetchCommand extends RepoCommand {
-  @Parameters(arity = "0..1", paramLabel = "REMOTE", description = "Remote name (default origin).")
-  String remoteName = "origin";
+    @Parameters(arity = "0..1", paramLabel = "REMOTE", description = "Remote name (default origin).")
+    String remoteName = "origin";
 
-  @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Transfers in flight (default 8; ranged reads use twice as many).")
-  int jobs = Remote.DEFAULT_PARALLELISM;
+    @Option(
+            names = {"-j", "--jobs"},
+            paramLabel = "N",
+            description = "Transfers in flight (default 8; ranged reads use twice as many).")
+    int jobs = Remote.DEFAULT_PARALLELISM;
 
-  @Option(names = "--json", description = "Print a summary as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print a summary as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open(); Remote remote = new Remotes(repo.store()).open(remoteName, jobs)) {
-      Fetch.Result r = new Fetch(repo.store(), remote).run(progress(json));
-      if (json) {
-        printJson(summary(remoteName, r));
-      } else {
-        print(remoteName, r);
-      }
+    @Override
+    public Integer call() {
+        try (Repository repo = open();
+                Remote remote = new Remotes(repo.store()).open(remoteName, jobs)) {
+            Fetch.Result r = new Fetch(repo.store(), remote).run(progress(json));
+            if (json) {
+                printJson(summary(remoteName, r));
+            } else {
+                print(remoteName, r);
+            }
+        }
+        return 0;
     }
-    return 0;
-  }
 
-  static ObjectNode summary(String remoteName, Fetch.Result r) {
-    ObjectNode n = object().put("remote", remoteName);
-    ArrayNode refs = n.putArray("updated");
-    for (Fetch.RefUpdate u : r.updates()) {
-      refs.addObject().put("branch", u.branch()).put("before", u.before() == null ? null : u.before().hex()).put("after", u.after().hex());
+    static ObjectNode summary(String remoteName, Fetch.Result r) {
+        ObjectNode n = object().put("remote", remoteName);
+        ArrayNode refs = n.putArray("updated");
+        for (Fetch.RefUpdate u : r.updates()) {
+            refs.addObject()
+                    .put("branch", u.branch())
+                    .put("before", u.before() == null ? null : u.before().hex())
+                    .put("after", u.after().hex());
+        }
+        n.put("objects", r.objects())
+                .put("packs", r.packsRead())
+                .put("bytesReceived", r.bytesReceived())
+                .put("requests", r.requests())
+                .put("seconds", r.seconds());
+        return n;
     }
-    n.put("objects", r.objects()).put("packs", r.packsRead()).put("bytesReceived", r.bytesReceived()).put("requests", r.requests())
-        .put("seconds", r.seconds());
-    return n;
-  }
 
-  void print(String remoteName, Fetch.Result r) {
-    for (Fetch.RefUpdate u : r.updates()) {
-      out().printf("  %s/%s: %s -> %s%n", remoteName, u.branch(), u.before() == null ? "(new)" : u.before().shortHex(), u.after().shortHex());
+    void print(String remoteName, Fetch.Result r) {
+        for (Fetch.RefUpdate u : r.updates()) {
+            out().printf(
+                            "  %s/%s: %s -> %s%n",
+                            remoteName,
+                            u.branch(),
+                            u.before() == null ? "(new)" : u.before().shortHex(),
+                            u.after().shortHex());
+        }
+        if (r.updates().isEmpty()) out().printf("%s: up to date%n", remoteName);
+        else
+            out().printf(
+                            "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",
+                            r.objects(),
+                            r.packsRead(),
+                            human(r.bytesReceived()),
+                            r.seconds(),
+                            rate(r.bytesReceived(), r.seconds()));
     }
-    if (r.updates().isEmpty()) out().printf("%s: up to date%n", remoteName);
-    else out().printf("Fetched %d objects from %d packs, %s received in %.1f s (%s)%n", r.objects(), r.packsRead(), human(r.bytesReceived()),
-        r.seconds(), rate(r.bytesReceived(), r.seconds()));
-  }
 }

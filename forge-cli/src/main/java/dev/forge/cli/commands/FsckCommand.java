@@ -7,28 +7,41 @@ import dev.forge.core.repo.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "fsck", description = "Verify every pack byte, index entry and reachable object. Exits 5 when anything is damaged.")
+@Command(
+        name = "fsck",
+        description = "Verify every pack byte, index entry and reachable object. Exits 5 when anything is damaged.")
 public final class FsckCommand extends RepoCommand {
-  @Option(names = "--json", description = "Print the report as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      Fsck.Report r = repo.fsck().run(progress(json));
-      if (json) {
-        var n = object().put("ok", r.ok()).put("packs", r.packs()).put("objects", r.objects()).put("commits", r.commits())
-            .put("trees", r.trees()).put("files", r.files());
-        ArrayNode p = n.putArray("problems");
-        r.problems().forEach(p::add);
-        printJson(n);
-      } else {
-        for (String p : r.problems()) spec.commandLine().getErr().println("forge: fsck: " + p);
-        out().printf("%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
-            r.ok() ? "ok" : "DAMAGED", r.packs(), r.objects(), r.commits(), r.trees(), r.files(), r.problems().size(),
-            r.problems().size() == 1 ? "" : "s");
-      }
-      return r.ok() ? 0 : ExitCode.INTEGRITY.code();
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            Fsck.Report r = repo.fsck().run(progress(json));
+            if (json) {
+                var n = object().put("ok", r.ok())
+                        .put("packs", r.packs())
+                        .put("objects", r.objects())
+                        .put("commits", r.commits())
+                        .put("trees", r.trees())
+                        .put("files", r.files());
+                ArrayNode p = n.putArray("problems");
+                r.problems().forEach(p::add);
+                printJson(n);
+            } else {
+                for (String p : r.problems()) spec.commandLine().getErr().println("forge: fsck: " + p);
+                out().printf(
+                                "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
+                                r.ok() ? "ok" : "DAMAGED",
+                                r.packs(),
+                                r.objects(),
+                                r.commits(),
+                                r.trees(),
+                                r.files(),
+                                r.problems().size(),
+                                r.problems().size() == 1 ? "" : "s");
+            }
+            return r.ok() ? 0 : ExitCode.INTEGRITY.code();
+        }
     }
-  }
 }

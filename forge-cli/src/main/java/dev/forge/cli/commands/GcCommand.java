@@ -6,32 +6,50 @@ import dev.forge.core.repo.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "gc", description = {"Remove objects that no ref, tag, stage, merge or recent operation (gc.graceDays, default 14)",
-    "reaches, and rewrite packs that are mostly garbage. Never removes reachable data."})
+@Command(
+        name = "gc",
+        description = {
+            "Remove objects that no ref, tag, stage, merge or recent operation (gc.graceDays, default 14)",
+            "reaches, and rewrite packs that are mostly garbage. Never removes reachable data."
+        })
 public final class GcCommand extends RepoCommand {
-  @Option(names = {"-n", "--dry-run"}, description = "Only print what would be freed.")
-  boolean dryRun;
+    @Option(
+            names = {"-n", "--dry-run"},
+            description = "Only print what would be freed.")
+    boolean dryRun;
 
-  @Option(names = "--json", description = "Print the report as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      Gc.Report r = repo.gc().run(dryRun, progress(json));
-      LocalStore.SweepReport s = r.sweep();
-      long freed = s.bytesBefore() - s.bytesAfter();
-      if (json) {
-        printJson(object().put("dryRun", dryRun).put("liveObjects", r.liveObjects()).put("deadObjects", s.deadObjects())
-            .put("packsBefore", s.packsBefore()).put("packsRewritten", s.packsRewritten()).put("packsDeleted", s.packsDeleted())
-            .put("orphanFiles", s.orphanFiles()).put("bytesBefore", s.bytesBefore()).put("bytesAfter", s.bytesAfter())
-            .put("bytesFreed", freed));
-      } else {
-        out().printf("%s %d unreachable object(s), %s of %s; %d pack(s) rewritten, %d deleted, %d orphan file(s)%n",
-            dryRun ? "Would free" : "Freed", s.deadObjects(), human(freed), human(s.bytesBefore()), s.packsRewritten(), s.packsDeleted(),
-            s.orphanFiles());
-      }
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            Gc.Report r = repo.gc().run(dryRun, progress(json));
+            LocalStore.SweepReport s = r.sweep();
+            long freed = s.bytesBefore() - s.bytesAfter();
+            if (json) {
+                printJson(object().put("dryRun", dryRun)
+                        .put("liveObjects", r.liveObjects())
+                        .put("deadObjects", s.deadObjects())
+                        .put("packsBefore", s.packsBefore())
+                        .put("packsRewritten", s.packsRewritten())
+                        .put("packsDeleted", s.packsDeleted())
+                        .put("orphanFiles", s.orphanFiles())
+                        .put("bytesBefore", s.bytesBefore())
+                        .put("bytesAfter", s.bytesAfter())
+                        .put("bytesFreed", freed));
+            } else {
+                out().printf(
+                                "%s %d unreachable object(s), %s of %s; %d pack(s) rewritten, %d deleted, %d orphan file(s)%n",
+                                dryRun ? "Would free" : "Freed",
+                                s.deadObjects(),
+                                human(freed),
+                                human(s.bytesBefore()),
+                                s.packsRewritten(),
+                                s.packsDeleted(),
+                                s.orphanFiles());
+            }
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -12,45 +12,50 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "log", description = "Show commits, newest first.")
 public final class LogCommand extends RepoCommand {
-  @Parameters(arity = "0..1", paramLabel = "REV", description = "Start here instead of HEAD.")
-  String rev;
+    @Parameters(arity = "0..1", paramLabel = "REV", description = "Start here instead of HEAD.")
+    String rev;
 
-  @Option(names = {"-n", "--max-count"}, paramLabel = "N", description = "Show at most N commits.")
-  int limit = Integer.MAX_VALUE;
+    @Option(
+            names = {"-n", "--max-count"},
+            paramLabel = "N",
+            description = "Show at most N commits.")
+    int limit = Integer.MAX_VALUE;
 
-  @Option(names = "--json", description = "Print the commits as a JSON array.")
-  boolean json;
+    @Option(names = "--json", description = "Print the commits as a JSON array.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    if (limit < 0) throw new dev.forge.core.error.InvalidInputException("-n must not be negative");
-    try (Repository repo = open()) {
-      List<History.Entry> entries = repo.history().log(rev, limit);
-      if (json) {
-        ArrayNode a = array();
-        for (History.Entry e : entries) {
-          ObjectNode n = a.addObject();
-          n.put("commit", e.id().hex()).put("tree", e.commit().tree().hex());
-          ArrayNode p = n.putArray("parents");
-          for (ObjectId id : e.commit().parents()) p.add(id.hex());
-          n.put("author", e.commit().author()).put("time", e.commit().time().toString()).put("message", e.commit().message());
+    @Override
+    public Integer call() {
+        if (limit < 0) throw new dev.forge.core.error.InvalidInputException("-n must not be negative");
+        try (Repository repo = open()) {
+            List<History.Entry> entries = repo.history().log(rev, limit);
+            if (json) {
+                ArrayNode a = array();
+                for (History.Entry e : entries) {
+                    ObjectNode n = a.addObject();
+                    n.put("commit", e.id().hex()).put("tree", e.commit().tree().hex());
+                    ArrayNode p = n.putArray("parents");
+                    for (ObjectId id : e.commit().parents()) p.add(id.hex());
+                    n.put("author", e.commit().author())
+                            .put("time", e.commit().time().toString())
+                            .put("message", e.commit().message());
+                }
+                printJson(a);
+                return 0;
+            }
+            if (entries.isEmpty()) {
+                out().println("No commits yet on " + repo.describeHead());
+                return 0;
+            }
+            for (History.Entry e : entries) {
+                out().println("commit " + e.id().hex());
+                out().println("Author: " + e.commit().author());
+                out().println("Date:   " + e.commit().time());
+                out().println();
+                for (String line : e.commit().message().split("\n", -1)) out().println("    " + line);
+                out().println();
+            }
         }
-        printJson(a);
         return 0;
-      }
-      if (entries.isEmpty()) {
-        out().println("No commits yet on " + repo.describeHead());
-        return 0;
-      }
-      for (History.Entry e : entries) {
-        out().println("commit " + e.id().hex());
-        out().println("Author: " + e.commit().author());
-        out().println("Date:   " + e.commit().time());
-        out().println();
-        for (String line : e.commit().message().split("\n", -1)) out().println("    " + line);
-        out().println();
-      }
     }
-    return 0;
-  }
 }

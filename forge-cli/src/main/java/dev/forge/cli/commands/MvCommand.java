@@ -7,18 +7,18 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "mv", description = "Rename or move a tracked file or directory (into NEW if NEW is a directory).")
 public final class MvCommand extends RepoCommand {
-  @Parameters(index = "0", paramLabel = "OLD")
-  String from;
+    @Parameters(index = "0", paramLabel = "OLD")
+    String from;
 
-  @Parameters(index = "1", paramLabel = "NEW")
-  String to;
+    @Parameters(index = "1", paramLabel = "NEW")
+    String to;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      List<String> moved = repo.paths().mv(cwd(), from, to);
-      out().printf("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            List<String> moved = repo.paths().mv(cwd(), from, to);
+            out().printf("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -9,22 +9,25 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", description = "Put back files in the work tree from the stage, or from --source REV.")
 public final class RestoreCommand extends RepoCommand {
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to restore.")
-  List<String> paths;
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to restore.")
+    List<String> paths;
 
-  @Option(names = {"-s", "--source"}, paramLabel = "REV", description = "Take the files from this commit instead of the stage.")
-  String source;
+    @Option(
+            names = {"-s", "--source"},
+            paramLabel = "REV",
+            description = "Take the files from this commit instead of the stage.")
+    String source;
 
-  @Option(names = "--json", description = "Print a summary as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print a summary as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      Checkout.Result r = repo.checkout().restore(cwd(), paths, source, progress(json));
-      if (json) printJson(object().put("filesWritten", r.written()).put("bytesWritten", r.bytes()));
-      else out().printf("Restored %d file%s (%s)%n", r.written(), r.written() == 1 ? "" : "s", human(r.bytes()));
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            Checkout.Result r = repo.checkout().restore(cwd(), paths, source, progress(json));
+            if (json) printJson(object().put("filesWritten", r.written()).put("bytesWritten", r.bytes()));
+            else out().printf("Restored %d file%s (%s)%n", r.written(), r.written() == 1 ? "" : "s", human(r.bytes()));
+        }
+        return 0;
     }
-    return 0;
-  }
 }

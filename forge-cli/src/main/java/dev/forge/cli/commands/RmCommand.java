@@ -8,21 +8,23 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "rm", description = "Stop tracking files (and delete them, unless --cached).")
 public final class RmCommand extends RepoCommand {
-  @Parameters(arity = "1..*", paramLabel = "PATH")
-  List<String> paths;
+    @Parameters(arity = "1..*", paramLabel = "PATH")
+    List<String> paths;
 
-  @Option(names = "--cached", description = "Keep the files in the work tree.")
-  boolean cached;
+    @Option(names = "--cached", description = "Keep the files in the work tree.")
+    boolean cached;
 
-  @Option(names = {"-f", "--force"}, description = "Delete files even when they have unstaged changes.")
-  boolean force;
+    @Option(
+            names = {"-f", "--force"},
+            description = "Delete files even when they have unstaged changes.")
+    boolean force;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      List<String> removed = repo.paths().rm(cwd(), paths, cached, force);
-      for (String p : removed) out().println("rm '" + p + "'");
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            List<String> removed = repo.paths().rm(cwd(), paths, cached, force);
+            for (String p : removed) out().println("rm '" + p + "'");
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -11,17 +11,17 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "show", description = "Write the bytes of REV:PATH to standard output (pipe or redirect it).")
 public final class ShowCommand extends RepoCommand {
-  @Parameters(paramLabel = "REV:PATH", description = "For example HEAD:shots/010/plate.exr or main~2:audio/mix.wav")
-  String spec;
+    @Parameters(paramLabel = "REV:PATH", description = "For example HEAD:shots/010/plate.exr or main~2:audio/mix.wav")
+    String spec;
 
-  @Override
-  public Integer call() throws IOException {
-    try (Repository repo = open()) {
-      // Raw bytes straight to fd 1: no charset, no line-ending translation.
-      OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
-      repo.checkout().show(spec, out);
-      out.flush();
+    @Override
+    public Integer call() throws IOException {
+        try (Repository repo = open()) {
+            // Raw bytes straight to fd 1: no charset, no line-ending translation.
+            OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
+            repo.checkout().show(spec, out);
+            out.flush();
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -7,27 +7,36 @@ import picocli.CommandLine.Option;
 
 @Command(name = "stats", description = "Files, logical bytes, unique chunks, stored bytes and the deduplication ratio.")
 public final class StatsCommand extends RepoCommand {
-  @Option(names = "--json", description = "Print the numbers as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print the numbers as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      Stats.Report r = repo.stats().run();
-      if (json) {
-        printJson(object().put("commits", r.commits()).put("files", r.headFiles()).put("bytes", r.headBytes())
-            .put("historyFiles", r.historyFiles()).put("logicalBytes", r.logicalBytes()).put("uniqueChunks", r.uniqueChunks())
-            .put("uniqueChunkBytes", r.uniqueChunkBytes()).put("objects", r.objects()).put("packs", r.packs())
-            .put("storedBytes", r.storedBytes()).put("dedupRatio", Math.round(r.dedupRatio() * 1000) / 1000.0));
-      } else {
-        out().printf("commits:              %d%n", r.commits());
-        out().printf("files (HEAD):         %d (%s)%n", r.headFiles(), human(r.headBytes()));
-        out().printf("logical (all commits): %s in %d file versions%n", human(r.logicalBytes()), r.historyFiles());
-        out().printf("unique chunks:        %d (%s)%n", r.uniqueChunks(), human(r.uniqueChunkBytes()));
-        out().printf("stored:               %s in %d packs%n", human(r.storedBytes()), r.packs());
-        out().printf("deduplication ratio:  %.2fx%n", r.dedupRatio());
-      }
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            Stats.Report r = repo.stats().run();
+            if (json) {
+                printJson(object().put("commits", r.commits())
+                        .put("files", r.headFiles())
+                        .put("bytes", r.headBytes())
+                        .put("historyFiles", r.historyFiles())
+                        .put("logicalBytes", r.logicalBytes())
+                        .put("uniqueChunks", r.uniqueChunks())
+                        .put("uniqueChunkBytes", r.uniqueChunkBytes())
+                        .put("objects", r.objects())
+                        .put("packs", r.packs())
+                        .put("storedBytes", r.storedBytes())
+                        .put("dedupRatio", Math.round(r.dedupRatio() * 1000) / 1000.0));
+            } else {
+                out().printf("commits:              %d%n", r.commits());
+                out().printf("files (HEAD):         %d (%s)%n", r.headFiles(), human(r.headBytes()));
+                out().printf(
+                                "logical (all commits): %s in %d file versions%n",
+                                human(r.logicalBytes()), r.historyFiles());
+                out().printf("unique chunks:        %d (%s)%n", r.uniqueChunks(), human(r.uniqueChunkBytes()));
+                out().printf("stored:               %s in %d packs%n", human(r.storedBytes()), r.packs());
+                out().printf("deduplication ratio:  %.2fx%n", r.dedupRatio());
+            }
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -10,72 +10,77 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", description = "Show staged changes, unstaged changes and untracked files.")
 public final class StatusCommand extends RepoCommand {
-  @Option(names = "--json", description = "Print the status as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print the status as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      Status.Report r = repo.status().run(progress(json));
-      if (json) {
-        ObjectNode n = object();
-        n.put("branch", r.branch());
-        n.put("head", r.headCommit().map(id -> id.hex()).orElse(null));
-        n.put("clean", r.clean());
-        changes(n.putArray("staged"), r.staged());
-        changes(n.putArray("unstaged"), r.unstaged());
-        ArrayNode u = n.putArray("untracked");
-        r.untracked().forEach(u::add);
-        if (r.merge().isPresent()) {
-          var m = n.putObject("merge").put("theirs", r.merge().get().theirs().hex()).put("name", r.merge().get().theirsName());
-          ArrayNode c = m.putArray("conflicts");
-          r.merge().get().conflicts().forEach(x -> c.add(x.path()));
-        } else {
-          n.putNull("merge");
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            Status.Report r = repo.status().run(progress(json));
+            if (json) {
+                ObjectNode n = object();
+                n.put("branch", r.branch());
+                n.put("head", r.headCommit().map(id -> id.hex()).orElse(null));
+                n.put("clean", r.clean());
+                changes(n.putArray("staged"), r.staged());
+                changes(n.putArray("unstaged"), r.unstaged());
+                ArrayNode u = n.putArray("untracked");
+                r.untracked().forEach(u::add);
+                if (r.merge().isPresent()) {
+                    var m = n.putObject("merge")
+                            .put("theirs", r.merge().get().theirs().hex())
+                            .put("name", r.merge().get().theirsName());
+                    ArrayNode c = m.putArray("conflicts");
+                    r.merge().get().conflicts().forEach(x -> c.add(x.path()));
+                } else {
+                    n.putNull("merge");
+                }
+                printJson(n);
+                return 0;
+            }
+            out().println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
+            if (r.headCommit().isEmpty()) out().println("No commits yet");
+            r.merge().ifPresent(m -> {
+                out().println("You are merging " + m.theirsName() + " ("
+                        + m.theirs().shortHex() + ").");
+                if (m.conflicts().isEmpty()) {
+                    out().println("All conflicts resolved: run 'forge commit' to record the merge.");
+                } else {
+                    out().println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
+                    for (var c : m.conflicts())
+                        out().println("        both changed: " + c.path() + " " + MergeCommand.describe(c));
+                }
+            });
+            if (r.clean()) {
+                out().println("Nothing to commit, work tree clean");
+                return 0;
+            }
+            section("Changes to be committed:", r.staged());
+            section("Changes not staged for commit:", r.unstaged());
+            if (!r.untracked().isEmpty()) {
+                out().println("Untracked files:");
+                for (String p : r.untracked()) out().println("        " + p);
+            }
         }
-        printJson(n);
         return 0;
-      }
-      out().println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
-      if (r.headCommit().isEmpty()) out().println("No commits yet");
-      r.merge().ifPresent(m -> {
-        out().println("You are merging " + m.theirsName() + " (" + m.theirs().shortHex() + ").");
-        if (m.conflicts().isEmpty()) {
-          out().println("All conflicts resolved: run 'forge commit' to record the merge.");
-        } else {
-          out().println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
-          for (var c : m.conflicts()) out().println("        both changed: " + c.path() + " " + MergeCommand.describe(c));
+    }
+
+    private static void changes(ArrayNode a, List<Status.Change> list) {
+        for (Status.Change c : list)
+            a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase());
+    }
+
+    private void section(String title, List<Status.Change> list) {
+        if (list.isEmpty()) return;
+        out().println(title);
+        for (Status.Change c : list) {
+            String label = switch (c.kind()) {
+                case ADDED -> "new file:";
+                case MODIFIED -> "modified:";
+                case DELETED -> "deleted:";
+                case TYPE_CHANGED -> "typechange:";
+            };
+            out().printf("        %-12s %s%n", label, c.path());
         }
-      });
-      if (r.clean()) {
-        out().println("Nothing to commit, work tree clean");
-        return 0;
-      }
-      section("Changes to be committed:", r.staged());
-      section("Changes not staged for commit:", r.unstaged());
-      if (!r.untracked().isEmpty()) {
-        out().println("Untracked files:");
-        for (String p : r.untracked()) out().println("        " + p);
-      }
     }
-    return 0;
-  }
-
-  private static void changes(ArrayNode a, List<Status.Change> list) {
-    for (Status.Change c : list) a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase());
-  }
-
-  private void section(String title, List<Status.Change> list) {
-    if (list.isEmpty()) return;
-    out().println(title);
-    for (Status.Change c : list) {
-      String label = switch (c.kind()) {
-        case ADDED -> "new file:";
-        case MODIFIED -> "modified:";
-        case DELETED -> "deleted:";
-        case TYPE_CHANGED -> "typechange:";
-      };
-      out().printf("        %-12s %s%n", label, c.path());
-    }
-  }
 }

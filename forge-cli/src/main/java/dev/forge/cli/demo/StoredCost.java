@@ -25,76 +25,77 @@ import java.util.TreeMap;
  * to the first group that asks for it. Read-only, through forge-core's public model.
  */
 final class StoredCost {
-  /** New chunks, their raw and stored bytes, and the stored bytes of new chunk lists. */
-  record Cost(int newChunks, long newRawBytes, long chunkStoredBytes, long listStoredBytes) {
-    long storedBytes() {
-      return chunkStoredBytes + listStoredBytes;
+    /** New chunks, their raw and stored bytes, and the stored bytes of new chunk lists. */
+    record Cost(int newChunks, long newRawBytes, long chunkStoredBytes, long listStoredBytes) {
+        long storedBytes() {
+            return chunkStoredBytes + listStoredBytes;
+        }
     }
-  }
 
-  private final ObjectStore store;
-  private final Map<String, ContentRef> files;
-  private final Set<ObjectId> old = new HashSet<>();
-  private final Set<ObjectId> charged = new HashSet<>();
+    private final ObjectStore store;
+    private final Map<String, ContentRef> files;
+    private final Set<ObjectId> old = new HashSet<>();
+    private final Set<ObjectId> charged = new HashSet<>();
 
-  StoredCost(Repository repo, ObjectId parent, ObjectId commit) {
-    this.store = repo.store().objects();
-    for (ContentRef c : files(repo, parent).values()) {
-      old.add(c.id());
-      for (ChunkList.ChunkRef ref : chunks(c)) old.add(ref.id());
+    StoredCost(Repository repo, ObjectId parent, ObjectId commit) {
+        this.store = repo.store().objects();
+        for (ContentRef c : files(repo, parent).values()) {
+            old.add(c.id());
+            for (ChunkList.ChunkRef ref : chunks(c)) old.add(ref.id());
+        }
+        this.files = files(repo, commit);
     }
-    this.files = files(repo, commit);
-  }
 
-  Cost of(Collection<String> paths) {
-    int chunks = 0;
-    long raw = 0;
-    long stored = 0;
-    long lists = 0;
-    for (String p : paths) {
-      ContentRef c = files.get(p);
-      if (c == null) continue;
-      if (c.type() == ObjectType.LIST && !old.contains(c.id()) && charged.add(c.id())) lists += storedLength(c.id());
-      for (ChunkList.ChunkRef ref : chunks(c)) {
-        if (old.contains(ref.id()) || !charged.add(ref.id())) continue;
-        chunks++;
-        raw += ref.length();
-        stored += storedLength(ref.id());
-      }
+    Cost of(Collection<String> paths) {
+        int chunks = 0;
+        long raw = 0;
+        long stored = 0;
+        long lists = 0;
+        for (String p : paths) {
+            ContentRef c = files.get(p);
+            if (c == null) continue;
+            if (c.type() == ObjectType.LIST && !old.contains(c.id()) && charged.add(c.id()))
+                lists += storedLength(c.id());
+            for (ChunkList.ChunkRef ref : chunks(c)) {
+                if (old.contains(ref.id()) || !charged.add(ref.id())) continue;
+                chunks++;
+                raw += ref.length();
+                stored += storedLength(ref.id());
+            }
+        }
+        return new Cost(chunks, raw, stored, lists);
     }
-    return new Cost(chunks, raw, stored, lists);
-  }
 
-  private long storedLength(ObjectId id) {
-    return store.stat(id).map(StoredObject::storedLength).orElse(0);
-  }
-
-  private List<ChunkList.ChunkRef> chunks(ContentRef c) {
-    if (c.type() == ObjectType.CHUNK) return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
-    try {
-      return ChunkList.decode(store.read(c.id())).chunks();
-    } catch (MalformedObjectException e) {
-      throw new IntegrityException("chunk list " + c.id().shortHex() + " is malformed: " + e.getMessage());
+    private long storedLength(ObjectId id) {
+        return store.stat(id).map(StoredObject::storedLength).orElse(0);
     }
-  }
 
-  private static Map<String, ContentRef> files(Repository repo, ObjectId commit) {
-    Map<String, ContentRef> out = new TreeMap<>();
-    flatten(repo.store().objects(), repo.readCommit(commit).tree(), "", out);
-    return out;
-  }
+    private List<ChunkList.ChunkRef> chunks(ContentRef c) {
+        if (c.type() == ObjectType.CHUNK) return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
+        try {
+            return ChunkList.decode(store.read(c.id())).chunks();
+        } catch (MalformedObjectException e) {
+            throw new IntegrityException("chunk list " + c.id().shortHex() + " is malformed: " + e.getMessage());
+        }
+    }
 
-  private static void flatten(ObjectStore store, ObjectId treeId, String prefix, Map<String, ContentRef> out) {
-    Tree tree;
-    try {
-      tree = Tree.decode(store.read(treeId));
-    } catch (MalformedObjectException e) {
-      throw new IntegrityException("tree " + treeId.shortHex() + " is malformed: " + e.getMessage());
+    private static Map<String, ContentRef> files(Repository repo, ObjectId commit) {
+        Map<String, ContentRef> out = new TreeMap<>();
+        flatten(repo.store().objects(), repo.readCommit(commit).tree(), "", out);
+        return out;
     }
-    for (TreeEntry e : tree.entries()) {
-      String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
-      if (e.kind() == FileKind.DIRECTORY) flatten(store, e.id(), path, out);
-      else out.put(path, e.content());
+
+    private static void flatten(ObjectStore store, ObjectId treeId, String prefix, Map<String, ContentRef> out) {
+        Tree tree;
+        try {
+            tree = Tree.decode(store.read(treeId));
+        } catch (MalformedObjectException e) {
+            throw new IntegrityException("tree " + treeId.shortHex() + " is malformed: " + e.getMessage());
+        }
+        for (TreeEntry e : tree.entries()) {
+            String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
+            if (e.kind() == FileKind.DIRECTORY) flatten(store, e.id(), path, out);
+            else out.put(path, e.content());
+        }
     }
-  }
 }

@@ -26,186 +26,201 @@ import java.util.concurrent.TimeUnit;
  * arguments, stderr must contain neither "Exception" nor "\tat ".
  */
 public final class ForgeProcess {
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
-  /** A fixed author, so that runs do not depend on the user name or host. */
-  public static final String AUTHOR = "Forge E2E <e2e@forge.invalid>";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    /** A fixed author, so that runs do not depend on the user name or host. */
+    public static final String AUTHOR = "Forge E2E <e2e@forge.invalid>";
 
-  private ForgeProcess() {}
+    private ForgeProcess() {}
 
-  /** The outcome of one finished run. */
-  public record Result(Path dir, List<String> args, int exitCode, byte[] stdoutBytes, String stderr, long millis) {
-    public String stdout() {
-      return new String(stdoutBytes, StandardCharsets.UTF_8);
+    /** The outcome of one finished run. */
+    public record Result(Path dir, List<String> args, int exitCode, byte[] stdoutBytes, String stderr, long millis) {
+        public String stdout() {
+            return new String(stdoutBytes, StandardCharsets.UTF_8);
+        }
+
+        /** stdout and stderr together, for "the message names X" checks. */
+        public String output() {
+            return stdout() + "\n" + stderr;
+        }
+
+        /** A description for assertion messages: command, exit code, both streams (shortened). */
+        public String describe() {
+            return "`forge " + String.join(" ", args) + "` in " + dir + " exited " + exitCode + " after " + millis
+                    + " ms\n--- stdout ---\n" + shorten(stdout()) + "\n--- stderr ---\n" + shorten(stderr);
+        }
+
+        public Result expect(int code) {
+            assertEquals(code, exitCode, () -> "unexpected exit code: " + describe());
+            return this;
+        }
+
+        public Result ok() {
+            return expect(0);
+        }
+
+        /** stderr is exactly one non-empty line starting with "forge: ". */
+        public Result oneLineError() {
+            List<String> lines = stderr.strip().lines().toList();
+            assertEquals(1, lines.size(), () -> "expected a one-line error: " + describe());
+            assertTrue(lines.get(0).startsWith("forge: "), () -> "error does not start with 'forge: ': " + describe());
+            return this;
+        }
     }
 
-    /** stdout and stderr together, for "the message names X" checks. */
-    public String output() {
-      return stdout() + "\n" + stderr;
+    /** A started, not yet finished run (for the crash tests, which kill it). */
+    public record Started(Process process, Path stdout, Path stderr, List<String> args) {
+        public String readStderr() {
+            return readQuietly(stderr);
+        }
+
+        public String readStdout() {
+            return readQuietly(stdout);
+        }
+
+        public void cleanup() {
+            try {
+                Files.deleteIfExists(stdout);
+                Files.deleteIfExists(stderr);
+            } catch (IOException ignored) {
+                // temp files; best effort
+            }
+        }
     }
 
-    /** A description for assertion messages: command, exit code, both streams (shortened). */
-    public String describe() {
-      return "`forge " + String.join(" ", args) + "` in " + dir + " exited " + exitCode + " after " + millis + " ms\n--- stdout ---\n"
-          + shorten(stdout()) + "\n--- stderr ---\n" + shorten(stderr);
+    /** The repository root: system property forge.root (set by the root pom), else found from user.dir. */
+    public static Path repoRoot() {
+        String p = System.getProperty("forge.root");
+        if (p != null && !p.isBlank() && Files.isDirectory(Path.of(p)))
+            return Path.of(p).toAbsolutePath().normalize();
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("forge-cli")) && Files.isRegularFile(d.resolve("pom.xml"))) return d;
+        }
+        return fail("cannot find the forge repository root: set -Dforge.root=/path/to/forge (the root pom does this)");
     }
 
-    public Result expect(int code) {
-      assertEquals(code, exitCode, () -> "unexpected exit code: " + describe());
-      return this;
+    /** dist/forge, asserted to exist and be executable. */
+    public static Path forge() {
+        Path f = repoRoot().resolve("dist/forge");
+        if (!Files.isRegularFile(f)) {
+            fail(f
+                    + " does not exist: build it first (mvn -B -o -DskipTests package, or run the ITs through 'mvn verify', "
+                    + "which packages forge-cli before the integration-test phase)");
+        }
+        assertTrue(Files.isExecutable(f), () -> f + " is not executable");
+        return f;
     }
 
-    public Result ok() {
-      return expect(0);
+    public static Result run(Path dir, String... args) {
+        return run(dir, DEFAULT_TIMEOUT, Arrays.asList(args));
     }
 
-    /** stderr is exactly one non-empty line starting with "forge: ". */
-    public Result oneLineError() {
-      List<String> lines = stderr.strip().lines().toList();
-      assertEquals(1, lines.size(), () -> "expected a one-line error: " + describe());
-      assertTrue(lines.get(0).startsWith("forge: "), () -> "error does not start with 'forge: ': " + describe());
-      return this;
-    }
-  }
-
-  /** A started, not yet finished run (for the crash tests, which kill it). */
-  public record Started(Process process, Path stdout, Path stderr, List<String> args) {
-    public String readStderr() {
-      return readQuietly(stderr);
+    public static Result run(Path dir, Duration timeout, List<String> args) {
+        return run(dir, timeout, args, Map.of());
     }
 
-    public String readStdout() {
-      return readQuietly(stdout);
+    /** Runs with extra environment variables (e.g. credentials for an S3 remote). */
+    public static Result run(Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
+        long t0 = System.nanoTime();
+        Started s = start(dir, args, extraEnv);
+        try {
+            boolean done;
+            try {
+                done = s.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                killTree(s.process());
+                throw new AssertionError("interrupted while running forge " + args, e);
+            }
+            if (!done) {
+                killTree(s.process());
+                fail("`forge " + String.join(" ", args) + "` in " + dir + " did not finish within " + timeout
+                        + "; killed it.\n--- stderr ---\n" + shorten(s.readStderr()));
+            }
+            byte[] out;
+            try {
+                out = Files.readAllBytes(s.stdout());
+            } catch (IOException e) {
+                throw new AssertionError("cannot read the captured stdout", e);
+            }
+            Result r = new Result(
+                    dir,
+                    List.copyOf(args),
+                    s.process().exitValue(),
+                    out,
+                    s.readStderr(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            if (!args.contains("--debug")) assertNoStackTrace(r);
+            return r;
+        } finally {
+            s.cleanup();
+        }
     }
 
-    public void cleanup() {
-      try {
-        Files.deleteIfExists(stdout);
-        Files.deleteIfExists(stderr);
-      } catch (IOException ignored) {
-        // temp files; best effort
-      }
+    /** Starts forge without waiting; stdout and stderr go to temp files. */
+    public static Started start(Path dir, List<String> args) {
+        return start(dir, args, Map.of());
     }
-  }
 
-  /** The repository root: system property forge.root (set by the root pom), else found from user.dir. */
-  public static Path repoRoot() {
-    String p = System.getProperty("forge.root");
-    if (p != null && !p.isBlank() && Files.isDirectory(Path.of(p))) return Path.of(p).toAbsolutePath().normalize();
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isDirectory(d.resolve("forge-cli")) && Files.isRegularFile(d.resolve("pom.xml"))) return d;
+    /** Starts forge without waiting, with extra environment variables. */
+    public static Started start(Path dir, List<String> args, Map<String, String> extraEnv) {
+        Path forge = forge();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(forge.toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("CI", "true");
+        env.put("FORGE_AUTHOR", AUTHOR);
+        env.remove("FORGE_JAVA_OPTS");
+        env.putAll(extraEnv);
+        try {
+            Path out = Files.createTempFile("forge-e2e-", ".out");
+            Path err = Files.createTempFile("forge-e2e-", ".err");
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.redirectOutput(out.toFile());
+            pb.redirectError(err.toFile());
+            return new Started(pb.start(), out, err, List.copyOf(args));
+        } catch (IOException e) {
+            throw new AssertionError("cannot start " + cmd, e);
+        }
     }
-    return fail("cannot find the forge repository root: set -Dforge.root=/path/to/forge (the root pom does this)");
-  }
 
-  /** dist/forge, asserted to exist and be executable. */
-  public static Path forge() {
-    Path f = repoRoot().resolve("dist/forge");
-    if (!Files.isRegularFile(f)) {
-      fail(f + " does not exist: build it first (mvn -B -o -DskipTests package, or run the ITs through 'mvn verify', "
-          + "which packages forge-cli before the integration-test phase)");
+    /** SIGKILLs the descendants of {@code p}, then {@code p} itself, and waits for it. */
+    public static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS))
+                throw new AssertionError("process " + p.pid() + " survived SIGKILL for 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-    assertTrue(Files.isExecutable(f), () -> f + " is not executable");
-    return f;
-  }
 
-  public static Result run(Path dir, String... args) {
-    return run(dir, DEFAULT_TIMEOUT, Arrays.asList(args));
-  }
-
-  public static Result run(Path dir, Duration timeout, List<String> args) {
-    return run(dir, timeout, args, Map.of());
-  }
-
-  /** Runs with extra environment variables (e.g. credentials for an S3 remote). */
-  public static Result run(Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
-    long t0 = System.nanoTime();
-    Started s = start(dir, args, extraEnv);
-    try {
-      boolean done;
-      try {
-        done = s.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        killTree(s.process());
-        throw new AssertionError("interrupted while running forge " + args, e);
-      }
-      if (!done) {
-        killTree(s.process());
-        fail("`forge " + String.join(" ", args) + "` in " + dir + " did not finish within " + timeout + "; killed it.\n--- stderr ---\n"
-            + shorten(s.readStderr()));
-      }
-      byte[] out;
-      try {
-        out = Files.readAllBytes(s.stdout());
-      } catch (IOException e) {
-        throw new AssertionError("cannot read the captured stdout", e);
-      }
-      Result r = new Result(dir, List.copyOf(args), s.process().exitValue(), out, s.readStderr(), (System.nanoTime() - t0) / 1_000_000);
-      if (!args.contains("--debug")) assertNoStackTrace(r);
-      return r;
-    } finally {
-      s.cleanup();
+    public static void assertNoStackTrace(Result r) {
+        assertFalse(
+                r.stderr().contains("Exception"),
+                () -> "stderr mentions an Exception without --debug: " + r.describe());
+        assertFalse(
+                r.stderr().contains("\tat "), () -> "stderr contains a stack trace without --debug: " + r.describe());
     }
-  }
 
-  /** Starts forge without waiting; stdout and stderr go to temp files. */
-  public static Started start(Path dir, List<String> args) {
-    return start(dir, args, Map.of());
-  }
-
-  /** Starts forge without waiting, with extra environment variables. */
-  public static Started start(Path dir, List<String> args, Map<String, String> extraEnv) {
-    Path forge = forge();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(forge.toString());
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("CI", "true");
-    env.put("FORGE_AUTHOR", AUTHOR);
-    env.remove("FORGE_JAVA_OPTS");
-    env.putAll(extraEnv);
-    try {
-      Path out = Files.createTempFile("forge-e2e-", ".out");
-      Path err = Files.createTempFile("forge-e2e-", ".err");
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      pb.redirectOutput(out.toFile());
-      pb.redirectError(err.toFile());
-      return new Started(pb.start(), out, err, List.copyOf(args));
-    } catch (IOException e) {
-      throw new AssertionError("cannot start " + cmd, e);
+    static String readQuietly(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            try {
+                return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+            } catch (IOException e2) {
+                return "<cannot read " + p + ": " + e2 + ">";
+            }
+        }
     }
-  }
 
-  /** SIGKILLs the descendants of {@code p}, then {@code p} itself, and waits for it. */
-  public static void killTree(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("process " + p.pid() + " survived SIGKILL for 30 s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    static String shorten(String s) {
+        return s.length() <= 4000
+                ? s
+                : s.substring(0, 2000) + "\n...[" + (s.length() - 4000) + " chars]...\n"
+                        + s.substring(s.length() - 2000);
     }
-  }
-
-  public static void assertNoStackTrace(Result r) {
-    assertFalse(r.stderr().contains("Exception"), () -> "stderr mentions an Exception without --debug: " + r.describe());
-    assertFalse(r.stderr().contains("\tat "), () -> "stderr contains a stack trace without --debug: " + r.describe());
-  }
-
-  static String readQuietly(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException | java.io.UncheckedIOException e) {
-      try {
-        return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-      } catch (IOException e2) {
-        return "<cannot read " + p + ": " + e2 + ">";
-      }
-    }
-  }
-
-  static String shorten(String s) {
-    return s.length() <= 4000 ? s : s.substring(0, 2000) + "\n...[" + (s.length() - 4000) + " chars]...\n" + s.substring(s.length() - 2000);
-  }
 }

@@ -41,155 +41,175 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class IntegrityIT {
-  static final int HEADER = 16;
-  static final int RECORD_HEADER = 48;
-  static final int TRAILER = 32;
-  static final int TYPE_CHUNK = 0;
+    static final int HEADER = 16;
+    static final int RECORD_HEADER = 48;
+    static final int TRAILER = 32;
+    static final int TYPE_CHUNK = 0;
 
-  @TempDir Path tmp;
-  Path repo;
-  byte[] data;
-  byte[] small = "a small file that lives in its own chunk\n".getBytes(StandardCharsets.UTF_8);
+    @TempDir
+    Path tmp;
 
-  record PackRecord(Path pack, long offset, int type, int rawLength, int storedLength) {
-    long payloadOffset() {
-      return offset + RECORD_HEADER;
-    }
-  }
+    Path repo;
+    byte[] data;
+    byte[] small = "a small file that lives in its own chunk\n".getBytes(StandardCharsets.UTF_8);
 
-  @BeforeAll
-  static void built() {
-    ForgeProcess.forge();
-  }
-
-  @BeforeEach
-  void repoWithOneLargeFile() throws IOException {
-    repo = Files.createDirectories(tmp.resolve("repo"));
-    run(repo, "init").ok();
-    data = new byte[3 << 20];
-    new Random(5).nextBytes(data); // incompressible: stored as-is, several chunks
-    Files.write(repo.resolve("data.bin"), data);
-    Files.write(repo.resolve("small.txt"), small);
-    run(repo, "add", ".").ok();
-    run(repo, "commit", "-m", "data").ok();
-    run(repo, "fsck").ok();
-  }
-
-  static List<Path> packs(Path repo) throws IOException {
-    try (Stream<Path> s = Files.list(repo.resolve(".forge/packs"))) {
-      List<Path> l = s.filter(p -> p.getFileName().toString().endsWith(".pack")).sorted().toList();
-      assertFalse(l.isEmpty(), "no pack files in " + repo.resolve(".forge/packs"));
-      return l;
-    }
-  }
-
-  static List<PackRecord> records(Path pack) throws IOException {
-    byte[] b = Files.readAllBytes(pack);
-    ByteBuffer bb = ByteBuffer.wrap(b); // big-endian
-    assertEquals("FRGPACK\0", new String(b, 0, 8, StandardCharsets.US_ASCII), "pack header magic of " + pack);
-    List<PackRecord> out = new ArrayList<>();
-    long pos = HEADER;
-    long end = b.length - TRAILER;
-    while (pos < end) {
-      int p = (int) pos;
-      assertEquals(0xFB, b[p] & 0xFF, "record marker at offset " + pos + " of " + pack);
-      int type = b[p + 1] & 0xFF;
-      int raw = bb.getInt(p + 36);
-      int stored = bb.getInt(p + 40);
-      out.add(new PackRecord(pack, pos, type, raw, stored));
-      pos += RECORD_HEADER + stored;
-    }
-    assertEquals(end, pos, "records of " + pack + " do not end at its trailer");
-    return out;
-  }
-
-  /** The largest chunk record that holds part of data.bin (raw length above small.txt's). */
-  PackRecord dataChunk() throws IOException {
-    List<PackRecord> all = new ArrayList<>();
-    for (Path p : packs(repo)) all.addAll(records(p));
-    return all.stream().filter(r -> r.type() == TYPE_CHUNK && r.rawLength() > small.length && r.storedLength() > 64)
-        .max(Comparator.comparingInt(PackRecord::storedLength))
-        .orElseThrow(() -> new AssertionError("no chunk record of data.bin found in " + all));
-  }
-
-  static void flipByte(Path file, long offset) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ByteBuffer one = ByteBuffer.allocate(1);
-      ch.read(one, offset);
-      one.flip();
-      byte b = one.get();
-      ch.write(ByteBuffer.wrap(new byte[] {(byte) (b ^ 0x5A)}), offset);
-    }
-  }
-
-  /** The message names the pack (by file name) and an offset within [from, to]. */
-  static void assertNamesPackAndOffset(ForgeProcess.Result r, Path pack, long from, long to) {
-    String name = pack.getFileName().toString();
-    String stem = name.substring(0, name.length() - ".pack".length());
-    String out = r.output();
-    assertTrue(out.contains(stem), () -> "the message should name pack " + name + ": " + r.describe());
-    Matcher m = Pattern.compile("offset (\\d+)").matcher(out);
-    List<Long> offsets = new ArrayList<>();
-    while (m.find()) offsets.add(Long.parseLong(m.group(1)));
-    assertTrue(offsets.stream().anyMatch(o -> o >= from && o <= to),
-        () -> "the message should name an offset in [" + from + ", " + to + "], found " + offsets + ": " + r.describe());
-  }
-
-  @Test
-  void flippedPayloadByteIsReportedByFsckShowAndCheckout() throws IOException {
-    PackRecord rec = dataChunk();
-    long flipAt = rec.payloadOffset() + rec.storedLength() / 2;
-    flipByte(rec.pack(), flipAt);
-
-    ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
-    assertNamesPackAndOffset(fsck, rec.pack(), rec.offset(), flipAt);
-    ForgeProcess.Result fsckJson = run(repo, "fsck", "--json").expect(ExitCode.INTEGRITY.code());
-    assertFalse(E2eFiles.json(fsckJson).path("ok").asBoolean(), fsckJson::describe);
-    assertTrue(E2eFiles.json(fsckJson).path("problems").size() >= 1, fsckJson::describe);
-
-    ForgeProcess.Result show = run(repo, "show", "HEAD:data.bin").expect(ExitCode.INTEGRITY.code()).oneLineError();
-    assertTrue(show.stderr().contains("pack") && show.stderr().contains("offset"), show::describe);
-    assertNamesPackAndOffset(show, rec.pack(), rec.offset(), flipAt);
-    assertFalse(java.util.Arrays.equals(data, show.stdoutBytes()), "show must not claim success with damaged bytes");
-
-    ForgeProcess.Result co = run(repo, "checkout", "HEAD", "--into", "../out").expect(ExitCode.INTEGRITY.code()).oneLineError();
-    assertTrue(co.stderr().contains("pack") && co.stderr().contains("offset"), co::describe);
-    assertNamesPackAndOffset(co, rec.pack(), rec.offset(), flipAt);
-    Path outData = tmp.resolve("out/data.bin");
-    if (Files.exists(outData)) {
-      assertFalse(java.util.Arrays.equals(data, Files.readAllBytes(outData)), "checkout wrote data.bin although it failed");
+    record PackRecord(Path pack, long offset, int type, int rawLength, int storedLength) {
+        long payloadOffset() {
+            return offset + RECORD_HEADER;
+        }
     }
 
-    // The damage is local: the other file still reads back.
-    assertArrayEquals(small, run(repo, "show", "HEAD:small.txt").ok().stdoutBytes());
-  }
-
-  @Test
-  void truncatedPackIsReportedByFsck() throws IOException {
-    PackRecord rec = dataChunk();
-    long size = Files.size(rec.pack());
-    long cut = rec.payloadOffset() + rec.storedLength() / 2; // in the middle of a data.bin chunk
-    try (RandomAccessFile f = new RandomAccessFile(rec.pack().toFile(), "rw")) {
-      f.setLength(cut);
+    @BeforeAll
+    static void built() {
+        ForgeProcess.forge();
     }
-    assertTrue(Files.size(rec.pack()) < size);
 
-    ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
-    String name = rec.pack().getFileName().toString();
-    assertTrue(fsck.output().contains(name.substring(0, name.length() - 5)), () -> "fsck should name pack " + name + ": " + fsck.describe());
+    @BeforeEach
+    void repoWithOneLargeFile() throws IOException {
+        repo = Files.createDirectories(tmp.resolve("repo"));
+        run(repo, "init").ok();
+        data = new byte[3 << 20];
+        new Random(5).nextBytes(data); // incompressible: stored as-is, several chunks
+        Files.write(repo.resolve("data.bin"), data);
+        Files.write(repo.resolve("small.txt"), small);
+        run(repo, "add", ".").ok();
+        run(repo, "commit", "-m", "data").ok();
+        run(repo, "fsck").ok();
+    }
 
-    ForgeProcess.Result show = run(repo, "show", "HEAD:data.bin").expect(ExitCode.INTEGRITY.code()).oneLineError();
-    assertTrue(show.stderr().contains("pack"), show::describe);
-  }
+    static List<Path> packs(Path repo) throws IOException {
+        try (Stream<Path> s = Files.list(repo.resolve(".forge/packs"))) {
+            List<Path> l = s.filter(p -> p.getFileName().toString().endsWith(".pack"))
+                    .sorted()
+                    .toList();
+            assertFalse(l.isEmpty(), "no pack files in " + repo.resolve(".forge/packs"));
+            return l;
+        }
+    }
 
-  @Test
-  void damagedTrailerIsReportedByFsck() throws IOException {
-    PackRecord rec = dataChunk();
-    long size = Files.size(rec.pack());
-    flipByte(rec.pack(), size - TRAILER + 13); // inside the record count
-    ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
-    String name = rec.pack().getFileName().toString();
-    assertTrue(fsck.output().contains(name.substring(0, name.length() - 5)), () -> "fsck should name pack " + name + ": " + fsck.describe());
-    if (!fsck.output().contains("offset")) fail("fsck should name the trailer's offset: " + fsck.describe());
-  }
+    static List<PackRecord> records(Path pack) throws IOException {
+        byte[] b = Files.readAllBytes(pack);
+        ByteBuffer bb = ByteBuffer.wrap(b); // big-endian
+        assertEquals("FRGPACK\0", new String(b, 0, 8, StandardCharsets.US_ASCII), "pack header magic of " + pack);
+        List<PackRecord> out = new ArrayList<>();
+        long pos = HEADER;
+        long end = b.length - TRAILER;
+        while (pos < end) {
+            int p = (int) pos;
+            assertEquals(0xFB, b[p] & 0xFF, "record marker at offset " + pos + " of " + pack);
+            int type = b[p + 1] & 0xFF;
+            int raw = bb.getInt(p + 36);
+            int stored = bb.getInt(p + 40);
+            out.add(new PackRecord(pack, pos, type, raw, stored));
+            pos += RECORD_HEADER + stored;
+        }
+        assertEquals(end, pos, "records of " + pack + " do not end at its trailer");
+        return out;
+    }
+
+    /** The largest chunk record that holds part of data.bin (raw length above small.txt's). */
+    PackRecord dataChunk() throws IOException {
+        List<PackRecord> all = new ArrayList<>();
+        for (Path p : packs(repo)) all.addAll(records(p));
+        return all.stream()
+                .filter(r -> r.type() == TYPE_CHUNK && r.rawLength() > small.length && r.storedLength() > 64)
+                .max(Comparator.comparingInt(PackRecord::storedLength))
+                .orElseThrow(() -> new AssertionError("no chunk record of data.bin found in " + all));
+    }
+
+    static void flipByte(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, offset);
+            one.flip();
+            byte b = one.get();
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (b ^ 0x5A)}), offset);
+        }
+    }
+
+    /** The message names the pack (by file name) and an offset within [from, to]. */
+    static void assertNamesPackAndOffset(ForgeProcess.Result r, Path pack, long from, long to) {
+        String name = pack.getFileName().toString();
+        String stem = name.substring(0, name.length() - ".pack".length());
+        String out = r.output();
+        assertTrue(out.contains(stem), () -> "the message should name pack " + name + ": " + r.describe());
+        Matcher m = Pattern.compile("offset (\\d+)").matcher(out);
+        List<Long> offsets = new ArrayList<>();
+        while (m.find()) offsets.add(Long.parseLong(m.group(1)));
+        assertTrue(
+                offsets.stream().anyMatch(o -> o >= from && o <= to),
+                () -> "the message should name an offset in [" + from + ", " + to + "], found " + offsets + ": "
+                        + r.describe());
+    }
+
+    @Test
+    void flippedPayloadByteIsReportedByFsckShowAndCheckout() throws IOException {
+        PackRecord rec = dataChunk();
+        long flipAt = rec.payloadOffset() + rec.storedLength() / 2;
+        flipByte(rec.pack(), flipAt);
+
+        ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
+        assertNamesPackAndOffset(fsck, rec.pack(), rec.offset(), flipAt);
+        ForgeProcess.Result fsckJson = run(repo, "fsck", "--json").expect(ExitCode.INTEGRITY.code());
+        assertFalse(E2eFiles.json(fsckJson).path("ok").asBoolean(), fsckJson::describe);
+        assertTrue(E2eFiles.json(fsckJson).path("problems").size() >= 1, fsckJson::describe);
+
+        ForgeProcess.Result show = run(repo, "show", "HEAD:data.bin")
+                .expect(ExitCode.INTEGRITY.code())
+                .oneLineError();
+        assertTrue(show.stderr().contains("pack") && show.stderr().contains("offset"), show::describe);
+        assertNamesPackAndOffset(show, rec.pack(), rec.offset(), flipAt);
+        assertFalse(
+                java.util.Arrays.equals(data, show.stdoutBytes()), "show must not claim success with damaged bytes");
+
+        ForgeProcess.Result co = run(repo, "checkout", "HEAD", "--into", "../out")
+                .expect(ExitCode.INTEGRITY.code())
+                .oneLineError();
+        assertTrue(co.stderr().contains("pack") && co.stderr().contains("offset"), co::describe);
+        assertNamesPackAndOffset(co, rec.pack(), rec.offset(), flipAt);
+        Path outData = tmp.resolve("out/data.bin");
+        if (Files.exists(outData)) {
+            assertFalse(
+                    java.util.Arrays.equals(data, Files.readAllBytes(outData)),
+                    "checkout wrote data.bin although it failed");
+        }
+
+        // The damage is local: the other file still reads back.
+        assertArrayEquals(small, run(repo, "show", "HEAD:small.txt").ok().stdoutBytes());
+    }
+
+    @Test
+    void truncatedPackIsReportedByFsck() throws IOException {
+        PackRecord rec = dataChunk();
+        long size = Files.size(rec.pack());
+        long cut = rec.payloadOffset() + rec.storedLength() / 2; // in the middle of a data.bin chunk
+        try (RandomAccessFile f = new RandomAccessFile(rec.pack().toFile(), "rw")) {
+            f.setLength(cut);
+        }
+        assertTrue(Files.size(rec.pack()) < size);
+
+        ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
+        String name = rec.pack().getFileName().toString();
+        assertTrue(
+                fsck.output().contains(name.substring(0, name.length() - 5)),
+                () -> "fsck should name pack " + name + ": " + fsck.describe());
+
+        ForgeProcess.Result show = run(repo, "show", "HEAD:data.bin")
+                .expect(ExitCode.INTEGRITY.code())
+                .oneLineError();
+        assertTrue(show.stderr().contains("pack"), show::describe);
+    }
+
+    @Test
+    void damagedTrailerIsReportedByFsck() throws IOException {
+        PackRecord rec = dataChunk();
+        long size = Files.size(rec.pack());
+        flipByte(rec.pack(), size - TRAILER + 13); // inside the record count
+        ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
+        String name = rec.pack().getFileName().toString();
+        assertTrue(
+                fsck.output().contains(name.substring(0, name.length() - 5)),
+                () -> "fsck should name pack " + name + ": " + fsck.describe());
+        if (!fsck.output().contains("offset")) fail("fsck should name the trailer's offset: " + fsck.describe());
+    }
 }

@@ -35,262 +35,319 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class RemoteIT {
-  static S3ProxyProcess s3;
-  static Map<String, String> creds;
+    static S3ProxyProcess s3;
+    static Map<String, String> creds;
 
-  @BeforeAll
-  static void startS3() throws Exception {
-    ForgeProcess.forge();
-    s3 = S3ProxyProcess.start(Files.createTempDirectory("forge-it-s3proxy"), "forge");
-    creds = Map.of("FORGE_S3_ACCESS_KEY_ID", S3ProxyProcess.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET);
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (s3 != null) s3.close();
-  }
-
-  static ForgeProcess.Result forge(Path dir, String... args) {
-    return ForgeProcess.run(dir, Duration.ofMinutes(10), Arrays.asList(args), creds);
-  }
-
-  static String s3Url(String prefix) {
-    return "s3://forge/" + prefix + "?endpoint=" + s3.endpoint() + "&path-style=true";
-  }
-
-  @Test
-  void corpusThroughAFolderRemote(@TempDir Path tmp) throws Exception {
-    corpusRoundTrip(tmp, tmp.resolve("remote").toUri().toString(), "folder");
-  }
-
-  @Test
-  void corpusThroughS3(@TempDir Path tmp) throws Exception {
-    corpusRoundTrip(tmp, s3Url("corpus"), "s3proxy");
-  }
-
-  private void corpusRoundTrip(Path tmp, String url, String label) throws Exception {
-    Path corpus = corpus();
-    SortedMap<String, String> v1 = E2eFiles.readManifest(corpus.resolve("MANIFEST-v1.sha256"));
-    SortedMap<String, String> v2 = E2eFiles.readManifest(corpus.resolve("MANIFEST-v2.sha256"));
-    Path work = Files.createDirectories(tmp.resolve("work"));
-    forge(work, "init").ok();
-    E2eFiles.copyTree(corpus.resolve("v1"), work);
-    forge(work, "add", ".").ok();
-    forge(work, "commit", "-m", "corpus v1").ok();
-    forge(work, "remote", "add", "origin", url).ok();
-    JsonNode p1 = json(forge(work, "push", "--json").ok());
-    long v1Size = E2eFiles.totalSize(corpus.resolve("v1"));
-
-    JsonNode c = json(forge(tmp, "clone", url, "fresh", "--json").ok());
-    Path fresh = tmp.resolve("fresh");
-    assertMatchesManifest(v1, fresh, "the clone of v1 (" + label + ")");
-    assertEquals("main", c.path("branch").asText(), c::toString);
-    forge(fresh, "fsck").ok();
-
-    long storedBefore = json(forge(work, "stats", "--json").ok()).path("storedBytes").asLong();
-    E2eFiles.replaceContent(work, corpus.resolve("v2"));
-    forge(work, "add", ".").ok();
-    forge(work, "commit", "-m", "corpus v2").ok();
-    long increment = json(forge(work, "stats", "--json").ok()).path("storedBytes").asLong() - storedBefore;
-    JsonNode p2 = json(forge(work, "push", "--json").ok());
-    long v2Size = E2eFiles.totalSize(corpus.resolve("v2"));
-
-    JsonNode pull = json(forge(fresh, "pull", "--json").ok());
-    assertEquals("fast_forward", pull.path("outcome").asText(), pull::toString);
-    assertMatchesManifest(v2, fresh, "the clone after pulling v2 (" + label + ")");
-    assertTrue(json(forge(fresh, "status", "--json").ok()).path("clean").asBoolean());
-
-    long sent1 = p1.path("bytesSent").asLong();
-    long sent2 = p2.path("bytesSent").asLong();
-    System.out.printf(Locale.ROOT, "[RemoteIT] %s: v1 %d bytes -> push sent %d in %.1f s (%d requests); clone received %d in %.1f s%n", label,
-        v1Size, sent1, p1.path("seconds").asDouble(), p1.path("requests").asLong(), c.path("bytesReceived").asLong(),
-        c.path("seconds").asDouble());
-    System.out.printf(Locale.ROOT, "[RemoteIT] %s: v2 %d bytes, stored increment %d -> push sent %d in %.1f s; pull received %d%n", label,
-        v2Size, increment, sent2, p2.path("seconds").asDouble(), pull.path("bytesReceived").asLong());
-    assertTrue(sent1 > v1Size / 3, () -> "v1 push sent only " + sent1);
-    assertTrue(sent2 < v2Size / 4, () -> "v2 push sent " + sent2 + " bytes of a " + v2Size + "-byte tree");
-    assertTrue(sent2 < increment + increment / 5 + (1 << 20),
-        () -> "v2 push sent " + sent2 + " bytes, more than the stored increment " + increment + " (+20% +1 MiB)");
-    assertTrue(pull.path("bytesReceived").asLong() < increment + increment / 5 + (1 << 20), pull::toString);
-  }
-
-  static Path corpus() throws Exception {
-    Path root = ForgeProcess.repoRoot();
-    Path script = root.resolveSibling("shared").resolve("corpus/make-corpus.sh").normalize();
-    Assumptions.assumeTrue(Files.isRegularFile(script), "no shared corpus generator at " + script + "; skipping");
-    int pct = CorpusIT.scalePct();
-    Path dir = root.resolve("forge-cli/target/e2e-corpus/scale-" + pct);
-    synchronized (CorpusIT.class) {
-      if (!CorpusIT.isComplete(dir)) CorpusIT.generate(script, dir, pct);
-    }
-    return dir;
-  }
-
-  @Test
-  void twoPushProcessesAtOnceOnAFolderRemote(@TempDir Path tmp) throws Exception {
-    racingPushes(tmp, tmp.resolve("remote").toString());
-  }
-
-  @Test
-  void twoPushProcessesAtOnceOnS3(@TempDir Path tmp) throws Exception {
-    racingPushes(tmp, s3Url("race"));
-  }
-
-  private void racingPushes(Path tmp, String url) throws Exception {
-    Path base = Files.createDirectories(tmp.resolve("base"));
-    Files.write(base.resolve("plate.bin"), random(1, 2_000_000));
-    forge(base, "init").ok();
-    forge(base, "add", ".").ok();
-    forge(base, "commit", "-m", "base").ok();
-    forge(base, "remote", "add", "origin", url).ok();
-    forge(base, "push").ok();
-    List<Path> clones = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      forge(tmp, "clone", url, "c" + i).ok();
-      Path c = tmp.resolve("c" + i);
-      Files.write(c.resolve("shot-" + i + ".bin"), random(10 + i, 1_500_000));
-      forge(c, "add", ".").ok();
-      forge(c, "commit", "-m", "shot " + i).ok();
-      clones.add(c);
-    }
-    List<ForgeProcess.Started> running = new ArrayList<>();
-    for (Path c : clones) running.add(ForgeProcess.start(c, List.of("push"), creds));
-    int[] codes = new int[2];
-    String[] errors = new String[2];
-    for (int i = 0; i < 2; i++) {
-      ForgeProcess.Started s = running.get(i);
-      assertTrue(s.process().waitFor(5, TimeUnit.MINUTES), "push " + i + " hangs");
-      codes[i] = s.process().exitValue();
-      errors[i] = s.readStderr();
-      s.cleanup();
-    }
-    int winner = codes[0] == 0 ? 0 : 1;
-    int loser = 1 - winner;
-    assertEquals(0, codes[winner], () -> Arrays.toString(codes) + " " + Arrays.toString(errors));
-    assertEquals(8, codes[loser], () -> "the losing push must exit 8 (non-fast-forward): " + Arrays.toString(codes) + " " + Arrays.toString(errors));
-    assertEquals(1, errors[loser].strip().lines().count(), errors[loser]);
-    assertTrue(errors[loser].startsWith("forge: ") && errors[loser].contains("pull"), errors[loser]);
-    assertFalse(errors[loser].contains("Exception"), errors[loser]);
-
-    forge(tmp, "clone", url, "check").ok();
-    assertEquals(-1, Files.mismatch(clones.get(winner).resolve("shot-" + winner + ".bin"), tmp.resolve("check/shot-" + winner + ".bin")));
-    assertFalse(Files.exists(tmp.resolve("check/shot-" + loser + ".bin")));
-    // The loser lost nothing: its commit is still there, and pull says what to do.
-    ForgeProcess.Result pull = forge(clones.get(loser), "pull").expect(8).oneLineError();
-    assertTrue(pull.stderr().contains("merge"), pull::describe);
-    assertTrue(Files.exists(clones.get(loser).resolve("shot-" + loser + ".bin")));
-    assertEquals("shot " + loser, json(forge(clones.get(loser), "log", "-n", "1", "--json").ok()).get(0).path("message").asText());
-  }
-
-  @Test
-  void errorsAreOneLineWithTheirExitCodes(@TempDir Path tmp) throws Exception {
-    Path w = Files.createDirectories(tmp.resolve("w"));
-    Files.writeString(w.resolve("a.txt"), "a\n");
-    forge(w, "init").ok();
-    forge(w, "add", ".").ok();
-    forge(w, "commit", "-m", "a").ok();
-    forge(w, "push").expect(4).oneLineError();
-    forge(w, "remote", "add", "origin", "ftp://host/x").expect(2).oneLineError();
-    forge(w, "remote", "add", "origin", "s3://KEY:SECRET@bucket/x").expect(2).oneLineError();
-    forge(w, "remote", "add", "nowhere", "s3://missing-bucket/x?endpoint=" + s3.endpoint() + "&path-style=true").ok();
-    ForgeProcess.Result r = forge(w, "push", "nowhere").expect(10).oneLineError();
-    assertTrue(r.stderr().contains("missing-bucket"), r::describe);
-    forge(tmp, "clone", tmp.resolve("no-remote-here").toString(), "x").expect(4).oneLineError();
-    assertFalse(Files.exists(tmp.resolve("x")), "a failed clone leaves nothing behind");
-    JsonNode list = json(forge(w, "remote", "list", "--json").ok());
-    assertEquals("nowhere", list.get(0).path("name").asText(), list::toString);
-    forge(w, "remote", "remove", "nowhere").ok();
-  }
-
-  @Test
-  void sparseCloneThenWiden(@TempDir Path tmp) throws Exception {
-    Path w = Files.createDirectories(tmp.resolve("w"));
-    Files.createDirectories(w.resolve("shots"));
-    Files.createDirectories(w.resolve("audio"));
-    Files.write(w.resolve("shots/plate.bin"), random(1, 1_000_000));
-    Files.write(w.resolve("audio/mix.bin"), random(2, 4_000_000));
-    forge(w, "init").ok();
-    forge(w, "add", ".").ok();
-    forge(w, "commit", "-m", "v1").ok();
-    forge(w, "remote", "add", "origin", s3Url("sparse")).ok();
-    forge(w, "push").ok();
-    JsonNode c = json(forge(tmp, "clone", s3Url("sparse"), "s", "--sparse", "shots", "--json").ok());
-    Path s = tmp.resolve("s");
-    assertTrue(c.path("bytesReceived").asLong() < 1_500_000, c::toString);
-    assertTrue(Files.exists(s.resolve("shots/plate.bin")) && !Files.exists(s.resolve("audio/mix.bin")));
-    assertTrue(json(forge(s, "status", "--json").ok()).path("clean").asBoolean());
-    forge(s, "fsck").ok();
-    assertEquals("shots", json(forge(s, "sparse", "list", "--json").ok()).path("paths").get(0).asText());
-    forge(s, "sparse", "add", "audio").ok();
-    assertEquals(-1, Files.mismatch(w.resolve("audio/mix.bin"), s.resolve("audio/mix.bin")));
-    assertTrue(json(forge(s, "status", "--json").ok()).path("clean").asBoolean());
-  }
-
-  static byte[] random(long seed, int n) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  /** S3Proxy 4.0.0 as a process on a free port of 127.0.0.1, signatures checked, buckets as folders. */
-  static final class S3ProxyProcess implements AutoCloseable {
-    static final String IDENTITY = "forge-it";
-    static final String SECRET = "forge-it-secret";
-    final Process process;
-    final int port;
-
-    private S3ProxyProcess(Process process, int port) {
-      this.process = process;
-      this.port = port;
+    @BeforeAll
+    static void startS3() throws Exception {
+        ForgeProcess.forge();
+        s3 = S3ProxyProcess.start(Files.createTempDirectory("forge-it-s3proxy"), "forge");
+        creds = Map.of(
+                "FORGE_S3_ACCESS_KEY_ID", S3ProxyProcess.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET);
     }
 
-    String endpoint() {
-      return "http://127.0.0.1:" + port;
+    @AfterAll
+    static void stopS3() {
+        if (s3 != null) s3.close();
     }
 
-    static Path jar() {
-      Path copied = ForgeProcess.repoRoot().resolve("forge-mirror/target/s3proxy/s3proxy.jar");
-      if (Files.isRegularFile(copied)) return copied;
-      Path m2 = Path.of(System.getProperty("user.home"), ".m2/repository/org/gaul/s3proxy/4.0.0/s3proxy-4.0.0-jar-with-dependencies.jar");
-      Assumptions.assumeTrue(Files.isRegularFile(m2), "no S3Proxy jar (build forge-mirror's tests first); skipping");
-      return m2;
+    static ForgeProcess.Result forge(Path dir, String... args) {
+        return ForgeProcess.run(dir, Duration.ofMinutes(10), Arrays.asList(args), creds);
     }
 
-    static S3ProxyProcess start(Path dir, String... buckets) throws IOException, InterruptedException {
-      int port;
-      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      Path data = Files.createDirectories(dir.resolve("data"));
-      for (String b : buckets) Files.createDirectories(data.resolve(b));
-      Path props = dir.resolve("s3proxy.properties");
-      Files.writeString(props, "s3proxy.endpoint=http://127.0.0.1:" + port + "\ns3proxy.authorization=aws-v2-or-v4\ns3proxy.identity=" + IDENTITY
-          + "\ns3proxy.credential=" + SECRET + "\njclouds.provider=filesystem\njclouds.filesystem.basedir=" + data + "\n");
-      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(javaBin, "-Xmx512m", "-jar", jar().toString(), "--properties", props.toString()).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-          return new S3ProxyProcess(p, port);
-        } catch (IOException notYet) {
-          if (!p.isAlive() || System.nanoTime() > deadline) {
-            p.destroyForcibly();
-            throw new IllegalStateException("S3Proxy did not start; see " + dir.resolve("s3proxy.log"));
-          }
-          Thread.sleep(100);
+    static String s3Url(String prefix) {
+        return "s3://forge/" + prefix + "?endpoint=" + s3.endpoint() + "&path-style=true";
+    }
+
+    @Test
+    void corpusThroughAFolderRemote(@TempDir Path tmp) throws Exception {
+        corpusRoundTrip(tmp, tmp.resolve("remote").toUri().toString(), "folder");
+    }
+
+    @Test
+    void corpusThroughS3(@TempDir Path tmp) throws Exception {
+        corpusRoundTrip(tmp, s3Url("corpus"), "s3proxy");
+    }
+
+    private void corpusRoundTrip(Path tmp, String url, String label) throws Exception {
+        Path corpus = corpus();
+        SortedMap<String, String> v1 = E2eFiles.readManifest(corpus.resolve("MANIFEST-v1.sha256"));
+        SortedMap<String, String> v2 = E2eFiles.readManifest(corpus.resolve("MANIFEST-v2.sha256"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        forge(work, "init").ok();
+        E2eFiles.copyTree(corpus.resolve("v1"), work);
+        forge(work, "add", ".").ok();
+        forge(work, "commit", "-m", "corpus v1").ok();
+        forge(work, "remote", "add", "origin", url).ok();
+        JsonNode p1 = json(forge(work, "push", "--json").ok());
+        long v1Size = E2eFiles.totalSize(corpus.resolve("v1"));
+
+        JsonNode c = json(forge(tmp, "clone", url, "fresh", "--json").ok());
+        Path fresh = tmp.resolve("fresh");
+        assertMatchesManifest(v1, fresh, "the clone of v1 (" + label + ")");
+        assertEquals("main", c.path("branch").asText(), c::toString);
+        forge(fresh, "fsck").ok();
+
+        long storedBefore =
+                json(forge(work, "stats", "--json").ok()).path("storedBytes").asLong();
+        E2eFiles.replaceContent(work, corpus.resolve("v2"));
+        forge(work, "add", ".").ok();
+        forge(work, "commit", "-m", "corpus v2").ok();
+        long increment =
+                json(forge(work, "stats", "--json").ok()).path("storedBytes").asLong() - storedBefore;
+        JsonNode p2 = json(forge(work, "push", "--json").ok());
+        long v2Size = E2eFiles.totalSize(corpus.resolve("v2"));
+
+        JsonNode pull = json(forge(fresh, "pull", "--json").ok());
+        assertEquals("fast_forward", pull.path("outcome").asText(), pull::toString);
+        assertMatchesManifest(v2, fresh, "the clone after pulling v2 (" + label + ")");
+        assertTrue(json(forge(fresh, "status", "--json").ok()).path("clean").asBoolean());
+
+        long sent1 = p1.path("bytesSent").asLong();
+        long sent2 = p2.path("bytesSent").asLong();
+        System.out.printf(
+                Locale.ROOT,
+                "[RemoteIT] %s: v1 %d bytes -> push sent %d in %.1f s (%d requests); clone received %d in %.1f s%n",
+                label,
+                v1Size,
+                sent1,
+                p1.path("seconds").asDouble(),
+                p1.path("requests").asLong(),
+                c.path("bytesReceived").asLong(),
+                c.path("seconds").asDouble());
+        System.out.printf(
+                Locale.ROOT,
+                "[RemoteIT] %s: v2 %d bytes, stored increment %d -> push sent %d in %.1f s; pull received %d%n",
+                label,
+                v2Size,
+                increment,
+                sent2,
+                p2.path("seconds").asDouble(),
+                pull.path("bytesReceived").asLong());
+        assertTrue(sent1 > v1Size / 3, () -> "v1 push sent only " + sent1);
+        assertTrue(sent2 < v2Size / 4, () -> "v2 push sent " + sent2 + " bytes of a " + v2Size + "-byte tree");
+        assertTrue(
+                sent2 < increment + increment / 5 + (1 << 20),
+                () -> "v2 push sent " + sent2 + " bytes, more than the stored increment " + increment
+                        + " (+20% +1 MiB)");
+        assertTrue(pull.path("bytesReceived").asLong() < increment + increment / 5 + (1 << 20), pull::toString);
+    }
+
+    static Path corpus() throws Exception {
+        Path root = ForgeProcess.repoRoot();
+        Path script =
+                root.resolveSibling("shared").resolve("corpus/make-corpus.sh").normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(script), "no shared corpus generator at " + script + "; skipping");
+        int pct = CorpusIT.scalePct();
+        Path dir = root.resolve("forge-cli/target/e2e-corpus/scale-" + pct);
+        synchronized (CorpusIT.class) {
+            if (!CorpusIT.isComplete(dir)) CorpusIT.generate(script, dir, pct);
         }
-      }
+        return dir;
     }
 
-    @Override
-    public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    @Test
+    void twoPushProcessesAtOnceOnAFolderRemote(@TempDir Path tmp) throws Exception {
+        racingPushes(tmp, tmp.resolve("remote").toString());
     }
-  }
+
+    @Test
+    void twoPushProcessesAtOnceOnS3(@TempDir Path tmp) throws Exception {
+        racingPushes(tmp, s3Url("race"));
+    }
+
+    private void racingPushes(Path tmp, String url) throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        Files.write(base.resolve("plate.bin"), random(1, 2_000_000));
+        forge(base, "init").ok();
+        forge(base, "add", ".").ok();
+        forge(base, "commit", "-m", "base").ok();
+        forge(base, "remote", "add", "origin", url).ok();
+        forge(base, "push").ok();
+        List<Path> clones = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            forge(tmp, "clone", url, "c" + i).ok();
+            Path c = tmp.resolve("c" + i);
+            Files.write(c.resolve("shot-" + i + ".bin"), random(10 + i, 1_500_000));
+            forge(c, "add", ".").ok();
+            forge(c, "commit", "-m", "shot " + i).ok();
+            clones.add(c);
+        }
+        List<ForgeProcess.Started> running = new ArrayList<>();
+        for (Path c : clones) running.add(ForgeProcess.start(c, List.of("push"), creds));
+        int[] codes = new int[2];
+        String[] errors = new String[2];
+        for (int i = 0; i < 2; i++) {
+            ForgeProcess.Started s = running.get(i);
+            assertTrue(s.process().waitFor(5, TimeUnit.MINUTES), "push " + i + " hangs");
+            codes[i] = s.process().exitValue();
+            errors[i] = s.readStderr();
+            s.cleanup();
+        }
+        int winner = codes[0] == 0 ? 0 : 1;
+        int loser = 1 - winner;
+        assertEquals(0, codes[winner], () -> Arrays.toString(codes) + " " + Arrays.toString(errors));
+        assertEquals(
+                8,
+                codes[loser],
+                () -> "the losing push must exit 8 (non-fast-forward): " + Arrays.toString(codes) + " "
+                        + Arrays.toString(errors));
+        assertEquals(1, errors[loser].strip().lines().count(), errors[loser]);
+        assertTrue(errors[loser].startsWith("forge: ") && errors[loser].contains("pull"), errors[loser]);
+        assertFalse(errors[loser].contains("Exception"), errors[loser]);
+
+        forge(tmp, "clone", url, "check").ok();
+        assertEquals(
+                -1,
+                Files.mismatch(
+                        clones.get(winner).resolve("shot-" + winner + ".bin"),
+                        tmp.resolve("check/shot-" + winner + ".bin")));
+        assertFalse(Files.exists(tmp.resolve("check/shot-" + loser + ".bin")));
+        // The loser lost nothing: its commit is still there, and pull says what to do.
+        ForgeProcess.Result pull = forge(clones.get(loser), "pull").expect(8).oneLineError();
+        assertTrue(pull.stderr().contains("merge"), pull::describe);
+        assertTrue(Files.exists(clones.get(loser).resolve("shot-" + loser + ".bin")));
+        assertEquals(
+                "shot " + loser,
+                json(forge(clones.get(loser), "log", "-n", "1", "--json").ok())
+                        .get(0)
+                        .path("message")
+                        .asText());
+    }
+
+    @Test
+    void errorsAreOneLineWithTheirExitCodes(@TempDir Path tmp) throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        Files.writeString(w.resolve("a.txt"), "a\n");
+        forge(w, "init").ok();
+        forge(w, "add", ".").ok();
+        forge(w, "commit", "-m", "a").ok();
+        forge(w, "push").expect(4).oneLineError();
+        forge(w, "remote", "add", "origin", "ftp://host/x").expect(2).oneLineError();
+        forge(w, "remote", "add", "origin", "s3://KEY:SECRET@bucket/x")
+                .expect(2)
+                .oneLineError();
+        forge(w, "remote", "add", "nowhere", "s3://missing-bucket/x?endpoint=" + s3.endpoint() + "&path-style=true")
+                .ok();
+        ForgeProcess.Result r = forge(w, "push", "nowhere").expect(10).oneLineError();
+        assertTrue(r.stderr().contains("missing-bucket"), r::describe);
+        forge(tmp, "clone", tmp.resolve("no-remote-here").toString(), "x")
+                .expect(4)
+                .oneLineError();
+        assertFalse(Files.exists(tmp.resolve("x")), "a failed clone leaves nothing behind");
+        JsonNode list = json(forge(w, "remote", "list", "--json").ok());
+        assertEquals("nowhere", list.get(0).path("name").asText(), list::toString);
+        forge(w, "remote", "remove", "nowhere").ok();
+    }
+
+    @Test
+    void sparseCloneThenWiden(@TempDir Path tmp) throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        Files.createDirectories(w.resolve("shots"));
+        Files.createDirectories(w.resolve("audio"));
+        Files.write(w.resolve("shots/plate.bin"), random(1, 1_000_000));
+        Files.write(w.resolve("audio/mix.bin"), random(2, 4_000_000));
+        forge(w, "init").ok();
+        forge(w, "add", ".").ok();
+        forge(w, "commit", "-m", "v1").ok();
+        forge(w, "remote", "add", "origin", s3Url("sparse")).ok();
+        forge(w, "push").ok();
+        JsonNode c = json(forge(tmp, "clone", s3Url("sparse"), "s", "--sparse", "shots", "--json")
+                .ok());
+        Path s = tmp.resolve("s");
+        assertTrue(c.path("bytesReceived").asLong() < 1_500_000, c::toString);
+        assertTrue(Files.exists(s.resolve("shots/plate.bin")) && !Files.exists(s.resolve("audio/mix.bin")));
+        assertTrue(json(forge(s, "status", "--json").ok()).path("clean").asBoolean());
+        forge(s, "fsck").ok();
+        assertEquals(
+                "shots",
+                json(forge(s, "sparse", "list", "--json").ok())
+                        .path("paths")
+                        .get(0)
+                        .asText());
+        forge(s, "sparse", "add", "audio").ok();
+        assertEquals(-1, Files.mismatch(w.resolve("audio/mix.bin"), s.resolve("audio/mix.bin")));
+        assertTrue(json(forge(s, "status", "--json").ok()).path("clean").asBoolean());
+    }
+
+    static byte[] random(long seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** S3Proxy 4.0.0 as a process on a free port of 127.0.0.1, signatures checked, buckets as folders. */
+    static final class S3ProxyProcess implements AutoCloseable {
+        static final String IDENTITY = "forge-it";
+        static final String SECRET = "forge-it-secret";
+        final Process process;
+        final int port;
+
+        private S3ProxyProcess(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        static Path jar() {
+            Path copied = ForgeProcess.repoRoot().resolve("forge-mirror/target/s3proxy/s3proxy.jar");
+            if (Files.isRegularFile(copied)) return copied;
+            Path m2 = Path.of(
+                    System.getProperty("user.home"),
+                    ".m2/repository/org/gaul/s3proxy/4.0.0/s3proxy-4.0.0-jar-with-dependencies.jar");
+            Assumptions.assumeTrue(
+                    Files.isRegularFile(m2), "no S3Proxy jar (build forge-mirror's tests first); skipping");
+            return m2;
+        }
+
+        static S3ProxyProcess start(Path dir, String... buckets) throws IOException, InterruptedException {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path data = Files.createDirectories(dir.resolve("data"));
+            for (String b : buckets) Files.createDirectories(data.resolve(b));
+            Path props = dir.resolve("s3proxy.properties");
+            Files.writeString(
+                    props,
+                    "s3proxy.endpoint=http://127.0.0.1:" + port
+                            + "\ns3proxy.authorization=aws-v2-or-v4\ns3proxy.identity=" + IDENTITY
+                            + "\ns3proxy.credential=" + SECRET
+                            + "\njclouds.provider=filesystem\njclouds.filesystem.basedir=" + data + "\n");
+            String javaBin =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(
+                            javaBin, "-Xmx512m", "-jar", jar().toString(), "--properties", props.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("s3proxy.log").toFile())
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    s.shutdownOutput();
+                    return new S3ProxyProcess(p, port);
+                } catch (IOException notYet) {
+                    if (!p.isAlive() || System.nanoTime() > deadline) {
+                        p.destroyForcibly();
+                        throw new IllegalStateException("S3Proxy did not start; see " + dir.resolve("s3proxy.log"));
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS))
+                    process.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 }

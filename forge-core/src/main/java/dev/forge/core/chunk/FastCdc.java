@@ -46,112 +46,112 @@ import java.util.Objects;
  * <p>Thread-safe: immutable after construction.
  */
 public final class FastCdc {
-  /** "ForgeCDC" in ASCII. */
-  public static final long GEAR_SEED = 0x466F726765434443L;
+    /** "ForgeCDC" in ASCII. */
+    public static final long GEAR_SEED = 0x466F726765434443L;
 
-  private static final long[] GEAR = generateGear(GEAR_SEED);
+    private static final long[] GEAR = generateGear(GEAR_SEED);
 
-  private final ChunkerParams params;
-  private final int minSize;
-  private final int avgSize;
-  private final int maxSize;
-  private final long maskS;
-  private final long maskL;
+    private final ChunkerParams params;
+    private final int minSize;
+    private final int avgSize;
+    private final int maxSize;
+    private final long maskS;
+    private final long maskL;
 
-  public FastCdc(ChunkerParams params) {
-    this.params = Objects.requireNonNull(params, "params");
-    this.minSize = params.minSize();
-    this.avgSize = params.avgSize();
-    this.maxSize = params.maxSize();
-    int bits = params.avgBits();
-    this.maskS = spreadMask(bits + ChunkerParams.NORMALIZATION_LEVEL);
-    this.maskL = spreadMask(bits - ChunkerParams.NORMALIZATION_LEVEL);
-  }
-
-  /**
-   * The length of the next chunk, which starts at {@code buf[off]}, given that {@code len} bytes
-   * are available there. Pass {@code len >= maxSize} except at the end of the input, or the cut is
-   * not the one the whole input would give.
-   *
-   * @return a length in {@code [1, len]}; in {@code [minSize, maxSize]} whenever {@code len >
-   *     minSize}; {@code len} itself when {@code len <= minSize} (and 0 when {@code len == 0})
-   */
-  public int cut(byte[] buf, int off, int len) {
-    Objects.checkFromIndexSize(off, len, buf.length);
-    if (len <= minSize) {
-      return len;
+    public FastCdc(ChunkerParams params) {
+        this.params = Objects.requireNonNull(params, "params");
+        this.minSize = params.minSize();
+        this.avgSize = params.avgSize();
+        this.maxSize = params.maxSize();
+        int bits = params.avgBits();
+        this.maskS = spreadMask(bits + ChunkerParams.NORMALIZATION_LEVEL);
+        this.maskL = spreadMask(bits - ChunkerParams.NORMALIZATION_LEVEL);
     }
-    int end = Math.min(len, maxSize);
-    int normal = Math.min(avgSize, end);
-    // Locals so the JIT keeps them in registers and can drop the gear bounds check (index < 256).
-    final long[] gear = GEAR;
-    final long mS = maskS;
-    final long mL = maskL;
-    long fp = 0;
-    int i = off + minSize;
-    final int normalEnd = off + normal;
-    final int stop = off + end;
-    for (; i < normalEnd; i++) {
-      fp = (fp << 1) + gear[buf[i] & 0xff];
-      if ((fp & mS) == 0) {
-        return i - off;
-      }
+
+    /**
+     * The length of the next chunk, which starts at {@code buf[off]}, given that {@code len} bytes
+     * are available there. Pass {@code len >= maxSize} except at the end of the input, or the cut is
+     * not the one the whole input would give.
+     *
+     * @return a length in {@code [1, len]}; in {@code [minSize, maxSize]} whenever {@code len >
+     *     minSize}; {@code len} itself when {@code len <= minSize} (and 0 when {@code len == 0})
+     */
+    public int cut(byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        if (len <= minSize) {
+            return len;
+        }
+        int end = Math.min(len, maxSize);
+        int normal = Math.min(avgSize, end);
+        // Locals so the JIT keeps them in registers and can drop the gear bounds check (index < 256).
+        final long[] gear = GEAR;
+        final long mS = maskS;
+        final long mL = maskL;
+        long fp = 0;
+        int i = off + minSize;
+        final int normalEnd = off + normal;
+        final int stop = off + end;
+        for (; i < normalEnd; i++) {
+            fp = (fp << 1) + gear[buf[i] & 0xff];
+            if ((fp & mS) == 0) {
+                return i - off;
+            }
+        }
+        for (; i < stop; i++) {
+            fp = (fp << 1) + gear[buf[i] & 0xff];
+            if ((fp & mL) == 0) {
+                return i - off;
+            }
+        }
+        return end;
     }
-    for (; i < stop; i++) {
-      fp = (fp << 1) + gear[buf[i] & 0xff];
-      if ((fp & mL) == 0) {
-        return i - off;
-      }
+
+    public ChunkerParams params() {
+        return params;
     }
-    return end;
-  }
 
-  public ChunkerParams params() {
-    return params;
-  }
-
-  /** The strict mask, used before {@code avgSize}. */
-  public long maskS() {
-    return maskS;
-  }
-
-  /** The loose mask, used from {@code avgSize} on. */
-  public long maskL() {
-    return maskL;
-  }
-
-  /** A copy of the 256-entry gear table (see the class comment for how it is generated). */
-  public static long[] gearTable() {
-    return GEAR.clone();
-  }
-
-  /** The gear table itself, for the faster chunkers of this package, which must not write to it. */
-  static long[] gear() {
-    return GEAR;
-  }
-
-  /** {@code ones} one-bits at bits 63, 61, 59, ...; ones is at most 25 here (avg <= 8 MiB). */
-  static long spreadMask(int ones) {
-    if (ones < 1 || ones > 32) {
-      throw new IllegalArgumentException("a spread mask has 1..32 one-bits, got " + ones);
+    /** The strict mask, used before {@code avgSize}. */
+    public long maskS() {
+        return maskS;
     }
-    long mask = 0;
-    for (int k = 0; k < ones; k++) {
-      mask |= 1L << (63 - 2 * k);
-    }
-    return mask;
-  }
 
-  static long[] generateGear(long seed) {
-    long[] table = new long[256];
-    long state = seed;
-    for (int i = 0; i < table.length; i++) {
-      state += 0x9E3779B97F4A7C15L;
-      long z = state;
-      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      table[i] = z ^ (z >>> 31);
+    /** The loose mask, used from {@code avgSize} on. */
+    public long maskL() {
+        return maskL;
     }
-    return table;
-  }
+
+    /** A copy of the 256-entry gear table (see the class comment for how it is generated). */
+    public static long[] gearTable() {
+        return GEAR.clone();
+    }
+
+    /** The gear table itself, for the faster chunkers of this package, which must not write to it. */
+    static long[] gear() {
+        return GEAR;
+    }
+
+    /** {@code ones} one-bits at bits 63, 61, 59, ...; ones is at most 25 here (avg <= 8 MiB). */
+    static long spreadMask(int ones) {
+        if (ones < 1 || ones > 32) {
+            throw new IllegalArgumentException("a spread mask has 1..32 one-bits, got " + ones);
+        }
+        long mask = 0;
+        for (int k = 0; k < ones; k++) {
+            mask |= 1L << (63 - 2 * k);
+        }
+        return mask;
+    }
+
+    static long[] generateGear(long seed) {
+        long[] table = new long[256];
+        long state = seed;
+        for (int i = 0; i < table.length; i++) {
+            state += 0x9E3779B97F4A7C15L;
+            long z = state;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            table[i] = z ^ (z >>> 31);
+        }
+        return table;
+    }
 }

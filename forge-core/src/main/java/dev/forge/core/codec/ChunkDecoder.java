@@ -19,80 +19,83 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * frees the context.
  */
 public final class ChunkDecoder implements AutoCloseable {
-  private final LZ4SafeDecompressor lz4 = Lz4Binding.FACTORY.safeDecompressor();
-  /** Created on first zstd payload: most repositories (policy AUTO) never need one. */
-  private ZstdDecompressCtx zstd;
-  private boolean closed;
+    private final LZ4SafeDecompressor lz4 = Lz4Binding.FACTORY.safeDecompressor();
+    /** Created on first zstd payload: most repositories (policy AUTO) never need one. */
+    private ZstdDecompressCtx zstd;
 
-  public ChunkDecoder() {}
+    private boolean closed;
 
-  /** Decodes into a new array of exactly {@code rawLength} bytes. */
-  public byte[] decode(Codec codec, byte[] stored, int off, int len, int rawLength) throws CorruptPayloadException {
-    if (rawLength < 0) {
-      throw new IllegalArgumentException("rawLength must be >= 0, got " + rawLength);
-    }
-    byte[] dst = new byte[rawLength];
-    decodeInto(codec, stored, off, len, dst, 0, rawLength);
-    return dst;
-  }
+    public ChunkDecoder() {}
 
-  /**
-   * Decodes {@code stored[off, off+len)} into {@code dst[dstOff, dstOff+rawLength)}. On failure the
-   * destination range may hold partial output.
-   *
-   * @return {@code rawLength}
-   */
-  public int decodeInto(Codec codec, byte[] stored, int off, int len, byte[] dst, int dstOff, int rawLength)
-      throws CorruptPayloadException {
-    Objects.requireNonNull(codec, "codec");
-    Objects.checkFromIndexSize(off, len, stored.length);
-    if (rawLength < 0) {
-      throw new IllegalArgumentException("rawLength must be >= 0, got " + rawLength);
-    }
-    Objects.checkFromIndexSize(dstOff, rawLength, dst.length);
-    if (closed) {
-      throw new IllegalStateException("decoder is closed");
-    }
-    int n;
-    switch (codec) {
-      case RAW -> {
-        if (len != rawLength) {
-          throw new CorruptPayloadException("RAW payload is " + len + " bytes, expected " + rawLength);
+    /** Decodes into a new array of exactly {@code rawLength} bytes. */
+    public byte[] decode(Codec codec, byte[] stored, int off, int len, int rawLength) throws CorruptPayloadException {
+        if (rawLength < 0) {
+            throw new IllegalArgumentException("rawLength must be >= 0, got " + rawLength);
         }
-        System.arraycopy(stored, off, dst, dstOff, len);
+        byte[] dst = new byte[rawLength];
+        decodeInto(codec, stored, off, len, dst, 0, rawLength);
+        return dst;
+    }
+
+    /**
+     * Decodes {@code stored[off, off+len)} into {@code dst[dstOff, dstOff+rawLength)}. On failure the
+     * destination range may hold partial output.
+     *
+     * @return {@code rawLength}
+     */
+    public int decodeInto(Codec codec, byte[] stored, int off, int len, byte[] dst, int dstOff, int rawLength)
+            throws CorruptPayloadException {
+        Objects.requireNonNull(codec, "codec");
+        Objects.checkFromIndexSize(off, len, stored.length);
+        if (rawLength < 0) {
+            throw new IllegalArgumentException("rawLength must be >= 0, got " + rawLength);
+        }
+        Objects.checkFromIndexSize(dstOff, rawLength, dst.length);
+        if (closed) {
+            throw new IllegalStateException("decoder is closed");
+        }
+        int n;
+        switch (codec) {
+            case RAW -> {
+                if (len != rawLength) {
+                    throw new CorruptPayloadException("RAW payload is " + len + " bytes, expected " + rawLength);
+                }
+                System.arraycopy(stored, off, dst, dstOff, len);
+                return rawLength;
+            }
+            case LZ4 -> {
+                try {
+                    // The destination is capped at rawLength, so an over-long block fails instead of writing on.
+                    n = lz4.decompress(stored, off, len, dst, dstOff, rawLength);
+                } catch (RuntimeException e) {
+                    // Arguments were validated above, so any failure here is the payload's.
+                    throw new CorruptPayloadException(
+                            "LZ4 payload of " + len + " bytes is corrupt: " + e.getMessage(), e);
+                }
+            }
+            case ZSTD -> {
+                try {
+                    if (zstd == null) zstd = new ZstdDecompressCtx();
+                    n = zstd.decompressByteArray(dst, dstOff, rawLength, stored, off, len);
+                } catch (RuntimeException e) {
+                    throw new CorruptPayloadException(
+                            "zstd payload of " + len + " bytes is corrupt: " + e.getMessage(), e);
+                }
+            }
+            default -> throw new AssertionError(codec);
+        }
+        if (n != rawLength) {
+            throw new CorruptPayloadException(codec + " payload decoded to " + n + " bytes, expected " + rawLength);
+        }
         return rawLength;
-      }
-      case LZ4 -> {
-        try {
-          // The destination is capped at rawLength, so an over-long block fails instead of writing on.
-          n = lz4.decompress(stored, off, len, dst, dstOff, rawLength);
-        } catch (RuntimeException e) {
-          // Arguments were validated above, so any failure here is the payload's.
-          throw new CorruptPayloadException("LZ4 payload of " + len + " bytes is corrupt: " + e.getMessage(), e);
-        }
-      }
-      case ZSTD -> {
-        try {
-          if (zstd == null) zstd = new ZstdDecompressCtx();
-          n = zstd.decompressByteArray(dst, dstOff, rawLength, stored, off, len);
-        } catch (RuntimeException e) {
-          throw new CorruptPayloadException("zstd payload of " + len + " bytes is corrupt: " + e.getMessage(), e);
-        }
-      }
-      default -> throw new AssertionError(codec);
     }
-    if (n != rawLength) {
-      throw new CorruptPayloadException(codec + " payload decoded to " + n + " bytes, expected " + rawLength);
-    }
-    return rawLength;
-  }
 
-  /** Frees the zstd context. Idempotent. */
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      if (zstd != null) zstd.close();
+    /** Frees the zstd context. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (zstd != null) zstd.close();
+        }
     }
-  }
 }

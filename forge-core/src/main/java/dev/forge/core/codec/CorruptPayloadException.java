@@ -6,13 +6,13 @@ package dev.forge.core.codec;
  * fail the operation or repair from another copy.
  */
 public final class CorruptPayloadException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public CorruptPayloadException(String message) {
-    super(message);
-  }
+    public CorruptPayloadException(String message) {
+        super(message);
+    }
 
-  public CorruptPayloadException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public CorruptPayloadException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

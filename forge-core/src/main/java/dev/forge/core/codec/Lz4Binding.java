@@ -23,17 +23,17 @@ import net.jpountz.lz4.LZ4Factory;
  * about 2 MB/s (ratio 0.13).
  */
 final class Lz4Binding {
-  private Lz4Binding() {}
+    private Lz4Binding() {}
 
-  static final LZ4Factory FACTORY = choose();
+    static final LZ4Factory FACTORY = choose();
 
-  private static LZ4Factory choose() {
-    try {
-      return LZ4Factory.nativeInstance();
-    } catch (Throwable t) {
-      // Unsupported platform or native access denied: the Java port produces the same block format.
-      if (t instanceof VirtualMachineError e) throw e;
-      return LZ4Factory.safeInstance();
+    private static LZ4Factory choose() {
+        try {
+            return LZ4Factory.nativeInstance();
+        } catch (Throwable t) {
+            // Unsupported platform or native access denied: the Java port produces the same block format.
+            if (t instanceof VirtualMachineError e) throw e;
+            return LZ4Factory.safeInstance();
+        }
     }
-  }
 }

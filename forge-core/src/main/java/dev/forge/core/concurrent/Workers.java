@@ -14,63 +14,63 @@ import java.util.function.Supplier;
  * every thread ended and every state was closed.
  */
 public final class Workers {
-  private Workers() {}
+    private Workers() {}
 
-  /** One item of work on a thread's own state. */
-  @FunctionalInterface
-  public interface Task<S> {
-    void run(S state, int index) throws Exception;
-  }
-
-  /** A thread's state; closed when the thread is done. */
-  public interface State extends AutoCloseable {
-    @Override
-    void close();
-  }
-
-  /** No per-thread state. */
-  public static final State NONE = () -> {};
-
-  /** The default thread count: {@code FORGE_THREADS} or one per core. */
-  public static int defaultThreads() {
-    String v = System.getenv("FORGE_THREADS");
-    if (v != null) {
-      try {
-        return Math.max(1, Integer.parseInt(v.trim()));
-      } catch (NumberFormatException ignored) {
-        // fall back to the core count
-      }
+    /** One item of work on a thread's own state. */
+    @FunctionalInterface
+    public interface Task<S> {
+        void run(S state, int index) throws Exception;
     }
-    return Runtime.getRuntime().availableProcessors();
-  }
 
-  /** Runs {@code task} for every index in {@code [0, count)} on up to {@code threads} threads. */
-  public static <S extends State> void run(String name, int threads, int count, Supplier<S> newState, Task<S> task) {
-    if (count == 0) return;
-    int n = Math.max(1, Math.min(threads, count));
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<Thread> started = new ArrayList<>(n);
-    for (int t = 0; t < n; t++) {
-      started.add(Thread.ofPlatform().name(name + "-" + t).start(() -> {
-        try (S state = newState.get()) {
-          for (int i; failure.get() == null && (i = next.getAndIncrement()) < count; ) task.run(state, i);
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
+    /** A thread's state; closed when the thread is done. */
+    public interface State extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** No per-thread state. */
+    public static final State NONE = () -> {};
+
+    /** The default thread count: {@code FORGE_THREADS} or one per core. */
+    public static int defaultThreads() {
+        String v = System.getenv("FORGE_THREADS");
+        if (v != null) {
+            try {
+                return Math.max(1, Integer.parseInt(v.trim()));
+            } catch (NumberFormatException ignored) {
+                // fall back to the core count
+            }
         }
-      }));
+        return Runtime.getRuntime().availableProcessors();
     }
-    for (Thread th : started) {
-      try {
-        th.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure.compareAndSet(null, new ForgeException("interrupted"));
-      }
+
+    /** Runs {@code task} for every index in {@code [0, count)} on up to {@code threads} threads. */
+    public static <S extends State> void run(String name, int threads, int count, Supplier<S> newState, Task<S> task) {
+        if (count == 0) return;
+        int n = Math.max(1, Math.min(threads, count));
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> started = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            started.add(Thread.ofPlatform().name(name + "-" + t).start(() -> {
+                try (S state = newState.get()) {
+                    for (int i; failure.get() == null && (i = next.getAndIncrement()) < count; ) task.run(state, i);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread th : started) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new ForgeException("interrupted"));
+            }
+        }
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error err) throw err;
+        if (f != null) throw new ForgeException(String.valueOf(f.getMessage()), f);
     }
-    Throwable f = failure.get();
-    if (f instanceof RuntimeException re) throw re;
-    if (f instanceof Error err) throw err;
-    if (f != null) throw new ForgeException(String.valueOf(f.getMessage()), f);
-  }
 }

@@ -5,11 +5,11 @@ package dev.forge.core.error;
  * there is one, what to do. The CLI turns each subclass into its documented exit code in one place.
  */
 public class ForgeException extends RuntimeException {
-  public ForgeException(String message) {
-    super(message);
-  }
+    public ForgeException(String message) {
+        super(message);
+    }
 
-  public ForgeException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ForgeException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -6,11 +6,11 @@ package dev.forge.core.error;
  * message names where (pack file and offset, or object id).
  */
 public final class IntegrityException extends ForgeException {
-  public IntegrityException(String message) {
-    super(message);
-  }
+    public IntegrityException(String message) {
+        super(message);
+    }
 
-  public IntegrityException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public IntegrityException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

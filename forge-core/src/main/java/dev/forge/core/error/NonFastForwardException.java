@@ -7,22 +7,22 @@ import dev.forge.core.model.ObjectId;
  * the commit it would move to. Names both commits and says what to do. Exit code 8.
  */
 public final class NonFastForwardException extends ForgeException {
-  private final ObjectId ours;
-  private final ObjectId theirs;
+    private final ObjectId ours;
+    private final ObjectId theirs;
 
-  public NonFastForwardException(String message, ObjectId ours, ObjectId theirs) {
-    super(message);
-    this.ours = ours;
-    this.theirs = theirs;
-  }
+    public NonFastForwardException(String message, ObjectId ours, ObjectId theirs) {
+        super(message);
+        this.ours = ours;
+        this.theirs = theirs;
+    }
 
-  /** The local commit (null when there is none). */
-  public ObjectId ours() {
-    return ours;
-  }
+    /** The local commit (null when there is none). */
+    public ObjectId ours() {
+        return ours;
+    }
 
-  /** The remote's commit (null when there is none). */
-  public ObjectId theirs() {
-    return theirs;
-  }
+    /** The remote's commit (null when there is none). */
+    public ObjectId theirs() {
+        return theirs;
+    }
 }

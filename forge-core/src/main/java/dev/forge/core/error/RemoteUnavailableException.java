@@ -7,18 +7,18 @@ package dev.forge.core.error;
  * bucket). Exit code 10.
  */
 public final class RemoteUnavailableException extends ForgeException {
-  private final boolean retryable;
+    private final boolean retryable;
 
-  public RemoteUnavailableException(String message, boolean retryable, Throwable cause) {
-    super(message, cause);
-    this.retryable = retryable;
-  }
+    public RemoteUnavailableException(String message, boolean retryable, Throwable cause) {
+        super(message, cause);
+        this.retryable = retryable;
+    }
 
-  public RemoteUnavailableException(String message, boolean retryable) {
-    this(message, retryable, null);
-  }
+    public RemoteUnavailableException(String message, boolean retryable) {
+        this(message, retryable, null);
+    }
 
-  public boolean retryable() {
-    return retryable;
-  }
+    public boolean retryable() {
+        return retryable;
+    }
 }

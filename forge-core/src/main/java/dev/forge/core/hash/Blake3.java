@@ -14,63 +14,63 @@ package dev.forge.core.hash;
  * GB/s at every size. Hashing would otherwise be the bottleneck of ingest.
  */
 public final class Blake3 {
-  private Blake3() {}
+    private Blake3() {}
 
-  /** Lazy holder: the first hasher request pays for extraction, binding and the self-test. */
-  private static final class NativeHolder {
-    static final NativeBlake3Library LIBRARY;
-    static final String REASON;
+    /** Lazy holder: the first hasher request pays for extraction, binding and the self-test. */
+    private static final class NativeHolder {
+        static final NativeBlake3Library LIBRARY;
+        static final String REASON;
 
-    static {
-      NativeBlake3Library lib = null;
-      String reason = null;
-      try {
-        lib = NativeBlake3Library.load();
-      } catch (Throwable t) {
-        // Anything at all (unsupported platform, native access denied, missing symbol, failed
-        // self-test) means "use Java"; the reason is kept for diagnostics such as `forge doctor`.
-        if (t instanceof VirtualMachineError e) throw e;
-        reason = t.getClass().getSimpleName() + ": " + t.getMessage();
-      }
-      LIBRARY = lib;
-      REASON = reason;
+        static {
+            NativeBlake3Library lib = null;
+            String reason = null;
+            try {
+                lib = NativeBlake3Library.load();
+            } catch (Throwable t) {
+                // Anything at all (unsupported platform, native access denied, missing symbol, failed
+                // self-test) means "use Java"; the reason is kept for diagnostics such as `forge doctor`.
+                if (t instanceof VirtualMachineError e) throw e;
+                reason = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+            LIBRARY = lib;
+            REASON = reason;
+        }
     }
-  }
 
-  private static volatile boolean loaded;
+    private static volatile boolean loaded;
 
-  /**
-   * A new hasher for one thread: Java for its first megabyte, then native when available (see
-   * {@link LazyBlake3Hasher}: short commands never pay for loading the library).
-   */
-  public static Blake3Hasher newHasher() {
-    return new LazyBlake3Hasher();
-  }
+    /**
+     * A new hasher for one thread: Java for its first megabyte, then native when available (see
+     * {@link LazyBlake3Hasher}: short commands never pay for loading the library).
+     */
+    public static Blake3Hasher newHasher() {
+        return new LazyBlake3Hasher();
+    }
 
-  /** A hasher that is native when available, else Java, from its first byte (loads the library now). */
-  public static Blake3Hasher newEagerHasher() {
-    NativeBlake3Library lib = NativeHolder.LIBRARY;
-    loaded = true;
-    return lib != null ? new NativeBlake3Hasher(lib) : new JavaBlake3Hasher();
-  }
+    /** A hasher that is native when available, else Java, from its first byte (loads the library now). */
+    public static Blake3Hasher newEagerHasher() {
+        NativeBlake3Library lib = NativeHolder.LIBRARY;
+        loaded = true;
+        return lib != null ? new NativeBlake3Hasher(lib) : new JavaBlake3Hasher();
+    }
 
-  /** Whether some hasher has loaded (or tried to load) the native library already. */
-  static boolean nativeLoaded() {
-    return loaded;
-  }
+    /** Whether some hasher has loaded (or tried to load) the native library already. */
+    static boolean nativeLoaded() {
+        return loaded;
+    }
 
-  /** A new pure-Java hasher, regardless of native availability. */
-  public static Blake3Hasher newJavaHasher() {
-    return new JavaBlake3Hasher();
-  }
+    /** A new pure-Java hasher, regardless of native availability. */
+    public static Blake3Hasher newJavaHasher() {
+        return new JavaBlake3Hasher();
+    }
 
-  /** Whether {@link #newHasher()} returns the native implementation. */
-  public static boolean nativeAvailable() {
-    return NativeHolder.LIBRARY != null;
-  }
+    /** Whether {@link #newHasher()} returns the native implementation. */
+    public static boolean nativeAvailable() {
+        return NativeHolder.LIBRARY != null;
+    }
 
-  /** Why the native implementation could not be used, or null when it is available. */
-  public static String nativeUnavailableReason() {
-    return NativeHolder.REASON;
-  }
+    /** Why the native implementation could not be used, or null when it is available. */
+    public static String nativeUnavailableReason() {
+        return NativeHolder.REASON;
+    }
 }

@@ -13,22 +13,22 @@ import java.nio.ByteBuffer;
  */
 public interface Blake3Hasher {
 
-  /** Plain BLAKE3 of {@code in[off, off+len)}: the id of a chunk. */
-  ObjectId hash(byte[] in, int off, int len);
+    /** Plain BLAKE3 of {@code in[off, off+len)}: the id of a chunk. */
+    ObjectId hash(byte[] in, int off, int len);
 
-  /**
-   * The id of an object of the given type: plain BLAKE3 for {@link ObjectType#CHUNK}, BLAKE3
-   * derive_key mode with context {@link ObjectType#hashContext()} for every other type, so that a
-   * tree can never collide with a chunk that happens to hold the same bytes.
-   */
-  ObjectId hash(ObjectType type, byte[] in, int off, int len);
+    /**
+     * The id of an object of the given type: plain BLAKE3 for {@link ObjectType#CHUNK}, BLAKE3
+     * derive_key mode with context {@link ObjectType#hashContext()} for every other type, so that a
+     * tree can never collide with a chunk that happens to hold the same bytes.
+     */
+    ObjectId hash(ObjectType type, byte[] in, int off, int len);
 
-  /**
-   * Plain BLAKE3 of the bytes between the buffer's position and limit. Works on direct, heap and
-   * read-only buffers; does not move the position.
-   */
-  ObjectId hash(ByteBuffer in);
+    /**
+     * Plain BLAKE3 of the bytes between the buffer's position and limit. Works on direct, heap and
+     * read-only buffers; does not move the position.
+     */
+    ObjectId hash(ByteBuffer in);
 
-  /** {@code "native"} for the libblake3 (SIMD) implementation, {@code "java"} for the pure-Java one. */
-  String implementation();
+    /** {@code "native"} for the libblake3 (SIMD) implementation, {@code "java"} for the pure-Java one. */
+    String implementation();
 }

@@ -25,117 +25,125 @@ import java.util.Locale;
  * glue is ignored.
  */
 final class NativeBlake3Library {
-  /** The classpath resource holding the library (root of org.alephium:blake3-jni). */
-  static final String RESOURCE = "libblake3.so";
+    /** The classpath resource holding the library (root of org.alephium:blake3-jni). */
+    static final String RESOURCE = "libblake3.so";
 
-  /**
-   * sizeof(blake3_hasher). Not exported by the library, so it is pinned here: 32 (key) + 112
-   * (chunk state) + 1 (cv_stack_len) + 55 * 32 (cv_stack), padded to 8 = 1912. Confirmed from the
-   * bundled binary, whose JNI allocate_hasher function is {@code malloc(0x778)}, and by the official
-   * test vectors (up to 100 KiB, i.e. a deep cv stack) passing through this binding.
-   */
-  static final long HASHER_SIZE = 1912;
+    /**
+     * sizeof(blake3_hasher). Not exported by the library, so it is pinned here: 32 (key) + 112
+     * (chunk state) + 1 (cv_stack_len) + 55 * 32 (cv_stack), padded to 8 = 1912. Confirmed from the
+     * bundled binary, whose JNI allocate_hasher function is {@code malloc(0x778)}, and by the official
+     * test vectors (up to 100 KiB, i.e. a deep cv stack) passing through this binding.
+     */
+    static final long HASHER_SIZE = 1912;
 
-  /** The state is a struct of uint32/uint64/uint8 arrays; 8-byte alignment covers every member. */
-  static final long HASHER_ALIGN = 8;
+    /** The state is a struct of uint32/uint64/uint8 arrays; 8-byte alignment covers every member. */
+    static final long HASHER_ALIGN = 8;
 
-  final MethodHandle init;
-  final MethodHandle initDeriveKey;
-  /** Marked critical so heap arrays can be passed without copying (the GC waits for the call). */
-  final MethodHandle update;
-  final MethodHandle finalizeOut;
+    final MethodHandle init;
+    final MethodHandle initDeriveKey;
+    /** Marked critical so heap arrays can be passed without copying (the GC waits for the call). */
+    final MethodHandle update;
 
-  // Binding native code is restricted; the launcher passes --enable-native-access=ALL-UNNAMED.
-  @SuppressWarnings("restricted")
-  private NativeBlake3Library(SymbolLookup lookup) {
-    Linker linker = Linker.nativeLinker();
-    // void blake3_hasher_init(blake3_hasher *self);
-    init = linker.downcallHandle(find(lookup, "blake3_hasher_init"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-    // void blake3_hasher_init_derive_key(blake3_hasher *self, const char *context);
-    initDeriveKey =
-        linker.downcallHandle(
-            find(lookup, "blake3_hasher_init_derive_key"),
-            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    // void blake3_hasher_update(blake3_hasher *self, const void *input, size_t input_len);
-    update =
-        linker.downcallHandle(
-            find(lookup, "blake3_hasher_update"),
-            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-            Linker.Option.critical(true));
-    // void blake3_hasher_finalize(const blake3_hasher *self, uint8_t *out, size_t out_len);
-    finalizeOut =
-        linker.downcallHandle(
-            find(lookup, "blake3_hasher_finalize"),
-            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-  }
+    final MethodHandle finalizeOut;
 
-  private static MemorySegment find(SymbolLookup lookup, String name) {
-    return lookup.find(name).orElseThrow(() -> new IllegalStateException("libblake3 has no symbol " + name));
-  }
-
-  /**
-   * Extracts, binds and self-tests the library.
-   *
-   * @throws Throwable (of any kind, as downcalls declare Throwable) when the platform is
-   *     unsupported or the library is unusable; the caller records the message and falls back to Java
-   */
-  @SuppressWarnings("restricted")
-  static NativeBlake3Library load() throws Throwable {
-    String os = System.getProperty("os.name", "");
-    String arch = System.getProperty("os.arch", "");
-    // The jar only carries an x86-64 ELF build (plus a macOS dylib we do not use).
-    if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      throw new UnsupportedOperationException("no bundled libblake3 for " + os + "/" + arch);
+    // Binding native code is restricted; the launcher passes --enable-native-access=ALL-UNNAMED.
+    @SuppressWarnings("restricted")
+    private NativeBlake3Library(SymbolLookup lookup) {
+        Linker linker = Linker.nativeLinker();
+        // void blake3_hasher_init(blake3_hasher *self);
+        init = linker.downcallHandle(
+                find(lookup, "blake3_hasher_init"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        // void blake3_hasher_init_derive_key(blake3_hasher *self, const char *context);
+        initDeriveKey = linker.downcallHandle(
+                find(lookup, "blake3_hasher_init_derive_key"),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        // void blake3_hasher_update(blake3_hasher *self, const void *input, size_t input_len);
+        update = linker.downcallHandle(
+                find(lookup, "blake3_hasher_update"),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                Linker.Option.critical(true));
+        // void blake3_hasher_finalize(const blake3_hasher *self, uint8_t *out, size_t out_len);
+        finalizeOut = linker.downcallHandle(
+                find(lookup, "blake3_hasher_finalize"),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     }
-    Path file = extract();
-    NativeBlake3Library lib = new NativeBlake3Library(SymbolLookup.libraryLookup(file, Arena.global()));
-    lib.selfTest();
-    return lib;
-  }
 
-  private static Path extract() throws IOException {
-    ClassLoader loader = NativeBlake3Library.class.getClassLoader();
-    try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(RESOURCE) : loader.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IOException("resource " + RESOURCE + " is not on the classpath (org.alephium:blake3-jni missing?)");
-      }
-      // createTempFile makes the file readable by its owner only, so nobody can swap the code
-      // between extraction and dlopen.
-      Path file = Files.createTempFile("forge-blake3-", ".so");
-      file.toFile().deleteOnExit();
-      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-      return file;
+    private static MemorySegment find(SymbolLookup lookup, String name) {
+        return lookup.find(name).orElseThrow(() -> new IllegalStateException("libblake3 has no symbol " + name));
     }
-  }
 
-  /**
-   * Refuses a library that computes anything but BLAKE3: two official test vectors, one plain and
-   * one derive_key, each spanning two 1 KiB chunks so that the tree code and the cv stack are used.
-   */
-  private void selfTest() throws Throwable {
-    byte[] input = new byte[1025];
-    for (int i = 0; i < input.length; i++) input[i] = (byte) (i % 251);
-    HexFormat hex = HexFormat.of();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(HASHER_SIZE, HASHER_ALIGN);
-      MemorySegment out = arena.allocate(32);
-      MemorySegment context = arena.allocateFrom("BLAKE3 2019-12-27 16:29:52 test vectors context");
-
-      init.invokeExact(state);
-      update.invokeExact(state, MemorySegment.ofArray(input), (long) input.length);
-      finalizeOut.invokeExact(state, out, 32L);
-      check(hex.formatHex(out.toArray(ValueLayout.JAVA_BYTE)), "d00278ae47eb27b34faecf67b4fe263f82d5412916c1ffd97c8cb7fb814b8444", "plain");
-
-      initDeriveKey.invokeExact(state, context);
-      update.invokeExact(state, MemorySegment.ofArray(input), (long) input.length);
-      finalizeOut.invokeExact(state, out, 32L);
-      check(hex.formatHex(out.toArray(ValueLayout.JAVA_BYTE)), "effaa245f065fbf82ac186839a249707c3bddf6d3fdda22d1b95a3c970379bcb", "derive_key");
+    /**
+     * Extracts, binds and self-tests the library.
+     *
+     * @throws Throwable (of any kind, as downcalls declare Throwable) when the platform is
+     *     unsupported or the library is unusable; the caller records the message and falls back to Java
+     */
+    @SuppressWarnings("restricted")
+    static NativeBlake3Library load() throws Throwable {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        // The jar only carries an x86-64 ELF build (plus a macOS dylib we do not use).
+        if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new UnsupportedOperationException("no bundled libblake3 for " + os + "/" + arch);
+        }
+        Path file = extract();
+        NativeBlake3Library lib = new NativeBlake3Library(SymbolLookup.libraryLookup(file, Arena.global()));
+        lib.selfTest();
+        return lib;
     }
-  }
 
-  private static void check(String got, String want, String mode) {
-    if (!got.equals(want)) {
-      throw new IllegalStateException("libblake3 self-test failed (" + mode + "): got " + got + ", want " + want);
+    private static Path extract() throws IOException {
+        ClassLoader loader = NativeBlake3Library.class.getClassLoader();
+        try (InputStream in = loader == null
+                ? ClassLoader.getSystemResourceAsStream(RESOURCE)
+                : loader.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException(
+                        "resource " + RESOURCE + " is not on the classpath (org.alephium:blake3-jni missing?)");
+            }
+            // createTempFile makes the file readable by its owner only, so nobody can swap the code
+            // between extraction and dlopen.
+            Path file = Files.createTempFile("forge-blake3-", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        }
     }
-  }
+
+    /**
+     * Refuses a library that computes anything but BLAKE3: two official test vectors, one plain and
+     * one derive_key, each spanning two 1 KiB chunks so that the tree code and the cv stack are used.
+     */
+    private void selfTest() throws Throwable {
+        byte[] input = new byte[1025];
+        for (int i = 0; i < input.length; i++) input[i] = (byte) (i % 251);
+        HexFormat hex = HexFormat.of();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(HASHER_SIZE, HASHER_ALIGN);
+            MemorySegment out = arena.allocate(32);
+            MemorySegment context = arena.allocateFrom("BLAKE3 2019-12-27 16:29:52 test vectors context");
+
+            init.invokeExact(state);
+            update.invokeExact(state, MemorySegment.ofArray(input), (long) input.length);
+            finalizeOut.invokeExact(state, out, 32L);
+            check(
+                    hex.formatHex(out.toArray(ValueLayout.JAVA_BYTE)),
+                    "d00278ae47eb27b34faecf67b4fe263f82d5412916c1ffd97c8cb7fb814b8444",
+                    "plain");
+
+            initDeriveKey.invokeExact(state, context);
+            update.invokeExact(state, MemorySegment.ofArray(input), (long) input.length);
+            finalizeOut.invokeExact(state, out, 32L);
+            check(
+                    hex.formatHex(out.toArray(ValueLayout.JAVA_BYTE)),
+                    "effaa245f065fbf82ac186839a249707c3bddf6d3fdda22d1b95a3c970379bcb",
+                    "derive_key");
+        }
+    }
+
+    private static void check(String got, String want, String mode) {
+        if (!got.equals(want)) {
+            throw new IllegalStateException("libblake3 self-test failed (" + mode + "): got " + got + ", want " + want);
+        }
+    }
 }

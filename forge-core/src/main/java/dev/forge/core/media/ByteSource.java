@@ -6,13 +6,13 @@ package dev.forge.core.media;
  * multi-GiB video costs a few chunk reads, not the whole file.
  */
 public interface ByteSource {
-  /** The file's length in bytes. */
-  long size();
+    /** The file's length in bytes. */
+    long size();
 
-  /**
-   * Up to {@code length} bytes starting at {@code offset}: fewer only when the file ends first, none
-   * when {@code offset >= size()}. Failures of the underlying storage are thrown as they are (a damaged
-   * chunk is an integrity error, not "unknown media").
-   */
-  byte[] read(long offset, int length);
+    /**
+     * Up to {@code length} bytes starting at {@code offset}: fewer only when the file ends first, none
+     * when {@code offset >= size()}. Failures of the underlying storage are thrown as they are (a damaged
+     * chunk is an integrity error, not "unknown media").
+     */
+    byte[] read(long offset, int length);
 }

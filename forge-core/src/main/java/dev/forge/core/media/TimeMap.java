@@ -10,9 +10,9 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface TimeMap {
-  /**
-   * The time ranges, sorted and merged, that overlap {@code ranges}. {@code ranges} must be sorted by
-   * offset and must not overlap. Bytes outside any sample (headers, padding) map to nothing.
-   */
-  List<TimeRange> times(List<ByteRange> ranges);
+    /**
+     * The time ranges, sorted and merged, that overlap {@code ranges}. {@code ranges} must be sorted by
+     * offset and must not overlap. Bytes outside any sample (headers, padding) map to nothing.
+     */
+    List<TimeRange> times(List<ByteRange> ranges);
 }

@@ -5,39 +5,39 @@ package dev.forge.core.model;
  * never renumber.
  */
 public enum ObjectType {
-  /** Raw bytes of a file cut by content-defined chunking. Id = BLAKE3(bytes). */
-  CHUNK(0),
-  /** A file's ordered chunk list. Id = BLAKE3 derive_key("forge v1 list", encoding). */
-  LIST(1),
-  /** A directory. Id = BLAKE3 derive_key("forge v1 tree", encoding). */
-  TREE(2),
-  /** A commit. Id = BLAKE3 derive_key("forge v1 commit", encoding). */
-  COMMIT(3);
+    /** Raw bytes of a file cut by content-defined chunking. Id = BLAKE3(bytes). */
+    CHUNK(0),
+    /** A file's ordered chunk list. Id = BLAKE3 derive_key("forge v1 list", encoding). */
+    LIST(1),
+    /** A directory. Id = BLAKE3 derive_key("forge v1 tree", encoding). */
+    TREE(2),
+    /** A commit. Id = BLAKE3 derive_key("forge v1 commit", encoding). */
+    COMMIT(3);
 
-  private final int code;
+    private final int code;
 
-  ObjectType(int code) {
-    this.code = code;
-  }
-
-  public int code() {
-    return code;
-  }
-
-  /** The BLAKE3 key-derivation context that domain-separates this type's ids from chunk ids. */
-  public String hashContext() {
-    return switch (this) {
-      case CHUNK -> null;
-      case LIST -> "forge v1 list";
-      case TREE -> "forge v1 tree";
-      case COMMIT -> "forge v1 commit";
-    };
-  }
-
-  public static ObjectType fromCode(int code) {
-    for (ObjectType t : values()) {
-      if (t.code == code) return t;
+    ObjectType(int code) {
+        this.code = code;
     }
-    throw new IllegalArgumentException("unknown object type code " + code);
-  }
+
+    public int code() {
+        return code;
+    }
+
+    /** The BLAKE3 key-derivation context that domain-separates this type's ids from chunk ids. */
+    public String hashContext() {
+        return switch (this) {
+            case CHUNK -> null;
+            case LIST -> "forge v1 list";
+            case TREE -> "forge v1 tree";
+            case COMMIT -> "forge v1 commit";
+        };
+    }
+
+    public static ObjectType fromCode(int code) {
+        for (ObjectType t : values()) {
+            if (t.code == code) return t;
+        }
+        throw new IllegalArgumentException("unknown object type code " + code);
+    }
 }

@@ -34,53 +34,53 @@ import java.util.Optional;
  * make every put idempotent).
  */
 public interface BlobStore extends AutoCloseable {
-  /** A blob's name, length and version token. */
-  record BlobInfo(String name, long length, String token) {}
+    /** A blob's name, length and version token. */
+    record BlobInfo(String name, long length, String token) {}
 
-  /** A blob's bytes with the version token that {@link #replaceIfUnchanged} compares. */
-  record Versioned(byte[] data, String token) {}
+    /** A blob's bytes with the version token that {@link #replaceIfUnchanged} compares. */
+    record Versioned(byte[] data, String token) {}
 
-  /** Stores {@code data} under {@code name}, replacing any blob of that name atomically. */
-  void put(String name, byte[] data);
+    /** Stores {@code data} under {@code name}, replacing any blob of that name atomically. */
+    void put(String name, byte[] data);
 
-  /** Stores the contents of {@code file} under {@code name}; large files go up in parts where the store has them. */
-  void put(String name, Path file);
+    /** Stores the contents of {@code file} under {@code name}; large files go up in parts where the store has them. */
+    void put(String name, Path file);
 
-  /** The whole blob with its version token, or empty when there is none. */
-  Optional<Versioned> get(String name);
+    /** The whole blob with its version token, or empty when there is none. */
+    Optional<Versioned> get(String name);
 
-  /**
-   * Exactly {@code length} bytes of the blob starting at {@code offset}. A missing blob is a {@link
-   * dev.forge.core.error.NotFoundException}; a range past its end is an {@link
-   * dev.forge.core.error.IntegrityException}.
-   */
-  byte[] get(String name, long offset, int length);
+    /**
+     * Exactly {@code length} bytes of the blob starting at {@code offset}. A missing blob is a {@link
+     * dev.forge.core.error.NotFoundException}; a range past its end is an {@link
+     * dev.forge.core.error.IntegrityException}.
+     */
+    byte[] get(String name, long offset, int length);
 
-  /** The blob's length and token, or empty when there is none. */
-  Optional<BlobInfo> stat(String name);
+    /** The blob's length and token, or empty when there is none. */
+    Optional<BlobInfo> stat(String name);
 
-  /** Every blob whose name starts with {@code prefix}, in no particular order. */
-  List<BlobInfo> list(String prefix);
+    /** Every blob whose name starts with {@code prefix}, in no particular order. */
+    List<BlobInfo> list(String prefix);
 
-  /** Removes the blob; removing a missing blob is not an error. */
-  void delete(String name);
+    /** Removes the blob; removing a missing blob is not an error. */
+    void delete(String name);
 
-  /**
-   * Stores {@code data} only if no blob named {@code name} exists. Returns whether this call created
-   * it; false means some blob (maybe this very one, from an earlier attempt) was already there.
-   */
-  boolean putIfAbsent(String name, byte[] data);
+    /**
+     * Stores {@code data} only if no blob named {@code name} exists. Returns whether this call created
+     * it; false means some blob (maybe this very one, from an earlier attempt) was already there.
+     */
+    boolean putIfAbsent(String name, byte[] data);
 
-  /**
-   * Replaces the blob only if it is still the version that {@code expectedToken} (from {@link #get}
-   * or {@link #stat}) names: a compare-and-swap. Returns false, changing nothing, when it has been
-   * replaced or deleted since.
-   */
-  boolean replaceIfUnchanged(String name, byte[] data, String expectedToken);
+    /**
+     * Replaces the blob only if it is still the version that {@code expectedToken} (from {@link #get}
+     * or {@link #stat}) names: a compare-and-swap. Returns false, changing nothing, when it has been
+     * replaced or deleted since.
+     */
+    boolean replaceIfUnchanged(String name, byte[] data, String expectedToken);
 
-  /** Where this store is, for messages: a URL or path without credentials. */
-  String describe();
+    /** Where this store is, for messages: a URL or path without credentials. */
+    String describe();
 
-  @Override
-  void close();
+    @Override
+    void close();
 }

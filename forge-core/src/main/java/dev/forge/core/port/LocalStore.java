@@ -7,39 +7,46 @@ import java.nio.file.Path;
  * repository's lock; close releases it.
  */
 public interface LocalStore extends AutoCloseable {
-  Path workTree();
+    Path workTree();
 
-  Path forgeDir();
+    Path forgeDir();
 
-  RepoConfig config();
+    RepoConfig config();
 
-  void saveConfig(RepoConfig config);
+    void saveConfig(RepoConfig config);
 
-  ObjectStore objects();
+    ObjectStore objects();
 
-  MetadataStore metadata();
+    MetadataStore metadata();
 
-  /** Checks every pack record and index entry; reports problems to {@code problems}. */
-  StorageCheck checkStorage(ProgressListener progress);
+    /** Checks every pack record and index entry; reports problems to {@code problems}. */
+    StorageCheck checkStorage(ProgressListener progress);
 
-  /** Pack files and their total size on disk. */
-  StorageUsage usage();
+    /** Pack files and their total size on disk. */
+    StorageUsage usage();
 
-  /**
-   * Garbage collection's sweep: drops index entries of objects not in {@code live}, rewrites packs whose
-   * live share is below {@code minLiveShare} (copying live records without recompressing), deletes
-   * packs with nothing live and pack files nothing references. Live objects are copied and indexed
-   * before anything is deleted, so a crash at any point loses nothing reachable.
-   */
-  SweepReport sweep(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress);
+    /**
+     * Garbage collection's sweep: drops index entries of objects not in {@code live}, rewrites packs whose
+     * live share is below {@code minLiveShare} (copying live records without recompressing), deletes
+     * packs with nothing live and pack files nothing references. Live objects are copied and indexed
+     * before anything is deleted, so a crash at any point loses nothing reachable.
+     */
+    SweepReport sweep(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress);
 
-  record SweepReport(long objectsBefore, long deadObjects, long packsBefore, long packsRewritten, long packsDeleted,
-      long bytesBefore, long bytesAfter, long orphanFiles) {}
+    record SweepReport(
+            long objectsBefore,
+            long deadObjects,
+            long packsBefore,
+            long packsRewritten,
+            long packsDeleted,
+            long bytesBefore,
+            long bytesAfter,
+            long orphanFiles) {}
 
-  @Override
-  void close();
+    @Override
+    void close();
 
-  record StorageCheck(long packs, long records, long indexEntries, java.util.List<String> problems) {}
+    record StorageCheck(long packs, long records, long indexEntries, java.util.List<String> problems) {}
 
-  record StorageUsage(long packs, long packBytes, long objects, long chunkRawBytes, long chunks) {}
+    record StorageUsage(long packs, long packBytes, long objects, long chunkRawBytes, long chunks) {}
 }

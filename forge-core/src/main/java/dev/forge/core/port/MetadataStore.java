@@ -12,80 +12,80 @@ import java.util.function.Consumer;
  * {@link Update}; an update is applied atomically and durably (all or nothing, fsynced) when committed.
  */
 public interface MetadataStore {
-  Optional<ObjectId> ref(String name);
+    Optional<ObjectId> ref(String name);
 
-  /** Refs whose names start with {@code prefix}, by name. */
-  SortedMap<String, ObjectId> refs(String prefix);
+    /** Refs whose names start with {@code prefix}, by name. */
+    SortedMap<String, ObjectId> refs(String prefix);
 
-  Head head();
+    Head head();
 
-  Optional<StageEntry> stageEntry(String path);
+    Optional<StageEntry> stageEntry(String path);
 
-  /**
-   * Every stage entry in path order (unsigned UTF-8 byte order).
-   *
-   * @return a digest of the stage as stored (every entry's key and value bytes): two reads return the
-   *     same digest exactly when no entry was added, removed or changed in between
-   */
-  long forEachStage(Consumer<StageEntry> action);
+    /**
+     * Every stage entry in path order (unsigned UTF-8 byte order).
+     *
+     * @return a digest of the stage as stored (every entry's key and value bytes): two reads return the
+     *     same digest exactly when no entry was added, removed or changed in between
+     */
+    long forEachStage(Consumer<StageEntry> action);
 
-  /**
-   * The tree the stage was last recorded to equal (by a commit), with the stage digest it had then
-   * (see {@link #forEachStage}); valid only while the stage still has that digest.
-   */
-  Optional<StageTree> stageTree();
+    /**
+     * The tree the stage was last recorded to equal (by a commit), with the stage digest it had then
+     * (see {@link #forEachStage}); valid only while the stage still has that digest.
+     */
+    Optional<StageTree> stageTree();
 
-  /** A tree id and the digest of the stage that equalled it. */
-  record StageTree(ObjectId tree, long stageDigest) {}
+    /** A tree id and the digest of the stage that equalled it. */
+    record StageTree(ObjectId tree, long stageDigest) {}
 
-  Optional<StatEntry> stat(String path);
+    Optional<StatEntry> stat(String path);
 
-  /** Every stat-cache entry, in path order. */
-  void forEachStat(java.util.function.BiConsumer<String, StatEntry> action);
+    /** Every stat-cache entry, in path order. */
+    void forEachStat(java.util.function.BiConsumer<String, StatEntry> action);
 
-  /** Configured remotes: name to URL, by name. Credentials are never stored here. */
-  SortedMap<String, String> remotes();
+    /** Configured remotes: name to URL, by name. Credentials are never stored here. */
+    SortedMap<String, String> remotes();
 
-  /** The merge in progress, if one stopped on conflicts. */
-  Optional<MergeState> mergeState();
+    /** The merge in progress, if one stopped on conflicts. */
+    Optional<MergeState> mergeState();
 
-  /** The newest {@code limit} operations, newest first. */
-  List<Operation> operations(int limit);
+    /** The newest {@code limit} operations, newest first. */
+    List<Operation> operations(int limit);
 
-  Update newUpdate();
+    Update newUpdate();
 
-  /** A batch of changes applied atomically by {@link #commit}. */
-  interface Update {
-    Update putStage(StageEntry entry);
+    /** A batch of changes applied atomically by {@link #commit}. */
+    interface Update {
+        Update putStage(StageEntry entry);
 
-    Update deleteStage(String path);
+        Update deleteStage(String path);
 
-    Update clearStage();
+        Update clearStage();
 
-    /** Records that the stage with digest {@code stageDigest} equals {@code tree} (see {@link #stageTree}). */
-    Update setStageTree(ObjectId tree, long stageDigest);
+        /** Records that the stage with digest {@code stageDigest} equals {@code tree} (see {@link #stageTree}). */
+        Update setStageTree(ObjectId tree, long stageDigest);
 
-    Update putStat(String path, StatEntry entry);
+        Update putStat(String path, StatEntry entry);
 
-    Update deleteStat(String path);
+        Update deleteStat(String path);
 
-    Update setRef(String name, ObjectId id);
+        Update setRef(String name, ObjectId id);
 
-    Update deleteRef(String name);
+        Update deleteRef(String name);
 
-    Update setHead(Head head);
+        Update setHead(Head head);
 
-    Update setMergeState(MergeState state);
+        Update setMergeState(MergeState state);
 
-    Update clearMergeState();
+        Update clearMergeState();
 
-    Update setRemote(String name, String url);
+        Update setRemote(String name, String url);
 
-    Update deleteRemote(String name);
+        Update deleteRemote(String name);
 
-    Update record(Operation op);
+        Update record(Operation op);
 
-    /** Applies everything atomically and durably. */
-    void commit();
-  }
+        /** Applies everything atomically and durably. */
+        void commit();
+    }
 }

@@ -19,37 +19,42 @@ import java.util.function.Consumer;
  * </ul>
  */
 public interface ObjectStore {
-  boolean contains(ObjectId id);
+    boolean contains(ObjectId id);
 
-  /** The object's raw bytes, verified. Throws NotFoundException or IntegrityException. */
-  byte[] read(ObjectId id);
+    /** The object's raw bytes, verified. Throws NotFoundException or IntegrityException. */
+    byte[] read(ObjectId id);
 
-  Optional<StoredObject> stat(ObjectId id);
+    Optional<StoredObject> stat(ObjectId id);
 
-  /**
-   * A chunk's raw bytes, verified, in a read-only buffer that may belong to the calling thread and
-   * stay valid only until that thread's next {@code readChunk}: checkout streams every chunk through
-   * it without allocating. Throws like {@link #read}.
-   */
-  default java.nio.ByteBuffer readChunk(ObjectId id) {
-    return java.nio.ByteBuffer.wrap(read(id)).asReadOnlyBuffer();
-  }
+    /**
+     * A chunk's raw bytes, verified, in a read-only buffer that may belong to the calling thread and
+     * stay valid only until that thread's next {@code readChunk}: checkout streams every chunk through
+     * it without allocating. Throws like {@link #read}.
+     */
+    default java.nio.ByteBuffer readChunk(ObjectId id) {
+        return java.nio.ByteBuffer.wrap(read(id)).asReadOnlyBuffer();
+    }
 
-  /**
-   * The object as stored: its codec and encoded payload, checked (record checksum, decoded bytes
-   * re-hashed) but not left decoded, so that it can be copied to another store without recompressing.
-   */
-  StoredRecord readStored(ObjectId id);
+    /**
+     * The object as stored: its codec and encoded payload, checked (record checksum, decoded bytes
+     * re-hashed) but not left decoded, so that it can be copied to another store without recompressing.
+     */
+    StoredRecord readStored(ObjectId id);
 
-  /** An object as it lies in a pack: encoded with {@code codec}, {@code rawLength} bytes decoded. */
-  record StoredRecord(ObjectId id, dev.forge.core.model.ObjectType type, dev.forge.core.codec.Codec codec, int rawLength, byte[] payload) {}
+    /** An object as it lies in a pack: encoded with {@code codec}, {@code rawLength} bytes decoded. */
+    record StoredRecord(
+            ObjectId id,
+            dev.forge.core.model.ObjectType type,
+            dev.forge.core.codec.Codec codec,
+            int rawLength,
+            byte[] payload) {}
 
-  /** A writer for one thread. Ids it writes become visible when it is flushed. */
-  ObjectWriter newWriter();
+    /** A writer for one thread. Ids it writes become visible when it is flushed. */
+    ObjectWriter newWriter();
 
-  /** Up to {@code limit} stored objects whose hex id starts with {@code hexPrefix}, in id order. */
-  java.util.List<StoredObject> findByHexPrefix(String hexPrefix, int limit);
+    /** Up to {@code limit} stored objects whose hex id starts with {@code hexPrefix}, in id order. */
+    java.util.List<StoredObject> findByHexPrefix(String hexPrefix, int limit);
 
-  /** Every stored object's index entry, in id order. */
-  void forEach(Consumer<StoredObject> action);
+    /** Every stored object's index entry, in id order. */
+    void forEach(Consumer<StoredObject> action);
 }

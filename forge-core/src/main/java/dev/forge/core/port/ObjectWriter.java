@@ -10,18 +10,18 @@ import dev.forge.core.model.ObjectType;
  * entry pointing at missing data.
  */
 public interface ObjectWriter extends AutoCloseable {
-  /**
-   * Stores an object unless the store (or any live writer) already has it.
-   *
-   * @param payload the encoded bytes ({@code codec} applied to the raw bytes)
-   * @return whether this call stored it
-   */
-  boolean put(ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len);
+    /**
+     * Stores an object unless the store (or any live writer) already has it.
+     *
+     * @param payload the encoded bytes ({@code codec} applied to the raw bytes)
+     * @return whether this call stored it
+     */
+    boolean put(ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len);
 
-  /** Makes everything put so far durable, then visible. */
-  void flush();
+    /** Makes everything put so far durable, then visible. */
+    void flush();
 
-  /** Flushes and releases the writer. */
-  @Override
-  void close();
+    /** Flushes and releases the writer. */
+    @Override
+    void close();
 }

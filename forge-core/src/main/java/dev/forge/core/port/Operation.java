@@ -12,29 +12,29 @@ import java.util.List;
  * switch, merge), so that undo knows to move it back.
  */
 public record Operation(
-    Instant time,
-    String command,
-    String headBefore,
-    String headAfter,
-    List<RefChange> refChanges,
-    ObjectId stageBefore,
-    ObjectId stageAfter,
-    boolean movedWorkTree) {
-  public Operation {
-    refChanges = List.copyOf(refChanges);
-  }
-
-  public record RefChange(String ref, ObjectId before, ObjectId after) {}
-
-  /** Every commit or tree this entry names: gc keeps them while the entry is within its grace period. */
-  public List<ObjectId> roots() {
-    List<ObjectId> out = new java.util.ArrayList<>();
-    for (RefChange c : refChanges) {
-      if (c.before() != null) out.add(c.before());
-      if (c.after() != null) out.add(c.after());
+        Instant time,
+        String command,
+        String headBefore,
+        String headAfter,
+        List<RefChange> refChanges,
+        ObjectId stageBefore,
+        ObjectId stageAfter,
+        boolean movedWorkTree) {
+    public Operation {
+        refChanges = List.copyOf(refChanges);
     }
-    if (stageBefore != null) out.add(stageBefore);
-    if (stageAfter != null) out.add(stageAfter);
-    return out;
-  }
+
+    public record RefChange(String ref, ObjectId before, ObjectId after) {}
+
+    /** Every commit or tree this entry names: gc keeps them while the entry is within its grace period. */
+    public List<ObjectId> roots() {
+        List<ObjectId> out = new java.util.ArrayList<>();
+        for (RefChange c : refChanges) {
+            if (c.before() != null) out.add(c.before());
+            if (c.after() != null) out.add(c.after());
+        }
+        if (stageBefore != null) out.add(stageBefore);
+        if (stageAfter != null) out.add(stageAfter);
+        return out;
+    }
 }

@@ -5,12 +5,12 @@ package dev.forge.core.port;
  * ignores it otherwise. Methods may be called from several threads.
  */
 public interface ProgressListener {
-  ProgressListener NONE = new ProgressListener() {};
+    ProgressListener NONE = new ProgressListener() {};
 
-  /** A new phase with a total in {@code unit} (bytes or items); total < 0 when unknown. */
-  default void begin(String phase, long total, String unit) {}
+    /** A new phase with a total in {@code unit} (bytes or items); total < 0 when unknown. */
+    default void begin(String phase, long total, String unit) {}
 
-  default void advance(long amount) {}
+    default void advance(long amount) {}
 
-  default void end() {}
+    default void end() {}
 }

@@ -8,29 +8,29 @@ import dev.forge.core.codec.CompressionPolicy;
  * every id); the compression policy may change at any time (ids do not depend on it).
  */
 public record RepoConfig(int format, ChunkerParams chunking, CompressionPolicy compression, int gcGraceDays) {
-  public static final int DEFAULT_GC_GRACE_DAYS = 14;
+    public static final int DEFAULT_GC_GRACE_DAYS = 14;
 
-  /** A config with the default gc grace period. */
-  public RepoConfig(int format, ChunkerParams chunking, CompressionPolicy compression) {
-    this(format, chunking, compression, DEFAULT_GC_GRACE_DAYS);
-  }
+    /** A config with the default gc grace period. */
+    public RepoConfig(int format, ChunkerParams chunking, CompressionPolicy compression) {
+        this(format, chunking, compression, DEFAULT_GC_GRACE_DAYS);
+    }
 
-  public RepoConfig {
-    if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
-  }
+    public RepoConfig {
+        if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
+    }
 
-  /** The repository format this code writes and the newest it can read. */
-  public static final int FORMAT = 1;
+    /** The repository format this code writes and the newest it can read. */
+    public static final int FORMAT = 1;
 
-  public static RepoConfig defaults() {
-    return new RepoConfig(FORMAT, ChunkerParams.DEFAULT, CompressionPolicy.AUTO);
-  }
+    public static RepoConfig defaults() {
+        return new RepoConfig(FORMAT, ChunkerParams.DEFAULT, CompressionPolicy.AUTO);
+    }
 
-  public RepoConfig withCompression(CompressionPolicy policy) {
-    return new RepoConfig(format, chunking, policy, gcGraceDays);
-  }
+    public RepoConfig withCompression(CompressionPolicy policy) {
+        return new RepoConfig(format, chunking, policy, gcGraceDays);
+    }
 
-  public RepoConfig withGcGraceDays(int days) {
-    return new RepoConfig(format, chunking, compression, days);
-  }
+    public RepoConfig withGcGraceDays(int days) {
+        return new RepoConfig(format, chunking, compression, days);
+    }
 }

@@ -6,4 +6,4 @@ import dev.forge.core.model.ObjectType;
 
 /** What the index knows of one stored object: its type, how it is encoded and where it lies. */
 public record StoredObject(
-    ObjectId id, ObjectType type, Codec codec, int rawLength, int storedLength, String pack, long offset) {}
+        ObjectId id, ObjectType type, Codec codec, int rawLength, int storedLength, String pack, long offset) {}

@@ -21,97 +21,107 @@ import java.util.Map;
  * the old stage or the new one.
  */
 public final class Add {
-  private final Repository repo;
+    private final Repository repo;
 
-  Add(Repository repo) {
-    this.repo = repo;
-  }
+    Add(Repository repo) {
+        this.repo = repo;
+    }
 
-  public record Result(int files, int read, long bytes, long bytesRead, long removed, double seconds) {}
+    public record Result(int files, int read, long bytes, long bytesRead, long removed, double seconds) {}
 
-  public Result run(Path cwd, List<String> args, ProgressListener progress) {
-    long start = System.nanoTime();
-    long wallStart = System.currentTimeMillis() * 1_000_000L;
-    WorkTree wt = repo.workTree();
-    Map<String, WorkFile> files = new LinkedHashMap<>();
-    List<String> removed = new ArrayList<>();
-    SparsePaths sparse = repo.sparse();
-    for (String arg : args) {
-      String rel = wt.relativize(cwd, arg);
-      List<String> tracked = new ArrayList<>();
-      repo.meta().forEachStage(e -> {
-        if (WorkTree.under(e.path(), rel)) tracked.add(e.path());
-      });
-      List<WorkFile> found;
-      try {
-        found = wt.scan(rel);
-      } catch (NotFoundException e) {
-        if (tracked.isEmpty()) throw new NotFoundException("path not found: " + arg);
-        found = List.of();
-      }
-      for (WorkFile f : found) files.put(f.path(), f);
-      for (String t : tracked) {
-        if (!files.containsKey(t) && wt.stat(t) == null && sparse.includes(t)) removed.add(t);
-      }
+    public Result run(Path cwd, List<String> args, ProgressListener progress) {
+        long start = System.nanoTime();
+        long wallStart = System.currentTimeMillis() * 1_000_000L;
+        WorkTree wt = repo.workTree();
+        Map<String, WorkFile> files = new LinkedHashMap<>();
+        List<String> removed = new ArrayList<>();
+        SparsePaths sparse = repo.sparse();
+        for (String arg : args) {
+            String rel = wt.relativize(cwd, arg);
+            List<String> tracked = new ArrayList<>();
+            repo.meta().forEachStage(e -> {
+                if (WorkTree.under(e.path(), rel)) tracked.add(e.path());
+            });
+            List<WorkFile> found;
+            try {
+                found = wt.scan(rel);
+            } catch (NotFoundException e) {
+                if (tracked.isEmpty()) throw new NotFoundException("path not found: " + arg);
+                found = List.of();
+            }
+            for (WorkFile f : found) files.put(f.path(), f);
+            for (String t : tracked) {
+                if (!files.containsKey(t) && wt.stat(t) == null && sparse.includes(t)) removed.add(t);
+            }
+        }
+        List<WorkFile> toRead = new ArrayList<>();
+        Map<String, ContentRef> known = new LinkedHashMap<>();
+        long bytes = 0;
+        long bytesToRead = 0;
+        for (WorkFile f : files.values()) {
+            bytes += f.size();
+            StatEntry cached = repo.meta().stat(f.path()).orElse(null);
+            if (WorkTree.unchanged(f, cached)
+                    && repo.store().objects().contains(cached.content().id())) {
+                known.put(f.path(), cached.content());
+            } else {
+                toRead.add(f);
+                bytesToRead += f.size();
+            }
+        }
+        progress.begin("Adding", bytesToRead, "B");
+        List<Ingester.Result> results;
+        try {
+            results = new Ingester(repo.store().objects(), repo.config(), true, progress).run(toRead);
+        } finally {
+            progress.end();
+        }
+        java.util.SortedMap<String, StageEntry> stage = Status.stage(repo);
+        ObjectId stageBefore = repo.snapshot(stage.values());
+        MetadataStore.Update u = repo.meta().newUpdate();
+        int read = 0;
+        for (Ingester.Result r : results) {
+            if (r == null) continue;
+            read++;
+            WorkFile f = r.file();
+            StageEntry entry = new StageEntry(f.path(), f.kind(), r.content());
+            u.putStage(entry);
+            stage.put(f.path(), entry);
+            if (r.stable() && WorkTree.cacheable(f, wallStart)) {
+                u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
+            } else {
+                u.deleteStat(f.path());
+            }
+        }
+        for (var e : known.entrySet()) {
+            WorkFile f = files.get(e.getKey());
+            StageEntry entry = new StageEntry(f.path(), f.kind(), e.getValue());
+            u.putStage(entry);
+            stage.put(f.path(), entry);
+        }
+        for (String path : removed) {
+            u.deleteStage(path);
+            stage.remove(path);
+            u.deleteStat(path);
+        }
+        repo.mergeState().ifPresent(m -> {
+            dev.forge.core.port.MergeState next = m;
+            for (String path : files.keySet()) next = next.without(path);
+            for (String path : removed) next = next.without(path);
+            if (next.conflicts().size() != m.conflicts().size()) u.setMergeState(next);
+        });
+        var head = repo.head();
+        repo.record(
+                u,
+                "add " + String.join(" ", args),
+                head,
+                head,
+                List.of(),
+                stageBefore,
+                repo.snapshot(stage.values()),
+                false);
+        u.commit();
+        return new Result(
+                known.size() + read, read, bytes, bytesToRead, removed.size(), (System.nanoTime() - start) / 1e9);
     }
-    List<WorkFile> toRead = new ArrayList<>();
-    Map<String, ContentRef> known = new LinkedHashMap<>();
-    long bytes = 0;
-    long bytesToRead = 0;
-    for (WorkFile f : files.values()) {
-      bytes += f.size();
-      StatEntry cached = repo.meta().stat(f.path()).orElse(null);
-      if (WorkTree.unchanged(f, cached) && repo.store().objects().contains(cached.content().id())) {
-        known.put(f.path(), cached.content());
-      } else {
-        toRead.add(f);
-        bytesToRead += f.size();
-      }
-    }
-    progress.begin("Adding", bytesToRead, "B");
-    List<Ingester.Result> results;
-    try {
-      results = new Ingester(repo.store().objects(), repo.config(), true, progress).run(toRead);
-    } finally {
-      progress.end();
-    }
-    java.util.SortedMap<String, StageEntry> stage = Status.stage(repo);
-    ObjectId stageBefore = repo.snapshot(stage.values());
-    MetadataStore.Update u = repo.meta().newUpdate();
-    int read = 0;
-    for (Ingester.Result r : results) {
-      if (r == null) continue;
-      read++;
-      WorkFile f = r.file();
-      StageEntry entry = new StageEntry(f.path(), f.kind(), r.content());
-      u.putStage(entry);
-      stage.put(f.path(), entry);
-      if (r.stable() && WorkTree.cacheable(f, wallStart)) {
-        u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
-      } else {
-        u.deleteStat(f.path());
-      }
-    }
-    for (var e : known.entrySet()) {
-      WorkFile f = files.get(e.getKey());
-      StageEntry entry = new StageEntry(f.path(), f.kind(), e.getValue());
-      u.putStage(entry);
-      stage.put(f.path(), entry);
-    }
-    for (String path : removed) {
-      u.deleteStage(path);
-      stage.remove(path);
-      u.deleteStat(path);
-    }
-    repo.mergeState().ifPresent(m -> {
-      dev.forge.core.port.MergeState next = m;
-      for (String path : files.keySet()) next = next.without(path);
-      for (String path : removed) next = next.without(path);
-      if (next.conflicts().size() != m.conflicts().size()) u.setMergeState(next);
-    });
-    var head = repo.head();
-    repo.record(u, "add " + String.join(" ", args), head, head, List.of(), stageBefore, repo.snapshot(stage.values()), false);
-    u.commit();
-    return new Result(known.size() + read, read, bytes, bytesToRead, removed.size(), (System.nanoTime() - start) / 1e9);
-  }
 }

@@ -16,100 +16,126 @@ import java.util.Optional;
 
 /** Branches and tags ({@code forge branch}, {@code forge tag}, {@code forge switch}); each change is one op-log entry. */
 public final class Branches {
-  private final Repository repo;
+    private final Repository repo;
 
-  Branches(Repository repo) {
-    this.repo = repo;
-  }
-
-  public record Ref(String name, ObjectId commit, boolean current) {}
-
-  public List<Ref> list(String prefix) {
-    String current = repo.head().branchName().orElse(null);
-    List<Ref> out = new ArrayList<>();
-    for (Map.Entry<String, ObjectId> e : repo.meta().refs(prefix).entrySet()) {
-      String name = e.getKey().substring(prefix.length());
-      out.add(new Ref(name, e.getValue(), prefix.equals(RefNames.HEADS) && name.equals(current)));
+    Branches(Repository repo) {
+        this.repo = repo;
     }
-    return out;
-  }
 
-  public List<Ref> branches() {
-    return list(RefNames.HEADS);
-  }
+    public record Ref(String name, ObjectId commit, boolean current) {}
 
-  public List<Ref> tags() {
-    return list(RefNames.TAGS);
-  }
-
-  /** Creates branch {@code name} at {@code rev} (HEAD when null). */
-  public Ref createBranch(String name, String rev) {
-    return create(RefNames.HEADS, "branch", name, rev);
-  }
-
-  public Ref createTag(String name, String rev) {
-    return create(RefNames.TAGS, "tag", name, rev);
-  }
-
-  private Ref create(String prefix, String kind, String name, String rev) {
-    if (!RefNames.isValidShortName(name)) throw new InvalidInputException("'" + name + "' is not a valid " + kind + " name");
-    String ref = prefix + name;
-    if (repo.meta().ref(ref).isPresent()) throw new ForgeException("a " + kind + " named '" + name + "' already exists");
-    ObjectId commit = rev == null ? repo.resolve("HEAD") : repo.resolve(rev);
-    Head head = repo.head();
-    MetadataStore.Update u = repo.meta().newUpdate().setRef(ref, commit);
-    repo.record(u, kind + " " + name, head, head, List.of(new Operation.RefChange(ref, null, commit)), null, null, false);
-    u.commit();
-    return new Ref(name, commit, false);
-  }
-
-  /** Deletes a branch; the current branch cannot be deleted. */
-  public Ref deleteBranch(String name) {
-    if (repo.head().branchName().filter(name::equals).isPresent()) {
-      throw new ForgeException("cannot delete the branch you are on ('" + name + "'); switch to another branch first");
+    public List<Ref> list(String prefix) {
+        String current = repo.head().branchName().orElse(null);
+        List<Ref> out = new ArrayList<>();
+        for (Map.Entry<String, ObjectId> e : repo.meta().refs(prefix).entrySet()) {
+            String name = e.getKey().substring(prefix.length());
+            out.add(new Ref(name, e.getValue(), prefix.equals(RefNames.HEADS) && name.equals(current)));
+        }
+        return out;
     }
-    return delete(RefNames.HEADS, "branch", name);
-  }
 
-  public Ref deleteTag(String name) {
-    return delete(RefNames.TAGS, "tag", name);
-  }
-
-  private Ref delete(String prefix, String kind, String name) {
-    String ref = prefix + name;
-    ObjectId old = repo.meta().ref(ref).orElseThrow(() -> new NotFoundException("no " + kind + " named '" + name + "'"));
-    Head head = repo.head();
-    MetadataStore.Update u = repo.meta().newUpdate().deleteRef(ref);
-    repo.record(u, kind + " -d " + name, head, head, List.of(new Operation.RefChange(ref, old, null)), null, null, false);
-    u.commit();
-    return new Ref(name, old, false);
-  }
-
-  /**
-   * {@code forge switch BRANCH}: moves HEAD, the stage and the work tree to the branch. With {@code
-   * create}, makes the branch at HEAD first (the work tree does not change). Before the first commit
-   * it only renames the unborn branch HEAD points at.
-   */
-  public Checkout.Result switchTo(String name, boolean create, boolean force, ProgressListener progress) {
-    long start = System.nanoTime();
-    String ref = RefNames.branch(name);
-    if (create) {
-      if (!RefNames.isValidShortName(name)) throw new InvalidInputException("'" + name + "' is not a valid branch name");
-      if (repo.meta().ref(ref).isPresent()) throw new ForgeException("a branch named '" + name + "' already exists");
-      Optional<ObjectId> head = repo.headCommit();
-      Head before = repo.head();
-      Head after = new Head.OnBranch(name);
-      MetadataStore.Update u = repo.meta().newUpdate().setHead(after);
-      List<Operation.RefChange> changes = new ArrayList<>();
-      if (head.isPresent()) {
-        u.setRef(ref, head.get());
-        changes.add(new Operation.RefChange(ref, null, head.get()));
-      }
-      repo.record(u, "switch -c " + name, before, after, changes, null, null, false);
-      u.commit();
-      return new Checkout.Result(head.orElse(null), name, 0, 0, 0, List.of(), (System.nanoTime() - start) / 1e9);
+    public List<Ref> branches() {
+        return list(RefNames.HEADS);
     }
-    ObjectId commit = repo.meta().ref(ref).orElseThrow(() -> new NotFoundException("no branch named '" + name + "' (use 'forge switch -c " + name + "' to create it)"));
-    return new Checkout(repo).moveTo(commit, new Head.OnBranch(name), "switch " + name, force, List.of(), progress, start);
-  }
+
+    public List<Ref> tags() {
+        return list(RefNames.TAGS);
+    }
+
+    /** Creates branch {@code name} at {@code rev} (HEAD when null). */
+    public Ref createBranch(String name, String rev) {
+        return create(RefNames.HEADS, "branch", name, rev);
+    }
+
+    public Ref createTag(String name, String rev) {
+        return create(RefNames.TAGS, "tag", name, rev);
+    }
+
+    private Ref create(String prefix, String kind, String name, String rev) {
+        if (!RefNames.isValidShortName(name))
+            throw new InvalidInputException("'" + name + "' is not a valid " + kind + " name");
+        String ref = prefix + name;
+        if (repo.meta().ref(ref).isPresent())
+            throw new ForgeException("a " + kind + " named '" + name + "' already exists");
+        ObjectId commit = rev == null ? repo.resolve("HEAD") : repo.resolve(rev);
+        Head head = repo.head();
+        MetadataStore.Update u = repo.meta().newUpdate().setRef(ref, commit);
+        repo.record(
+                u,
+                kind + " " + name,
+                head,
+                head,
+                List.of(new Operation.RefChange(ref, null, commit)),
+                null,
+                null,
+                false);
+        u.commit();
+        return new Ref(name, commit, false);
+    }
+
+    /** Deletes a branch; the current branch cannot be deleted. */
+    public Ref deleteBranch(String name) {
+        if (repo.head().branchName().filter(name::equals).isPresent()) {
+            throw new ForgeException(
+                    "cannot delete the branch you are on ('" + name + "'); switch to another branch first");
+        }
+        return delete(RefNames.HEADS, "branch", name);
+    }
+
+    public Ref deleteTag(String name) {
+        return delete(RefNames.TAGS, "tag", name);
+    }
+
+    private Ref delete(String prefix, String kind, String name) {
+        String ref = prefix + name;
+        ObjectId old =
+                repo.meta().ref(ref).orElseThrow(() -> new NotFoundException("no " + kind + " named '" + name + "'"));
+        Head head = repo.head();
+        MetadataStore.Update u = repo.meta().newUpdate().deleteRef(ref);
+        repo.record(
+                u,
+                kind + " -d " + name,
+                head,
+                head,
+                List.of(new Operation.RefChange(ref, old, null)),
+                null,
+                null,
+                false);
+        u.commit();
+        return new Ref(name, old, false);
+    }
+
+    /**
+     * {@code forge switch BRANCH}: moves HEAD, the stage and the work tree to the branch. With {@code
+     * create}, makes the branch at HEAD first (the work tree does not change). Before the first commit
+     * it only renames the unborn branch HEAD points at.
+     */
+    public Checkout.Result switchTo(String name, boolean create, boolean force, ProgressListener progress) {
+        long start = System.nanoTime();
+        String ref = RefNames.branch(name);
+        if (create) {
+            if (!RefNames.isValidShortName(name))
+                throw new InvalidInputException("'" + name + "' is not a valid branch name");
+            if (repo.meta().ref(ref).isPresent())
+                throw new ForgeException("a branch named '" + name + "' already exists");
+            Optional<ObjectId> head = repo.headCommit();
+            Head before = repo.head();
+            Head after = new Head.OnBranch(name);
+            MetadataStore.Update u = repo.meta().newUpdate().setHead(after);
+            List<Operation.RefChange> changes = new ArrayList<>();
+            if (head.isPresent()) {
+                u.setRef(ref, head.get());
+                changes.add(new Operation.RefChange(ref, null, head.get()));
+            }
+            repo.record(u, "switch -c " + name, before, after, changes, null, null, false);
+            u.commit();
+            return new Checkout.Result(head.orElse(null), name, 0, 0, 0, List.of(), (System.nanoTime() - start) / 1e9);
+        }
+        ObjectId commit = repo.meta()
+                .ref(ref)
+                .orElseThrow(() -> new NotFoundException(
+                        "no branch named '" + name + "' (use 'forge switch -c " + name + "' to create it)"));
+        return new Checkout(repo)
+                .moveTo(commit, new Head.OnBranch(name), "switch " + name, force, List.of(), progress, start);
+    }
 }

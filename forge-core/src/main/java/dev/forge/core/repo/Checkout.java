@@ -11,11 +11,9 @@ import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
-import dev.forge.core.port.StatEntry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,130 +27,164 @@ import java.util.TreeMap;
  * path the checkout would touch is compared first, and the checkout refuses before writing anything.
  */
 public final class Checkout {
-  private final Repository repo;
+    private final Repository repo;
 
-  Checkout(Repository repo) {
-    this.repo = repo;
-  }
-
-  public record Result(ObjectId commit, String branch, int written, int removed, long bytes, List<String> discarded, double seconds) {}
-
-  public Result run(String rev, boolean force, ProgressListener progress) {
-    long start = System.nanoTime();
-    ObjectId commit = repo.resolve(rev);
-    String branch = repo.store().metadata().ref(RefNames.branch(rev)).isPresent() ? rev : null;
-    Head after = branch != null ? new Head.OnBranch(branch) : new Head.Detached(commit);
-    return moveTo(commit, after, "checkout " + rev, force, List.of(), progress, start);
-  }
-
-  /**
-   * Moves HEAD to {@code after} (naming {@code commit}) with the work tree and stage, applying {@code
-   * refChanges} in the same batch and recording it all as one operation.
-   */
-  Result moveTo(ObjectId commit, Head after, String command, boolean force, List<Operation.RefChange> refChanges,
-      ProgressListener progress, long start) {
-    ObjectId tree = repo.objects.commit(commit).tree();
-    SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, tree);
-    WorkTreeMove move = WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo)).check(command, force);
-    Head before = repo.head();
-    ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
-    MetadataStore.Update u = repo.meta().newUpdate();
-    move.apply(force, progress, u);
-    u.setHead(after);
-    for (Operation.RefChange c : refChanges) {
-      if (c.after() == null) u.deleteRef(c.ref());
-      else u.setRef(c.ref(), c.after());
+    Checkout(Repository repo) {
+        this.repo = repo;
     }
-    repo.record(u, command, before, after, refChanges, stageBefore, tree, true);
-    u.commit();
-    String branch = after instanceof Head.OnBranch b ? b.branch() : null;
-    return new Result(commit, branch, move.toWrite.size(), move.toRemove.size(), move.bytes(), move.blocked,
-        (System.nanoTime() - start) / 1e9);
-  }
 
-  /** Writes the tree of {@code rev} into {@code dir}, which must be empty or absent. HEAD does not move. */
-  public Result into(String rev, Path dir, ProgressListener progress) {
-    long start = System.nanoTime();
-    ObjectId commit = repo.resolve(rev);
-    Path out = dir.toAbsolutePath().normalize();
-    try {
-      if (Files.exists(out)) {
-        if (!Files.isDirectory(out)) throw new InvalidInputException(out + " exists and is not a directory");
-        try (var s = Files.list(out)) {
-          if (s.findAny().isPresent()) throw new WouldOverwriteException(out + " is not empty; choose an empty or new folder");
+    public record Result(
+            ObjectId commit,
+            String branch,
+            int written,
+            int removed,
+            long bytes,
+            List<String> discarded,
+            double seconds) {}
+
+    public Result run(String rev, boolean force, ProgressListener progress) {
+        long start = System.nanoTime();
+        ObjectId commit = repo.resolve(rev);
+        String branch = repo.store().metadata().ref(RefNames.branch(rev)).isPresent() ? rev : null;
+        Head after = branch != null ? new Head.OnBranch(branch) : new Head.Detached(commit);
+        return moveTo(commit, after, "checkout " + rev, force, List.of(), progress, start);
+    }
+
+    /**
+     * Moves HEAD to {@code after} (naming {@code commit}) with the work tree and stage, applying {@code
+     * refChanges} in the same batch and recording it all as one operation.
+     */
+    Result moveTo(
+            ObjectId commit,
+            Head after,
+            String command,
+            boolean force,
+            List<Operation.RefChange> refChanges,
+            ProgressListener progress,
+            long start) {
+        ObjectId tree = repo.objects.commit(commit).tree();
+        SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, tree);
+        WorkTreeMove move =
+                WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo)).check(command, force);
+        Head before = repo.head();
+        ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
+        MetadataStore.Update u = repo.meta().newUpdate();
+        move.apply(force, progress, u);
+        u.setHead(after);
+        for (Operation.RefChange c : refChanges) {
+            if (c.after() == null) u.deleteRef(c.ref());
+            else u.setRef(c.ref(), c.after());
         }
-      }
-      Files.createDirectories(out);
-    } catch (IOException e) {
-      throw Repository.io("cannot create " + out, e);
+        repo.record(u, command, before, after, refChanges, stageBefore, tree, true);
+        u.commit();
+        String branch = after instanceof Head.OnBranch b ? b.branch() : null;
+        return new Result(
+                commit,
+                branch,
+                move.toWrite.size(),
+                move.toRemove.size(),
+                move.bytes(),
+                move.blocked,
+                (System.nanoTime() - start) / 1e9);
     }
-    SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
-    long bytes = 0;
-    for (StageEntry t : target.values()) bytes += t.content().size();
-    progress.begin("Checking out", bytes, "B");
-    try {
-      new ContentWriter(repo.objects, progress).writeAll(out, new ArrayList<>(target.values()));
-    } finally {
-      progress.end();
-    }
-    return new Result(commit, null, target.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
-  }
 
-  /**
-   * Puts back files from the stage, or from {@code source} when given, overwriting the work tree's
-   * version (that is what restore is for: the paths are named explicitly).
-   */
-  public Result restore(Path cwd, List<String> paths, String source, ProgressListener progress) {
-    long start = System.nanoTime();
-    SortedMap<String, StageEntry> from = source == null ? Status.stage(repo)
-        : Trees.flatten(repo.objects, repo.objects.commit(repo.resolve(source)).tree());
-    WorkTree wt = repo.workTree();
-    SortedMap<String, StageEntry> chosen = new TreeMap<>(Tree.NAME_ORDER);
-    for (String arg : paths) {
-      String rel = wt.relativize(cwd, arg);
-      int before = chosen.size();
-      for (StageEntry e : from.values()) {
-        if (WorkTree.under(e.path(), rel)) chosen.put(e.path(), e);
-      }
-      if (chosen.size() == before) {
-        throw new NotFoundException("path not found in " + (source == null ? "the stage" : source) + ": " + arg);
-      }
+    /** Writes the tree of {@code rev} into {@code dir}, which must be empty or absent. HEAD does not move. */
+    public Result into(String rev, Path dir, ProgressListener progress) {
+        long start = System.nanoTime();
+        ObjectId commit = repo.resolve(rev);
+        Path out = dir.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(out)) {
+                if (!Files.isDirectory(out)) throw new InvalidInputException(out + " exists and is not a directory");
+                try (var s = Files.list(out)) {
+                    if (s.findAny().isPresent())
+                        throw new WouldOverwriteException(out + " is not empty; choose an empty or new folder");
+                }
+            }
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw Repository.io("cannot create " + out, e);
+        }
+        SortedMap<String, StageEntry> target =
+                Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
+        long bytes = 0;
+        for (StageEntry t : target.values()) bytes += t.content().size();
+        progress.begin("Checking out", bytes, "B");
+        try {
+            new ContentWriter(repo.objects, progress).writeAll(out, new ArrayList<>(target.values()));
+        } finally {
+            progress.end();
+        }
+        return new Result(commit, null, target.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
     }
-    long bytes = 0;
-    for (StageEntry e : chosen.values()) bytes += e.content().size();
-    progress.begin("Restoring", bytes, "B");
-    try {
-      new ContentWriter(repo.objects, progress).writeAll(wt.root(), new ArrayList<>(chosen.values()));
-    } finally {
-      progress.end();
-    }
-    return new Result(source == null ? null : repo.resolve(source), null, chosen.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
-  }
 
-  /** Streams the bytes of {@code REV:PATH} to {@code out}. */
-  public void show(String spec, OutputStream out) throws IOException {
-    for (String side : List.of("base", "ours", "theirs")) {
-      String prefix = ":" + side + ":";
-      if (spec.startsWith(prefix)) {
-        String path = spec.substring(prefix.length());
-        StageEntry e = new Merge(repo).side(side, path)
-            .orElseThrow(() -> new NotFoundException("'" + path + "' does not exist on the " + side + " side of the merge"));
+    /**
+     * Puts back files from the stage, or from {@code source} when given, overwriting the work tree's
+     * version (that is what restore is for: the paths are named explicitly).
+     */
+    public Result restore(Path cwd, List<String> paths, String source, ProgressListener progress) {
+        long start = System.nanoTime();
+        SortedMap<String, StageEntry> from = source == null
+                ? Status.stage(repo)
+                : Trees.flatten(
+                        repo.objects, repo.objects.commit(repo.resolve(source)).tree());
+        WorkTree wt = repo.workTree();
+        SortedMap<String, StageEntry> chosen = new TreeMap<>(Tree.NAME_ORDER);
+        for (String arg : paths) {
+            String rel = wt.relativize(cwd, arg);
+            int before = chosen.size();
+            for (StageEntry e : from.values()) {
+                if (WorkTree.under(e.path(), rel)) chosen.put(e.path(), e);
+            }
+            if (chosen.size() == before) {
+                throw new NotFoundException(
+                        "path not found in " + (source == null ? "the stage" : source) + ": " + arg);
+            }
+        }
+        long bytes = 0;
+        for (StageEntry e : chosen.values()) bytes += e.content().size();
+        progress.begin("Restoring", bytes, "B");
+        try {
+            new ContentWriter(repo.objects, progress).writeAll(wt.root(), new ArrayList<>(chosen.values()));
+        } finally {
+            progress.end();
+        }
+        return new Result(
+                source == null ? null : repo.resolve(source),
+                null,
+                chosen.size(),
+                0,
+                bytes,
+                List.of(),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Streams the bytes of {@code REV:PATH} to {@code out}. */
+    public void show(String spec, OutputStream out) throws IOException {
+        for (String side : List.of("base", "ours", "theirs")) {
+            String prefix = ":" + side + ":";
+            if (spec.startsWith(prefix)) {
+                String path = spec.substring(prefix.length());
+                StageEntry e = new Merge(repo)
+                        .side(side, path)
+                        .orElseThrow(() -> new NotFoundException(
+                                "'" + path + "' does not exist on the " + side + " side of the merge"));
+                new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
+                out.flush();
+                return;
+            }
+        }
+        int colon = spec.indexOf(':');
+        if (colon < 0) throw new InvalidInputException("expected REV:PATH, got '" + spec + "'");
+        String rev = colon == 0 ? "HEAD" : spec.substring(0, colon);
+        String path = spec.substring(colon + 1);
+        while (path.startsWith("/")) path = path.substring(1);
+        if (path.startsWith("./")) path = path.substring(2);
+        SortedMap<String, StageEntry> files = Trees.flatten(
+                repo.objects, repo.objects.commit(repo.resolve(rev)).tree());
+        StageEntry e = files.get(path);
+        if (e == null) throw new NotFoundException("path '" + path + "' does not exist in " + rev);
         new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
         out.flush();
-        return;
-      }
     }
-    int colon = spec.indexOf(':');
-    if (colon < 0) throw new InvalidInputException("expected REV:PATH, got '" + spec + "'");
-    String rev = colon == 0 ? "HEAD" : spec.substring(0, colon);
-    String path = spec.substring(colon + 1);
-    while (path.startsWith("/")) path = path.substring(1);
-    if (path.startsWith("./")) path = path.substring(2);
-    SortedMap<String, StageEntry> files = Trees.flatten(repo.objects, repo.objects.commit(repo.resolve(rev)).tree());
-    StageEntry e = files.get(path);
-    if (e == null) throw new NotFoundException("path '" + path + "' does not exist in " + rev);
-    new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
-    out.flush();
-  }
-
 }

@@ -20,95 +20,112 @@ import java.util.Optional;
  * branch (or a detached HEAD) in one synced batch with its op-log entry.
  */
 public final class CommitOp {
-  private final Repository repo;
+    private final Repository repo;
 
-  CommitOp(Repository repo) {
-    this.repo = repo;
-  }
-
-  public record Result(ObjectId commit, String branch, int files, long bytes, boolean rootCommit) {}
-
-  /** Thrown when the stage equals the parent's tree; exits 1 like git's "nothing to commit". */
-  public static final class NothingToCommitException extends ForgeException {
-    NothingToCommitException(String message) {
-      super(message);
+    CommitOp(Repository repo) {
+        this.repo = repo;
     }
-  }
 
-  static void checkAuthor(String author) {
-    if (author == null || !author.matches("[^<>]+ <[^<>]*>")) {
-      throw new InvalidInputException("author must look like 'Name <mail>', got '" + author + "'");
-    }
-  }
+    public record Result(ObjectId commit, String branch, int files, long bytes, boolean rootCommit) {}
 
-  /** Writes the trees of {@code entries} and a commit over them, durably; returns the commit id. */
-  static ObjectId write(Repository repo, java.util.Collection<StageEntry> entries, List<ObjectId> parents, String author, String message) {
-    try (ObjectSink sink = newSink(repo)) {
-      ObjectId tree = Trees.write(new ArrayList<>(entries), sink);
-      ObjectId id = putCommit(sink, tree, parents, author, message);
-      sink.flush();
-      return id;
-    }
-  }
-
-  private static ObjectSink newSink(Repository repo) {
-    return new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize());
-  }
-
-  private static ObjectId putCommit(ObjectSink sink, ObjectId tree, List<ObjectId> parents, String author, String message) {
-    return sink.putObject(ObjectType.COMMIT, new Commit(tree, parents, author, OffsetDateTime.now().withNano(0), message).encode());
-  }
-
-  public Result run(String message, String author, boolean allowEmpty) {
-    if (message == null || message.isBlank()) throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
-    checkAuthor(author);
-    List<StageEntry> entries = new ArrayList<>();
-    long stageDigest = repo.meta().forEachStage(entries::add);
-    Head head = repo.head();
-    Optional<ObjectId> parent = repo.headCommit();
-    Optional<dev.forge.core.port.MergeState> merge = repo.mergeState();
-    if (merge.isPresent() && !merge.get().conflicts().isEmpty()) {
-      throw new dev.forge.core.error.ConflictException(merge.get().conflicts().size() + " path(s) still in conflict ("
-          + merge.get().conflicts().get(0).path() + (merge.get().conflicts().size() > 1 ? ", ..." : "")
-          + "); resolve them with 'forge resolve PATH --ours|--theirs' or edit and 'forge add', or 'forge merge --abort'");
-    }
-    long bytes = 0;
-    for (StageEntry e : entries) bytes += e.content().size();
-    List<ObjectId> parents = new ArrayList<>(parent.map(List::of).orElse(List.of()));
-    merge.ifPresent(m -> parents.add(m.theirs()));
-    // Trees and commit go into one pack, published by one flush: the trees are built once.
-    ObjectId stageTree;
-    ObjectId commitId;
-    try (ObjectSink sink = newSink(repo)) {
-      stageTree = Trees.write(entries, sink);
-      if (!allowEmpty && merge.isEmpty()) {
-        if (parent.isPresent() && repo.objects.commit(parent.get()).tree().equals(stageTree)) {
-          throw new NothingToCommitException("nothing to commit: the stage matches " + parent.get().shortHex() + " (use 'forge add' first)");
+    /** Thrown when the stage equals the parent's tree; exits 1 like git's "nothing to commit". */
+    public static final class NothingToCommitException extends ForgeException {
+        NothingToCommitException(String message) {
+            super(message);
         }
-        if (parent.isEmpty() && entries.isEmpty()) {
-          throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
+    }
+
+    static void checkAuthor(String author) {
+        if (author == null || !author.matches("[^<>]+ <[^<>]*>")) {
+            throw new InvalidInputException("author must look like 'Name <mail>', got '" + author + "'");
         }
-      }
-      commitId = putCommit(sink, stageTree, parents, author, message);
-      sink.flush();
     }
-    MetadataStore.Update u = repo.meta().newUpdate();
-    Head after = head;
-    List<Operation.RefChange> changes = new ArrayList<>();
-    String branch = null;
-    if (head instanceof Head.OnBranch b) {
-      branch = b.branch();
-      u.setRef(RefNames.branch(branch), commitId);
-      changes.add(new Operation.RefChange(RefNames.branch(branch), parent.orElse(null), commitId));
-    } else {
-      after = new Head.Detached(commitId);
-      u.setHead(after);
+
+    /** Writes the trees of {@code entries} and a commit over them, durably; returns the commit id. */
+    static ObjectId write(
+            Repository repo,
+            java.util.Collection<StageEntry> entries,
+            List<ObjectId> parents,
+            String author,
+            String message) {
+        try (ObjectSink sink = newSink(repo)) {
+            ObjectId tree = Trees.write(new ArrayList<>(entries), sink);
+            ObjectId id = putCommit(sink, tree, parents, author, message);
+            sink.flush();
+            return id;
+        }
     }
-    // The stage now equals the commit's tree; status relies on this while the stage is unchanged.
-    u.setStageTree(stageTree, stageDigest);
-    if (merge.isPresent()) u.clearMergeState();
-    repo.record(u, merge.isPresent() ? "commit (merge)" : "commit", head, after, changes, stageTree, stageTree, false);
-    u.commit();
-    return new Result(commitId, branch, entries.size(), bytes, parent.isEmpty());
-  }
+
+    private static ObjectSink newSink(Repository repo) {
+        return new ObjectSink(
+                repo.store().objects(),
+                repo.config().compression(),
+                repo.config().chunking().maxSize());
+    }
+
+    private static ObjectId putCommit(
+            ObjectSink sink, ObjectId tree, List<ObjectId> parents, String author, String message) {
+        return sink.putObject(
+                ObjectType.COMMIT,
+                new Commit(tree, parents, author, OffsetDateTime.now().withNano(0), message).encode());
+    }
+
+    public Result run(String message, String author, boolean allowEmpty) {
+        if (message == null || message.isBlank())
+            throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
+        checkAuthor(author);
+        List<StageEntry> entries = new ArrayList<>();
+        long stageDigest = repo.meta().forEachStage(entries::add);
+        Head head = repo.head();
+        Optional<ObjectId> parent = repo.headCommit();
+        Optional<dev.forge.core.port.MergeState> merge = repo.mergeState();
+        if (merge.isPresent() && !merge.get().conflicts().isEmpty()) {
+            throw new dev.forge.core.error.ConflictException(
+                    merge.get().conflicts().size() + " path(s) still in conflict ("
+                            + merge.get().conflicts().get(0).path()
+                            + (merge.get().conflicts().size() > 1 ? ", ..." : "")
+                            + "); resolve them with 'forge resolve PATH --ours|--theirs' or edit and 'forge add', or 'forge merge --abort'");
+        }
+        long bytes = 0;
+        for (StageEntry e : entries) bytes += e.content().size();
+        List<ObjectId> parents = new ArrayList<>(parent.map(List::of).orElse(List.of()));
+        merge.ifPresent(m -> parents.add(m.theirs()));
+        // Trees and commit go into one pack, published by one flush: the trees are built once.
+        ObjectId stageTree;
+        ObjectId commitId;
+        try (ObjectSink sink = newSink(repo)) {
+            stageTree = Trees.write(entries, sink);
+            if (!allowEmpty && merge.isEmpty()) {
+                if (parent.isPresent()
+                        && repo.objects.commit(parent.get()).tree().equals(stageTree)) {
+                    throw new NothingToCommitException("nothing to commit: the stage matches "
+                            + parent.get().shortHex() + " (use 'forge add' first)");
+                }
+                if (parent.isEmpty() && entries.isEmpty()) {
+                    throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
+                }
+            }
+            commitId = putCommit(sink, stageTree, parents, author, message);
+            sink.flush();
+        }
+        MetadataStore.Update u = repo.meta().newUpdate();
+        Head after = head;
+        List<Operation.RefChange> changes = new ArrayList<>();
+        String branch = null;
+        if (head instanceof Head.OnBranch b) {
+            branch = b.branch();
+            u.setRef(RefNames.branch(branch), commitId);
+            changes.add(new Operation.RefChange(RefNames.branch(branch), parent.orElse(null), commitId));
+        } else {
+            after = new Head.Detached(commitId);
+            u.setHead(after);
+        }
+        // The stage now equals the commit's tree; status relies on this while the stage is unchanged.
+        u.setStageTree(stageTree, stageDigest);
+        if (merge.isPresent()) u.clearMergeState();
+        repo.record(
+                u, merge.isPresent() ? "commit (merge)" : "commit", head, after, changes, stageTree, stageTree, false);
+        u.commit();
+        return new Result(commitId, branch, entries.size(), bytes, parent.isEmpty());
+    }
 }

@@ -26,118 +26,133 @@ import java.util.Set;
  * or the whole new one, never a torn one. Files are written in parallel, one thread per core.
  */
 final class ContentWriter {
-  private final Objects objects;
-  private final ProgressListener progress;
+    private final Objects objects;
+    private final ProgressListener progress;
 
-  ContentWriter(Objects objects, ProgressListener progress) {
-    this.objects = objects;
-    this.progress = progress;
-  }
-
-  /** Writes every entry under {@code root}, largest first, one thread per core. */
-  void writeAll(Path root, List<StageEntry> entries) {
-    List<StageEntry> order = new ArrayList<>(entries);
-    order.sort((a, b) -> Long.compare(b.content().size(), a.content().size()));
-    Workers.run("forge-checkout", Ingester.threads(), order.size(), Buffers::new, (b, i) -> write(root, order.get(i), b));
-  }
-
-  /**
-   * A thread's write buffers, reused from file to file: a small pair for small files (written
-   * through the page cache, no overlap needed) and three 4 MiB ones for O_DIRECT, each allocated at
-   * the first file that needs it, so that a checkout of small images never touches 12 MiB.
-   */
-  private static final class Buffers implements Workers.State {
-    private DirectWriter.Buffers small;
-    private DirectWriter.Buffers large;
-
-    DirectWriter.Buffers forSize(long size) {
-      if (size < DirectWriter.DIRECT_MIN_SIZE) {
-        if (small == null) small = DirectWriter.Buffers.acquire(2, 256 << 10);
-        return small;
-      }
-      if (large == null) large = DirectWriter.Buffers.acquire(3, 4 << 20);
-      return large;
+    ContentWriter(Objects objects, ProgressListener progress) {
+        this.objects = objects;
+        this.progress = progress;
     }
 
-    @Override
-    public void close() {
-      if (small != null) small.release();
-      if (large != null) large.release();
-      small = large = null;
+    /** Writes every entry under {@code root}, largest first, one thread per core. */
+    void writeAll(Path root, List<StageEntry> entries) {
+        List<StageEntry> order = new ArrayList<>(entries);
+        order.sort((a, b) -> Long.compare(b.content().size(), a.content().size()));
+        Workers.run(
+                "forge-checkout",
+                Ingester.threads(),
+                order.size(),
+                Buffers::new,
+                (b, i) -> write(root, order.get(i), b));
     }
-  }
 
-  void write(Path root, StageEntry e) {
-    try (Buffers b = new Buffers()) {
-      write(root, e, b);
-    }
-  }
+    /**
+     * A thread's write buffers, reused from file to file: a small pair for small files (written
+     * through the page cache, no overlap needed) and three 4 MiB ones for O_DIRECT, each allocated at
+     * the first file that needs it, so that a checkout of small images never touches 12 MiB.
+     */
+    private static final class Buffers implements Workers.State {
+        private DirectWriter.Buffers small;
+        private DirectWriter.Buffers large;
 
-  /**
-   * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
-   * refused rather than followed: following it could write outside the work tree.
-   */
-  private void write(Path root, StageEntry e, Buffers buffers) {
-    Path target = root.resolve(e.path());
-    try {
-      Path dir = target.getParent();
-      for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-        if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-          throw new dev.forge.core.error.WouldOverwriteException("cannot write " + e.path() + ": " + root.relativize(p)
-              + " is a file or symlink, not a directory; move it away or use --force");
+        DirectWriter.Buffers forSize(long size) {
+            if (size < DirectWriter.DIRECT_MIN_SIZE) {
+                if (small == null) small = DirectWriter.Buffers.acquire(2, 256 << 10);
+                return small;
+            }
+            if (large == null) large = DirectWriter.Buffers.acquire(3, 4 << 20);
+            return large;
         }
-      }
-      Files.createDirectories(dir);
-      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) deleteTree(target);
-      if (e.kind() == FileKind.SYMLINK) {
-        String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
-        Files.deleteIfExists(target);
-        Files.createSymbolicLink(target, Path.of(linkTarget));
-        return;
-      }
-      Path tmp = Files.createTempFile(dir, ".forge-tmp-", ".part");
-      try {
-        // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
-        // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
-        try (DirectWriter w = DirectWriter.open(tmp, e.content().size(), buffers.forSize(e.content().size()))) {
-          for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
-            w.write(objects.chunkBuffer(c));
-            progress.advance(c.length());
-          }
-          w.finish(false);
+
+        @Override
+        public void close() {
+            if (small != null) small.release();
+            if (large != null) large.release();
+            small = large = null;
         }
-        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
-        if (e.kind() == FileKind.EXECUTABLE) {
-          perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE));
+    }
+
+    void write(Path root, StageEntry e) {
+        try (Buffers b = new Buffers()) {
+            write(root, e, b);
         }
-        Files.setPosixFilePermissions(tmp, perms);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException ex) {
-      throw new ForgeException("cannot write " + target + ": " + ex.getMessage(), ex);
     }
-  }
 
-  /** Streams a file's bytes, verified chunk by chunk. */
-  void copyTo(StageEntry e, OutputStream out) throws IOException {
-    for (ChunkList.ChunkRef c : objects.chunks(e.content())) out.write(objects.chunk(c));
-  }
-
-  private byte[] bytes(StageEntry e) throws IOException {
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-    copyTo(e, b);
-    return b.toByteArray();
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      try (var s = Files.list(p)) {
-        for (Path c : (Iterable<Path>) s::iterator) deleteTree(c);
-      }
+    /**
+     * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
+     * refused rather than followed: following it could write outside the work tree.
+     */
+    private void write(Path root, StageEntry e, Buffers buffers) {
+        Path target = root.resolve(e.path());
+        try {
+            Path dir = target.getParent();
+            for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+                if (Files.isSymbolicLink(p)
+                        || (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                                && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                    throw new dev.forge.core.error.WouldOverwriteException(
+                            "cannot write " + e.path() + ": " + root.relativize(p)
+                                    + " is a file or symlink, not a directory; move it away or use --force");
+                }
+            }
+            Files.createDirectories(dir);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) deleteTree(target);
+            if (e.kind() == FileKind.SYMLINK) {
+                String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
+                Files.deleteIfExists(target);
+                Files.createSymbolicLink(target, Path.of(linkTarget));
+                return;
+            }
+            Path tmp = Files.createTempFile(dir, ".forge-tmp-", ".part");
+            try {
+                // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
+                // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
+                try (DirectWriter w = DirectWriter.open(
+                        tmp, e.content().size(), buffers.forSize(e.content().size()))) {
+                    for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
+                        w.write(objects.chunkBuffer(c));
+                        progress.advance(c.length());
+                    }
+                    w.finish(false);
+                }
+                Set<PosixFilePermission> perms = EnumSet.of(
+                        PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.GROUP_READ,
+                        PosixFilePermission.OTHERS_READ);
+                if (e.kind() == FileKind.EXECUTABLE) {
+                    perms.addAll(EnumSet.of(
+                            PosixFilePermission.OWNER_EXECUTE,
+                            PosixFilePermission.GROUP_EXECUTE,
+                            PosixFilePermission.OTHERS_EXECUTE));
+                }
+                Files.setPosixFilePermissions(tmp, perms);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException ex) {
+            throw new ForgeException("cannot write " + target + ": " + ex.getMessage(), ex);
+        }
     }
-    Files.deleteIfExists(p);
-  }
+
+    /** Streams a file's bytes, verified chunk by chunk. */
+    void copyTo(StageEntry e, OutputStream out) throws IOException {
+        for (ChunkList.ChunkRef c : objects.chunks(e.content())) out.write(objects.chunk(c));
+    }
+
+    private byte[] bytes(StageEntry e) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        copyTo(e, b);
+        return b.toByteArray();
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (var s = Files.list(p)) {
+                for (Path c : (Iterable<Path>) s::iterator) deleteTree(c);
+            }
+        }
+        Files.deleteIfExists(p);
+    }
 }

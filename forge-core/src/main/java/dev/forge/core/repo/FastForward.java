@@ -15,20 +15,21 @@ import java.util.Optional;
  * work-tree move refuses to overwrite uncommitted changes like checkout does.
  */
 public final class FastForward {
-  private FastForward() {}
+    private FastForward() {}
 
-  /**
-   * Moves branch {@code branch} (which HEAD names, or which does not exist yet in an empty
-   * repository) to {@code target}, checking it out.
-   */
-  public static Checkout.Result run(Repository repo, String branch, ObjectId target, String command, ProgressListener progress) {
-    Head head = repo.head();
-    if (!(head instanceof Head.OnBranch b) || !b.branch().equals(branch)) {
-      throw new InvalidInputException("cannot fast-forward " + branch + ": HEAD is at " + repo.describeHead());
+    /**
+     * Moves branch {@code branch} (which HEAD names, or which does not exist yet in an empty
+     * repository) to {@code target}, checking it out.
+     */
+    public static Checkout.Result run(
+            Repository repo, String branch, ObjectId target, String command, ProgressListener progress) {
+        Head head = repo.head();
+        if (!(head instanceof Head.OnBranch b) || !b.branch().equals(branch)) {
+            throw new InvalidInputException("cannot fast-forward " + branch + ": HEAD is at " + repo.describeHead());
+        }
+        String ref = RefNames.branch(branch);
+        Optional<ObjectId> before = repo.meta().ref(ref);
+        List<Operation.RefChange> changes = List.of(new Operation.RefChange(ref, before.orElse(null), target));
+        return new Checkout(repo).moveTo(target, head, command, false, changes, progress, System.nanoTime());
     }
-    String ref = RefNames.branch(branch);
-    Optional<ObjectId> before = repo.meta().ref(ref);
-    List<Operation.RefChange> changes = List.of(new Operation.RefChange(ref, before.orElse(null), target));
-    return new Checkout(repo).moveTo(target, head, command, false, changes, progress, System.nanoTime());
-  }
 }

@@ -24,89 +24,93 @@ import java.util.Set;
  * decode (trees are checked for unsafe names). Collects all problems instead of stopping at the first.
  */
 public final class Fsck {
-  private final Repository repo;
-  private SparsePaths sparse = SparsePaths.ALL;
+    private final Repository repo;
+    private SparsePaths sparse = SparsePaths.ALL;
 
-  Fsck(Repository repo) {
-    this.repo = repo;
-  }
-
-  public record Report(long packs, long objects, long commits, long trees, long files, List<String> problems) {
-    public boolean ok() {
-      return problems.isEmpty();
+    Fsck(Repository repo) {
+        this.repo = repo;
     }
-  }
 
-  public Report run(ProgressListener progress) {
-    LocalStore.StorageCheck storage = repo.store().checkStorage(progress);
-    sparse = repo.sparse();
-    List<String> problems = new ArrayList<>(storage.problems());
-    Set<ObjectId> seen = new HashSet<>();
-    Deque<ObjectId> commits = new ArrayDeque<>();
-    long[] counts = new long[3];
-    for (Map.Entry<String, ObjectId> r : repo.meta().refs("refs/").entrySet()) {
-      if (seen.add(r.getValue())) commits.add(r.getValue());
-    }
-    if (repo.head() instanceof Head.Detached d && seen.add(d.commit())) commits.add(d.commit());
-    while (!commits.isEmpty()) {
-      ObjectId id = commits.pop();
-      try {
-        Commit c = repo.objects.commit(id);
-        counts[0]++;
-        for (ObjectId p : c.parents()) {
-          if (seen.add(p)) commits.add(p);
+    public record Report(long packs, long objects, long commits, long trees, long files, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
         }
-        walkTree(c.tree(), "", seen, counts, problems);
-      } catch (ForgeException e) {
-        problems.add(e.getMessage());
-      }
     }
-    repo.meta().forEachStage(e -> checkContent(e.path(), e.kind(), e.content().type(), e.content().id(), seen, problems));
-    return new Report(storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
-  }
 
-  private void walkTree(ObjectId treeId, String prefix, Set<ObjectId> seen, long[] counts, List<String> problems) {
-    if (!seen.add(treeId)) return;
-    try {
-      counts[1]++;
-      for (TreeEntry e : repo.objects.tree(treeId).entries()) {
-        String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
-        if (e.kind() == FileKind.DIRECTORY) {
-          walkTree(e.id(), path, seen, counts, problems);
-        } else {
-          counts[2]++;
-          checkContent(path, e.kind(), e.type(), e.id(), seen, problems);
+    public Report run(ProgressListener progress) {
+        LocalStore.StorageCheck storage = repo.store().checkStorage(progress);
+        sparse = repo.sparse();
+        List<String> problems = new ArrayList<>(storage.problems());
+        Set<ObjectId> seen = new HashSet<>();
+        Deque<ObjectId> commits = new ArrayDeque<>();
+        long[] counts = new long[3];
+        for (Map.Entry<String, ObjectId> r : repo.meta().refs("refs/").entrySet()) {
+            if (seen.add(r.getValue())) commits.add(r.getValue());
         }
-      }
-    } catch (ForgeException ex) {
-      problems.add(ex.getMessage());
-    }
-  }
-
-  private void checkContent(String name, FileKind kind, ObjectType type, ObjectId id, Set<ObjectId> seen, List<String> problems) {
-    // A sparse clone does not have the contents of files outside its paths; the remote does.
-    if (!sparse.includes(name)) return;
-    if (!seen.add(id)) return;
-    try {
-      if (type == ObjectType.LIST) {
-        for (ChunkList.ChunkRef c : repo.objects.list(id).chunks()) {
-          if (seen.add(c.id())) requireChunk(name, c.id(), problems);
+        if (repo.head() instanceof Head.Detached d && seen.add(d.commit())) commits.add(d.commit());
+        while (!commits.isEmpty()) {
+            ObjectId id = commits.pop();
+            try {
+                Commit c = repo.objects.commit(id);
+                counts[0]++;
+                for (ObjectId p : c.parents()) {
+                    if (seen.add(p)) commits.add(p);
+                }
+                walkTree(c.tree(), "", seen, counts, problems);
+            } catch (ForgeException e) {
+                problems.add(e.getMessage());
+            }
         }
-      } else {
-        requireChunk(name, id, problems);
-      }
-    } catch (ForgeException ex) {
-      problems.add("'" + name + "': " + ex.getMessage());
+        repo.meta()
+                .forEachStage(e -> checkContent(
+                        e.path(), e.kind(), e.content().type(), e.content().id(), seen, problems));
+        return new Report(
+                storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
     }
-  }
 
-  private void requireChunk(String name, ObjectId id, List<String> problems) {
-    var info = repo.store().objects().stat(id);
-    if (info.isEmpty()) {
-      problems.add("'" + name + "': chunk " + id.shortHex() + " is missing");
-    } else if (info.get().type() != ObjectType.CHUNK) {
-      problems.add("'" + name + "': object " + id.shortHex() + " is a " + info.get().type() + ", expected a CHUNK");
+    private void walkTree(ObjectId treeId, String prefix, Set<ObjectId> seen, long[] counts, List<String> problems) {
+        if (!seen.add(treeId)) return;
+        try {
+            counts[1]++;
+            for (TreeEntry e : repo.objects.tree(treeId).entries()) {
+                String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
+                if (e.kind() == FileKind.DIRECTORY) {
+                    walkTree(e.id(), path, seen, counts, problems);
+                } else {
+                    counts[2]++;
+                    checkContent(path, e.kind(), e.type(), e.id(), seen, problems);
+                }
+            }
+        } catch (ForgeException ex) {
+            problems.add(ex.getMessage());
+        }
     }
-  }
 
+    private void checkContent(
+            String name, FileKind kind, ObjectType type, ObjectId id, Set<ObjectId> seen, List<String> problems) {
+        // A sparse clone does not have the contents of files outside its paths; the remote does.
+        if (!sparse.includes(name)) return;
+        if (!seen.add(id)) return;
+        try {
+            if (type == ObjectType.LIST) {
+                for (ChunkList.ChunkRef c : repo.objects.list(id).chunks()) {
+                    if (seen.add(c.id())) requireChunk(name, c.id(), problems);
+                }
+            } else {
+                requireChunk(name, id, problems);
+            }
+        } catch (ForgeException ex) {
+            problems.add("'" + name + "': " + ex.getMessage());
+        }
+    }
+
+    private void requireChunk(String name, ObjectId id, List<String> problems) {
+        var info = repo.store().objects().stat(id);
+        if (info.isEmpty()) {
+            problems.add("'" + name + "': chunk " + id.shortHex() + " is missing");
+        } else if (info.get().type() != ObjectType.CHUNK) {
+            problems.add("'" + name + "': object " + id.shortHex() + " is a "
+                    + info.get().type() + ", expected a CHUNK");
+        }
+    }
 }

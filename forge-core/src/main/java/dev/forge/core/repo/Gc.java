@@ -27,80 +27,81 @@ import java.util.Deque;
  * started (and is marked) or waits for it.
  */
 public final class Gc {
-  /** Packs whose live share falls below this are rewritten. */
-  public static final double DEFAULT_MIN_LIVE_SHARE = 0.5;
+    /** Packs whose live share falls below this are rewritten. */
+    public static final double DEFAULT_MIN_LIVE_SHARE = 0.5;
 
-  private final Repository repo;
+    private final Repository repo;
 
-  Gc(Repository repo) {
-    this.repo = repo;
-  }
+    Gc(Repository repo) {
+        this.repo = repo;
+    }
 
-  public record Report(long liveObjects, LocalStore.SweepReport sweep, boolean dryRun) {}
+    public record Report(long liveObjects, LocalStore.SweepReport sweep, boolean dryRun) {}
 
-  public Report run(boolean dryRun, ProgressListener progress) {
-    LiveSet live = new LiveSet(1 << 16);
-    Deque<ObjectId> commits = new ArrayDeque<>();
-    Deque<ObjectId> trees = new ArrayDeque<>();
-    repo.meta().refs("refs/").values().forEach(commits::add);
-    if (repo.head() instanceof Head.Detached d) commits.add(d.commit());
-    repo.meta().forEachStage(e -> markContent(e, live));
-    repo.mergeState().ifPresent(m -> {
-      commits.add(m.ours());
-      commits.add(m.theirs());
-      if (m.base() != null) commits.add(m.base());
-      for (MergeState.Conflict c : m.conflicts()) {
-        for (StageEntry e : new StageEntry[] {c.base(), c.ours(), c.theirs()}) {
-          if (e != null) markContent(e, live);
+    public Report run(boolean dryRun, ProgressListener progress) {
+        LiveSet live = new LiveSet(1 << 16);
+        Deque<ObjectId> commits = new ArrayDeque<>();
+        Deque<ObjectId> trees = new ArrayDeque<>();
+        repo.meta().refs("refs/").values().forEach(commits::add);
+        if (repo.head() instanceof Head.Detached d) commits.add(d.commit());
+        repo.meta().forEachStage(e -> markContent(e, live));
+        repo.mergeState().ifPresent(m -> {
+            commits.add(m.ours());
+            commits.add(m.theirs());
+            if (m.base() != null) commits.add(m.base());
+            for (MergeState.Conflict c : m.conflicts()) {
+                for (StageEntry e : new StageEntry[] {c.base(), c.ours(), c.theirs()}) {
+                    if (e != null) markContent(e, live);
+                }
+            }
+        });
+        Instant cutoff = Instant.now().minus(Duration.ofDays(repo.config().gcGraceDays()));
+        for (Operation op : repo.meta().operations(Integer.MAX_VALUE)) {
+            if (op.time().isBefore(cutoff)) break;
+            for (ObjectId id : op.roots()) {
+                var info = repo.store().objects().stat(id);
+                if (info.isEmpty()) continue;
+                if (info.get().type() == ObjectType.COMMIT) commits.add(id);
+                else if (info.get().type() == ObjectType.TREE) trees.add(id);
+            }
         }
-      }
-    });
-    Instant cutoff = Instant.now().minus(Duration.ofDays(repo.config().gcGraceDays()));
-    for (Operation op : repo.meta().operations(Integer.MAX_VALUE)) {
-      if (op.time().isBefore(cutoff)) break;
-      for (ObjectId id : op.roots()) {
-        var info = repo.store().objects().stat(id);
-        if (info.isEmpty()) continue;
-        if (info.get().type() == ObjectType.COMMIT) commits.add(id);
-        else if (info.get().type() == ObjectType.TREE) trees.add(id);
-      }
+        progress.begin("Marking", -1, "objects");
+        try {
+            while (!commits.isEmpty()) {
+                ObjectId id = commits.pop();
+                if (!live.add(id)) continue;
+                Commit c = repo.objects.commit(id);
+                trees.add(c.tree());
+                commits.addAll(c.parents());
+                progress.advance(1);
+            }
+            while (!trees.isEmpty()) markTree(trees.pop(), live, progress);
+        } finally {
+            progress.end();
+        }
+        LocalStore.SweepReport sweep = repo.store().sweep(live, DEFAULT_MIN_LIVE_SHARE, dryRun, progress);
+        return new Report(live.size(), sweep, dryRun);
     }
-    progress.begin("Marking", -1, "objects");
-    try {
-      while (!commits.isEmpty()) {
-        ObjectId id = commits.pop();
-        if (!live.add(id)) continue;
-        Commit c = repo.objects.commit(id);
-        trees.add(c.tree());
-        commits.addAll(c.parents());
+
+    private void markTree(ObjectId tree, LiveSet live, ProgressListener progress) {
+        if (!live.add(tree)) return;
         progress.advance(1);
-      }
-      while (!trees.isEmpty()) markTree(trees.pop(), live, progress);
-    } finally {
-      progress.end();
+        for (TreeEntry e : repo.objects.tree(tree).entries()) {
+            if (e.kind() == FileKind.DIRECTORY) {
+                markTree(e.id(), live, progress);
+            } else {
+                markContent(new StageEntry(e.name(), e.kind(), e.content()), live);
+            }
+        }
     }
-    LocalStore.SweepReport sweep = repo.store().sweep(live, DEFAULT_MIN_LIVE_SHARE, dryRun, progress);
-    return new Report(live.size(), sweep, dryRun);
-  }
 
-  private void markTree(ObjectId tree, LiveSet live, ProgressListener progress) {
-    if (!live.add(tree)) return;
-    progress.advance(1);
-    for (TreeEntry e : repo.objects.tree(tree).entries()) {
-      if (e.kind() == FileKind.DIRECTORY) {
-        markTree(e.id(), live, progress);
-      } else {
-        markContent(new StageEntry(e.name(), e.kind(), e.content()), live);
-      }
+    private void markContent(StageEntry e, LiveSet live) {
+        if (!live.add(e.content().id())) return;
+        if (e.content().type() == ObjectType.LIST) {
+            // A sparse clone has no list (nor chunks) for files outside its paths: nothing to keep.
+            if (!repo.store().objects().contains(e.content().id())
+                    && repo.sparse().isSparse()) return;
+            for (ChunkList.ChunkRef c : repo.objects.list(e.content().id()).chunks()) live.add(c.id());
+        }
     }
-  }
-
-  private void markContent(StageEntry e, LiveSet live) {
-    if (!live.add(e.content().id())) return;
-    if (e.content().type() == ObjectType.LIST) {
-      // A sparse clone has no list (nor chunks) for files outside its paths: nothing to keep.
-      if (!repo.store().objects().contains(e.content().id()) && repo.sparse().isSparse()) return;
-      for (ChunkList.ChunkRef c : repo.objects.list(e.content().id()).chunks()) live.add(c.id());
-    }
-  }
 }

@@ -17,103 +17,103 @@ import java.util.regex.Pattern;
  * negation, and the libraries that implement gitignore (JGit) are far too heavy for one file.
  */
 final class IgnoreRules {
-  private record Rule(Pattern pattern, boolean negate, boolean dirOnly) {}
+    private record Rule(Pattern pattern, boolean negate, boolean dirOnly) {}
 
-  private final List<Rule> rules;
+    private final List<Rule> rules;
 
-  private IgnoreRules(List<Rule> rules) {
-    this.rules = rules;
-  }
-
-  static final IgnoreRules NONE = new IgnoreRules(List.of());
-
-  static IgnoreRules load(Path workTree) throws IOException {
-    Path f = workTree.resolve(".forgeignore");
-    if (!Files.isRegularFile(f)) return NONE;
-    return parse(Files.readAllLines(f, StandardCharsets.UTF_8));
-  }
-
-  static IgnoreRules parse(List<String> lines) {
-    List<Rule> rules = new ArrayList<>();
-    for (String line : lines) {
-      String p = stripTrailingSpaces(line);
-      if (p.isEmpty() || p.startsWith("#")) continue;
-      boolean negate = false;
-      if (p.startsWith("!")) {
-        negate = true;
-        p = p.substring(1);
-      } else if (p.startsWith("\\!") || p.startsWith("\\#")) {
-        p = p.substring(1);
-      }
-      boolean dirOnly = p.endsWith("/");
-      if (dirOnly) p = p.substring(0, p.length() - 1);
-      if (p.isEmpty()) continue;
-      boolean anchored = p.contains("/");
-      if (p.startsWith("/")) p = p.substring(1);
-      String regex = (anchored ? "" : "(?:.*/)?") + globToRegex(p);
-      rules.add(new Rule(Pattern.compile(regex), negate, dirOnly));
+    private IgnoreRules(List<Rule> rules) {
+        this.rules = rules;
     }
-    return new IgnoreRules(List.copyOf(rules));
-  }
 
-  private static String stripTrailingSpaces(String s) {
-    int end = s.length();
-    while (end > 0 && s.charAt(end - 1) == ' ' && (end < 2 || s.charAt(end - 2) != '\\')) end--;
-    return s.substring(0, end);
-  }
+    static final IgnoreRules NONE = new IgnoreRules(List.of());
 
-  private static String globToRegex(String glob) {
-    StringBuilder sb = new StringBuilder();
-    int n = glob.length();
-    for (int i = 0; i < n; i++) {
-      char c = glob.charAt(i);
-      if (c == '*') {
-        boolean dbl = i + 1 < n && glob.charAt(i + 1) == '*';
-        if (dbl) {
-          boolean atStart = i == 0 || glob.charAt(i - 1) == '/';
-          boolean atEnd = i + 2 == n;
-          boolean slashAfter = i + 2 < n && glob.charAt(i + 2) == '/';
-          if (atStart && slashAfter) {
-            sb.append("(?:.*/)?");
-            i += 2;
-          } else if (atStart && atEnd) {
-            sb.append(".*");
-            i += 1;
-          } else {
-            sb.append("[^/]*");
-            i += 1;
-          }
-        } else {
-          sb.append("[^/]*");
+    static IgnoreRules load(Path workTree) throws IOException {
+        Path f = workTree.resolve(".forgeignore");
+        if (!Files.isRegularFile(f)) return NONE;
+        return parse(Files.readAllLines(f, StandardCharsets.UTF_8));
+    }
+
+    static IgnoreRules parse(List<String> lines) {
+        List<Rule> rules = new ArrayList<>();
+        for (String line : lines) {
+            String p = stripTrailingSpaces(line);
+            if (p.isEmpty() || p.startsWith("#")) continue;
+            boolean negate = false;
+            if (p.startsWith("!")) {
+                negate = true;
+                p = p.substring(1);
+            } else if (p.startsWith("\\!") || p.startsWith("\\#")) {
+                p = p.substring(1);
+            }
+            boolean dirOnly = p.endsWith("/");
+            if (dirOnly) p = p.substring(0, p.length() - 1);
+            if (p.isEmpty()) continue;
+            boolean anchored = p.contains("/");
+            if (p.startsWith("/")) p = p.substring(1);
+            String regex = (anchored ? "" : "(?:.*/)?") + globToRegex(p);
+            rules.add(new Rule(Pattern.compile(regex), negate, dirOnly));
         }
-      } else if (c == '?') {
-        sb.append("[^/]");
-      } else if (c == '[') {
-        int close = glob.indexOf(']', i + 1);
-        if (close < 0) {
-          sb.append("\\[");
-        } else {
-          String body = glob.substring(i + 1, close);
-          if (body.startsWith("!")) body = "^" + body.substring(1);
-          sb.append('[').append(body.replace("\\", "\\\\")).append(']');
-          i = close;
-        }
-      } else if (c == '\\' && i + 1 < n) {
-        sb.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-      } else {
-        sb.append(Pattern.quote(String.valueOf(c)));
-      }
+        return new IgnoreRules(List.copyOf(rules));
     }
-    return sb.toString();
-  }
 
-  /** Whether {@code path} ('/'-separated, relative to the root) is ignored. */
-  boolean ignored(String path, boolean isDirectory) {
-    boolean ignored = false;
-    for (Rule r : rules) {
-      if (r.dirOnly && !isDirectory) continue;
-      if (r.pattern.matcher(path).matches()) ignored = !r.negate;
+    private static String stripTrailingSpaces(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == ' ' && (end < 2 || s.charAt(end - 2) != '\\')) end--;
+        return s.substring(0, end);
     }
-    return ignored;
-  }
+
+    private static String globToRegex(String glob) {
+        StringBuilder sb = new StringBuilder();
+        int n = glob.length();
+        for (int i = 0; i < n; i++) {
+            char c = glob.charAt(i);
+            if (c == '*') {
+                boolean dbl = i + 1 < n && glob.charAt(i + 1) == '*';
+                if (dbl) {
+                    boolean atStart = i == 0 || glob.charAt(i - 1) == '/';
+                    boolean atEnd = i + 2 == n;
+                    boolean slashAfter = i + 2 < n && glob.charAt(i + 2) == '/';
+                    if (atStart && slashAfter) {
+                        sb.append("(?:.*/)?");
+                        i += 2;
+                    } else if (atStart && atEnd) {
+                        sb.append(".*");
+                        i += 1;
+                    } else {
+                        sb.append("[^/]*");
+                        i += 1;
+                    }
+                } else {
+                    sb.append("[^/]*");
+                }
+            } else if (c == '?') {
+                sb.append("[^/]");
+            } else if (c == '[') {
+                int close = glob.indexOf(']', i + 1);
+                if (close < 0) {
+                    sb.append("\\[");
+                } else {
+                    String body = glob.substring(i + 1, close);
+                    if (body.startsWith("!")) body = "^" + body.substring(1);
+                    sb.append('[').append(body.replace("\\", "\\\\")).append(']');
+                    i = close;
+                }
+            } else if (c == '\\' && i + 1 < n) {
+                sb.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+            } else {
+                sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Whether {@code path} ('/'-separated, relative to the root) is ignored. */
+    boolean ignored(String path, boolean isDirectory) {
+        boolean ignored = false;
+        for (Rule r : rules) {
+            if (r.dirOnly && !isDirectory) continue;
+            if (r.pattern.matcher(path).matches()) ignored = !r.negate;
+        }
+        return ignored;
+    }
 }

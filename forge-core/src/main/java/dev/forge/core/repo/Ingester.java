@@ -39,178 +39,202 @@ import java.util.concurrent.Executors;
  * bytes the other version already has).
  */
 final class Ingester {
-  /** Files up to this size are read whole into the thread's buffer. */
-  private static final int SMALL_FILE = 8 << 20;
-  private static final int PROBE_MISSES = 4;
-  private static final int PROBE_EVERY = 32;
+    /** Files up to this size are read whole into the thread's buffer. */
+    private static final int SMALL_FILE = 8 << 20;
 
-  private final ObjectStore store;
-  private final RepoConfig config;
-  private final CandidateChunker chunker;
-  private final boolean storeObjects;
-  private final boolean keepChunkLists;
-  private final ProgressListener progress;
-  private int threads = threads();
+    private static final int PROBE_MISSES = 4;
+    private static final int PROBE_EVERY = 32;
 
-  /** {@code chunks}: the file's chunks in order when asked for with {@code keepChunkLists}, else empty. */
-  record Result(WorkFile file, ContentRef content, boolean stable, List<ChunkList.ChunkRef> chunks) {}
+    private final ObjectStore store;
+    private final RepoConfig config;
+    private final CandidateChunker chunker;
+    private final boolean storeObjects;
+    private final boolean keepChunkLists;
+    private final ProgressListener progress;
+    private int threads = threads();
 
-  Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, ProgressListener progress) {
-    this(store, config, storeObjects, false, progress);
-  }
+    /** {@code chunks}: the file's chunks in order when asked for with {@code keepChunkLists}, else empty. */
+    record Result(WorkFile file, ContentRef content, boolean stable, List<ChunkList.ChunkRef> chunks) {}
 
-  Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, boolean keepChunkLists, ProgressListener progress) {
-    this.store = store;
-    this.config = config;
-    this.chunker = new CandidateChunker(config.chunking());
-    this.storeObjects = storeObjects;
-    this.keepChunkLists = keepChunkLists;
-    this.progress = progress;
-  }
-
-  static int threads() {
-    return Workers.defaultThreads();
-  }
-
-  /** Uses {@code n} threads instead of {@link #threads()} (tests). */
-  Ingester withThreads(int n) {
-    this.threads = Math.max(1, n);
-    return this;
-  }
-
-  /** Ingests every file; results in input order. Files that vanished meanwhile have a null result. */
-  List<Result> run(List<WorkFile> files) {
-    List<WorkFile> order = new ArrayList<>(files);
-    order.sort(Comparator.comparingLong(WorkFile::size).reversed());
-    ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
-    int threads = this.threads;
-    int workers = Math.max(1, Math.min(threads, order.size()));
-    // Spare cores (fewer files than threads) chunk large files alongside their worker.
-    int chunkThreads = threads / workers;
-    boolean anyLarge = !order.isEmpty() && order.get(0).size() > SMALL_FILE;
-    ExecutorService helpers =
-        chunkThreads > 1 && anyLarge
-            ? Executors.newFixedThreadPool(threads - workers, Thread.ofPlatform().daemon().name("forge-chunk-", 0).factory())
-            : null;
-    try {
-      Workers.run("forge-ingest", threads, order.size(), () -> new Worker(helpers != null ? chunkThreads : 1, helpers), (w, i) -> {
-        Result r = w.ingest(order.get(i));
-        if (r != null) results.put(r.file().path(), r);
-      });
-    } finally {
-      if (helpers != null) helpers.shutdownNow();
-    }
-    List<Result> out = new ArrayList<>(files.size());
-    for (WorkFile f : files) out.add(results.get(f.path()));
-    return out;
-  }
-
-  private final class Worker implements Workers.State {
-    private final ObjectSink sink = storeObjects ? new ObjectSink(store, config.compression(), config.chunking().maxSize()) : null;
-    private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
-    private final ChunkStream stream;
-    private byte[] small = new byte[1 << 20];
-    private final List<ChunkList.ChunkRef> chunks = new ArrayList<>();
-    private boolean incompressible;
-    /** Chunks of the current file in a row that compression did not shrink; see {@link #chunk}. */
-    private int misses;
-    private int sinceProbe;
-
-    /** @param chunkThreads threads for a large file's stage 1 (this one and helpers); 1 for none */
-    Worker(int chunkThreads, ExecutorService helpers) {
-      int bufferSize = Math.max(chunkThreads > 1 ? ChunkStream.PARALLEL_BUFFER_SIZE : 8 << 20, 4 * config.chunking().maxSize());
-      this.stream = new ChunkStream(chunker, bufferSize, chunkThreads, helpers);
+    Ingester(ObjectStore store, RepoConfig config, boolean storeObjects, ProgressListener progress) {
+        this(store, config, storeObjects, false, progress);
     }
 
-    Result ingest(WorkFile f) throws IOException {
-      chunks.clear();
-      misses = 0;
-      sinceProbe = 0;
-      try {
-        if (f.kind() == FileKind.SYMLINK) {
-          byte[] target = Files.readSymbolicLink(f.file()).toString().getBytes(StandardCharsets.UTF_8);
-          incompressible = false;
-          chunk(target, 0, target.length);
-          ContentRef content = finish(target.length);
-          return new Result(f, content, true, kept());
+    Ingester(
+            ObjectStore store,
+            RepoConfig config,
+            boolean storeObjects,
+            boolean keepChunkLists,
+            ProgressListener progress) {
+        this.store = store;
+        this.config = config;
+        this.chunker = new CandidateChunker(config.chunking());
+        this.storeObjects = storeObjects;
+        this.keepChunkLists = keepChunkLists;
+        this.progress = progress;
+    }
+
+    static int threads() {
+        return Workers.defaultThreads();
+    }
+
+    /** Uses {@code n} threads instead of {@link #threads()} (tests). */
+    Ingester withThreads(int n) {
+        this.threads = Math.max(1, n);
+        return this;
+    }
+
+    /** Ingests every file; results in input order. Files that vanished meanwhile have a null result. */
+    List<Result> run(List<WorkFile> files) {
+        List<WorkFile> order = new ArrayList<>(files);
+        order.sort(Comparator.comparingLong(WorkFile::size).reversed());
+        ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
+        int threads = this.threads;
+        int workers = Math.max(1, Math.min(threads, order.size()));
+        // Spare cores (fewer files than threads) chunk large files alongside their worker.
+        int chunkThreads = threads / workers;
+        boolean anyLarge = !order.isEmpty() && order.get(0).size() > SMALL_FILE;
+        ExecutorService helpers = chunkThreads > 1 && anyLarge
+                ? Executors.newFixedThreadPool(
+                        threads - workers,
+                        Thread.ofPlatform().daemon().name("forge-chunk-", 0).factory())
+                : null;
+        try {
+            Workers.run(
+                    "forge-ingest",
+                    threads,
+                    order.size(),
+                    () -> new Worker(helpers != null ? chunkThreads : 1, helpers),
+                    (w, i) -> {
+                        Result r = w.ingest(order.get(i));
+                        if (r != null) results.put(r.file().path(), r);
+                    });
+        } finally {
+            if (helpers != null) helpers.shutdownNow();
         }
-        long total;
-        try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ)) {
-          long size = ch.size();
-          if (size <= SMALL_FILE) {
-            total = readSmall(ch, (int) size);
-          } else {
-            incompressible = false;
-            boolean[] first = {true};
-            total = stream.forEach(ch, (buf, off, len) -> {
-              if (first[0]) {
-                incompressible = MediaSniffer.isCompressedMedia(Arrays.copyOfRange(buf, off, off + Math.min(len, 64)), Math.min(len, 64));
-                first[0] = false;
-              }
-              chunk(buf, off, len);
-              progress.advance(len);
-            });
-          }
+        List<Result> out = new ArrayList<>(files.size());
+        for (WorkFile f : files) out.add(results.get(f.path()));
+        return out;
+    }
+
+    private final class Worker implements Workers.State {
+        private final ObjectSink sink = storeObjects
+                ? new ObjectSink(store, config.compression(), config.chunking().maxSize())
+                : null;
+        private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
+        private final ChunkStream stream;
+        private byte[] small = new byte[1 << 20];
+        private final List<ChunkList.ChunkRef> chunks = new ArrayList<>();
+        private boolean incompressible;
+        /** Chunks of the current file in a row that compression did not shrink; see {@link #chunk}. */
+        private int misses;
+
+        private int sinceProbe;
+
+        /** @param chunkThreads threads for a large file's stage 1 (this one and helpers); 1 for none */
+        Worker(int chunkThreads, ExecutorService helpers) {
+            int bufferSize = Math.max(
+                    chunkThreads > 1 ? ChunkStream.PARALLEL_BUFFER_SIZE : 8 << 20,
+                    4 * config.chunking().maxSize());
+            this.stream = new ChunkStream(chunker, bufferSize, chunkThreads, helpers);
         }
-        WorkFile after = WorkTree.stat(f.path(), f.file());
-        boolean stable = after != null && after.size() == f.size() && after.mtimeNanos() == f.mtimeNanos() && total == f.size();
-        ContentRef content = finish(total);
-        return new Result(f, content, stable, kept());
-      } catch (NoSuchFileException e) {
-        return null;
-      }
-    }
 
-    private long readSmall(FileChannel ch, int size) throws IOException {
-      if (small.length < size) small = new byte[Math.max(size, small.length * 2)];
-      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(small, 0, size);
-      while (bb.hasRemaining()) {
-        if (ch.read(bb) < 0) break;
-      }
-      int len = bb.position();
-      incompressible = MediaSniffer.isCompressedMedia(small, Math.min(len, 64));
-      int off = 0;
-      while (off < len) {
-        int c = chunker.cut(small, off, len - off);
-        chunk(small, off, c);
-        off += c;
-      }
-      progress.advance(len);
-      return len;
-    }
+        Result ingest(WorkFile f) throws IOException {
+            chunks.clear();
+            misses = 0;
+            sinceProbe = 0;
+            try {
+                if (f.kind() == FileKind.SYMLINK) {
+                    byte[] target = Files.readSymbolicLink(f.file()).toString().getBytes(StandardCharsets.UTF_8);
+                    incompressible = false;
+                    chunk(target, 0, target.length);
+                    ContentRef content = finish(target.length);
+                    return new Result(f, content, true, kept());
+                }
+                long total;
+                try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ)) {
+                    long size = ch.size();
+                    if (size <= SMALL_FILE) {
+                        total = readSmall(ch, (int) size);
+                    } else {
+                        incompressible = false;
+                        boolean[] first = {true};
+                        total = stream.forEach(ch, (buf, off, len) -> {
+                            if (first[0]) {
+                                incompressible = MediaSniffer.isCompressedMedia(
+                                        Arrays.copyOfRange(buf, off, off + Math.min(len, 64)), Math.min(len, 64));
+                                first[0] = false;
+                            }
+                            chunk(buf, off, len);
+                            progress.advance(len);
+                        });
+                    }
+                }
+                WorkFile after = WorkTree.stat(f.path(), f.file());
+                boolean stable = after != null
+                        && after.size() == f.size()
+                        && after.mtimeNanos() == f.mtimeNanos()
+                        && total == f.size();
+                ContentRef content = finish(total);
+                return new Result(f, content, stable, kept());
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        }
 
-    private void chunk(byte[] buf, int off, int len) {
-      ObjectId id = hasher.hash(buf, off, len);
-      if (sink != null) {
-        // After PROBE_MISSES chunks in a row that did not shrink, only every PROBE_EVERY-th chunk of
-        // the file is tried: media without a known signature (raw frames, noise-like project
-        // layers) then costs no codec time, and a file whose content turns compressible later
-        // still gets compressed from the next probe on.
-        boolean skip = incompressible || (misses >= PROBE_MISSES && ++sinceProbe % PROBE_EVERY != 0);
-        Boolean shrank = sink.putChunk(id, buf, off, len, skip);
-        if (shrank != null) misses = shrank ? 0 : misses + 1;
-      }
-      chunks.add(new ChunkList.ChunkRef(id, len));
-    }
+        private long readSmall(FileChannel ch, int size) throws IOException {
+            if (small.length < size) small = new byte[Math.max(size, small.length * 2)];
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(small, 0, size);
+            while (bb.hasRemaining()) {
+                if (ch.read(bb) < 0) break;
+            }
+            int len = bb.position();
+            incompressible = MediaSniffer.isCompressedMedia(small, Math.min(len, 64));
+            int off = 0;
+            while (off < len) {
+                int c = chunker.cut(small, off, len - off);
+                chunk(small, off, c);
+                off += c;
+            }
+            progress.advance(len);
+            return len;
+        }
 
-    private List<ChunkList.ChunkRef> kept() {
-      return keepChunkLists ? List.copyOf(chunks) : List.of();
-    }
+        private void chunk(byte[] buf, int off, int len) {
+            ObjectId id = hasher.hash(buf, off, len);
+            if (sink != null) {
+                // After PROBE_MISSES chunks in a row that did not shrink, only every PROBE_EVERY-th chunk of
+                // the file is tried: media without a known signature (raw frames, noise-like project
+                // layers) then costs no codec time, and a file whose content turns compressible later
+                // still gets compressed from the next probe on.
+                boolean skip = incompressible || (misses >= PROBE_MISSES && ++sinceProbe % PROBE_EVERY != 0);
+                Boolean shrank = sink.putChunk(id, buf, off, len, skip);
+                if (shrank != null) misses = shrank ? 0 : misses + 1;
+            }
+            chunks.add(new ChunkList.ChunkRef(id, len));
+        }
 
-    private ContentRef finish(long total) {
-      if (chunks.isEmpty()) {
-        // The empty file: one empty chunk, so every file has a content id of the same kind.
-        chunk(new byte[0], 0, 0);
-      }
-      if (chunks.size() == 1) return new ContentRef(ObjectType.CHUNK, chunks.get(0).id(), total);
-      byte[] enc = new ChunkList(chunks).encode();
-      ObjectId id = sink != null ? sink.putObject(ObjectType.LIST, enc) : hasher.hash(ObjectType.LIST, enc, 0, enc.length);
-      return new ContentRef(ObjectType.LIST, id, total);
-    }
+        private List<ChunkList.ChunkRef> kept() {
+            return keepChunkLists ? List.copyOf(chunks) : List.of();
+        }
 
-    @Override
-    public void close() {
-      if (sink != null) sink.close();
+        private ContentRef finish(long total) {
+            if (chunks.isEmpty()) {
+                // The empty file: one empty chunk, so every file has a content id of the same kind.
+                chunk(new byte[0], 0, 0);
+            }
+            if (chunks.size() == 1)
+                return new ContentRef(ObjectType.CHUNK, chunks.get(0).id(), total);
+            byte[] enc = new ChunkList(chunks).encode();
+            ObjectId id = sink != null
+                    ? sink.putObject(ObjectType.LIST, enc)
+                    : hasher.hash(ObjectType.LIST, enc, 0, enc.length);
+            return new ContentRef(ObjectType.LIST, id, total);
+        }
+
+        @Override
+        public void close() {
+            if (sink != null) sink.close();
+        }
     }
-  }
 }

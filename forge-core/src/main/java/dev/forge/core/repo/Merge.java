@@ -41,239 +41,288 @@ import java.util.TreeSet;
  * stops on conflicts records a {@link MergeState}; {@code commit} then records both parents.
  */
 public final class Merge {
-  private final Repository repo;
+    private final Repository repo;
 
-  Merge(Repository repo) {
-    this.repo = repo;
-  }
-
-  public enum Outcome {
-    UP_TO_DATE,
-    FAST_FORWARD,
-    MERGED,
-    CONFLICTS
-  }
-
-  public record Result(Outcome outcome, ObjectId commit, List<MergeState.Conflict> conflicts, int filesChanged) {}
-
-  public Result run(String rev, String author, ProgressListener progress) {
-    CommitOp.checkAuthor(author);
-    if (repo.mergeState().isPresent()) {
-      throw new ForgeException("a merge is already in progress; resolve and 'forge commit', or 'forge merge --abort'");
+    Merge(Repository repo) {
+        this.repo = repo;
     }
-    ObjectId theirs = repo.resolve(rev);
-    Head head = repo.head();
-    ObjectId ours = repo.headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet; nothing to merge into"));
-    if (ours.equals(theirs) || isAncestor(theirs, ours)) return new Result(Outcome.UP_TO_DATE, ours, List.of(), 0);
-    Status.Report status = repo.status().run(ProgressListener.NONE);
-    if (!status.staged().isEmpty() || !status.unstaged().isEmpty()) {
-      throw new WouldOverwriteException("merge needs a clean work tree: commit or restore your " + (status.staged().size() + status.unstaged().size())
-          + " changed file(s) first");
+
+    public enum Outcome {
+        UP_TO_DATE,
+        FAST_FORWARD,
+        MERGED,
+        CONFLICTS
     }
-    String branchRef = head instanceof Head.OnBranch b ? RefNames.branch(b.branch()) : null;
-    if (isAncestor(ours, theirs)) {
-      List<Operation.RefChange> changes = branchRef == null ? List.of() : List.of(new Operation.RefChange(branchRef, ours, theirs));
-      Head after = branchRef == null ? new Head.Detached(theirs) : head;
-      Checkout.Result r = new Checkout(repo).moveTo(theirs, after, "merge " + rev + " (fast-forward)", false, changes, progress, System.nanoTime());
-      return new Result(Outcome.FAST_FORWARD, theirs, List.of(), r.written() + r.removed());
-    }
-    ObjectId base = mergeBase(ours, theirs);
-    SortedMap<String, StageEntry> b = base == null ? new TreeMap<>(Tree.NAME_ORDER) : files(base);
-    SortedMap<String, StageEntry> o = files(ours);
-    SortedMap<String, StageEntry> t = files(theirs);
-    SortedMap<String, StageEntry> merged = new TreeMap<>(Tree.NAME_ORDER);
-    List<MergeState.Conflict> conflicts = new ArrayList<>();
-    Set<String> paths = new TreeSet<>(Tree.NAME_ORDER);
-    paths.addAll(b.keySet());
-    paths.addAll(o.keySet());
-    paths.addAll(t.keySet());
-    try (ObjectSink sink = new ObjectSink(repo.store().objects(), repo.config().compression(), repo.config().chunking().maxSize())) {
-      FastCdc cdc = new FastCdc(repo.config().chunking());
-      for (String p : paths) {
-        StageEntry be = b.get(p);
-        StageEntry oe = o.get(p);
-        StageEntry te = t.get(p);
-        StageEntry result;
-        if (same(oe, te)) {
-          result = oe;
-        } else if (same(be, oe)) {
-          result = te;
-        } else if (same(be, te)) {
-          result = oe;
+
+    public record Result(Outcome outcome, ObjectId commit, List<MergeState.Conflict> conflicts, int filesChanged) {}
+
+    public Result run(String rev, String author, ProgressListener progress) {
+        CommitOp.checkAuthor(author);
+        if (repo.mergeState().isPresent()) {
+            throw new ForgeException(
+                    "a merge is already in progress; resolve and 'forge commit', or 'forge merge --abort'");
+        }
+        ObjectId theirs = repo.resolve(rev);
+        Head head = repo.head();
+        ObjectId ours = repo.headCommit()
+                .orElseThrow(() -> new NotFoundException("HEAD has no commit yet; nothing to merge into"));
+        if (ours.equals(theirs) || isAncestor(theirs, ours)) return new Result(Outcome.UP_TO_DATE, ours, List.of(), 0);
+        Status.Report status = repo.status().run(ProgressListener.NONE);
+        if (!status.staged().isEmpty() || !status.unstaged().isEmpty()) {
+            throw new WouldOverwriteException("merge needs a clean work tree: commit or restore your "
+                    + (status.staged().size() + status.unstaged().size()) + " changed file(s) first");
+        }
+        String branchRef = head instanceof Head.OnBranch b ? RefNames.branch(b.branch()) : null;
+        if (isAncestor(ours, theirs)) {
+            List<Operation.RefChange> changes =
+                    branchRef == null ? List.of() : List.of(new Operation.RefChange(branchRef, ours, theirs));
+            Head after = branchRef == null ? new Head.Detached(theirs) : head;
+            Checkout.Result r = new Checkout(repo)
+                    .moveTo(
+                            theirs,
+                            after,
+                            "merge " + rev + " (fast-forward)",
+                            false,
+                            changes,
+                            progress,
+                            System.nanoTime());
+            return new Result(Outcome.FAST_FORWARD, theirs, List.of(), r.written() + r.removed());
+        }
+        ObjectId base = mergeBase(ours, theirs);
+        SortedMap<String, StageEntry> b = base == null ? new TreeMap<>(Tree.NAME_ORDER) : files(base);
+        SortedMap<String, StageEntry> o = files(ours);
+        SortedMap<String, StageEntry> t = files(theirs);
+        SortedMap<String, StageEntry> merged = new TreeMap<>(Tree.NAME_ORDER);
+        List<MergeState.Conflict> conflicts = new ArrayList<>();
+        Set<String> paths = new TreeSet<>(Tree.NAME_ORDER);
+        paths.addAll(b.keySet());
+        paths.addAll(o.keySet());
+        paths.addAll(t.keySet());
+        try (ObjectSink sink = new ObjectSink(
+                repo.store().objects(),
+                repo.config().compression(),
+                repo.config().chunking().maxSize())) {
+            FastCdc cdc = new FastCdc(repo.config().chunking());
+            for (String p : paths) {
+                StageEntry be = b.get(p);
+                StageEntry oe = o.get(p);
+                StageEntry te = t.get(p);
+                StageEntry result;
+                if (same(oe, te)) {
+                    result = oe;
+                } else if (same(be, oe)) {
+                    result = te;
+                } else if (same(be, te)) {
+                    result = oe;
+                } else {
+                    StageEntry textMerged =
+                            oe != null && te != null ? textMerge(p, be, oe, te, rev, sink, cdc, conflicts) : null;
+                    if (textMerged != null) {
+                        result = textMerged;
+                    } else {
+                        conflicts.add(new MergeState.Conflict(p, be, oe, te));
+                        result = oe;
+                    }
+                }
+                if (result != null) merged.put(p, result);
+            }
+            sink.flush();
+        }
+        ObjectId stageBefore = repo.objects.commit(ours).tree();
+        WorkTreeMove move = WorkTreeMove.plan(repo, merged, o).check("merge", false);
+        MetadataStore.Update u = repo.meta().newUpdate();
+        move.apply(false, progress, u);
+        if (!conflicts.isEmpty()) {
+            u.setMergeState(new MergeState(ours, theirs, rev, base, conflicts));
+            ObjectId stageAfter = repo.snapshot(merged.values());
+            repo.record(
+                    u,
+                    "merge " + rev + " (stopped on conflicts)",
+                    head,
+                    head,
+                    List.of(),
+                    stageBefore,
+                    stageAfter,
+                    true);
+            u.commit();
+            return new Result(Outcome.CONFLICTS, null, conflicts, move.toWrite.size() + move.toRemove.size());
+        }
+        ObjectId commit = CommitOp.write(repo, merged.values(), List.of(ours, theirs), author, "Merge " + rev);
+        Head after = branchRef == null ? new Head.Detached(commit) : head;
+        List<Operation.RefChange> changes = new ArrayList<>();
+        if (branchRef != null) {
+            u.setRef(branchRef, commit);
+            changes.add(new Operation.RefChange(branchRef, ours, commit));
         } else {
-          StageEntry textMerged = oe != null && te != null ? textMerge(p, be, oe, te, rev, sink, cdc, conflicts) : null;
-          if (textMerged != null) {
-            result = textMerged;
-          } else {
-            conflicts.add(new MergeState.Conflict(p, be, oe, te));
-            result = oe;
-          }
+            u.setHead(after);
         }
-        if (result != null) merged.put(p, result);
-      }
-      sink.flush();
+        repo.record(
+                u,
+                "merge " + rev,
+                head,
+                after,
+                changes,
+                stageBefore,
+                repo.objects.commit(commit).tree(),
+                true);
+        u.commit();
+        return new Result(Outcome.MERGED, commit, List.of(), move.toWrite.size() + move.toRemove.size());
     }
-    ObjectId stageBefore = repo.objects.commit(ours).tree();
-    WorkTreeMove move = WorkTreeMove.plan(repo, merged, o).check("merge", false);
-    MetadataStore.Update u = repo.meta().newUpdate();
-    move.apply(false, progress, u);
-    if (!conflicts.isEmpty()) {
-      u.setMergeState(new MergeState(ours, theirs, rev, base, conflicts));
-      ObjectId stageAfter = repo.snapshot(merged.values());
-      repo.record(u, "merge " + rev + " (stopped on conflicts)", head, head, List.of(), stageBefore, stageAfter, true);
-      u.commit();
-      return new Result(Outcome.CONFLICTS, null, conflicts, move.toWrite.size() + move.toRemove.size());
+
+    /** Merges text changed on both sides; a conflict writes markers and is recorded. Null when not text. */
+    private StageEntry textMerge(
+            String path,
+            StageEntry be,
+            StageEntry oe,
+            StageEntry te,
+            String rev,
+            ObjectSink sink,
+            FastCdc cdc,
+            List<MergeState.Conflict> conflicts) {
+        if (oe.kind() != te.kind() || oe.kind() == FileKind.SYMLINK) return null;
+        if (oe.content().size() > 8 << 20 || te.content().size() > 8 << 20) return null;
+        byte[] ob = bytes(oe);
+        byte[] tb = bytes(te);
+        byte[] bb = be == null ? new byte[0] : bytes(be);
+        if (!TextMerge.isText(ob) || !TextMerge.isText(tb) || !TextMerge.isText(bb)) return null;
+        TextMerge.Result r = TextMerge.merge(
+                TextMerge.utf8(bb), TextMerge.utf8(ob), TextMerge.utf8(tb), "ours", "theirs (" + rev + ")");
+        byte[] out = r.text().getBytes(StandardCharsets.UTF_8);
+        StageEntry merged = new StageEntry(path, oe.kind(), store(out, sink, cdc));
+        if (r.conflicts() > 0) conflicts.add(new MergeState.Conflict(path, be, oe, te));
+        return merged;
     }
-    ObjectId commit = CommitOp.write(repo, merged.values(), List.of(ours, theirs), author, "Merge " + rev);
-    Head after = branchRef == null ? new Head.Detached(commit) : head;
-    List<Operation.RefChange> changes = new ArrayList<>();
-    if (branchRef != null) {
-      u.setRef(branchRef, commit);
-      changes.add(new Operation.RefChange(branchRef, ours, commit));
-    } else {
-      u.setHead(after);
+
+    /** Chunks and stores bytes made in memory (a merged text), as add would for a file with them. */
+    static ContentRef store(byte[] data, ObjectSink sink, FastCdc cdc) {
+        List<ChunkList.ChunkRef> chunks = new ArrayList<>();
+        int off = 0;
+        do {
+            int n = cdc.cut(data, off, data.length - off);
+            ObjectId id = sink.hasher().hash(data, off, n);
+            sink.putChunk(id, data, off, n, false);
+            chunks.add(new ChunkList.ChunkRef(id, n));
+            off += n;
+        } while (off < data.length);
+        if (chunks.size() == 1)
+            return new ContentRef(ObjectType.CHUNK, chunks.get(0).id(), data.length);
+        return new ContentRef(
+                ObjectType.LIST, sink.putObject(ObjectType.LIST, new ChunkList(chunks).encode()), data.length);
     }
-    repo.record(u, "merge " + rev, head, after, changes, stageBefore, repo.objects.commit(commit).tree(), true);
-    u.commit();
-    return new Result(Outcome.MERGED, commit, List.of(), move.toWrite.size() + move.toRemove.size());
-  }
 
-  /** Merges text changed on both sides; a conflict writes markers and is recorded. Null when not text. */
-  private StageEntry textMerge(String path, StageEntry be, StageEntry oe, StageEntry te, String rev, ObjectSink sink, FastCdc cdc,
-      List<MergeState.Conflict> conflicts) {
-    if (oe.kind() != te.kind() || oe.kind() == FileKind.SYMLINK) return null;
-    if (oe.content().size() > 8 << 20 || te.content().size() > 8 << 20) return null;
-    byte[] ob = bytes(oe);
-    byte[] tb = bytes(te);
-    byte[] bb = be == null ? new byte[0] : bytes(be);
-    if (!TextMerge.isText(ob) || !TextMerge.isText(tb) || !TextMerge.isText(bb)) return null;
-    TextMerge.Result r = TextMerge.merge(TextMerge.utf8(bb), TextMerge.utf8(ob), TextMerge.utf8(tb), "ours", "theirs (" + rev + ")");
-    byte[] out = r.text().getBytes(StandardCharsets.UTF_8);
-    StageEntry merged = new StageEntry(path, oe.kind(), store(out, sink, cdc));
-    if (r.conflicts() > 0) conflicts.add(new MergeState.Conflict(path, be, oe, te));
-    return merged;
-  }
-
-  /** Chunks and stores bytes made in memory (a merged text), as add would for a file with them. */
-  static ContentRef store(byte[] data, ObjectSink sink, FastCdc cdc) {
-    List<ChunkList.ChunkRef> chunks = new ArrayList<>();
-    int off = 0;
-    do {
-      int n = cdc.cut(data, off, data.length - off);
-      ObjectId id = sink.hasher().hash(data, off, n);
-      sink.putChunk(id, data, off, n, false);
-      chunks.add(new ChunkList.ChunkRef(id, n));
-      off += n;
-    } while (off < data.length);
-    if (chunks.size() == 1) return new ContentRef(ObjectType.CHUNK, chunks.get(0).id(), data.length);
-    return new ContentRef(ObjectType.LIST, sink.putObject(ObjectType.LIST, new ChunkList(chunks).encode()), data.length);
-  }
-
-  private byte[] bytes(StageEntry e) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream((int) e.content().size());
-    try {
-      new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, b);
-    } catch (IOException ex) {
-      throw Repository.io("cannot read " + e.path(), ex);
-    }
-    return b.toByteArray();
-  }
-
-  private static boolean same(StageEntry a, StageEntry b) {
-    if (a == null || b == null) return a == b;
-    return a.kind() == b.kind() && Status.sameContent(a.content(), b.content());
-  }
-
-  private SortedMap<String, StageEntry> files(ObjectId commit) {
-    return Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
-  }
-
-  /** Whether {@code ancestor} is reachable from {@code from} through parents (or equal). */
-  boolean isAncestor(ObjectId ancestor, ObjectId from) {
-    Set<ObjectId> seen = new HashSet<>();
-    Deque<ObjectId> queue = new ArrayDeque<>(List.of(from));
-    while (!queue.isEmpty()) {
-      ObjectId c = queue.pop();
-      if (c.equals(ancestor)) return true;
-      if (seen.add(c)) queue.addAll(repo.objects.commit(c).parents());
-    }
-    return false;
-  }
-
-  /** A nearest common ancestor: the first of theirs' ancestors (breadth first) that ours also reaches. */
-  ObjectId mergeBase(ObjectId ours, ObjectId theirs) {
-    Set<ObjectId> fromOurs = new HashSet<>();
-    Deque<ObjectId> queue = new ArrayDeque<>(List.of(ours));
-    while (!queue.isEmpty()) {
-      ObjectId c = queue.pop();
-      if (fromOurs.add(c)) queue.addAll(repo.objects.commit(c).parents());
-    }
-    Set<ObjectId> seen = new HashSet<>();
-    queue.add(theirs);
-    while (!queue.isEmpty()) {
-      ObjectId c = queue.poll();
-      if (fromOurs.contains(c)) return c;
-      if (seen.add(c)) queue.addAll(repo.objects.commit(c).parents());
-    }
-    return null;
-  }
-
-  /** {@code forge merge --abort}: back to HEAD's tree in the stage and work tree, merge state gone. */
-  public void abort(ProgressListener progress) {
-    MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress"));
-    Head head = repo.head();
-    ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
-    SortedMap<String, StageEntry> target = files(m.ours());
-    WorkTreeMove move = WorkTreeMove.plan(repo, target, target);
-    MetadataStore.Update u = repo.meta().newUpdate();
-    move.apply(true, progress, u);
-    u.clearMergeState();
-    repo.record(u, "merge --abort", head, head, List.of(), stageBefore, repo.objects.commit(m.ours()).tree(), true);
-    u.commit();
-  }
-
-  /** {@code forge resolve PATH... --ours|--theirs}: takes one side's version into the work tree and stage. */
-  public List<String> resolve(Path cwd, List<String> args, boolean theirs, ProgressListener progress) {
-    MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress"));
-    List<String> resolved = new ArrayList<>();
-    MetadataStore.Update u = repo.meta().newUpdate();
-    MergeState next = m;
-    for (String arg : args) {
-      String path = repo.workTree().relativize(cwd, arg);
-      MergeState.Conflict c = m.conflict(path);
-      if (c == null) throw new NotFoundException("'" + path + "' is not in conflict");
-      StageEntry side = theirs ? c.theirs() : c.ours();
-      if (side == null) {
+    private byte[] bytes(StageEntry e) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream((int) e.content().size());
         try {
-          java.nio.file.Files.deleteIfExists(repo.workTree().resolve(path));
-        } catch (IOException e) {
-          throw Repository.io("cannot delete " + path, e);
+            new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, b);
+        } catch (IOException ex) {
+            throw Repository.io("cannot read " + e.path(), ex);
         }
-        u.deleteStage(path).deleteStat(path);
-      } else {
-        new ContentWriter(repo.objects, progress).write(repo.root(), side);
-        u.putStage(side).deleteStat(path);
-      }
-      next = next.without(path);
-      resolved.add(path);
+        return b.toByteArray();
     }
-    u.setMergeState(next);
-    u.commit();
-    return resolved;
-  }
 
-  /** The {@code :base:}, {@code :ours:} or {@code :theirs:} version of a conflicted path. */
-  public Optional<StageEntry> side(String which, String path) {
-    MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress; :" + which + ":PATH needs one"));
-    MergeState.Conflict c = m.conflict(path);
-    if (c == null) throw new NotFoundException("'" + path + "' is not in conflict");
-    StageEntry e = switch (which) {
-      case "base" -> c.base();
-      case "ours" -> c.ours();
-      case "theirs" -> c.theirs();
-      default -> throw new InvalidInputException("unknown side ':" + which + ":' (base, ours, theirs)");
-    };
-    return Optional.ofNullable(e);
-  }
+    private static boolean same(StageEntry a, StageEntry b) {
+        if (a == null || b == null) return a == b;
+        return a.kind() == b.kind() && Status.sameContent(a.content(), b.content());
+    }
 
+    private SortedMap<String, StageEntry> files(ObjectId commit) {
+        return Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
+    }
+
+    /** Whether {@code ancestor} is reachable from {@code from} through parents (or equal). */
+    boolean isAncestor(ObjectId ancestor, ObjectId from) {
+        Set<ObjectId> seen = new HashSet<>();
+        Deque<ObjectId> queue = new ArrayDeque<>(List.of(from));
+        while (!queue.isEmpty()) {
+            ObjectId c = queue.pop();
+            if (c.equals(ancestor)) return true;
+            if (seen.add(c)) queue.addAll(repo.objects.commit(c).parents());
+        }
+        return false;
+    }
+
+    /** A nearest common ancestor: the first of theirs' ancestors (breadth first) that ours also reaches. */
+    ObjectId mergeBase(ObjectId ours, ObjectId theirs) {
+        Set<ObjectId> fromOurs = new HashSet<>();
+        Deque<ObjectId> queue = new ArrayDeque<>(List.of(ours));
+        while (!queue.isEmpty()) {
+            ObjectId c = queue.pop();
+            if (fromOurs.add(c)) queue.addAll(repo.objects.commit(c).parents());
+        }
+        Set<ObjectId> seen = new HashSet<>();
+        queue.add(theirs);
+        while (!queue.isEmpty()) {
+            ObjectId c = queue.poll();
+            if (fromOurs.contains(c)) return c;
+            if (seen.add(c)) queue.addAll(repo.objects.commit(c).parents());
+        }
+        return null;
+    }
+
+    /** {@code forge merge --abort}: back to HEAD's tree in the stage and work tree, merge state gone. */
+    public void abort(ProgressListener progress) {
+        MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress"));
+        Head head = repo.head();
+        ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
+        SortedMap<String, StageEntry> target = files(m.ours());
+        WorkTreeMove move = WorkTreeMove.plan(repo, target, target);
+        MetadataStore.Update u = repo.meta().newUpdate();
+        move.apply(true, progress, u);
+        u.clearMergeState();
+        repo.record(
+                u,
+                "merge --abort",
+                head,
+                head,
+                List.of(),
+                stageBefore,
+                repo.objects.commit(m.ours()).tree(),
+                true);
+        u.commit();
+    }
+
+    /** {@code forge resolve PATH... --ours|--theirs}: takes one side's version into the work tree and stage. */
+    public List<String> resolve(Path cwd, List<String> args, boolean theirs, ProgressListener progress) {
+        MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress"));
+        List<String> resolved = new ArrayList<>();
+        MetadataStore.Update u = repo.meta().newUpdate();
+        MergeState next = m;
+        for (String arg : args) {
+            String path = repo.workTree().relativize(cwd, arg);
+            MergeState.Conflict c = m.conflict(path);
+            if (c == null) throw new NotFoundException("'" + path + "' is not in conflict");
+            StageEntry side = theirs ? c.theirs() : c.ours();
+            if (side == null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(repo.workTree().resolve(path));
+                } catch (IOException e) {
+                    throw Repository.io("cannot delete " + path, e);
+                }
+                u.deleteStage(path).deleteStat(path);
+            } else {
+                new ContentWriter(repo.objects, progress).write(repo.root(), side);
+                u.putStage(side).deleteStat(path);
+            }
+            next = next.without(path);
+            resolved.add(path);
+        }
+        u.setMergeState(next);
+        u.commit();
+        return resolved;
+    }
+
+    /** The {@code :base:}, {@code :ours:} or {@code :theirs:} version of a conflicted path. */
+    public Optional<StageEntry> side(String which, String path) {
+        MergeState m = repo.mergeState()
+                .orElseThrow(() -> new ForgeException("no merge in progress; :" + which + ":PATH needs one"));
+        MergeState.Conflict c = m.conflict(path);
+        if (c == null) throw new NotFoundException("'" + path + "' is not in conflict");
+        StageEntry e = switch (which) {
+            case "base" -> c.base();
+            case "ours" -> c.ours();
+            case "theirs" -> c.theirs();
+            default -> throw new InvalidInputException("unknown side ':" + which + ":' (base, ours, theirs)");
+        };
+        return Optional.ofNullable(e);
+    }
 }

@@ -15,69 +15,69 @@ import dev.forge.core.port.ObjectWriter;
  * nothing). Skips compression of anything the store already holds.
  */
 final class ObjectSink implements AutoCloseable {
-  private final ObjectStore store;
-  private final Blake3Hasher hasher = Blake3.newHasher();
-  private final ChunkEncoder encoder;
-  private final ObjectWriter writer;
-  private long newBytes;
-  private long newStoredBytes;
+    private final ObjectStore store;
+    private final Blake3Hasher hasher = Blake3.newHasher();
+    private final ChunkEncoder encoder;
+    private final ObjectWriter writer;
+    private long newBytes;
+    private long newStoredBytes;
 
-  ObjectSink(ObjectStore store, CompressionPolicy policy, int maxChunk) {
-    this.store = store;
-    this.encoder = new ChunkEncoder(policy, maxChunk);
-    this.writer = store.newWriter();
-  }
-
-  Blake3Hasher hasher() {
-    return hasher;
-  }
-
-  /**
-   * Stores a chunk whose id the caller computed.
-   *
-   * @return whether compression was tried and paid; null when it was not tried (stored already, or
-   *     {@code knownIncompressible})
-   */
-  Boolean putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
-    if (store.contains(id)) return null;
-    ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
-    if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
-      newBytes += len;
-      newStoredBytes += e.len() + 48;
+    ObjectSink(ObjectStore store, CompressionPolicy policy, int maxChunk) {
+        this.store = store;
+        this.encoder = new ChunkEncoder(policy, maxChunk);
+        this.writer = store.newWriter();
     }
-    return knownIncompressible ? null : e.codec() != Codec.RAW;
-  }
 
-  /** Stores a structured object (list, tree, commit) and returns its id. */
-  ObjectId putObject(ObjectType type, byte[] encoding) {
-    ObjectId id = hasher.hash(type, encoding, 0, encoding.length);
-    if (!store.contains(id)) {
-      // Lists are ids (incompressible); trees and commits are small. Neither is worth a codec.
-      if (writer.put(id, type, Codec.RAW, encoding.length, encoding, 0, encoding.length)) {
-        newStoredBytes += encoding.length + 48;
-      }
+    Blake3Hasher hasher() {
+        return hasher;
     }
-    return id;
-  }
 
-  long newBytes() {
-    return newBytes;
-  }
-
-  long newStoredBytes() {
-    return newStoredBytes;
-  }
-
-  void flush() {
-    writer.flush();
-  }
-
-  @Override
-  public void close() {
-    try {
-      writer.close();
-    } finally {
-      encoder.close();
+    /**
+     * Stores a chunk whose id the caller computed.
+     *
+     * @return whether compression was tried and paid; null when it was not tried (stored already, or
+     *     {@code knownIncompressible})
+     */
+    Boolean putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
+        if (store.contains(id)) return null;
+        ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
+        if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
+            newBytes += len;
+            newStoredBytes += e.len() + 48;
+        }
+        return knownIncompressible ? null : e.codec() != Codec.RAW;
     }
-  }
+
+    /** Stores a structured object (list, tree, commit) and returns its id. */
+    ObjectId putObject(ObjectType type, byte[] encoding) {
+        ObjectId id = hasher.hash(type, encoding, 0, encoding.length);
+        if (!store.contains(id)) {
+            // Lists are ids (incompressible); trees and commits are small. Neither is worth a codec.
+            if (writer.put(id, type, Codec.RAW, encoding.length, encoding, 0, encoding.length)) {
+                newStoredBytes += encoding.length + 48;
+            }
+        }
+        return id;
+    }
+
+    long newBytes() {
+        return newBytes;
+    }
+
+    long newStoredBytes() {
+        return newStoredBytes;
+    }
+
+    void flush() {
+        writer.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } finally {
+            encoder.close();
+        }
+    }
 }

@@ -14,68 +14,74 @@ import java.util.List;
 
 /** Typed reads of structured objects; a wrong type or a bad encoding is an integrity error. */
 final class Objects {
-  private final ObjectStore store;
+    private final ObjectStore store;
 
-  Objects(ObjectStore store) {
-    this.store = store;
-  }
-
-  private byte[] read(ObjectId id, ObjectType expected) {
-    StoredObject info = store.stat(id).orElseThrow(() -> new IntegrityException("object " + id.shortHex() + " (" + expected.name().toLowerCase() + ") is missing"));
-    if (info.type() != expected) {
-      throw new IntegrityException("object " + id.shortHex() + " is a " + info.type() + ", expected a " + expected);
+    Objects(ObjectStore store) {
+        this.store = store;
     }
-    return store.read(id);
-  }
 
-  Commit commit(ObjectId id) {
-    try {
-      return Commit.decode(read(id, ObjectType.COMMIT));
-    } catch (MalformedObjectException e) {
-      throw new IntegrityException("commit " + id.shortHex() + " is malformed: " + e.getMessage());
+    private byte[] read(ObjectId id, ObjectType expected) {
+        StoredObject info = store.stat(id)
+                .orElseThrow(() -> new IntegrityException(
+                        "object " + id.shortHex() + " (" + expected.name().toLowerCase() + ") is missing"));
+        if (info.type() != expected) {
+            throw new IntegrityException(
+                    "object " + id.shortHex() + " is a " + info.type() + ", expected a " + expected);
+        }
+        return store.read(id);
     }
-  }
 
-  Tree tree(ObjectId id) {
-    try {
-      return Tree.decode(read(id, ObjectType.TREE));
-    } catch (MalformedObjectException e) {
-      throw new IntegrityException("tree " + id.shortHex() + " is malformed: " + e.getMessage());
+    Commit commit(ObjectId id) {
+        try {
+            return Commit.decode(read(id, ObjectType.COMMIT));
+        } catch (MalformedObjectException e) {
+            throw new IntegrityException("commit " + id.shortHex() + " is malformed: " + e.getMessage());
+        }
     }
-  }
 
-  ChunkList list(ObjectId id) {
-    try {
-      return ChunkList.decode(read(id, ObjectType.LIST));
-    } catch (MalformedObjectException e) {
-      throw new IntegrityException("chunk list " + id.shortHex() + " is malformed: " + e.getMessage());
+    Tree tree(ObjectId id) {
+        try {
+            return Tree.decode(read(id, ObjectType.TREE));
+        } catch (MalformedObjectException e) {
+            throw new IntegrityException("tree " + id.shortHex() + " is malformed: " + e.getMessage());
+        }
     }
-  }
 
-  /** The chunks of a file, in order. */
-  List<ChunkList.ChunkRef> chunks(ContentRef c) {
-    if (c.type() == ObjectType.CHUNK) return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
-    ChunkList l = list(c.id());
-    if (l.totalLength() != c.size()) {
-      throw new IntegrityException("chunk list " + c.id().shortHex() + " adds up to " + l.totalLength() + " bytes, the tree says " + c.size());
+    ChunkList list(ObjectId id) {
+        try {
+            return ChunkList.decode(read(id, ObjectType.LIST));
+        } catch (MalformedObjectException e) {
+            throw new IntegrityException("chunk list " + id.shortHex() + " is malformed: " + e.getMessage());
+        }
     }
-    return l.chunks();
-  }
 
-  /** A chunk's bytes in a buffer valid until this thread's next call (see {@link ObjectStore#readChunk}). */
-  java.nio.ByteBuffer chunkBuffer(ChunkList.ChunkRef ref) {
-    java.nio.ByteBuffer b = store.readChunk(ref.id());
-    if (b.remaining() != ref.length()) {
-      throw new IntegrityException("chunk " + ref.id().shortHex() + " is " + b.remaining() + " bytes, its list says " + ref.length());
+    /** The chunks of a file, in order. */
+    List<ChunkList.ChunkRef> chunks(ContentRef c) {
+        if (c.type() == ObjectType.CHUNK) return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
+        ChunkList l = list(c.id());
+        if (l.totalLength() != c.size()) {
+            throw new IntegrityException("chunk list " + c.id().shortHex() + " adds up to " + l.totalLength()
+                    + " bytes, the tree says " + c.size());
+        }
+        return l.chunks();
     }
-    return b;
-  }
 
-  byte[] chunk(ChunkList.ChunkRef ref) {
-    byte[] b = store.read(ref.id());
-    if (b.length != ref.length()) {
-      throw new IntegrityException("chunk " + ref.id().shortHex() + " is " + b.length + " bytes, its list says " + ref.length());
+    /** A chunk's bytes in a buffer valid until this thread's next call (see {@link ObjectStore#readChunk}). */
+    java.nio.ByteBuffer chunkBuffer(ChunkList.ChunkRef ref) {
+        java.nio.ByteBuffer b = store.readChunk(ref.id());
+        if (b.remaining() != ref.length()) {
+            throw new IntegrityException(
+                    "chunk " + ref.id().shortHex() + " is " + b.remaining() + " bytes, its list says " + ref.length());
+        }
+        return b;
     }
-    return b;
-  }
+
+    byte[] chunk(ChunkList.ChunkRef ref) {
+        byte[] b = store.read(ref.id());
+        if (b.length != ref.length()) {
+            throw new IntegrityException(
+                    "chunk " + ref.id().shortHex() + " is " + b.length + " bytes, its list says " + ref.length());
+        }
+        return b;
+    }
 }

@@ -26,228 +26,247 @@ import java.util.Optional;
  * records operations. Not thread-safe: one command, one Repository.
  */
 public final class Repository implements AutoCloseable {
-  private final LocalStore store;
-  private final WorkTree workTree;
-  final Objects objects;
+    private final LocalStore store;
+    private final WorkTree workTree;
+    final Objects objects;
 
-  private Repository(LocalStore store) {
-    this.store = store;
-    this.workTree = new WorkTree(store.workTree());
-    this.objects = new Objects(store.objects());
-  }
-
-  public static Repository init(LocalStoreFactory factory, Path dir, RepoConfig config) {
-    return new Repository(factory.create(dir.toAbsolutePath().normalize(), config));
-  }
-
-  /** Opens the repository that contains {@code cwd}. */
-  public static Repository open(LocalStoreFactory factory, Path cwd) {
-    Path root = factory.findWorkTree(cwd);
-    if (root == null) {
-      throw new NotARepositoryException("not a forge repository (or any parent up to /): " + cwd.toAbsolutePath().normalize()
-          + "; run 'forge init' to create one");
+    private Repository(LocalStore store) {
+        this.store = store;
+        this.workTree = new WorkTree(store.workTree());
+        this.objects = new Objects(store.objects());
     }
-    return new Repository(factory.open(root));
-  }
 
-  public LocalStore store() {
-    return store;
-  }
+    public static Repository init(LocalStoreFactory factory, Path dir, RepoConfig config) {
+        return new Repository(factory.create(dir.toAbsolutePath().normalize(), config));
+    }
 
-  public Path root() {
-    return workTree.root();
-  }
-
-  WorkTree workTree() {
-    return workTree;
-  }
-
-  MetadataStore meta() {
-    return store.metadata();
-  }
-
-  public RepoConfig config() {
-    return store.config();
-  }
-
-  public Head head() {
-    return meta().head();
-  }
-
-  /** The commit HEAD names, if any (none before the first commit). */
-  public Optional<ObjectId> headCommit() {
-    return switch (head()) {
-      case Head.OnBranch b -> meta().ref(RefNames.branch(b.branch()));
-      case Head.Detached d -> Optional.of(d.commit());
-    };
-  }
-
-  public Commit readCommit(ObjectId id) {
-    return objects.commit(id);
-  }
-
-  /** A ref name for people: "main", or the short id when detached. */
-  public String describeHead() {
-    return switch (head()) {
-      case Head.OnBranch b -> b.branch();
-      case Head.Detached d -> "detached at " + d.commit().shortHex();
-    };
-  }
-
-  /**
-   * Resolves a revision: {@code HEAD}, a branch or tag name (or its full ref name), a full or unique
-   * abbreviated (at least 4 hex digits) commit id, each optionally followed by {@code ~N} or {@code ^}.
-   */
-  public ObjectId resolve(String rev) {
-    if (rev == null || rev.isEmpty()) throw new InvalidInputException("empty revision");
-    int suffix = indexOfSuffix(rev);
-    String base = suffix < 0 ? rev : rev.substring(0, suffix);
-    ObjectId id = resolveBase(base, rev);
-    if (suffix >= 0) {
-      String s = rev.substring(suffix);
-      while (!s.isEmpty()) {
-        int steps;
-        if (s.startsWith("^")) {
-          steps = 1;
-          s = s.substring(1);
-        } else {
-          int end = 1;
-          while (end < s.length() && Character.isDigit(s.charAt(end))) end++;
-          steps = end == 1 ? 1 : Integer.parseInt(s.substring(1, end));
-          s = s.substring(end);
+    /** Opens the repository that contains {@code cwd}. */
+    public static Repository open(LocalStoreFactory factory, Path cwd) {
+        Path root = factory.findWorkTree(cwd);
+        if (root == null) {
+            throw new NotARepositoryException("not a forge repository (or any parent up to /): "
+                    + cwd.toAbsolutePath().normalize() + "; run 'forge init' to create one");
         }
-        for (int i = 0; i < steps; i++) {
-          List<ObjectId> parents = objects.commit(id).parents();
-          if (parents.isEmpty()) throw new NotFoundException("revision '" + rev + "' goes past the first commit");
-          id = parents.get(0);
+        return new Repository(factory.open(root));
+    }
+
+    public LocalStore store() {
+        return store;
+    }
+
+    public Path root() {
+        return workTree.root();
+    }
+
+    WorkTree workTree() {
+        return workTree;
+    }
+
+    MetadataStore meta() {
+        return store.metadata();
+    }
+
+    public RepoConfig config() {
+        return store.config();
+    }
+
+    public Head head() {
+        return meta().head();
+    }
+
+    /** The commit HEAD names, if any (none before the first commit). */
+    public Optional<ObjectId> headCommit() {
+        return switch (head()) {
+            case Head.OnBranch b -> meta().ref(RefNames.branch(b.branch()));
+            case Head.Detached d -> Optional.of(d.commit());
+        };
+    }
+
+    public Commit readCommit(ObjectId id) {
+        return objects.commit(id);
+    }
+
+    /** A ref name for people: "main", or the short id when detached. */
+    public String describeHead() {
+        return switch (head()) {
+            case Head.OnBranch b -> b.branch();
+            case Head.Detached d -> "detached at " + d.commit().shortHex();
+        };
+    }
+
+    /**
+     * Resolves a revision: {@code HEAD}, a branch or tag name (or its full ref name), a full or unique
+     * abbreviated (at least 4 hex digits) commit id, each optionally followed by {@code ~N} or {@code ^}.
+     */
+    public ObjectId resolve(String rev) {
+        if (rev == null || rev.isEmpty()) throw new InvalidInputException("empty revision");
+        int suffix = indexOfSuffix(rev);
+        String base = suffix < 0 ? rev : rev.substring(0, suffix);
+        ObjectId id = resolveBase(base, rev);
+        if (suffix >= 0) {
+            String s = rev.substring(suffix);
+            while (!s.isEmpty()) {
+                int steps;
+                if (s.startsWith("^")) {
+                    steps = 1;
+                    s = s.substring(1);
+                } else {
+                    int end = 1;
+                    while (end < s.length() && Character.isDigit(s.charAt(end))) end++;
+                    steps = end == 1 ? 1 : Integer.parseInt(s.substring(1, end));
+                    s = s.substring(end);
+                }
+                for (int i = 0; i < steps; i++) {
+                    List<ObjectId> parents = objects.commit(id).parents();
+                    if (parents.isEmpty())
+                        throw new NotFoundException("revision '" + rev + "' goes past the first commit");
+                    id = parents.get(0);
+                }
+            }
         }
-      }
+        return id;
     }
-    return id;
-  }
 
-  private static int indexOfSuffix(String rev) {
-    for (int i = 0; i < rev.length(); i++) {
-      char c = rev.charAt(i);
-      if (c == '~' || c == '^') return i;
+    private static int indexOfSuffix(String rev) {
+        for (int i = 0; i < rev.length(); i++) {
+            char c = rev.charAt(i);
+            if (c == '~' || c == '^') return i;
+        }
+        return -1;
     }
-    return -1;
-  }
 
-  private ObjectId resolveBase(String base, String rev) {
-    if (base.equals("HEAD") || base.equals("@")) {
-      return headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet; make one with 'forge commit'"));
+    private ObjectId resolveBase(String base, String rev) {
+        if (base.equals("HEAD") || base.equals("@")) {
+            return headCommit()
+                    .orElseThrow(() -> new NotFoundException("HEAD has no commit yet; make one with 'forge commit'"));
+        }
+        for (String name : List.of(base, RefNames.HEADS + base, RefNames.TAGS + base, RefNames.REMOTES + base)) {
+            Optional<ObjectId> r = meta().ref(name);
+            if (r.isPresent()) return r.get();
+        }
+        if (base.length() >= 4 && ObjectId.isHex(base)) {
+            String hex = base.toLowerCase(java.util.Locale.ROOT);
+            List<StoredObject> found = new ArrayList<>();
+            for (StoredObject o : store.objects().findByHexPrefix(hex, 50)) {
+                if (o.type() == dev.forge.core.model.ObjectType.COMMIT) found.add(o);
+            }
+            if (found.size() == 1) return found.get(0).id();
+            if (found.size() > 1)
+                throw new InvalidInputException(
+                        "revision '" + base + "' is ambiguous: " + found.size() + " commits start with it");
+        }
+        throw new NotFoundException("unknown revision '" + rev + "'");
     }
-    for (String name : List.of(base, RefNames.HEADS + base, RefNames.TAGS + base, RefNames.REMOTES + base)) {
-      Optional<ObjectId> r = meta().ref(name);
-      if (r.isPresent()) return r.get();
+
+    /** Appends an operation to the op log as part of {@code update}. */
+    void record(
+            MetadataStore.Update update,
+            String command,
+            Head before,
+            Head after,
+            List<Operation.RefChange> changes,
+            ObjectId stageBefore,
+            ObjectId stageAfter,
+            boolean movedWorkTree) {
+        update.record(new Operation(
+                Instant.now(),
+                command,
+                before.encode(),
+                after.encode(),
+                changes,
+                stageBefore,
+                stageAfter,
+                movedWorkTree));
     }
-    if (base.length() >= 4 && ObjectId.isHex(base)) {
-      String hex = base.toLowerCase(java.util.Locale.ROOT);
-      List<StoredObject> found = new ArrayList<>();
-      for (StoredObject o : store.objects().findByHexPrefix(hex, 50)) {
-        if (o.type() == dev.forge.core.model.ObjectType.COMMIT) found.add(o);
-      }
-      if (found.size() == 1) return found.get(0).id();
-      if (found.size() > 1) throw new InvalidInputException("revision '" + base + "' is ambiguous: " + found.size() + " commits start with it");
+
+    /**
+     * Stores {@code stage} as tree objects (durably) and returns the root id, so the op log can name a
+     * stage state that undo can bring back. Identical stages share their trees.
+     */
+    ObjectId snapshot(java.util.Collection<dev.forge.core.port.StageEntry> stage) {
+        try (ObjectSink sink = new ObjectSink(
+                store.objects(), config().compression(), config().chunking().maxSize())) {
+            ObjectId id = Trees.write(new ArrayList<>(stage), sink);
+            sink.flush();
+            return id;
+        }
     }
-    throw new NotFoundException("unknown revision '" + rev + "'");
-  }
 
-  /** Appends an operation to the op log as part of {@code update}. */
-  void record(MetadataStore.Update update, String command, Head before, Head after, List<Operation.RefChange> changes,
-      ObjectId stageBefore, ObjectId stageAfter, boolean movedWorkTree) {
-    update.record(new Operation(Instant.now(), command, before.encode(), after.encode(), changes, stageBefore, stageAfter,
-        movedWorkTree));
-  }
-
-  /**
-   * Stores {@code stage} as tree objects (durably) and returns the root id, so the op log can name a
-   * stage state that undo can bring back. Identical stages share their trees.
-   */
-  ObjectId snapshot(java.util.Collection<dev.forge.core.port.StageEntry> stage) {
-    try (ObjectSink sink = new ObjectSink(store.objects(), config().compression(), config().chunking().maxSize())) {
-      ObjectId id = Trees.write(new ArrayList<>(stage), sink);
-      sink.flush();
-      return id;
+    public Optional<dev.forge.core.port.MergeState> mergeState() {
+        return meta().mergeState();
     }
-  }
 
-  public Optional<dev.forge.core.port.MergeState> mergeState() {
-    return meta().mergeState();
-  }
+    public Branches branches() {
+        return new Branches(this);
+    }
 
-  public Branches branches() {
-    return new Branches(this);
-  }
+    public Gc gc() {
+        return new Gc(this);
+    }
 
-  public Gc gc() {
-    return new Gc(this);
-  }
+    public void setGcGraceDays(int days) {
+        store.saveConfig(store.config().withGcGraceDays(days));
+    }
 
-  public void setGcGraceDays(int days) {
-    store.saveConfig(store.config().withGcGraceDays(days));
-  }
+    public PathOps paths() {
+        return new PathOps(this);
+    }
 
-  public PathOps paths() {
-    return new PathOps(this);
-  }
+    /** The paths a sparse clone keeps in its work tree ({@link SparsePaths#ALL} when not sparse). */
+    public SparsePaths sparse() {
+        return SparsePaths.load(store.forgeDir());
+    }
 
-  /** The paths a sparse clone keeps in its work tree ({@link SparsePaths#ALL} when not sparse). */
-  public SparsePaths sparse() {
-    return SparsePaths.load(store.forgeDir());
-  }
+    public Undo undo() {
+        return new Undo(this);
+    }
 
-  public Undo undo() {
-    return new Undo(this);
-  }
+    public Merge merge() {
+        return new Merge(this);
+    }
 
-  public Merge merge() {
-    return new Merge(this);
-  }
+    public Diff diff() {
+        return new Diff(this);
+    }
 
-  public Diff diff() {
-    return new Diff(this);
-  }
+    public Add add() {
+        return new Add(this);
+    }
 
-  public Add add() {
-    return new Add(this);
-  }
+    public Status status() {
+        return new Status(this);
+    }
 
-  public Status status() {
-    return new Status(this);
-  }
+    public CommitOp commit() {
+        return new CommitOp(this);
+    }
 
-  public CommitOp commit() {
-    return new CommitOp(this);
-  }
+    public History history() {
+        return new History(this);
+    }
 
-  public History history() {
-    return new History(this);
-  }
+    public Checkout checkout() {
+        return new Checkout(this);
+    }
 
-  public Checkout checkout() {
-    return new Checkout(this);
-  }
+    public Fsck fsck() {
+        return new Fsck(this);
+    }
 
-  public Fsck fsck() {
-    return new Fsck(this);
-  }
+    public Stats stats() {
+        return new Stats(this);
+    }
 
-  public Stats stats() {
-    return new Stats(this);
-  }
+    public void setCompression(dev.forge.core.codec.CompressionPolicy policy) {
+        store.saveConfig(store.config().withCompression(policy));
+    }
 
-  public void setCompression(dev.forge.core.codec.CompressionPolicy policy) {
-    store.saveConfig(store.config().withCompression(policy));
-  }
+    @Override
+    public void close() {
+        store.close();
+    }
 
-  @Override
-  public void close() {
-    store.close();
-  }
-
-  static ForgeException io(String what, java.io.IOException e) {
-    return new ForgeException(what + ": " + e.getMessage(), e);
-  }
+    static ForgeException io(String what, java.io.IOException e) {
+        return new ForgeException(what + ": " + e.getMessage(), e);
+    }
 }

@@ -19,71 +19,81 @@ import java.util.Set;
  * is logical bytes over the bytes of the pack files.
  */
 public final class Stats {
-  private final Repository repo;
+    private final Repository repo;
 
-  Stats(Repository repo) {
-    this.repo = repo;
-  }
-
-  public record Report(
-      long commits,
-      long headFiles,
-      long headBytes,
-      long historyFiles,
-      long logicalBytes,
-      long uniqueChunks,
-      long uniqueChunkBytes,
-      long objects,
-      long packs,
-      long storedBytes) {
-    public double dedupRatio() {
-      return storedBytes == 0 ? 0 : (double) logicalBytes / storedBytes;
+    Stats(Repository repo) {
+        this.repo = repo;
     }
-  }
 
-  private record Totals(long files, long bytes) {}
-
-  public Report run() {
-    Map<ObjectId, Totals> treeTotals = new HashMap<>();
-    Set<ObjectId> seen = new HashSet<>();
-    Deque<ObjectId> queue = new ArrayDeque<>(repo.meta().refs("refs/").values());
-    repo.headCommit().ifPresent(queue::add);
-    long commits = 0;
-    long files = 0;
-    long bytes = 0;
-    while (!queue.isEmpty()) {
-      ObjectId id = queue.pop();
-      if (!seen.add(id)) continue;
-      Commit c = repo.objects.commit(id);
-      commits++;
-      Totals t = totals(c.tree(), treeTotals);
-      files += t.files();
-      bytes += t.bytes();
-      queue.addAll(c.parents());
+    public record Report(
+            long commits,
+            long headFiles,
+            long headBytes,
+            long historyFiles,
+            long logicalBytes,
+            long uniqueChunks,
+            long uniqueChunkBytes,
+            long objects,
+            long packs,
+            long storedBytes) {
+        public double dedupRatio() {
+            return storedBytes == 0 ? 0 : (double) logicalBytes / storedBytes;
+        }
     }
-    Optional<ObjectId> head = repo.headCommit();
-    Totals h = head.isPresent() ? totals(repo.objects.commit(head.get()).tree(), treeTotals) : new Totals(0, 0);
-    LocalStore.StorageUsage u = repo.store().usage();
-    return new Report(commits, h.files(), h.bytes(), files, bytes, u.chunks(), u.chunkRawBytes(), u.objects(), u.packs(), u.packBytes());
-  }
 
-  private Totals totals(ObjectId tree, Map<ObjectId, Totals> cache) {
-    Totals t = cache.get(tree);
-    if (t != null) return t;
-    long files = 0;
-    long bytes = 0;
-    for (TreeEntry e : repo.objects.tree(tree).entries()) {
-      if (e.kind() == FileKind.DIRECTORY) {
-        Totals sub = totals(e.id(), cache);
-        files += sub.files();
-        bytes += sub.bytes();
-      } else {
-        files++;
-        bytes += e.size();
-      }
+    private record Totals(long files, long bytes) {}
+
+    public Report run() {
+        Map<ObjectId, Totals> treeTotals = new HashMap<>();
+        Set<ObjectId> seen = new HashSet<>();
+        Deque<ObjectId> queue = new ArrayDeque<>(repo.meta().refs("refs/").values());
+        repo.headCommit().ifPresent(queue::add);
+        long commits = 0;
+        long files = 0;
+        long bytes = 0;
+        while (!queue.isEmpty()) {
+            ObjectId id = queue.pop();
+            if (!seen.add(id)) continue;
+            Commit c = repo.objects.commit(id);
+            commits++;
+            Totals t = totals(c.tree(), treeTotals);
+            files += t.files();
+            bytes += t.bytes();
+            queue.addAll(c.parents());
+        }
+        Optional<ObjectId> head = repo.headCommit();
+        Totals h = head.isPresent() ? totals(repo.objects.commit(head.get()).tree(), treeTotals) : new Totals(0, 0);
+        LocalStore.StorageUsage u = repo.store().usage();
+        return new Report(
+                commits,
+                h.files(),
+                h.bytes(),
+                files,
+                bytes,
+                u.chunks(),
+                u.chunkRawBytes(),
+                u.objects(),
+                u.packs(),
+                u.packBytes());
     }
-    t = new Totals(files, bytes);
-    cache.put(tree, t);
-    return t;
-  }
+
+    private Totals totals(ObjectId tree, Map<ObjectId, Totals> cache) {
+        Totals t = cache.get(tree);
+        if (t != null) return t;
+        long files = 0;
+        long bytes = 0;
+        for (TreeEntry e : repo.objects.tree(tree).entries()) {
+            if (e.kind() == FileKind.DIRECTORY) {
+                Totals sub = totals(e.id(), cache);
+                files += sub.files();
+                bytes += sub.bytes();
+            } else {
+                files++;
+                bytes += e.size();
+            }
+        }
+        t = new Totals(files, bytes);
+        cache.put(tree, t);
+        return t;
+    }
 }

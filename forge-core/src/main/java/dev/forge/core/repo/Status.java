@@ -21,146 +21,150 @@ import java.util.TreeMap;
  * changed ones are hashed (not stored), and their fresh stat is cached for the next run.
  */
 public final class Status {
-  private final Repository repo;
+    private final Repository repo;
 
-  Status(Repository repo) {
-    this.repo = repo;
-  }
-
-  public enum ChangeKind {
-    ADDED,
-    MODIFIED,
-    DELETED,
-    TYPE_CHANGED
-  }
-
-  public record Change(String path, ChangeKind kind) {}
-
-  public record Report(
-      String branch,
-      Optional<ObjectId> headCommit,
-      List<Change> staged,
-      List<Change> unstaged,
-      List<String> untracked,
-      Optional<dev.forge.core.port.MergeState> merge) {
-    public boolean clean() {
-      return staged.isEmpty() && unstaged.isEmpty() && untracked.isEmpty() && merge.isEmpty();
-    }
-  }
-
-  public Report run(ProgressListener progress) {
-    long wallStart = System.currentTimeMillis() * 1_000_000L;
-    // Hash maps, not path-ordered ones: with 100,000 files, keeping three maps in path order cost more
-    // than the whole scan. Only the (short) lists of changes are sorted, at the end.
-    Optional<ObjectId> head = repo.headCommit();
-    Map<String, StageEntry> stage = new HashMap<>();
-    long stageDigest = repo.meta().forEachStage(e -> stage.put(e.path(), e));
-    // Right after a commit the stage is HEAD's tree: the commit recorded that, with the stage's
-    // digest, and while the digest is unchanged HEAD's trees need not be read and compared.
-    Optional<ObjectId> headTree = head.map(h -> repo.objects.commit(h).tree());
-    Optional<MetadataStore.StageTree> known = repo.meta().stageTree();
-    List<Change> staged;
-    if (headTree.isPresent() && known.isPresent() && known.get().stageDigest() == stageDigest && known.get().tree().equals(headTree.get())) {
-      staged = List.of();
-    } else {
-      Map<String, StageEntry> committed = new HashMap<>();
-      if (headTree.isPresent()) Trees.flattenInto(repo.objects, headTree.get(), committed);
-      staged = diff(committed, stage);
+    Status(Repository repo) {
+        this.repo = repo;
     }
 
-    Map<String, WorkFile> work = new HashMap<>(stage.size() * 2);
-    for (WorkFile f : repo.workTree().scanUnsorted("")) work.put(f.path(), f);
-    for (String path : stage.keySet()) {
-      // Tracked files stay tracked even when an ignore pattern matches them now.
-      if (!work.containsKey(path)) {
-        WorkFile f = repo.workTree().stat(path);
-        if (f != null) work.put(path, f);
-      }
+    public enum ChangeKind {
+        ADDED,
+        MODIFIED,
+        DELETED,
+        TYPE_CHANGED
     }
-    // One pass over the stat cache instead of a lookup per file.
-    Map<String, StatEntry> cache = new HashMap<>(stage.size() * 2);
-    repo.meta().forEachStat(cache::put);
-    List<Change> unstaged = new ArrayList<>();
-    List<String> untracked = new ArrayList<>();
-    List<WorkFile> toHash = new ArrayList<>();
-    SparsePaths sparse = repo.sparse();
-    for (StageEntry e : stage.values()) {
-      WorkFile f = work.get(e.path());
-      if (f == null && !sparse.includes(e.path())) continue;
-      if (f == null) {
-        unstaged.add(new Change(e.path(), ChangeKind.DELETED));
-      } else if (f.kind() != e.kind()) {
-        unstaged.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
-      } else if (f.size() != e.content().size()) {
-        unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
-      } else {
-        StatEntry cached = cache.get(e.path());
-        if (WorkTree.unchanged(f, cached)) {
-          if (!cached.content().equals(e.content())) unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+
+    public record Change(String path, ChangeKind kind) {}
+
+    public record Report(
+            String branch,
+            Optional<ObjectId> headCommit,
+            List<Change> staged,
+            List<Change> unstaged,
+            List<String> untracked,
+            Optional<dev.forge.core.port.MergeState> merge) {
+        public boolean clean() {
+            return staged.isEmpty() && unstaged.isEmpty() && untracked.isEmpty() && merge.isEmpty();
+        }
+    }
+
+    public Report run(ProgressListener progress) {
+        long wallStart = System.currentTimeMillis() * 1_000_000L;
+        // Hash maps, not path-ordered ones: with 100,000 files, keeping three maps in path order cost more
+        // than the whole scan. Only the (short) lists of changes are sorted, at the end.
+        Optional<ObjectId> head = repo.headCommit();
+        Map<String, StageEntry> stage = new HashMap<>();
+        long stageDigest = repo.meta().forEachStage(e -> stage.put(e.path(), e));
+        // Right after a commit the stage is HEAD's tree: the commit recorded that, with the stage's
+        // digest, and while the digest is unchanged HEAD's trees need not be read and compared.
+        Optional<ObjectId> headTree = head.map(h -> repo.objects.commit(h).tree());
+        Optional<MetadataStore.StageTree> known = repo.meta().stageTree();
+        List<Change> staged;
+        if (headTree.isPresent()
+                && known.isPresent()
+                && known.get().stageDigest() == stageDigest
+                && known.get().tree().equals(headTree.get())) {
+            staged = List.of();
         } else {
-          toHash.add(f);
+            Map<String, StageEntry> committed = new HashMap<>();
+            if (headTree.isPresent()) Trees.flattenInto(repo.objects, headTree.get(), committed);
+            staged = diff(committed, stage);
         }
-      }
-    }
-    for (String path : work.keySet()) {
-      if (!stage.containsKey(path)) untracked.add(path);
-    }
-    untracked.sort(Tree.NAME_ORDER);
-    if (!toHash.isEmpty()) {
-      long total = 0;
-      for (WorkFile f : toHash) total += f.size();
-      progress.begin("Comparing", total, "B");
-      List<Ingester.Result> results;
-      try {
-        results = new Ingester(repo.store().objects(), repo.config(), false, progress).run(toHash);
-      } finally {
-        progress.end();
-      }
-      MetadataStore.Update u = repo.meta().newUpdate();
-      boolean any = false;
-      for (Ingester.Result r : results) {
-        if (r == null) continue;
-        WorkFile f = r.file();
-        if (!r.content().equals(stage.get(f.path()).content())) unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
-        if (r.stable() && WorkTree.cacheable(f, wallStart)) {
-          u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
-          any = true;
+
+        Map<String, WorkFile> work = new HashMap<>(stage.size() * 2);
+        for (WorkFile f : repo.workTree().scanUnsorted("")) work.put(f.path(), f);
+        for (String path : stage.keySet()) {
+            // Tracked files stay tracked even when an ignore pattern matches them now.
+            if (!work.containsKey(path)) {
+                WorkFile f = repo.workTree().stat(path);
+                if (f != null) work.put(path, f);
+            }
         }
-      }
-      if (any) u.commit();
+        // One pass over the stat cache instead of a lookup per file.
+        Map<String, StatEntry> cache = new HashMap<>(stage.size() * 2);
+        repo.meta().forEachStat(cache::put);
+        List<Change> unstaged = new ArrayList<>();
+        List<String> untracked = new ArrayList<>();
+        List<WorkFile> toHash = new ArrayList<>();
+        SparsePaths sparse = repo.sparse();
+        for (StageEntry e : stage.values()) {
+            WorkFile f = work.get(e.path());
+            if (f == null && !sparse.includes(e.path())) continue;
+            if (f == null) {
+                unstaged.add(new Change(e.path(), ChangeKind.DELETED));
+            } else if (f.kind() != e.kind()) {
+                unstaged.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
+            } else if (f.size() != e.content().size()) {
+                unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+            } else {
+                StatEntry cached = cache.get(e.path());
+                if (WorkTree.unchanged(f, cached)) {
+                    if (!cached.content().equals(e.content())) unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+                } else {
+                    toHash.add(f);
+                }
+            }
+        }
+        for (String path : work.keySet()) {
+            if (!stage.containsKey(path)) untracked.add(path);
+        }
+        untracked.sort(Tree.NAME_ORDER);
+        if (!toHash.isEmpty()) {
+            long total = 0;
+            for (WorkFile f : toHash) total += f.size();
+            progress.begin("Comparing", total, "B");
+            List<Ingester.Result> results;
+            try {
+                results = new Ingester(repo.store().objects(), repo.config(), false, progress).run(toHash);
+            } finally {
+                progress.end();
+            }
+            MetadataStore.Update u = repo.meta().newUpdate();
+            boolean any = false;
+            for (Ingester.Result r : results) {
+                if (r == null) continue;
+                WorkFile f = r.file();
+                if (!r.content().equals(stage.get(f.path()).content()))
+                    unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
+                if (r.stable() && WorkTree.cacheable(f, wallStart)) {
+                    u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
+                    any = true;
+                }
+            }
+            if (any) u.commit();
+        }
+        unstaged.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
+        String branch = repo.head().branchName().orElse(null);
+        return new Report(branch, head, staged, unstaged, untracked, repo.mergeState());
     }
-    unstaged.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
-    String branch = repo.head().branchName().orElse(null);
-    return new Report(branch, head, staged, unstaged, untracked, repo.mergeState());
-  }
 
-  static SortedMap<String, StageEntry> stage(Repository repo) {
-    SortedMap<String, StageEntry> stage = new TreeMap<>(Tree.NAME_ORDER);
-    repo.meta().forEachStage(e -> stage.put(e.path(), e));
-    return stage;
-  }
-
-  /** Changes that turn {@code from} into {@code to}, in path order. */
-  static List<Change> diff(Map<String, StageEntry> from, Map<String, StageEntry> to) {
-    List<Change> out = new ArrayList<>();
-    for (StageEntry e : to.values()) {
-      StageEntry old = from.get(e.path());
-      if (old == null) {
-        out.add(new Change(e.path(), ChangeKind.ADDED));
-      } else if (old.kind() != e.kind()) {
-        out.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
-      } else if (!sameContent(old.content(), e.content())) {
-        out.add(new Change(e.path(), ChangeKind.MODIFIED));
-      }
+    static SortedMap<String, StageEntry> stage(Repository repo) {
+        SortedMap<String, StageEntry> stage = new TreeMap<>(Tree.NAME_ORDER);
+        repo.meta().forEachStage(e -> stage.put(e.path(), e));
+        return stage;
     }
-    for (String path : from.keySet()) {
-      if (!to.containsKey(path)) out.add(new Change(path, ChangeKind.DELETED));
-    }
-    out.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
-    return out;
-  }
 
-  static boolean sameContent(ContentRef a, ContentRef b) {
-    return a.id().equals(b.id()) && a.size() == b.size();
-  }
+    /** Changes that turn {@code from} into {@code to}, in path order. */
+    static List<Change> diff(Map<String, StageEntry> from, Map<String, StageEntry> to) {
+        List<Change> out = new ArrayList<>();
+        for (StageEntry e : to.values()) {
+            StageEntry old = from.get(e.path());
+            if (old == null) {
+                out.add(new Change(e.path(), ChangeKind.ADDED));
+            } else if (old.kind() != e.kind()) {
+                out.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
+            } else if (!sameContent(old.content(), e.content())) {
+                out.add(new Change(e.path(), ChangeKind.MODIFIED));
+            }
+        }
+        for (String path : from.keySet()) {
+            if (!to.containsKey(path)) out.add(new Change(path, ChangeKind.DELETED));
+        }
+        out.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
+        return out;
+    }
+
+    static boolean sameContent(ContentRef a, ContentRef b) {
+        return a.id().equals(b.id()) && a.size() == b.size();
+    }
 }

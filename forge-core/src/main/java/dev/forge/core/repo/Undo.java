@@ -20,77 +20,79 @@ import java.util.SortedMap;
  * its own; otherwise it is left alone and the user is told.
  */
 public final class Undo {
-  private final Repository repo;
+    private final Repository repo;
 
-  Undo(Repository repo) {
-    this.repo = repo;
-  }
-
-  public List<Operation> log(int limit) {
-    return repo.meta().operations(limit);
-  }
-
-  public record Result(Operation undone, boolean workTreeUpdated, ObjectId head) {}
-
-  public Result run(ProgressListener progress) {
-    List<Operation> last = repo.meta().operations(1);
-    if (last.isEmpty()) throw new ForgeException("nothing to undo: the operation log is empty");
-    Operation op = last.get(0);
-    if (repo.mergeState().isPresent()) {
-      throw new ForgeException("a merge is in progress; finish it with 'forge commit' or stop it with 'forge merge --abort' first");
+    Undo(Repository repo) {
+        this.repo = repo;
     }
-    Head headAfter = parseHead(op.headBefore());
-    List<Operation.RefChange> inverse = new ArrayList<>();
-    for (Operation.RefChange c : op.refChanges()) inverse.add(new Operation.RefChange(c.ref(), c.after(), c.before()));
-    ObjectId targetCommit = switch (headAfter) {
-      case Head.Detached d -> d.commit();
-      case Head.OnBranch b -> refAfter(b.branch(), inverse);
-    };
-    String command = "undo " + op.command();
-    Head before = repo.head();
-    ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
-    ObjectId stageAfter = op.stageBefore() != null ? op.stageBefore() : stageBefore;
-    MetadataStore.Update u = repo.meta().newUpdate();
-    boolean moved = false;
-    if (op.movedWorkTree() && repo.status().run(ProgressListener.NONE).unstaged().isEmpty()) {
-      SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, stageAfter);
-      try {
-        WorkTreeMove move = WorkTreeMove.plan(repo, target, Status.stage(repo));
-        move.check(command, false).apply(false, progress, u);
-        moved = true;
-      } catch (dev.forge.core.error.WouldOverwriteException e) {
-        // Untracked files in the way: leave the work tree alone; refs, HEAD and stage still go back.
-      }
-    }
-    if (!moved && op.stageBefore() != null) {
-      u.clearStage();
-      for (StageEntry e : Trees.flatten(repo.objects, stageAfter).values()) u.putStage(e);
-    }
-    u.setHead(headAfter);
-    for (Operation.RefChange c : inverse) {
-      if (c.after() == null) u.deleteRef(c.ref());
-      else u.setRef(c.ref(), c.after());
-    }
-    repo.record(u, command, before, headAfter, inverse, stageBefore, stageAfter, moved);
-    u.commit();
-    return new Result(op, moved, targetCommit);
-  }
 
-  /** The commit the branch names after the inverse changes apply. */
-  private ObjectId refAfter(String branch, List<Operation.RefChange> inverse) {
-    String ref = RefNames.branch(branch);
-    for (Operation.RefChange c : inverse) {
-      if (c.ref().equals(ref)) return c.after();
+    public List<Operation> log(int limit) {
+        return repo.meta().operations(limit);
     }
-    return repo.meta().ref(ref).orElse(null);
-  }
 
-  static Head parseHead(String s) {
-    try {
-      return Head.parse(s);
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("operation log names an invalid HEAD '" + s + "'");
+    public record Result(Operation undone, boolean workTreeUpdated, ObjectId head) {}
+
+    public Result run(ProgressListener progress) {
+        List<Operation> last = repo.meta().operations(1);
+        if (last.isEmpty()) throw new ForgeException("nothing to undo: the operation log is empty");
+        Operation op = last.get(0);
+        if (repo.mergeState().isPresent()) {
+            throw new ForgeException(
+                    "a merge is in progress; finish it with 'forge commit' or stop it with 'forge merge --abort' first");
+        }
+        Head headAfter = parseHead(op.headBefore());
+        List<Operation.RefChange> inverse = new ArrayList<>();
+        for (Operation.RefChange c : op.refChanges())
+            inverse.add(new Operation.RefChange(c.ref(), c.after(), c.before()));
+        ObjectId targetCommit = switch (headAfter) {
+            case Head.Detached d -> d.commit();
+            case Head.OnBranch b -> refAfter(b.branch(), inverse);
+        };
+        String command = "undo " + op.command();
+        Head before = repo.head();
+        ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
+        ObjectId stageAfter = op.stageBefore() != null ? op.stageBefore() : stageBefore;
+        MetadataStore.Update u = repo.meta().newUpdate();
+        boolean moved = false;
+        if (op.movedWorkTree()
+                && repo.status().run(ProgressListener.NONE).unstaged().isEmpty()) {
+            SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, stageAfter);
+            try {
+                WorkTreeMove move = WorkTreeMove.plan(repo, target, Status.stage(repo));
+                move.check(command, false).apply(false, progress, u);
+                moved = true;
+            } catch (dev.forge.core.error.WouldOverwriteException e) {
+                // Untracked files in the way: leave the work tree alone; refs, HEAD and stage still go back.
+            }
+        }
+        if (!moved && op.stageBefore() != null) {
+            u.clearStage();
+            for (StageEntry e : Trees.flatten(repo.objects, stageAfter).values()) u.putStage(e);
+        }
+        u.setHead(headAfter);
+        for (Operation.RefChange c : inverse) {
+            if (c.after() == null) u.deleteRef(c.ref());
+            else u.setRef(c.ref(), c.after());
+        }
+        repo.record(u, command, before, headAfter, inverse, stageBefore, stageAfter, moved);
+        u.commit();
+        return new Result(op, moved, targetCommit);
     }
-  }
 
+    /** The commit the branch names after the inverse changes apply. */
+    private ObjectId refAfter(String branch, List<Operation.RefChange> inverse) {
+        String ref = RefNames.branch(branch);
+        for (Operation.RefChange c : inverse) {
+            if (c.ref().equals(ref)) return c.after();
+        }
+        return repo.meta().ref(ref).orElse(null);
+    }
+
+    static Head parseHead(String s) {
+        try {
+            return Head.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("operation log names an invalid HEAD '" + s + "'");
+        }
+    }
 }

@@ -23,180 +23,192 @@ import java.util.TreeMap;
  * written unless the list is empty or the caller forces it.
  */
 final class WorkTreeMove {
-  private final Repository repo;
-  private final SortedMap<String, StageEntry> target;
-  final List<StageEntry> toWrite = new ArrayList<>();
-  final List<String> toRemove = new ArrayList<>();
-  final List<String> blocked = new ArrayList<>();
+    private final Repository repo;
+    private final SortedMap<String, StageEntry> target;
+    final List<StageEntry> toWrite = new ArrayList<>();
+    final List<String> toRemove = new ArrayList<>();
+    final List<String> blocked = new ArrayList<>();
 
-  private WorkTreeMove(Repository repo, SortedMap<String, StageEntry> target) {
-    this.repo = repo;
-    this.target = target;
-  }
-
-  /**
-   * @param head the files of HEAD's commit (empty before the first commit): a staged change that
-   *     differs from it and would be replaced counts as uncommitted work
-   */
-  static WorkTreeMove plan(Repository repo, SortedMap<String, StageEntry> target, SortedMap<String, StageEntry> head) {
-    WorkTreeMove m = new WorkTreeMove(repo, target);
-    SortedMap<String, StageEntry> current = Status.stage(repo);
-    WorkTree wt = repo.workTree();
-    // A sparse clone neither writes nor removes files outside its paths (their chunks are not here).
-    SparsePaths sparse = repo.sparse();
-    m.hashUncached(target, current, sparse);
-    for (StageEntry t : target.values()) {
-      if (!sparse.includes(t.path())) continue;
-      StageEntry cur = current.get(t.path());
-      WorkFile f = wt.stat(t.path());
-      boolean sameAsTarget = f != null && f.kind() == t.kind() && m.matches(f, t);
-      if (sameAsTarget) continue;
-      m.toWrite.add(t);
-      if (cur == null) {
-        if (f != null || Files.exists(wt.resolve(t.path()), LinkOption.NOFOLLOW_LINKS)) m.blocked.add(t.path() + " (untracked)");
-      } else if (f != null && (f.kind() != cur.kind() || !m.matches(f, cur))) {
-        m.blocked.add(t.path());
-      } else if (!same(cur, head.get(t.path()))) {
-        m.blocked.add(t.path() + " (staged)");
-      }
+    private WorkTreeMove(Repository repo, SortedMap<String, StageEntry> target) {
+        this.repo = repo;
+        this.target = target;
     }
-    for (StageEntry cur : current.values()) {
-      if (target.containsKey(cur.path()) || !sparse.includes(cur.path())) continue;
-      WorkFile f = wt.stat(cur.path());
-      if (f != null && (f.kind() != cur.kind() || !m.matches(f, cur))) {
-        m.blocked.add(cur.path());
-      } else if (!same(cur, head.get(cur.path()))) {
-        m.blocked.add(cur.path() + " (staged)");
-      }
-      if (f != null) m.toRemove.add(cur.path());
+
+    /**
+     * @param head the files of HEAD's commit (empty before the first commit): a staged change that
+     *     differs from it and would be replaced counts as uncommitted work
+     */
+    static WorkTreeMove plan(
+            Repository repo, SortedMap<String, StageEntry> target, SortedMap<String, StageEntry> head) {
+        WorkTreeMove m = new WorkTreeMove(repo, target);
+        SortedMap<String, StageEntry> current = Status.stage(repo);
+        WorkTree wt = repo.workTree();
+        // A sparse clone neither writes nor removes files outside its paths (their chunks are not here).
+        SparsePaths sparse = repo.sparse();
+        m.hashUncached(target, current, sparse);
+        for (StageEntry t : target.values()) {
+            if (!sparse.includes(t.path())) continue;
+            StageEntry cur = current.get(t.path());
+            WorkFile f = wt.stat(t.path());
+            boolean sameAsTarget = f != null && f.kind() == t.kind() && m.matches(f, t);
+            if (sameAsTarget) continue;
+            m.toWrite.add(t);
+            if (cur == null) {
+                if (f != null || Files.exists(wt.resolve(t.path()), LinkOption.NOFOLLOW_LINKS))
+                    m.blocked.add(t.path() + " (untracked)");
+            } else if (f != null && (f.kind() != cur.kind() || !m.matches(f, cur))) {
+                m.blocked.add(t.path());
+            } else if (!same(cur, head.get(t.path()))) {
+                m.blocked.add(t.path() + " (staged)");
+            }
+        }
+        for (StageEntry cur : current.values()) {
+            if (target.containsKey(cur.path()) || !sparse.includes(cur.path())) continue;
+            WorkFile f = wt.stat(cur.path());
+            if (f != null && (f.kind() != cur.kind() || !m.matches(f, cur))) {
+                m.blocked.add(cur.path());
+            } else if (!same(cur, head.get(cur.path()))) {
+                m.blocked.add(cur.path() + " (staged)");
+            }
+            if (f != null) m.toRemove.add(cur.path());
+        }
+        return m;
     }
-    return m;
-  }
 
-  private static boolean same(StageEntry a, StageEntry b) {
-    return b != null && a.kind() == b.kind() && Status.sameContent(a.content(), b.content());
-  }
-
-  /** Throws WouldOverwriteException naming what would be lost, unless forced. */
-  WorkTreeMove check(String what, boolean force) {
-    if (!blocked.isEmpty() && !force) {
-      throw new WouldOverwriteException(what + " would overwrite uncommitted changes in " + blocked.size() + " file"
-          + (blocked.size() == 1 ? "" : "s") + " (" + preview(blocked) + "); commit them, or use --force to discard them");
+    private static boolean same(StageEntry a, StageEntry b) {
+        return b != null && a.kind() == b.kind() && Status.sameContent(a.content(), b.content());
     }
-    return this;
-  }
 
-  long bytes() {
-    long n = 0;
-    for (StageEntry t : toWrite) n += t.content().size();
-    return n;
-  }
-
-  /**
-   * Writes and deletes files, then adds to {@code u} the new stage and the fresh stat entries. The
-   * caller commits {@code u} (with its ref and op-log changes) after this returns.
-   */
-  void apply(boolean force, ProgressListener progress, MetadataStore.Update u) {
-    WorkTree wt = repo.workTree();
-    try {
-      for (String path : toRemove) {
-        Files.deleteIfExists(wt.resolve(path));
-        pruneEmptyParents(wt.root(), wt.resolve(path).getParent());
-      }
-      if (force) {
-        for (StageEntry t : toWrite) clearBlockers(wt.root(), t.path());
-      }
-    } catch (IOException e) {
-      throw Repository.io("cannot update the work tree", e);
+    /** Throws WouldOverwriteException naming what would be lost, unless forced. */
+    WorkTreeMove check(String what, boolean force) {
+        if (!blocked.isEmpty() && !force) {
+            throw new WouldOverwriteException(what + " would overwrite uncommitted changes in " + blocked.size()
+                    + " file" + (blocked.size() == 1 ? "" : "s") + " (" + preview(blocked)
+                    + "); commit them, or use --force to discard them");
+        }
+        return this;
     }
-    progress.begin("Checking out", bytes(), "B");
-    try {
-      new ContentWriter(repo.objects, progress).writeAll(wt.root(), toWrite);
-    } finally {
-      progress.end();
+
+    long bytes() {
+        long n = 0;
+        for (StageEntry t : toWrite) n += t.content().size();
+        return n;
     }
-    u.clearStage();
-    for (StageEntry t : target.values()) u.putStage(t);
-    long now = System.currentTimeMillis() * 1_000_000L;
-    for (StageEntry t : toWrite) {
-      WorkFile f = wt.stat(t.path());
-      if (f != null && WorkTree.cacheable(f, now)) {
-        u.putStat(t.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), t.content()));
-      } else {
-        u.deleteStat(t.path());
-      }
+
+    /**
+     * Writes and deletes files, then adds to {@code u} the new stage and the fresh stat entries. The
+     * caller commits {@code u} (with its ref and op-log changes) after this returns.
+     */
+    void apply(boolean force, ProgressListener progress, MetadataStore.Update u) {
+        WorkTree wt = repo.workTree();
+        try {
+            for (String path : toRemove) {
+                Files.deleteIfExists(wt.resolve(path));
+                pruneEmptyParents(wt.root(), wt.resolve(path).getParent());
+            }
+            if (force) {
+                for (StageEntry t : toWrite) clearBlockers(wt.root(), t.path());
+            }
+        } catch (IOException e) {
+            throw Repository.io("cannot update the work tree", e);
+        }
+        progress.begin("Checking out", bytes(), "B");
+        try {
+            new ContentWriter(repo.objects, progress).writeAll(wt.root(), toWrite);
+        } finally {
+            progress.end();
+        }
+        u.clearStage();
+        for (StageEntry t : target.values()) u.putStage(t);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        for (StageEntry t : toWrite) {
+            WorkFile f = wt.stat(t.path());
+            if (f != null && WorkTree.cacheable(f, now)) {
+                u.putStat(t.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), t.content()));
+            } else {
+                u.deleteStat(t.path());
+            }
+        }
+        for (String path : toRemove) u.deleteStat(path);
     }
-    for (String path : toRemove) u.deleteStat(path);
-  }
 
-  /** Contents of the work-tree files the stat cache could not vouch for, hashed together in one parallel pass. */
-  private final java.util.Map<String, dev.forge.core.model.ContentRef> hashed = new java.util.HashMap<>();
+    /** Contents of the work-tree files the stat cache could not vouch for, hashed together in one parallel pass. */
+    private final java.util.Map<String, dev.forge.core.model.ContentRef> hashed = new java.util.HashMap<>();
 
-  /**
-   * Hashes, in one Ingester run, every file the plan will compare whose stat is not in the cache and
-   * whose size matches a side it is compared with (others differ without reading), instead of one
-   * Ingester (and its buffers and thread) per file.
-   */
-  private void hashUncached(SortedMap<String, StageEntry> target, SortedMap<String, StageEntry> current, SparsePaths sparse) {
-    java.util.TreeSet<String> paths = new java.util.TreeSet<>(target.keySet());
-    paths.addAll(current.keySet());
-    List<WorkFile> todo = new java.util.ArrayList<>();
-    for (String path : paths) {
-      if (!sparse.includes(path)) continue;
-      WorkFile f = repo.workTree().stat(path);
-      if (f == null) continue;
-      StageEntry t = target.get(path);
-      StageEntry c = current.get(path);
-      boolean sizeMatters = (t != null && t.content().size() == f.size()) || (c != null && c.content().size() == f.size());
-      if (sizeMatters && !WorkTree.unchanged(f, repo.meta().stat(path).orElse(null))) todo.add(f);
+    /**
+     * Hashes, in one Ingester run, every file the plan will compare whose stat is not in the cache and
+     * whose size matches a side it is compared with (others differ without reading), instead of one
+     * Ingester (and its buffers and thread) per file.
+     */
+    private void hashUncached(
+            SortedMap<String, StageEntry> target, SortedMap<String, StageEntry> current, SparsePaths sparse) {
+        java.util.TreeSet<String> paths = new java.util.TreeSet<>(target.keySet());
+        paths.addAll(current.keySet());
+        List<WorkFile> todo = new java.util.ArrayList<>();
+        for (String path : paths) {
+            if (!sparse.includes(path)) continue;
+            WorkFile f = repo.workTree().stat(path);
+            if (f == null) continue;
+            StageEntry t = target.get(path);
+            StageEntry c = current.get(path);
+            boolean sizeMatters = (t != null && t.content().size() == f.size())
+                    || (c != null && c.content().size() == f.size());
+            if (sizeMatters && !WorkTree.unchanged(f, repo.meta().stat(path).orElse(null))) todo.add(f);
+        }
+        if (todo.isEmpty()) return;
+        for (Ingester.Result r :
+                new Ingester(repo.store().objects(), repo.config(), false, ProgressListener.NONE).run(todo)) {
+            if (r != null) hashed.put(r.file().path(), r.content());
+        }
     }
-    if (todo.isEmpty()) return;
-    for (Ingester.Result r : new Ingester(repo.store().objects(), repo.config(), false, ProgressListener.NONE).run(todo)) {
-      if (r != null) hashed.put(r.file().path(), r.content());
+
+    private boolean matches(WorkFile f, StageEntry e) {
+        dev.forge.core.model.ContentRef known = hashed.get(f.path());
+        if (known != null)
+            return f.kind() == e.kind() && f.size() == e.content().size() && Status.sameContent(known, e.content());
+        return matches(repo, f, e);
     }
-  }
 
-  private boolean matches(WorkFile f, StageEntry e) {
-    dev.forge.core.model.ContentRef known = hashed.get(f.path());
-    if (known != null) return f.kind() == e.kind() && f.size() == e.content().size() && Status.sameContent(known, e.content());
-    return matches(repo, f, e);
-  }
-
-  /** Whether the work-tree file holds exactly {@code e}'s content (stat cache first, else hashing it). */
-  static boolean matches(Repository repo, WorkFile f, StageEntry e) {
-    if (f.kind() != e.kind() || f.size() != e.content().size()) return false;
-    StatEntry cached = repo.meta().stat(f.path()).orElse(null);
-    if (WorkTree.unchanged(f, cached)) return Status.sameContent(cached.content(), e.content());
-    Ingester.Result r = new Ingester(repo.store().objects(), repo.config(), false, ProgressListener.NONE).run(List.of(f)).get(0);
-    return r != null && Status.sameContent(r.content(), e.content());
-  }
-
-  private static void clearBlockers(Path root, String path) throws IOException {
-    Path target = root.resolve(path);
-    for (Path p = target.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-      if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-        Files.delete(p);
-      }
+    /** Whether the work-tree file holds exactly {@code e}'s content (stat cache first, else hashing it). */
+    static boolean matches(Repository repo, WorkFile f, StageEntry e) {
+        if (f.kind() != e.kind() || f.size() != e.content().size()) return false;
+        StatEntry cached = repo.meta().stat(f.path()).orElse(null);
+        if (WorkTree.unchanged(f, cached)) return Status.sameContent(cached.content(), e.content());
+        Ingester.Result r = new Ingester(repo.store().objects(), repo.config(), false, ProgressListener.NONE)
+                .run(List.of(f))
+                .get(0);
+        return r != null && Status.sameContent(r.content(), e.content());
     }
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) ContentWriter.deleteTree(target);
-  }
 
-  static void pruneEmptyParents(Path root, Path dir) throws IOException {
-    for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-      try (var s = Files.list(p)) {
-        if (s.findAny().isPresent()) return;
-      }
-      Files.delete(p);
+    private static void clearBlockers(Path root, String path) throws IOException {
+        Path target = root.resolve(path);
+        for (Path p = target.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)
+                    || (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                            && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                Files.delete(p);
+            }
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) ContentWriter.deleteTree(target);
     }
-  }
 
-  static String preview(List<String> paths) {
-    return paths.size() <= 3 ? String.join(", ", paths) : String.join(", ", paths.subList(0, 3)) + ", ...";
-  }
+    static void pruneEmptyParents(Path root, Path dir) throws IOException {
+        for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+            try (var s = Files.list(p)) {
+                if (s.findAny().isPresent()) return;
+            }
+            Files.delete(p);
+        }
+    }
 
-  /** The files of HEAD's commit, or none before the first commit. */
-  static SortedMap<String, StageEntry> headFiles(Repository repo) {
-    return repo.headCommit().map(c -> Trees.flatten(repo.objects, repo.objects.commit(c).tree()))
-        .orElseGet(() -> new TreeMap<>(Tree.NAME_ORDER));
-  }
+    static String preview(List<String> paths) {
+        return paths.size() <= 3 ? String.join(", ", paths) : String.join(", ", paths.subList(0, 3)) + ", ...";
+    }
+
+    /** The files of HEAD's commit, or none before the first commit. */
+    static SortedMap<String, StageEntry> headFiles(Repository repo) {
+        return repo.headCommit()
+                .map(c -> Trees.flatten(repo.objects, repo.objects.commit(c).tree()))
+                .orElseGet(() -> new TreeMap<>(Tree.NAME_ORDER));
+    }
 }

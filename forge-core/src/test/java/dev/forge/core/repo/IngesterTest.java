@@ -21,55 +21,60 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The ingest pipeline cuts every file exactly as FastCdc does, whatever the thread layout. */
 class IngesterTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static byte[] random(long seed, int n) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  /** The chunk list FastCdc and BLAKE3 give for data. */
-  private static List<ChunkList.ChunkRef> expected(byte[] data) {
-    FastCdc cdc = new FastCdc(ChunkerParams.DEFAULT);
-    Blake3Hasher hasher = Blake3.newHasher();
-    List<ChunkList.ChunkRef> out = new ArrayList<>();
-    for (int off = 0; off < data.length; ) {
-      int len = cdc.cut(data, off, data.length - off);
-      out.add(new ChunkList.ChunkRef(hasher.hash(data, off, len), len));
-      off += len;
+    private static byte[] random(long seed, int n) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
     }
-    return out;
-  }
 
-  private WorkFile write(String name, byte[] data) throws IOException {
-    Path p = dir.resolve(name);
-    Files.write(p, data);
-    return WorkTree.stat(name, p);
-  }
-
-  @Test
-  void largeAndSmallFilesAreCutAsFastCdcCutsThemOnAnyNumberOfThreads() throws IOException {
-    // Large files (above the 8 MiB whole-read limit) go through ChunkStream; with fewer files than
-    // threads their stage 1 runs on the spare threads too.
-    byte[] big = random(1, (21 << 20) + 12345);
-    byte[] big2 = random(2, (9 << 20) + 7);
-    byte[] small = random(3, 3 << 20);
-    WorkFile fBig = write("big.bin", big);
-    WorkFile fBig2 = write("big2.bin", big2);
-    WorkFile fSmall = write("small.bin", small);
-    RepoConfig config = RepoConfig.defaults();
-    assertEquals(ChunkerParams.DEFAULT, config.chunking());
-    for (int threads = 1; threads <= 4; threads++) {
-      List<Ingester.Result> alone = new Ingester(null, config, false, true, ProgressListener.NONE).withThreads(threads).run(List.of(fBig));
-      assertEquals(expected(big), alone.get(0).chunks(), "big alone on " + threads + " threads");
-      assertTrue(alone.get(0).stable());
-
-      List<Ingester.Result> three = new Ingester(null, config, false, true, ProgressListener.NONE).withThreads(threads).run(List.of(fSmall, fBig, fBig2));
-      assertEquals(expected(small), three.get(0).chunks(), "small of three on " + threads + " threads");
-      assertEquals(expected(big), three.get(1).chunks(), "big of three on " + threads + " threads");
-      assertEquals(expected(big2), three.get(2).chunks(), "big2 of three on " + threads + " threads");
-      assertEquals(alone.get(0).content(), three.get(1).content());
+    /** The chunk list FastCdc and BLAKE3 give for data. */
+    private static List<ChunkList.ChunkRef> expected(byte[] data) {
+        FastCdc cdc = new FastCdc(ChunkerParams.DEFAULT);
+        Blake3Hasher hasher = Blake3.newHasher();
+        List<ChunkList.ChunkRef> out = new ArrayList<>();
+        for (int off = 0; off < data.length; ) {
+            int len = cdc.cut(data, off, data.length - off);
+            out.add(new ChunkList.ChunkRef(hasher.hash(data, off, len), len));
+            off += len;
+        }
+        return out;
     }
-  }
+
+    private WorkFile write(String name, byte[] data) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, data);
+        return WorkTree.stat(name, p);
+    }
+
+    @Test
+    void largeAndSmallFilesAreCutAsFastCdcCutsThemOnAnyNumberOfThreads() throws IOException {
+        // Large files (above the 8 MiB whole-read limit) go through ChunkStream; with fewer files than
+        // threads their stage 1 runs on the spare threads too.
+        byte[] big = random(1, (21 << 20) + 12345);
+        byte[] big2 = random(2, (9 << 20) + 7);
+        byte[] small = random(3, 3 << 20);
+        WorkFile fBig = write("big.bin", big);
+        WorkFile fBig2 = write("big2.bin", big2);
+        WorkFile fSmall = write("small.bin", small);
+        RepoConfig config = RepoConfig.defaults();
+        assertEquals(ChunkerParams.DEFAULT, config.chunking());
+        for (int threads = 1; threads <= 4; threads++) {
+            List<Ingester.Result> alone = new Ingester(null, config, false, true, ProgressListener.NONE)
+                    .withThreads(threads)
+                    .run(List.of(fBig));
+            assertEquals(expected(big), alone.get(0).chunks(), "big alone on " + threads + " threads");
+            assertTrue(alone.get(0).stable());
+
+            List<Ingester.Result> three = new Ingester(null, config, false, true, ProgressListener.NONE)
+                    .withThreads(threads)
+                    .run(List.of(fSmall, fBig, fBig2));
+            assertEquals(expected(small), three.get(0).chunks(), "small of three on " + threads + " threads");
+            assertEquals(expected(big), three.get(1).chunks(), "big of three on " + threads + " threads");
+            assertEquals(expected(big2), three.get(2).chunks(), "big2 of three on " + threads + " threads");
+            assertEquals(alone.get(0).content(), three.get(1).content());
+        }
+    }
 }

@@ -15,52 +15,53 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkTreeTest {
-  @TempDir Path root;
+    @TempDir
+    Path root;
 
-  @Test
-  void statReadsKindSizeMtimeAndTheRealInode() throws Exception {
-    Path f = Files.writeString(root.resolve("a.txt"), "hello");
-    Path x = Files.writeString(root.resolve("run.sh"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(x, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.createSymbolicLink(root.resolve("link"), Path.of("a.txt"));
-    Files.createDirectories(root.resolve("dir"));
+    @Test
+    void statReadsKindSizeMtimeAndTheRealInode() throws Exception {
+        Path f = Files.writeString(root.resolve("a.txt"), "hello");
+        Path x = Files.writeString(root.resolve("run.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(x, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(root.resolve("link"), Path.of("a.txt"));
+        Files.createDirectories(root.resolve("dir"));
 
-    WorkFile a = WorkTree.stat("a.txt", f);
-    assertEquals(FileKind.FILE, a.kind());
-    assertEquals(5, a.size());
-    assertEquals(Files.getLastModifiedTime(f).to(java.util.concurrent.TimeUnit.NANOSECONDS), a.mtimeNanos());
-    assertEquals((Long) Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS), a.inode());
-    assertEquals(FileKind.EXECUTABLE, WorkTree.stat("run.sh", x).kind());
-    WorkFile l = WorkTree.stat("link", root.resolve("link"));
-    assertEquals(FileKind.SYMLINK, l.kind());
-    assertEquals((Long) Files.getAttribute(root.resolve("link"), "unix:ino", LinkOption.NOFOLLOW_LINKS), l.inode());
-    assertNull(WorkTree.stat("dir", root.resolve("dir")));
-    assertNull(WorkTree.stat("missing", root.resolve("missing")));
-  }
-
-  @Test
-  void parallelScanFindsEveryFileOnceAndSkipsForgeIgnoredAndTemporaryFiles() throws Exception {
-    Map<String, Integer> expected = new TreeMap<>();
-    for (int d = 0; d < 12; d++) {
-      for (int i = 0; i < 30; i++) {
-        String p = "seq_" + d + "/sub" + (i % 3) + "/f" + i + ".bin";
-        Files.createDirectories(root.resolve(p).getParent());
-        Files.write(root.resolve(p), new byte[i]);
-        expected.put(p, i);
-      }
+        WorkFile a = WorkTree.stat("a.txt", f);
+        assertEquals(FileKind.FILE, a.kind());
+        assertEquals(5, a.size());
+        assertEquals(Files.getLastModifiedTime(f).to(java.util.concurrent.TimeUnit.NANOSECONDS), a.mtimeNanos());
+        assertEquals((Long) Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS), a.inode());
+        assertEquals(FileKind.EXECUTABLE, WorkTree.stat("run.sh", x).kind());
+        WorkFile l = WorkTree.stat("link", root.resolve("link"));
+        assertEquals(FileKind.SYMLINK, l.kind());
+        assertEquals((Long) Files.getAttribute(root.resolve("link"), "unix:ino", LinkOption.NOFOLLOW_LINKS), l.inode());
+        assertNull(WorkTree.stat("dir", root.resolve("dir")));
+        assertNull(WorkTree.stat("missing", root.resolve("missing")));
     }
-    Files.createDirectories(root.resolve(".forge/packs"));
-    Files.writeString(root.resolve(".forge/packs/x"), "not part of the work tree");
-    Files.writeString(root.resolve("seq_0/.forge-tmp-123.part"), "half a checkout");
-    Files.createDirectories(root.resolve("cache"));
-    Files.writeString(root.resolve("cache/big.tmp"), "ignored");
-    Files.writeString(root.resolve(".forgeignore"), "cache/\n");
-    expected.put(".forgeignore", 7);
 
-    List<WorkFile> found = new WorkTree(root).scanUnsorted("");
-    Map<String, Integer> got = new TreeMap<>();
-    for (WorkFile f : found) assertNull(got.put(f.path(), (int) f.size()), "twice: " + f.path());
-    assertEquals(expected, got);
-    assertEquals(found.size(), new WorkTree(root).scan("").size());
-  }
+    @Test
+    void parallelScanFindsEveryFileOnceAndSkipsForgeIgnoredAndTemporaryFiles() throws Exception {
+        Map<String, Integer> expected = new TreeMap<>();
+        for (int d = 0; d < 12; d++) {
+            for (int i = 0; i < 30; i++) {
+                String p = "seq_" + d + "/sub" + (i % 3) + "/f" + i + ".bin";
+                Files.createDirectories(root.resolve(p).getParent());
+                Files.write(root.resolve(p), new byte[i]);
+                expected.put(p, i);
+            }
+        }
+        Files.createDirectories(root.resolve(".forge/packs"));
+        Files.writeString(root.resolve(".forge/packs/x"), "not part of the work tree");
+        Files.writeString(root.resolve("seq_0/.forge-tmp-123.part"), "half a checkout");
+        Files.createDirectories(root.resolve("cache"));
+        Files.writeString(root.resolve("cache/big.tmp"), "ignored");
+        Files.writeString(root.resolve(".forgeignore"), "cache/\n");
+        expected.put(".forgeignore", 7);
+
+        List<WorkFile> found = new WorkTree(root).scanUnsorted("");
+        Map<String, Integer> got = new TreeMap<>();
+        for (WorkFile f : found) assertNull(got.put(f.path(), (int) f.size()), "twice: " + f.path());
+        assertEquals(expected, got);
+        assertEquals(found.size(), new WorkTree(root).scan("").size());
+    }
 }

@@ -19,100 +19,100 @@ import java.util.function.Supplier;
  * write whose answer was lost is judged by its caller (which re-reads the ref it tried to move).
  */
 public final class RetryingBlobStore implements BlobStore {
-  private final BlobStore inner;
-  private final int attempts;
-  private final Duration base;
-  private final Duration cap;
+    private final BlobStore inner;
+    private final int attempts;
+    private final Duration base;
+    private final Duration cap;
 
-  public RetryingBlobStore(BlobStore inner, int attempts, Duration base, Duration cap) {
-    if (attempts < 1) throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
-    this.inner = inner;
-    this.attempts = attempts;
-    this.base = base;
-    this.cap = cap;
-  }
-
-  /** Ten attempts, 100 ms doubling to 10 s: rides out about a minute of trouble. */
-  public static RetryingBlobStore standard(BlobStore inner) {
-    return new RetryingBlobStore(inner, 10, Duration.ofMillis(100), Duration.ofSeconds(10));
-  }
-
-  private <T> T retry(Supplier<T> call) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return call.get();
-      } catch (RemoteUnavailableException e) {
-        if (!e.retryable() || attempt + 1 >= attempts) throw e;
-        long ceiling = Math.min(cap.toMillis(), base.toMillis() << Math.min(attempt, 20));
-        try {
-          Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, ceiling)));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
+    public RetryingBlobStore(BlobStore inner, int attempts, Duration base, Duration cap) {
+        if (attempts < 1) throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
+        this.inner = inner;
+        this.attempts = attempts;
+        this.base = base;
+        this.cap = cap;
     }
-  }
 
-  private void retry(Runnable call) {
-    retry(() -> {
-      call.run();
-      return null;
-    });
-  }
+    /** Ten attempts, 100 ms doubling to 10 s: rides out about a minute of trouble. */
+    public static RetryingBlobStore standard(BlobStore inner) {
+        return new RetryingBlobStore(inner, 10, Duration.ofMillis(100), Duration.ofSeconds(10));
+    }
 
-  @Override
-  public void put(String name, byte[] data) {
-    retry(() -> inner.put(name, data));
-  }
+    private <T> T retry(Supplier<T> call) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return call.get();
+            } catch (RemoteUnavailableException e) {
+                if (!e.retryable() || attempt + 1 >= attempts) throw e;
+                long ceiling = Math.min(cap.toMillis(), base.toMillis() << Math.min(attempt, 20));
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, ceiling)));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
 
-  @Override
-  public void put(String name, Path file) {
-    retry(() -> inner.put(name, file));
-  }
+    private void retry(Runnable call) {
+        retry(() -> {
+            call.run();
+            return null;
+        });
+    }
 
-  @Override
-  public Optional<Versioned> get(String name) {
-    return retry(() -> inner.get(name));
-  }
+    @Override
+    public void put(String name, byte[] data) {
+        retry(() -> inner.put(name, data));
+    }
 
-  @Override
-  public byte[] get(String name, long offset, int length) {
-    return retry(() -> inner.get(name, offset, length));
-  }
+    @Override
+    public void put(String name, Path file) {
+        retry(() -> inner.put(name, file));
+    }
 
-  @Override
-  public Optional<BlobInfo> stat(String name) {
-    return retry(() -> inner.stat(name));
-  }
+    @Override
+    public Optional<Versioned> get(String name) {
+        return retry(() -> inner.get(name));
+    }
 
-  @Override
-  public List<BlobInfo> list(String prefix) {
-    return retry(() -> inner.list(prefix));
-  }
+    @Override
+    public byte[] get(String name, long offset, int length) {
+        return retry(() -> inner.get(name, offset, length));
+    }
 
-  @Override
-  public void delete(String name) {
-    retry(() -> inner.delete(name));
-  }
+    @Override
+    public Optional<BlobInfo> stat(String name) {
+        return retry(() -> inner.stat(name));
+    }
 
-  @Override
-  public boolean putIfAbsent(String name, byte[] data) {
-    return retry(() -> inner.putIfAbsent(name, data));
-  }
+    @Override
+    public List<BlobInfo> list(String prefix) {
+        return retry(() -> inner.list(prefix));
+    }
 
-  @Override
-  public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
-    return retry(() -> inner.replaceIfUnchanged(name, data, expectedToken));
-  }
+    @Override
+    public void delete(String name) {
+        retry(() -> inner.delete(name));
+    }
 
-  @Override
-  public String describe() {
-    return inner.describe();
-  }
+    @Override
+    public boolean putIfAbsent(String name, byte[] data) {
+        return retry(() -> inner.putIfAbsent(name, data));
+    }
 
-  @Override
-  public void close() {
-    inner.close();
-  }
+    @Override
+    public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
+        return retry(() -> inner.replaceIfUnchanged(name, data, expectedToken));
+    }
+
+    @Override
+    public String describe() {
+        return inner.describe();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
 }

@@ -21,101 +21,105 @@ import java.util.zip.CRC32C;
  * the index: {@code <id>.pack} and {@code <id>.idx}. Not thread-safe: one builder per thread.
  */
 public final class PackBuilder implements AutoCloseable {
-  private final Path dir;
-  private final Path tmp;
-  private final FileChannel channel;
-  private final OutputStream out;
-  private final CRC32C areaCrc = new CRC32C();
-  private final CRC32C recordCrc = new CRC32C();
-  private final List<PackIndex.Entry> entries = new ArrayList<>();
-  private final byte[] header = new byte[PackLayout.RECORD_HEADER_SIZE];
-  private long position;
-  private boolean done;
+    private final Path dir;
+    private final Path tmp;
+    private final FileChannel channel;
+    private final OutputStream out;
+    private final CRC32C areaCrc = new CRC32C();
+    private final CRC32C recordCrc = new CRC32C();
+    private final List<PackIndex.Entry> entries = new ArrayList<>();
+    private final byte[] header = new byte[PackLayout.RECORD_HEADER_SIZE];
+    private long position;
+    private boolean done;
 
-  /** A finished pack: its id, where its two files are, its length and what it holds. */
-  public record Built(String id, Path pack, Path index, long length, List<PackIndex.Entry> entries) {}
+    /** A finished pack: its id, where its two files are, its length and what it holds. */
+    public record Built(String id, Path pack, Path index, long length, List<PackIndex.Entry> entries) {}
 
-  public PackBuilder(Path dir) throws IOException {
-    this.dir = dir;
-    Files.createDirectories(dir);
-    this.tmp = Files.createTempFile(dir, "pack-", ".part");
-    this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-    this.out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
-    byte[] h = new byte[PackLayout.HEADER_SIZE];
-    System.arraycopy(PackLayout.HEADER_MAGIC, 0, h, 0, 8);
-    ByteBuffer.wrap(h).putInt(8, PackLayout.VERSION);
-    out.write(h);
-    position = PackLayout.HEADER_SIZE;
-  }
-
-  /** Bytes written so far. */
-  public long length() {
-    return position;
-  }
-
-  public int records() {
-    return entries.size();
-  }
-
-  public void add(StoredRecord r) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(header);
-    header[0] = (byte) PackLayout.RECORD_MAGIC;
-    header[1] = (byte) r.type().code();
-    header[2] = (byte) r.codec().code();
-    header[3] = 0;
-    r.id().copyTo(header, 4);
-    b.putInt(36, r.rawLength()).putInt(40, r.payload().length);
-    recordCrc.reset();
-    recordCrc.update(header, 0, PackLayout.RECORD_CRC_OFFSET);
-    recordCrc.update(r.payload());
-    b.putInt(PackLayout.RECORD_CRC_OFFSET, (int) recordCrc.getValue());
-    entries.add(new PackIndex.Entry(r.id(), r.type(), r.codec(), r.rawLength(), r.payload().length, position));
-    write(header);
-    write(r.payload());
-  }
-
-  private void write(byte[] b) throws IOException {
-    areaCrc.update(b);
-    out.write(b);
-    position += b.length;
-  }
-
-  /** Writes the trailer and the index, fsyncs both and renames them to their final names. */
-  public Built finish(Blake3Hasher hasher) throws IOException {
-    ByteBuffer t = ByteBuffer.allocate(PackLayout.TRAILER_SIZE);
-    t.put(PackLayout.TRAILER_MAGIC).putInt(PackLayout.VERSION).putInt(entries.size()).putLong(position - PackLayout.HEADER_SIZE)
-        .putInt((int) areaCrc.getValue());
-    CRC32C c = new CRC32C();
-    c.update(t.array(), 0, 28);
-    t.putInt((int) c.getValue());
-    out.write(t.array());
-    position += PackLayout.TRAILER_SIZE;
-    out.flush();
-    channel.force(true);
-    out.close();
-    done = true;
-    byte[] index = PackIndex.encode(entries, position);
-    String id = PackIndex.packIdOf(index, hasher);
-    Path pack = dir.resolve(id + ".pack");
-    Path idx = dir.resolve(id + ".idx");
-    Files.move(tmp, pack, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Path idxTmp = dir.resolve(id + ".idx.part");
-    try (FileChannel ch = FileChannel.open(idxTmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer bb = ByteBuffer.wrap(index);
-      while (bb.hasRemaining()) ch.write(bb);
-      ch.force(true);
+    public PackBuilder(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        this.tmp = Files.createTempFile(dir, "pack-", ".part");
+        this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+        this.out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
+        byte[] h = new byte[PackLayout.HEADER_SIZE];
+        System.arraycopy(PackLayout.HEADER_MAGIC, 0, h, 0, 8);
+        ByteBuffer.wrap(h).putInt(8, PackLayout.VERSION);
+        out.write(h);
+        position = PackLayout.HEADER_SIZE;
     }
-    Files.move(idxTmp, idx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return new Built(id, pack, idx, position, List.copyOf(entries));
-  }
 
-  /** Drops an unfinished pack. */
-  @Override
-  public void close() throws IOException {
-    if (!done) {
-      out.close();
-      Files.deleteIfExists(tmp);
-      done = true;
+    /** Bytes written so far. */
+    public long length() {
+        return position;
     }
-  }
+
+    public int records() {
+        return entries.size();
+    }
+
+    public void add(StoredRecord r) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(header);
+        header[0] = (byte) PackLayout.RECORD_MAGIC;
+        header[1] = (byte) r.type().code();
+        header[2] = (byte) r.codec().code();
+        header[3] = 0;
+        r.id().copyTo(header, 4);
+        b.putInt(36, r.rawLength()).putInt(40, r.payload().length);
+        recordCrc.reset();
+        recordCrc.update(header, 0, PackLayout.RECORD_CRC_OFFSET);
+        recordCrc.update(r.payload());
+        b.putInt(PackLayout.RECORD_CRC_OFFSET, (int) recordCrc.getValue());
+        entries.add(new PackIndex.Entry(r.id(), r.type(), r.codec(), r.rawLength(), r.payload().length, position));
+        write(header);
+        write(r.payload());
+    }
+
+    private void write(byte[] b) throws IOException {
+        areaCrc.update(b);
+        out.write(b);
+        position += b.length;
+    }
+
+    /** Writes the trailer and the index, fsyncs both and renames them to their final names. */
+    public Built finish(Blake3Hasher hasher) throws IOException {
+        ByteBuffer t = ByteBuffer.allocate(PackLayout.TRAILER_SIZE);
+        t.put(PackLayout.TRAILER_MAGIC)
+                .putInt(PackLayout.VERSION)
+                .putInt(entries.size())
+                .putLong(position - PackLayout.HEADER_SIZE)
+                .putInt((int) areaCrc.getValue());
+        CRC32C c = new CRC32C();
+        c.update(t.array(), 0, 28);
+        t.putInt((int) c.getValue());
+        out.write(t.array());
+        position += PackLayout.TRAILER_SIZE;
+        out.flush();
+        channel.force(true);
+        out.close();
+        done = true;
+        byte[] index = PackIndex.encode(entries, position);
+        String id = PackIndex.packIdOf(index, hasher);
+        Path pack = dir.resolve(id + ".pack");
+        Path idx = dir.resolve(id + ".idx");
+        Files.move(tmp, pack, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path idxTmp = dir.resolve(id + ".idx.part");
+        try (FileChannel ch = FileChannel.open(
+                idxTmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bb = ByteBuffer.wrap(index);
+            while (bb.hasRemaining()) ch.write(bb);
+            ch.force(true);
+        }
+        Files.move(idxTmp, idx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Built(id, pack, idx, position, List.copyOf(entries));
+    }
+
+    /** Drops an unfinished pack. */
+    @Override
+    public void close() throws IOException {
+        if (!done) {
+            out.close();
+            Files.deleteIfExists(tmp);
+            done = true;
+        }
+    }
 }

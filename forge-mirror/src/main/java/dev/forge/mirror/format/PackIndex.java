@@ -29,130 +29,142 @@ import java.util.zip.CRC32C;
  * against its own name and a pack name never collides with another pack's.
  */
 public final class PackIndex {
-  public static final int VERSION = 1;
-  static final byte[] MAGIC = "FRGPIDX\0".getBytes(StandardCharsets.US_ASCII);
-  static final int HEADER = 16;
-  public static final int ENTRY = 52;
-  static final int TRAILER = 12;
+    public static final int VERSION = 1;
+    static final byte[] MAGIC = "FRGPIDX\0".getBytes(StandardCharsets.US_ASCII);
+    static final int HEADER = 16;
+    public static final int ENTRY = 52;
+    static final int TRAILER = 12;
 
-  /** One record of a pack. */
-  public record Entry(ObjectId id, ObjectType type, Codec codec, int rawLength, int storedLength, long offset) {}
+    /** One record of a pack. */
+    public record Entry(ObjectId id, ObjectType type, Codec codec, int rawLength, int storedLength, long offset) {}
 
-  private final String packId;
-  private final byte[] bytes;
-  private final int count;
-  private final long packLength;
+    private final String packId;
+    private final byte[] bytes;
+    private final int count;
+    private final long packLength;
 
-  private PackIndex(String packId, byte[] bytes, int count, long packLength) {
-    this.packId = packId;
-    this.bytes = bytes;
-    this.count = count;
-    this.packLength = packLength;
-  }
-
-  /** Encodes the index of a pack of {@code packLength} bytes holding {@code entries} (any order). */
-  public static byte[] encode(List<Entry> entries, long packLength) {
-    List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparing(Entry::id));
-    ByteBuffer b = ByteBuffer.allocate(HEADER + sorted.size() * ENTRY + TRAILER);
-    b.put(MAGIC).putInt(VERSION).putInt(sorted.size());
-    ObjectId prev = null;
-    for (Entry e : sorted) {
-      if (e.id().equals(prev)) throw new IllegalArgumentException("object " + e.id().shortHex() + " twice in one pack");
-      prev = e.id();
-      b.put(e.id().toBytes()).put((byte) e.type().code()).put((byte) e.codec().code()).putShort((short) 0)
-          .putInt(e.rawLength()).putInt(e.storedLength()).putLong(e.offset());
+    private PackIndex(String packId, byte[] bytes, int count, long packLength) {
+        this.packId = packId;
+        this.bytes = bytes;
+        this.count = count;
+        this.packLength = packLength;
     }
-    b.putLong(packLength);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, b.position());
-    b.putInt((int) crc.getValue());
-    return b.array();
-  }
 
-  /** The pack id (64 hex digits) that names a pack with this index. */
-  public static String packIdOf(byte[] index, Blake3Hasher hasher) {
-    return hasher.hash(index, 0, index.length).hex();
-  }
-
-  /**
-   * Parses and checks an index read from {@code where}: magic, version, CRC, sorted unique ids, and
-   * (when {@code packId} is given) that its bytes hash to the pack's name.
-   */
-  public static PackIndex parse(String packId, byte[] b, Blake3Hasher hasher, String where) {
-    if (b.length < HEADER + TRAILER || !Arrays.equals(b, 0, 8, MAGIC, 0, 8)) {
-      throw new IntegrityException("pack index " + where + " is not a forge pack index");
+    /** Encodes the index of a pack of {@code packLength} bytes holding {@code entries} (any order). */
+    public static byte[] encode(List<Entry> entries, long packLength) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(Entry::id));
+        ByteBuffer b = ByteBuffer.allocate(HEADER + sorted.size() * ENTRY + TRAILER);
+        b.put(MAGIC).putInt(VERSION).putInt(sorted.size());
+        ObjectId prev = null;
+        for (Entry e : sorted) {
+            if (e.id().equals(prev))
+                throw new IllegalArgumentException("object " + e.id().shortHex() + " twice in one pack");
+            prev = e.id();
+            b.put(e.id().toBytes())
+                    .put((byte) e.type().code())
+                    .put((byte) e.codec().code())
+                    .putShort((short) 0)
+                    .putInt(e.rawLength())
+                    .putInt(e.storedLength())
+                    .putLong(e.offset());
+        }
+        b.putLong(packLength);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        return b.array();
     }
-    ByteBuffer buf = ByteBuffer.wrap(b);
-    int version = buf.getInt(8);
-    if (version > VERSION) {
-      throw new IntegrityException("pack index " + where + " has version " + version + ", newer than this forge reads (" + VERSION
-          + "); upgrade forge");
+
+    /** The pack id (64 hex digits) that names a pack with this index. */
+    public static String packIdOf(byte[] index, Blake3Hasher hasher) {
+        return hasher.hash(index, 0, index.length).hex();
     }
-    int count = buf.getInt(12);
-    if (count < 0 || (long) HEADER + (long) count * ENTRY + TRAILER != b.length) {
-      throw new IntegrityException("pack index " + where + " is truncated or damaged (" + b.length + " bytes for " + count + " entries)");
+
+    /**
+     * Parses and checks an index read from {@code where}: magic, version, CRC, sorted unique ids, and
+     * (when {@code packId} is given) that its bytes hash to the pack's name.
+     */
+    public static PackIndex parse(String packId, byte[] b, Blake3Hasher hasher, String where) {
+        if (b.length < HEADER + TRAILER || !Arrays.equals(b, 0, 8, MAGIC, 0, 8)) {
+            throw new IntegrityException("pack index " + where + " is not a forge pack index");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        int version = buf.getInt(8);
+        if (version > VERSION) {
+            throw new IntegrityException("pack index " + where + " has version " + version
+                    + ", newer than this forge reads (" + VERSION + "); upgrade forge");
+        }
+        int count = buf.getInt(12);
+        if (count < 0 || (long) HEADER + (long) count * ENTRY + TRAILER != b.length) {
+            throw new IntegrityException("pack index " + where + " is truncated or damaged (" + b.length + " bytes for "
+                    + count + " entries)");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b, 0, b.length - 4);
+        if ((int) crc.getValue() != buf.getInt(b.length - 4)) {
+            throw new IntegrityException("pack index " + where + " is damaged (checksum mismatch)");
+        }
+        if (packId != null && !packIdOf(b, hasher).equals(packId)) {
+            throw new IntegrityException("pack index " + where + " does not match its name (damaged or replaced)");
+        }
+        for (int i = 1; i < count; i++) {
+            int a = HEADER + (i - 1) * ENTRY;
+            if (Arrays.compareUnsigned(b, a, a + 32, b, a + ENTRY, a + ENTRY + 32) >= 0) {
+                throw new IntegrityException("pack index " + where + " is not sorted at entry " + i);
+            }
+        }
+        return new PackIndex(packId, b, count, buf.getLong(b.length - TRAILER));
     }
-    CRC32C crc = new CRC32C();
-    crc.update(b, 0, b.length - 4);
-    if ((int) crc.getValue() != buf.getInt(b.length - 4)) {
-      throw new IntegrityException("pack index " + where + " is damaged (checksum mismatch)");
+
+    public String packId() {
+        return packId;
     }
-    if (packId != null && !packIdOf(b, hasher).equals(packId)) {
-      throw new IntegrityException("pack index " + where + " does not match its name (damaged or replaced)");
+
+    public int size() {
+        return count;
     }
-    for (int i = 1; i < count; i++) {
-      int a = HEADER + (i - 1) * ENTRY;
-      if (Arrays.compareUnsigned(b, a, a + 32, b, a + ENTRY, a + ENTRY + 32) >= 0) {
-        throw new IntegrityException("pack index " + where + " is not sorted at entry " + i);
-      }
+
+    public long packLength() {
+        return packLength;
     }
-    return new PackIndex(packId, b, count, buf.getLong(b.length - TRAILER));
-  }
 
-  public String packId() {
-    return packId;
-  }
-
-  public int size() {
-    return count;
-  }
-
-  public long packLength() {
-    return packLength;
-  }
-
-  /**
-   * The index's own bytes, for lookup tables that point into them instead of copying each entry
-   * (entry {@code i}'s id is at {@link #offsetOf}{@code (i)}). Callers must not modify them.
-   */
-  public byte[] bytesForIndex() {
-    return bytes;
-  }
-
-  /** Where entry {@code i} starts in {@link #bytesForIndex()}; its id is the first 32 bytes. */
-  public static int offsetOf(int i) {
-    return HEADER + i * ENTRY;
-  }
-
-  public Entry entry(int i) {
-    if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
-    return decodeEntry(bytes, offsetOf(i), packId);
-  }
-
-  static Entry decodeEntry(byte[] b, int off, String where) {
-    ByteBuffer buf = ByteBuffer.wrap(b);
-    try {
-      return new Entry(ObjectId.of(b, off), ObjectType.fromCode(b[off + 32] & 0xFF), Codec.fromCode(b[off + 33] & 0xFF),
-          buf.getInt(off + 36), buf.getInt(off + 40), buf.getLong(off + 44));
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("pack index " + where + ": " + e.getMessage());
+    /**
+     * The index's own bytes, for lookup tables that point into them instead of copying each entry
+     * (entry {@code i}'s id is at {@link #offsetOf}{@code (i)}). Callers must not modify them.
+     */
+    public byte[] bytesForIndex() {
+        return bytes;
     }
-  }
 
-  public List<Entry> entries() {
-    List<Entry> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) out.add(entry(i));
-    return out;
-  }
+    /** Where entry {@code i} starts in {@link #bytesForIndex()}; its id is the first 32 bytes. */
+    public static int offsetOf(int i) {
+        return HEADER + i * ENTRY;
+    }
+
+    public Entry entry(int i) {
+        if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
+        return decodeEntry(bytes, offsetOf(i), packId);
+    }
+
+    static Entry decodeEntry(byte[] b, int off, String where) {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        try {
+            return new Entry(
+                    ObjectId.of(b, off),
+                    ObjectType.fromCode(b[off + 32] & 0xFF),
+                    Codec.fromCode(b[off + 33] & 0xFF),
+                    buf.getInt(off + 36),
+                    buf.getInt(off + 40),
+                    buf.getLong(off + 44));
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("pack index " + where + ": " + e.getMessage());
+        }
+    }
+
+    public List<Entry> entries() {
+        List<Entry> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) out.add(entry(i));
+        return out;
+    }
 }

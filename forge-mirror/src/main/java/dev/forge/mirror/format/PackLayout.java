@@ -23,44 +23,53 @@ import java.util.zip.CRC32C;
  * </pre>
  */
 public final class PackLayout {
-  static final byte[] HEADER_MAGIC = "FRGPACK\0".getBytes(StandardCharsets.US_ASCII);
-  static final byte[] TRAILER_MAGIC = "FRGPEND\0".getBytes(StandardCharsets.US_ASCII);
-  public static final int VERSION = 1;
-  public static final int HEADER_SIZE = 16;
-  public static final int RECORD_HEADER_SIZE = 48;
-  static final int RECORD_MAGIC = 0xFB;
-  static final int RECORD_CRC_OFFSET = 44;
-  public static final int TRAILER_SIZE = 32;
+    static final byte[] HEADER_MAGIC = "FRGPACK\0".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] TRAILER_MAGIC = "FRGPEND\0".getBytes(StandardCharsets.US_ASCII);
+    public static final int VERSION = 1;
+    public static final int HEADER_SIZE = 16;
+    public static final int RECORD_HEADER_SIZE = 48;
+    static final int RECORD_MAGIC = 0xFB;
+    static final int RECORD_CRC_OFFSET = 44;
+    public static final int TRAILER_SIZE = 32;
 
-  private PackLayout() {}
+    private PackLayout() {}
 
-  /**
-   * Checks the record at {@code rec[off..]} against its index entry (marker, CRC32C, header fields),
-   * decodes it and re-hashes the raw bytes against the id. Returns nothing: a record that returns is
-   * safe to store as it is.
-   */
-  public static void verifyRecord(PackIndex.Entry e, byte[] rec, int off, ChunkDecoder decoder, Blake3Hasher hasher, String where) {
-    ByteBuffer b = ByteBuffer.wrap(rec);
-    if ((rec[off] & 0xFF) != RECORD_MAGIC) throw new IntegrityException("damaged record in " + where + ": bad record marker");
-    CRC32C crc = new CRC32C();
-    crc.update(rec, off, RECORD_CRC_OFFSET);
-    crc.update(rec, off + RECORD_HEADER_SIZE, e.storedLength());
-    if ((int) crc.getValue() != b.getInt(off + RECORD_CRC_OFFSET)) {
-      throw new IntegrityException("damaged record in " + where + " (checksum mismatch) for object " + e.id().shortHex());
+    /**
+     * Checks the record at {@code rec[off..]} against its index entry (marker, CRC32C, header fields),
+     * decodes it and re-hashes the raw bytes against the id. Returns nothing: a record that returns is
+     * safe to store as it is.
+     */
+    public static void verifyRecord(
+            PackIndex.Entry e, byte[] rec, int off, ChunkDecoder decoder, Blake3Hasher hasher, String where) {
+        ByteBuffer b = ByteBuffer.wrap(rec);
+        if ((rec[off] & 0xFF) != RECORD_MAGIC)
+            throw new IntegrityException("damaged record in " + where + ": bad record marker");
+        CRC32C crc = new CRC32C();
+        crc.update(rec, off, RECORD_CRC_OFFSET);
+        crc.update(rec, off + RECORD_HEADER_SIZE, e.storedLength());
+        if ((int) crc.getValue() != b.getInt(off + RECORD_CRC_OFFSET)) {
+            throw new IntegrityException(
+                    "damaged record in " + where + " (checksum mismatch) for object " + e.id().shortHex());
+        }
+        if (!ObjectId.of(rec, off + 4).equals(e.id())
+                || (rec[off + 1] & 0xFF) != e.type().code()
+                || (rec[off + 2] & 0xFF) != e.codec().code()
+                || b.getInt(off + 36) != e.rawLength()
+                || b.getInt(off + 40) != e.storedLength()) {
+            throw new IntegrityException(
+                    "the pack index does not match the record in " + where + " for object " + e.id().shortHex());
+        }
+        byte[] raw;
+        try {
+            raw = decoder.decode(e.codec(), rec, off + RECORD_HEADER_SIZE, e.storedLength(), e.rawLength());
+        } catch (CorruptPayloadException x) {
+            throw new IntegrityException(
+                    "damaged payload in " + where + " for object " + e.id().shortHex() + ": " + x.getMessage());
+        }
+        ObjectId actual = hasher.hash(e.type(), raw, 0, raw.length);
+        if (!actual.equals(e.id())) {
+            throw new IntegrityException("object " + e.id().shortHex() + " in " + where + " hashes to "
+                    + actual.shortHex() + " (damaged data)");
+        }
     }
-    if (!ObjectId.of(rec, off + 4).equals(e.id()) || (rec[off + 1] & 0xFF) != e.type().code() || (rec[off + 2] & 0xFF) != e.codec().code()
-        || b.getInt(off + 36) != e.rawLength() || b.getInt(off + 40) != e.storedLength()) {
-      throw new IntegrityException("the pack index does not match the record in " + where + " for object " + e.id().shortHex());
-    }
-    byte[] raw;
-    try {
-      raw = decoder.decode(e.codec(), rec, off + RECORD_HEADER_SIZE, e.storedLength(), e.rawLength());
-    } catch (CorruptPayloadException x) {
-      throw new IntegrityException("damaged payload in " + where + " for object " + e.id().shortHex() + ": " + x.getMessage());
-    }
-    ObjectId actual = hasher.hash(e.type(), raw, 0, raw.length);
-    if (!actual.equals(e.id())) {
-      throw new IntegrityException("object " + e.id().shortHex() + " in " + where + " hashes to " + actual.shortHex() + " (damaged data)");
-    }
-  }
 }

@@ -63,268 +63,390 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * Forge checks every object with its own CRC32C and BLAKE3 anyway.
  */
 public final class S3BlobStore implements BlobStore {
-  static final long DEFAULT_PART_SIZE = 16L << 20;
-  static final long DEFAULT_MULTIPART_THRESHOLD = 48L << 20;
-  private static final long MIN_PART = 5L << 20;
-  private static final int MAX_PARTS = 10_000;
+    static final long DEFAULT_PART_SIZE = 16L << 20;
+    static final long DEFAULT_MULTIPART_THRESHOLD = 48L << 20;
+    private static final long MIN_PART = 5L << 20;
+    private static final int MAX_PARTS = 10_000;
 
-  private final S3Client client;
-  private final String bucket;
-  private final String prefix;
-  private final String where;
-  private final long partSize;
-  private final long multipartThreshold;
+    private final S3Client client;
+    private final String bucket;
+    private final String prefix;
+    private final String where;
+    private final long partSize;
+    private final long multipartThreshold;
 
-  S3BlobStore(S3Client client, String bucket, String prefix, String where, long partSize, long multipartThreshold) {
-    if (partSize < MIN_PART) throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
-    this.client = client;
-    this.bucket = bucket;
-    this.prefix = prefix;
-    this.where = where;
-    this.partSize = partSize;
-    this.multipartThreshold = multipartThreshold;
-  }
-
-  /** Opens the bucket that {@code url} names, with at most about {@code parallelism} connections in use. */
-  public static BlobStore open(RemoteUrl.S3 url, int parallelism) {
-    return new S3BlobStore(S3Clients.build(url, parallelism), url.bucket(), url.prefix(), describe(url), DEFAULT_PART_SIZE,
-        DEFAULT_MULTIPART_THRESHOLD);
-  }
-
-  /** For tests: small parts, to exercise multipart uploads with small files. */
-  public static BlobStore open(RemoteUrl.S3 url, int parallelism, long partSize, long multipartThreshold) {
-    return new S3BlobStore(S3Clients.build(url, parallelism), url.bucket(), url.prefix(), describe(url), partSize, multipartThreshold);
-  }
-
-  private static String describe(RemoteUrl.S3 url) {
-    return "s3://" + url.bucket() + "/" + url.prefix() + (url.endpoint() == null ? "" : " at " + url.endpoint());
-  }
-
-  @Override
-  public String describe() {
-    return where;
-  }
-
-  private String key(String name) {
-    return prefix + BlobNames.check(name);
-  }
-
-  @Override
-  public void put(String name, byte[] data) {
-    call("write", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).contentLength((long) data.length)
-        .contentMD5(md5(data)).build(), RequestBody.fromBytes(data)));
-  }
-
-  @Override
-  public void put(String name, Path file) {
-    long size;
-    try {
-      size = Files.size(file);
-    } catch (IOException e) {
-      throw new ForgeException("cannot read " + file + ": " + e.getMessage(), e);
+    S3BlobStore(S3Client client, String bucket, String prefix, String where, long partSize, long multipartThreshold) {
+        if (partSize < MIN_PART) throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
+        this.client = client;
+        this.bucket = bucket;
+        this.prefix = prefix;
+        this.where = where;
+        this.partSize = partSize;
+        this.multipartThreshold = multipartThreshold;
     }
-    if (size <= multipartThreshold) {
-      String md5 = md5(file);
-      call("write", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).contentLength(size)
-          .contentMD5(md5).build(), RequestBody.fromFile(file)));
-      return;
+
+    /** Opens the bucket that {@code url} names, with at most about {@code parallelism} connections in use. */
+    public static BlobStore open(RemoteUrl.S3 url, int parallelism) {
+        return new S3BlobStore(
+                S3Clients.build(url, parallelism),
+                url.bucket(),
+                url.prefix(),
+                describe(url),
+                DEFAULT_PART_SIZE,
+                DEFAULT_MULTIPART_THRESHOLD);
     }
-    // One part size for every part but the last; grow it only if 10,000 parts would not hold the file.
-    long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
-    String uploadId = call("start an upload of", name,
-        () -> client.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(key(name)).build()).uploadId());
-    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-      List<CompletedPart> parts = new ArrayList<>();
-      for (int n = 1; (long) (n - 1) * part < size; n++) {
-        long off = (long) (n - 1) * part;
-        byte[] buf = new byte[(int) Math.min(part, size - off)];
-        in.seek(off);
-        in.readFully(buf);
-        int partNumber = n;
-        String etag = call("upload part " + n + " of", name, () -> client.uploadPart(UploadPartRequest.builder().bucket(bucket).key(key(name))
-            .uploadId(uploadId).partNumber(partNumber).contentLength((long) buf.length).contentMD5(md5(buf)).build(),
-            RequestBody.fromBytes(buf)).eTag());
-        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-      }
-      call("complete the upload of", name, () -> client.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket)
-          .key(key(name)).uploadId(uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build()));
-    } catch (IOException | RuntimeException e) {
-      try {
-        client.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(key(name)).uploadId(uploadId).build());
-      } catch (SdkException ignored) {
-        // the bucket's lifecycle rule (or a later abort) cleans up; the original failure matters more
-      }
-      if (e instanceof IOException io) throw new ForgeException("cannot read " + file + ": " + io.getMessage(), io);
-      throw (RuntimeException) e;
+
+    /** For tests: small parts, to exercise multipart uploads with small files. */
+    public static BlobStore open(RemoteUrl.S3 url, int parallelism, long partSize, long multipartThreshold) {
+        return new S3BlobStore(
+                S3Clients.build(url, parallelism),
+                url.bucket(),
+                url.prefix(),
+                describe(url),
+                partSize,
+                multipartThreshold);
     }
-  }
 
-  @Override
-  public Optional<Versioned> get(String name) {
-    try {
-      ResponseBytes<GetObjectResponse> r = call("read", name,
-          () -> client.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key(name)).build()));
-      checkLength(name, r.response().contentLength(), r.asByteArray().length);
-      return Optional.of(new Versioned(r.asByteArray(), r.response().eTag()));
-    } catch (NotFoundException e) {
-      return Optional.empty();
+    private static String describe(RemoteUrl.S3 url) {
+        return "s3://" + url.bucket() + "/" + url.prefix() + (url.endpoint() == null ? "" : " at " + url.endpoint());
     }
-  }
 
-  @Override
-  public byte[] get(String name, long offset, int length) {
-    if (length == 0) return new byte[0];
-    String range = "bytes=" + offset + "-" + (offset + length - 1);
-    byte[] b = call("read", name, () -> {
-      try (var in = client.getObject(GetObjectRequest.builder().bucket(bucket).key(key(name)).range(range).build())) {
-        byte[] got = in.readNBytes(length + 1);
-        checkLength(name, in.response().contentLength(), got.length);
-        return got;
-      } catch (IOException e) {
-        throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
-      }
-    });
-    if (b.length != length) {
-      throw new IntegrityException("blob " + name + " in " + where + " gave " + b.length + " bytes for range " + range + " (truncated?)");
+    @Override
+    public String describe() {
+        return where;
     }
-    return b;
-  }
 
-  @Override
-  public Optional<BlobInfo> stat(String name) {
-    try {
-      HeadObjectResponse r = call("look up", name, () -> client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key(name)).build()));
-      if (r.contentLength() == null) throw new RemoteUnavailableException("incomplete answer from " + where + " for " + name, true);
-      return Optional.of(new BlobInfo(name, r.contentLength(), r.eTag()));
-    } catch (NotFoundException e) {
-      return Optional.empty();
+    private String key(String name) {
+        return prefix + BlobNames.check(name);
     }
-  }
 
-  @Override
-  public List<BlobInfo> list(String namePrefix) {
-    List<BlobInfo> out = new ArrayList<>();
-    call("list", namePrefix, () -> {
-      for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix + namePrefix).build()).contents()) {
-        out.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), o.eTag()));
-      }
-      return null;
-    });
-    return out;
-  }
-
-  @Override
-  public void delete(String name) {
-    call("delete", name, () -> client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key(name)).build()));
-  }
-
-  @Override
-  public boolean putIfAbsent(String name, byte[] data) {
-    try {
-      call("create", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).ifNoneMatch("*")
-          .contentLength((long) data.length).contentMD5(md5(data)).build(), RequestBody.fromBytes(data)));
-      return true;
-    } catch (PreconditionFailed e) {
-      return false;
+    @Override
+    public void put(String name, byte[] data) {
+        call(
+                "write",
+                name,
+                () -> client.putObject(
+                        PutObjectRequest.builder()
+                                .bucket(bucket)
+                                .key(key(name))
+                                .contentLength((long) data.length)
+                                .contentMD5(md5(data))
+                                .build(),
+                        RequestBody.fromBytes(data)));
     }
-  }
 
-  @Override
-  public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
-    try {
-      call("update", name, () -> client.putObject(PutObjectRequest.builder().bucket(bucket).key(key(name)).ifMatch(expectedToken)
-          .contentLength((long) data.length).contentMD5(md5(data)).build(), RequestBody.fromBytes(data)));
-      return true;
-    } catch (PreconditionFailed | NotFoundException e) {
-      return false;
+    @Override
+    public void put(String name, Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new ForgeException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (size <= multipartThreshold) {
+            String md5 = md5(file);
+            call(
+                    "write",
+                    name,
+                    () -> client.putObject(
+                            PutObjectRequest.builder()
+                                    .bucket(bucket)
+                                    .key(key(name))
+                                    .contentLength(size)
+                                    .contentMD5(md5)
+                                    .build(),
+                            RequestBody.fromFile(file)));
+            return;
+        }
+        // One part size for every part but the last; grow it only if 10,000 parts would not hold the file.
+        long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
+        String uploadId = call(
+                "start an upload of",
+                name,
+                () -> client.createMultipartUpload(CreateMultipartUploadRequest.builder()
+                                .bucket(bucket)
+                                .key(key(name))
+                                .build())
+                        .uploadId());
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (int n = 1; (long) (n - 1) * part < size; n++) {
+                long off = (long) (n - 1) * part;
+                byte[] buf = new byte[(int) Math.min(part, size - off)];
+                in.seek(off);
+                in.readFully(buf);
+                int partNumber = n;
+                String etag = call(
+                        "upload part " + n + " of",
+                        name,
+                        () -> client.uploadPart(
+                                        UploadPartRequest.builder()
+                                                .bucket(bucket)
+                                                .key(key(name))
+                                                .uploadId(uploadId)
+                                                .partNumber(partNumber)
+                                                .contentLength((long) buf.length)
+                                                .contentMD5(md5(buf))
+                                                .build(),
+                                        RequestBody.fromBytes(buf))
+                                .eTag());
+                parts.add(CompletedPart.builder()
+                        .partNumber(partNumber)
+                        .eTag(etag)
+                        .build());
+            }
+            call(
+                    "complete the upload of",
+                    name,
+                    () -> client.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
+                            .bucket(bucket)
+                            .key(key(name))
+                            .uploadId(uploadId)
+                            .multipartUpload(CompletedMultipartUpload.builder()
+                                    .parts(parts)
+                                    .build())
+                            .build()));
+        } catch (IOException | RuntimeException e) {
+            try {
+                client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                        .bucket(bucket)
+                        .key(key(name))
+                        .uploadId(uploadId)
+                        .build());
+            } catch (SdkException ignored) {
+                // the bucket's lifecycle rule (or a later abort) cleans up; the original failure matters more
+            }
+            if (e instanceof IOException io)
+                throw new ForgeException("cannot read " + file + ": " + io.getMessage(), io);
+            throw (RuntimeException) e;
+        }
     }
-  }
 
-  /**
-   * A response cut inside its headers reaches the client as a complete response without a
-   * Content-Length and with an empty body (the HTTP client is lenient there): such an answer, or a
-   * body shorter than announced, is a dropped connection (retryable), never data.
-   */
-  private void checkLength(String name, Long announced, long got) {
-    if (announced == null || announced != got) {
-      throw new RemoteUnavailableException("incomplete answer from " + where + " for " + name + " (connection dropped?)", true);
+    @Override
+    public Optional<Versioned> get(String name) {
+        try {
+            ResponseBytes<GetObjectResponse> r = call(
+                    "read",
+                    name,
+                    () -> client.getObjectAsBytes(GetObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(key(name))
+                            .build()));
+            checkLength(name, r.response().contentLength(), r.asByteArray().length);
+            return Optional.of(new Versioned(r.asByteArray(), r.response().eTag()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
-  }
 
-  /**
-   * Content-MD5 on every write: a body cut short by a dropped connection is then refused by the
-   * server (BadDigest) instead of being stored truncated, as some S3-compatible servers would.
-   */
-  private static String md5(byte[] data) {
-    return Base64.getEncoder().encodeToString(md5Digest().digest(data));
-  }
-
-  private static String md5(Path file) {
-    MessageDigest d = md5Digest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
-    } catch (IOException e) {
-      throw new ForgeException("cannot read " + file + ": " + e.getMessage(), e);
+    @Override
+    public byte[] get(String name, long offset, int length) {
+        if (length == 0) return new byte[0];
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        byte[] b = call("read", name, () -> {
+            try (var in = client.getObject(GetObjectRequest.builder()
+                    .bucket(bucket)
+                    .key(key(name))
+                    .range(range)
+                    .build())) {
+                byte[] got = in.readNBytes(length + 1);
+                checkLength(name, in.response().contentLength(), got.length);
+                return got;
+            } catch (IOException e) {
+                throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
+            }
+        });
+        if (b.length != length) {
+            throw new IntegrityException("blob " + name + " in " + where + " gave " + b.length + " bytes for range "
+                    + range + " (truncated?)");
+        }
+        return b;
     }
-    return Base64.getEncoder().encodeToString(d.digest());
-  }
 
-  private static MessageDigest md5Digest() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has MD5", e);
+    @Override
+    public Optional<BlobInfo> stat(String name) {
+        try {
+            HeadObjectResponse r = call(
+                    "look up",
+                    name,
+                    () -> client.headObject(HeadObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(key(name))
+                            .build()));
+            if (r.contentLength() == null)
+                throw new RemoteUnavailableException("incomplete answer from " + where + " for " + name, true);
+            return Optional.of(new BlobInfo(name, r.contentLength(), r.eTag()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
-  }
 
-  /** A conditional write that found the blob changed (412). */
-  private static final class PreconditionFailed extends RuntimeException {
-    PreconditionFailed() {
-      super(null, null, false, false);
+    @Override
+    public List<BlobInfo> list(String namePrefix) {
+        List<BlobInfo> out = new ArrayList<>();
+        call("list", namePrefix, () -> {
+            for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(bucket)
+                            .prefix(prefix + namePrefix)
+                            .build())
+                    .contents()) {
+                out.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), o.eTag()));
+            }
+            return null;
+        });
+        return out;
     }
-  }
 
-  /** Runs one request, turning the SDK's failures into Forge's typed ones. */
-  private <T> T call(String what, String name, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (S3Exception e) {
-      int status = e.statusCode();
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      if (status == 412) throw new PreconditionFailed();
-      if (status == 404 && "NoSuchBucket".equals(code)) {
-        throw new RemoteUnavailableException("the bucket '" + bucket + "' does not exist (" + where + ")", false, e);
-      }
-      if (status == 404) throw new NotFoundException("blob " + name + " is missing from " + where);
-      if (status == 403 || status == 401) {
-        throw new RemoteUnavailableException("access denied to " + where + " (" + (code == null ? status : code)
-            + "): check FORGE_S3_ACCESS_KEY_ID/FORGE_S3_SECRET_ACCESS_KEY and the bucket's permissions", false, e);
-      }
-      boolean retryable = status == 429 || status == 409 || status >= 500;
-      throw new RemoteUnavailableException("cannot " + what + " " + name + " in " + where + ": HTTP " + status + (code == null ? "" : " " + code),
-          retryable, e);
-    } catch (SdkClientException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.contains("Unable to load credentials") || m.contains("Unable to load region")) {
-        throw new RemoteUnavailableException(S3Clients.configurationHint(m), false, e);
-      }
-      throw new RemoteUnavailableException("cannot " + what + " " + name + " in " + where + ": " + firstLine(m), true, e);
-    } catch (SdkException e) {
-      throw new RemoteUnavailableException("cannot " + what + " " + name + " in " + where + ": " + firstLine(String.valueOf(e.getMessage())),
-          true, e);
+    @Override
+    public void delete(String name) {
+        call(
+                "delete",
+                name,
+                () -> client.deleteObject(DeleteObjectRequest.builder()
+                        .bucket(bucket)
+                        .key(key(name))
+                        .build()));
     }
-  }
 
-  /** The SDK's message without its second lines and its "(SDK Attempt Count: n)" suffix. */
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", "");
-  }
+    @Override
+    public boolean putIfAbsent(String name, byte[] data) {
+        try {
+            call(
+                    "create",
+                    name,
+                    () -> client.putObject(
+                            PutObjectRequest.builder()
+                                    .bucket(bucket)
+                                    .key(key(name))
+                                    .ifNoneMatch("*")
+                                    .contentLength((long) data.length)
+                                    .contentMD5(md5(data))
+                                    .build(),
+                            RequestBody.fromBytes(data)));
+            return true;
+        } catch (PreconditionFailed e) {
+            return false;
+        }
+    }
 
-  @Override
-  public void close() {
-    client.close();
-  }
+    @Override
+    public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
+        try {
+            call(
+                    "update",
+                    name,
+                    () -> client.putObject(
+                            PutObjectRequest.builder()
+                                    .bucket(bucket)
+                                    .key(key(name))
+                                    .ifMatch(expectedToken)
+                                    .contentLength((long) data.length)
+                                    .contentMD5(md5(data))
+                                    .build(),
+                            RequestBody.fromBytes(data)));
+            return true;
+        } catch (PreconditionFailed | NotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A response cut inside its headers reaches the client as a complete response without a
+     * Content-Length and with an empty body (the HTTP client is lenient there): such an answer, or a
+     * body shorter than announced, is a dropped connection (retryable), never data.
+     */
+    private void checkLength(String name, Long announced, long got) {
+        if (announced == null || announced != got) {
+            throw new RemoteUnavailableException(
+                    "incomplete answer from " + where + " for " + name + " (connection dropped?)", true);
+        }
+    }
+
+    /**
+     * Content-MD5 on every write: a body cut short by a dropped connection is then refused by the
+     * server (BadDigest) instead of being stored truncated, as some S3-compatible servers would.
+     */
+    private static String md5(byte[] data) {
+        return Base64.getEncoder().encodeToString(md5Digest().digest(data));
+    }
+
+    private static String md5(Path file) {
+        MessageDigest d = md5Digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+        } catch (IOException e) {
+            throw new ForgeException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return Base64.getEncoder().encodeToString(d.digest());
+    }
+
+    private static MessageDigest md5Digest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+
+    /** A conditional write that found the blob changed (412). */
+    private static final class PreconditionFailed extends RuntimeException {
+        PreconditionFailed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Runs one request, turning the SDK's failures into Forge's typed ones. */
+    private <T> T call(String what, String name, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (status == 412) throw new PreconditionFailed();
+            if (status == 404 && "NoSuchBucket".equals(code)) {
+                throw new RemoteUnavailableException(
+                        "the bucket '" + bucket + "' does not exist (" + where + ")", false, e);
+            }
+            if (status == 404) throw new NotFoundException("blob " + name + " is missing from " + where);
+            if (status == 403 || status == 401) {
+                throw new RemoteUnavailableException(
+                        "access denied to " + where + " (" + (code == null ? status : code)
+                                + "): check FORGE_S3_ACCESS_KEY_ID/FORGE_S3_SECRET_ACCESS_KEY and the bucket's permissions",
+                        false,
+                        e);
+            }
+            boolean retryable = status == 429 || status == 409 || status >= 500;
+            throw new RemoteUnavailableException(
+                    "cannot " + what + " " + name + " in " + where + ": HTTP " + status
+                            + (code == null ? "" : " " + code),
+                    retryable,
+                    e);
+        } catch (SdkClientException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("Unable to load credentials") || m.contains("Unable to load region")) {
+                throw new RemoteUnavailableException(S3Clients.configurationHint(m), false, e);
+            }
+            throw new RemoteUnavailableException(
+                    "cannot " + what + " " + name + " in " + where + ": " + firstLine(m), true, e);
+        } catch (SdkException e) {
+            throw new RemoteUnavailableException(
+                    "cannot " + what + " " + name + " in " + where + ": " + firstLine(String.valueOf(e.getMessage())),
+                    true,
+                    e);
+        }
+    }
+
+    /** The SDK's message without its second lines and its "(SDK Attempt Count: n)" suffix. */
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", "");
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
 }

@@ -26,102 +26,104 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The guarantees written on {@link BlobStore}, checked against each backend. */
 public abstract class BlobStoreContract {
-  @TempDir protected Path tmp;
+    @TempDir
+    protected Path tmp;
 
-  protected abstract BlobStore store();
+    protected abstract BlobStore store();
 
-  /**
-   * Whether the server applies a conditional write atomically (compare and write as one step). AWS S3,
-   * R2 and Forge's own folder store do; S3Proxy's filesystem backend checks If-Match and then writes,
-   * so concurrent replaces with the same token can all succeed there.
-   */
-  protected boolean serverReplaceIsAtomic() {
-    return true;
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Test
-  void putGetRangeStatListDelete() throws Exception {
-    BlobStore s = store();
-    byte[] data = new byte[3 << 20];
-    new Random(1).nextBytes(data);
-    s.put("packs/a.pack", data);
-    assertArrayEquals(data, s.get("packs/a.pack").orElseThrow().data());
-    byte[] range = s.get("packs/a.pack", 1_000_003, 77_777);
-    assertArrayEquals(java.util.Arrays.copyOfRange(data, 1_000_003, 1_000_003 + 77_777), range);
-    assertEquals(data.length, s.stat("packs/a.pack").orElseThrow().length());
-    Path f = tmp.resolve("big.bin");
-    byte[] big = new byte[(21 << 20) + 12345];
-    new Random(2).nextBytes(big);
-    Files.write(f, big);
-    s.put("packs/b.pack", f);
-    assertArrayEquals(big, s.get("packs/b.pack").orElseThrow().data());
-    s.put("refs/heads/main", utf8("x\n"));
-    Set<String> names = new HashSet<>();
-    for (BlobStore.BlobInfo b : s.list("packs/")) names.add(b.name());
-    assertEquals(Set.of("packs/a.pack", "packs/b.pack"), names);
-    assertTrue(s.get("nope").isEmpty());
-    assertTrue(s.stat("nope").isEmpty());
-    assertThrows(NotFoundException.class, () -> s.get("packs/nope.pack", 0, 10));
-    s.delete("packs/a.pack");
-    s.delete("packs/a.pack");
-    assertTrue(s.get("packs/a.pack").isEmpty());
-  }
-
-  @Test
-  void conditionalWrites() {
-    BlobStore s = store();
-    assertTrue(s.putIfAbsent("refs/heads/main", utf8("one\n")));
-    assertFalse(s.putIfAbsent("refs/heads/main", utf8("two\n")));
-    BlobStore.Versioned v = s.get("refs/heads/main").orElseThrow();
-    assertArrayEquals(utf8("one\n"), v.data());
-    assertTrue(s.replaceIfUnchanged("refs/heads/main", utf8("three\n"), v.token()));
-    assertFalse(s.replaceIfUnchanged("refs/heads/main", utf8("four\n"), v.token()), "a stale token must lose");
-    assertArrayEquals(utf8("three\n"), s.get("refs/heads/main").orElseThrow().data());
-    assertFalse(s.replaceIfUnchanged("refs/heads/none", utf8("x"), v.token()));
-  }
-
-  @Test
-  void exactlyOneConcurrentCreatorAndReplacerWins() throws Exception {
-    BlobStore s = store();
-    int n = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Boolean>> created = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int me = i;
-        created.add(pool.submit(() -> {
-          go.await();
-          return s.putIfAbsent("locks/x", utf8("owner " + me));
-        }));
-      }
-      go.countDown();
-      int winners = 0;
-      for (Future<Boolean> f : created) if (f.get()) winners++;
-      assertEquals(1, winners);
-
-      String token = s.get("locks/x").orElseThrow().token();
-      CountDownLatch go2 = new CountDownLatch(1);
-      AtomicInteger replaced = new AtomicInteger();
-      List<Future<?>> all = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int me = i;
-        all.add(pool.submit(() -> {
-          go2.await();
-          if (s.replaceIfUnchanged("locks/x", utf8("next " + me), token)) replaced.incrementAndGet();
-          return null;
-        }));
-      }
-      go2.countDown();
-      for (Future<?> f : all) f.get();
-      if (serverReplaceIsAtomic()) assertEquals(1, replaced.get());
-      else assertTrue(replaced.get() >= 1);
-    } finally {
-      pool.shutdownNow();
+    /**
+     * Whether the server applies a conditional write atomically (compare and write as one step). AWS S3,
+     * R2 and Forge's own folder store do; S3Proxy's filesystem backend checks If-Match and then writes,
+     * so concurrent replaces with the same token can all succeed there.
+     */
+    protected boolean serverReplaceIsAtomic() {
+        return true;
     }
-  }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void putGetRangeStatListDelete() throws Exception {
+        BlobStore s = store();
+        byte[] data = new byte[3 << 20];
+        new Random(1).nextBytes(data);
+        s.put("packs/a.pack", data);
+        assertArrayEquals(data, s.get("packs/a.pack").orElseThrow().data());
+        byte[] range = s.get("packs/a.pack", 1_000_003, 77_777);
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 1_000_003, 1_000_003 + 77_777), range);
+        assertEquals(data.length, s.stat("packs/a.pack").orElseThrow().length());
+        Path f = tmp.resolve("big.bin");
+        byte[] big = new byte[(21 << 20) + 12345];
+        new Random(2).nextBytes(big);
+        Files.write(f, big);
+        s.put("packs/b.pack", f);
+        assertArrayEquals(big, s.get("packs/b.pack").orElseThrow().data());
+        s.put("refs/heads/main", utf8("x\n"));
+        Set<String> names = new HashSet<>();
+        for (BlobStore.BlobInfo b : s.list("packs/")) names.add(b.name());
+        assertEquals(Set.of("packs/a.pack", "packs/b.pack"), names);
+        assertTrue(s.get("nope").isEmpty());
+        assertTrue(s.stat("nope").isEmpty());
+        assertThrows(NotFoundException.class, () -> s.get("packs/nope.pack", 0, 10));
+        s.delete("packs/a.pack");
+        s.delete("packs/a.pack");
+        assertTrue(s.get("packs/a.pack").isEmpty());
+    }
+
+    @Test
+    void conditionalWrites() {
+        BlobStore s = store();
+        assertTrue(s.putIfAbsent("refs/heads/main", utf8("one\n")));
+        assertFalse(s.putIfAbsent("refs/heads/main", utf8("two\n")));
+        BlobStore.Versioned v = s.get("refs/heads/main").orElseThrow();
+        assertArrayEquals(utf8("one\n"), v.data());
+        assertTrue(s.replaceIfUnchanged("refs/heads/main", utf8("three\n"), v.token()));
+        assertFalse(s.replaceIfUnchanged("refs/heads/main", utf8("four\n"), v.token()), "a stale token must lose");
+        assertArrayEquals(
+                utf8("three\n"), s.get("refs/heads/main").orElseThrow().data());
+        assertFalse(s.replaceIfUnchanged("refs/heads/none", utf8("x"), v.token()));
+    }
+
+    @Test
+    void exactlyOneConcurrentCreatorAndReplacerWins() throws Exception {
+        BlobStore s = store();
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> created = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int me = i;
+                created.add(pool.submit(() -> {
+                    go.await();
+                    return s.putIfAbsent("locks/x", utf8("owner " + me));
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (Future<Boolean> f : created) if (f.get()) winners++;
+            assertEquals(1, winners);
+
+            String token = s.get("locks/x").orElseThrow().token();
+            CountDownLatch go2 = new CountDownLatch(1);
+            AtomicInteger replaced = new AtomicInteger();
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int me = i;
+                all.add(pool.submit(() -> {
+                    go2.await();
+                    if (s.replaceIfUnchanged("locks/x", utf8("next " + me), token)) replaced.incrementAndGet();
+                    return null;
+                }));
+            }
+            go2.countDown();
+            for (Future<?> f : all) f.get();
+            if (serverReplaceIsAtomic()) assertEquals(1, replaced.get());
+            else assertTrue(replaced.get() >= 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

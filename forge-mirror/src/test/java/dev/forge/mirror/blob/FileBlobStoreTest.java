@@ -13,57 +13,58 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class FileBlobStoreTest extends BlobStoreContract {
-  @Override
-  protected BlobStore store() {
-    return new FileBlobStore(tmp.resolve("remote"));
-  }
-
-  @Test
-  void refusesNamesThatLeaveTheFolder() {
-    BlobStore s = store();
-    assertThrows(InvalidInputException.class, () -> s.put("../x", new byte[1]));
-    assertThrows(InvalidInputException.class, () -> s.put("/etc/x", new byte[1]));
-    assertThrows(InvalidInputException.class, () -> s.put("a/.hidden", new byte[1]));
-  }
-
-  @Test
-  void breaksAStaleLockLeftByACrashedWriter() throws Exception {
-    FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
-    s.put("refs/heads/main", "a".getBytes(StandardCharsets.UTF_8));
-    var lock = tmp.resolve("remote/refs/heads/main.lock");
-    Files.createFile(lock);
-    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(120)));
-    String token = s.get("refs/heads/main").orElseThrow().token();
-    assertTrue(s.replaceIfUnchanged("refs/heads/main", "b".getBytes(StandardCharsets.UTF_8), token));
-    assertEquals("b", new String(s.get("refs/heads/main").orElseThrow().data(), StandardCharsets.UTF_8));
-    assertTrue(s.list("refs/").stream().noneMatch(b -> b.name().endsWith(".lock")));
-  }
-
-  /** Other writers' temporary files come and go while a listing runs; the listing never fails on them. */
-  @Test
-  void listingToleratesFilesVanishingMeanwhile() throws Exception {
-    FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
-    s.put("packs/a.pack", new byte[10]);
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread churn = Thread.ofPlatform().start(() -> {
-      for (int i = 0; !stop.get(); i++) {
-        try {
-          // Files named like blobs that appear and disappear (a rename away, a delete).
-          var f = Files.write(tmp.resolve("remote/packs/churn-" + (i % 50) + ".pack"), new byte[1]);
-          Files.deleteIfExists(f);
-        } catch (java.io.IOException ignored) {
-          // the listing thread does not care
-        }
-      }
-    });
-    try {
-      for (int i = 0; i < 2000; i++) {
-        var names = s.list("packs/").stream().map(BlobStore.BlobInfo::name).toList();
-        assertTrue(names.contains("packs/a.pack"), names.toString());
-      }
-    } finally {
-      stop.set(true);
-      churn.join();
+    @Override
+    protected BlobStore store() {
+        return new FileBlobStore(tmp.resolve("remote"));
     }
-  }
+
+    @Test
+    void refusesNamesThatLeaveTheFolder() {
+        BlobStore s = store();
+        assertThrows(InvalidInputException.class, () -> s.put("../x", new byte[1]));
+        assertThrows(InvalidInputException.class, () -> s.put("/etc/x", new byte[1]));
+        assertThrows(InvalidInputException.class, () -> s.put("a/.hidden", new byte[1]));
+    }
+
+    @Test
+    void breaksAStaleLockLeftByACrashedWriter() throws Exception {
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        s.put("refs/heads/main", "a".getBytes(StandardCharsets.UTF_8));
+        var lock = tmp.resolve("remote/refs/heads/main.lock");
+        Files.createFile(lock);
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(120)));
+        String token = s.get("refs/heads/main").orElseThrow().token();
+        assertTrue(s.replaceIfUnchanged("refs/heads/main", "b".getBytes(StandardCharsets.UTF_8), token));
+        assertEquals("b", new String(s.get("refs/heads/main").orElseThrow().data(), StandardCharsets.UTF_8));
+        assertTrue(s.list("refs/").stream().noneMatch(b -> b.name().endsWith(".lock")));
+    }
+
+    /** Other writers' temporary files come and go while a listing runs; the listing never fails on them. */
+    @Test
+    void listingToleratesFilesVanishingMeanwhile() throws Exception {
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        s.put("packs/a.pack", new byte[10]);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread churn = Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    // Files named like blobs that appear and disappear (a rename away, a delete).
+                    var f = Files.write(tmp.resolve("remote/packs/churn-" + (i % 50) + ".pack"), new byte[1]);
+                    Files.deleteIfExists(f);
+                } catch (java.io.IOException ignored) {
+                    // the listing thread does not care
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 2000; i++) {
+                var names =
+                        s.list("packs/").stream().map(BlobStore.BlobInfo::name).toList();
+                assertTrue(names.contains("packs/a.pack"), names.toString());
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
+        }
+    }
 }

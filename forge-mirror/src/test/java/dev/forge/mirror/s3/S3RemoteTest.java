@@ -8,22 +8,22 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The push/fetch/pull/clone protocol against S3Proxy. */
 class S3RemoteTest extends RemoteProtocolContract {
-  static S3ProxyServer server;
-  static final AtomicInteger N = new AtomicInteger();
+    static S3ProxyServer server;
+    static final AtomicInteger N = new AtomicInteger();
 
-  @BeforeAll
-  static void start() throws Exception {
-    server = S3ProxyServer.start(Files.createTempDirectory("forge-s3proxy"));
-    server.createBucket("forge");
-  }
+    @BeforeAll
+    static void start() throws Exception {
+        server = S3ProxyServer.start(Files.createTempDirectory("forge-s3proxy"));
+        server.createBucket("forge");
+    }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
 
-  @Override
-  protected String newRemoteUrl() {
-    return "s3://forge/repo-" + N.incrementAndGet() + "?endpoint=" + server.endpoint() + "&path-style=true";
-  }
+    @Override
+    protected String newRemoteUrl() {
+        return "s3://forge/repo-" + N.incrementAndGet() + "?endpoint=" + server.endpoint() + "&path-style=true";
+    }
 }

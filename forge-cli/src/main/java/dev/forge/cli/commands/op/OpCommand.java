@@ -2,12 +2,16 @@ package dev.forge.cli.commands.op;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "op", description = "The operation log.", subcommands = {OpLogCommand.class})
+@Command(
+        name = "op",
+        description = "The operation log.",
+        subcommands = {OpLogCommand.class})
 public final class OpCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
 }

@@ -10,21 +10,21 @@ import picocli.CommandLine.Option;
 
 @Command(name = "list", aliases = "ls", description = "List the remotes: name and URL.")
 public final class RemoteListCommand extends RepoCommand {
-  @Option(names = "--json", description = "Print as JSON: [{\"name\", \"url\"}].")
-  boolean json;
+    @Option(names = "--json", description = "Print as JSON: [{\"name\", \"url\"}].")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      Map<String, String> remotes = new Remotes(repo.store()).list();
-      if (json) {
-        ArrayNode a = array();
-        remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));
-        printJson(a);
-      } else {
-        remotes.forEach((n, u) -> out().printf("%s\t%s%n", n, u));
-      }
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            Map<String, String> remotes = new Remotes(repo.store()).list();
+            if (json) {
+                ArrayNode a = array();
+                remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));
+                printJson(a);
+            } else {
+                remotes.forEach((n, u) -> out().printf("%s\t%s%n", n, u));
+            }
+        }
+        return 0;
     }
-    return 0;
-  }
 }

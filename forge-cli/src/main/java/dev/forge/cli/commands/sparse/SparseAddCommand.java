@@ -10,30 +10,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "add", description = "Download the files under PATH (relative to the repository root) at HEAD and write them into the work tree.")
+@Command(
+        name = "add",
+        description =
+                "Download the files under PATH (relative to the repository root) at HEAD and write them into the work tree.")
 public final class SparseAddCommand extends RepoCommand {
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Folders or files, relative to the repository root.")
-  List<String> paths;
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Folders or files, relative to the repository root.")
+    List<String> paths;
 
-  @Option(names = "--remote", paramLabel = "NAME", description = "Where to download from (default origin).")
-  String remoteName = "origin";
+    @Option(names = "--remote", paramLabel = "NAME", description = "Where to download from (default origin).")
+    String remoteName = "origin";
 
-  @Option(names = "--json", description = "Print the result as JSON.")
-  boolean json;
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open(); Remote remote = new Remotes(repo.store()).open(remoteName, Remote.DEFAULT_PARALLELISM)) {
-      SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, progress(json));
-      if (json) {
-        var n = object().put("bytesReceived", r.bytesReceived()).put("filesWritten", r.filesWritten()).put("bytesWritten", r.bytesWritten());
-        var a = n.putArray("paths");
-        r.paths().paths().forEach(a::add);
-        printJson(n);
-      } else {
-        out().printf("Sparse paths: %s; wrote %d files (%s)%n", String.join(", ", r.paths().paths()), r.filesWritten(), human(r.bytesWritten()));
-      }
+    @Override
+    public Integer call() {
+        try (Repository repo = open();
+                Remote remote = new Remotes(repo.store()).open(remoteName, Remote.DEFAULT_PARALLELISM)) {
+            SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, progress(json));
+            if (json) {
+                var n = object().put("bytesReceived", r.bytesReceived())
+                        .put("filesWritten", r.filesWritten())
+                        .put("bytesWritten", r.bytesWritten());
+                var a = n.putArray("paths");
+                r.paths().paths().forEach(a::add);
+                printJson(n);
+            } else {
+                out().printf(
+                                "Sparse paths: %s; wrote %d files (%s)%n",
+                                String.join(", ", r.paths().paths()), r.filesWritten(), human(r.bytesWritten()));
+            }
+        }
+        return 0;
     }
-    return 0;
-  }
 }

@@ -8,22 +8,22 @@ import picocli.CommandLine.Option;
 
 @Command(name = "list", description = "List the paths this sparse clone keeps (nothing: it is not sparse).")
 public final class SparseListCommand extends RepoCommand {
-  @Option(names = "--json", description = "Print as JSON: {\"sparse\", \"paths\": [...]}.")
-  boolean json;
+    @Option(names = "--json", description = "Print as JSON: {\"sparse\", \"paths\": [...]}.")
+    boolean json;
 
-  @Override
-  public Integer call() {
-    try (Repository repo = open()) {
-      SparsePaths s = repo.sparse();
-      if (json) {
-        var n = object().put("sparse", s.isSparse());
-        var a = n.putArray("paths");
-        s.paths().forEach(a::add);
-        printJson(n);
-      } else {
-        s.paths().forEach(out()::println);
-      }
+    @Override
+    public Integer call() {
+        try (Repository repo = open()) {
+            SparsePaths s = repo.sparse();
+            if (json) {
+                var n = object().put("sparse", s.isSparse());
+                var a = n.putArray("paths");
+                s.paths().forEach(a::add);
+                printJson(n);
+            } else {
+                s.paths().forEach(out()::println);
+            }
+        }
+        return 0;
     }
-    return 0;
-  }
 }
