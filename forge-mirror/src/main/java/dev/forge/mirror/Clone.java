@@ -79,7 +79,7 @@ public final class Clone {
                         .setRemote(ORIGIN, parsed.text())
                         .commit();
                 if (sparse.isSparse()) sparse.save(repo.store().forgeDir());
-                Fetch.Result fetched = new Fetch(repo.store(), remote).run(progress);
+                Fetch.Result fetched = new Fetch(repo, remote).run(progress);
                 if (fetched.branches().isEmpty()) {
                     return new Result(target, null, null, fetched, null);
                 }
@@ -90,7 +90,7 @@ public final class Clone {
                         .newUpdate()
                         .setHead(new dev.forge.core.model.Head.OnBranch(chosen))
                         .commit();
-                Checkout.Result c = FastForward.run(repo, chosen, tip, "clone " + url, progress);
+                Checkout.Result c = new FastForward(repo).run(chosen, tip, "clone " + url, progress);
                 return new Result(target, chosen, tip, fetched, c);
             }
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
+import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.SparsePaths;
 import dev.forge.mirror.format.PackIndex;
 import java.util.ArrayList;
@@ -41,8 +42,8 @@ public final class Fetch {
     private final LocalObjects objects;
     private Predicate<String> pathFilter;
 
-    public Fetch(LocalStore local, Remote remote) {
-        this.local = local;
+    public Fetch(Repository repo, Remote remote) {
+        this.local = repo.store();
         this.remote = remote;
         this.store = local.objects();
         this.objects = new LocalObjects(store);

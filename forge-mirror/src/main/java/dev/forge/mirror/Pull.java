@@ -48,7 +48,7 @@ public final class Pull {
                     "HEAD is detached (" + repo.describeHead() + "); check out a branch before pulling");
         }
         String branch = onBranch.branch();
-        Fetch.Result fetched = new Fetch(repo.store(), remote).run(progress);
+        Fetch.Result fetched = new Fetch(repo, remote).run(progress);
         ObjectId theirs = fetched.branches().get(branch);
         if (theirs == null) {
             throw new NotFoundException("the remote " + remote.name() + " has no branch '" + branch + "'"
@@ -74,7 +74,7 @@ public final class Pull {
                     ours.get(),
                     theirs);
         }
-        Checkout.Result c = FastForward.run(repo, branch, theirs, "pull " + remote.name(), progress);
+        Checkout.Result c = new FastForward(repo).run(branch, theirs, "pull " + remote.name(), progress);
         return new Result(fetched, branch, ours.orElse(null), theirs, Outcome.FAST_FORWARD, c);
     }
 }

@@ -12,6 +12,7 @@ import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StoredObject;
+import dev.forge.core.repo.Repository;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,8 +45,8 @@ public final class Push {
     private final LocalObjects objects;
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
 
-    public Push(LocalStore local, Remote remote) {
-        this.local = local;
+    public Push(Repository repo, Remote remote) {
+        this.local = repo.store();
         this.remote = remote;
         this.objects = new LocalObjects(local.objects());
     }

@@ -5,6 +5,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.MetadataStore;
+import dev.forge.core.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.stream.Stream;
 public final class Remotes {
     private final LocalStore local;
 
-    public Remotes(LocalStore local) {
-        this.local = local;
+    public Remotes(Repository repo) {
+        this.local = repo.store();
     }
 
     public SortedMap<String, String> list() {

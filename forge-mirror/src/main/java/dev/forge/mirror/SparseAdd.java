@@ -32,13 +32,12 @@ public final class SparseAdd {
         SparsePaths after = before.plus(paths);
         ObjectId head =
                 repo.headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet: nothing to fetch"));
-        long received =
-                new Fetch(repo.store(), remote).fill(head, p -> after.includes(p) && !before.includes(p), progress);
+        long received = new Fetch(repo, remote).fill(head, p -> after.includes(p) && !before.includes(p), progress);
         after.save(repo.store().forgeDir());
         List<String> added =
                 after.paths().stream().filter(p -> !before.paths().contains(p)).toList();
         if (added.isEmpty()) return new Result(after, received, 0, 0);
-        Checkout.Result written = repo.checkout().restore(repo.root(), added, null, progress);
+        Checkout.Result written = new Checkout(repo).restore(repo.root(), added, null, progress);
         return new Result(after, received, written.written(), written.bytes());
     }
 }

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.BlobStore;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.Checkout;
+import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Status;
 import dev.forge.mirror.blob.FileBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +64,7 @@ class FileRemoteTest extends RemoteProtocolContract {
                     1)) {
                 assertThrows(
                         RemoteUnavailableException.class,
-                        () -> new Push(repo.store(), r).packSize(1 << 20).run("main", "main", P));
+                        () -> new Push(repo, r).packSize(1 << 20).run("main", "main", P));
                 total = r.meter().bytesSent();
             }
             assertTrue(
@@ -67,7 +72,7 @@ class FileRemoteTest extends RemoteProtocolContract {
                     "the ref does not move before everything is up");
             try (Remote r = Remote.over(
                     "origin", new FileBlobStore(remoteDir), repo.store().forgeDir(), 4)) {
-                Push.Result again = new Push(repo.store(), r).packSize(1 << 20).run("main", "main", P);
+                Push.Result again = new Push(repo, r).packSize(1 << 20).run("main", "main", P);
                 assertEquals(v1, again.commit());
                 assertTrue(again.packsResumed() >= 1, "the pack whose index failed is finished, not rebuilt");
                 assertTrue(
@@ -116,14 +121,14 @@ class FileRemoteTest extends RemoteProtocolContract {
                     new FailingRangedReads(new FileBlobStore(remoteDir), 12),
                     repo.store().forgeDir(),
                     1)) {
-                assertThrows(RemoteUnavailableException.class, () -> new Fetch(repo.store(), r).run(P));
+                assertThrows(RemoteUnavailableException.class, () -> new Fetch(repo, r).run(P));
             }
             assertTrue(
                     repo.store().metadata().ref("refs/remotes/origin/main").isEmpty(),
                     "no tracking ref before everything arrived");
             long again;
             try (Remote r = origin(repo)) {
-                Fetch.Result f = new Fetch(repo.store(), r).run(P);
+                Fetch.Result f = new Fetch(repo, r).run(P);
                 again = f.bytesReceived();
                 assertEquals(1, f.updates().size());
             }
@@ -131,7 +136,7 @@ class FileRemoteTest extends RemoteProtocolContract {
                     again < 24_000_000 - 6_000_000,
                     "the second fetch received " + again
                             + " of ~24 MB: it must not fetch again what arrived (packs of 1 MiB, 9 of them read)");
-            assertTrue(repo.fsck().run(P).problems().isEmpty());
+            assertTrue(new Fsck(repo).run(P).problems().isEmpty());
         }
     }
 
@@ -154,18 +159,18 @@ class FileRemoteTest extends RemoteProtocolContract {
         try (Repository repo = init(b)) {
             addRemote(repo, remoteDir.toString());
             try (Remote r = origin(repo)) {
-                Fetch.Result f = new Fetch(repo.store(), r)
+                Fetch.Result f = new Fetch(repo, r)
                         .onlyPaths(p -> p.startsWith("shots/"))
                         .run(P);
                 assertTrue(f.bytesReceived() < 2_300_000, "received " + f.bytesReceived());
             }
             assertEquals(v1, repo.resolve("origin/main"));
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            repo.checkout().show("origin/main:shots/plate.bin", out);
+            new Checkout(repo).show("origin/main:shots/plate.bin", out);
             org.junit.jupiter.api.Assertions.assertArrayEquals(random(1, 2_000_000), out.toByteArray());
             assertThrows(
                     dev.forge.core.error.ForgeException.class,
-                    () -> repo.checkout().show("origin/main:audio/mix.bin", new java.io.ByteArrayOutputStream()));
+                    () -> new Checkout(repo).show("origin/main:audio/mix.bin", new java.io.ByteArrayOutputStream()));
         }
     }
 
@@ -193,14 +198,15 @@ class FileRemoteTest extends RemoteProtocolContract {
         assertTrue(!Files.exists(b.resolve("audio/mix.bin")) && !Files.exists(b.resolve("notes.txt")));
         try (Repository clone = Repository.open(STORES, b)) {
             assertTrue(
-                    clone.status().run(P).clean(), () -> clone.status().run(P).toString());
+                    new Status(clone).run(P).clean(),
+                    () -> new Status(clone).run(P).toString());
             assertTrue(
-                    clone.fsck().run(P).problems().isEmpty(),
-                    () -> clone.fsck().run(P).problems().toString());
+                    new Fsck(clone).run(P).problems().isEmpty(),
+                    () -> new Fsck(clone).run(P).problems().toString());
             // Work inside the sparse paths, commit everything (the other files stay in the commit), push.
             Files.write(b.resolve("shots/010/new.bin"), random(3, 500_000));
-            clone.add().run(b, java.util.List.of("."), P);
-            clone.commit().run("new shot", AUTHOR, false);
+            new Add(clone).run(b, java.util.List.of("."), P);
+            new CommitOp(clone).run("new shot", AUTHOR, false);
             push(clone, "main");
         }
         Path full = tmp.resolve("full");
@@ -214,8 +220,8 @@ class FileRemoteTest extends RemoteProtocolContract {
             assertEquals(java.util.List.of("audio", "shots"), added.paths().paths());
             assertEquals(1, added.filesWritten());
             assertArrayEquals(random(2, 3_000_000), Files.readAllBytes(b.resolve("audio/mix.bin")));
-            assertTrue(clone.status().run(P).clean());
-            assertTrue(clone.fsck().run(P).problems().isEmpty());
+            assertTrue(new Status(clone).run(P).clean());
+            assertTrue(new Fsck(clone).run(P).problems().isEmpty());
         }
     }
 }

@@ -13,7 +13,12 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Fsck;
+import dev.forge.core.repo.History;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Status;
 import dev.forge.storage.RocksLocalStoreFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,21 +60,21 @@ public abstract class RemoteProtocolContract {
     }
 
     static ObjectId commit(Repository repo, String message) {
-        repo.add().run(repo.root(), List.of("."), P);
-        return repo.commit().run(message, AUTHOR, false).commit();
+        new Add(repo).run(repo.root(), List.of("."), P);
+        return new CommitOp(repo).run(message, AUTHOR, false).commit();
     }
 
     static void addRemote(Repository repo, String url) {
-        new Remotes(repo.store()).add("origin", url, repo.root());
+        new Remotes(repo).add("origin", url, repo.root());
     }
 
     static Remote origin(Repository repo) {
-        return new Remotes(repo.store()).open("origin", 4);
+        return new Remotes(repo).open("origin", 4);
     }
 
     static Push.Result push(Repository repo, String branch) {
         try (Remote r = origin(repo)) {
-            return new Push(repo.store(), r).packSize(1 << 20).run(branch, branch, P);
+            return new Push(repo, r).packSize(1 << 20).run(branch, branch, P);
         }
     }
 
@@ -134,9 +139,9 @@ public abstract class RemoteProtocolContract {
         assertEquals("main", c.branch());
         assertSameFiles(a, b);
         try (Repository clone = Repository.open(STORES, b)) {
-            assertTrue(clone.status().run(P).clean());
-            assertTrue(clone.fsck().run(P).problems().isEmpty());
-            assertEquals(2, clone.history().log(null, 10).size());
+            assertTrue(new Status(clone).run(P).clean());
+            assertTrue(new Fsck(clone).run(P).problems().isEmpty());
+            assertEquals(2, new History(clone).log(null, 10).size());
             assertEquals(
                     url.startsWith("/") ? Path.of(url).toUri().toString() : url,
                     clone.store().metadata().remotes().get("origin"));
@@ -260,7 +265,8 @@ public abstract class RemoteProtocolContract {
             try (Repository repo = Repository.open(STORES, clones.get(i))) {
                 assertTrue(Files.exists(clones.get(i).resolve("work-" + i + ".bin")));
                 assertEquals(
-                        "work " + i, repo.history().log(null, 1).get(0).commit().message());
+                        "work " + i,
+                        new History(repo).log(null, 1).get(0).commit().message());
             }
         }
     }
@@ -310,7 +316,7 @@ public abstract class RemoteProtocolContract {
             }
             var e = assertThrows(dev.forge.core.error.ForgeException.class, () -> {
                 try (Remote r = origin(repo)) {
-                    new Fetch(repo.store(), r).run(P);
+                    new Fetch(repo, r).run(P);
                 }
             });
             assertTrue(e.getMessage().contains("format 2") && e.getMessage().contains("upgrade forge"), e.getMessage());
@@ -343,7 +349,7 @@ public abstract class RemoteProtocolContract {
                     .setRef(RefNames.branch("feature/x"), v1)
                     .commit();
             try (Remote r = origin(repo)) {
-                new Push(repo.store(), r).run("feature/x", "feature/x", P);
+                new Push(repo, r).run("feature/x", "feature/x", P);
             }
         }
         Path b = tmp.resolve("b");

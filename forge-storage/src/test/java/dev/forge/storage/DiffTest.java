@@ -13,6 +13,8 @@ import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.CommitOp;
 import dev.forge.core.repo.Diff;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
@@ -53,8 +55,8 @@ class DiffTest {
     }
 
     private void commitAll(Repository repo, String message) {
-        repo.add().run(dir, List.of("."), P);
-        repo.commit().run(message, AUTHOR, false);
+        new Add(repo).run(dir, List.of("."), P);
+        new CommitOp(repo).run(message, AUTHOR, false);
     }
 
     private static Diff.FileDiff only(Diff.Result r) {
@@ -78,7 +80,7 @@ class DiffTest {
             }
             List<Long> seen = new ArrayList<>();
             for (List<String> revs : List.of(List.<String>of(), List.of("HEAD"))) {
-                Diff.FileDiff d = only(repo.diff().run(dir, revs, List.of(), true, P));
+                Diff.FileDiff d = only(new Diff(repo).run(dir, revs, List.of(), true, P));
                 assertEquals(Status.ChangeKind.MODIFIED, d.change());
                 assertEquals(3_000_000, d.oldSize());
                 assertEquals(3_000_000, d.newSize());
@@ -91,17 +93,20 @@ class DiffTest {
             }
             commitAll(repo, "v2");
             assertTrue(
-                    repo.diff().run(dir, List.of(), List.of(), true, P).files().isEmpty(),
+                    new Diff(repo)
+                            .run(dir, List.of(), List.of(), true, P)
+                            .files()
+                            .isEmpty(),
                     "stage = work tree after add");
-            assertTrue(repo.diff()
+            assertTrue(new Diff(repo)
                     .run(dir, List.of("HEAD"), List.of(), true, P)
                     .files()
                     .isEmpty());
-            Diff.Result r = repo.diff().run(dir, List.of("HEAD~1", "HEAD"), List.of(), false, P);
+            Diff.Result r = new Diff(repo).run(dir, List.of("HEAD~1", "HEAD"), List.of(), false, P);
             assertEquals(Diff.SideKind.COMMIT, r.to().kind());
             seen.add(only(r).newBytes());
             assertEquals(1, seen.stream().distinct().count(), "every mode counts the same new bytes: " + seen);
-            long back = only(repo.diff().run(dir, List.of("HEAD", "HEAD~1"), List.of(), false, P))
+            long back = only(new Diff(repo).run(dir, List.of("HEAD", "HEAD~1"), List.of(), false, P))
                     .newBytes();
             assertTrue(back > 1000 && back < 600_000, "and backwards: " + back);
         }
@@ -115,8 +120,8 @@ class DiffTest {
             commitAll(repo, "v1");
             Files.writeString(dir.resolve("notes.txt"), "one\ntwo\nthree\nFOUR\nfive\nsix\nseven\neight");
             Files.writeString(dir.resolve("new.txt"), "hello\n");
-            repo.add().run(dir, List.of("new.txt"), P);
-            Diff.Result r = repo.diff().run(dir, List.of("HEAD"), List.of(), true, P);
+            new Add(repo).run(dir, List.of("new.txt"), P);
+            Diff.Result r = new Diff(repo).run(dir, List.of("HEAD"), List.of(), true, P);
             assertEquals(
                     List.of("new.txt", "notes.txt"),
                     r.files().stream().map(Diff.FileDiff::path).toList());
@@ -142,7 +147,7 @@ class DiffTest {
                             "\\ No newline at end of file"),
                     u);
             Diff.FileDiff only =
-                    only(repo.diff().run(dir.resolve("."), List.of("HEAD"), List.of("notes.txt"), true, P));
+                    only(new Diff(repo).run(dir.resolve("."), List.of("HEAD"), List.of("notes.txt"), true, P));
             assertEquals("notes.txt", only.path());
         }
     }
@@ -155,7 +160,7 @@ class DiffTest {
         try (Repository repo = init()) {
             commitAll(repo, "v1");
             writePng(f, 128, 96);
-            Diff.FileDiff d = only(repo.diff().run(dir, List.of("HEAD"), List.of("frames"), true, P));
+            Diff.FileDiff d = only(new Diff(repo).run(dir, List.of("HEAD"), List.of("frames"), true, P));
             MediaInfo.Image a = assertInstanceOf(MediaInfo.Image.class, d.oldMedia());
             MediaInfo.Image b = assertInstanceOf(MediaInfo.Image.class, d.newMedia());
             assertEquals(new MediaInfo.Image("png", 64, 48, 8, "rgb"), a);
@@ -166,7 +171,7 @@ class DiffTest {
             assertTrue(ImageIO.write(img, "jpeg", jpg.toFile()));
             commitAll(repo, "v2");
             Diff.FileDiff j =
-                    only(repo.diff().run(dir, List.of("HEAD~1", "HEAD"), List.of("frames/f001.jpg"), true, P));
+                    only(new Diff(repo).run(dir, List.of("HEAD~1", "HEAD"), List.of("frames/f001.jpg"), true, P));
             assertEquals(Status.ChangeKind.ADDED, j.change());
             assertNull(j.oldMedia());
             assertEquals(new MediaInfo.Image("jpeg", 320, 200, 8, "ycbcr"), j.newMedia());
@@ -190,7 +195,7 @@ class DiffTest {
             System.arraycopy(take2, 0, punch, 5 * rate * frame, take2.length); // 5.0 s .. 5.5 s
             writeWav(f, punch, rate);
             commitAll(repo, "v2");
-            Diff.FileDiff d = only(repo.diff().run(dir, List.of("HEAD~1", "HEAD"), List.of(), true, P));
+            Diff.FileDiff d = only(new Diff(repo).run(dir, List.of("HEAD~1", "HEAD"), List.of(), true, P));
             MediaInfo.Audio a = assertInstanceOf(MediaInfo.Audio.class, d.newMedia());
             assertEquals(new MediaInfo.Audio("wav", "pcm", 2, rate, 16, 10.0), a);
             assertEquals(a, d.oldMedia());
@@ -247,7 +252,7 @@ class DiffTest {
             long offset = Files.size(longClip) * 6 / 10;
             overwrite(clip, Files.size(clip) / 2, 1000);
             overwrite(longClip, offset, 1000);
-            Diff.Result r = repo.diff().run(dir, List.of("HEAD"), List.of(), true, P);
+            Diff.Result r = new Diff(repo).run(dir, List.of("HEAD"), List.of(), true, P);
             assertEquals(2, r.files().size());
 
             Diff.FileDiff d = r.files().get(0);
@@ -312,7 +317,7 @@ class DiffTest {
             mp4[2000] ^= 1;
             Files.write(dir.resolve("broken.mp4"), mp4);
             Files.write(dir.resolve("broken.png"), java.util.Arrays.copyOf(png, 9));
-            Diff.Result r = repo.diff().run(dir, List.of("HEAD"), List.of(), true, P);
+            Diff.Result r = new Diff(repo).run(dir, List.of("HEAD"), List.of(), true, P);
             assertEquals(2, r.files().size());
             assertInstanceOf(MediaInfo.Video.class, r.files().get(0).newMedia());
             assertEquals(
@@ -327,11 +332,12 @@ class DiffTest {
         Files.write(dir.resolve("b.bin"), new byte[] {0, 1, 2});
         try (Repository repo = init()) {
             commitAll(repo, "v1");
-            assertThrows(NotFoundException.class, () -> repo.diff().run(dir, List.of("nope"), List.of(), true, P));
+            assertThrows(NotFoundException.class, () -> new Diff(repo).run(dir, List.of("nope"), List.of(), true, P));
             assertThrows(
-                    NotFoundException.class, () -> repo.diff().run(dir, List.of("HEAD", "HEAD~3"), List.of(), true, P));
+                    NotFoundException.class,
+                    () -> new Diff(repo).run(dir, List.of("HEAD", "HEAD~3"), List.of(), true, P));
             Files.delete(dir.resolve("b.bin"));
-            Diff.FileDiff d = only(repo.diff().run(dir, List.of(), List.of(), true, P));
+            Diff.FileDiff d = only(new Diff(repo).run(dir, List.of(), List.of(), true, P));
             assertEquals(Status.ChangeKind.DELETED, d.change());
             assertEquals(3, d.oldSize());
             assertEquals(0, d.newBytes());

@@ -12,9 +12,17 @@ import dev.forge.core.error.WouldOverwriteException;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.Branches;
+import dev.forge.core.repo.Checkout;
+import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Gc;
 import dev.forge.core.repo.Merge;
+import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Status;
+import dev.forge.core.repo.Undo;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +69,8 @@ class HistoryTest {
     }
 
     private ObjectId commitAll(String msg) {
-        repo.add().run(dir, List.of("."), P);
-        return repo.commit().run(msg, AUTHOR, false).commit();
+        new Add(repo).run(dir, List.of("."), P);
+        return new CommitOp(repo).run(msg, AUTHOR, false).commit();
     }
 
     private String read(String path) throws Exception {
@@ -73,17 +81,18 @@ class HistoryTest {
     void fastForwardMovesBranchAndFiles() throws Exception {
         write("a.txt", "1\n");
         commitAll("base");
-        repo.branches().switchTo("feature", true, false, P);
+        new Branches(repo).switchTo("feature", true, false, P);
         write("a.txt", "2\n");
         ObjectId feature = commitAll("feature");
-        repo.branches().switchTo("main", false, false, P);
+        new Branches(repo).switchTo("main", false, false, P);
         assertEquals("1\n", read("a.txt"));
-        Merge.Result r = repo.merge().run("feature", AUTHOR, P);
+        Merge.Result r = new Merge(repo).run("feature", AUTHOR, P);
         assertEquals(Merge.Outcome.FAST_FORWARD, r.outcome());
         assertEquals(feature, repo.resolve("main"));
         assertEquals("2\n", read("a.txt"));
         assertEquals(
-                Merge.Outcome.UP_TO_DATE, repo.merge().run("feature", AUTHOR, P).outcome());
+                Merge.Outcome.UP_TO_DATE,
+                new Merge(repo).run("feature", AUTHOR, P).outcome());
     }
 
     @Test
@@ -92,46 +101,46 @@ class HistoryTest {
         write("ours-only.bin", random(1, 50_000));
         write("theirs-only.bin", random(2, 50_000));
         commitAll("base");
-        repo.branches().createBranch("feature", null);
+        new Branches(repo).createBranch("feature", null);
         write("doc.txt", "ONE\ntwo\nthree\nfour\nfive\nsix\n");
         write("ours-only.bin", random(3, 50_000));
         ObjectId ours = commitAll("ours");
-        repo.branches().switchTo("feature", false, false, P);
+        new Branches(repo).switchTo("feature", false, false, P);
         write("doc.txt", "one\ntwo\nthree\nfour\nfive\nSIX\n");
         write("theirs-only.bin", random(4, 50_000));
         write("new.txt", "added on feature\n");
         ObjectId theirs = commitAll("theirs");
-        repo.branches().switchTo("main", false, false, P);
-        Merge.Result r = repo.merge().run("feature", AUTHOR, P);
+        new Branches(repo).switchTo("main", false, false, P);
+        Merge.Result r = new Merge(repo).run("feature", AUTHOR, P);
         assertEquals(Merge.Outcome.MERGED, r.outcome());
         assertEquals(List.of(ours, theirs), repo.readCommit(r.commit()).parents());
         assertEquals("ONE\ntwo\nthree\nfour\nfive\nSIX\n", read("doc.txt"));
         assertArrayEquals(random(3, 50_000), Files.readAllBytes(dir.resolve("ours-only.bin")));
         assertArrayEquals(random(4, 50_000), Files.readAllBytes(dir.resolve("theirs-only.bin")));
         assertEquals("added on feature\n", read("new.txt"));
-        assertTrue(repo.status().run(P).clean());
-        assertTrue(repo.fsck().run(P).ok());
+        assertTrue(new Status(repo).run(P).clean());
+        assertTrue(new Fsck(repo).run(P).ok());
     }
 
     @Test
     void overlappingTextChangesGetConflictMarkers() throws Exception {
         write("doc.txt", "a\nb\nc\n");
         commitAll("base");
-        repo.branches().createBranch("feature", null);
+        new Branches(repo).createBranch("feature", null);
         write("doc.txt", "a\nB-ours\nc\n");
         commitAll("ours");
-        repo.branches().switchTo("feature", false, false, P);
+        new Branches(repo).switchTo("feature", false, false, P);
         write("doc.txt", "a\nB-theirs\nc\n");
         commitAll("theirs");
-        repo.branches().switchTo("main", false, false, P);
-        Merge.Result r = repo.merge().run("feature", AUTHOR, P);
+        new Branches(repo).switchTo("main", false, false, P);
+        Merge.Result r = new Merge(repo).run("feature", AUTHOR, P);
         assertEquals(Merge.Outcome.CONFLICTS, r.outcome());
         String text = read("doc.txt");
         assertTrue(text.contains("<<<<<<< ours\nB-ours\n=======\nB-theirs\n>>>>>>> theirs"), text);
-        assertThrows(ConflictException.class, () -> repo.commit().run("x", AUTHOR, false));
+        assertThrows(ConflictException.class, () -> new CommitOp(repo).run("x", AUTHOR, false));
         write("doc.txt", "a\nB-both\nc\n");
-        repo.add().run(dir, List.of("doc.txt"), P);
-        ObjectId merge = repo.commit().run("merged by hand", AUTHOR, false).commit();
+        new Add(repo).run(dir, List.of("doc.txt"), P);
+        ObjectId merge = new CommitOp(repo).run("merged by hand", AUTHOR, false).commit();
         assertEquals(2, repo.readCommit(merge).parents().size());
         assertTrue(repo.mergeState().isEmpty());
     }
@@ -140,56 +149,57 @@ class HistoryTest {
     void binaryConflictKeepsOursAndResolvesEitherWay() throws Exception {
         write("plate.exr", random(10, 300_000));
         commitAll("base");
-        repo.branches().createBranch("feature", null);
+        new Branches(repo).createBranch("feature", null);
         write("plate.exr", random(11, 300_000));
         commitAll("ours");
-        repo.branches().switchTo("feature", false, false, P);
+        new Branches(repo).switchTo("feature", false, false, P);
         write("plate.exr", random(12, 300_000));
         commitAll("theirs");
-        repo.branches().switchTo("main", false, false, P);
+        new Branches(repo).switchTo("main", false, false, P);
 
-        Merge.Result r = repo.merge().run("feature", AUTHOR, P);
+        Merge.Result r = new Merge(repo).run("feature", AUTHOR, P);
         assertEquals(Merge.Outcome.CONFLICTS, r.outcome());
         assertArrayEquals(random(11, 300_000), Files.readAllBytes(dir.resolve("plate.exr")), "work tree keeps ours");
         assertEquals(
                 List.of("plate.exr"),
-                repo.status().run(P).merge().orElseThrow().conflicts().stream()
-                        .map(c -> c.path())
-                        .toList());
+                new Status(repo)
+                        .run(P).merge().orElseThrow().conflicts().stream()
+                                .map(c -> c.path())
+                                .toList());
         ByteArrayOutputStream theirs = new ByteArrayOutputStream();
-        repo.checkout().show(":theirs:plate.exr", theirs);
+        new Checkout(repo).show(":theirs:plate.exr", theirs);
         assertArrayEquals(random(12, 300_000), theirs.toByteArray());
         ByteArrayOutputStream base = new ByteArrayOutputStream();
-        repo.checkout().show(":base:plate.exr", base);
+        new Checkout(repo).show(":base:plate.exr", base);
         assertArrayEquals(random(10, 300_000), base.toByteArray());
 
-        repo.merge().abort(P);
+        new Merge(repo).abort(P);
         assertTrue(repo.mergeState().isEmpty());
         assertArrayEquals(random(11, 300_000), Files.readAllBytes(dir.resolve("plate.exr")));
-        assertTrue(repo.status().run(P).clean());
+        assertTrue(new Status(repo).run(P).clean());
 
-        repo.merge().run("feature", AUTHOR, P);
-        repo.merge().resolve(dir, List.of("plate.exr"), true, P);
+        new Merge(repo).run("feature", AUTHOR, P);
+        new Merge(repo).resolve(dir, List.of("plate.exr"), true, P);
         assertArrayEquals(random(12, 300_000), Files.readAllBytes(dir.resolve("plate.exr")));
-        ObjectId m = repo.commit().run("take theirs", AUTHOR, false).commit();
+        ObjectId m = new CommitOp(repo).run("take theirs", AUTHOR, false).commit();
         assertEquals(2, repo.readCommit(m).parents().size());
 
-        repo.undo().run(P);
-        repo.branches().createBranch("x", "feature");
-        assertTrue(repo.fsck().run(P).ok());
+        new Undo(repo).run(P);
+        new Branches(repo).createBranch("x", "feature");
+        assertTrue(new Fsck(repo).run(P).ok());
     }
 
     @Test
     void switchRefusesToOverwriteAndForceDiscards() throws Exception {
         write("a.txt", "main\n");
         commitAll("base");
-        repo.branches().switchTo("other", true, false, P);
+        new Branches(repo).switchTo("other", true, false, P);
         write("a.txt", "other\n");
         commitAll("other");
         write("a.txt", "unsaved\n");
-        assertThrows(WouldOverwriteException.class, () -> repo.branches().switchTo("main", false, false, P));
+        assertThrows(WouldOverwriteException.class, () -> new Branches(repo).switchTo("main", false, false, P));
         assertEquals("unsaved\n", read("a.txt"));
-        var r = repo.branches().switchTo("main", false, true, P);
+        var r = new Branches(repo).switchTo("main", false, true, P);
         assertEquals(List.of("a.txt"), r.discarded());
         assertEquals("main\n", read("a.txt"));
     }
@@ -200,37 +210,37 @@ class HistoryTest {
         ObjectId first = commitAll("one");
         write("a.txt", "2\n");
         ObjectId second = commitAll("two");
-        repo.undo().run(P);
+        new Undo(repo).run(P);
         assertEquals(first, repo.resolve("main"));
         assertEquals("2\n", read("a.txt"), "undo of a commit keeps the work");
-        repo.undo().run(P);
+        new Undo(repo).run(P);
         assertEquals(second, repo.resolve("main"));
 
-        repo.branches().createBranch("keep", "HEAD~1");
-        repo.branches().deleteBranch("keep");
-        repo.undo().run(P);
+        new Branches(repo).createBranch("keep", "HEAD~1");
+        new Branches(repo).deleteBranch("keep");
+        new Undo(repo).run(P);
         assertEquals(first, repo.resolve("keep"));
 
-        repo.branches().switchTo("keep", false, false, P);
+        new Branches(repo).switchTo("keep", false, false, P);
         assertEquals("1\n", read("a.txt"));
-        repo.undo().run(P);
+        new Undo(repo).run(P);
         assertEquals("main", repo.head().branchName().orElseThrow());
         assertEquals("2\n", read("a.txt"), "undo of a switch moves a clean work tree back");
 
-        repo.branches().switchTo("side", true, false, P);
+        new Branches(repo).switchTo("side", true, false, P);
         write("b.txt", "side\n");
         commitAll("side");
-        repo.branches().switchTo("main", false, false, P);
+        new Branches(repo).switchTo("main", false, false, P);
         write("c.txt", "main\n");
         ObjectId beforeMerge = commitAll("main");
-        Merge.Result m = repo.merge().run("side", AUTHOR, P);
+        Merge.Result m = new Merge(repo).run("side", AUTHOR, P);
         assertEquals(Merge.Outcome.MERGED, m.outcome());
         assertTrue(Files.exists(dir.resolve("b.txt")));
-        repo.undo().run(P);
+        new Undo(repo).run(P);
         assertEquals(beforeMerge, repo.resolve("main"));
         assertFalse(
                 Files.exists(dir.resolve("b.txt")), "undo of a merge takes its files back out of a clean work tree");
-        assertTrue(repo.fsck().run(P).ok());
+        assertTrue(new Fsck(repo).run(P).ok());
     }
 
     @Test
@@ -238,11 +248,11 @@ class HistoryTest {
         write("a.txt", "1\n");
         commitAll("one");
         write("b.txt", "new\n");
-        repo.add().run(dir, List.of("b.txt"), P);
-        assertEquals(1, repo.status().run(P).staged().size());
-        repo.undo().run(P);
-        assertEquals(0, repo.status().run(P).staged().size());
-        assertEquals(List.of("b.txt"), repo.status().run(P).untracked());
+        new Add(repo).run(dir, List.of("b.txt"), P);
+        assertEquals(1, new Status(repo).run(P).staged().size());
+        new Undo(repo).run(P);
+        assertEquals(0, new Status(repo).run(P).staged().size());
+        assertEquals(List.of("b.txt"), new Status(repo).run(P).untracked());
         assertTrue(Files.exists(dir.resolve("b.txt")), "undo of add never deletes work");
     }
 
@@ -252,17 +262,18 @@ class HistoryTest {
         write("shots/b.exr", random(2, 1000));
         write("keep.txt", "k");
         commitAll("base");
-        repo.paths().mv(dir, "shots", "plates");
+        new PathOps(repo).mv(dir, "shots", "plates");
         assertTrue(Files.exists(dir.resolve("plates/a.exr")));
-        repo.paths().rm(dir, List.of("plates/b.exr"), false, false);
+        new PathOps(repo).rm(dir, List.of("plates/b.exr"), false, false);
         assertFalse(Files.exists(dir.resolve("plates/b.exr")));
-        repo.paths().rm(dir, List.of("keep.txt"), true, false);
+        new PathOps(repo).rm(dir, List.of("keep.txt"), true, false);
         assertTrue(Files.exists(dir.resolve("keep.txt")));
         write("plates/a.exr", random(3, 1000));
-        assertThrows(WouldOverwriteException.class, () -> repo.paths().rm(dir, List.of("plates/a.exr"), false, false));
-        ObjectId c = repo.commit().run("moved", AUTHOR, false).commit();
-        assertEquals(List.of("keep.txt"), repo.status().run(P).untracked());
-        assertTrue(repo.status().run(P).unstaged().size() == 1);
+        assertThrows(
+                WouldOverwriteException.class, () -> new PathOps(repo).rm(dir, List.of("plates/a.exr"), false, false));
+        ObjectId c = new CommitOp(repo).run("moved", AUTHOR, false).commit();
+        assertEquals(List.of("keep.txt"), new Status(repo).run(P).untracked());
+        assertTrue(new Status(repo).run(P).unstaged().size() == 1);
         assertEquals(c, repo.resolve("HEAD"));
     }
 
@@ -270,24 +281,24 @@ class HistoryTest {
     void gcKeepsEverythingReachableAndDropsTheRest() throws Exception {
         write("a.bin", random(1, 2_000_000));
         ObjectId one = commitAll("one");
-        repo.branches().switchTo("tmp", true, false, P);
+        new Branches(repo).switchTo("tmp", true, false, P);
         write("a.bin", random(2, 2_000_000));
         commitAll("two");
-        repo.branches().switchTo("main", false, false, P);
-        repo.branches().deleteBranch("tmp");
-        Gc.Report kept = repo.gc().run(false, P);
+        new Branches(repo).switchTo("main", false, false, P);
+        new Branches(repo).deleteBranch("tmp");
+        Gc.Report kept = new Gc(repo).run(false, P);
         assertEquals(
                 0, kept.sweep().deadObjects(), "the op log still names the deleted branch within the grace period");
         repo.setGcGraceDays(0);
-        Gc.Report dry = repo.gc().run(true, P);
+        Gc.Report dry = new Gc(repo).run(true, P);
         assertTrue(dry.sweep().deadObjects() > 20);
         assertEquals(dry.sweep().bytesBefore(), repo.store().usage().packBytes(), "dry run changes nothing");
-        Gc.Report r = repo.gc().run(false, P);
+        Gc.Report r = new Gc(repo).run(false, P);
         assertTrue(r.sweep().bytesAfter() < r.sweep().bytesBefore() * 0.6);
-        assertTrue(repo.fsck().run(P).ok());
+        assertTrue(new Fsck(repo).run(P).ok());
         Path out = dir.resolveSibling(dir.getFileName() + "-out");
-        repo.checkout().into(one.hex(), out, P);
+        new Checkout(repo).into(one.hex(), out, P);
         assertArrayEquals(random(1, 2_000_000), Files.readAllBytes(out.resolve("a.bin")));
-        assertThrows(ForgeException.class, () -> repo.branches().deleteBranch("main"));
+        assertThrows(ForgeException.class, () -> new Branches(repo).deleteBranch("main"));
     }
 }

@@ -13,7 +13,10 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
 import dev.forge.core.repo.Add;
+import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Fsck;
+import dev.forge.core.repo.History;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.io.ByteArrayOutputStream;
@@ -53,39 +56,39 @@ class RepositoryTest {
         Files.write(dir.resolve("empty"), new byte[0]);
         ObjectId v1;
         try (Repository repo = init()) {
-            Add.Result a = repo.add().run(dir, List.of("."), P);
+            Add.Result a = new Add(repo).run(dir, List.of("."), P);
             assertEquals(3, a.files());
-            v1 = repo.commit().run("v1", AUTHOR, false).commit();
-            assertTrue(repo.status().run(P).clean());
+            v1 = new CommitOp(repo).run("v1", AUTHOR, false).commit();
+            assertTrue(new Status(repo).run(P).clean());
         }
         byte[] edited = big.clone();
         System.arraycopy(random(2, 1000), 0, edited, 1_500_000, 1000);
         Files.write(dir.resolve("shots/010/plate.bin"), edited);
         Files.delete(dir.resolve("notes.txt"));
         try (Repository repo = Repository.open(factory, dir.resolve("shots"))) {
-            Status.Report s = repo.status().run(P);
+            Status.Report s = new Status(repo).run(P);
             assertEquals(
                     List.of(
                             new Status.Change("notes.txt", Status.ChangeKind.DELETED),
                             new Status.Change("shots/010/plate.bin", Status.ChangeKind.MODIFIED)),
                     s.unstaged());
-            repo.add().run(dir, List.of("."), P);
+            new Add(repo).run(dir, List.of("."), P);
             long before = repo.store().usage().packBytes();
-            CommitOp.Result c = repo.commit().run("v2", AUTHOR, false);
+            CommitOp.Result c = new CommitOp(repo).run("v2", AUTHOR, false);
             long increment = repo.store().usage().packBytes() - before;
             assertTrue(increment < 600_000, "a 1000-byte edit stores a few chunks, not the file: " + increment);
             assertEquals(v1, repo.resolve("HEAD~1"));
             assertEquals(c.commit(), repo.resolve("main"));
             assertEquals(c.commit(), repo.resolve(c.commit().hex().substring(0, 10)));
             Path out = dir.resolveSibling(dir.getFileName() + "-v1");
-            repo.checkout().into("HEAD^", out, P);
+            new Checkout(repo).into("HEAD^", out, P);
             assertArrayEquals(big, Files.readAllBytes(out.resolve("shots/010/plate.bin")));
             assertEquals("v1\n", Files.readString(out.resolve("notes.txt")));
             assertEquals(0, Files.size(out.resolve("empty")));
             ByteArrayOutputStream shown = new ByteArrayOutputStream();
-            repo.checkout().show("HEAD:shots/010/plate.bin", shown);
+            new Checkout(repo).show("HEAD:shots/010/plate.bin", shown);
             assertArrayEquals(edited, shown.toByteArray());
-            assertTrue(repo.fsck().run(P).ok());
+            assertTrue(new Fsck(repo).run(P).ok());
         }
     }
 
@@ -93,18 +96,18 @@ class RepositoryTest {
     void checkoutRefusesToOverwriteUncommittedWorkUnlessForced() throws Exception {
         Files.writeString(dir.resolve("a.txt"), "one");
         try (Repository repo = init()) {
-            repo.add().run(dir, List.of("a.txt"), P);
-            repo.commit().run("1", AUTHOR, false);
+            new Add(repo).run(dir, List.of("a.txt"), P);
+            new CommitOp(repo).run("1", AUTHOR, false);
             Files.writeString(dir.resolve("a.txt"), "two");
-            repo.add().run(dir, List.of("a.txt"), P);
-            repo.commit().run("2", AUTHOR, false);
+            new Add(repo).run(dir, List.of("a.txt"), P);
+            new CommitOp(repo).run("2", AUTHOR, false);
             Files.writeString(dir.resolve("a.txt"), "three, unsaved");
-            assertThrows(WouldOverwriteException.class, () -> repo.checkout().run("HEAD~1", false, P));
+            assertThrows(WouldOverwriteException.class, () -> new Checkout(repo).run("HEAD~1", false, P));
             assertEquals("three, unsaved", Files.readString(dir.resolve("a.txt")));
-            repo.checkout().run("HEAD~1", true, P);
+            new Checkout(repo).run("HEAD~1", true, P);
             assertEquals("one", Files.readString(dir.resolve("a.txt")));
-            assertTrue(repo.status().run(P).clean());
-            repo.checkout().run("main", false, P);
+            assertTrue(new Status(repo).run(P).clean());
+            new Checkout(repo).run("main", false, P);
             assertEquals("two", Files.readString(dir.resolve("a.txt")));
             assertEquals("main", repo.head().branchName().orElseThrow());
         }
@@ -116,12 +119,12 @@ class RepositoryTest {
         Files.write(f, random(3, 200_000));
         Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         try (Repository repo = init()) {
-            assertEquals(1, repo.add().run(dir, List.of("."), P).read());
-            assertEquals(0, repo.add().run(dir, List.of("."), P).read(), "unchanged file is not read again");
+            assertEquals(1, new Add(repo).run(dir, List.of("."), P).read());
+            assertEquals(0, new Add(repo).run(dir, List.of("."), P).read(), "unchanged file is not read again");
             Files.write(f, random(4, 200_000));
             Files.setLastModifiedTime(
                     f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 30_000));
-            assertEquals(1, repo.add().run(dir, List.of("."), P).read(), "an edit with a new mtime is read");
+            assertEquals(1, new Add(repo).run(dir, List.of("."), P).read(), "an edit with a new mtime is read");
         }
     }
 
@@ -176,11 +179,11 @@ class RepositoryTest {
                 Path out = dir.resolveSibling(dir.getFileName() + "-evil");
                 var e = assertThrows(
                         dev.forge.core.error.IntegrityException.class,
-                        () -> repo.checkout().into(commitId.hex(), out, P));
+                        () -> new Checkout(repo).into(commitId.hex(), out, P));
                 assertTrue(e.getMessage().contains("unsafe"), e.getMessage());
                 assertThrows(
                         dev.forge.core.error.IntegrityException.class,
-                        () -> repo.checkout().run(commitId.hex(), true, P));
+                        () -> new Checkout(repo).run(commitId.hex(), true, P));
                 assertFalse(Files.exists(dir.getParent().resolve("owned")));
                 assertFalse(Files.exists(dir.resolve(".forge/owned")));
             }
@@ -190,16 +193,15 @@ class RepositoryTest {
     @Test
     void userMistakesAreTypedErrors() throws Exception {
         try (Repository repo = init()) {
-            assertThrows(NotFoundException.class, () -> repo.add().run(dir, List.of("missing.bin"), P));
-            assertThrows(InvalidInputException.class, () -> repo.add().run(dir, List.of("../elsewhere"), P));
-            assertThrows(InvalidInputException.class, () -> repo.add().run(dir, List.of(".forge"), P));
+            assertThrows(NotFoundException.class, () -> new Add(repo).run(dir, List.of("missing.bin"), P));
+            assertThrows(InvalidInputException.class, () -> new Add(repo).run(dir, List.of("../elsewhere"), P));
+            assertThrows(InvalidInputException.class, () -> new Add(repo).run(dir, List.of(".forge"), P));
             assertThrows(NotFoundException.class, () -> repo.resolve("HEAD"));
-            assertThrows(
-                    CommitOp.NothingToCommitException.class, () -> repo.commit().run("x", AUTHOR, false));
-            assertThrows(InvalidInputException.class, () -> repo.commit().run("x", "no-angle-brackets", true));
+            assertThrows(CommitOp.NothingToCommitException.class, () -> new CommitOp(repo).run("x", AUTHOR, false));
+            assertThrows(InvalidInputException.class, () -> new CommitOp(repo).run("x", "no-angle-brackets", true));
             Files.writeString(dir.resolve("a"), "a");
-            repo.add().run(dir, List.of("a"), P);
-            repo.commit().run("1", AUTHOR, false);
+            new Add(repo).run(dir, List.of("a"), P);
+            new CommitOp(repo).run("1", AUTHOR, false);
             assertThrows(NotFoundException.class, () -> repo.resolve("HEAD~5"));
             assertThrows(NotFoundException.class, () -> repo.resolve("nope"));
         }
@@ -215,31 +217,31 @@ class RepositoryTest {
         Files.writeString(dir.resolve("a.txt"), "a\n");
         Files.writeString(dir.resolve("b.txt"), "b\n");
         try (Repository repo = init()) {
-            repo.add().run(dir, List.of("."), P);
-            ObjectId c = repo.commit().run("v1", AUTHOR, false).commit();
+            new Add(repo).run(dir, List.of("."), P);
+            ObjectId c = new CommitOp(repo).run("v1", AUTHOR, false).commit();
             var known = repo.store().metadata().stageTree().orElseThrow();
-            assertEquals(repo.history().log(c.hex(), 1).get(0).commit().tree(), known.tree());
+            assertEquals(new History(repo).log(c.hex(), 1).get(0).commit().tree(), known.tree());
             assertEquals(known.stageDigest(), repo.store().metadata().forEachStage(e -> {}));
-            assertTrue(repo.status().run(P).clean());
+            assertTrue(new Status(repo).run(P).clean());
 
             // An older writer drops b.txt from the stage and does not know about the recorded tree.
             repo.store().metadata().newUpdate().deleteStage("b.txt").commit();
             assertTrue(repo.store().metadata().stageTree().isPresent());
-            Status.Report r = repo.status().run(P);
+            Status.Report r = new Status(repo).run(P);
             assertEquals(List.of(new Status.Change("b.txt", Status.ChangeKind.DELETED)), r.staged());
             assertEquals(List.of("b.txt"), r.untracked());
 
             // Staged again: the same stored bytes, the same digest, clean again.
-            repo.add().run(dir, List.of("b.txt"), P);
+            new Add(repo).run(dir, List.of("b.txt"), P);
             assertEquals(known.stageDigest(), repo.store().metadata().forEachStage(e -> {}));
-            assertTrue(repo.status().run(P).clean());
+            assertTrue(new Status(repo).run(P).clean());
 
             // A modified file staged: the digest changes and status reports it.
             Files.writeString(dir.resolve("a.txt"), "a, edited\n");
-            repo.add().run(dir, List.of("a.txt"), P);
+            new Add(repo).run(dir, List.of("a.txt"), P);
             assertEquals(
                     List.of(new Status.Change("a.txt", Status.ChangeKind.MODIFIED)),
-                    repo.status().run(P).staged());
+                    new Status(repo).run(P).staged());
         }
     }
 }

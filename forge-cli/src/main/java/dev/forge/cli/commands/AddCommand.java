@@ -18,7 +18,7 @@ public final class AddCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Add.Result r = repo.add().run(cwd(), paths, progress(json));
+            Add.Result r = new Add(repo).run(cwd(), paths, progress(json));
             if (json) {
                 printJson(object().put("files", r.files())
                         .put("filesRead", r.read())

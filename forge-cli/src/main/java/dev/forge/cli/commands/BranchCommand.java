@@ -39,7 +39,7 @@ public final class BranchCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Branches b = repo.branches();
+            Branches b = new Branches(repo);
             if (list || name == null) {
                 print(b.branches(), true);
             } else if (delete) {

@@ -35,8 +35,8 @@ public final class CheckoutCommand extends RepoCommand {
     public Integer call() {
         try (Repository repo = open()) {
             Checkout.Result r = into != null
-                    ? repo.checkout().into(rev, cwd().resolve(into), progress(json))
-                    : repo.checkout().run(rev, force, progress(json));
+                    ? new Checkout(repo).into(rev, cwd().resolve(into), progress(json))
+                    : new Checkout(repo).run(rev, force, progress(json));
             if (json) {
                 printJson(object().put("commit", r.commit().hex())
                         .put("branch", r.branch())

@@ -32,7 +32,7 @@ public final class CommitCommand extends RepoCommand {
         try (Repository repo = open()) {
             CommitOp.Result r;
             try {
-                r = repo.commit().run(message, who, allowEmpty);
+                r = new CommitOp(repo).run(message, who, allowEmpty);
             } catch (CommitOp.NothingToCommitException e) {
                 if (json) printJson(object().put("committed", false).put("reason", e.getMessage()));
                 else out().println(e.getMessage());

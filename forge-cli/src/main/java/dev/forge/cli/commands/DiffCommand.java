@@ -54,7 +54,7 @@ public final class DiffCommand extends RepoCommand {
         List<String> revs = args.subList(0, args.size() - pathCount);
         List<String> paths = args.subList(args.size() - pathCount, args.size());
         try (Repository repo = open()) {
-            Diff.Result r = repo.diff().run(cwd(), revs, paths, !stat, progress(json));
+            Diff.Result r = new Diff(repo).run(cwd(), revs, paths, !stat, progress(json));
             if (json) {
                 printJson(json(r));
             } else if (stat) {

@@ -32,8 +32,8 @@ public final class FetchCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo.store()).open(remoteName, jobs)) {
-            Fetch.Result r = new Fetch(repo.store(), remote).run(progress(json));
+                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
+            Fetch.Result r = new Fetch(repo, remote).run(progress(json));
             if (json) {
                 printJson(summary(remoteName, r));
             } else {

@@ -17,7 +17,7 @@ public final class FsckCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Fsck.Report r = repo.fsck().run(progress(json));
+            Fsck.Report r = new Fsck(repo).run(progress(json));
             if (json) {
                 var n = object().put("ok", r.ok())
                         .put("packs", r.packs())

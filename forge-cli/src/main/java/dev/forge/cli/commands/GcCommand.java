@@ -24,7 +24,7 @@ public final class GcCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Gc.Report r = repo.gc().run(dryRun, progress(json));
+            Gc.Report r = new Gc(repo).run(dryRun, progress(json));
             LocalStore.SweepReport s = r.sweep();
             long freed = s.bytesBefore() - s.bytesAfter();
             if (json) {

@@ -28,7 +28,7 @@ public final class LogCommand extends RepoCommand {
     public Integer call() {
         if (limit < 0) throw new dev.forge.core.error.InvalidInputException("-n must not be negative");
         try (Repository repo = open()) {
-            List<History.Entry> entries = repo.history().log(rev, limit);
+            List<History.Entry> entries = new History(repo).log(rev, limit);
             if (json) {
                 ArrayNode a = array();
                 for (History.Entry e : entries) {

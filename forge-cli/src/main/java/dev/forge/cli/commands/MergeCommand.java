@@ -36,14 +36,14 @@ public final class MergeCommand extends RepoCommand {
     public Integer call() {
         try (Repository repo = open()) {
             if (abort) {
-                repo.merge().abort(progress(json));
+                new Merge(repo).abort(progress(json));
                 if (json) printJson(object().put("aborted", true));
                 else out().println("Merge aborted; back to " + repo.describeHead());
                 return 0;
             }
             if (rev == null) throw new InvalidInputException("merge needs a BRANCH (or --abort)");
             Merge.Result r =
-                    repo.merge().run(rev, author != null ? author : CommitCommand.defaultAuthor(), progress(json));
+                    new Merge(repo).run(rev, author != null ? author : CommitCommand.defaultAuthor(), progress(json));
             if (json) {
                 var n = object().put("outcome", r.outcome().name().toLowerCase())
                         .put("commit", r.commit() == null ? null : r.commit().hex())

@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ public final class MvCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            List<String> moved = repo.paths().mv(cwd(), from, to);
+            List<String> moved = new PathOps(repo).mv(cwd(), from, to);
             out().printf("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
         }
         return 0;

@@ -31,7 +31,7 @@ public final class PullCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo.store()).open(remoteName, jobs)) {
+                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
             Pull.Result r = new Pull(repo, remote).run(progress(json));
             if (json) {
                 ObjectNode n = FetchCommand.summary(remoteName, r.fetch());

@@ -39,7 +39,7 @@ public final class PushCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo.store()).open(remoteName, jobs)) {
+                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
             String local = branch;
             String target = branch;
             if (branch == null) {
@@ -52,7 +52,7 @@ public final class PushCommand extends RepoCommand {
                 if (local.isEmpty() || target.isEmpty())
                     throw new InvalidInputException("expected LOCAL:REMOTE, got '" + branch + "'");
             }
-            Push.Result r = new Push(repo.store(), remote).run(local, target, progress(json));
+            Push.Result r = new Push(repo, remote).run(local, target, progress(json));
             if (json) {
                 printJson(object().put("remote", remoteName)
                         .put("branch", r.branch())

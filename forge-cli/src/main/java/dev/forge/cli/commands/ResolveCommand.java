@@ -1,6 +1,7 @@
 package dev.forge.cli.commands;
 
 import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.repo.Merge;
 import dev.forge.core.repo.Repository;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ public final class ResolveCommand extends RepoCommand {
     public Integer call() {
         if (ours == theirs) throw new InvalidInputException("choose one of --ours or --theirs");
         try (Repository repo = open()) {
-            List<String> done = repo.merge().resolve(cwd(), paths, theirs, progress(false));
+            List<String> done = new Merge(repo).resolve(cwd(), paths, theirs, progress(false));
             int left = repo.mergeState().map(m -> m.conflicts().size()).orElse(0);
             out().printf(
                             "Resolved %d path(s) with %s; %d conflict(s) left%n",

@@ -24,7 +24,7 @@ public final class RestoreCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Checkout.Result r = repo.checkout().restore(cwd(), paths, source, progress(json));
+            Checkout.Result r = new Checkout(repo).restore(cwd(), paths, source, progress(json));
             if (json) printJson(object().put("filesWritten", r.written()).put("bytesWritten", r.bytes()));
             else out().printf("Restored %d file%s (%s)%n", r.written(), r.written() == 1 ? "" : "s", human(r.bytes()));
         }

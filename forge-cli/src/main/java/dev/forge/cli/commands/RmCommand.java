@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ public final class RmCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            List<String> removed = repo.paths().rm(cwd(), paths, cached, force);
+            List<String> removed = new PathOps(repo).rm(cwd(), paths, cached, force);
             for (String p : removed) out().println("rm '" + p + "'");
         }
         return 0;

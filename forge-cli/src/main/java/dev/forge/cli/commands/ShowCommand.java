@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -19,7 +20,7 @@ public final class ShowCommand extends RepoCommand {
         try (Repository repo = open()) {
             // Raw bytes straight to fd 1: no charset, no line-ending translation.
             OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
-            repo.checkout().show(spec, out);
+            new Checkout(repo).show(spec, out);
             out.flush();
         }
         return 0;

@@ -13,7 +13,7 @@ public final class StatsCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Stats.Report r = repo.stats().run();
+            Stats.Report r = new Stats(repo).run();
             if (json) {
                 printJson(object().put("commits", r.commits())
                         .put("files", r.headFiles())

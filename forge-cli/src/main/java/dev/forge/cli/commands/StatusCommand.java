@@ -16,7 +16,7 @@ public final class StatusCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Status.Report r = repo.status().run(progress(json));
+            Status.Report r = new Status(repo).run(progress(json));
             if (json) {
                 ObjectNode n = object();
                 n.put("branch", r.branch());

@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ public final class SwitchCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Checkout.Result r = repo.branches().switchTo(branch, create, force, progress(json));
+            Checkout.Result r = new Branches(repo).switchTo(branch, create, force, progress(json));
             if (json) {
                 var n = object().put("branch", branch)
                         .put("commit", r.commit() == null ? null : r.commit().hex())

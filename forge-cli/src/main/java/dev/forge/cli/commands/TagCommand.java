@@ -31,7 +31,7 @@ public final class TagCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Branches b = repo.branches();
+            Branches b = new Branches(repo);
             if (list || name == null) {
                 if (json) {
                     ArrayNode a = array();

@@ -18,7 +18,7 @@ public final class UndoCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Undo.Result r = repo.undo().run(progress(json));
+            Undo.Result r = new Undo(repo).run(progress(json));
             if (json) {
                 printJson(object().put("undone", r.undone().command())
                         .put("workTreeUpdated", r.workTreeUpdated())

@@ -134,8 +134,8 @@ public final class DemoRun {
 
         try (Repository repo = Repository.init(stores, root, RepoConfig.defaults())) {
             t = System.nanoTime();
-            Add.Result a1 = repo.add().run(root, List.of("."), progress);
-            CommitOp.Result c1 = repo.commit().run("v1", AUTHOR, false);
+            Add.Result a1 = new Add(repo).run(root, List.of("."), progress);
+            CommitOp.Result c1 = new CommitOp(repo).run("v1", AUTHOR, false);
             steps.add(new Step("add+commit v1", a1.bytesRead(), seconds(t)));
             long stored1 = repo.store().usage().packBytes();
             Version v1 = new Version("v1", "HEAD~1", c1.commit(), c1.files(), c1.bytes(), stored1);
@@ -158,8 +158,8 @@ public final class DemoRun {
             Manifest m2 = edits.manifest();
 
             t = System.nanoTime();
-            Add.Result a2 = repo.add().run(root, List.of("."), progress);
-            CommitOp.Result c2 = repo.commit().run("v2", AUTHOR, false);
+            Add.Result a2 = new Add(repo).run(root, List.of("."), progress);
+            CommitOp.Result c2 = new CommitOp(repo).run("v2", AUTHOR, false);
             steps.add(new Step("add+commit v2", a2.bytesRead(), seconds(t)));
             long stored2 = repo.store().usage().packBytes();
             Version v2 = new Version("v2", "HEAD", c2.commit(), c2.files(), c2.bytes(), stored2);
@@ -169,9 +169,9 @@ public final class DemoRun {
 
             Path dir1 = checkouts.resolve("v1");
             Path dir2 = checkouts.resolve("v2");
-            Checkout.Result r1 = repo.checkout().into(v1.rev(), dir1, progress);
+            Checkout.Result r1 = new Checkout(repo).into(v1.rev(), dir1, progress);
             steps.add(new Step("checkout v1 (HEAD~1)", r1.bytes(), r1.seconds()));
-            Checkout.Result r2 = repo.checkout().into(v2.rev(), dir2, progress);
+            Checkout.Result r2 = new Checkout(repo).into(v2.rev(), dir2, progress);
             steps.add(new Step("checkout v2 (HEAD)", r2.bytes(), r2.seconds()));
 
             t = System.nanoTime();
@@ -201,7 +201,7 @@ public final class DemoRun {
             long changedBytes = 0;
             for (Manifest.Entry e : changed.values()) changedBytes += e.size();
             List<Cost> costs = costs(repo, v1, v2, m1, changed, edits, project.largeBinaryBytes());
-            Stats.Report stats = repo.stats().run();
+            Stats.Report stats = new Stats(repo).run();
             return new Report(
                     root,
                     checkouts,
@@ -224,8 +224,8 @@ public final class DemoRun {
     }
 
     private static Push.Result push(Repository repo, ProgressListener progress) {
-        try (Remote remote = new Remotes(repo.store()).open("demo", Remote.DEFAULT_PARALLELISM)) {
-            return new Push(repo.store(), remote).run("main", "main", progress);
+        try (Remote remote = new Remotes(repo).open("demo", Remote.DEFAULT_PARALLELISM)) {
+            return new Push(repo, remote).run("main", "main", progress);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.Map;
 public final class Add {
     private final Repository repo;
 
-    Add(Repository repo) {
+    public Add(Repository repo) {
         this.repo = repo;
     }
 

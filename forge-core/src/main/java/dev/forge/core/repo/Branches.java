@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class Branches {
     private final Repository repo;
 
-    Branches(Repository repo) {
+    public Branches(Repository repo) {
         this.repo = repo;
     }
 

@@ -29,7 +29,7 @@ import java.util.TreeMap;
 public final class Checkout {
     private final Repository repo;
 
-    Checkout(Repository repo) {
+    public Checkout(Repository repo) {
         this.repo = repo;
     }
 

@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class CommitOp {
     private final Repository repo;
 
-    CommitOp(Repository repo) {
+    public CommitOp(Repository repo) {
         this.repo = repo;
     }
 

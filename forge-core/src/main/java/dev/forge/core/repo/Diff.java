@@ -59,7 +59,7 @@ public final class Diff {
 
     private final Repository repo;
 
-    Diff(Repository repo) {
+    public Diff(Repository repo) {
         this.repo = repo;
     }
 

@@ -15,14 +15,17 @@ import java.util.Optional;
  * work-tree move refuses to overwrite uncommitted changes like checkout does.
  */
 public final class FastForward {
-    private FastForward() {}
+    private final Repository repo;
+
+    public FastForward(Repository repo) {
+        this.repo = repo;
+    }
 
     /**
      * Moves branch {@code branch} (which HEAD names, or which does not exist yet in an empty
      * repository) to {@code target}, checking it out.
      */
-    public static Checkout.Result run(
-            Repository repo, String branch, ObjectId target, String command, ProgressListener progress) {
+    public Checkout.Result run(String branch, ObjectId target, String command, ProgressListener progress) {
         Head head = repo.head();
         if (!(head instanceof Head.OnBranch b) || !b.branch().equals(branch)) {
             throw new InvalidInputException("cannot fast-forward " + branch + ": HEAD is at " + repo.describeHead());

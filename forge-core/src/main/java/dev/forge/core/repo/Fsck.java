@@ -27,7 +27,7 @@ public final class Fsck {
     private final Repository repo;
     private SparsePaths sparse = SparsePaths.ALL;
 
-    Fsck(Repository repo) {
+    public Fsck(Repository repo) {
         this.repo = repo;
     }
 

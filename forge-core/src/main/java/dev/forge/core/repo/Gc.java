@@ -32,7 +32,7 @@ public final class Gc {
 
     private final Repository repo;
 
-    Gc(Repository repo) {
+    public Gc(Repository repo) {
         this.repo = repo;
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
 public final class History {
     private final Repository repo;
 
-    History(Repository repo) {
+    public History(Repository repo) {
         this.repo = repo;
     }
 

@@ -43,7 +43,7 @@ import java.util.TreeSet;
 public final class Merge {
     private final Repository repo;
 
-    Merge(Repository repo) {
+    public Merge(Repository repo) {
         this.repo = repo;
     }
 
@@ -67,7 +67,7 @@ public final class Merge {
         ObjectId ours = repo.headCommit()
                 .orElseThrow(() -> new NotFoundException("HEAD has no commit yet; nothing to merge into"));
         if (ours.equals(theirs) || isAncestor(theirs, ours)) return new Result(Outcome.UP_TO_DATE, ours, List.of(), 0);
-        Status.Report status = repo.status().run(ProgressListener.NONE);
+        Status.Report status = new Status(repo).run(ProgressListener.NONE);
         if (!status.staged().isEmpty() || !status.unstaged().isEmpty()) {
             throw new WouldOverwriteException("merge needs a clean work tree: commit or restore your "
                     + (status.staged().size() + status.unstaged().size()) + " changed file(s) first");

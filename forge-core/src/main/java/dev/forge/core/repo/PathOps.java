@@ -19,7 +19,7 @@ import java.util.SortedMap;
 public final class PathOps {
     private final Repository repo;
 
-    PathOps(Repository repo) {
+    public PathOps(Repository repo) {
         this.repo = repo;
     }
 

@@ -196,65 +196,13 @@ public final class Repository implements AutoCloseable {
         return meta().mergeState();
     }
 
-    public Branches branches() {
-        return new Branches(this);
-    }
-
-    public Gc gc() {
-        return new Gc(this);
-    }
-
     public void setGcGraceDays(int days) {
         store.saveConfig(store.config().withGcGraceDays(days));
-    }
-
-    public PathOps paths() {
-        return new PathOps(this);
     }
 
     /** The paths a sparse clone keeps in its work tree ({@link SparsePaths#ALL} when not sparse). */
     public SparsePaths sparse() {
         return SparsePaths.load(store.forgeDir());
-    }
-
-    public Undo undo() {
-        return new Undo(this);
-    }
-
-    public Merge merge() {
-        return new Merge(this);
-    }
-
-    public Diff diff() {
-        return new Diff(this);
-    }
-
-    public Add add() {
-        return new Add(this);
-    }
-
-    public Status status() {
-        return new Status(this);
-    }
-
-    public CommitOp commit() {
-        return new CommitOp(this);
-    }
-
-    public History history() {
-        return new History(this);
-    }
-
-    public Checkout checkout() {
-        return new Checkout(this);
-    }
-
-    public Fsck fsck() {
-        return new Fsck(this);
-    }
-
-    public Stats stats() {
-        return new Stats(this);
     }
 
     public void setCompression(dev.forge.core.codec.CompressionPolicy policy) {

@@ -21,7 +21,7 @@ import java.util.Set;
 public final class Stats {
     private final Repository repo;
 
-    Stats(Repository repo) {
+    public Stats(Repository repo) {
         this.repo = repo;
     }
 

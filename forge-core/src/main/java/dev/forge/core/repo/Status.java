@@ -23,7 +23,7 @@ import java.util.TreeMap;
 public final class Status {
     private final Repository repo;
 
-    Status(Repository repo) {
+    public Status(Repository repo) {
         this.repo = repo;
     }
 

@@ -22,7 +22,7 @@ import java.util.SortedMap;
 public final class Undo {
     private final Repository repo;
 
-    Undo(Repository repo) {
+    public Undo(Repository repo) {
         this.repo = repo;
     }
 
@@ -55,7 +55,7 @@ public final class Undo {
         MetadataStore.Update u = repo.meta().newUpdate();
         boolean moved = false;
         if (op.movedWorkTree()
-                && repo.status().run(ProgressListener.NONE).unstaged().isEmpty()) {
+                && new Status(repo).run(ProgressListener.NONE).unstaged().isEmpty()) {
             SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, stageAfter);
             try {
                 WorkTreeMove move = WorkTreeMove.plan(repo, target, Status.stage(repo));

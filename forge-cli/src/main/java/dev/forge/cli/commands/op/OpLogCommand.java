@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.commands.RepoCommand;
 import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Undo;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,7 @@ public final class OpLogCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            List<Operation> ops = repo.undo().log(limit);
+            List<Operation> ops = new Undo(repo).log(limit);
             if (json) {
                 ArrayNode a = array();
                 for (Operation op : ops) {

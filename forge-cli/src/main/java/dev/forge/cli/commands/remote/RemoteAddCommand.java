@@ -27,7 +27,7 @@ public final class RemoteAddCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            String stored = new Remotes(repo.store()).add(name, url, cwd());
+            String stored = new Remotes(repo).add(name, url, cwd());
             if (json) printJson(object().put("name", name).put("url", stored));
             else out().printf("Added remote %s: %s%n", name, stored);
         }

@@ -16,7 +16,7 @@ public final class RemoteListCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            Map<String, String> remotes = new Remotes(repo.store()).list();
+            Map<String, String> remotes = new Remotes(repo).list();
             if (json) {
                 ArrayNode a = array();
                 remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));

@@ -21,7 +21,7 @@ public final class RemoteRemoveCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open()) {
-            new Remotes(repo.store()).remove(name);
+            new Remotes(repo).remove(name);
             if (json) printJson(object().put("removed", name));
             else out().printf("Removed remote %s%n", name);
         }

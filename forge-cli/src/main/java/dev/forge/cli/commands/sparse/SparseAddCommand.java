@@ -27,7 +27,7 @@ public final class SparseAddCommand extends RepoCommand {
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo.store()).open(remoteName, Remote.DEFAULT_PARALLELISM)) {
+                Remote remote = new Remotes(repo).open(remoteName, Remote.DEFAULT_PARALLELISM)) {
             SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, progress(json));
             if (json) {
                 var n = object().put("bytesReceived", r.bytesReceived())
