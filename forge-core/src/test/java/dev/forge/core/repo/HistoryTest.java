@@ -1,4 +1,4 @@
-package dev.forge.storage;
+package dev.forge.core.repo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,17 +12,7 @@ import dev.forge.core.error.WouldOverwriteException;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
-import dev.forge.core.repo.Add;
-import dev.forge.core.repo.Branches;
-import dev.forge.core.repo.Checkout;
-import dev.forge.core.repo.CommitOp;
-import dev.forge.core.repo.Fsck;
-import dev.forge.core.repo.Gc;
-import dev.forge.core.repo.Merge;
-import dev.forge.core.repo.PathOps;
-import dev.forge.core.repo.Repository;
-import dev.forge.core.repo.Status;
-import dev.forge.core.repo.Undo;
+import dev.forge.core.port.mem.MemLocalStoreFactory;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Branches, merges, undo, rm/mv and gc, in-process on a real store. */
+/** Branches, merges, undo, rm/mv and gc, in-process on the in-memory store. */
 class HistoryTest {
     private static final String AUTHOR = "Test <test@forge.invalid>";
     private static final ProgressListener P = ProgressListener.NONE;
@@ -44,7 +34,7 @@ class HistoryTest {
 
     @BeforeEach
     void init() {
-        repo = Repository.init(new RocksLocalStoreFactory(), dir, RepoConfig.defaults());
+        repo = Repository.init(new MemLocalStoreFactory(), dir, RepoConfig.defaults());
     }
 
     @org.junit.jupiter.api.AfterEach

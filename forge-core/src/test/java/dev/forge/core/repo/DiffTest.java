@@ -1,4 +1,4 @@
-package dev.forge.storage;
+package dev.forge.core.repo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,11 +13,7 @@ import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
-import dev.forge.core.repo.Add;
-import dev.forge.core.repo.CommitOp;
-import dev.forge.core.repo.Diff;
-import dev.forge.core.repo.Repository;
-import dev.forge.core.repo.Status;
+import dev.forge.core.port.mem.MemLocalStoreFactory;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -40,7 +36,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** forge diff in-process on a real store: new bytes from chunk lists, text diffs, media headers, time ranges. */
+/** forge diff in-process on the in-memory store: new bytes from chunk lists, text diffs, media headers, time ranges. */
 class DiffTest {
     private static final String AUTHOR = "Test <test@forge.invalid>";
     private static final ProgressListener P = ProgressListener.NONE;
@@ -48,7 +44,7 @@ class DiffTest {
     @TempDir
     Path dir;
 
-    private final RocksLocalStoreFactory factory = new RocksLocalStoreFactory();
+    private final MemLocalStoreFactory factory = new MemLocalStoreFactory();
 
     private Repository init() {
         return Repository.init(factory, dir, RepoConfig.defaults());
