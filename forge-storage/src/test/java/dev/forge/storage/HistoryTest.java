@@ -22,6 +22,7 @@ import dev.forge.core.repo.Merge;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
+import dev.forge.core.repo.StoreAccess;
 import dev.forge.core.repo.Undo;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -292,7 +293,7 @@ class HistoryTest {
         repo.setGcGraceDays(0);
         Gc.Report dry = new Gc(repo).run(true, P);
         assertTrue(dry.sweep().deadObjects() > 20);
-        assertEquals(dry.sweep().bytesBefore(), repo.store().usage().packBytes(), "dry run changes nothing");
+        assertEquals(dry.sweep().bytesBefore(), StoreAccess.store(repo).usage().packBytes(), "dry run changes nothing");
         Gc.Report r = new Gc(repo).run(false, P);
         assertTrue(r.sweep().bytesAfter() < r.sweep().bytesBefore() * 0.6);
         assertTrue(new Fsck(repo).run(P).ok());

@@ -19,6 +19,7 @@ import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.History;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
+import dev.forge.core.repo.StoreAccess;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,9 +74,9 @@ class RepositoryTest {
                             new Status.Change("shots/010/plate.bin", Status.ChangeKind.MODIFIED)),
                     s.unstaged());
             new Add(repo).run(dir, List.of("."), P);
-            long before = repo.store().usage().packBytes();
+            long before = StoreAccess.store(repo).usage().packBytes();
             CommitOp.Result c = new CommitOp(repo).run("v2", AUTHOR, false);
-            long increment = repo.store().usage().packBytes() - before;
+            long increment = StoreAccess.store(repo).usage().packBytes() - before;
             assertTrue(increment < 600_000, "a 1000-byte edit stores a few chunks, not the file: " + increment);
             assertEquals(v1, repo.resolve("HEAD~1"));
             assertEquals(c.commit(), repo.resolve("main"));
@@ -150,7 +151,8 @@ class RepositoryTest {
                         treeId, List.of(), AUTHOR, java.time.OffsetDateTime.now(), "evil");
                 byte[] commit = c.encode();
                 ObjectId commitId = h.hash(dev.forge.core.model.ObjectType.COMMIT, commit, 0, commit.length);
-                try (dev.forge.core.port.ObjectWriter w = repo.store().objects().newWriter()) {
+                try (dev.forge.core.port.ObjectWriter w =
+                        StoreAccess.store(repo).objects().newWriter()) {
                     w.put(
                             chunk,
                             dev.forge.core.model.ObjectType.CHUNK,
@@ -219,21 +221,21 @@ class RepositoryTest {
         try (Repository repo = init()) {
             new Add(repo).run(dir, List.of("."), P);
             ObjectId c = new CommitOp(repo).run("v1", AUTHOR, false).commit();
-            var known = repo.store().metadata().stageTree().orElseThrow();
+            var known = StoreAccess.store(repo).metadata().stageTree().orElseThrow();
             assertEquals(new History(repo).log(c.hex(), 1).get(0).commit().tree(), known.tree());
-            assertEquals(known.stageDigest(), repo.store().metadata().forEachStage(e -> {}));
+            assertEquals(known.stageDigest(), StoreAccess.store(repo).metadata().forEachStage(e -> {}));
             assertTrue(new Status(repo).run(P).clean());
 
             // An older writer drops b.txt from the stage and does not know about the recorded tree.
-            repo.store().metadata().newUpdate().deleteStage("b.txt").commit();
-            assertTrue(repo.store().metadata().stageTree().isPresent());
+            StoreAccess.store(repo).metadata().newUpdate().deleteStage("b.txt").commit();
+            assertTrue(StoreAccess.store(repo).metadata().stageTree().isPresent());
             Status.Report r = new Status(repo).run(P);
             assertEquals(List.of(new Status.Change("b.txt", Status.ChangeKind.DELETED)), r.staged());
             assertEquals(List.of("b.txt"), r.untracked());
 
             // Staged again: the same stored bytes, the same digest, clean again.
             new Add(repo).run(dir, List.of("b.txt"), P);
-            assertEquals(known.stageDigest(), repo.store().metadata().forEachStage(e -> {}));
+            assertEquals(known.stageDigest(), StoreAccess.store(repo).metadata().forEachStage(e -> {}));
             assertTrue(new Status(repo).run(P).clean());
 
             // A modified file staged: the digest changes and status reports it.
