@@ -3,6 +3,7 @@ package dev.forge.mirror;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.WouldOverwriteException;
+import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.port.LocalStoreFactory;
@@ -12,6 +13,7 @@ import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.FastForward;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.SparsePaths;
+import dev.forge.core.repo.Transaction;
 import dev.forge.mirror.format.RemoteConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,25 +74,19 @@ public final class Clone {
             RepoConfig config = new RepoConfig(
                     RepoConfig.FORMAT, rc.chunking(), RepoConfig.defaults().compression());
             try (Repository repo = Repository.init(stores, target, config);
-                    Remote remote = Remote.open(ORIGIN, parsed, repo.store().forgeDir(), parallelism)) {
-                repo.store()
-                        .metadata()
-                        .newUpdate()
-                        .setRemote(ORIGIN, parsed.text())
-                        .commit();
-                if (sparse.isSparse()) sparse.save(repo.store().forgeDir());
-                Fetch.Result fetched = new Fetch(repo, remote).run(progress);
+                    Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), parallelism)) {
+                if (sparse.isSparse()) sparse.save(repo.forgeDir());
+                // One operation: the remote, its tracking refs, the branch and the checkout.
+                Transaction tx = repo.begin("clone " + parsed.text()).setRemote(ORIGIN, parsed.text());
+                Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
                 if (fetched.branches().isEmpty()) {
+                    tx.commit();
                     return new Result(target, null, null, fetched, null);
                 }
                 String chosen = choose(branch, fetched.branches().keySet());
                 ObjectId tip = fetched.branches().get(chosen);
-                repo.store()
-                        .metadata()
-                        .newUpdate()
-                        .setHead(new dev.forge.core.model.Head.OnBranch(chosen))
-                        .commit();
-                Checkout.Result c = new FastForward(repo).run(chosen, tip, "clone " + url, progress);
+                tx.setHead(new Head.OnBranch(chosen));
+                Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
                 return new Result(target, chosen, tip, fetched, c);
             }
         } catch (RuntimeException e) {

@@ -7,12 +7,11 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.model.TreeEntry;
-import dev.forge.core.port.LocalStore;
-import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
+import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
-import dev.forge.core.repo.SparsePaths;
+import dev.forge.core.repo.Transaction;
 import dev.forge.mirror.format.PackIndex;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,18 +35,18 @@ import java.util.function.Predicate;
  * missing.
  */
 public final class Fetch {
-    private final LocalStore local;
+    private final Repository repo;
     private final Remote remote;
     private final ObjectStore store;
-    private final LocalObjects objects;
+    private final ObjectReader objects;
     private Predicate<String> pathFilter;
 
     public Fetch(Repository repo, Remote remote) {
-        this.local = repo.store();
+        this.repo = repo;
         this.remote = remote;
-        this.store = local.objects();
-        this.objects = new LocalObjects(store);
-        this.pathFilter = SparsePaths.load(local.forgeDir())::includes;
+        this.store = repo.objectStore();
+        this.objects = repo.objects();
+        this.pathFilter = repo.sparse()::includes;
     }
 
     /**
@@ -71,13 +70,24 @@ public final class Fetch {
             long requests,
             double seconds) {}
 
+    /** Fetches and moves the remote-tracking refs, recorded in the op log as {@code fetch <remote>}. */
     public Result run(ProgressListener progress) {
+        Transaction tx = repo.begin("fetch " + remote.name());
+        Result r = run(tx, progress);
+        tx.commit();
+        return r;
+    }
+
+    /**
+     * Downloads what is missing and adds the moves of the remote-tracking refs to {@code tx} (pull and
+     * clone record them with their own changes, as one operation); the caller commits it.
+     */
+    public Result run(Transaction tx, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireConfig();
         SortedMap<String, RemoteRefs.RemoteRef> refs = remote.refs().all();
-        MetadataStore meta = local.metadata();
         String prefix = RefNames.REMOTES + remote.name() + "/";
-        SortedMap<String, ObjectId> tracking = meta.refs(prefix);
+        SortedMap<String, ObjectId> tracking = repo.refs(prefix);
         List<ObjectId> tips = new ArrayList<>();
         SortedMap<String, ObjectId> branches = new java.util.TreeMap<>();
         for (RemoteRefs.RemoteRef r : refs.values()) {
@@ -94,15 +104,13 @@ public final class Fetch {
             objectsBefore = d.objects;
         }
         List<RefUpdate> updates = new ArrayList<>();
-        MetadataStore.Update u = meta.newUpdate();
         for (RemoteRefs.RemoteRef r : refs.values()) {
             ObjectId old = tracking.get(prefix + r.branch());
             if (!r.commit().equals(old)) {
-                u.setRef(prefix + r.branch(), r.commit());
+                tx.setRef(prefix + r.branch(), r.commit());
                 updates.add(new RefUpdate(r.branch(), old, r.commit()));
             }
         }
-        if (!updates.isEmpty()) u.commit();
         return new Result(
                 updates,
                 branches,
@@ -124,10 +132,10 @@ public final class Fetch {
             }
         }
         d.fetch("Fetching commits", commitIds);
-        Set<ObjectId> stop = new HashSet<>(local.metadata().refs(RefNames.HEADS).values());
-        stop.addAll(local.metadata().refs(RefNames.REMOTES).values());
+        Set<ObjectId> stop = new HashSet<>(repo.refs(RefNames.HEADS).values());
+        stop.addAll(repo.refs(RefNames.REMOTES).values());
         stop.removeIf(c -> !store.contains(c));
-        List<ObjectId> commits = objects.newCommits(tips, stop, new HashSet<>());
+        List<ObjectId> commits = objects.commitsBetween(tips, stop, new HashSet<>());
         List<ObjectId> roots = new ArrayList<>();
         for (ObjectId c : commits) roots.add(objects.commit(c).tree());
         fetchContents(roots, pathFilter, d);

@@ -9,7 +9,9 @@ import dev.forge.core.model.RefNames;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.FastForward;
+import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Transaction;
 import java.util.Optional;
 
 /**
@@ -48,24 +50,26 @@ public final class Pull {
                     "HEAD is detached (" + repo.describeHead() + "); check out a branch before pulling");
         }
         String branch = onBranch.branch();
-        Fetch.Result fetched = new Fetch(repo, remote).run(progress);
+        // The fetch and the fast-forward are one operation: one op-log entry, undone together.
+        Transaction tx = repo.begin("pull " + remote.name());
+        Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
         ObjectId theirs = fetched.branches().get(branch);
+        Optional<ObjectId> ours = repo.ref(RefNames.branch(branch));
+        ObjectReader objects = repo.objects();
+        Outcome outcome;
         if (theirs == null) {
+            tx.commit();
             throw new NotFoundException("the remote " + remote.name() + " has no branch '" + branch + "'"
                     + (fetched.branches().isEmpty()
                             ? ""
                             : " (it has: "
                                     + String.join(", ", fetched.branches().keySet()) + ")"));
-        }
-        Optional<ObjectId> ours = repo.store().metadata().ref(RefNames.branch(branch));
-        LocalObjects objects = new LocalObjects(repo.store().objects());
-        if (ours.isPresent() && ours.get().equals(theirs)) {
-            return new Result(fetched, branch, theirs, theirs, Outcome.UP_TO_DATE, null);
-        }
-        if (ours.isPresent() && objects.isAncestor(theirs, ours.get())) {
-            return new Result(fetched, branch, ours.get(), ours.get(), Outcome.AHEAD, null);
-        }
-        if (ours.isPresent() && !objects.isAncestor(ours.get(), theirs)) {
+        } else if (ours.isPresent() && ours.get().equals(theirs)) {
+            outcome = Outcome.UP_TO_DATE;
+        } else if (ours.isPresent() && objects.isAncestor(theirs, ours.get())) {
+            outcome = Outcome.AHEAD;
+        } else if (ours.isPresent() && !objects.isAncestor(ours.get(), theirs)) {
+            tx.commit();
             String where = remote.name() + "/" + branch;
             throw new NonFastForwardException(
                     branch + " (" + ours.get().shortHex() + ") and " + where + " (" + theirs.shortHex()
@@ -73,8 +77,12 @@ public final class Pull {
                             + "', then 'forge push'",
                     ours.get(),
                     theirs);
+        } else {
+            Checkout.Result c = new FastForward(repo).run(tx, branch, theirs, progress);
+            return new Result(fetched, branch, ours.orElse(null), theirs, Outcome.FAST_FORWARD, c);
         }
-        Checkout.Result c = new FastForward(repo).run(branch, theirs, "pull " + remote.name(), progress);
-        return new Result(fetched, branch, ours.orElse(null), theirs, Outcome.FAST_FORWARD, c);
+        tx.commit();
+        ObjectId at = ours.get();
+        return new Result(fetched, branch, at, at, outcome, null);
     }
 }

@@ -9,9 +9,10 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.model.TreeEntry;
-import dev.forge.core.port.LocalStore;
+import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StoredObject;
+import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,15 +41,17 @@ import java.util.Set;
  * </ol>
  */
 public final class Push {
-    private final LocalStore local;
+    private final Repository repo;
+    private final ObjectStore store;
     private final Remote remote;
-    private final LocalObjects objects;
+    private final ObjectReader objects;
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
 
     public Push(Repository repo, Remote remote) {
-        this.local = repo.store();
+        this.repo = repo;
+        this.store = repo.objectStore();
         this.remote = remote;
-        this.objects = new LocalObjects(local.objects());
+        this.objects = repo.objects();
     }
 
     /** For tests: smaller packs. */
@@ -72,14 +75,13 @@ public final class Push {
 
     public Result run(String branch, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
-        ObjectId tip = local.metadata()
-                .ref(RefNames.branch(branch))
+        ObjectId tip = repo.ref(RefNames.branch(branch))
                 .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
         RemoteRefs refs = remote.refs();
         RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
         ObjectId previous = before == null ? null : before.commit();
         if (tip.equals(previous)) {
-            track(remoteBranch, tip);
+            track(branch, remoteBranch, tip);
             return new Result(
                     branch,
                     remoteBranch,
@@ -94,20 +96,20 @@ public final class Push {
                     seconds(start));
         }
         checkFastForward(branch, remoteBranch, before, tip);
-        remote.ensureConfig(local.config().chunking());
+        remote.ensureConfig(repo.config().chunking());
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> data = new ArrayList<>();
         List<ObjectId> meta = new ArrayList<>();
         long bytes = plan(tip, refs.all(), index, data, meta);
         progress.begin("Uploading", bytes, "B");
-        try (PackUploader up = new PackUploader(remote, local.objects(), targetPackSize, progress)) {
+        try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
             for (ObjectId id : data) up.add(id);
             up.seal();
             for (ObjectId id : meta) up.add(id);
             up.finish();
             moveRef(branch, remoteBranch, before, tip);
-            track(remoteBranch, tip);
+            track(branch, remoteBranch, tip);
             return new Result(
                     branch,
                     remoteBranch,
@@ -127,8 +129,7 @@ public final class Push {
 
     /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
     private int finishInterruptedPush() {
-        try (PackUploader leftovers =
-                new PackUploader(remote, local.objects(), targetPackSize, ProgressListener.NONE)) {
+        try (PackUploader leftovers = new PackUploader(remote, store, targetPackSize, ProgressListener.NONE)) {
             int n = leftovers.resume();
             leftovers.finish();
             return n;
@@ -142,7 +143,7 @@ public final class Push {
     private void checkFastForward(String branch, String remoteBranch, RemoteRefs.RemoteRef remoteRef, ObjectId tip) {
         if (remoteRef == null || objects.isAncestor(remoteRef.commit(), tip)) return;
         String where = remote.name() + "/" + remoteBranch;
-        if (!local.objects().contains(remoteRef.commit())) {
+        if (!store.contains(remoteRef.commit())) {
             throw new NonFastForwardException(
                     "push rejected: " + where + " is at " + remoteRef.commit().shortHex()
                             + ", which you do not have (someone else pushed); run 'forge pull " + remote.name()
@@ -178,10 +179,10 @@ public final class Push {
             List<ObjectId> meta) {
         Set<ObjectId> stop = new HashSet<>();
         for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
-            if (local.objects().contains(r.commit())) stop.add(r.commit());
+            if (store.contains(r.commit())) stop.add(r.commit());
         }
         Set<ObjectId> boundary = new HashSet<>();
-        List<ObjectId> commits = objects.newCommits(List.of(tip), stop, boundary);
+        List<ObjectId> commits = objects.commitsBetween(List.of(tip), stop, boundary);
         // Everything under a boundary commit is on the remote: its branch was only moved after it all was.
         Set<ObjectId> have = new HashSet<>();
         for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
@@ -230,7 +231,7 @@ public final class Push {
 
     private void send(ObjectId id, RemoteIndex index, Set<ObjectId> seen, List<ObjectId> out, long[] bytes) {
         if (!seen.add(id) || index.contains(id)) return;
-        Optional<StoredObject> s = local.objects().stat(id);
+        Optional<StoredObject> s = store.stat(id);
         if (s.isEmpty()) {
             throw new NotFoundException(
                     "object " + id.shortHex() + " is missing from this repository (a sparse clone?); cannot push it");
@@ -266,9 +267,10 @@ public final class Push {
         }
     }
 
-    private void track(String remoteBranch, ObjectId tip) {
-        local.metadata()
-                .newUpdate()
+    /** Moves the remote-tracking ref to what the remote now has (an op-log entry when it moved). */
+    private void track(String branch, String remoteBranch, ObjectId tip) {
+        String what = branch.equals(remoteBranch) ? branch : branch + ":" + remoteBranch;
+        repo.begin("push " + remote.name() + " " + what)
                 .setRef(RefNames.remoteBranch(remote.name(), remoteBranch), tip)
                 .commit();
     }

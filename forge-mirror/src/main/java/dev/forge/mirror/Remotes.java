@@ -3,9 +3,8 @@ package dev.forge.mirror;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.RefNames;
-import dev.forge.core.port.LocalStore;
-import dev.forge.core.port.MetadataStore;
 import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Transaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +14,14 @@ import java.util.stream.Stream;
 
 /** The repository's configured remotes: {@code forge remote add|remove|list}, and opening one by name. */
 public final class Remotes {
-    private final LocalStore local;
+    private final Repository repo;
 
     public Remotes(Repository repo) {
-        this.local = repo.store();
+        this.repo = repo;
     }
 
     public SortedMap<String, String> list() {
-        return local.metadata().remotes();
+        return repo.remotes();
     }
 
     /** Adds remote {@code name}; a relative path is made absolute against {@code cwd}. Returns the stored URL. */
@@ -36,17 +35,17 @@ public final class Remotes {
                     "remote '" + name + "' exists already (" + list().get(name) + "); remove it first");
         }
         String text = RemoteUrl.parse(url, cwd).text();
-        local.metadata().newUpdate().setRemote(name, text).commit();
+        repo.begin("remote add " + name + " " + text).setRemote(name, text).commit();
         return text;
     }
 
     /** Removes remote {@code name}, its remote-tracking refs and its local cache. */
     public void remove(String name) {
         if (!list().containsKey(name)) throw new NotFoundException("no remote named '" + name + "'");
-        MetadataStore.Update u = local.metadata().newUpdate().deleteRemote(name);
-        for (String ref : local.metadata().refs(RefNames.REMOTES + name + "/").keySet()) u.deleteRef(ref);
-        u.commit();
-        Path state = local.forgeDir().resolve("remotes").resolve(name);
+        Transaction tx = repo.begin("remote remove " + name).deleteRemote(name);
+        for (String ref : repo.refs(RefNames.REMOTES + name + "/").keySet()) tx.deleteRef(ref);
+        tx.commit();
+        Path state = repo.forgeDir().resolve("remotes").resolve(name);
         if (Files.exists(state)) {
             try (Stream<Path> s = Files.walk(state)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -65,6 +64,6 @@ public final class Remotes {
                             ? "; add one with 'forge remote add " + name + " URL'"
                             : " (remotes: " + String.join(", ", list().keySet()) + ")"));
         }
-        return Remote.open(name, RemoteUrl.parse(url, local.workTree()), local.forgeDir(), parallelism);
+        return Remote.open(name, RemoteUrl.parse(url, repo.root()), repo.forgeDir(), parallelism);
     }
 }

@@ -33,7 +33,7 @@ public final class SparseAdd {
         ObjectId head =
                 repo.headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet: nothing to fetch"));
         long received = new Fetch(repo, remote).fill(head, p -> after.includes(p) && !before.includes(p), progress);
-        after.save(repo.store().forgeDir());
+        after.save(repo.forgeDir());
         List<String> added =
                 after.paths().stream().filter(p -> !before.paths().contains(p)).toList();
         if (added.isEmpty()) return new Result(after, received, 0, 0);

@@ -58,10 +58,7 @@ class FileRemoteTest extends RemoteProtocolContract {
             addRemote(repo, remoteDir.toString());
             long total;
             try (Remote r = Remote.over(
-                    "origin",
-                    new FailingIndexUploads(new FileBlobStore(remoteDir), 2),
-                    repo.store().forgeDir(),
-                    1)) {
+                    "origin", new FailingIndexUploads(new FileBlobStore(remoteDir), 2), repo.forgeDir(), 1)) {
                 assertThrows(
                         RemoteUnavailableException.class,
                         () -> new Push(repo, r).packSize(1 << 20).run("main", "main", P));
@@ -70,8 +67,7 @@ class FileRemoteTest extends RemoteProtocolContract {
             assertTrue(
                     new FileBlobStore(remoteDir).get("refs/heads/main").isEmpty(),
                     "the ref does not move before everything is up");
-            try (Remote r = Remote.over(
-                    "origin", new FileBlobStore(remoteDir), repo.store().forgeDir(), 4)) {
+            try (Remote r = Remote.over("origin", new FileBlobStore(remoteDir), repo.forgeDir(), 4)) {
                 Push.Result again = new Push(repo, r).packSize(1 << 20).run("main", "main", P);
                 assertEquals(v1, again.commit());
                 assertTrue(again.packsResumed() >= 1, "the pack whose index failed is finished, not rebuilt");
@@ -117,15 +113,10 @@ class FileRemoteTest extends RemoteProtocolContract {
         try (Repository repo = init(b)) {
             addRemote(repo, remoteDir.toString());
             try (Remote r = Remote.over(
-                    "origin",
-                    new FailingRangedReads(new FileBlobStore(remoteDir), 12),
-                    repo.store().forgeDir(),
-                    1)) {
+                    "origin", new FailingRangedReads(new FileBlobStore(remoteDir), 12), repo.forgeDir(), 1)) {
                 assertThrows(RemoteUnavailableException.class, () -> new Fetch(repo, r).run(P));
             }
-            assertTrue(
-                    repo.store().metadata().ref("refs/remotes/origin/main").isEmpty(),
-                    "no tracking ref before everything arrived");
+            assertTrue(repo.ref("refs/remotes/origin/main").isEmpty(), "no tracking ref before everything arrived");
             long again;
             try (Remote r = origin(repo)) {
                 Fetch.Result f = new Fetch(repo, r).run(P);

@@ -122,8 +122,7 @@ public abstract class RemoteProtocolContract {
             assertEquals(v1, r1.commit());
             assertTrue(r1.packs() >= 2, "data and metadata go in separate packs: " + r1.packs());
             assertTrue(r1.bytesSent() > 3_000_000, "sent " + r1.bytesSent());
-            assertEquals(
-                    v1, repo.store().metadata().ref("refs/remotes/origin/main").orElseThrow());
+            assertEquals(v1, repo.ref("refs/remotes/origin/main").orElseThrow());
             assertTrue(push(repo, "main").upToDate());
 
             byte[] plate = Files.readAllBytes(a.resolve("shots/010/plate.bin"));
@@ -144,7 +143,7 @@ public abstract class RemoteProtocolContract {
             assertEquals(2, new History(clone).log(null, 10).size());
             assertEquals(
                     url.startsWith("/") ? Path.of(url).toUri().toString() : url,
-                    clone.store().metadata().remotes().get("origin"));
+                    clone.remotes().get("origin"));
         }
     }
 
@@ -343,9 +342,7 @@ public abstract class RemoteProtocolContract {
             v1 = commit(repo, "v1");
             addRemote(repo, url);
             push(repo, "main");
-            repo.store()
-                    .metadata()
-                    .newUpdate()
+            repo.begin("branch feature/x")
                     .setRef(RefNames.branch("feature/x"), v1)
                     .commit();
             try (Remote r = origin(repo)) {

@@ -128,9 +128,14 @@ final class IndexCodec {
         return new ContentRef(type, r.id(), size);
     }
 
+    /**
+     * Version 1 entries have no remote changes; version 2 appends them. An entry without remote changes
+     * is written as version 1, so older forge builds keep reading logs that never touched a remote.
+     */
     static byte[] encodeOperation(Operation op) {
+        int version = op.remoteChanges().isEmpty() ? 1 : 2;
         BinaryWriter w =
-                new BinaryWriter(128).u8(VERSION).u64(op.time().toEpochMilli()).string(op.command());
+                new BinaryWriter(128).u8(version).u64(op.time().toEpochMilli()).string(op.command());
         w.string(op.headBefore()).string(op.headAfter()).varint(op.refChanges().size());
         for (Operation.RefChange c : op.refChanges()) {
             w.string(c.ref());
@@ -140,13 +145,31 @@ final class IndexCodec {
         optionalId(w, op.stageBefore());
         optionalId(w, op.stageAfter());
         w.u8(op.movedWorkTree() ? 1 : 0);
+        if (version == 2) {
+            w.varint(op.remoteChanges().size());
+            for (Operation.RemoteChange c : op.remoteChanges()) {
+                w.string(c.name());
+                optionalString(w, c.before());
+                optionalString(w, c.after());
+            }
+        }
         return w.toByteArray();
+    }
+
+    private static void optionalString(BinaryWriter w, String s) {
+        if (s == null) w.u8(0);
+        else w.u8(1).string(s);
+    }
+
+    private static String optionalString(BinaryReader r) throws MalformedObjectException {
+        return r.u8() == 0 ? null : r.string();
     }
 
     static Operation decodeOperation(byte[] v) {
         try {
             BinaryReader r = new BinaryReader(v);
-            checkVersion(r.u8(), "operation");
+            int version = r.u8();
+            if (version != 2) checkVersion(version, "operation");
             Instant time = Instant.ofEpochMilli(r.u64());
             String command = r.string();
             String before = r.string();
@@ -159,8 +182,15 @@ final class IndexCodec {
             ObjectId stageBefore = optionalId(r);
             ObjectId stageAfter = optionalId(r);
             boolean moved = r.u8() != 0;
+            List<Operation.RemoteChange> remotes = new ArrayList<>();
+            if (version == 2) {
+                int m = r.count(v.length);
+                for (int i = 0; i < m; i++) {
+                    remotes.add(new Operation.RemoteChange(r.string(), optionalString(r), optionalString(r)));
+                }
+            }
             r.expectEnd();
-            return new Operation(time, command, before, after, changes, stageBefore, stageAfter, moved);
+            return new Operation(time, command, before, after, changes, stageBefore, stageAfter, moved, remotes);
         } catch (MalformedObjectException e) {
             throw new IntegrityException("operation log entry is damaged: " + e.getMessage());
         }

@@ -137,11 +137,11 @@ public final class DemoRun {
             Add.Result a1 = new Add(repo).run(root, List.of("."), progress);
             CommitOp.Result c1 = new CommitOp(repo).run("v1", AUTHOR, false);
             steps.add(new Step("add+commit v1", a1.bytesRead(), seconds(t)));
-            long stored1 = repo.store().usage().packBytes();
+            long stored1 = new Stats(repo).usage().packBytes();
             Version v1 = new Version("v1", "HEAD~1", c1.commit(), c1.files(), c1.bytes(), stored1);
             Path checkouts = Files.createTempDirectory(root.getParent(), root.getFileName() + "-checkouts-");
             String remoteUrl = checkouts.resolve("remote").toUri().toString();
-            repo.store().metadata().newUpdate().setRemote("demo", remoteUrl).commit();
+            new Remotes(repo).add("demo", remoteUrl, root);
             t = System.nanoTime();
             Push.Result p1 = push(repo, progress);
             steps.add(new Step("push v1 (file://)", p1.bytesSent(), seconds(t)));
@@ -161,7 +161,7 @@ public final class DemoRun {
             Add.Result a2 = new Add(repo).run(root, List.of("."), progress);
             CommitOp.Result c2 = new CommitOp(repo).run("v2", AUTHOR, false);
             steps.add(new Step("add+commit v2", a2.bytesRead(), seconds(t)));
-            long stored2 = repo.store().usage().packBytes();
+            long stored2 = new Stats(repo).usage().packBytes();
             Version v2 = new Version("v2", "HEAD", c2.commit(), c2.files(), c2.bytes(), stored2);
             t = System.nanoTime();
             Push.Result p2 = push(repo, progress);

@@ -1,16 +1,12 @@
 package dev.forge.cli.demo;
 
-import dev.forge.core.error.IntegrityException;
 import dev.forge.core.model.ChunkList;
 import dev.forge.core.model.ContentRef;
-import dev.forge.core.model.FileKind;
-import dev.forge.core.model.MalformedObjectException;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
-import dev.forge.core.model.Tree;
-import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.StoredObject;
+import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
 import java.util.Collection;
 import java.util.HashSet;
@@ -33,12 +29,14 @@ final class StoredCost {
     }
 
     private final ObjectStore store;
+    private final ObjectReader objects;
     private final Map<String, ContentRef> files;
     private final Set<ObjectId> old = new HashSet<>();
     private final Set<ObjectId> charged = new HashSet<>();
 
     StoredCost(Repository repo, ObjectId parent, ObjectId commit) {
-        this.store = repo.store().objects();
+        this.store = repo.objectStore();
+        this.objects = repo.objects();
         for (ContentRef c : files(repo, parent).values()) {
             old.add(c.id());
             for (ChunkList.ChunkRef ref : chunks(c)) old.add(ref.id());
@@ -71,31 +69,12 @@ final class StoredCost {
     }
 
     private List<ChunkList.ChunkRef> chunks(ContentRef c) {
-        if (c.type() == ObjectType.CHUNK) return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
-        try {
-            return ChunkList.decode(store.read(c.id())).chunks();
-        } catch (MalformedObjectException e) {
-            throw new IntegrityException("chunk list " + c.id().shortHex() + " is malformed: " + e.getMessage());
-        }
+        return objects.chunks(c);
     }
 
-    private static Map<String, ContentRef> files(Repository repo, ObjectId commit) {
+    private Map<String, ContentRef> files(Repository repo, ObjectId commit) {
         Map<String, ContentRef> out = new TreeMap<>();
-        flatten(repo.store().objects(), repo.readCommit(commit).tree(), "", out);
+        objects.files(objects.commit(commit).tree()).forEach((path, e) -> out.put(path, e.content()));
         return out;
-    }
-
-    private static void flatten(ObjectStore store, ObjectId treeId, String prefix, Map<String, ContentRef> out) {
-        Tree tree;
-        try {
-            tree = Tree.decode(store.read(treeId));
-        } catch (MalformedObjectException e) {
-            throw new IntegrityException("tree " + treeId.shortHex() + " is malformed: " + e.getMessage());
-        }
-        for (TreeEntry e : tree.entries()) {
-            String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
-            if (e.kind() == FileKind.DIRECTORY) flatten(store, e.id(), path, out);
-            else out.put(path, e.content());
-        }
     }
 }

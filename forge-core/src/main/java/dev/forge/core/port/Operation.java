@@ -5,11 +5,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One entry of the operation log: what a command changed in refs, HEAD and the stage, with the values
- * before and after, so that it can be undone (and the undo undone). {@code null} ids mean "did not
- * exist"; the stage is recorded as the id of a tree object holding it (null when not recorded).
- * {@code movedWorkTree} says the command rewrote the work tree to match {@code stageAfter} (checkout,
- * switch, merge), so that undo knows to move it back.
+ * One entry of the operation log: what a command changed in refs (branches, tags, remote-tracking
+ * refs), HEAD, the stage and the configured remotes, with the values before and after, so that it can
+ * be undone (and the undo undone). {@code null} ids and URLs mean "did not exist"; the stage is
+ * recorded as the id of a tree object holding it (null when not recorded). {@code movedWorkTree} says
+ * the command rewrote the work tree to match {@code stageAfter} (checkout, switch, merge), so that undo
+ * knows to move it back. Written by {@code dev.forge.core.repo.Transaction}, never assembled by hand.
  */
 public record Operation(
         Instant time,
@@ -19,12 +20,17 @@ public record Operation(
         List<RefChange> refChanges,
         ObjectId stageBefore,
         ObjectId stageAfter,
-        boolean movedWorkTree) {
+        boolean movedWorkTree,
+        List<RemoteChange> remoteChanges) {
     public Operation {
         refChanges = List.copyOf(refChanges);
+        remoteChanges = List.copyOf(remoteChanges);
     }
 
     public record RefChange(String ref, ObjectId before, ObjectId after) {}
+
+    /** A configured remote added ({@code before} null), removed ({@code after} null) or re-pointed. */
+    public record RemoteChange(String name, String before, String after) {}
 
     /** Every commit or tree this entry names: gc keeps them while the entry is within its grace period. */
     public List<ObjectId> roots() {

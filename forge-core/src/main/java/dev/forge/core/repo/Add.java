@@ -2,8 +2,6 @@ package dev.forge.core.repo;
 
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.ContentRef;
-import dev.forge.core.model.ObjectId;
-import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
 import dev.forge.core.port.StatEntry;
@@ -36,12 +34,14 @@ public final class Add {
         Map<String, WorkFile> files = new LinkedHashMap<>();
         List<String> removed = new ArrayList<>();
         SparsePaths sparse = repo.sparse();
+        Transaction tx = repo.begin("add " + String.join(" ", args));
+        Stage stage = tx.stage();
         for (String arg : args) {
             String rel = wt.relativize(cwd, arg);
             List<String> tracked = new ArrayList<>();
-            repo.meta().forEachStage(e -> {
-                if (WorkTree.under(e.path(), rel)) tracked.add(e.path());
-            });
+            for (String path : stage.entries().keySet()) {
+                if (WorkTree.under(path, rel)) tracked.add(path);
+            }
             List<WorkFile> found;
             try {
                 found = wt.scan(rel);
@@ -76,51 +76,33 @@ public final class Add {
         } finally {
             progress.end();
         }
-        java.util.SortedMap<String, StageEntry> stage = Status.stage(repo);
-        ObjectId stageBefore = repo.snapshot(stage.values());
-        MetadataStore.Update u = repo.meta().newUpdate();
         int read = 0;
         for (Ingester.Result r : results) {
             if (r == null) continue;
             read++;
             WorkFile f = r.file();
-            StageEntry entry = new StageEntry(f.path(), f.kind(), r.content());
-            u.putStage(entry);
-            stage.put(f.path(), entry);
+            tx.putStage(new StageEntry(f.path(), f.kind(), r.content()));
             if (r.stable() && WorkTree.cacheable(f, wallStart)) {
-                u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
+                tx.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
             } else {
-                u.deleteStat(f.path());
+                tx.deleteStat(f.path());
             }
         }
         for (var e : known.entrySet()) {
             WorkFile f = files.get(e.getKey());
-            StageEntry entry = new StageEntry(f.path(), f.kind(), e.getValue());
-            u.putStage(entry);
-            stage.put(f.path(), entry);
+            tx.putStage(new StageEntry(f.path(), f.kind(), e.getValue()));
         }
         for (String path : removed) {
-            u.deleteStage(path);
-            stage.remove(path);
-            u.deleteStat(path);
+            tx.deleteStage(path);
+            tx.deleteStat(path);
         }
         repo.mergeState().ifPresent(m -> {
             dev.forge.core.port.MergeState next = m;
             for (String path : files.keySet()) next = next.without(path);
             for (String path : removed) next = next.without(path);
-            if (next.conflicts().size() != m.conflicts().size()) u.setMergeState(next);
+            if (next.conflicts().size() != m.conflicts().size()) tx.setMergeState(next);
         });
-        var head = repo.head();
-        repo.record(
-                u,
-                "add " + String.join(" ", args),
-                head,
-                head,
-                List.of(),
-                stageBefore,
-                repo.snapshot(stage.values()),
-                false);
-        u.commit();
+        tx.commit();
         return new Result(
                 known.size() + read, read, bytes, bytesToRead, removed.size(), (System.nanoTime() - start) / 1e9);
     }

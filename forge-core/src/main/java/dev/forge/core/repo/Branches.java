@@ -6,8 +6,6 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
-import dev.forge.core.port.MetadataStore;
-import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,18 +56,7 @@ public final class Branches {
         if (repo.meta().ref(ref).isPresent())
             throw new ForgeException("a " + kind + " named '" + name + "' already exists");
         ObjectId commit = rev == null ? repo.resolve("HEAD") : repo.resolve(rev);
-        Head head = repo.head();
-        MetadataStore.Update u = repo.meta().newUpdate().setRef(ref, commit);
-        repo.record(
-                u,
-                kind + " " + name,
-                head,
-                head,
-                List.of(new Operation.RefChange(ref, null, commit)),
-                null,
-                null,
-                false);
-        u.commit();
+        repo.begin(kind + " " + name).setRef(ref, commit).commit();
         return new Ref(name, commit, false);
     }
 
@@ -90,18 +77,7 @@ public final class Branches {
         String ref = prefix + name;
         ObjectId old =
                 repo.meta().ref(ref).orElseThrow(() -> new NotFoundException("no " + kind + " named '" + name + "'"));
-        Head head = repo.head();
-        MetadataStore.Update u = repo.meta().newUpdate().deleteRef(ref);
-        repo.record(
-                u,
-                kind + " -d " + name,
-                head,
-                head,
-                List.of(new Operation.RefChange(ref, old, null)),
-                null,
-                null,
-                false);
-        u.commit();
+        repo.begin(kind + " -d " + name).deleteRef(ref).commit();
         return new Ref(name, old, false);
     }
 
@@ -119,16 +95,9 @@ public final class Branches {
             if (repo.meta().ref(ref).isPresent())
                 throw new ForgeException("a branch named '" + name + "' already exists");
             Optional<ObjectId> head = repo.headCommit();
-            Head before = repo.head();
-            Head after = new Head.OnBranch(name);
-            MetadataStore.Update u = repo.meta().newUpdate().setHead(after);
-            List<Operation.RefChange> changes = new ArrayList<>();
-            if (head.isPresent()) {
-                u.setRef(ref, head.get());
-                changes.add(new Operation.RefChange(ref, null, head.get()));
-            }
-            repo.record(u, "switch -c " + name, before, after, changes, null, null, false);
-            u.commit();
+            Transaction tx = repo.begin("switch -c " + name).setHead(new Head.OnBranch(name));
+            head.ifPresent(c -> tx.setRef(ref, c));
+            tx.commit();
             return new Checkout.Result(head.orElse(null), name, 0, 0, 0, List.of(), (System.nanoTime() - start) / 1e9);
         }
         ObjectId commit = repo.meta()
@@ -136,6 +105,6 @@ public final class Branches {
                 .orElseThrow(() -> new NotFoundException(
                         "no branch named '" + name + "' (use 'forge switch -c " + name + "' to create it)"));
         return new Checkout(repo)
-                .moveTo(commit, new Head.OnBranch(name), "switch " + name, force, List.of(), progress, start);
+                .moveTo(repo.begin("switch " + name), commit, new Head.OnBranch(name), force, progress, start);
     }
 }

@@ -7,8 +7,6 @@ import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.model.Tree;
-import dev.forge.core.port.MetadataStore;
-import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
 import java.io.IOException;
@@ -45,38 +43,22 @@ public final class Checkout {
     public Result run(String rev, boolean force, ProgressListener progress) {
         long start = System.nanoTime();
         ObjectId commit = repo.resolve(rev);
-        String branch = repo.store().metadata().ref(RefNames.branch(rev)).isPresent() ? rev : null;
+        String branch = repo.meta().ref(RefNames.branch(rev)).isPresent() ? rev : null;
         Head after = branch != null ? new Head.OnBranch(branch) : new Head.Detached(commit);
-        return moveTo(commit, after, "checkout " + rev, force, List.of(), progress, start);
+        return moveTo(repo.begin("checkout " + rev), commit, after, force, progress, start);
     }
 
     /**
-     * Moves HEAD to {@code after} (naming {@code commit}) with the work tree and stage, applying {@code
-     * refChanges} in the same batch and recording it all as one operation.
+     * Moves HEAD to {@code after} (naming {@code commit}) with the work tree and stage, as part of
+     * {@code tx} (which may already hold ref changes), and commits it.
      */
-    Result moveTo(
-            ObjectId commit,
-            Head after,
-            String command,
-            boolean force,
-            List<Operation.RefChange> refChanges,
-            ProgressListener progress,
-            long start) {
+    Result moveTo(Transaction tx, ObjectId commit, Head after, boolean force, ProgressListener progress, long start) {
         ObjectId tree = repo.objects.commit(commit).tree();
         SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, tree);
         WorkTreeMove move =
-                WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo)).check(command, force);
-        Head before = repo.head();
-        ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
-        MetadataStore.Update u = repo.meta().newUpdate();
-        move.apply(force, progress, u);
-        u.setHead(after);
-        for (Operation.RefChange c : refChanges) {
-            if (c.after() == null) u.deleteRef(c.ref());
-            else u.setRef(c.ref(), c.after());
-        }
-        repo.record(u, command, before, after, refChanges, stageBefore, tree, true);
-        u.commit();
+                WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo)).check(tx.description(), force);
+        move.apply(force, progress, tx, tree);
+        tx.setHead(after).commit();
         String branch = after instanceof Head.OnBranch b ? b.branch() : null;
         return new Result(
                 commit,
@@ -125,7 +107,7 @@ public final class Checkout {
     public Result restore(Path cwd, List<String> paths, String source, ProgressListener progress) {
         long start = System.nanoTime();
         SortedMap<String, StageEntry> from = source == null
-                ? Status.stage(repo)
+                ? repo.stage().entries()
                 : Trees.flatten(
                         repo.objects, repo.objects.commit(repo.resolve(source)).tree());
         WorkTree wt = repo.workTree();

@@ -7,8 +7,6 @@ import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
-import dev.forge.core.port.MetadataStore;
-import dev.forge.core.port.Operation;
 import dev.forge.core.port.StageEntry;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -108,24 +106,18 @@ public final class CommitOp {
             commitId = putCommit(sink, stageTree, parents, author, message);
             sink.flush();
         }
-        MetadataStore.Update u = repo.meta().newUpdate();
-        Head after = head;
-        List<Operation.RefChange> changes = new ArrayList<>();
+        Transaction tx = repo.begin(merge.isPresent() ? "commit (merge)" : "commit");
         String branch = null;
         if (head instanceof Head.OnBranch b) {
             branch = b.branch();
-            u.setRef(RefNames.branch(branch), commitId);
-            changes.add(new Operation.RefChange(RefNames.branch(branch), parent.orElse(null), commitId));
+            tx.setRef(RefNames.branch(branch), commitId);
         } else {
-            after = new Head.Detached(commitId);
-            u.setHead(after);
+            tx.setHead(new Head.Detached(commitId));
         }
         // The stage now equals the commit's tree; status relies on this while the stage is unchanged.
-        u.setStageTree(stageTree, stageDigest);
-        if (merge.isPresent()) u.clearMergeState();
-        repo.record(
-                u, merge.isPresent() ? "commit (merge)" : "commit", head, after, changes, stageTree, stageTree, false);
-        u.commit();
+        tx.setStageTree(stageTree, stageDigest);
+        if (merge.isPresent()) tx.clearMergeState();
+        tx.commit();
         return new Result(commitId, branch, entries.size(), bytes, parent.isEmpty());
     }
 }

@@ -26,10 +26,10 @@ import java.util.Set;
  * or the whole new one, never a torn one. Files are written in parallel, one thread per core.
  */
 final class ContentWriter {
-    private final Objects objects;
+    private final ObjectReader objects;
     private final ProgressListener progress;
 
-    ContentWriter(Objects objects, ProgressListener progress) {
+    ContentWriter(ObjectReader objects, ProgressListener progress) {
         this.objects = objects;
         this.progress = progress;
     }

@@ -139,7 +139,7 @@ public final class Diff {
         SortedMap<String, Version> old;
         if (revs.isEmpty()) {
             from = new Side(SideKind.STAGE, null, null);
-            old = versions(Status.stage(repo), selected);
+            old = versions(repo.stage().entries(), selected);
         } else {
             from = new Side(SideKind.COMMIT, revs.get(0), commits.get(0));
             old = versions(
@@ -157,7 +157,7 @@ public final class Diff {
                     selected);
         } else {
             to = new Side(SideKind.WORK_TREE, null, null);
-            neu = workTree(Status.stage(repo), selected, old, progress);
+            neu = workTree(repo.stage().entries(), selected, old, progress);
         }
 
         SortedSet<String> all = new TreeSet<>(Tree.NAME_ORDER);

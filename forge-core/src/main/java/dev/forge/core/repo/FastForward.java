@@ -4,10 +4,7 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
-import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Moves the current branch forward to a commit that descends from it (pull, clone), with the work
@@ -26,13 +23,16 @@ public final class FastForward {
      * repository) to {@code target}, checking it out.
      */
     public Checkout.Result run(String branch, ObjectId target, String command, ProgressListener progress) {
-        Head head = repo.head();
+        return run(repo.begin(command), branch, target, progress);
+    }
+
+    /** The same, as part of {@code tx} (a pull records its fetch with it), which this commits. */
+    public Checkout.Result run(Transaction tx, String branch, ObjectId target, ProgressListener progress) {
+        Head head = tx.head();
         if (!(head instanceof Head.OnBranch b) || !b.branch().equals(branch)) {
             throw new InvalidInputException("cannot fast-forward " + branch + ": HEAD is at " + repo.describeHead());
         }
-        String ref = RefNames.branch(branch);
-        Optional<ObjectId> before = repo.meta().ref(ref);
-        List<Operation.RefChange> changes = List.of(new Operation.RefChange(ref, before.orElse(null), target));
-        return new Checkout(repo).moveTo(target, head, command, false, changes, progress, System.nanoTime());
+        tx.setRef(RefNames.branch(branch), target);
+        return new Checkout(repo).moveTo(tx, target, head, false, progress, System.nanoTime());
     }
 }

@@ -14,18 +14,13 @@ import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.model.Tree;
 import dev.forge.core.port.MergeState;
-import dev.forge.core.port.MetadataStore;
-import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,29 +61,22 @@ public final class Merge {
         Head head = repo.head();
         ObjectId ours = repo.headCommit()
                 .orElseThrow(() -> new NotFoundException("HEAD has no commit yet; nothing to merge into"));
-        if (ours.equals(theirs) || isAncestor(theirs, ours)) return new Result(Outcome.UP_TO_DATE, ours, List.of(), 0);
+        if (ours.equals(theirs) || repo.objects.isAncestor(theirs, ours))
+            return new Result(Outcome.UP_TO_DATE, ours, List.of(), 0);
         Status.Report status = new Status(repo).run(ProgressListener.NONE);
         if (!status.staged().isEmpty() || !status.unstaged().isEmpty()) {
             throw new WouldOverwriteException("merge needs a clean work tree: commit or restore your "
                     + (status.staged().size() + status.unstaged().size()) + " changed file(s) first");
         }
         String branchRef = head instanceof Head.OnBranch b ? RefNames.branch(b.branch()) : null;
-        if (isAncestor(ours, theirs)) {
-            List<Operation.RefChange> changes =
-                    branchRef == null ? List.of() : List.of(new Operation.RefChange(branchRef, ours, theirs));
+        if (repo.objects.isAncestor(ours, theirs)) {
+            Transaction tx = repo.begin("merge " + rev + " (fast-forward)");
+            if (branchRef != null) tx.setRef(branchRef, theirs);
             Head after = branchRef == null ? new Head.Detached(theirs) : head;
-            Checkout.Result r = new Checkout(repo)
-                    .moveTo(
-                            theirs,
-                            after,
-                            "merge " + rev + " (fast-forward)",
-                            false,
-                            changes,
-                            progress,
-                            System.nanoTime());
+            Checkout.Result r = new Checkout(repo).moveTo(tx, theirs, after, false, progress, System.nanoTime());
             return new Result(Outcome.FAST_FORWARD, theirs, List.of(), r.written() + r.removed());
         }
-        ObjectId base = mergeBase(ours, theirs);
+        ObjectId base = repo.objects.mergeBase(ours, theirs);
         SortedMap<String, StageEntry> b = base == null ? new TreeMap<>(Tree.NAME_ORDER) : files(base);
         SortedMap<String, StageEntry> o = files(ours);
         SortedMap<String, StageEntry> t = files(theirs);
@@ -99,7 +87,7 @@ public final class Merge {
         paths.addAll(o.keySet());
         paths.addAll(t.keySet());
         try (ObjectSink sink = new ObjectSink(
-                repo.store().objects(),
+                repo.objectStore(),
                 repo.config().compression(),
                 repo.config().chunking().maxSize())) {
             FastCdc cdc = new FastCdc(repo.config().chunking());
@@ -128,44 +116,21 @@ public final class Merge {
             }
             sink.flush();
         }
-        ObjectId stageBefore = repo.objects.commit(ours).tree();
         WorkTreeMove move = WorkTreeMove.plan(repo, merged, o).check("merge", false);
-        MetadataStore.Update u = repo.meta().newUpdate();
-        move.apply(false, progress, u);
+        Transaction tx = repo.begin("merge " + rev);
         if (!conflicts.isEmpty()) {
-            u.setMergeState(new MergeState(ours, theirs, rev, base, conflicts));
-            ObjectId stageAfter = repo.snapshot(merged.values());
-            repo.record(
-                    u,
-                    "merge " + rev + " (stopped on conflicts)",
-                    head,
-                    head,
-                    List.of(),
-                    stageBefore,
-                    stageAfter,
-                    true);
-            u.commit();
+            move.apply(false, progress, tx, null);
+            tx.setMergeState(new MergeState(ours, theirs, rev, base, conflicts))
+                    .describe("merge " + rev + " (stopped on conflicts)")
+                    .commit();
             return new Result(Outcome.CONFLICTS, null, conflicts, move.toWrite.size() + move.toRemove.size());
         }
+        // The merge commit is durable before anything names it; if the move fails it is merely unreferenced.
         ObjectId commit = CommitOp.write(repo, merged.values(), List.of(ours, theirs), author, "Merge " + rev);
-        Head after = branchRef == null ? new Head.Detached(commit) : head;
-        List<Operation.RefChange> changes = new ArrayList<>();
-        if (branchRef != null) {
-            u.setRef(branchRef, commit);
-            changes.add(new Operation.RefChange(branchRef, ours, commit));
-        } else {
-            u.setHead(after);
-        }
-        repo.record(
-                u,
-                "merge " + rev,
-                head,
-                after,
-                changes,
-                stageBefore,
-                repo.objects.commit(commit).tree(),
-                true);
-        u.commit();
+        move.apply(false, progress, tx, repo.objects.commit(commit).tree());
+        if (branchRef != null) tx.setRef(branchRef, commit);
+        else tx.setHead(new Head.Detached(commit));
+        tx.commit();
         return new Result(Outcome.MERGED, commit, List.of(), move.toWrite.size() + move.toRemove.size());
     }
 
@@ -229,63 +194,21 @@ public final class Merge {
         return Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
     }
 
-    /** Whether {@code ancestor} is reachable from {@code from} through parents (or equal). */
-    boolean isAncestor(ObjectId ancestor, ObjectId from) {
-        Set<ObjectId> seen = new HashSet<>();
-        Deque<ObjectId> queue = new ArrayDeque<>(List.of(from));
-        while (!queue.isEmpty()) {
-            ObjectId c = queue.pop();
-            if (c.equals(ancestor)) return true;
-            if (seen.add(c)) queue.addAll(repo.objects.commit(c).parents());
-        }
-        return false;
-    }
-
-    /** A nearest common ancestor: the first of theirs' ancestors (breadth first) that ours also reaches. */
-    ObjectId mergeBase(ObjectId ours, ObjectId theirs) {
-        Set<ObjectId> fromOurs = new HashSet<>();
-        Deque<ObjectId> queue = new ArrayDeque<>(List.of(ours));
-        while (!queue.isEmpty()) {
-            ObjectId c = queue.pop();
-            if (fromOurs.add(c)) queue.addAll(repo.objects.commit(c).parents());
-        }
-        Set<ObjectId> seen = new HashSet<>();
-        queue.add(theirs);
-        while (!queue.isEmpty()) {
-            ObjectId c = queue.poll();
-            if (fromOurs.contains(c)) return c;
-            if (seen.add(c)) queue.addAll(repo.objects.commit(c).parents());
-        }
-        return null;
-    }
-
     /** {@code forge merge --abort}: back to HEAD's tree in the stage and work tree, merge state gone. */
     public void abort(ProgressListener progress) {
         MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress"));
-        Head head = repo.head();
-        ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
         SortedMap<String, StageEntry> target = files(m.ours());
         WorkTreeMove move = WorkTreeMove.plan(repo, target, target);
-        MetadataStore.Update u = repo.meta().newUpdate();
-        move.apply(true, progress, u);
-        u.clearMergeState();
-        repo.record(
-                u,
-                "merge --abort",
-                head,
-                head,
-                List.of(),
-                stageBefore,
-                repo.objects.commit(m.ours()).tree(),
-                true);
-        u.commit();
+        Transaction tx = repo.begin("merge --abort");
+        move.apply(true, progress, tx, repo.objects.commit(m.ours()).tree());
+        tx.clearMergeState().commit();
     }
 
     /** {@code forge resolve PATH... --ours|--theirs}: takes one side's version into the work tree and stage. */
     public List<String> resolve(Path cwd, List<String> args, boolean theirs, ProgressListener progress) {
         MergeState m = repo.mergeState().orElseThrow(() -> new ForgeException("no merge in progress"));
         List<String> resolved = new ArrayList<>();
-        MetadataStore.Update u = repo.meta().newUpdate();
+        Transaction tx = repo.begin("resolve " + (theirs ? "--theirs " : "--ours ") + String.join(" ", args));
         MergeState next = m;
         for (String arg : args) {
             String path = repo.workTree().relativize(cwd, arg);
@@ -298,16 +221,15 @@ public final class Merge {
                 } catch (IOException e) {
                     throw Repository.io("cannot delete " + path, e);
                 }
-                u.deleteStage(path).deleteStat(path);
+                tx.deleteStage(path).deleteStat(path);
             } else {
                 new ContentWriter(repo.objects, progress).write(repo.root(), side);
-                u.putStage(side).deleteStat(path);
+                tx.putStage(side).deleteStat(path);
             }
             next = next.without(path);
             resolved.add(path);
         }
-        u.setMergeState(next);
-        u.commit();
+        tx.setMergeState(next).commit();
         return resolved;
     }
 

@@ -3,8 +3,6 @@ package dev.forge.core.repo;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.WouldOverwriteException;
-import dev.forge.core.model.ObjectId;
-import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.StageEntry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +26,8 @@ public final class PathOps {
      * work-tree content differs from the stage is refused without {@code force}: its changes would be lost.
      */
     public List<String> rm(Path cwd, List<String> args, boolean cached, boolean force) {
-        SortedMap<String, StageEntry> stage = Status.stage(repo);
-        ObjectId stageBefore = repo.snapshot(stage.values());
-        List<StageEntry> chosen = select(cwd, args, stage);
+        Transaction tx = repo.begin("rm " + String.join(" ", args));
+        List<StageEntry> chosen = select(cwd, args, tx.stage().entries());
         if (!cached && !force) {
             List<String> modified = new ArrayList<>();
             for (StageEntry e : chosen) {
@@ -43,11 +40,9 @@ public final class PathOps {
                         + " has changes that are not staged; use --cached to keep the file, or --force to delete it");
             }
         }
-        MetadataStore.Update u = repo.meta().newUpdate();
         List<String> removed = new ArrayList<>();
         for (StageEntry e : chosen) {
-            u.deleteStage(e.path()).deleteStat(e.path());
-            stage.remove(e.path());
+            tx.deleteStage(e.path()).deleteStat(e.path());
             removed.add(e.path());
             if (!cached) {
                 try {
@@ -59,17 +54,7 @@ public final class PathOps {
                 }
             }
         }
-        var head = repo.head();
-        repo.record(
-                u,
-                "rm " + String.join(" ", args),
-                head,
-                head,
-                List.of(),
-                stageBefore,
-                repo.snapshot(stage.values()),
-                false);
-        u.commit();
+        tx.commit();
         return removed;
     }
 
@@ -79,8 +64,8 @@ public final class PathOps {
         String src = wt.relativize(cwd, from);
         String dst = wt.relativize(cwd, to);
         if (src.isEmpty() || dst.isEmpty()) throw new InvalidInputException("cannot move the repository root");
-        SortedMap<String, StageEntry> stage = Status.stage(repo);
-        ObjectId stageBefore = repo.snapshot(stage.values());
+        Transaction tx = repo.begin("mv " + src + " " + dst);
+        SortedMap<String, StageEntry> stage = tx.stage().entries();
         Path dstPath = wt.resolve(dst);
         if (Files.isDirectory(dstPath, LinkOption.NOFOLLOW_LINKS)) {
             dst = dst + "/" + wt.resolve(src).getFileName();
@@ -102,22 +87,15 @@ public final class PathOps {
         } catch (IOException e) {
             throw Repository.io("cannot move " + src + " to " + dst, e);
         }
-        MetadataStore.Update u = repo.meta().newUpdate();
         List<String> moved = new ArrayList<>();
         for (StageEntry e : moving) {
             String np = dst + e.path().substring(src.length());
-            StageEntry ne = new StageEntry(np, e.kind(), e.content());
-            u.deleteStage(e.path()).putStage(ne);
-            repo.meta().stat(e.path()).ifPresent(s -> u.putStat(np, s));
-            u.deleteStat(e.path());
-            stage.remove(e.path());
-            stage.put(np, ne);
+            tx.deleteStage(e.path()).putStage(new StageEntry(np, e.kind(), e.content()));
+            repo.meta().stat(e.path()).ifPresent(s -> tx.putStat(np, s));
+            tx.deleteStat(e.path());
             moved.add(np);
         }
-        var head = repo.head();
-        repo.record(
-                u, "mv " + src + " " + dst, head, head, List.of(), stageBefore, repo.snapshot(stage.values()), false);
-        u.commit();
+        tx.describe("mv " + src + " " + dst).commit();
         return moved;
     }
 

@@ -11,11 +11,9 @@ import dev.forge.core.model.RefNames;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.port.MetadataStore;
-import dev.forge.core.port.Operation;
 import dev.forge.core.port.RepoConfig;
 import dev.forge.core.port.StoredObject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,12 +26,12 @@ import java.util.Optional;
 public final class Repository implements AutoCloseable {
     private final LocalStore store;
     private final WorkTree workTree;
-    final Objects objects;
+    final ObjectReader objects;
 
     private Repository(LocalStore store) {
         this.store = store;
         this.workTree = new WorkTree(store.workTree());
-        this.objects = new Objects(store.objects());
+        this.objects = new ObjectReader(store.objects());
     }
 
     public static Repository init(LocalStoreFactory factory, Path dir, RepoConfig config) {
@@ -50,8 +48,55 @@ public final class Repository implements AutoCloseable {
         return new Repository(factory.open(root));
     }
 
-    public LocalStore store() {
+    /** The local store. Only core's operations reach it: other modules write through {@link #begin}. */
+    LocalStore store() {
         return store;
+    }
+
+    /**
+     * Starts a change of state described by {@code command} (as {@code forge op log} will show it):
+     * every write to refs, HEAD, the stage and the remotes goes through a {@link Transaction}.
+     */
+    public Transaction begin(String command) {
+        return new Transaction(this, command);
+    }
+
+    /** Typed reads of this repository's objects, and history walks. */
+    public ObjectReader objects() {
+        return objects;
+    }
+
+    /**
+     * The raw content-addressed objects, for moving objects in and out of the repository (fetch,
+     * push). Storing an object changes no state: only a ref, HEAD or the stage naming it does, through
+     * a {@link Transaction}.
+     */
+    public dev.forge.core.port.ObjectStore objectStore() {
+        return store.objects();
+    }
+
+    /** The {@code .forge} folder: where modules keep per-repository state of their own (remote caches). */
+    public Path forgeDir() {
+        return store.forgeDir();
+    }
+
+    /** The stage as stored now. */
+    public Stage stage() {
+        return Stage.read(meta());
+    }
+
+    public Optional<ObjectId> ref(String name) {
+        return meta().ref(name);
+    }
+
+    /** Refs whose full names start with {@code prefix} ({@code refs/remotes/origin/}), by name. */
+    public java.util.SortedMap<String, ObjectId> refs(String prefix) {
+        return meta().refs(prefix);
+    }
+
+    /** Configured remotes: name to URL, by name. */
+    public java.util.SortedMap<String, String> remotes() {
+        return meta().remotes();
     }
 
     public Path root() {
@@ -156,27 +201,6 @@ public final class Repository implements AutoCloseable {
                         "revision '" + base + "' is ambiguous: " + found.size() + " commits start with it");
         }
         throw new NotFoundException("unknown revision '" + rev + "'");
-    }
-
-    /** Appends an operation to the op log as part of {@code update}. */
-    void record(
-            MetadataStore.Update update,
-            String command,
-            Head before,
-            Head after,
-            List<Operation.RefChange> changes,
-            ObjectId stageBefore,
-            ObjectId stageAfter,
-            boolean movedWorkTree) {
-        update.record(new Operation(
-                Instant.now(),
-                command,
-                before.encode(),
-                after.encode(),
-                changes,
-                stageBefore,
-                stageAfter,
-                movedWorkTree));
     }
 
     /**

@@ -43,6 +43,11 @@ public final class Stats {
 
     private record Totals(long files, long bytes) {}
 
+    /** Pack files and their size on disk, without walking history. */
+    public LocalStore.StorageUsage usage() {
+        return repo.store().usage();
+    }
+
     public Report run() {
         Map<ObjectId, Totals> treeTotals = new HashMap<>();
         Set<ObjectId> seen = new HashSet<>();

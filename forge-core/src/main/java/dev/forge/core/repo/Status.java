@@ -12,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * {@code forge status}: what the next commit would record (HEAD vs stage), what is changed but not
@@ -119,29 +117,22 @@ public final class Status {
             } finally {
                 progress.end();
             }
-            MetadataStore.Update u = repo.meta().newUpdate();
-            boolean any = false;
+            // Only the stat cache changes: the transaction writes no op-log entry for it.
+            Transaction tx = repo.begin("status");
             for (Ingester.Result r : results) {
                 if (r == null) continue;
                 WorkFile f = r.file();
                 if (!r.content().equals(stage.get(f.path()).content()))
                     unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
                 if (r.stable() && WorkTree.cacheable(f, wallStart)) {
-                    u.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
-                    any = true;
+                    tx.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
                 }
             }
-            if (any) u.commit();
+            tx.commit();
         }
         unstaged.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
         String branch = repo.head().branchName().orElse(null);
         return new Report(branch, head, staged, unstaged, untracked, repo.mergeState());
-    }
-
-    static SortedMap<String, StageEntry> stage(Repository repo) {
-        SortedMap<String, StageEntry> stage = new TreeMap<>(Tree.NAME_ORDER);
-        repo.meta().forEachStage(e -> stage.put(e.path(), e));
-        return stage;
     }
 
     /** Changes that turn {@code from} into {@code to}, in path order. */

@@ -11,7 +11,7 @@ import java.util.List;
  * chunk it touches.
  */
 final class StoredFileBytes implements ByteSource {
-    private final Objects objects;
+    private final ObjectReader objects;
     private final List<ChunkList.ChunkRef> chunks;
     /** starts[i] = offset of chunk i; starts[n] = size. */
     private final long[] starts;
@@ -21,7 +21,7 @@ final class StoredFileBytes implements ByteSource {
     private ObjectId previousId;
     private byte[] previous;
 
-    StoredFileBytes(Objects objects, List<ChunkList.ChunkRef> chunks) {
+    StoredFileBytes(ObjectReader objects, List<ChunkList.ChunkRef> chunks) {
         this.objects = objects;
         this.chunks = chunks;
         this.starts = new long[chunks.size() + 1];

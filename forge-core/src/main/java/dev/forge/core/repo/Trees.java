@@ -53,19 +53,19 @@ final class Trees {
     }
 
     /** Every file below {@code treeId}, by path; {@code prefix} "" is the root. */
-    static SortedMap<String, StageEntry> flatten(Objects objects, ObjectId treeId) {
+    static SortedMap<String, StageEntry> flatten(ObjectReader objects, ObjectId treeId) {
         SortedMap<String, StageEntry> out = new TreeMap<>(Tree.NAME_ORDER);
         flatten(objects, treeId, "", out);
         return out;
     }
 
     /** Adds every file below {@code treeId} to {@code out}, by path (any map: see Status). */
-    static void flattenInto(Objects objects, ObjectId treeId, java.util.Map<String, StageEntry> out) {
+    static void flattenInto(ObjectReader objects, ObjectId treeId, java.util.Map<String, StageEntry> out) {
         flatten(objects, treeId, "", out);
     }
 
     private static void flatten(
-            Objects objects, ObjectId treeId, String prefix, java.util.Map<String, StageEntry> out) {
+            ObjectReader objects, ObjectId treeId, String prefix, java.util.Map<String, StageEntry> out) {
         for (TreeEntry e : objects.tree(treeId).entries()) {
             String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
             if (e.kind() == FileKind.DIRECTORY) {

@@ -5,7 +5,6 @@ import dev.forge.core.error.IntegrityException;
 import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
-import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
@@ -48,34 +47,34 @@ public final class Undo {
             case Head.Detached d -> d.commit();
             case Head.OnBranch b -> refAfter(b.branch(), inverse);
         };
-        String command = "undo " + op.command();
-        Head before = repo.head();
-        ObjectId stageBefore = repo.snapshot(Status.stage(repo).values());
-        ObjectId stageAfter = op.stageBefore() != null ? op.stageBefore() : stageBefore;
-        MetadataStore.Update u = repo.meta().newUpdate();
+        Transaction tx = repo.begin("undo " + op.command());
+        Stage current = tx.stage();
         boolean moved = false;
         if (op.movedWorkTree()
                 && new Status(repo).run(ProgressListener.NONE).unstaged().isEmpty()) {
+            ObjectId stageAfter = op.stageBefore() != null ? op.stageBefore() : current.snapshot(repo);
             SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, stageAfter);
             try {
-                WorkTreeMove move = WorkTreeMove.plan(repo, target, Status.stage(repo));
-                move.check(command, false).apply(false, progress, u);
+                WorkTreeMove move = WorkTreeMove.plan(repo, target, current.entries());
+                move.check(tx.description(), false).apply(false, progress, tx, stageAfter);
                 moved = true;
             } catch (dev.forge.core.error.WouldOverwriteException e) {
                 // Untracked files in the way: leave the work tree alone; refs, HEAD and stage still go back.
             }
         }
         if (!moved && op.stageBefore() != null) {
-            u.clearStage();
-            for (StageEntry e : Trees.flatten(repo.objects, stageAfter).values()) u.putStage(e);
+            tx.replaceStage(Trees.flatten(repo.objects, op.stageBefore()).values(), op.stageBefore());
         }
-        u.setHead(headAfter);
+        tx.setHead(headAfter);
         for (Operation.RefChange c : inverse) {
-            if (c.after() == null) u.deleteRef(c.ref());
-            else u.setRef(c.ref(), c.after());
+            if (c.after() == null) tx.deleteRef(c.ref());
+            else tx.setRef(c.ref(), c.after());
         }
-        repo.record(u, command, before, headAfter, inverse, stageBefore, stageAfter, moved);
-        u.commit();
+        for (Operation.RemoteChange c : op.remoteChanges()) {
+            if (c.before() == null) tx.deleteRemote(c.name());
+            else tx.setRemote(c.name(), c.before());
+        }
+        tx.commit();
         return new Result(op, moved, targetCommit);
     }
 

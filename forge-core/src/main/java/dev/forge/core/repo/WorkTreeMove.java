@@ -1,8 +1,8 @@
 package dev.forge.core.repo;
 
 import dev.forge.core.error.WouldOverwriteException;
+import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.Tree;
-import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
 import dev.forge.core.port.StatEntry;
@@ -41,7 +41,7 @@ final class WorkTreeMove {
     static WorkTreeMove plan(
             Repository repo, SortedMap<String, StageEntry> target, SortedMap<String, StageEntry> head) {
         WorkTreeMove m = new WorkTreeMove(repo, target);
-        SortedMap<String, StageEntry> current = Status.stage(repo);
+        SortedMap<String, StageEntry> current = repo.stage().entries();
         WorkTree wt = repo.workTree();
         // A sparse clone neither writes nor removes files outside its paths (their chunks are not here).
         SparsePaths sparse = repo.sparse();
@@ -96,10 +96,11 @@ final class WorkTreeMove {
     }
 
     /**
-     * Writes and deletes files, then adds to {@code u} the new stage and the fresh stat entries. The
-     * caller commits {@code u} (with its ref and op-log changes) after this returns.
+     * Writes and deletes files, then adds to {@code tx} the new stage (which equals {@code targetTree}
+     * when that is not null) and the fresh stat entries, and marks it as moving the work tree. The
+     * caller commits {@code tx} (with its ref and HEAD changes) after this returns.
      */
-    void apply(boolean force, ProgressListener progress, MetadataStore.Update u) {
+    void apply(boolean force, ProgressListener progress, Transaction tx, ObjectId targetTree) {
         WorkTree wt = repo.workTree();
         try {
             for (String path : toRemove) {
@@ -118,18 +119,17 @@ final class WorkTreeMove {
         } finally {
             progress.end();
         }
-        u.clearStage();
-        for (StageEntry t : target.values()) u.putStage(t);
+        tx.replaceStage(target.values(), targetTree).movedWorkTree();
         long now = System.currentTimeMillis() * 1_000_000L;
         for (StageEntry t : toWrite) {
             WorkFile f = wt.stat(t.path());
             if (f != null && WorkTree.cacheable(f, now)) {
-                u.putStat(t.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), t.content()));
+                tx.putStat(t.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), t.content()));
             } else {
-                u.deleteStat(t.path());
+                tx.deleteStat(t.path());
             }
         }
-        for (String path : toRemove) u.deleteStat(path);
+        for (String path : toRemove) tx.deleteStat(path);
     }
 
     /** Contents of the work-tree files the stat cache could not vouch for, hashed together in one parallel pass. */

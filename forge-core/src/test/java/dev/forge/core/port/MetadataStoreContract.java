@@ -60,7 +60,11 @@ public abstract class MetadataStoreContract extends StoreContract {
                         new Operation.RefChange("refs/heads/old", id(3), null)),
                 null,
                 id(4),
-                true);
+                true,
+                List.of(
+                        new Operation.RemoteChange("origin", null, "s3://bucket/repo"),
+                        new Operation.RemoteChange("backup", "/mnt/old", "/mnt/new"),
+                        new Operation.RemoteChange("gone", "/mnt/gone", null)));
     }
 
     @Test
@@ -282,7 +286,10 @@ public abstract class MetadataStoreContract extends StoreContract {
         assertEquals(Optional.empty(), meta().mergeState());
     }
 
-    /** Operations come back newest first, as recorded (times to the millisecond, the log's precision). */
+    /**
+     * Operations come back newest first, as recorded, with and without remote changes (times to the
+     * millisecond, the log's precision).
+     */
     @Test
     void operationsAreNewestFirst() {
         meta().newUpdate().record(op("one", 1_000)).commit();
@@ -296,7 +303,8 @@ public abstract class MetadataStoreContract extends StoreContract {
                 List.of(),
                 null,
                 null,
-                false);
+                false,
+                List.of());
         meta().newUpdate().record(empty).commit();
         assertEquals(List.of(empty, op("three", 2_000)), meta().operations(2));
         assertEquals(

@@ -10,7 +10,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "log", description = "Show the operations that changed refs, HEAD or the stage, newest first.")
+@Command(name = "log", description = "Show the operations that changed refs, HEAD, the stage or remotes, newest first.")
 public final class OpLogCommand extends RepoCommand {
     @Option(
             names = {"-n", "--max-count"},
@@ -44,6 +44,13 @@ public final class OpLogCommand extends RepoCommand {
                                         "after",
                                         c.after() == null ? null : c.after().hex());
                     }
+                    ArrayNode remotes = n.putArray("remotes");
+                    for (Operation.RemoteChange c : op.remoteChanges()) {
+                        remotes.addObject()
+                                .put("name", c.name())
+                                .put("before", c.before())
+                                .put("after", c.after());
+                    }
                 }
                 printJson(a);
                 return 0;
@@ -56,6 +63,13 @@ public final class OpLogCommand extends RepoCommand {
                                     c.ref(),
                                     c.before() == null ? "(none)" : c.before().shortHex(),
                                     c.after() == null ? "(deleted)" : c.after().shortHex());
+                }
+                for (Operation.RemoteChange c : op.remoteChanges()) {
+                    out().printf(
+                                    "    remote %s: %s -> %s%n",
+                                    c.name(),
+                                    c.before() == null ? "(none)" : c.before(),
+                                    c.after() == null ? "(removed)" : c.after());
                 }
             }
         }

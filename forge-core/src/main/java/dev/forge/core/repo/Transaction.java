@@ -1,0 +1,272 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.model.Head;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.MergeState;
+import dev.forge.core.port.MetadataStore;
+import dev.forge.core.port.Operation;
+import dev.forge.core.port.StageEntry;
+import dev.forge.core.port.StatEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+
+/**
+ * One change of a repository's state, applied all at once and recorded in the operation log: every
+ * write to refs (branches, tags, remote-tracking refs), HEAD, the stage, the merge state and the
+ * configured remotes goes through one of these, in every module. Modelled on jj's {@code
+ * start_transaction()} ... {@code tx.finish()}:
+ *
+ * <pre>{@code
+ * Transaction tx = repo.begin("fetch origin");
+ * tx.setRef("refs/remotes/origin/main", tip);
+ * tx.commit();
+ * }</pre>
+ *
+ * <p>Changes are buffered until {@link #commit}, which writes them and the op-log entry in one atomic,
+ * durable batch; a transaction that is dropped (an exception before commit) changes nothing. The
+ * entry is derived, not assembled by callers: each ref's and remote's value before is read when it
+ * is first touched, HEAD before when the transaction begins, and the stage before and after are
+ * snapshotted as tree objects when the stage was touched, so that {@code forge undo} can put all of it
+ * back. Objects the changes name must be durable before commit (write-then-fsync-then-publish).
+ *
+ * <p>The work-tree stat cache is a cache, not state: its writes ride along in the batch but are not
+ * logged. A transaction that changes nothing logged writes no op-log entry. Not thread-safe.
+ */
+public final class Transaction {
+    private final Repository repo;
+    private final MetadataStore meta;
+    private String command;
+    private final Head headBefore;
+    private Head headAfter;
+    private final List<Consumer<MetadataStore.Update>> writes = new ArrayList<>();
+    /** ref name to {before, after}; null is "absent". */
+    private final Map<String, ObjectId[]> refs = new LinkedHashMap<>();
+    /** remote name to {URL before, URL after}; null is "absent". */
+    private final Map<String, String[]> remotes = new LinkedHashMap<>();
+
+    private Stage stageBefore;
+    /** The stage after the buffered changes, once the stage was touched (null: untouched). */
+    private SortedMap<String, StageEntry> stageAfter;
+    /** A tree id known to equal {@link #stageAfter} (saves snapshotting it again), or null. */
+    private ObjectId stageAfterTree;
+
+    private boolean movedWorkTree;
+    private boolean done;
+
+    Transaction(Repository repo, String command) {
+        this.repo = repo;
+        this.meta = repo.meta();
+        this.command = Objects.requireNonNull(command, "command");
+        this.headBefore = meta.head();
+        this.headAfter = headBefore;
+    }
+
+    /** Replaces the description the op log shows (when the outcome decides it, e.g. a merge that stopped). */
+    public Transaction describe(String command) {
+        this.command = Objects.requireNonNull(command, "command");
+        return this;
+    }
+
+    /** What the op log will show for this transaction. */
+    public String description() {
+        return command;
+    }
+
+    /** HEAD as it was when the transaction began. */
+    public Head headBefore() {
+        return headBefore;
+    }
+
+    /** HEAD as it will be when this transaction commits. */
+    public Head head() {
+        return headAfter;
+    }
+
+    public Transaction setRef(String name, ObjectId id) {
+        Objects.requireNonNull(id, "id");
+        touchRef(name)[1] = id;
+        writes.add(u -> u.setRef(name, id));
+        return this;
+    }
+
+    public Transaction deleteRef(String name) {
+        touchRef(name)[1] = null;
+        writes.add(u -> u.deleteRef(name));
+        return this;
+    }
+
+    private ObjectId[] touchRef(String name) {
+        checkOpen();
+        return refs.computeIfAbsent(name, n -> {
+            ObjectId before = meta.ref(n).orElse(null);
+            return new ObjectId[] {before, before};
+        });
+    }
+
+    public Transaction setHead(Head head) {
+        checkOpen();
+        headAfter = Objects.requireNonNull(head, "head");
+        writes.add(u -> u.setHead(head));
+        return this;
+    }
+
+    public Transaction setRemote(String name, String url) {
+        Objects.requireNonNull(url, "url");
+        touchRemote(name)[1] = url;
+        writes.add(u -> u.setRemote(name, url));
+        return this;
+    }
+
+    public Transaction deleteRemote(String name) {
+        touchRemote(name)[1] = null;
+        writes.add(u -> u.deleteRemote(name));
+        return this;
+    }
+
+    private String[] touchRemote(String name) {
+        checkOpen();
+        return remotes.computeIfAbsent(name, n -> {
+            String before = meta.remotes().get(n);
+            return new String[] {before, before};
+        });
+    }
+
+    /** The stage as it was when this transaction first needed it (read once). */
+    Stage stage() {
+        if (stageBefore == null) stageBefore = repo.stage();
+        return stageBefore;
+    }
+
+    private SortedMap<String, StageEntry> stageAfter() {
+        checkOpen();
+        if (stageAfter == null) stageAfter = stage().copy();
+        stageAfterTree = null;
+        return stageAfter;
+    }
+
+    Transaction putStage(StageEntry e) {
+        stageAfter().put(e.path(), e);
+        writes.add(u -> u.putStage(e));
+        return this;
+    }
+
+    Transaction deleteStage(String path) {
+        stageAfter().remove(path);
+        writes.add(u -> u.deleteStage(path));
+        return this;
+    }
+
+    /**
+     * Replaces the whole stage with {@code entries}, which equal the tree {@code tree} when it is not
+     * null (checkout, merge: the op log then names that tree instead of snapshotting the stage again).
+     */
+    Transaction replaceStage(java.util.Collection<StageEntry> entries, ObjectId tree) {
+        SortedMap<String, StageEntry> after = stageAfter();
+        after.clear();
+        for (StageEntry e : entries) after.put(e.path(), e);
+        stageAfterTree = tree;
+        List<StageEntry> copy = List.copyOf(entries);
+        writes.add(u -> {
+            u.clearStage();
+            for (StageEntry e : copy) u.putStage(e);
+        });
+        return this;
+    }
+
+    /** Records that the stage, as it is after this transaction with digest {@code digest}, equals {@code tree}. */
+    Transaction setStageTree(ObjectId tree, long digest) {
+        checkOpen();
+        writes.add(u -> u.setStageTree(tree, digest));
+        return this;
+    }
+
+    Transaction putStat(String path, StatEntry e) {
+        checkOpen();
+        writes.add(u -> u.putStat(path, e));
+        return this;
+    }
+
+    Transaction deleteStat(String path) {
+        checkOpen();
+        writes.add(u -> u.deleteStat(path));
+        return this;
+    }
+
+    Transaction setMergeState(MergeState state) {
+        checkOpen();
+        writes.add(u -> u.setMergeState(state));
+        return this;
+    }
+
+    Transaction clearMergeState() {
+        checkOpen();
+        writes.add(MetadataStore.Update::clearMergeState);
+        return this;
+    }
+
+    /** Says that this operation rewrote the work tree to match the stage after it, so that undo moves it back. */
+    Transaction movedWorkTree() {
+        checkOpen();
+        movedWorkTree = true;
+        return this;
+    }
+
+    /**
+     * Applies every change and the op-log entry atomically and durably. Returns the entry written, or
+     * null when nothing logged changed (then only cache writes, if any, are applied).
+     */
+    public Operation commit() {
+        checkOpen();
+        done = true;
+        List<Operation.RefChange> refChanges = new ArrayList<>();
+        for (Map.Entry<String, ObjectId[]> e : refs.entrySet()) {
+            ObjectId[] v = e.getValue();
+            if (!Objects.equals(v[0], v[1])) refChanges.add(new Operation.RefChange(e.getKey(), v[0], v[1]));
+        }
+        List<Operation.RemoteChange> remoteChanges = new ArrayList<>();
+        for (Map.Entry<String, String[]> e : remotes.entrySet()) {
+            String[] v = e.getValue();
+            if (!Objects.equals(v[0], v[1])) remoteChanges.add(new Operation.RemoteChange(e.getKey(), v[0], v[1]));
+        }
+        ObjectId before = null;
+        ObjectId after = null;
+        if (stageAfter != null) {
+            before = stage().snapshot(repo);
+            after = stageAfterTree != null ? stageAfterTree : repo.snapshot(stageAfter.values());
+        }
+        boolean logged = stageAfter != null
+                || movedWorkTree
+                || !refChanges.isEmpty()
+                || !remoteChanges.isEmpty()
+                || !headBefore.equals(headAfter);
+        if (writes.isEmpty() && !logged) return null;
+        MetadataStore.Update u = meta.newUpdate();
+        for (Consumer<MetadataStore.Update> w : writes) w.accept(u);
+        Operation op = null;
+        if (logged) {
+            op = new Operation(
+                    Instant.now(),
+                    command,
+                    headBefore.encode(),
+                    headAfter.encode(),
+                    refChanges,
+                    before,
+                    after,
+                    movedWorkTree,
+                    remoteChanges);
+            u.record(op);
+        }
+        u.commit();
+        return op;
+    }
+
+    private void checkOpen() {
+        if (done) throw new IllegalStateException("transaction '" + command + "' is already committed");
+    }
+}
