@@ -391,6 +391,66 @@ class CommandsIT {
     }
 
     @Test
+    void gitRepositoriesInTheWorkTreeAreNeverAddedOrListed() throws Exception {
+        Path repo = repo();
+        write(repo.resolve(".forgeignore"), "!.git/\n");
+        write(repo.resolve("scene.blend"), "scene\n");
+        write(repo.resolve(".gitignore"), "*.blend\n");
+        write(repo.resolve("tools/plugin/main.py"), "print()\n");
+        git(repo, "init", "-q");
+        git(repo, "add", ".gitignore");
+        git(repo, "commit", "-q", "-m", "git's own history");
+        git(repo.resolve("tools/plugin"), "init", "-q");
+        git(repo.resolve("tools/plugin"), "add", "main.py");
+        git(repo.resolve("tools/plugin"), "commit", "-q", "-m", "a nested git repository");
+        assertTrue(
+                Files.isRegularFile(repo.resolve(".git/HEAD")) && Files.isDirectory(repo.resolve("tools/plugin/.git")));
+
+        JsonNode before = json(run(repo, "status", "--json").ok());
+        assertEquals(
+                Set.of(".forgeignore", ".gitignore", "scene.blend", "tools/plugin/main.py"),
+                strings(before.path("untracked")),
+                before::toString);
+        run(repo, "add", ".").ok();
+        JsonNode after = json(run(repo, "status", "--json").ok());
+        assertEquals(
+                Set.of(".forgeignore", ".gitignore", "scene.blend", "tools/plugin/main.py"),
+                changes(after.path("staged")).keySet(),
+                after::toString);
+        assertEquals(0, after.path("unstaged").size() + after.path("untracked").size(), after::toString);
+        assertFalse(after.toString().contains(".git/"), after::toString);
+
+        ForgeProcess.Result named = run(repo, "add", "tools/plugin/.git")
+                .expect(ExitCode.USAGE.code())
+                .oneLineError();
+        assertTrue(named.stderr().contains("tools/plugin/.git"), named::describe);
+        commit(repo, "one");
+        run(repo, "checkout", "HEAD", "--into", "../out").ok();
+        assertEquals(
+                Set.of(".forgeignore", ".gitignore", "scene.blend", "tools/plugin/main.py"),
+                E2eFiles.files(tmp.resolve("out")).keySet());
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> s = new TreeSet<>();
+        array.forEach(n -> s.add(n.asText()));
+        return s;
+    }
+
+    private static void git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of("git", "-c", "user.name=E2E", "-c", "user.email=e2e@forge.invalid"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertEquals(0, p.waitFor(), () -> cmd + " failed: " + out);
+    }
+
+    @Test
     void restorePutsBackAModifiedFile() throws IOException {
         Path repo = repo();
         Path f = repo.resolve("mix/final.wav");
