@@ -97,9 +97,11 @@ final class WorkTreeMove {
 
     /**
      * Writes and deletes files, then adds to {@code u} the new stage and the fresh stat entries. The
-     * caller commits {@code u} (with its ref and op-log changes) after this returns.
+     * caller commits {@code u} (with its ref and op-log changes) after this returns. Refuses before
+     * touching the work tree when a sparse clone lacks the contents of a file it would write.
      */
     void apply(boolean force, ProgressListener progress, MetadataStore.Update u) {
+        new LocalContent(repo).require(toWrite, null);
         WorkTree wt = repo.workTree();
         try {
             for (String path : toRemove) {
