@@ -138,6 +138,7 @@ public final class Fetch {
      * clone of those paths would have). Returns the bytes received.
      */
     public long fill(Collection<ObjectId> tips, Predicate<String> paths, ProgressListener progress) {
+        remote.requireConfig();
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> roots = new ArrayList<>();
         for (ObjectId c : objects.newCommits(tips, Set.of(), new HashSet<>()))
