@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,8 +26,11 @@ public final class ResolveCommand extends RepoCommand {
             List<String> done = repo.merge().resolve(cwd(), paths, theirs, progress(false));
             int left = repo.mergeState().map(m -> m.conflicts().size()).orElse(0);
             out().printf(
+                            Locale.ROOT,
                             "Resolved %d path(s) with %s; %d conflict(s) left%n",
-                            done.size(), theirs ? "theirs" : "ours", left);
+                            done.size(),
+                            theirs ? "theirs" : "ours",
+                            left);
         }
         return 0;
     }

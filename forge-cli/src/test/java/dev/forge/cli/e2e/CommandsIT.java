@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -215,12 +216,12 @@ class CommandsIT {
     void commitWithNothingStagedExits1() throws IOException {
         Path repo = repo();
         ForgeProcess.Result empty = run(repo, "commit", "-m", "nothing yet").expect(ExitCode.FAILURE.code());
-        assertTrue(empty.output().toLowerCase().contains("nothing to commit"), empty::describe);
+        assertTrue(empty.output().toLowerCase(Locale.ROOT).contains("nothing to commit"), empty::describe);
 
         write(repo.resolve("a.txt"), "a\n");
         addAndCommit(repo, "one");
         ForgeProcess.Result again = run(repo, "commit", "-m", "again").expect(ExitCode.FAILURE.code());
-        assertTrue(again.output().toLowerCase().contains("nothing to commit"), again::describe);
+        assertTrue(again.output().toLowerCase(Locale.ROOT).contains("nothing to commit"), again::describe);
         assertEquals(1, json(run(repo, "log", "--json").ok()).size(), "no commit may have been made");
 
         // --allow-empty does commit
@@ -313,6 +314,41 @@ class CommandsIT {
                         + clean.path("unstaged").size()
                         + clean.path("untracked").size(),
                 clean::toString);
+    }
+
+    /**
+     * Output meant for scripts does not depend on the user's locale: under a Turkish one, lower-casing
+     * "MODIFIED" with the default locale gives "modıfıed", and %.2f prints a decimal comma.
+     */
+    @Test
+    void outputIsTheSameUnderATurkishLocale() throws IOException {
+        Path repo = repo();
+        write(repo.resolve("a.txt"), "a\n");
+        write(repo.resolve("b.txt"), "b\n");
+        addAndCommit(repo, "one");
+        write(repo.resolve("a.txt"), "a, modified\n");
+        write(repo.resolve("c.txt"), "c\n");
+        run(repo, "add", "c.txt").ok();
+        Map<String, String> turkish = Map.of(
+                "FORGE_JAVA_OPTS",
+                "-Duser.language=tr -Duser.country=TR",
+                "LANG",
+                "tr_TR.UTF-8",
+                "LC_ALL",
+                "tr_TR.UTF-8");
+        ForgeProcess.Result r = ForgeProcess.run(
+                        repo, ForgeProcess.DEFAULT_TIMEOUT, List.of("status", "--json"), turkish)
+                .ok();
+        JsonNode s = json(r);
+        assertEquals(Map.of("a.txt", "modified"), changes(s.path("unstaged")), r::describe);
+        assertEquals(Map.of("c.txt", "added"), changes(s.path("staged")), r::describe);
+        ForgeProcess.Result stats = ForgeProcess.run(repo, ForgeProcess.DEFAULT_TIMEOUT, List.of("stats"), turkish)
+                .ok();
+        assertTrue(
+                Pattern.compile("deduplication ratio: +\\d+\\.\\d\\dx")
+                        .matcher(stats.stdout())
+                        .find(),
+                stats::describe);
     }
 
     private static Map<String, String> changes(JsonNode array) {

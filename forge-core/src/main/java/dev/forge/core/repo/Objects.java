@@ -12,6 +12,7 @@ import dev.forge.core.model.Tree;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.StoredObject;
 import java.util.List;
+import java.util.Locale;
 
 /** Typed reads of structured objects; a wrong type or a bad encoding is an integrity error. */
 final class Objects {
@@ -24,7 +25,7 @@ final class Objects {
     private byte[] read(ObjectId id, ObjectType expected) {
         StoredObject info = store.stat(id)
                 .orElseThrow(() -> new IntegrityException(
-                        "object " + id.shortHex() + " (" + expected.name().toLowerCase() + ") is missing"));
+                        "object " + id.shortHex() + " (" + expected.name().toLowerCase(Locale.ROOT) + ") is missing"));
         if (info.type() != expected) {
             throw new IntegrityException(
                     "object " + id.shortHex() + " is a " + info.type() + ", expected a " + expected);

@@ -6,6 +6,7 @@ import dev.forge.cli.commands.RepoCommand;
 import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,9 +49,10 @@ public final class OpLogCommand extends RepoCommand {
                 return 0;
             }
             for (Operation op : ops) {
-                out().printf("%s  %s%n", op.time(), op.command());
+                out().printf(Locale.ROOT, "%s  %s%n", op.time(), op.command());
                 for (Operation.RefChange c : op.refChanges()) {
                     out().printf(
+                                    Locale.ROOT,
                                     "    %s: %s -> %s%n",
                                     c.ref(),
                                     c.before() == null ? "(none)" : c.before().shortHex(),
