@@ -10,6 +10,7 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.BlobStore;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.blob.FileBlobStore;
+import dev.forge.mirror.blob.ForwardingBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ class FileRemoteTest extends RemoteProtocolContract {
     }
 
     /** Fails every index upload after the first {@code allowed}: a push killed half way. */
-    static final class FailingIndexUploads extends FilterBlobStore {
+    static final class FailingIndexUploads extends ForwardingBlobStore {
         final AtomicInteger allowed;
 
         FailingIndexUploads(BlobStore inner, int allowed) {
@@ -81,7 +82,7 @@ class FileRemoteTest extends RemoteProtocolContract {
     }
 
     /** Fails every ranged read after the first {@code allowed}: a fetch killed half way. */
-    static final class FailingRangedReads extends FilterBlobStore {
+    static final class FailingRangedReads extends ForwardingBlobStore {
         final AtomicInteger allowed;
 
         FailingRangedReads(BlobStore inner, int allowed) {
