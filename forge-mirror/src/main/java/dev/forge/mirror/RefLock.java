@@ -12,10 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A short-lived lock on one remote ref: the blob {@code locks/<ref>} ({@code
  * locks/refs/heads/main}), held around the ref's conditional replace. The replace alone is a
- * compare-and-swap on stores that apply If-Match atomically (AWS S3, R2, Forge's folder store); some
- * S3-compatible servers check the ETag and then write in two steps (S3Proxy's filesystem backend),
- * and there two pushes could both win. Create-if-absent is atomic on all of them, so holding this
- * lock makes the swap safe everywhere.
+ * compare-and-swap on stores that apply If-Match atomically (AWS S3, R2, Forge's folder store), as
+ * the {@link BlobStore} contract requires; some S3-compatible servers check the ETag and then write
+ * in two steps (S3Proxy's filesystem backend), and there two pushes could both win. The lock's first
+ * create is atomic even there, but it changes hands by replace-if-unchanged after that, so on such a
+ * server it narrows the window without closing it.
  *
  * <p>The blob is one line: {@code <nonce> <epoch-ms>} while held (the format every forge version has
  * written), {@code released <nonce>} once let go. The lock only ever changes hands by a conditional

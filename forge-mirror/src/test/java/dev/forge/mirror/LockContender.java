@@ -14,6 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One contender of {@link LockTakeoverRaceTest}, run as a JVM of its own. It writes {@code R <id>} to
@@ -21,13 +29,16 @@ import java.time.Instant;
  * contender starts at once, then:
  *
  * <ul>
- *   <li>{@code ref REMOTE LOG GATE ID HOLDS HOLD_MS}: takes the {@link RefLock} of {@code
- *       refs/heads/main} HOLDS times, writing {@code E <id>} when it has it and {@code X <id>} before
- *       it lets go. It releases the lock only the last time: before, it abandons it, as a client that
- *       died holding it long ago, so that most holds begin with a race to take over a stale lock.
+ *   <li>{@code ref REMOTE LOG GATE ID HOLDS HOLD_MS THREADS}: THREADS threads each take the {@link
+ *       RefLock} of {@code refs/heads/main} HOLDS times, through a store a few milliseconds away
+ *       ({@link Slow}), writing {@code E <id>.<thread>} when they have it and {@code X <id>.<thread>}
+ *       before they let go. Each releases it only the last time: before, it abandons it, as a client
+ *       that died holding it long ago, so that most holds begin with a race to take over a stale
+ *       lock.
  *   <li>{@code file REMOTE LOG GATE ID INCREMENTS}: adds one to the blob {@code counter} INCREMENTS
- *       times with read and replace-if-unchanged, planting before each try, when there is none, the
- *       {@code counter.lock} file of a writer that crashed long ago.
+ *       times with read and replace-if-unchanged, writing {@code I <id>} after each replace that
+ *       succeeded, and planting before each try, when there is none, the {@code counter.lock} file of
+ *       a writer that crashed long ago.
  * </ul>
  *
  * Every line goes to the log with one O_APPEND write, so the log's order is the order in which they
@@ -53,33 +64,41 @@ public final class LockContender {
                     int holds = Integer.parseInt(args[5]);
                     long holdMillis = Long.parseLong(args[6]);
                     int threads = Integer.parseInt(args[7]);
-                    BlobStore slow = new Slow(blobs);
-                    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
-                        var all = new java.util.ArrayList<java.util.concurrent.Future<?>>();
-                        for (int t = 0; t < threads; t++) {
-                            String who = id + "." + t;
-                            all.add(pool.submit(() -> {
-                                holdRefLock(slow, out, who, holds, holdMillis);
-                                return null;
-                            }));
-                        }
-                        for (var f : all) {
-                            try {
-                                f.get();
-                            } catch (java.util.concurrent.ExecutionException e) {
-                                if (e.getCause() instanceof Exception x) throw x;
-                                throw e;
-                            }
-                        }
-                    }
+                    inThreads(threads, t -> holdRefLock(new Slow(blobs), out, id + "." + t, holds, holdMillis));
                 } else {
-                    increment(blobs, remote.resolve("counter.lock"), Integer.parseInt(args[5]));
+                    increment(blobs, out, id, remote.resolve("counter.lock"), Integer.parseInt(args[5]));
                 }
             } catch (RemoteUnavailableException e) {
                 line(out, "F " + id + " " + e.getMessage());
                 System.exit(3);
             }
             line(out, "D " + id);
+        }
+    }
+
+    private interface Task {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code task} in {@code threads} threads at once; rethrows the first failure. */
+    private static void inThreads(int threads, Task task) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> {
+                    task.run(thread);
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception x) throw x;
+                    throw e;
+                }
+            }
         }
     }
 
@@ -97,13 +116,15 @@ public final class LockContender {
 
     /** The lock of a client that died ten minutes ago (the holder line format every forge writes). */
     static byte[] staleLockBody() {
-        long nonce = java.util.concurrent.ThreadLocalRandom.current().nextLong();
-        return (Long.toHexString(nonce) + "0000 "
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        return (java.util.HexFormat.of().formatHex(nonce) + " "
                         + Instant.now().minusSeconds(600).toEpochMilli() + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void increment(BlobStore blobs, Path lockFile, int increments) throws IOException {
+    private static void increment(BlobStore blobs, FileChannel out, String id, Path lockFile, int increments)
+            throws IOException {
         for (int i = 0; i < increments; i++) {
             while (true) {
                 try {
@@ -116,7 +137,10 @@ public final class LockContender {
                 BlobStore.Versioned v = blobs.get("counter").orElseThrow();
                 long n = Long.parseLong(new String(v.data(), StandardCharsets.US_ASCII));
                 byte[] next = Long.toString(n + 1).getBytes(StandardCharsets.US_ASCII);
-                if (blobs.replaceIfUnchanged("counter", next, v.token())) break;
+                if (blobs.replaceIfUnchanged("counter", next, v.token())) {
+                    line(out, "I " + id);
+                    break;
+                }
             }
         }
     }
@@ -132,9 +156,9 @@ public final class LockContender {
         }
 
         @Override
-        protected <T> T forward(java.util.function.Supplier<T> call) {
+        protected <T> T forward(Supplier<T> call) {
             try {
-                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(21));
+                Thread.sleep(ThreadLocalRandom.current().nextLong(21));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stale-lock takeovers raced by real processes over a folder remote: {@value #CONTENDERS} JVMs
- * ({@link LockContender}) released at once by a gate, all finding the same stale lock. Two kinds of
+ * ({@link LockContender}) released at once by a gate, all finding the same stale lock, and finding
+ * it stale again and again after that. Two kinds of
  * lock: the remote's ref lock ({@link RefLock}, a blob) and the folder store's own {@code NAME.lock}
  * around a replace-if-unchanged. Neither test measures time: the log's order and the final counter
  * are the evidence.
@@ -37,7 +38,10 @@ class LockTakeoverRaceTest {
     @TempDir
     Path tmp;
 
-    /** No two holders of the ref lock overlap, and every contender held it (four times) or failed cleanly. */
+    /**
+     * No two holders of the ref lock overlap, and every contender held it ({@value #HOLDS} times in each
+     * of its {@value #THREADS} threads) or failed cleanly.
+     */
     @Test
     void refLockTakeoversNeverOverlap() throws Exception {
         Path remote = tmp.resolve("remote");
@@ -84,11 +88,18 @@ class LockTakeoverRaceTest {
         Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(600)));
         int increments = 25;
         Map<String, Integer> exits = race("file", remote, Integer.toString(increments));
-        exits.forEach((id, code) -> assertEquals(0, code, "contender " + id));
+        List<String> lines = Files.readAllLines(tmp.resolve("log"), StandardCharsets.UTF_8);
+        for (var e : exits.entrySet()) {
+            long done = lines.stream().filter(l -> l.equals("I " + e.getKey())).count();
+            if (e.getValue() == 0) assertEquals(increments, done, "contender " + e.getKey());
+            else assertTrue(lines.stream().anyMatch(l -> l.startsWith("F " + e.getKey() + " ")), "log: " + lines);
+        }
+        long succeeded = lines.stream().filter(l -> l.startsWith("I ")).count();
         try (FileBlobStore s = new FileBlobStore(remote)) {
             String n = new String(s.get("counter").orElseThrow().data(), StandardCharsets.US_ASCII);
-            assertEquals(Integer.toString(CONTENDERS * increments), n, "updates were lost");
+            assertEquals(Long.toString(succeeded), n, "updates were lost");
         }
+        assertTrue(succeeded > 0, "nobody updated the counter");
     }
 
     /** Starts the contenders, opens the gate once all of them wait at it, and returns their exit codes. */
