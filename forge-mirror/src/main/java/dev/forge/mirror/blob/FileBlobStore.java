@@ -7,6 +7,7 @@ import dev.forge.core.hash.Blake3;
 import dev.forge.core.port.BlobStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
@@ -365,11 +366,13 @@ public final class FileBlobStore implements BlobStore {
     }
 
     /** Whether this process now holds the OS lock (true, too, where the file system has no locks). */
-    private static boolean lockOs(FileChannel ch) {
+    private static boolean lockOs(FileChannel ch) throws IOException {
         try {
             return ch.tryLock() != null;
         } catch (OverlappingFileLockException e) {
             return false; // this JVM holds it, through another path to the same file
+        } catch (ClosedChannelException e) {
+            throw e; // closed by an interrupt: not a file system without locks
         } catch (IOException e) {
             return true; // no OS locks here (ENOLCK): the exclusive NAME.lock alone decides
         }
