@@ -25,6 +25,7 @@ import dev.forge.cli.commands.TagCommand;
 import dev.forge.cli.commands.UndoCommand;
 import dev.forge.cli.commands.VersionCommand;
 import dev.forge.cli.commands.op.OpCommand;
+import dev.forge.cli.options.CommonOptions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,8 +39,9 @@ import picocli.CommandLine.Option;
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Run 'forge help COMMAND' for a command's options, 'forge help exit-codes' for exit codes."})
 public final class Main implements Runnable {
-    @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
-    boolean debug;
+    /** -C DIR, --debug and -q given before the command name; every command holds its own copy too. */
+    @CommandLine.Mixin
+    CommonOptions options;
 
     @Option(
             names = {"-h", "--help"},
@@ -48,16 +50,8 @@ public final class Main implements Runnable {
             scope = CommandLine.ScopeType.INHERIT)
     boolean help;
 
-    @Option(names = "-C", paramLabel = "DIR", description = "Run as if forge was started in DIR.")
-    java.nio.file.Path directory;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** The {@code -C DIR} given before the command name, or null. */
-    public java.nio.file.Path directory() {
-        return directory;
-    }
 
     @Override
     public void run() {
@@ -114,7 +108,7 @@ public final class Main implements Runnable {
             String a = args[i];
             if (a.equals("-C")) {
                 i++;
-            } else if (a.startsWith("-C") || a.equals("--debug")) {
+            } else if (a.startsWith("-C") || a.equals("--debug") || a.equals("-q") || a.equals("--quiet")) {
                 continue;
             } else {
                 return a.startsWith("-") ? null : a;

@@ -8,8 +8,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * What the user's terminal can take. Progress bars (on stderr) only when stderr and stdout are a
- * terminal, {@code CI} is not set, and no {@code --json} output is being produced: a pipe or a log
- * file never receives ANSI codes or carriage returns.
+ * terminal and {@code CI} is not set: a pipe or a log file never receives ANSI codes or carriage
+ * returns. {@link Output} asks for one only without {@code --json} and {@code -q}.
  */
 public final class Terminal {
     private Terminal() {}
@@ -22,8 +22,8 @@ public final class Terminal {
         return c != null && c.isTerminal();
     }
 
-    public static ProgressListener progress(boolean json) {
-        if (json || !interactive()) return ProgressListener.NONE;
+    static ProgressListener progress() {
+        if (!interactive()) return ProgressListener.NONE;
         return new BarProgress();
     }
 

@@ -1,12 +1,26 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.CommitOp;
 import dev.forge.core.repo.Repository;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "commit", description = "Record the staged files as a new commit.")
-public final class CommitCommand extends RepoCommand {
+public final class CommitCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Option(
             names = {"-m", "--message"},
             required = true,
@@ -23,36 +37,34 @@ public final class CommitCommand extends RepoCommand {
     @Option(names = "--allow-empty", description = "Commit even when nothing changed.")
     boolean allowEmpty;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
+        Output out = common.output(json);
         String who = author != null ? author : defaultAuthor();
-        try (Repository repo = open()) {
+        try (Repository repo = common.open()) {
             CommitOp.Result r;
             try {
                 r = new CommitOp(repo).run(message, who, allowEmpty);
             } catch (CommitOp.NothingToCommitException e) {
-                if (json) printJson(object().put("committed", false).put("reason", e.getMessage()));
-                else out().println(e.getMessage());
+                if (out.json()) out.json(object().put("committed", false).put("reason", e.getMessage()));
+                else out.println(e.getMessage());
                 return 1;
             }
-            if (json) {
-                printJson(object().put("committed", true)
+            if (out.json()) {
+                out.json(object().put("committed", true)
                         .put("commit", r.commit().hex())
                         .put("branch", r.branch())
                         .put("files", r.files())
                         .put("bytes", r.bytes())
                         .put("root", r.rootCommit()));
             } else {
-                out().printf(
-                                "[%s%s %s] %s%n",
-                                r.branch() == null ? "detached" : r.branch(),
-                                r.rootCommit() ? " (root-commit)" : "",
-                                r.commit().shortHex(),
-                                firstLine(message));
-                out().printf(" %d file%s, %s%n", r.files(), r.files() == 1 ? "" : "s", human(r.bytes()));
+                out.info(
+                        "[%s%s %s] %s%n",
+                        r.branch() == null ? "detached" : r.branch(),
+                        r.rootCommit() ? " (root-commit)" : "",
+                        r.commit().shortHex(),
+                        firstLine(message));
+                out.info(" %d file%s, %s%n", r.files(), r.files() == 1 ? "" : "s", human(r.bytes()));
             }
         }
         return 0;

@@ -1,9 +1,12 @@
 package dev.forge.cli.commands;
 
+import dev.forge.cli.options.CommonOptions;
 import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Repository;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -13,7 +16,10 @@ import picocli.CommandLine.Parameters;
             "Settings: compression = auto|fast|balanced|max|none,",
             "gc.graceDays = days that operation-log entries keep what they name from gc (default 14)"
         })
-public final class ConfigCommand extends RepoCommand {
+public final class ConfigCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
     @Parameters(index = "0", paramLabel = "KEY", description = "The setting (compression).")
     String key;
 
@@ -25,9 +31,9 @@ public final class ConfigCommand extends RepoCommand {
     String value;
 
     private Integer graceDays() {
-        try (Repository repo = open()) {
+        try (Repository repo = common.open()) {
             if (value == null) {
-                out().println(repo.config().gcGraceDays());
+                common.output().println(String.valueOf(repo.config().gcGraceDays()));
             } else {
                 try {
                     repo.setGcGraceDays(Integer.parseInt(value.trim()));
@@ -45,9 +51,9 @@ public final class ConfigCommand extends RepoCommand {
         if (key.equals("gc.graceDays")) return graceDays();
         if (!key.equals("compression"))
             throw new InvalidInputException("unknown setting '" + key + "' (known: compression, gc.graceDays)");
-        try (Repository repo = open()) {
+        try (Repository repo = common.open()) {
             if (value == null) {
-                out().println(repo.config().compression().name().toLowerCase());
+                common.output().println(repo.config().compression().name().toLowerCase());
             } else {
                 CompressionPolicy p;
                 try {

@@ -1,16 +1,24 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
 import dev.forge.cli.demo.DemoProject;
 import dev.forge.cli.demo.DemoRun;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Stats;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -21,7 +29,13 @@ import picocli.CommandLine.Option;
                     + "edits them (new frames, an audio punch-in, a layer inserted into the large file) and commits again (v2); "
                     + "checks both commits out into fresh folders, verifies every byte, and prints sizes, stored bytes and throughput."
         })
-public final class DemoCommand extends RepoCommand {
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Option(
             names = "--dir",
             paramLabel = "DIR",
@@ -38,19 +52,17 @@ public final class DemoCommand extends RepoCommand {
     @Option(names = "--keep-checkouts", description = "Keep the verified checkouts of v1 and v2 (deleted by default).")
     boolean keepCheckouts;
 
-    @Option(names = "--json", description = "Print the summary as JSON.")
-    boolean json;
-
     @Override
     public Integer call() throws IOException {
         if (sizeMib < 1 || sizeMib > DemoRun.MAX_SIZE_MIB) {
             throw new InvalidInputException(
                     "--size-mib must be between 1 and " + DemoRun.MAX_SIZE_MIB + ", got " + sizeMib);
         }
-        Path root = DemoRun.prepare(dir == null ? null : cwd().resolve(dir));
-        DemoRun.Report r = DemoRun.run(STORES, root, sizeMib, keepCheckouts, progress(json));
-        if (json) printJson(toJson(r));
-        else print(r, out());
+        Output out = common.output(json);
+        Path root = DemoRun.prepare(dir == null ? null : common.cwd().resolve(dir));
+        DemoRun.Report r = DemoRun.run(CommonOptions.STORES, root, sizeMib, keepCheckouts, out.progress());
+        if (out.json()) out.json(toJson(r));
+        else print(r, out);
         return 0;
     }
 
@@ -119,7 +131,7 @@ public final class DemoCommand extends RepoCommand {
                 .put("storedBytes", v.storedBytes());
     }
 
-    private static void print(DemoRun.Report r, PrintWriter out) {
+    private static void print(DemoRun.Report r, Output out) {
         DemoRun.Version v1 = r.v1();
         DemoRun.Version v2 = r.v2();
         Stats.Report s = r.stats();

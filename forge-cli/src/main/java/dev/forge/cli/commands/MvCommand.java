@@ -1,13 +1,20 @@
 package dev.forge.cli.commands;
 
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "mv", description = "Rename or move a tracked file or directory (into NEW if NEW is a directory).")
-public final class MvCommand extends RepoCommand {
+public final class MvCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
     @Parameters(index = "0", paramLabel = "OLD")
     String from;
 
@@ -16,9 +23,10 @@ public final class MvCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            List<String> moved = new PathOps(repo).mv(cwd(), from, to);
-            out().printf("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+        Output out = common.output();
+        try (Repository repo = common.open()) {
+            List<String> moved = new PathOps(repo).mv(common.cwd(), from, to);
+            out.info("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
         }
         return 0;
     }

@@ -1,14 +1,21 @@
 package dev.forge.cli.commands;
 
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rm", description = "Stop tracking files (and delete them, unless --cached).")
-public final class RmCommand extends RepoCommand {
+public final class RmCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
     @Parameters(arity = "1..*", paramLabel = "PATH")
     List<String> paths;
 
@@ -22,9 +29,10 @@ public final class RmCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            List<String> removed = new PathOps(repo).rm(cwd(), paths, cached, force);
-            for (String p : removed) out().println("rm '" + p + "'");
+        Output out = common.output();
+        try (Repository repo = common.open()) {
+            List<String> removed = new PathOps(repo).rm(common.cwd(), paths, cached, force);
+            for (String p : removed) out.info("rm '%s'%n", p);
         }
         return 0;
     }
