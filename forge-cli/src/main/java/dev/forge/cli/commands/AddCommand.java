@@ -15,7 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "add", description = "Stage files for the next commit (directories recursively, minus .forgeignore).")
+@Command(
+        name = "add",
+        description = {
+            "Stage files and folders for the next commit.",
+            "Folders are added recursively, minus the patterns of .forgeignore; a file named explicitly is added even if it"
+                    + " is ignored."
+        })
 public final class AddCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "branch",
         description = {
-            "List branches, create NAME at REV (default HEAD), or delete one with -d.",
+            "List, create or delete branches.",
+            "Without NAME: list them. With NAME: create it at REV (default HEAD). With -d: delete NAME.",
             "  forge branch            list",
             "  forge branch shot-020   create at HEAD",
             "  forge branch -d shot-020"

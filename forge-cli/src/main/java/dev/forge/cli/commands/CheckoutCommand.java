@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "checkout",
         description = {
-            "Make the work tree match REV and move HEAD there (a branch name keeps HEAD on the branch).",
-            "With --into DIR, write REV's files into an empty folder instead; HEAD does not move."
+            "Move HEAD and the work tree to REV, or write REV into a folder.",
+            "A branch name keeps HEAD on the branch; anything else detaches it.",
+            "With --into DIR, REV's files are written into an empty or new folder and HEAD does not move."
         })
 public final class CheckoutCommand implements Callable<Integer> {
     @Mixin

@@ -50,11 +50,15 @@ public final class CloneCommand implements Callable<Integer> {
             description = "Branch to check out (default main, or the remote's first).")
     String branch;
 
+    /** One PATH (or a comma-separated list) per --sparse, repeatable: never the URL and DIR that follow. */
     @Option(
             names = "--sparse",
-            arity = "1..*",
+            split = ",",
             paramLabel = "PATH",
-            description = "Download and check out only these folders or files (more later with 'forge sparse add').")
+            description = {
+                "Download and check out only this folder or file; repeat it or separate PATHs with commas",
+                "(--sparse audio,shots). More later with 'forge sparse add'."
+            })
     java.util.List<String> sparse;
 
     @Override

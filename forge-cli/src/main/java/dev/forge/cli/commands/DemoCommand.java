@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "demo",
         description = {
-            "Version a generated media project end to end and print what it cost.",
+            "Version a generated media project and print what it cost.",
             "Writes PNG frames, a WAV, a glTF model and a large layered binary into a new folder and commits them (v1); "
                     + "edits them (new frames, an audio punch-in, a layer inserted into the large file) and commits again (v2); "
                     + "checks both commits out into fresh folders, verifies every byte, and prints sizes, stored bytes and throughput."

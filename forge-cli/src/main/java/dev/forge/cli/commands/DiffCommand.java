@@ -32,9 +32,9 @@ import picocli.CommandLine.Spec;
         name = "diff",
         customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
         description = {
-            "Show what changed: size and new bytes of every changed file, text diffs,",
-            "and what the headers of images (PNG, JPEG), video (MP4, MOV) and WAV audio",
-            "say on both sides, with the changed bytes mapped to time.",
+            "Show what changed, with new bytes and media details per file.",
+            "Text files get a unified diff; images (PNG, JPEG), video (MP4, MOV) and WAV audio",
+            "get what their headers say on both sides, with the changed bytes mapped to time.",
             "No REV: the stage against the work tree. One REV: that commit against the",
             "work tree. Two: the first against the second. New bytes: the bytes of the",
             "new version in chunks that the old version does not have."

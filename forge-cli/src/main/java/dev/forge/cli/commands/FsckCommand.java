@@ -15,7 +15,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(
         name = "fsck",
-        description = "Verify every pack byte, index entry and reachable object. Exits 5 when anything is damaged.")
+        description = {"Verify every pack byte, index entry and reachable object.", "Exits 5 when anything is damaged."
+        })
 public final class FsckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

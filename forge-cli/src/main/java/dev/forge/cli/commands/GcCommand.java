@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gc",
         description = {
-            "Remove objects that no ref, tag, stage, merge or recent operation (gc.graceDays, default 14)",
-            "reaches, and rewrite packs that are mostly garbage. Never removes reachable data."
+            "Delete unreachable objects and rewrite mostly-garbage packs.",
+            "An object is kept when a ref, tag, the stage, a merge or a recent operation (gc.graceDays,",
+            "default 14) reaches it. Never removes reachable data."
         })
 public final class GcCommand implements Callable<Integer> {
     @Mixin

@@ -1,7 +1,10 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
@@ -10,10 +13,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "mv", description = "Rename or move a tracked file or directory (into NEW if NEW is a directory).")
+@Command(
+        name = "mv",
+        description = {"Rename or move a tracked file or folder.", "When NEW is an existing folder, OLD moves into it."
+        })
 public final class MvCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    JsonOption json;
 
     @Parameters(index = "0", paramLabel = "OLD")
     String from;
@@ -23,10 +32,16 @@ public final class MvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output out = common.output();
+        Output out = common.output(json);
         try (Repository repo = common.open()) {
             List<String> moved = new PathOps(repo).mv(common.cwd(), from, to);
-            out.info("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+            if (out.json()) {
+                var n = object();
+                moved.forEach(n.putArray("moved")::add);
+                out.json(n);
+            } else {
+                out.info("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+            }
         }
         return 0;
     }

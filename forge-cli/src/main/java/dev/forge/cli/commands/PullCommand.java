@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "pull",
         description = {
-            "Fetch, then fast-forward the current branch and the work tree to the remote's branch.",
+            "Fetch, then fast-forward the current branch and the work tree.",
+            "The branch moves to the remote's branch of the same name.",
             "If both sides have new commits nothing changes (exit 8): merge REMOTE/BRANCH, then push."
         })
 public final class PullCommand implements Callable<Integer> {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "push",
         description = {
-            "Send a branch to a remote: only what it lacks, then move its branch.",
+            "Send a branch to a remote, uploading only what the remote lacks.",
+            "Then the remote's branch moves, with a conditional write.",
             "Refused (exit 8) if the remote's branch has commits you do not have: pull first."
         })
 public final class PushCommand implements Callable<Integer> {

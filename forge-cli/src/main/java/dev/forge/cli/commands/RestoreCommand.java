@@ -15,7 +15,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", description = "Put back files in the work tree from the stage, or from --source REV.")
+@Command(
+        name = "restore",
+        description = {
+            "Put files back from the stage, or from --source REV.",
+            "The work tree's version of each named file is overwritten; the stage does not change."
+        })
 public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

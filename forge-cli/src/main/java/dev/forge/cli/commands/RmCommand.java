@@ -1,7 +1,10 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
@@ -16,6 +19,9 @@ public final class RmCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
     @Parameters(arity = "1..*", paramLabel = "PATH")
     List<String> paths;
 
@@ -29,10 +35,16 @@ public final class RmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output out = common.output();
+        Output out = common.output(json);
         try (Repository repo = common.open()) {
             List<String> removed = new PathOps(repo).rm(common.cwd(), paths, cached, force);
-            for (String p : removed) out.info("rm '%s'%n", p);
+            if (out.json()) {
+                var n = object().put("cached", cached);
+                removed.forEach(n.putArray("removed")::add);
+                out.json(n);
+            } else {
+                for (String p : removed) out.info("rm '%s'%n", p);
+            }
         }
         return 0;
     }

@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", description = "Write the bytes of REV:PATH to standard output (pipe or redirect it).")
+@Command(
+        name = "show",
+        description = {
+            "Write the bytes of REV:PATH to standard output.",
+            "Pipe or redirect it: forge show HEAD~1:audio/mix.wav > old.wav"
+        })
 public final class ShowCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

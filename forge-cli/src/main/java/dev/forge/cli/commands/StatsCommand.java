@@ -12,7 +12,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "stats", description = "Files, logical bytes, unique chunks, stored bytes and the deduplication ratio.")
+@Command(
+        name = "stats",
+        description = {
+            "Show file counts, stored bytes and the deduplication ratio.",
+            "Files and bytes at HEAD and in all history, unique chunks, packs and stored bytes."
+        })
 public final class StatsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

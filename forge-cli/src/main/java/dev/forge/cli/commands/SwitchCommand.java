@@ -14,7 +14,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "switch", description = "Switch to BRANCH (work tree and stage follow), or create it at HEAD with -c.")
+@Command(
+        name = "switch",
+        description = {
+            "Switch to BRANCH; the work tree and the stage follow.",
+            "With -c, create BRANCH at HEAD first (the work tree does not change)."
+        })
 public final class SwitchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

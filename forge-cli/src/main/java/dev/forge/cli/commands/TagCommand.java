@@ -15,7 +15,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tag", description = "List tags, create tag NAME at REV (default HEAD), or delete one with -d.")
+@Command(
+        name = "tag",
+        description = {
+            "List, create or delete tags (names for commits that do not move).",
+            "Without NAME: list them. With NAME: create it at REV (default HEAD). With -d: delete NAME."
+        })
 public final class TagCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -58,7 +63,10 @@ public final class TagCommand implements Callable<Integer> {
                 }
             } else if (delete) {
                 Branches.Ref r = b.deleteTag(name);
-                out.info("Deleted tag %s (was %s)%n", r.name(), r.commit().shortHex());
+                if (out.json())
+                    out.json(object().put("deleted", r.name())
+                            .put("commit", r.commit().hex()));
+                else out.info("Deleted tag %s (was %s)%n", r.name(), r.commit().shortHex());
             } else {
                 Branches.Ref r = b.createTag(name, rev);
                 if (out.json())

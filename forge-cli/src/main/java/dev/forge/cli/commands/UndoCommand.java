@@ -14,8 +14,9 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "undo",
         description = {
-            "Undo the last operation: refs, HEAD and the stage go back to what they were before it,",
-            "and the work tree too when the operation had changed it and it has no changes of its own. Undo again to redo."
+            "Undo the last operation; undo again to redo.",
+            "Refs, HEAD and the stage go back to what they were before it, and the work tree too",
+            "when the operation had changed it and it has no changes of its own."
         })
 public final class UndoCommand implements Callable<Integer> {
     @Mixin

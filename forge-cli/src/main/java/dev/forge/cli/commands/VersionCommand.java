@@ -1,9 +1,12 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.hash.Blake3;
+import dev.forge.core.port.RepoConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,21 +24,23 @@ public final class VersionCommand implements Callable<Integer> {
         return v == null ? "dev" : v;
     }
 
+    /** The line {@code forge version} (and {@code forge --version}) prints. */
+    public static String text() {
+        String blake3 = Blake3.nativeAvailable() ? "native" : "java (" + Blake3.nativeUnavailableReason() + ")";
+        return "forge " + version() + " (repository format " + RepoConfig.FORMAT + ", Java " + Runtime.version()
+                + ", BLAKE3 " + blake3 + ")";
+    }
+
     @Override
     public Integer call() {
         Output out = common.output(json);
-        String blake3 = Blake3.nativeAvailable() ? "native" : "java (" + Blake3.nativeUnavailableReason() + ")";
         if (out.json()) {
-            out.printf(
-                    "{\"version\": \"%s\", \"java\": \"%s\", \"blake3\": \"%s\", \"repositoryFormat\": %d}%n",
-                    version(),
-                    Runtime.version(),
-                    Blake3.nativeAvailable() ? "native" : "java",
-                    dev.forge.core.port.RepoConfig.FORMAT);
+            out.json(object().put("version", version())
+                    .put("java", Runtime.version().toString())
+                    .put("blake3", Blake3.nativeAvailable() ? "native" : "java")
+                    .put("repositoryFormat", RepoConfig.FORMAT));
         } else {
-            out.printf(
-                    "forge %s (repository format %d, Java %s, BLAKE3 %s)%n",
-                    version(), dev.forge.core.port.RepoConfig.FORMAT, Runtime.version(), blake3);
+            out.println(text());
         }
         return 0;
     }

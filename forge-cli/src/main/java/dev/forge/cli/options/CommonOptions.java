@@ -5,6 +5,8 @@ import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.repo.Repository;
 import dev.forge.storage.RocksLocalStoreFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,9 +14,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options every forge command takes: {@code -C DIR}, {@code --debug} and {@code -q/--quiet}. The
- * {@code forge} command itself holds a copy for the options given before the command name; a
- * command's copy falls back on it, so {@code forge -C shots status} and {@code forge status -C shots}
- * mean the same. A command holds it as a {@link Mixin} and gets from it the directory it runs in, its
+ * {@code forge} command and the groups ({@code remote}, ...) hold a copy too, for the options given
+ * before the (sub)command name; a command's copy falls back on theirs, so {@code forge -C shots status}
+ * and {@code forge status -C shots} mean the same. A command holds it as a {@link Mixin} and gets from it the directory it runs in, its
  * repository and its {@link Output}.
  */
 public final class CommonOptions {
@@ -35,26 +37,31 @@ public final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    /** The copy held by the {@code forge} command (options before the command name), or null. */
-    private CommonOptions global() {
-        for (CommandSpec m : mixee.root().mixins().values()) {
-            if (m.userObject() instanceof CommonOptions o && o != this) return o;
+    /** This copy and those of the commands above it ({@code forge}, a group such as {@code remote}), nearest first. */
+    private List<CommonOptions> chain() {
+        List<CommonOptions> chain = new ArrayList<>(3);
+        for (CommandSpec c = mixee; c != null; c = c.parent()) {
+            for (CommandSpec m : c.mixins().values()) {
+                if (m.userObject() instanceof CommonOptions o) chain.add(o);
+            }
         }
-        return null;
+        return chain;
     }
 
-    /** The directory the command runs in: {@code -C DIR} (after, else before the command), else the current one. */
+    /** The directory the command runs in: the nearest {@code -C DIR}, else the current one. */
     public Path cwd() {
         Path base = Path.of("").toAbsolutePath();
-        Path d = directory;
-        CommonOptions g = global();
-        if (d == null && g != null) d = g.directory;
-        return d == null ? base : base.resolve(d).normalize();
+        for (CommonOptions o : chain()) {
+            if (o.directory != null) return base.resolve(o.directory).normalize();
+        }
+        return base;
     }
 
     public boolean quiet() {
-        CommonOptions g = global();
-        return quiet || (g != null && g.quiet);
+        for (CommonOptions o : chain()) {
+            if (o.quiet) return true;
+        }
+        return false;
     }
 
     /** Opens the repository that holds {@link #cwd()}. */

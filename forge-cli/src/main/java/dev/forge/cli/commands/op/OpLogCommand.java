@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "log", description = "Show the operations that changed refs, HEAD or the stage, newest first.")
+@Command(
+        name = "log",
+        description = {"Show the operations that changed refs, HEAD or the stage.", "Newest first."})
 public final class OpLogCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "add",
         description = {
-            "Add a remote: a folder or NAS mount (PATH, file:///PATH), s3://BUCKET/PREFIX",
+            "Add a remote named NAME at URL.",
+            "URL: a folder or NAS mount (PATH, file:///PATH), s3://BUCKET/PREFIX",
             "[?endpoint=URL&region=R&path-style=true] or r2://ACCOUNT_ID/BUCKET/PREFIX.",
             "Credentials come from FORGE_S3_ACCESS_KEY_ID/FORGE_S3_SECRET_ACCESS_KEY or the AWS default chain, never the URL."
         })

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "remove",
         aliases = "rm",
-        description = "Forget a remote and its remote-tracking branches (the remote itself is not touched).")
+        description = {"Forget a remote and its remote-tracking branches.", "The remote itself is not touched."})
 public final class RemoteRemoveCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -20,8 +20,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(
         name = "add",
-        description =
-                "Download the files under PATH (relative to the repository root) at HEAD and write them into the work tree.")
+        description = {
+            "Fetch the files under PATH at HEAD into the work tree.",
+            "PATHs are relative to the repository root; the sparse clone keeps them from now on."
+        })
 public final class SparseAddCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
