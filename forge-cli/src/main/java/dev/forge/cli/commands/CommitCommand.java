@@ -7,6 +7,7 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Identity;
 import dev.forge.core.repo.Repository;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class CommitCommand implements Callable<Integer> {
     @Option(
             names = "--author",
             paramLabel = "\"Name <mail>\"",
-            description = "Author (default: $FORGE_AUTHOR, else your user name).")
+            description = "Author (default: $FORGE_AUTHOR, else user.name and user.email, else your login).")
     String author;
 
     @Option(names = "--allow-empty", description = "Commit even when nothing changed.")
@@ -40,8 +41,8 @@ public final class CommitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        String who = author != null ? author : defaultAuthor();
         try (Repository repo = common.open()) {
+            String who = author != null ? author : Identity.author(repo);
             CommitOp.Result r;
             try {
                 r = new CommitOp(repo).run(message, who, allowEmpty);
@@ -68,15 +69,6 @@ public final class CommitCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    static String defaultAuthor() {
-        String env = System.getenv("FORGE_AUTHOR");
-        if (env != null && !env.isBlank()) return env.trim();
-        String user = System.getProperty("user.name", "forge");
-        // No DNS lookup of the host name: it can stall for seconds on a render node without a resolver.
-        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        return user + " <" + user + "@" + host + ">";
     }
 
     private static String firstLine(String s) {

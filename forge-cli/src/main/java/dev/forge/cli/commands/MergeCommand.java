@@ -9,6 +9,7 @@ import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.port.MergeState;
+import dev.forge.core.repo.Identity;
 import dev.forge.core.repo.Merge;
 import dev.forge.core.repo.Repository;
 import java.util.concurrent.Callable;
@@ -53,8 +54,7 @@ public final class MergeCommand implements Callable<Integer> {
                 return 0;
             }
             if (rev == null) throw new InvalidInputException("merge needs a BRANCH (or --abort)");
-            Merge.Result r =
-                    new Merge(repo).run(rev, author != null ? author : CommitCommand.defaultAuthor(), out.progress());
+            Merge.Result r = new Merge(repo).run(rev, author != null ? author : Identity.author(repo), out.progress());
             if (out.json()) {
                 var n = object().put("outcome", r.outcome().name().toLowerCase())
                         .put("commit", r.commit() == null ? null : r.commit().hex())

@@ -406,6 +406,82 @@ class CliConventionsIT {
         assertEquals("review/ana", ok.path("remoteBranch").asText(), ok::toString);
     }
 
+    // ------------------------------------------------------------------ settings and identity
+
+    @Test
+    void configGetsSetsUnsetsAndListsKnownKeysOnly() throws IOException {
+        Path repo = repo("cfg");
+        assertEquals("auto\n", run(repo, "config", "compression").ok().stdout());
+        assertEquals("", run(repo, "config", "compression", "max").ok().stdout());
+        assertEquals("max\n", run(repo, "config", "compression").ok().stdout());
+        run(repo, "config", "user.email", "ana@studio.example").ok();
+        assertEquals(
+                List.of("compression=max", "gc.graceDays=14", "user.email=ana@studio.example"),
+                run(repo, "config", "--list").ok().stdout().lines().toList());
+        JsonNode all = json(run(repo, "config", "--list", "--json").ok());
+        assertEquals("max", all.path("compression").asText(), all::toString);
+        assertEquals("14", all.path("gc.graceDays").asText(), all::toString);
+        assertTrue(all.path("user.name").isMissingNode(), all::toString);
+        JsonNode one = json(run(repo, "config", "gc.graceDays", "--json").ok());
+        assertEquals("gc.graceDays", one.path("key").asText(), one::toString);
+        assertEquals("14", one.path("value").asText(), one::toString);
+        JsonNode unset =
+                json(run(repo, "config", "--unset", "compression", "--json").ok());
+        assertEquals("auto", unset.path("value").asText(), "unset goes back to the default: " + unset);
+
+        // a key without a value: exit 1, in text and in JSON
+        ForgeProcess.Result notSet = run(repo, "config", "user.name").expect(1).oneLineError();
+        assertTrue(notSet.stderr().contains("user.name is not set"), notSet::describe);
+        ForgeProcess.Result notSetJson =
+                run(repo, "config", "user.name", "--json").expect(1);
+        assertEquals(
+                1, E2eFiles.JSON.readTree(notSetJson.stderr()).path("exitCode").asInt());
+
+        // unknown and reserved keys, bad values and bad usage: exit 2, naming the known keys
+        for (String[] args : new String[][] {{"config", "colour", "red"}, {"config", "store.maxSize", "10G"}}) {
+            ForgeProcess.Result r =
+                    run(repo, args).expect(ExitCode.USAGE.code()).oneLineError();
+            assertTrue(r.stderr().contains("compression, gc.graceDays, user.name, user.email"), r::describe);
+        }
+        run(repo, "config", "gc.graceDays", "soon")
+                .expect(ExitCode.USAGE.code())
+                .oneLineError();
+        run(repo, "config").expect(ExitCode.USAGE.code()).oneLineError();
+        run(repo, "config", "--list", "compression")
+                .expect(ExitCode.USAGE.code())
+                .oneLineError();
+        assertEquals("14\n", run(repo, "config", "gc.graceDays").ok().stdout(), "refused values change nothing");
+    }
+
+    @Test
+    void commitAuthorIsForgeAuthorElseUserNameAndEmail() throws IOException {
+        Path repo = repo("who");
+        Map<String, String> noAuthor = Map.of("FORGE_AUTHOR", "");
+        run(repo, "config", "user.name", "Ana Lima").ok();
+        run(repo, "config", "user.email", "ana@studio.example").ok();
+        write(repo.resolve("a.txt"), "a\n");
+        run(repo, "add", ".").ok();
+        forge(repo, noAuthor, "commit", "-m", "by config").ok();
+        write(repo.resolve("a.txt"), "b\n");
+        run(repo, "add", ".").ok();
+        forge(repo, Map.of("FORGE_AUTHOR", "Render Bot <bot@farm>"), "commit", "-m", "by env")
+                .ok();
+        run(repo, "config", "--unset", "user.name").ok();
+        write(repo.resolve("a.txt"), "c\n");
+        run(repo, "add", ".").ok();
+        forge(repo, noAuthor, "commit", "-m", "by login").ok();
+        JsonNode log = json(run(repo, "log", "--json").ok());
+        assertEquals("by login", log.path(0).path("message").asText());
+        assertTrue(log.path(0).path("author").asText().endsWith(" <ana@studio.example>"), log::toString);
+        assertFalse(log.path(0).path("author").asText().startsWith("Ana Lima"), log::toString);
+        assertEquals("Render Bot <bot@farm>", log.path(1).path("author").asText(), log::toString);
+        assertEquals("Ana Lima <ana@studio.example>", log.path(2).path("author").asText(), log::toString);
+    }
+
+    private static ForgeProcess.Result forge(Path dir, Map<String, String> env, String... args) {
+        return ForgeProcess.run(dir, ForgeProcess.DEFAULT_TIMEOUT, List.of(args), env);
+    }
+
     private static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
