@@ -10,7 +10,6 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.RemoteArgument;
-import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Fetch;
 import dev.forge.mirror.Remote;
@@ -33,9 +32,6 @@ public final class FetchCommand implements Callable<Integer> {
     JsonOption json;
 
     @Mixin
-    TransferOptions transfer;
-
-    @Mixin
     RemoteArgument remoteArg;
 
     @Override
@@ -43,7 +39,7 @@ public final class FetchCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.jobs())) {
             Fetch.Result r = new Fetch(repo, remote).run(out.progress());
             if (out.json()) {
                 out.json(summary(remoteName, r));
