@@ -25,7 +25,8 @@ public enum ExitCode {
     NON_FAST_FORWARD(8, "push/pull refused: histories diverged (pull or merge first)"),
     LOCK_HELD(9, "a file lock held by someone else prevents it (reserved for locks)"),
     REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request"),
-    BUSY(11, "another forge process holds the repository and did not release it in time");
+    BUSY(11, "another forge process holds the repository and did not release it in time"),
+    PARTIAL(12, "partial result: the command did what it could, but skipped the paths it lists");
 
     private final int code;
     private final String meaning;
@@ -55,6 +56,7 @@ public enum ExitCode {
             case dev.forge.core.error.ConflictException x -> CONFLICT;
             case InvalidInputException x -> USAGE;
             case RepositoryBusyException x -> BUSY;
+            case dev.forge.core.error.PartialResultException x -> PARTIAL;
             case ForgeException x -> FAILURE;
             default -> FAILURE;
         };

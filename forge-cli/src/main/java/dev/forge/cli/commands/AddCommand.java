@@ -26,7 +26,8 @@ public final class AddCommand extends RepoCommand {
                         .put("bytes", r.bytes())
                         .put("bytesRead", r.bytesRead())
                         .put("removed", r.removed())
-                        .put("seconds", r.seconds()));
+                        .put("seconds", r.seconds())
+                        .set("skipped", skipped(r)));
             } else {
                 out().printf(
                                 Locale.ROOT,
@@ -39,7 +40,14 @@ public final class AddCommand extends RepoCommand {
                                 rate(r.bytesRead(), r.seconds()),
                                 r.removed() > 0 ? ", " + r.removed() + " removed" : "");
             }
+            Skipped.check(r.skipped(), "the rest was added");
         }
         return 0;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode skipped(Add.Result r) {
+        var a = array();
+        Skipped.json(a, r.skipped());
+        return a;
     }
 }

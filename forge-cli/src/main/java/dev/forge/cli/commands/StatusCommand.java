@@ -36,7 +36,9 @@ public final class StatusCommand extends RepoCommand {
                 } else {
                     n.putNull("merge");
                 }
+                Skipped.json(n.putArray("skipped"), r.skipped());
                 printJson(n);
+                Skipped.check(r.skipped(), "not compared");
                 return 0;
             }
             out().println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
@@ -54,14 +56,16 @@ public final class StatusCommand extends RepoCommand {
             });
             if (r.clean()) {
                 out().println("Nothing to commit, work tree clean");
-                return 0;
+            } else {
+                section("Changes to be committed:", r.staged());
+                section("Changes not staged for commit:", r.unstaged());
+                if (!r.untracked().isEmpty()) {
+                    out().println("Untracked files:");
+                    for (String p : r.untracked()) out().println("        " + p);
+                }
             }
-            section("Changes to be committed:", r.staged());
-            section("Changes not staged for commit:", r.unstaged());
-            if (!r.untracked().isEmpty()) {
-                out().println("Untracked files:");
-                for (String p : r.untracked()) out().println("        " + p);
-            }
+            out().flush();
+            Skipped.check(r.skipped(), "not compared");
         }
         return 0;
     }

@@ -71,6 +71,10 @@ public final class Merge {
             throw new WouldOverwriteException("merge needs a clean work tree: commit or restore your "
                     + (status.staged().size() + status.unstaged().size()) + " changed file(s) first");
         }
+        if (!status.skipped().isEmpty()) {
+            throw new ForgeException("merge needs to read the whole work tree, and cannot read "
+                    + SkippedPath.summary(status.skipped()));
+        }
         String branchRef = head instanceof Head.OnBranch b ? RefNames.branch(b.branch()) : null;
         if (repo.objects.isAncestor(ours, theirs)) {
             Transaction tx = repo.begin("merge " + rev + " (fast-forward)");
