@@ -135,4 +135,92 @@ class WorkTreePathsIT {
         run(repo, env, "checkout", "HEAD", "--into", "out").ok();
         assertEquals("ok.txt\n", new String(sh(repo.resolve("out"), "ls"), UTF_8));
     }
+
+    // ------------------------------------------------------------------ 2. temporary files
+
+    /** Checkout's temporary files live in .forge, so a user's file may have the name they once had. */
+    @org.junit.jupiter.api.Test
+    void aUsersFileNamedLikeATemporaryFileIsAddedLikeAnyOther() throws IOException {
+        Path repo = repo(Map.of());
+        Files.writeString(repo.resolve(".forge-tmp-x"), "mine");
+        Files.createDirectories(repo.resolve("d"));
+        Files.writeString(repo.resolve("d/.forge-tmp-1.part"), "mine too");
+        run(repo, Map.of(), "add", ".").ok();
+        ForgeProcess.Result st = run(repo, Map.of(), "status", "--json").ok();
+        assertEquals(List.of(".forge-tmp-x", "d/.forge-tmp-1.part"), paths(json(st).path("staged")), st::describe);
+    }
+
+    /**
+     * A checkout killed while it writes a large file leaves no temporary file among the user's files, and
+     * the next command that opens the repository removes what it left in .forge/tmp.
+     */
+    @org.junit.jupiter.api.Test
+    void aKilledCheckoutLeavesNothingInTheWorkTreeAndTheNextCommandCleansUp() throws Exception {
+        Path repo = repo(Map.of());
+        Path big = repo.resolve("big.bin");
+        writeRandom(big, 192 << 20, 1);
+        run(repo, Map.of(), "add", ".").ok();
+        String v1 = json(run(repo, Map.of(), "commit", "-m", "v1", "--json").ok())
+                .path("commit")
+                .asText();
+        writeRandom(big, 192 << 20, 2);
+        run(repo, Map.of(), "add", ".").ok();
+        String v2 = json(run(repo, Map.of(), "commit", "-m", "v2", "--json").ok())
+                .path("commit")
+                .asText();
+        Path tmpDir = repo.resolve(".forge/tmp");
+        boolean killedMidWrite = false;
+        for (int attempt = 0; attempt < 4 && !killedMidWrite; attempt++) {
+            ForgeProcess.Started s =
+                    ForgeProcess.start(repo, List.of("checkout", attempt % 2 == 0 ? v1 : v2, "--force"));
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (s.process().isAlive() && System.nanoTime() < deadline) {
+                    if (temporaryFiles(tmpDir) > 0) {
+                        ForgeProcess.killTree(s.process());
+                        killedMidWrite = true;
+                        break;
+                    }
+                    Thread.sleep(2);
+                }
+                if (s.process().isAlive()) ForgeProcess.killTree(s.process());
+            } finally {
+                s.cleanup();
+            }
+        }
+        // Whatever happened, nothing of forge's is among the user's files.
+        try (var all = Files.walk(repo)) {
+            List<Path> stray = all.filter(p -> !p.startsWith(repo.resolve(".forge")))
+                    .filter(p -> p.getFileName().toString().startsWith(".forge-tmp-"))
+                    .toList();
+            assertEquals(List.of(), stray);
+        }
+        // A leftover of a process that is gone, planted for certain, and whatever the kill left: the next
+        // command removes them.
+        Files.createDirectories(tmpDir);
+        Files.writeString(tmpDir.resolve("wt-2147483646-123.part"), "left by a killed checkout");
+        ForgeProcess.Result st = run(repo, Map.of(), "status", "--json").ok();
+        assertFalse(st.stdout().contains(".forge-tmp"), st::describe);
+        assertEquals(0, temporaryFiles(tmpDir), "temporary files left after the next command");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                killedMidWrite, "every checkout finished before a temporary file was seen; nothing killed mid-write");
+    }
+
+    private static long temporaryFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("wt-")).count();
+        }
+    }
+
+    private static void writeRandom(Path p, int size, long seed) throws IOException {
+        java.util.Random r = new java.util.Random(seed);
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(p)) {
+            for (int done = 0; done < size; done += block.length) {
+                r.nextBytes(block);
+                out.write(block);
+            }
+        }
+    }
 }

@@ -192,7 +192,7 @@ public final class Merge {
     private byte[] bytes(StageEntry e) {
         ByteArrayOutputStream b = new ByteArrayOutputStream((int) e.content().size());
         try {
-            new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, b);
+            new ContentWriter(repo, ProgressListener.NONE).copyTo(e, b);
         } catch (IOException ex) {
             throw Repository.io("cannot read " + e.path(), ex);
         }
@@ -239,7 +239,7 @@ public final class Merge {
                 }
                 tx.deleteStage(path).deleteStat(path);
             } else {
-                if (sparse.includes(path)) new ContentWriter(repo.objects, progress).write(repo.root(), side);
+                if (sparse.includes(path)) new ContentWriter(repo, progress).write(repo.root(), side);
                 tx.putStage(side).deleteStat(path);
             }
             next = next.without(path);

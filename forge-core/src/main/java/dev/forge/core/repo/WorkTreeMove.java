@@ -117,7 +117,7 @@ final class WorkTreeMove {
         }
         progress.begin("Checking out", bytes(), "B");
         try {
-            new ContentWriter(repo.objects, progress).writeAll(wt.root(), toWrite);
+            new ContentWriter(repo, progress).writeAll(wt.root(), toWrite);
         } finally {
             progress.end();
         }
