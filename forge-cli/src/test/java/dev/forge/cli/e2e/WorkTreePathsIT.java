@@ -223,4 +223,118 @@ class WorkTreePathsIT {
             }
         }
     }
+
+    // ------------------------------------------------------------------ 3. symlinks and file/folder swaps
+
+    /**
+     * {@code add link/v.txt} through a symlinked folder added the file the link points to, outside the
+     * tree, and {@code add .} then failed with "duplicate name in tree". A path through a symlink is
+     * refused; the link itself is stored as a symlink and checked out as one.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aSymlinkedFolderIsStoredAsALinkAndNeverFollowed(boolean inside) throws IOException {
+        Path repo = repo(Map.of());
+        Path target = inside
+                ? Files.createDirectories(repo.resolve("real"))
+                : Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(target.resolve("v.txt"), "pointed at");
+        Files.createSymbolicLink(repo.resolve("link"), target);
+        ForgeProcess.Result r = run(repo, Map.of(), "add", "link/v.txt")
+                .expect(ExitCode.USAGE.code())
+                .oneLineError();
+        assertTrue(r.stderr().contains("symbolic link 'link'"), r::describe);
+        run(repo, Map.of(), "add", ".").ok();
+        ForgeProcess.Result st = run(repo, Map.of(), "status", "--json").ok();
+        assertEquals(
+                inside ? List.of("link", "real/v.txt") : List.of("link"), paths(json(st).path("staged")), st::describe);
+        run(repo, Map.of(), "commit", "-m", "a link").ok();
+        Path out = tmp.resolve("out");
+        run(repo, Map.of(), "checkout", "HEAD", "--into", out.toString()).ok();
+        assertTrue(Files.isSymbolicLink(out.resolve("link")));
+        assertEquals(target, Files.readSymbolicLink(out.resolve("link")));
+        // rm of the folder's tracked files, after it became a link, never deletes what the link points to
+        if (inside) {
+            run(repo, Map.of(), "rm", "link/v.txt").expect(ExitCode.USAGE.code());
+            assertTrue(Files.exists(target.resolve("v.txt")));
+        }
+    }
+
+    /** A tracked folder replaced by a symlink: its files are gone from the tree, and rm deletes nothing out there. */
+    @org.junit.jupiter.api.Test
+    void aTrackedFolderReplacedByASymlinkIsNotFollowed() throws IOException {
+        Path repo = repo(Map.of());
+        Files.createDirectories(repo.resolve("d"));
+        Files.writeString(repo.resolve("d/x"), "tracked");
+        run(repo, Map.of(), "add", ".").ok();
+        run(repo, Map.of(), "commit", "-m", "d/x").ok();
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("x"), "someone else's");
+        E2eFiles.deleteTree(repo.resolve("d"));
+        Files.createSymbolicLink(repo.resolve("d"), outside);
+        ForgeProcess.Result st = run(repo, Map.of(), "status", "--json").ok();
+        assertEquals(List.of("d/x"), paths(json(st).path("unstaged")), st::describe);
+        assertEquals("deleted", json(st).path("unstaged").get(0).path("change").asText(), st::describe);
+        run(repo, Map.of(), "rm", "d").ok();
+        assertEquals("someone else's", Files.readString(outside.resolve("x")));
+        run(repo, Map.of(), "add", ".").ok();
+        run(repo, Map.of(), "commit", "-m", "d is a link").ok();
+        assertEquals("someone else's", Files.readString(outside.resolve("x")));
+    }
+
+    /** A tracked file that became a folder: adding a file in it replaces the entry instead of a duplicate name. */
+    @org.junit.jupiter.api.Test
+    void aFileThatBecameAFolderIsReplacedInTheStage() throws IOException {
+        Path repo = repo(Map.of());
+        Files.writeString(repo.resolve("a"), "a file");
+        run(repo, Map.of(), "add", "a").ok();
+        run(repo, Map.of(), "commit", "-m", "a").ok();
+        Files.delete(repo.resolve("a"));
+        Files.createDirectories(repo.resolve("a"));
+        Files.writeString(repo.resolve("a/b"), "in a folder");
+        run(repo, Map.of(), "add", "a/b").ok();
+        ForgeProcess.Result st = run(repo, Map.of(), "status", "--json").ok();
+        assertEquals(List.of("a", "a/b"), paths(json(st).path("staged")), st::describe);
+        run(repo, Map.of(), "commit", "-m", "a is a folder").ok();
+        // mv onto a path under a tracked file that is gone is refused, not recorded as a duplicate
+        Files.writeString(repo.resolve("c"), "c");
+        run(repo, Map.of(), "add", "c").ok();
+        run(repo, Map.of(), "commit", "-m", "c").ok();
+        Files.delete(repo.resolve("c"));
+        Files.writeString(repo.resolve("x"), "x");
+        run(repo, Map.of(), "add", "x").ok();
+        ForgeProcess.Result mv = run(repo, Map.of(), "mv", "x", "c/x")
+                .expect(ExitCode.WOULD_OVERWRITE.code())
+                .oneLineError();
+        assertTrue(mv.stderr().contains("'c' is a tracked file"), mv::describe);
+        assertTrue(Files.exists(repo.resolve("x")));
+    }
+
+    /** A tracked file replaced by a folder of the user's files: checkout and restore refuse to delete it. */
+    @org.junit.jupiter.api.Test
+    void checkoutAndRestoreNeverDeleteAFolderInTheWayOfAFile() throws IOException {
+        Path repo = repo(Map.of());
+        Files.writeString(repo.resolve("a"), "v1");
+        run(repo, Map.of(), "add", "a").ok();
+        String v1 = json(run(repo, Map.of(), "commit", "-m", "v1", "--json").ok())
+                .path("commit")
+                .asText();
+        Files.writeString(repo.resolve("a"), "v2");
+        run(repo, Map.of(), "add", "a").ok();
+        run(repo, Map.of(), "commit", "-m", "v2").ok();
+        Files.delete(repo.resolve("a"));
+        Files.createDirectories(repo.resolve("a"));
+        Files.writeString(repo.resolve("a/mine.txt"), "mine");
+        ForgeProcess.Result co = run(repo, Map.of(), "checkout", v1)
+                .expect(ExitCode.WOULD_OVERWRITE.code())
+                .oneLineError();
+        assertTrue(co.stderr().contains("a (a folder)"), co::describe);
+        ForgeProcess.Result rs = run(repo, Map.of(), "restore", "a")
+                .expect(ExitCode.WOULD_OVERWRITE.code())
+                .oneLineError();
+        assertTrue(rs.stderr().contains("a folder is in the way"), rs::describe);
+        assertEquals("mine", Files.readString(repo.resolve("a/mine.txt")));
+        run(repo, Map.of(), "checkout", v1, "--force").ok();
+        assertEquals("v1", Files.readString(repo.resolve("a")));
+    }
 }

@@ -86,7 +86,8 @@ final class ContentWriter {
 
     /**
      * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
-     * refused rather than followed: following it could write outside the work tree.
+     * refused rather than followed: following it could write outside the work tree; so is a folder where
+     * the file should be, which may hold the user's files.
      */
     private void write(Path root, StageEntry e, Buffers buffers) {
         Path target = root.resolve(e.path());
@@ -102,7 +103,11 @@ final class ContentWriter {
                 }
             }
             Files.createDirectories(dir);
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) deleteTree(target);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                // Checkout --force clears such a folder first (WorkTreeMove); anything else must not delete it.
+                throw new dev.forge.core.error.WouldOverwriteException("cannot write " + e.path()
+                        + ": a folder is in the way; move it away (checkout and switch: or use --force)");
+            }
             if (e.kind() == FileKind.SYMLINK) {
                 String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
                 Files.deleteIfExists(target);

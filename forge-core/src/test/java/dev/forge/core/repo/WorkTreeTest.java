@@ -117,4 +117,30 @@ class WorkTreeTest {
                 s.skipped().stream().map(SkippedPath::display).toList());
         for (SkippedPath p : s.skipped()) assertEquals("the name is not valid UTF-8 (rename it)", p.reason());
     }
+
+    @Test
+    void pathsThroughASymlinkAreNotWorkTreePathsAndAreRefusedAsArguments() throws Exception {
+        Path outside = Files.createTempDirectory("forge-outside-");
+        try {
+            Files.writeString(outside.resolve("v.txt"), "outside");
+            Files.createSymbolicLink(root.resolve("link"), outside);
+            Files.createDirectories(root.resolve("real"));
+            Files.writeString(root.resolve("real/w.txt"), "inside");
+            WorkTree wt = new WorkTree(root);
+            assertNull(wt.stat("link/v.txt"));
+            assertEquals(FileKind.SYMLINK, wt.stat("link").kind());
+            assertEquals(FileKind.FILE, wt.stat("real/w.txt").kind());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.forge.core.error.InvalidInputException.class, () -> wt.relativize(root, "link/v.txt"));
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getMessage().contains("symbolic link 'link'"), e.getMessage());
+            assertEquals("link", wt.relativize(root, "link/"));
+            assertEquals(
+                    List.of("link", "real/w.txt"),
+                    wt.scan("").files().stream().map(WorkFile::path).toList());
+        } finally {
+            Files.deleteIfExists(outside.resolve("v.txt"));
+            Files.deleteIfExists(outside);
+        }
+    }
 }
