@@ -56,6 +56,10 @@ public final class StatusCommand extends RepoCommand {
             });
             if (r.clean()) {
                 out().println("Nothing to commit, work tree clean");
+            } else if (r.staged().isEmpty()
+                    && r.unstaged().isEmpty()
+                    && r.untracked().isEmpty()) {
+                out().println("No changes in what could be read");
             } else {
                 section("Changes to be committed:", r.staged());
                 section("Changes not staged for commit:", r.unstaged());

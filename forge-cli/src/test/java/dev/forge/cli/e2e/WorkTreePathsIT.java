@@ -337,4 +337,111 @@ class WorkTreePathsIT {
         run(repo, Map.of(), "checkout", v1, "--force").ok();
         assertEquals("v1", Files.readString(repo.resolve("a")));
     }
+
+    // ------------------------------------------------------------------ 4. unreadable files, long paths
+
+    /**
+     * How to run forge so that permissions apply: directly when this test is not root, through setpriv
+     * as user and group 65534 (nobody) when it is; null when neither is possible.
+     */
+    private static List<String> unprivileged() throws IOException {
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (uid != 0) return List.of();
+        for (String p : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
+            if (Files.isExecutable(Path.of(p)))
+                return List.of(p, "--reuid=65534", "--regid=65534", "--clear-groups", "--");
+        }
+        return null;
+    }
+
+    /**
+     * An unreadable file or folder stopped add and status with a message that gave no reason. They are
+     * skipped and named with the reason (exit 12), the rest is done, and tracked files that could not
+     * be looked at are neither dropped from the stage nor reported as deleted.
+     */
+    @org.junit.jupiter.api.Test
+    void unreadableFilesAndFoldersAreSkippedWithTheReasonAndTrackedOnesKept() throws IOException {
+        List<String> as = unprivileged();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                as != null, "running as root without setpriv: cannot make a file unreadable to forge");
+        // @TempDir is private to this user; the unprivileged user needs a folder of its own.
+        Path base = Files.createTempDirectory("forge-unreadable-");
+        try {
+            Path repo = Files.createDirectories(base.resolve("repo"));
+            Files.writeString(repo.resolve("a.txt"), "a\n");
+            Files.writeString(repo.resolve("tracked.txt"), "t1\n");
+            Files.createDirectories(repo.resolve("d/e"));
+            Files.writeString(repo.resolve("d/e/x"), "x\n");
+            if (!as.isEmpty()) sh(base, "chown -R 65534:65534 .");
+            Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, String> env = Map.of("HOME", base.toString(), "FORGE_NO_AOT", "1");
+            ForgeProcess.runWrapped(as, repo, List.of("init"), env).ok();
+            ForgeProcess.runWrapped(as, repo, List.of("add", "."), env).ok();
+            ForgeProcess.runWrapped(as, repo, List.of("commit", "-m", "one"), env)
+                    .ok();
+            // same size, new content: only reading it tells
+            sh(
+                    repo,
+                    "printf 't2\\n' > tracked.txt; printf 's\\n' > secret.txt; "
+                            + (as.isEmpty() ? "" : "chown 65534:65534 secret.txt; ")
+                            + "touch -d '2001-01-01' tracked.txt; chmod 000 tracked.txt secret.txt d");
+
+            ForgeProcess.Result st = ForgeProcess.runWrapped(as, repo, List.of("status", "--json"), env)
+                    .expect(ExitCode.PARTIAL.code());
+            JsonNode s = json(st);
+            assertEquals(List.of("d", "tracked.txt"), paths(s.path("skipped")), st::describe);
+            assertEquals(
+                    "permission denied", s.path("skipped").get(0).path("reason").asText(), st::describe);
+            assertEquals(List.of(), paths(s.path("unstaged")), st::describe);
+            assertEquals(List.of("secret.txt"), textList(s.path("untracked")), st::describe);
+
+            ForgeProcess.Result add = ForgeProcess.runWrapped(as, repo, List.of("add", "."), env)
+                    .expect(ExitCode.PARTIAL.code())
+                    .oneLineError();
+            for (String p :
+                    List.of("d: permission denied", "secret.txt: permission denied", "tracked.txt: permission denied"))
+                assertTrue(add.stderr().contains(p), add::describe);
+            sh(repo, "chmod 755 d; chmod 644 tracked.txt secret.txt");
+            // nothing was dropped: d/e/x and tracked.txt are still staged as committed
+            ForgeProcess.Result after = ForgeProcess.runWrapped(as, repo, List.of("status", "--json"), env)
+                    .ok();
+            JsonNode a = json(after);
+            assertEquals(List.of(), paths(a.path("staged")), after::describe);
+            assertEquals(List.of("tracked.txt"), paths(a.path("unstaged")), after::describe);
+            assertEquals(List.of("secret.txt"), textList(a.path("untracked")), after::describe);
+        } finally {
+            sh(base, "chmod -R u+rwx . 2>/dev/null; true");
+            E2eFiles.deleteTree(base);
+        }
+    }
+
+    /** A path over the system's 4096 bytes anywhere stopped status and add: it is skipped and named. */
+    @org.junit.jupiter.api.Test
+    void aPathLongerThanTheSystemAllowsIsSkippedAndNamed() throws IOException {
+        Path repo = repo(Map.of());
+        Files.writeString(repo.resolve("a.txt"), "a\n");
+        String name = "d".repeat(250);
+        sh(
+                repo,
+                "for i in $(seq 20); do mkdir " + name + " && cd -P " + name
+                        + " || exit 1; done; echo deep > deep.txt");
+        ForgeProcess.Result add =
+                run(repo, Map.of(), "add", ".").expect(ExitCode.PARTIAL.code()).oneLineError();
+        assertTrue(add.stderr().contains("the path is too long for the system"), add::describe);
+        assertTrue(add.stdout().startsWith("Added 1 file"), add::describe);
+        ForgeProcess.Result st = run(repo, Map.of(), "status", "--json").expect(ExitCode.PARTIAL.code());
+        JsonNode s = json(st);
+        assertEquals(List.of("a.txt"), paths(s.path("staged")), st::describe);
+        assertEquals(1, s.path("skipped").size(), st::describe);
+        assertTrue(s.path("skipped").get(0).path("path").asText().startsWith(name + "/" + name), st::describe);
+        run(repo, Map.of(), "commit", "-m", "what fits").ok();
+        // @TempDir cannot delete what Java cannot name; rm can (it walks relative paths).
+        sh(repo, "rm -rf " + name);
+    }
+
+    private static List<String> textList(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : array) out.add(n.asText());
+        return out;
+    }
 }

@@ -70,10 +70,8 @@ public final class Add {
         }
         List<WorkFile> toRead = new ArrayList<>();
         Map<String, ContentRef> known = new LinkedHashMap<>();
-        long bytes = 0;
         long bytesToRead = 0;
         for (WorkFile f : files.values()) {
-            bytes += f.size();
             StatEntry cached = repo.meta().stat(f.path()).orElse(null);
             if (WorkTree.unchanged(f, cached)
                     && repo.store().objects().contains(cached.content().id())) {
@@ -92,11 +90,15 @@ public final class Add {
             progress.end();
         }
         skipped.addAll(ingester.skipped());
-        replaceConflicting(tx, files.keySet(), removed);
+        // What is staged: the files read (not those that vanished or could not be read) and the known ones.
+        java.util.Set<String> staged = new java.util.HashSet<>(known.keySet());
         int read = 0;
+        long bytesRead = 0;
         for (Ingester.Result r : results) {
             if (r == null) continue;
             read++;
+            bytesRead += r.file().size();
+            staged.add(r.file().path());
             WorkFile f = r.file();
             tx.putStage(new StageEntry(f.path(), f.kind(), r.content()));
             if (r.stable() && WorkTree.cacheable(f, wallStart)) {
@@ -105,17 +107,20 @@ public final class Add {
                 tx.deleteStat(f.path());
             }
         }
+        long bytes = bytesRead;
         for (var e : known.entrySet()) {
             WorkFile f = files.get(e.getKey());
+            bytes += f.size();
             tx.putStage(new StageEntry(f.path(), f.kind(), e.getValue()));
         }
+        replaceConflicting(tx, staged, removed);
         for (String path : removed) {
             tx.deleteStage(path);
             tx.deleteStat(path);
         }
         repo.mergeState().ifPresent(m -> {
             dev.forge.core.port.MergeState next = m;
-            for (String path : files.keySet()) next = next.without(path);
+            for (String path : staged) next = next.without(path);
             for (String path : removed) next = next.without(path);
             if (next.conflicts().size() != m.conflicts().size()) tx.setMergeState(next);
         });
@@ -125,7 +130,7 @@ public final class Add {
                 known.size() + read,
                 read,
                 bytes,
-                bytesToRead,
+                bytesRead,
                 removed.size(),
                 (System.nanoTime() - start) / 1e9,
                 List.copyOf(skipped));

@@ -29,7 +29,12 @@ public record SkippedPath(String path, String display, String reason) {
     }
 
     static SkippedPath of(String path, IOException e) {
-        return of(path, reason(e));
+        String reason = reason(e);
+        if (reason.equals("file name too long")) {
+            reason = "the path is too long for the system (" + path.getBytes(StandardCharsets.UTF_8).length
+                    + " bytes below the work tree; Linux takes at most 4096 in all)";
+        }
+        return of(path, reason);
     }
 
     /** A name that is not valid UTF-8: {@code parent} is its folder's repository path ("" for the root). */
