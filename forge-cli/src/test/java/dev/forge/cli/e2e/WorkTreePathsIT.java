@@ -444,4 +444,79 @@ class WorkTreePathsIT {
         for (JsonNode n : array) out.add(n.asText());
         return out;
     }
+
+    // ------------------------------------------------------------------ 6. an empty .forge, init leftovers
+
+    /**
+     * With an empty .forge, status said to run forge init and init said a repository already exists.
+     * Now status says it is empty (exit 3) and init sets it up; one with files but no config is damaged:
+     * exit 5, and init leaves it alone.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anEmptyOrIncompleteForgeFolderIsSetUpByInit(boolean withEmptyFolders) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Files.createDirectories(dir.resolve(".forge"));
+        if (withEmptyFolders) {
+            Files.createDirectories(dir.resolve(".forge/packs"));
+            Files.createDirectories(dir.resolve(".forge/tmp"));
+        }
+        Files.writeString(dir.resolve("a.txt"), "a");
+        ForgeProcess.Result st = run(dir, Map.of(), "status")
+                .expect(ExitCode.NOT_A_REPOSITORY.code())
+                .oneLineError();
+        assertTrue(st.stderr().contains(".forge is empty or incomplete; run 'forge init'"), st::describe);
+        run(dir, Map.of(), "init").ok();
+        run(dir, Map.of(), "add", ".").ok();
+        run(dir, Map.of(), "commit", "-m", "works").ok();
+        run(dir, Map.of(), "init").expect(ExitCode.FAILURE.code()).oneLineError();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aForgeFolderWithFilesButNoConfigIsDamagedAndInitLeavesItAlone() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Files.createDirectories(dir.resolve(".forge/packs"));
+        Files.writeString(dir.resolve(".forge/packs/0123.pack"), "someone's data");
+        ForgeProcess.Result st =
+                run(dir, Map.of(), "status").expect(ExitCode.INTEGRITY.code()).oneLineError();
+        assertTrue(st.stderr().contains(".forge/config is missing"), st::describe);
+        ForgeProcess.Result init =
+                run(dir, Map.of(), "init").expect(ExitCode.FAILURE.code()).oneLineError();
+        assertTrue(init.stderr().contains("damaged"), init::describe);
+        assertEquals("someone's data", Files.readString(dir.resolve(".forge/packs/0123.pack")));
+    }
+
+    /**
+     * A killed init or clone leaves a .forge-init-* folder: it is never added, the next command that
+     * opens the repository removes it, and a rerun of a clone into that folder works. A user's own
+     * folder of that name is kept and added.
+     */
+    @org.junit.jupiter.api.Test
+    void whatAKilledInitLeftIsNeverAddedAndIsCleanedUp() throws IOException {
+        // What a killed init leaves: a whole repository in .forge-init-*, not yet renamed.
+        Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+        run(scratch, Map.of(), "init").ok();
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Files.move(scratch.resolve(".forge"), dir.resolve(".forge-init-4242"));
+        Files.createDirectories(dir.resolve(".forge-init-mine"));
+        Files.writeString(dir.resolve(".forge-init-mine/notes.txt"), "mine");
+        run(dir, Map.of(), "status").expect(ExitCode.NOT_A_REPOSITORY.code());
+        run(dir, Map.of(), "init").ok();
+        assertFalse(Files.exists(dir.resolve(".forge-init-4242")));
+        run(dir, Map.of(), "add", ".").ok();
+        ForgeProcess.Result st = run(dir, Map.of(), "status", "--json").ok();
+        assertEquals(List.of(".forge-init-mine/notes.txt"), paths(json(st).path("staged")), st::describe);
+        run(dir, Map.of(), "commit", "-m", "one").ok();
+
+        // A clone killed after its init: the folder holds only the leftover, and a rerun clones there.
+        Path remote = tmp.resolve("remote");
+        run(dir, Map.of(), "remote", "add", "origin", remote.toString()).ok();
+        run(dir, Map.of(), "push").ok();
+        run(tmp.resolve("scratch"), Map.of(), "init").ok();
+        Path again = Files.createDirectories(tmp.resolve("again"));
+        Files.move(scratch.resolve(".forge"), again.resolve(".forge-init-77"));
+        run(tmp, Map.of(), "clone", remote.toString(), again.toString()).ok();
+        assertFalse(Files.exists(again.resolve(".forge-init-77")));
+        assertEquals("mine", Files.readString(again.resolve(".forge-init-mine/notes.txt")));
+    }
 }
