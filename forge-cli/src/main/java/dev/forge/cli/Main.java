@@ -169,7 +169,8 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             boolean debug = isDebug(parsed);
             PrintWriter e = c.getErr();
-            e.println("forge: " + message(ex));
+            // Messages name paths and refs: no control character in them reaches the terminal raw.
+            e.println("forge: " + dev.forge.core.model.PathText.sanitize(message(ex)));
             if (debug) {
                 ex.printStackTrace(e);
             }

@@ -6,6 +6,7 @@ import dev.forge.core.media.ByteRange;
 import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
 import dev.forge.core.model.FileKind;
+import dev.forge.core.model.PathText;
 import dev.forge.core.repo.Diff;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
@@ -187,7 +188,8 @@ public final class DiffCommand extends RepoCommand {
     private void printStat(Diff.Result r) {
         if (r.files().isEmpty()) return;
         int width = 0;
-        for (Diff.FileDiff f : r.files()) width = Math.max(width, f.path().length());
+        for (Diff.FileDiff f : r.files())
+            width = Math.max(width, PathText.quote(f.path()).length());
         width = Math.min(width, 60);
         for (Diff.FileDiff f : r.files()) {
             String tag = switch (f.change()) {
@@ -199,7 +201,7 @@ public final class DiffCommand extends RepoCommand {
             out().printf(
                             Locale.ROOT,
                             " %-" + width + "s | %10s → %10s, %10s new%s%n",
-                            f.path(),
+                            PathText.quote(f.path()),
                             human(f.oldSize()),
                             human(f.newSize()),
                             human(f.newBytes()),
@@ -232,10 +234,16 @@ public final class DiffCommand extends RepoCommand {
         for (Diff.FileDiff f : r.files()) {
             if (!first) out().println();
             first = false;
-            out().println("diff a/" + f.path() + " b/" + f.path());
+            String a = PathText.quote("a/" + f.path());
+            String b = PathText.quote("b/" + f.path());
+            out().println("diff " + a + " " + b);
             out().println(summary(f));
             if (f.unifiedDiff() != null) {
-                for (String line : f.unifiedDiff()) out().println(line);
+                for (String line : f.unifiedDiff()) {
+                    if (line.equals("--- a/" + f.path())) line = "--- " + a;
+                    else if (line.equals("+++ b/" + f.path())) line = "+++ " + b;
+                    out().println(line);
+                }
                 continue;
             }
             if (f.oldMedia() != null) out().println("old: " + describe(f.oldMedia()));

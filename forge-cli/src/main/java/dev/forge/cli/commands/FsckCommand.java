@@ -30,7 +30,8 @@ public final class FsckCommand extends RepoCommand {
                 r.problems().forEach(p::add);
                 printJson(n);
             } else {
-                for (String p : r.problems()) spec.commandLine().getErr().println("forge: fsck: " + p);
+                for (String p : r.problems())
+                    spec.commandLine().getErr().println("forge: fsck: " + dev.forge.core.model.PathText.sanitize(p));
                 out().printf(
                                 Locale.ROOT,
                                 "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.PathText;
 import dev.forge.core.repo.History;
 import dev.forge.core.repo.Repository;
 import java.util.List;
@@ -49,10 +50,12 @@ public final class LogCommand extends RepoCommand {
             }
             for (History.Entry e : entries) {
                 out().println("commit " + e.id().hex());
-                out().println("Author: " + e.commit().author());
+                out().println("Author: " + PathText.sanitize(e.commit().author()));
                 out().println("Date:   " + e.commit().time());
                 out().println();
-                for (String line : e.commit().message().split("\n", -1)) out().println("    " + line);
+                // A message is text from whoever committed: escape sequences in it are shown, not run.
+                for (String line : PathText.sanitize(e.commit().message()).split("\n", -1))
+                    out().println("    " + line);
                 out().println();
             }
         }

@@ -70,7 +70,8 @@ public final class MergeCommand extends RepoCommand {
                                         r.filesChanged());
                     case CONFLICTS -> {
                         for (MergeState.Conflict x : r.conflicts())
-                            out().println("CONFLICT: " + x.path() + " " + describe(x));
+                            out().println("CONFLICT: " + dev.forge.core.model.PathText.quote(x.path()) + " "
+                                    + describe(x));
                         out().println("Merge stopped on " + r.conflicts().size()
                                 + " conflict(s): resolve them, then 'forge commit' (or 'forge merge --abort').");
                     }

@@ -24,7 +24,7 @@ public final class RmCommand extends RepoCommand {
     public Integer call() {
         try (Repository repo = open()) {
             List<String> removed = new PathOps(repo).rm(cwd(), paths, cached, force);
-            for (String p : removed) out().println("rm '" + p + "'");
+            for (String p : removed) out().println("rm '" + dev.forge.core.model.PathText.quote(p) + "'");
         }
         return 0;
     }

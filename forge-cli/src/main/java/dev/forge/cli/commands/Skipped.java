@@ -16,7 +16,8 @@ final class Skipped {
     /** Ends the command with exit 12 when it skipped anything; {@code done} says what it did with the rest. */
     static void check(List<SkippedPath> skipped, String done) {
         if (skipped.isEmpty()) return;
-        throw new PartialResultException("skipped " + skipped.size() + " path" + (skipped.size() == 1 ? "" : "s") + " ("
-                + done + "): " + SkippedPath.summary(skipped));
+        List<String> listed = skipped.stream().map(SkippedPath::listed).toList();
+        throw new PartialResultException(
+                "skipped " + skipped.size() + " path" + (skipped.size() == 1 ? "" : "s") + " (" + done + ")", listed);
     }
 }

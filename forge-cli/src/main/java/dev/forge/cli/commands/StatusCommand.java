@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.core.model.PathText;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.util.List;
@@ -51,7 +52,8 @@ public final class StatusCommand extends RepoCommand {
                 } else {
                     out().println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
                     for (var c : m.conflicts())
-                        out().println("        both changed: " + c.path() + " " + MergeCommand.describe(c));
+                        out().println("        both changed: " + PathText.quote(c.path()) + " "
+                                + MergeCommand.describe(c));
                 }
             });
             if (r.clean()) {
@@ -65,7 +67,7 @@ public final class StatusCommand extends RepoCommand {
                 section("Changes not staged for commit:", r.unstaged());
                 if (!r.untracked().isEmpty()) {
                     out().println("Untracked files:");
-                    for (String p : r.untracked()) out().println("        " + p);
+                    for (String p : r.untracked()) out().println("        " + PathText.quote(p));
                 }
             }
             out().flush();
@@ -89,7 +91,7 @@ public final class StatusCommand extends RepoCommand {
                 case DELETED -> "deleted:";
                 case TYPE_CHANGED -> "typechange:";
             };
-            out().printf(Locale.ROOT, "        %-12s %s%n", label, c.path());
+            out().printf(Locale.ROOT, "        %-12s %s%n", label, PathText.quote(c.path()));
         }
     }
 }

@@ -47,7 +47,11 @@ public final class SwitchCommand extends RepoCommand {
                                 Locale.ROOT,
                                 "forge: discarded uncommitted changes in %d file(s): %s%n",
                                 r.discarded().size(),
-                                String.join(", ", r.discarded()));
+                                String.join(
+                                        ", ",
+                                        r.discarded().stream()
+                                                .map(dev.forge.core.model.PathText::quote)
+                                                .toList()));
             }
             out().printf(
                             Locale.ROOT,

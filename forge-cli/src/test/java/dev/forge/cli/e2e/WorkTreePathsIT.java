@@ -120,8 +120,8 @@ class WorkTreePathsIT {
         sh(repo, "printf ff > \"$(printf 'x\\377')\"; printf fe > \"$(printf 'x\\376')\"; printf ok > ok.txt");
         ForgeProcess.Result add =
                 run(repo, env, "add", ".").expect(ExitCode.PARTIAL.code()).oneLineError();
-        assertTrue(add.stderr().contains("\"x\\376\": the name is not valid UTF-8"), add::describe);
-        assertTrue(add.stderr().contains("\"x\\377\": the name is not valid UTF-8"), add::describe);
+        assertTrue(add.stderr().contains("\"x\\376\" (the name is not valid UTF-8: rename it)"), add::describe);
+        assertTrue(add.stderr().contains("\"x\\377\" (the name is not valid UTF-8: rename it)"), add::describe);
         assertTrue(add.stdout().startsWith("Added 1 file"), add::describe);
 
         ForgeProcess.Result st = run(repo, env, "status", "--json").expect(ExitCode.PARTIAL.code());
@@ -398,8 +398,8 @@ class WorkTreePathsIT {
             ForgeProcess.Result add = ForgeProcess.runWrapped(as, repo, List.of("add", "."), env)
                     .expect(ExitCode.PARTIAL.code())
                     .oneLineError();
-            for (String p :
-                    List.of("d: permission denied", "secret.txt: permission denied", "tracked.txt: permission denied"))
+            for (String p : List.of(
+                    "d (permission denied)", "secret.txt (permission denied)", "tracked.txt (permission denied)"))
                 assertTrue(add.stderr().contains(p), add::describe);
             sh(repo, "chmod 755 d; chmod 644 tracked.txt secret.txt");
             // nothing was dropped: d/e/x and tracked.txt are still staged as committed
@@ -518,5 +518,48 @@ class WorkTreePathsIT {
         run(tmp, Map.of(), "clone", remote.toString(), again.toString()).ok();
         assertFalse(Files.exists(again.resolve(".forge-init-77")));
         assertEquals("mine", Files.readString(again.resolve(".forge-init-mine/notes.txt")));
+    }
+
+    // ------------------------------------------------------------------ 5. terminal escapes in names
+
+    /**
+     * {@code status} printed a name holding an escape sequence raw, so a file could recolour or retitle
+     * the user's terminal. Every printer of paths quotes such a name as git does, errors and commit
+     * messages show their control characters escaped, and JSON keeps the real name.
+     */
+    @org.junit.jupiter.api.Test
+    void escapeSequencesInNamesAndMessagesNeverReachTheTerminalRaw() throws IOException {
+        Path repo = repo(Map.of());
+        String evil = "esc\u001b[31mred\u001b]0;owned\u0007.txt";
+        String quoted = "\"esc\\033[31mred\\033]0;owned\\a.txt\"";
+        Files.writeString(repo.resolve(evil), "one\n");
+        Files.writeString(repo.resolve("plain.txt"), "plain\n");
+        List<ForgeProcess.Result> printed = new ArrayList<>();
+        printed.add(run(repo, Map.of(), "status").ok());
+        run(repo, Map.of(), "add", ".").ok();
+        printed.add(run(repo, Map.of(), "status").ok());
+        ForgeProcess.Result js = run(repo, Map.of(), "status", "--json").ok();
+        assertEquals(List.of(evil, "plain.txt"), paths(json(js).path("staged")), js::describe);
+        run(repo, Map.of(), "commit", "-m", "title \u001b]0;pwned\u0007 and \u001b[2J")
+                .ok();
+        printed.add(run(repo, Map.of(), "log").ok());
+        Files.writeString(repo.resolve(evil), "two\n");
+        printed.add(run(repo, Map.of(), "diff").ok());
+        printed.add(run(repo, Map.of(), "diff", "--stat").ok());
+        printed.add(run(repo, Map.of(), "status").ok());
+        printed.add(run(repo, Map.of(), "add", "missing\u001b[2J").expect(ExitCode.NOT_FOUND.code()));
+        printed.add(run(repo, Map.of(), "rm", "--cached", evil).ok());
+        for (ForgeProcess.Result r : printed) {
+            assertFalse(r.output().contains("\u001b"), () -> "raw ESC in: " + r.describe());
+            assertFalse(r.output().contains("\u0007"), () -> "raw BEL in: " + r.describe());
+        }
+        assertTrue(printed.get(0).stdout().contains("        " + quoted + "\n"), printed.get(0)::describe);
+        assertTrue(printed.get(1).stdout().contains("new file:    " + quoted), printed.get(1)::describe);
+        assertTrue(printed.get(2).stdout().contains("title \\033]0;pwned\\a and \\033[2J"), printed.get(2)::describe);
+        assertTrue(printed.get(3).stdout().contains("--- \"a/esc\\033[31m"), printed.get(3)::describe);
+        assertTrue(printed.get(4).stdout().contains(" " + quoted + " |"), printed.get(4)::describe);
+        assertTrue(printed.get(5).stdout().contains("modified:    " + quoted), printed.get(5)::describe);
+        assertTrue(printed.get(6).stderr().contains("missing\\033[2J"), printed.get(6)::describe);
+        assertTrue(printed.get(7).stdout().contains("rm '" + quoted + "'"), printed.get(7)::describe);
     }
 }

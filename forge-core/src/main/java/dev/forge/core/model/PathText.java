@@ -63,6 +63,26 @@ public final class PathText {
         return '"' + sb.toString() + '"';
     }
 
+    /**
+     * {@code text} (an error message, a commit message) with every character {@link #quote(String)}
+     * would escape, except line feeds and tabs and the double quote and backslash, written as its
+     * escape; no quotes are added. For text that names paths among other words.
+     */
+    public static String sanitize(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            boolean escape = cp != '\n' && cp != '\t' && cp != '"' && cp != '\\' && mustEscape(cp);
+            if (escape && sb == null) sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            if (sb != null) {
+                if (escape) appendCodePoint(sb, cp);
+                else sb.appendCodePoint(cp);
+            }
+            i += Character.charCount(cp);
+        }
+        return sb == null ? text : sb.toString();
+    }
+
     /** Whether {@link #quote(String)} would quote {@code path}. */
     public static boolean needsQuoting(String path) {
         for (int i = 0; i < path.length(); ) {

@@ -45,9 +45,7 @@ public record SkippedPath(String path, String display, String reason) {
         System.arraycopy(rawName, 0, all, p.length, rawName.length);
         String shown = PathText.quote(all);
         return new SkippedPath(
-                shown,
-                shorten(shown),
-                validUtf8(rawName) ? NOT_UTF8_LOCALE : "the name is not valid UTF-8 (rename it)");
+                shown, shorten(shown), validUtf8(rawName) ? NOT_UTF8_LOCALE : "the name is not valid UTF-8: rename it");
     }
 
     /** Why a valid UTF-8 name is skipped when the JVM does not read names as UTF-8 (see FileNames). */
@@ -76,20 +74,24 @@ public record SkippedPath(String path, String display, String reason) {
     }
 
     /**
-     * One line naming the first {@link #LISTED} of {@code skipped} with their reasons, and how many more:
-     * {@code a.wav: permission denied; "x\377": the name is not valid UTF-8 (rename it)}.
+     * One line naming the first {@link #LISTED} of {@code skipped} with their reasons, and how many more,
+     * as {@code PartialResultException} lists paths: {@code a.wav (permission denied), "x\377" (the name
+     * is not valid UTF-8: rename it) and 3 more}.
      */
     public static String summary(List<SkippedPath> skipped) {
         StringBuilder sb = new StringBuilder();
         int n = Math.min(LISTED, skipped.size());
         for (int i = 0; i < n; i++) {
-            if (i > 0) sb.append("; ");
-            sb.append(skipped.get(i).display())
-                    .append(": ")
-                    .append(skipped.get(i).reason());
+            if (i > 0) sb.append(", ");
+            sb.append(skipped.get(i).listed());
         }
-        if (skipped.size() > n) sb.append("; and ").append(skipped.size() - n).append(" more");
+        if (skipped.size() > n) sb.append(" and ").append(skipped.size() - n).append(" more");
         return sb.toString();
+    }
+
+    /** The path as a list of skipped paths shows it: {@code secret.wav (permission denied)}. */
+    public String listed() {
+        return display + " (" + reason + ")";
     }
 
     /** Whether {@code path} is this skipped path or lies under it. */

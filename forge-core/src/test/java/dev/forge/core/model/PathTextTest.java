@@ -47,4 +47,15 @@ class PathTextTest {
         String shown = PathText.quote(new byte[] {0x1b, (byte) 0x9b, (byte) 0xff});
         for (char c : shown.toCharArray()) assertTrue(c >= 0x20 && c < 0x7f, shown);
     }
+
+    @Test
+    void sanitizeEscapesControlsInTextAndKeepsLinesTabsAndQuotes() {
+        assertEquals(
+                "cannot read 'esc\\033[31mred': permission denied",
+                PathText.sanitize("cannot read 'esc\u001b[31mred': permission denied"));
+        assertEquals("two\nlines\tand \"quotes\" \\ é", PathText.sanitize("two\nlines\tand \"quotes\" \\ é"));
+        assertEquals("cr\\r bell\\a", PathText.sanitize("cr\r bell\u0007"));
+        String plain = "nothing to do";
+        org.junit.jupiter.api.Assertions.assertSame(plain, PathText.sanitize(plain));
+    }
 }

@@ -115,7 +115,7 @@ class WorkTreeTest {
         assertEquals(
                 List.of("\"d/y\\377\"", "\"x\\376\"", "\"x\\377\""),
                 s.skipped().stream().map(SkippedPath::display).toList());
-        for (SkippedPath p : s.skipped()) assertEquals("the name is not valid UTF-8 (rename it)", p.reason());
+        for (SkippedPath p : s.skipped()) assertEquals("the name is not valid UTF-8: rename it", p.reason());
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class OpLogCommand extends RepoCommand {
                 return 0;
             }
             for (Operation op : ops) {
-                out().printf(Locale.ROOT, "%s  %s%n", op.time(), op.command());
+                out().printf(Locale.ROOT, "%s  %s%n", op.time(), dev.forge.core.model.PathText.sanitize(op.command()));
                 for (Operation.RefChange c : op.refChanges()) {
                     out().printf(
                                     Locale.ROOT,
