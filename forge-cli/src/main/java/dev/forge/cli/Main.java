@@ -199,7 +199,9 @@ public final class Main implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             int code = ExitCode.of(ex).code();
-            new Output(c.getOut(), c.getErr(), json, false).error(message(ex), code);
+            // Messages name paths and refs: no control character in them reaches the terminal raw.
+            new Output(c.getOut(), c.getErr(), json, false)
+                    .error(dev.forge.core.model.PathText.sanitize(message(ex)), code);
             if (matched(parsed, "--debug")) {
                 ex.printStackTrace(c.getErr());
                 c.getErr().flush();

@@ -113,10 +113,10 @@ public final class Clone {
             if (Files.exists(target)) {
                 if (!Files.isDirectory(target))
                     throw new WouldOverwriteException(target + " exists and is not a folder");
-                try (Stream<Path> s = Files.list(target)) {
-                    if (s.findAny().isPresent())
-                        throw new WouldOverwriteException(target + " is not empty; clone into a new or empty folder");
-                }
+                // What a killed clone's init left is no one's: a rerun may clone there.
+                if (!dev.forge.core.repo.InitLeftovers.emptyButLeftovers(target))
+                    throw new WouldOverwriteException(target + " is not empty; clone into a new or empty folder");
+                dev.forge.core.repo.InitLeftovers.removeAll(target);
                 return false;
             }
             Files.createDirectories(target);

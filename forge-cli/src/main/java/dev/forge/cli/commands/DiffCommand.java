@@ -206,7 +206,9 @@ public final class DiffCommand implements Callable<Integer> {
     private void printStat(Diff.Result r) {
         if (r.files().isEmpty()) return;
         int width = 0;
-        for (Diff.FileDiff f : r.files()) width = Math.max(width, f.path().length());
+        for (Diff.FileDiff f : r.files())
+            width = Math.max(
+                    width, dev.forge.core.model.PathText.quote(f.path()).length());
         width = Math.min(width, 60);
         for (Diff.FileDiff f : r.files()) {
             String tag = switch (f.change()) {
@@ -217,7 +219,7 @@ public final class DiffCommand implements Callable<Integer> {
             };
             out.printf(
                     " %-" + width + "s | %10s → %10s, %10s new%s%n",
-                    f.path(),
+                    dev.forge.core.model.PathText.quote(f.path()),
                     human(f.oldSize()),
                     human(f.newSize()),
                     human(f.newBytes()),
@@ -250,10 +252,16 @@ public final class DiffCommand implements Callable<Integer> {
         for (Diff.FileDiff f : r.files()) {
             if (!first) out.println();
             first = false;
-            out.println("diff a/" + f.path() + " b/" + f.path());
+            String a = dev.forge.core.model.PathText.quote("a/" + f.path());
+            String b = dev.forge.core.model.PathText.quote("b/" + f.path());
+            out.println("diff " + a + " " + b);
             out.println(summary(f));
             if (f.unifiedDiff() != null) {
-                for (String line : f.unifiedDiff()) out.println(line);
+                for (String line : f.unifiedDiff()) {
+                    if (line.equals("--- a/" + f.path())) line = "--- " + a;
+                    else if (line.equals("+++ b/" + f.path())) line = "+++ " + b;
+                    out.println(line);
+                }
                 continue;
             }
             if (f.oldMedia() != null) out.println("old: " + describe(f.oldMedia()));

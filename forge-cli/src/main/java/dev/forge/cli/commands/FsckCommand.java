@@ -40,7 +40,7 @@ public final class FsckCommand implements Callable<Integer> {
                 r.problems().forEach(p::add);
                 out.json(n);
             } else {
-                for (String p : r.problems()) out.warn("fsck: " + p);
+                for (String p : r.problems()) out.warn("fsck: " + dev.forge.core.model.PathText.sanitize(p));
                 out.info(
                         "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
                         r.ok() ? "ok" : "DAMAGED",

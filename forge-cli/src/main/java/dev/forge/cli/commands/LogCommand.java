@@ -60,10 +60,14 @@ public final class LogCommand implements Callable<Integer> {
             }
             for (History.Entry e : entries) {
                 out.println("commit " + e.id().hex());
-                out.println("Author: " + e.commit().author());
+                out.println("Author: "
+                        + dev.forge.core.model.PathText.sanitize(e.commit().author()));
                 out.println("Date:   " + e.commit().time());
                 out.println();
-                for (String line : e.commit().message().split("\n", -1)) out.println("    " + line);
+                // A message is text from whoever committed: escape sequences in it are shown, not run.
+                for (String line : dev.forge.core.model.PathText.sanitize(
+                                e.commit().message())
+                        .split("\n", -1)) out.println("    " + line);
                 out.println();
             }
         }

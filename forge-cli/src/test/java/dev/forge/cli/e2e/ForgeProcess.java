@@ -163,8 +163,44 @@ public final class ForgeProcess {
 
     /** Starts forge without waiting, with extra environment variables. */
     public static Started start(Path dir, List<String> args, Map<String, String> extraEnv) {
+        return start(List.of(), dir, args, extraEnv);
+    }
+
+    /**
+     * Runs forge through {@code wrapper} (a command that runs its arguments, such as {@code setpriv
+     * --reuid=65534 --}, to run as a user root's permissions do not apply to), with extra environment.
+     */
+    public static Result runWrapped(List<String> wrapper, Path dir, List<String> args, Map<String, String> extraEnv) {
+        long t0 = System.nanoTime();
+        Started s = start(wrapper, dir, args, extraEnv);
+        try {
+            if (!s.process().waitFor(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                killTree(s.process());
+                fail("`forge " + String.join(" ", args) + "` did not finish within " + DEFAULT_TIMEOUT);
+            }
+            Result r = new Result(
+                    dir,
+                    List.copyOf(args),
+                    s.process().exitValue(),
+                    Files.readAllBytes(s.stdout()),
+                    s.readStderr(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            if (!args.contains("--debug")) assertNoStackTrace(r);
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the captured stdout", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killTree(s.process());
+            throw new AssertionError("interrupted while running forge " + args, e);
+        } finally {
+            s.cleanup();
+        }
+    }
+
+    private static Started start(List<String> wrapper, Path dir, List<String> args, Map<String, String> extraEnv) {
         Path forge = forge();
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(forge.toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());

@@ -31,6 +31,9 @@ public final class Repository implements AutoCloseable {
         this.store = store;
         this.workTree = new WorkTree(store.workTree());
         this.objects = new ObjectReader(store.objects());
+        // Opening took the repository's lock: what killed commands left is nobody's now.
+        TempFiles.sweep(store.forgeDir());
+        InitLeftovers.removeAll(workTree.root());
     }
 
     public static Repository init(LocalStoreFactory factory, Path dir, RepoConfig config) {

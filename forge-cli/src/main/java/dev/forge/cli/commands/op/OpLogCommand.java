@@ -68,7 +68,7 @@ public final class OpLogCommand implements Callable<Integer> {
                 return 0;
             }
             for (Operation op : ops) {
-                out.printf("%s  %s%n", op.time(), op.command());
+                out.printf("%s  %s%n", op.time(), dev.forge.core.model.PathText.sanitize(op.command()));
                 for (Operation.RefChange c : op.refChanges()) {
                     out.printf(
                             "    %s: %s -> %s%n",
