@@ -20,6 +20,7 @@ import org.rocksdb.RocksIterator;
  * .forge/packs/      sealed pack files (immutable once published)
  * .forge/index/      RocksDB: object index, pack list, refs, HEAD, stage, stat cache, op log
  * .forge/tmp/        packs being written; anything here at open time is left over from a crash
+ * .forge/journal     the op log's copy beside the index, for rebuilding it ({@link OpJournal})
  * </pre>
  */
 public final class RocksLocalStore implements LocalStore {
@@ -40,7 +41,7 @@ public final class RocksLocalStore implements LocalStore {
                 forgeDir.resolve("packs"),
                 forgeDir.resolve("tmp"),
                 config.chunking().maxSize());
-        this.metadata = new RocksMetadataStore(index);
+        this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
         sweepTmp();
     }
 
@@ -102,6 +103,7 @@ public final class RocksLocalStore implements LocalStore {
                 packs++;
                 bytes += IndexCodec.decodePack(it.value()).size();
             }
+            RocksIndex.check(it);
         }
         long[] counts = new long[3];
         objects.forEach(o -> {

@@ -1,9 +1,11 @@
 package dev.forge.storage;
 
 import dev.forge.core.error.ForgeException;
+import dev.forge.core.error.IntegrityException;
 import dev.forge.core.error.NotARepositoryException;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.LocalStoreFactory;
+import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,9 +43,12 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
             throw new NotARepositoryException("not a forge repository: " + workTree + " (run 'forge init' first)");
         }
         RepoConfig config = ConfigFile.read(forge.resolve("config"));
-        if (!Files.isDirectory(forge.resolve("index")) || !Files.isDirectory(forge.resolve("packs"))) {
-            throw new dev.forge.core.error.IntegrityException(
-                    "the repository in " + workTree + " is incomplete: .forge/index or .forge/packs is missing");
+        if (!Files.isDirectory(forge.resolve("packs"))) {
+            throw new IntegrityException("the repository in " + workTree + " is incomplete: .forge/packs is missing");
+        }
+        if (!Files.isDirectory(forge.resolve("index"))) {
+            throw new IntegrityException("the repository index " + forge.resolve("index")
+                    + " is missing; 'forge repair --index' rebuilds it from the pack files");
         }
         try {
             Files.createDirectories(forge.resolve("tmp"));
@@ -51,6 +56,19 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
             throw new ForgeException("cannot use " + forge + ": " + e.getMessage(), e);
         }
         return new RocksLocalStore(workTree, forge, config, RocksIndex.open(forge.resolve("index"), false));
+    }
+
+    @Override
+    public IndexRebuildReport rebuildIndex(Path workTree, ProgressListener progress) {
+        Path forge = workTree.resolve(FORGE_DIR);
+        if (!Files.isRegularFile(forge.resolve("config"))) {
+            throw new NotARepositoryException("not a forge repository: " + workTree + " (run 'forge init' first)");
+        }
+        if (!Files.isDirectory(forge.resolve("packs"))) {
+            throw new IntegrityException("the repository in " + workTree
+                    + " has no .forge/packs: there is nothing to rebuild the index from");
+        }
+        return new IndexRebuild(forge).run(progress);
     }
 
     @Override

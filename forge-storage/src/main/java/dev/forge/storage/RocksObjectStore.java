@@ -56,6 +56,7 @@ final class RocksObjectStore implements ObjectStore {
         try (RocksIterator it = index.db.newIterator(index.packs)) {
             it.seekToLast();
             if (it.isValid()) last = PackFormat.getInt(it.key(), 0);
+            RocksIndex.check(it);
         }
         this.nextPack = new AtomicInteger(last + 1);
     }
@@ -323,6 +324,7 @@ final class RocksObjectStore implements ObjectStore {
                 ObjectId id = ObjectId.of(k);
                 if (id.hex().startsWith(hexPrefix)) out.add(toStored(id, IndexCodec.decodeLocation(id, it.value())));
             }
+            RocksIndex.check(it);
         }
         return out;
     }
@@ -334,6 +336,7 @@ final class RocksObjectStore implements ObjectStore {
                 ObjectId id = ObjectId.of(it.key());
                 action.accept(toStored(id, IndexCodec.decodeLocation(id, it.value())));
             }
+            RocksIndex.check(it);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.forge.core.port;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Creates and opens local repositories; implemented by forge-storage, chosen by the CLI. */
 public interface LocalStoreFactory {
@@ -12,4 +13,36 @@ public interface LocalStoreFactory {
 
     /** The nearest directory at or above {@code start} that holds a repository, or null. */
     Path findWorkTree(Path start);
+
+    /**
+     * Rebuilds the repository's index from what survives of it, its pack files and whatever else the
+     * store keeps for the purpose ({@code forge repair --index}). Safe to interrupt and run again.
+     */
+    default IndexRebuildReport rebuildIndex(Path workTree, ProgressListener progress) {
+        throw new UnsupportedOperationException("this store has no index to rebuild");
+    }
+
+    /**
+     * What a rebuild found and where each part of the state came from.
+     *
+     * @param packs pack files indexed
+     * @param objects objects indexed
+     * @param damagedRecords pack records skipped because they did not check
+     * @param refsFrom where refs, HEAD and remotes came from
+     * @param refs refs in the new index
+     * @param operations op-log entries in the new index
+     * @param stageFrom where the stage came from
+     * @param oldIndex where the old index was moved (kept for inspection), or null if there was none
+     * @param notes what could not be recovered, and other findings, one line each
+     */
+    record IndexRebuildReport(
+            long packs,
+            long objects,
+            long damagedRecords,
+            String refsFrom,
+            long refs,
+            long operations,
+            String stageFrom,
+            Path oldIndex,
+            List<String> notes) {}
 }

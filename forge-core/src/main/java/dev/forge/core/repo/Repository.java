@@ -48,6 +48,20 @@ public final class Repository implements AutoCloseable {
         return new Repository(factory.open(root));
     }
 
+    /**
+     * Rebuilds the index of the repository that contains {@code cwd} ({@code forge repair --index}):
+     * for an index too damaged to open, so it needs no open Repository.
+     */
+    public static LocalStoreFactory.IndexRebuildReport rebuildIndex(
+            LocalStoreFactory factory, Path cwd, dev.forge.core.port.ProgressListener progress) {
+        Path root = factory.findWorkTree(cwd);
+        if (root == null) {
+            throw new NotARepositoryException("not a forge repository (or any parent up to /): "
+                    + cwd.toAbsolutePath().normalize() + "; run 'forge init' to create one");
+        }
+        return factory.rebuildIndex(root, progress);
+    }
+
     /** The local store. Only core's operations reach it: other modules write through {@link #begin}. */
     LocalStore store() {
         return store;
