@@ -7,6 +7,7 @@ import dev.forge.core.error.NotARepositoryException;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RepositoryBusyException;
 import dev.forge.core.error.WouldOverwriteException;
+import java.util.Locale;
 
 /**
  * Forge's exit codes: stable, documented in README.md, docs/cli.md and {@code forge help exit-codes}.
@@ -62,7 +63,7 @@ public enum ExitCode {
     /** The table printed by {@code forge help exit-codes}. */
     public static String table() {
         StringBuilder sb = new StringBuilder("Exit codes:\n");
-        for (ExitCode c : values()) sb.append(String.format("  %2d  %s%n", c.code, c.meaning));
+        for (ExitCode c : values()) sb.append(String.format(Locale.ROOT, "  %2d  %s%n", c.code, c.meaning));
         return sb.toString();
     }
 }

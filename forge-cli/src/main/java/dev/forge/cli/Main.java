@@ -26,6 +26,7 @@ import dev.forge.cli.commands.UndoCommand;
 import dev.forge.cli.commands.VersionCommand;
 import dev.forge.cli.commands.op.OpCommand;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -144,7 +145,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals(AotTraining.COMMAND)) System.exit(AotTraining.run());
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int code = run(
+                args,
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
         System.exit(code);
     }
 

@@ -38,8 +38,8 @@ public final class Terminal {
                     .setTaskName(phase)
                     .setInitialMax(total < 0 ? -1 : total)
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                    .setConsumer(
-                            new me.tongfei.progressbar.ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(
+                            new PrintStream(System.err, true, java.nio.charset.StandardCharsets.UTF_8)))
                     .setUpdateIntervalMillis(200)
                     .setMaxRenderedLength(100)
                     .showSpeed()

@@ -142,12 +142,17 @@ public final class Fetch {
     }
 
     /**
-     * Fetches what this repository lacks of the files below {@code commit} whose paths pass {@code
-     * paths} ({@code forge sparse add}: more of a sparse clone). Returns the bytes received.
+     * Fetches what this repository lacks of the files whose paths pass {@code paths}, in every commit
+     * reachable from {@code tips} ({@code forge sparse add}: more of a sparse clone, with the history a
+     * clone of those paths would have). Returns the bytes received.
      */
-    public long fill(ObjectId commit, Predicate<String> paths, ProgressListener progress) {
+    public long fill(Collection<ObjectId> tips, Predicate<String> paths, ProgressListener progress) {
+        remote.requireConfig();
         RemoteIndex index = remote.indexCache().sync().index();
-        fetchContents(List.of(objects.commit(commit).tree()), paths, new Downloader(index, progress, new HashSet<>()));
+        List<ObjectId> roots = new ArrayList<>();
+        for (ObjectId c : objects.commitsBetween(tips, Set.of(), new HashSet<>()))
+            roots.add(objects.commit(c).tree());
+        fetchContents(roots, paths, new Downloader(index, progress, new HashSet<>()));
         return remote.meter().bytesReceived();
     }
 

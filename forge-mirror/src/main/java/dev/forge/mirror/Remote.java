@@ -101,13 +101,19 @@ public final class Remote implements AutoCloseable {
                 "there is no forge remote at " + describe() + " (no 'config'); check the URL, or push to it first"));
     }
 
-    /** The config, creating the remote (its config blob) on first push. */
+    /**
+     * The config, creating the remote (its config blob) on first push. Refuses a remote whose writer
+     * features this forge does not maintain, before anything is written to it.
+     */
     RemoteConfig ensureConfig(ChunkerParams chunking) {
         Optional<RemoteConfig> c = config();
-        if (c.isPresent()) return c.get();
-        blobs.putIfAbsent(RemoteConfig.BLOB, RemoteConfig.of(chunking).encode());
-        config = null;
-        return requireConfig();
+        if (c.isEmpty()) {
+            blobs.putIfAbsent(RemoteConfig.BLOB, RemoteConfig.of(chunking).encode());
+            config = null;
+        }
+        RemoteConfig written = c.isPresent() ? c.get() : requireConfig();
+        written.requireWritable(describe());
+        return written;
     }
 
     @Override

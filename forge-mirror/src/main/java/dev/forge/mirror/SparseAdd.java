@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * {@code forge sparse add PATH...}: widens a sparse clone. Downloads what is missing of the files
- * under the new paths at HEAD, then records the paths and writes those files into the work tree. If
- * the download fails nothing changes.
+ * under the paths in every commit the clone has (as a clone with those paths would have), then
+ * records the paths and writes those files into the work tree. If the download fails nothing changes.
  */
 public final class SparseAdd {
     private final Repository repo;
@@ -32,7 +32,13 @@ public final class SparseAdd {
         SparsePaths after = before.plus(paths);
         ObjectId head =
                 repo.headCommit().orElseThrow(() -> new NotFoundException("HEAD has no commit yet: nothing to fetch"));
-        long received = new Fetch(repo, remote).fill(head, p -> after.includes(p) && !before.includes(p), progress);
+        // Every commit here, not only HEAD: checkout --into, show and diff of older commits read them too.
+        // The named paths, even ones already kept: what an interrupted fetch left missing is fetched now.
+        java.util.Set<ObjectId> tips =
+                new java.util.HashSet<>(repo.refs("refs/").values());
+        tips.add(head);
+        SparsePaths named = SparsePaths.of(paths);
+        long received = new Fetch(repo, remote).fill(tips, named::includes, progress);
         after.save(repo.forgeDir());
         List<String> added =
                 after.paths().stream().filter(p -> !before.paths().contains(p)).toList();

@@ -323,6 +323,62 @@ public abstract class RemoteProtocolContract {
         assertNotNull(url);
     }
 
+    /**
+     * A remote that names a feature this forge lacks: a reader feature refuses clone and fetch, a
+     * writer feature refuses push before anything is uploaded (the remote keeps its blobs) but lets
+     * clone and fetch read it.
+     */
+    @Test
+    void featuresThisForgeLacksRefuseWhatNeedsThemAndChangeNothing() throws Exception {
+        String url = newRemoteUrl();
+        Path a = tmp.resolve("a");
+        writeProject(a);
+        try (Repository repo = init(a)) {
+            commit(repo, "v1");
+            addRemote(repo, url);
+            push(repo, "main");
+            try (Remote r = origin(repo)) {
+                r.blobs()
+                        .put(
+                                "config",
+                                "{\"format\": 1, \"writerFeatures\": [\"zz-from-the-future\"]}\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Files.write(a.resolve("more.bin"), random(77, 200_000));
+            commit(repo, "v2");
+            List<String> before;
+            try (Remote r = origin(repo)) {
+                before = r.blobs().list("").stream().map(b -> b.name()).sorted().toList();
+            }
+            var e = assertThrows(dev.forge.core.error.ForgeException.class, () -> push(repo, "main"));
+            assertTrue(
+                    e.getMessage().contains("'zz-from-the-future'")
+                            && e.getMessage().contains("upgrade forge"),
+                    e.getMessage());
+            try (Remote r = origin(repo)) {
+                assertEquals(
+                        before,
+                        r.blobs().list("").stream().map(b -> b.name()).sorted().toList());
+            }
+            Path b = tmp.resolve("b");
+            cloneTo(url, b);
+            assertEquals("v1\n".repeat(5000), Files.readString(b.resolve("notes.txt")));
+            assertFalse(Files.exists(b.resolve("more.bin")), "the refused push sent nothing");
+
+            try (Remote r = origin(repo)) {
+                r.blobs()
+                        .put(
+                                "config",
+                                "{\"format\": 1, \"readerFeatures\": [\"zz-from-the-future\"]}\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Path c = tmp.resolve("c");
+            var ce = assertThrows(dev.forge.core.error.ForgeException.class, () -> cloneTo(url, c));
+            assertTrue(ce.getMessage().contains("'zz-from-the-future'"), ce.getMessage());
+            assertFalse(Files.exists(c), "a refused clone leaves nothing behind");
+        }
+    }
+
     @Test
     void cloneOfAMissingRemoteSaysSo() {
         String url = newRemoteUrl();

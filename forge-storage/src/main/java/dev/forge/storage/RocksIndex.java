@@ -150,7 +150,8 @@ final class RocksIndex implements AutoCloseable {
                 .setMaxBackgroundJobs(2);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfo));
-        for (String f : FAMILIES) descriptors.add(new ColumnFamilyDescriptor(f.getBytes(), cfo));
+        for (String f : FAMILIES)
+            descriptors.add(new ColumnFamilyDescriptor(f.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfo));
         long deadline = System.nanoTime() + lockTimeoutSeconds() * 1_000_000_000L;
         IndexLock lock = null;
         try {

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.repo.Add;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,6 +29,7 @@ public final class AddCommand extends RepoCommand {
                         .put("seconds", r.seconds()));
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "Added %d file%s (%s; read %d, %s at %s)%s%n",
                                 r.files(),
                                 r.files() == 1 ? "" : "s",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,8 +50,10 @@ public final class BranchCommand extends RepoCommand {
                             .put("commit", r.commit().hex()));
                 else
                     out().printf(
+                                    Locale.ROOT,
                                     "Deleted branch %s (was %s)%n",
-                                    r.name(), r.commit().shortHex());
+                                    r.name(),
+                                    r.commit().shortHex());
             } else {
                 Branches.Ref r = b.createBranch(name, rev);
                 if (json)
@@ -58,8 +61,10 @@ public final class BranchCommand extends RepoCommand {
                             .put("commit", r.commit().hex()));
                 else
                     out().printf(
+                                    Locale.ROOT,
                                     "Created branch %s at %s%n",
-                                    r.name(), r.commit().shortHex());
+                                    r.name(),
+                                    r.commit().shortHex());
             }
         }
         return 0;
@@ -78,6 +83,7 @@ public final class BranchCommand extends RepoCommand {
         }
         for (Branches.Ref r : refs)
             out().printf(
+                            Locale.ROOT,
                             "%s %s %s%n",
                             markCurrent && r.current() ? "*" : " ",
                             r.name(),

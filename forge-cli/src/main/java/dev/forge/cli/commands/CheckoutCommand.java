@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +47,7 @@ public final class CheckoutCommand extends RepoCommand {
                         .put("seconds", r.seconds()));
             } else if (into != null) {
                 out().printf(
+                                Locale.ROOT,
                                 "Wrote %d files (%s) of %s into %s (%s)%n",
                                 r.written(),
                                 human(r.bytes()),
@@ -54,6 +56,7 @@ public final class CheckoutCommand extends RepoCommand {
                                 rate(r.bytes(), r.seconds()));
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "%s %s: %d written, %d removed (%s)%n",
                                 r.branch() != null ? "Switched to branch " + r.branch() : "HEAD is now at",
                                 r.commit().shortHex(),

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.mirror.Clone;
 import dev.forge.mirror.Remote;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,9 +66,10 @@ public final class CloneCommand extends RepoCommand {
                         .put("bytesWritten", r.checkout().bytes());
             printJson(n);
         } else if (r.branch() == null) {
-            out().printf("Cloned an empty remote into %s%n", r.dir());
+            out().printf(Locale.ROOT, "Cloned an empty remote into %s%n", r.dir());
         } else {
             out().printf(
+                            Locale.ROOT,
                             "Cloned %s into %s: %s at %s, %d files (%s); %s received in %.1f s (%s)%n",
                             url,
                             r.dir(),

@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import dev.forge.core.repo.CommitOp;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,12 +48,13 @@ public final class CommitCommand extends RepoCommand {
                         .put("root", r.rootCommit()));
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "[%s%s %s] %s%n",
                                 r.branch() == null ? "detached" : r.branch(),
                                 r.rootCommit() ? " (root-commit)" : "",
                                 r.commit().shortHex(),
                                 firstLine(message));
-                out().printf(" %d file%s, %s%n", r.files(), r.files() == 1 ? "" : "s", human(r.bytes()));
+                out().printf(Locale.ROOT, " %d file%s, %s%n", r.files(), r.files() == 1 ? "" : "s", human(r.bytes()));
             }
         }
         return 0;

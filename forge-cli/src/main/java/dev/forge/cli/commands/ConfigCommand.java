@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -47,7 +48,7 @@ public final class ConfigCommand extends RepoCommand {
             throw new InvalidInputException("unknown setting '" + key + "' (known: compression, gc.graceDays)");
         try (Repository repo = open()) {
             if (value == null) {
-                out().println(repo.config().compression().name().toLowerCase());
+                out().println(repo.config().compression().name().toLowerCase(Locale.ROOT));
             } else {
                 CompressionPolicy p;
                 try {

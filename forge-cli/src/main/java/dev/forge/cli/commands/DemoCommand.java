@@ -124,8 +124,10 @@ public final class DemoCommand extends RepoCommand {
         DemoRun.Version v2 = r.v2();
         Stats.Report s = r.stats();
         out.printf(
+                Locale.ROOT,
                 "Forge demo: a media project, committed twice, both commits checked out and verified byte for byte.%n%n");
         out.printf(
+                Locale.ROOT,
                 "  v1  %s  %3d files  %10s   %d PNG frames, %d s of 24-bit audio, a glTF model, a %s layered binary%n",
                 v1.commit().shortHex(),
                 v1.files(),
@@ -134,13 +136,24 @@ public final class DemoCommand extends RepoCommand {
                 DemoProject.AUDIO_SECONDS,
                 human(r.largeBinaryBytes()));
         out.printf(
+                Locale.ROOT,
                 "  v2  %s  %3d files  %10s   %d files changed (%s)%n%n",
-                v2.commit().shortHex(), v2.files(), human(v2.bytes()), r.changedFiles(), human(r.changedBytes()));
+                v2.commit().shortHex(),
+                v2.files(),
+                human(v2.bytes()),
+                r.changedFiles(),
+                human(r.changedBytes()));
         out.printf(
-                "Stored (pack bytes): %s after v1, %s after v2.%n", human(v1.storedBytes()), human(v2.storedBytes()));
+                Locale.ROOT,
+                "Stored (pack bytes): %s after v1, %s after v2.%n",
+                human(v1.storedBytes()),
+                human(v2.storedBytes()));
         out.printf(
+                Locale.ROOT,
                 "v2 added %s for %s of changed files (%s):%n",
-                human(r.storedIncrement()), human(r.changedBytes()), percent(r.storedIncrement(), r.changedBytes()));
+                human(r.storedIncrement()),
+                human(r.changedBytes()),
+                percent(r.storedIncrement(), r.changedBytes()));
         int w = 0;
         for (DemoRun.Cost c : r.costs()) w = Math.max(w, c.what().length());
         for (DemoRun.Cost c : r.costs()) {
@@ -155,23 +168,31 @@ public final class DemoCommand extends RepoCommand {
                     .stripTrailing());
         }
         out.printf(
+                Locale.ROOT,
                 "Deduplication and compression: %s in %d commits stored in %s: %.2fx%n%n",
-                human(s.logicalBytes()), s.commits(), human(s.storedBytes()), s.dedupRatio());
+                human(s.logicalBytes()),
+                s.commits(),
+                human(s.storedBytes()),
+                s.dedupRatio());
         int sw = 0;
         for (DemoRun.Step st : r.steps()) sw = Math.max(sw, st.name().length());
         for (DemoRun.Step st : r.steps()) {
             out.printf(
+                    Locale.ROOT,
                     "  %-" + sw + "s  %10s  %6.2f s  %9s%n",
                     st.name(),
                     human(st.bytes()),
                     st.seconds(),
                     rate(st.bytes(), st.seconds()));
         }
-        out.printf("  %-" + sw + "s  %10s  %6.2f s%n%n", "total", "", r.seconds());
+        out.printf(Locale.ROOT, "  %-" + sw + "s  %10s  %6.2f s%n%n", "total", "", r.seconds());
         out.printf(
+                Locale.ROOT,
                 "Verified: %d files (%s) checked out from v1 and v2 match what was written (SHA-256).%n",
-                r.verifiedFiles(), human(r.verifiedBytes()));
+                r.verifiedFiles(),
+                human(r.verifiedBytes()));
         out.printf(
+                Locale.ROOT,
                 "Remote: pushed v1 (%s sent) and v2 (%s sent for %s of changed files) to %s; a fresh clone received %s, %d files verified.%n",
                 human(r.remote().v1Sent()),
                 human(r.remote().v2Sent()),
@@ -179,10 +200,12 @@ public final class DemoCommand extends RepoCommand {
                 r.checkouts() != null ? r.remote().url() : "a temporary file:// remote",
                 human(r.remote().cloneReceived()),
                 r.remote().cloneFiles());
-        if (r.checkouts() != null) out.printf("Checkouts kept in %s%n", r.checkouts());
+        if (r.checkouts() != null) out.printf(Locale.ROOT, "Checkouts kept in %s%n", r.checkouts());
         out.printf(
+                Locale.ROOT,
                 "The repository is %s; look around with:%n  cd %s && forge log && forge stats%n",
-                r.repository(), shellQuote(r.repository()));
+                r.repository(),
+                shellQuote(r.repository()));
     }
 
     private static String percent(long part, long whole) {

@@ -197,6 +197,7 @@ public final class DiffCommand extends RepoCommand {
                 case MODIFIED -> "";
             };
             out().printf(
+                            Locale.ROOT,
                             " %-" + width + "s | %10s → %10s, %10s new%s%n",
                             f.path(),
                             human(f.oldSize()),

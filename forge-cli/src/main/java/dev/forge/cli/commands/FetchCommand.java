@@ -6,6 +6,7 @@ import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Fetch;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,15 +64,17 @@ public final class FetchCommand extends RepoCommand {
     void print(String remoteName, Fetch.Result r) {
         for (Fetch.RefUpdate u : r.updates()) {
             out().printf(
+                            Locale.ROOT,
                             "  %s/%s: %s -> %s%n",
                             remoteName,
                             u.branch(),
                             u.before() == null ? "(new)" : u.before().shortHex(),
                             u.after().shortHex());
         }
-        if (r.updates().isEmpty()) out().printf("%s: up to date%n", remoteName);
+        if (r.updates().isEmpty()) out().printf(Locale.ROOT, "%s: up to date%n", remoteName);
         else
             out().printf(
+                            Locale.ROOT,
                             "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",
                             r.objects(),
                             r.packsRead(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.ExitCode;
 import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,7 @@ public final class FsckCommand extends RepoCommand {
             } else {
                 for (String p : r.problems()) spec.commandLine().getErr().println("forge: fsck: " + p);
                 out().printf(
+                                Locale.ROOT,
                                 "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
                                 r.ok() ? "ok" : "DAMAGED",
                                 r.packs(),

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.repo.Gc;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,6 +41,7 @@ public final class GcCommand extends RepoCommand {
                         .put("bytesFreed", freed));
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "%s %d unreachable object(s), %s of %s; %d pack(s) rewritten, %d deleted, %d orphan file(s)%n",
                                 dryRun ? "Would free" : "Freed",
                                 s.deadObjects(),

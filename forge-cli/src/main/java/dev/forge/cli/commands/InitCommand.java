@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.core.port.RepoConfig;
 import dev.forge.core.repo.Repository;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +27,7 @@ public final class InitCommand extends RepoCommand {
                         .put("min", repo.config().chunking().minSize())
                         .put("avg", repo.config().chunking().avgSize())
                         .put("max", repo.config().chunking().maxSize());
-                n.put("compression", repo.config().compression().name().toLowerCase());
+                n.put("compression", repo.config().compression().name().toLowerCase(Locale.ROOT));
                 printJson(n);
             } else {
                 out().println("Initialized empty forge repository in "

@@ -6,6 +6,7 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.port.MergeState;
 import dev.forge.core.repo.Merge;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,7 +46,7 @@ public final class MergeCommand extends RepoCommand {
             Merge.Result r =
                     new Merge(repo).run(rev, author != null ? author : CommitCommand.defaultAuthor(), progress(json));
             if (json) {
-                var n = object().put("outcome", r.outcome().name().toLowerCase())
+                var n = object().put("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
                         .put("commit", r.commit() == null ? null : r.commit().hex())
                         .put("filesChanged", r.filesChanged());
                 ArrayNode c = n.putArray("conflicts");
@@ -56,12 +57,17 @@ public final class MergeCommand extends RepoCommand {
                     case UP_TO_DATE -> out().println("Already up to date.");
                     case FAST_FORWARD ->
                         out().printf(
+                                        Locale.ROOT,
                                         "Fast-forward to %s (%d files changed)%n",
-                                        r.commit().shortHex(), r.filesChanged());
+                                        r.commit().shortHex(),
+                                        r.filesChanged());
                     case MERGED ->
                         out().printf(
+                                        Locale.ROOT,
                                         "Merged %s: commit %s (%d files changed)%n",
-                                        rev, r.commit().shortHex(), r.filesChanged());
+                                        rev,
+                                        r.commit().shortHex(),
+                                        r.filesChanged());
                     case CONFLICTS -> {
                         for (MergeState.Conflict x : r.conflicts())
                             out().println("CONFLICT: " + x.path() + " " + describe(x));

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -18,7 +19,7 @@ public final class MvCommand extends RepoCommand {
     public Integer call() {
         try (Repository repo = open()) {
             List<String> moved = new PathOps(repo).mv(cwd(), from, to);
-            out().printf("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+            out().printf(Locale.ROOT, "Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
         }
         return 0;
     }

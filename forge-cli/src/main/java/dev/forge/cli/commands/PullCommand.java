@@ -5,6 +5,7 @@ import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Pull;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,14 +49,20 @@ public final class PullCommand extends RepoCommand {
             switch (r.outcome()) {
                 case UP_TO_DATE ->
                     out().printf(
+                                    Locale.ROOT,
                                     "Already up to date: %s is at %s%n",
-                                    r.branch(), r.after().shortHex());
+                                    r.branch(),
+                                    r.after().shortHex());
                 case AHEAD ->
                     out().printf(
+                                    Locale.ROOT,
                                     "%s is ahead of %s/%s: nothing to pull ('forge push' sends your commits)%n",
-                                    r.branch(), remoteName, r.branch());
+                                    r.branch(),
+                                    remoteName,
+                                    r.branch());
                 case FAST_FORWARD ->
                     out().printf(
+                                    Locale.ROOT,
                                     "Fast-forwarded %s %s -> %s: %d written, %d removed; %s received in %.1f s%n",
                                     r.branch(),
                                     r.before() == null ? "(new)" : r.before().shortHex(),

@@ -6,6 +6,7 @@ import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Push;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,10 +71,14 @@ public final class PushCommand extends RepoCommand {
                         .put("seconds", r.seconds()));
             } else if (r.upToDate()) {
                 out().printf(
+                                Locale.ROOT,
                                 "Everything up to date: %s/%s is at %s%n",
-                                remoteName, r.remoteBranch(), r.commit().shortHex());
+                                remoteName,
+                                r.remoteBranch(),
+                                r.commit().shortHex());
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "Pushed %s to %s/%s: %s -> %s, %d objects in %d packs, %s sent in %.1f s (%s)%n",
                                 r.branch(),
                                 remoteName,

@@ -4,6 +4,7 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Merge;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +27,11 @@ public final class ResolveCommand extends RepoCommand {
             List<String> done = new Merge(repo).resolve(cwd(), paths, theirs, progress(false));
             int left = repo.mergeState().map(m -> m.conflicts().size()).orElse(0);
             out().printf(
+                            Locale.ROOT,
                             "Resolved %d path(s) with %s; %d conflict(s) left%n",
-                            done.size(), theirs ? "theirs" : "ours", left);
+                            done.size(),
+                            theirs ? "theirs" : "ours",
+                            left);
         }
         return 0;
     }

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +27,13 @@ public final class RestoreCommand extends RepoCommand {
         try (Repository repo = open()) {
             Checkout.Result r = new Checkout(repo).restore(cwd(), paths, source, progress(json));
             if (json) printJson(object().put("filesWritten", r.written()).put("bytesWritten", r.bytes()));
-            else out().printf("Restored %d file%s (%s)%n", r.written(), r.written() == 1 ? "" : "s", human(r.bytes()));
+            else
+                out().printf(
+                                Locale.ROOT,
+                                "Restored %d file%s (%s)%n",
+                                r.written(),
+                                r.written() == 1 ? "" : "s",
+                                human(r.bytes()));
         }
         return 0;
     }

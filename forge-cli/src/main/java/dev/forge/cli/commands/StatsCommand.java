@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Stats;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,14 +28,20 @@ public final class StatsCommand extends RepoCommand {
                         .put("storedBytes", r.storedBytes())
                         .put("dedupRatio", Math.round(r.dedupRatio() * 1000) / 1000.0));
             } else {
-                out().printf("commits:              %d%n", r.commits());
-                out().printf("files (HEAD):         %d (%s)%n", r.headFiles(), human(r.headBytes()));
+                out().printf(Locale.ROOT, "commits:              %d%n", r.commits());
+                out().printf(Locale.ROOT, "files (HEAD):         %d (%s)%n", r.headFiles(), human(r.headBytes()));
                 out().printf(
+                                Locale.ROOT,
                                 "logical (all commits): %s in %d file versions%n",
-                                human(r.logicalBytes()), r.historyFiles());
-                out().printf("unique chunks:        %d (%s)%n", r.uniqueChunks(), human(r.uniqueChunkBytes()));
-                out().printf("stored:               %s in %d packs%n", human(r.storedBytes()), r.packs());
-                out().printf("deduplication ratio:  %.2fx%n", r.dedupRatio());
+                                human(r.logicalBytes()),
+                                r.historyFiles());
+                out().printf(
+                                Locale.ROOT,
+                                "unique chunks:        %d (%s)%n",
+                                r.uniqueChunks(),
+                                human(r.uniqueChunkBytes()));
+                out().printf(Locale.ROOT, "stored:               %s in %d packs%n", human(r.storedBytes()), r.packs());
+                out().printf(Locale.ROOT, "deduplication ratio:  %.2fx%n", r.dedupRatio());
             }
         }
         return 0;

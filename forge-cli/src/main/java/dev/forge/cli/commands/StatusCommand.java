@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,7 +68,7 @@ public final class StatusCommand extends RepoCommand {
 
     private static void changes(ArrayNode a, List<Status.Change> list) {
         for (Status.Change c : list)
-            a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase());
+            a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase(Locale.ROOT));
     }
 
     private void section(String title, List<Status.Change> list) {
@@ -80,7 +81,7 @@ public final class StatusCommand extends RepoCommand {
                 case DELETED -> "deleted:";
                 case TYPE_CHANGED -> "typechange:";
             };
-            out().printf("        %-12s %s%n", label, c.path());
+            out().printf(Locale.ROOT, "        %-12s %s%n", label, c.path());
         }
     }
 }

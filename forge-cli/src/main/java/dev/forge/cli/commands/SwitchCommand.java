@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,10 +44,13 @@ public final class SwitchCommand extends RepoCommand {
                 spec.commandLine()
                         .getErr()
                         .printf(
+                                Locale.ROOT,
                                 "forge: discarded uncommitted changes in %d file(s): %s%n",
-                                r.discarded().size(), String.join(", ", r.discarded()));
+                                r.discarded().size(),
+                                String.join(", ", r.discarded()));
             }
             out().printf(
+                            Locale.ROOT,
                             create
                                     ? "Switched to a new branch '%s'%n"
                                     : "Switched to branch '%s' (%d written, %d removed)%n",

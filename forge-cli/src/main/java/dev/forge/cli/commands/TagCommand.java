@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Repository;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,17 +43,25 @@ public final class TagCommand extends RepoCommand {
                     printJson(a);
                 } else {
                     for (Branches.Ref r : b.tags())
-                        out().printf("%s %s%n", r.name(), r.commit().shortHex());
+                        out().printf(
+                                        Locale.ROOT,
+                                        "%s %s%n",
+                                        r.name(),
+                                        r.commit().shortHex());
                 }
             } else if (delete) {
                 Branches.Ref r = b.deleteTag(name);
-                out().printf("Deleted tag %s (was %s)%n", r.name(), r.commit().shortHex());
+                out().printf(
+                                Locale.ROOT,
+                                "Deleted tag %s (was %s)%n",
+                                r.name(),
+                                r.commit().shortHex());
             } else {
                 Branches.Ref r = b.createTag(name, rev);
                 if (json)
                     printJson(object().put("created", r.name())
                             .put("commit", r.commit().hex()));
-                else out().printf("Tagged %s as %s%n", r.commit().shortHex(), r.name());
+                else out().printf(Locale.ROOT, "Tagged %s as %s%n", r.commit().shortHex(), r.name());
             }
         }
         return 0;

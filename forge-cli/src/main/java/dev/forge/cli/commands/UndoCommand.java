@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Undo;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,7 @@ public final class UndoCommand extends RepoCommand {
                         .put("head", r.head() == null ? null : r.head().hex()));
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "Undid '%s'%s; HEAD is %s%n",
                                 r.undone().command(),
                                 r.workTreeUpdated() ? " (work tree updated)" : "",

@@ -1,6 +1,7 @@
 package dev.forge.cli.commands;
 
 import dev.forge.core.hash.Blake3;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ public final class VersionCommand implements Callable<Integer> {
             spec.commandLine()
                     .getOut()
                     .printf(
+                            Locale.ROOT,
                             "{\"version\": \"%s\", \"java\": \"%s\", \"blake3\": \"%s\", \"repositoryFormat\": %d}%n",
                             version(),
                             Runtime.version(),
@@ -35,8 +37,12 @@ public final class VersionCommand implements Callable<Integer> {
             spec.commandLine()
                     .getOut()
                     .printf(
+                            Locale.ROOT,
                             "forge %s (repository format %d, Java %s, BLAKE3 %s)%n",
-                            version(), dev.forge.core.port.RepoConfig.FORMAT, Runtime.version(), blake3);
+                            version(),
+                            dev.forge.core.port.RepoConfig.FORMAT,
+                            Runtime.version(),
+                            blake3);
         }
         return 0;
     }

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -60,7 +61,7 @@ public final class DemoProject {
     }
 
     public static String framePath(int n) {
-        return String.format("%s/shot010_%04d.png", FRAMES, n);
+        return String.format(Locale.ROOT, "%s/shot010_%04d.png", FRAMES, n);
     }
 
     /** Writes version 1 into the (empty) root; returns its manifest. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Locale;
 
 /**
  * The big file of the demo: a layered document in the spirit of a Photoshop PSB (its own simple
@@ -56,7 +57,7 @@ final class LayeredBinary {
                     pos = HEADER;
                 }
                 int id = k + 1;
-                pos = layer(buf, pos, SLOT - pos, id, String.format("paint_%03d", id), seed);
+                pos = layer(buf, pos, SLOT - pos, id, String.format(Locale.ROOT, "paint_%03d", id), seed);
                 writeFully(ch, ByteBuffer.wrap(buf, 0, pos));
                 digest.update(buf, 0, pos);
                 progress.advance(pos);

@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -215,12 +216,12 @@ class CommandsIT {
     void commitWithNothingStagedExits1() throws IOException {
         Path repo = repo();
         ForgeProcess.Result empty = run(repo, "commit", "-m", "nothing yet").expect(ExitCode.FAILURE.code());
-        assertTrue(empty.output().toLowerCase().contains("nothing to commit"), empty::describe);
+        assertTrue(empty.output().toLowerCase(Locale.ROOT).contains("nothing to commit"), empty::describe);
 
         write(repo.resolve("a.txt"), "a\n");
         addAndCommit(repo, "one");
         ForgeProcess.Result again = run(repo, "commit", "-m", "again").expect(ExitCode.FAILURE.code());
-        assertTrue(again.output().toLowerCase().contains("nothing to commit"), again::describe);
+        assertTrue(again.output().toLowerCase(Locale.ROOT).contains("nothing to commit"), again::describe);
         assertEquals(1, json(run(repo, "log", "--json").ok()).size(), "no commit may have been made");
 
         // --allow-empty does commit
@@ -315,6 +316,41 @@ class CommandsIT {
                 clean::toString);
     }
 
+    /**
+     * Output meant for scripts does not depend on the user's locale: under a Turkish one, lower-casing
+     * "MODIFIED" with the default locale gives "modıfıed", and %.2f prints a decimal comma.
+     */
+    @Test
+    void outputIsTheSameUnderATurkishLocale() throws IOException {
+        Path repo = repo();
+        write(repo.resolve("a.txt"), "a\n");
+        write(repo.resolve("b.txt"), "b\n");
+        addAndCommit(repo, "one");
+        write(repo.resolve("a.txt"), "a, modified\n");
+        write(repo.resolve("c.txt"), "c\n");
+        run(repo, "add", "c.txt").ok();
+        Map<String, String> turkish = Map.of(
+                "FORGE_JAVA_OPTS",
+                "-Duser.language=tr -Duser.country=TR",
+                "LANG",
+                "tr_TR.UTF-8",
+                "LC_ALL",
+                "tr_TR.UTF-8");
+        ForgeProcess.Result r = ForgeProcess.run(
+                        repo, ForgeProcess.DEFAULT_TIMEOUT, List.of("status", "--json"), turkish)
+                .ok();
+        JsonNode s = json(r);
+        assertEquals(Map.of("a.txt", "modified"), changes(s.path("unstaged")), r::describe);
+        assertEquals(Map.of("c.txt", "added"), changes(s.path("staged")), r::describe);
+        ForgeProcess.Result stats = ForgeProcess.run(repo, ForgeProcess.DEFAULT_TIMEOUT, List.of("stats"), turkish)
+                .ok();
+        assertTrue(
+                Pattern.compile("deduplication ratio: +\\d+\\.\\d\\dx")
+                        .matcher(stats.stdout())
+                        .find(),
+                stats::describe);
+    }
+
     private static Map<String, String> changes(JsonNode array) {
         Map<String, String> m = new HashMap<>();
         for (JsonNode n : array) m.put(n.path("path").asText(), n.path("change").asText());
@@ -388,6 +424,66 @@ class CommandsIT {
                 Set.of(".forgeignore", "keep.txt", "shots/010/frame.exr", "notes/cache", "cachefile.txt"),
                 E2eFiles.files(tmp.resolve("out")).keySet(),
                 "the committed files");
+    }
+
+    @Test
+    void gitRepositoriesInTheWorkTreeAreNeverAddedOrListed() throws Exception {
+        Path repo = repo();
+        write(repo.resolve(".forgeignore"), "!.git/\n");
+        write(repo.resolve("scene.blend"), "scene\n");
+        write(repo.resolve(".gitignore"), "*.blend\n");
+        write(repo.resolve("tools/plugin/main.py"), "print()\n");
+        git(repo, "init", "-q");
+        git(repo, "add", ".gitignore");
+        git(repo, "commit", "-q", "-m", "git's own history");
+        git(repo.resolve("tools/plugin"), "init", "-q");
+        git(repo.resolve("tools/plugin"), "add", "main.py");
+        git(repo.resolve("tools/plugin"), "commit", "-q", "-m", "a nested git repository");
+        assertTrue(
+                Files.isRegularFile(repo.resolve(".git/HEAD")) && Files.isDirectory(repo.resolve("tools/plugin/.git")));
+
+        JsonNode before = json(run(repo, "status", "--json").ok());
+        assertEquals(
+                Set.of(".forgeignore", ".gitignore", "scene.blend", "tools/plugin/main.py"),
+                strings(before.path("untracked")),
+                before::toString);
+        run(repo, "add", ".").ok();
+        JsonNode after = json(run(repo, "status", "--json").ok());
+        assertEquals(
+                Set.of(".forgeignore", ".gitignore", "scene.blend", "tools/plugin/main.py"),
+                changes(after.path("staged")).keySet(),
+                after::toString);
+        assertEquals(0, after.path("unstaged").size() + after.path("untracked").size(), after::toString);
+        assertFalse(after.toString().contains(".git/"), after::toString);
+
+        ForgeProcess.Result named = run(repo, "add", "tools/plugin/.git")
+                .expect(ExitCode.USAGE.code())
+                .oneLineError();
+        assertTrue(named.stderr().contains("tools/plugin/.git"), named::describe);
+        commit(repo, "one");
+        run(repo, "checkout", "HEAD", "--into", "../out").ok();
+        assertEquals(
+                Set.of(".forgeignore", ".gitignore", "scene.blend", "tools/plugin/main.py"),
+                E2eFiles.files(tmp.resolve("out")).keySet());
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> s = new TreeSet<>();
+        array.forEach(n -> s.add(n.asText()));
+        return s;
+    }
+
+    private static void git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of("git", "-c", "user.name=E2E", "-c", "user.email=e2e@forge.invalid"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertEquals(0, p.waitFor(), () -> cmd + " failed: " + out);
     }
 
     @Test

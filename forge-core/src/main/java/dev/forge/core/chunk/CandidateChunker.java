@@ -32,30 +32,12 @@ import java.util.concurrent.Executor;
  * {@code FastCdc.cut}. The full stage 1 hashes every byte but splits across threads: {@link
  * #cutAll} and {@link ChunkStream} with a parallelism above 1 use it.
  *
- * <p><b>Forms of the inner loop</b> ({@link Form}), measured with {@code scripts/bench-jmh Chunking
- * -f 1 -wi 2 -i 3} (ChunkingBenchmark: 64 MiB of random bytes, default parameters; two runs, best
- * and median of the 6 measured iterations; 2-core Xeon VM (Emerald Rapids, AVX-512) shared with
- * other jobs, JDK 25; details in docs/benchmarks.md, "Chunking (JMH)"):
- *
- * <pre>
- *                                                 best       median
- *   FastCdc.cut (reference)                       1.68 GB/s  1.55 GB/s
- *   cut(), PLAIN (the same loop)                  1.78       1.70
- *   cut(), UNROLLED (one chain, 4-way unroll)     1.50       1.43
- *   cut(), TWO_BYTE (FastCDC 2020 paper)          1.71       1.18
- *   cut(), INTERLEAVED (two chains)   default     2.43       1.68
- *   cut(), VECTOR (8 x 64-bit lanes, gather)      1.36       1.01
- *   stage 1 + 2 on one thread, INTERLEAVED        1.73       1.21   (hashes every byte)
- *   cutAll on 2 threads, INTERLEAVED stage 1      2.33       2.11
- *   cutAll on 2 threads, VECTOR stage 1           2.40       1.90
- * </pre>
- *
- * The single chain is bound by the latency of its shift and add (about 2 cycles a byte), not by
- * the work, so unrolling it or stepping two bytes at a time (the paper's trick, which saves one
- * shift per two bytes) does not help. Two independent chains in one loop (INTERLEAVED) overlap and
- * ran up to 1.45 times as fast as the reference (best iterations; about 1.5 times in a same-JVM
- * alternating comparison), but being throughput-bound they lose most of that when the host's core
- * is busy with other work (hence the medians on this shared VM), while the latency-bound single
+ * <p><b>Forms of the inner loop</b> ({@link Form}); their speeds, measured with ChunkingBenchmark,
+ * are in docs/benchmarks.md, "Chunking (JMH)". The single chain is bound by the latency of its
+ * shift and add (about 2 cycles a byte), not by the work, so unrolling it or stepping two bytes at
+ * a time (the paper's trick, which saves one shift per two bytes) does not help. Two independent
+ * chains in one loop (INTERLEAVED) overlap and ran fastest, but being throughput-bound they lose
+ * most of their lead when the host's core is busy with other work, while the latency-bound single
  * chain does not; they were never measurably slower than the single chain. The Vector API form
  * pays for a gather per 8 positions (the 256-entry 64-bit gear table does not fit a register
  * permute) plus the byte-to-index shuffling, and loses to the two scalar chains, as borg found for

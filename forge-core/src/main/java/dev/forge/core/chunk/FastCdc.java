@@ -40,8 +40,8 @@ import java.util.Objects;
  * 31)}. Changing the seed, the masks or the algorithm changes every chunk id ever computed.
  *
  * <p>With {@link ChunkerParams#DEFAULT} on random data the mean chunk is about 74 KiB (the skipped
- * 16 KiB minimum plus the normalized tail) and under 1% of cuts are forced at the maximum. This
- * scalar loop runs at about 1.7 GB/s on the build machine.
+ * 16 KiB minimum plus the normalized tail) and under 1% of cuts are forced at the maximum. Its
+ * speed: docs/benchmarks.md, "Chunking (JMH)", {@code scalarReference}.
  *
  * <p>Thread-safe: immutable after construction.
  */

@@ -15,12 +15,7 @@ import net.jpountz.lz4.LZ4Factory;
  * fastestJavaInstance()} both return JavaSafe there); the JNI one needs
  * {@code --enable-native-access=ALL-UNNAMED}, which the launcher passes, to load silently.
  *
- * <p>Measured on the build machine (JDK 25, one thread of a shared 2-core VM, 256 KiB chunks,
- * compress / safe-decompress): word-salad text (ratio 0.41 JNI, 0.44 Java) JNI 430-485 MB/s /
- * 1.5-2.0 GB/s, JavaSafe 250-260 MB/s / 0.77-0.85 GB/s; random bytes JNI 8.6-14.7 GB/s / 22-25 GB/s,
- * JavaSafe 6.8-7.3 GB/s / 32-34 GB/s (incompressible input is skipped almost entirely). For
- * comparison zstd-jni on the same text: level 3 350-390 MB/s / 1.2 GB/s (ratio 0.18), level 19
- * about 2 MB/s (ratio 0.13).
+ * <p>JNI against JavaSafe, and zstd for comparison: docs/benchmarks.md, "LZ4, zstd and BLAKE3".
  */
 final class Lz4Binding {
     private Lz4Binding() {}

@@ -9,9 +9,8 @@ package dev.forge.core.hash;
  * load is attempted once per process; a failure is never thrown, only recorded in {@link
  * #nativeUnavailableReason()}. Both implementations give identical ids for identical input.
  *
- * <p>Measured on the build machine (JDK 25, AVX-512 CPU, shared 2-core VM, one thread): native 0.74
- * GB/s on 1 KiB inputs, 4.2 GB/s on 64 KiB, 5.0 GB/s on 256 KiB; Java (commons-codec) 0.17-0.21
- * GB/s at every size. Hashing would otherwise be the bottleneck of ingest.
+ * <p>Native against Java (hashing would otherwise be the bottleneck of ingest): docs/benchmarks.md,
+ * "LZ4, zstd and BLAKE3".
  */
 public final class Blake3 {
     private Blake3() {}

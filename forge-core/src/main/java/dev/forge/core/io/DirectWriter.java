@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
  * Writes one file sequentially through O_DIRECT with overlapped I/O: the caller fills one aligned
  * buffer while the previous ones are written by the I/O threads. On this kind of VM, buffered writes
  * cost more CPU than everything else in ingest or checkout, because every new page-cache page is
- * fresh memory: 1 GiB takes 1.8 s buffered, 0.8 s with O_DIRECT, and about 0.6 s with two writes in
- * flight (dd, docs/benchmarks.md). Where the file system refuses O_DIRECT (tmpfs, some FUSE and
+ * fresh memory (dd on that VM, buffered against O_DIRECT and two writes in flight: docs/benchmarks.md,
+ * "Disk reference on this VM"). Where the file system refuses O_DIRECT (tmpfs, some FUSE and
  * network file systems) the same code writes through the page cache.
  *
  * <p>The file's last partial block is written padded to the block size and the file is then

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * WAV files (RIFF/WAVE, and RF64/BW64 whose 64-bit sizes live in a ds64 chunk): the fmt chunk, where
@@ -49,7 +50,7 @@ final class Wav {
                     codec = switch (tag) {
                         case 1 -> "pcm";
                         case 3 -> "float";
-                        default -> String.format("0x%04x", tag);
+                        default -> String.format(Locale.ROOT, "0x%04x", tag);
                     };
                     channels = f.getShort(2) & 0xffff;
                     rate = MediaProbe.toInt(f.getInt(4) & 0xffffffffL);

@@ -12,6 +12,7 @@ import dev.forge.core.port.StageEntry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +71,19 @@ public final class Checkout {
                 (System.nanoTime() - start) / 1e9);
     }
 
-    /** Writes the tree of {@code rev} into {@code dir}, which must be empty or absent. HEAD does not move. */
+    /**
+     * Writes the tree of {@code rev} into {@code dir}, which must be empty or absent. HEAD does not move.
+     * Refuses before creating anything when this sparse clone lacks some of the files' contents; if
+     * writing fails part-way, what this command created is removed, so there is never a partial copy.
+     */
     public Result into(String rev, Path dir, ProgressListener progress) {
         long start = System.nanoTime();
         ObjectId commit = repo.resolve(rev);
         Path out = dir.toAbsolutePath().normalize();
+        SortedMap<String, StageEntry> target =
+                Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
+        new LocalContent(repo).require(target.values(), rev);
+        Path created = null; // the outermost folder this command creates; null when out exists
         try {
             if (Files.exists(out)) {
                 if (!Files.isDirectory(out)) throw new InvalidInputException(out + " exists and is not a directory");
@@ -83,21 +92,38 @@ public final class Checkout {
                         throw new WouldOverwriteException(out + " is not empty; choose an empty or new folder");
                 }
             }
+            for (Path p = out; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) created = p;
             Files.createDirectories(out);
         } catch (IOException e) {
             throw Repository.io("cannot create " + out, e);
         }
-        SortedMap<String, StageEntry> target =
-                Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
         long bytes = 0;
         for (StageEntry t : target.values()) bytes += t.content().size();
         progress.begin("Checking out", bytes, "B");
         try {
             new ContentWriter(repo.objects, progress).writeAll(out, new ArrayList<>(target.values()));
+        } catch (RuntimeException | Error e) {
+            removeCreated(out, created, e);
+            throw e;
         } finally {
             progress.end();
         }
         return new Result(commit, null, target.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Removes {@code created}, or when {@code out} was there already (empty), everything in it. */
+    private static void removeCreated(Path out, Path created, Throwable failure) {
+        try {
+            if (created != null) {
+                ContentWriter.deleteTree(created);
+            } else {
+                try (var s = Files.list(out)) {
+                    for (Path c : (Iterable<Path>) s::iterator) ContentWriter.deleteTree(c);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /**
@@ -123,6 +149,7 @@ public final class Checkout {
                         "path not found in " + (source == null ? "the stage" : source) + ": " + arg);
             }
         }
+        new LocalContent(repo).require(chosen.values(), source == null ? "the stage" : source);
         long bytes = 0;
         for (StageEntry e : chosen.values()) bytes += e.content().size();
         progress.begin("Restoring", bytes, "B");
@@ -151,6 +178,7 @@ public final class Checkout {
                         .side(side, path)
                         .orElseThrow(() -> new NotFoundException(
                                 "'" + path + "' does not exist on the " + side + " side of the merge"));
+                new LocalContent(repo).require(List.of(e), "the " + side + " side of the merge");
                 new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
                 out.flush();
                 return;
@@ -166,6 +194,7 @@ public final class Checkout {
                 repo.objects, repo.objects.commit(repo.resolve(rev)).tree());
         StageEntry e = files.get(path);
         if (e == null) throw new NotFoundException("path '" + path + "' does not exist in " + rev);
+        new LocalContent(repo).require(List.of(e), rev);
         new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
         out.flush();
     }

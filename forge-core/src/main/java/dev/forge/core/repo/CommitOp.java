@@ -9,6 +9,7 @@ import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.port.StageEntry;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +66,13 @@ public final class CommitOp {
             ObjectSink sink, ObjectId tree, List<ObjectId> parents, String author, String message) {
         return sink.putObject(
                 ObjectType.COMMIT,
-                new Commit(tree, parents, author, OffsetDateTime.now().withNano(0), message).encode());
+                new Commit(
+                                tree,
+                                parents,
+                                author,
+                                OffsetDateTime.now(ZoneId.systemDefault()).withNano(0),
+                                message)
+                        .encode());
     }
 
     public Result run(String message, String author, boolean allowEmpty) {

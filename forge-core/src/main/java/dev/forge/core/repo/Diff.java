@@ -163,15 +163,26 @@ public final class Diff {
         SortedSet<String> all = new TreeSet<>(Tree.NAME_ORDER);
         all.addAll(old.keySet());
         all.addAll(neu.keySet());
-        List<FileDiff> files = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        LocalContent local = new LocalContent(repo);
+        List<String> unfetched = new ArrayList<>();
         for (String path : all) {
             Version o = old.get(path);
             Version n = neu.get(path);
             if (o != null && n != null && o.kind() == n.kind() && Status.sameContent(o.content(), n.content()))
                 continue;
-            files.add(file(path, o, n, details));
+            changed.add(path);
+            if (!readable(local, o) || !readable(local, n)) unfetched.add(path);
         }
+        if (!unfetched.isEmpty()) throw LocalContent.notFetched(unfetched, null);
+        List<FileDiff> files = new ArrayList<>();
+        for (String path : changed) files.add(file(path, old.get(path), neu.get(path), details));
         return new Result(from, to, files);
+    }
+
+    /** Whether a side can be read: absent, on disk, chunked already, or stored here (a sparse clone may lack it). */
+    private static boolean readable(LocalContent local, Version v) {
+        return v == null || v.file() != null || v.chunks() != null || local.has(v.content());
     }
 
     private static SortedMap<String, Version> versions(Map<String, StageEntry> entries, Predicate<String> selected) {

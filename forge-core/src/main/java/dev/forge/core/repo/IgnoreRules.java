@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,10 @@ import java.util.regex.Pattern;
  * depth; {@code *}, {@code ?}, {@code [..]} and {@code **} as in gitignore; the last matching pattern
  * wins. Written here because the JDK's glob matcher has different rules for {@code /}, anchoring and
  * negation, and the libraries that implement gitignore (JGit) are far too heavy for one file.
+ *
+ * <p>Whatever the patterns say, a {@code .forge} or {@code .git} entry at any depth, and everything
+ * under it, is always ignored: Forge's own store and a git repository's (or a git worktree's or
+ * submodule's {@code .git} file) are never part of a work tree.
  */
 final class IgnoreRules {
     private record Rule(Pattern pattern, boolean negate, boolean dirOnly) {}
@@ -24,6 +29,9 @@ final class IgnoreRules {
     private IgnoreRules(List<Rule> rules) {
         this.rules = rules;
     }
+
+    /** Names ignored at any depth, as file or directory, whatever {@code .forgeignore} says. */
+    static final Set<String> ALWAYS_IGNORED = Set.of(".forge", ".git");
 
     static final IgnoreRules NONE = new IgnoreRules(List.of());
 
@@ -109,11 +117,24 @@ final class IgnoreRules {
 
     /** Whether {@code path} ('/'-separated, relative to the root) is ignored. */
     boolean ignored(String path, boolean isDirectory) {
+        if (alwaysIgnored(path)) return true;
         boolean ignored = false;
         for (Rule r : rules) {
             if (r.dirOnly && !isDirectory) continue;
             if (r.pattern.matcher(path).matches()) ignored = !r.negate;
         }
         return ignored;
+    }
+
+    /** Whether any segment of {@code path} is one of {@link #ALWAYS_IGNORED}. */
+    static boolean alwaysIgnored(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) end = path.length();
+            if (ALWAYS_IGNORED.contains(path.substring(start, end))) return true;
+            start = end + 1;
+        }
+        return false;
     }
 }

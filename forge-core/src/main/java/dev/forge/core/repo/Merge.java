@@ -37,6 +37,9 @@ import java.util.TreeSet;
  */
 public final class Merge {
     private final Repository repo;
+    private LocalContent localContent;
+    /** Files changed on both sides whose contents a sparse clone lacks, so they cannot be merged here. */
+    private final List<String> unfetched = new ArrayList<>();
 
     public Merge(Repository repo) {
         this.repo = repo;
@@ -77,6 +80,7 @@ public final class Merge {
             return new Result(Outcome.FAST_FORWARD, theirs, List.of(), r.written() + r.removed());
         }
         ObjectId base = repo.objects.mergeBase(ours, theirs);
+        localContent = new LocalContent(repo);
         SortedMap<String, StageEntry> b = base == null ? new TreeMap<>(Tree.NAME_ORDER) : files(base);
         SortedMap<String, StageEntry> o = files(ours);
         SortedMap<String, StageEntry> t = files(theirs);
@@ -116,6 +120,7 @@ public final class Merge {
             }
             sink.flush();
         }
+        if (!unfetched.isEmpty()) throw LocalContent.notFetched(unfetched, "both sides of the merge");
         WorkTreeMove move = WorkTreeMove.plan(repo, merged, o).check("merge", false);
         Transaction tx = repo.begin("merge " + rev);
         if (!conflicts.isEmpty()) {
@@ -146,6 +151,11 @@ public final class Merge {
             List<MergeState.Conflict> conflicts) {
         if (oe.kind() != te.kind() || oe.kind() == FileKind.SYMLINK) return null;
         if (oe.content().size() > 8 << 20 || te.content().size() > 8 << 20) return null;
+        List<StageEntry> sides = be == null ? List.of(oe, te) : List.of(be, oe, te);
+        if (!localContent.missing(sides).isEmpty()) {
+            unfetched.add(path);
+            return null;
+        }
         byte[] ob = bytes(oe);
         byte[] tb = bytes(te);
         byte[] bb = be == null ? new byte[0] : bytes(be);
@@ -210,6 +220,8 @@ public final class Merge {
         List<String> resolved = new ArrayList<>();
         Transaction tx = repo.begin("resolve " + (theirs ? "--theirs " : "--ours ") + String.join(" ", args));
         MergeState next = m;
+        // A sparse clone keeps files outside its paths in the stage only: resolving one writes nothing.
+        SparsePaths sparse = repo.sparse();
         for (String arg : args) {
             String path = repo.workTree().relativize(cwd, arg);
             MergeState.Conflict c = m.conflict(path);
@@ -223,7 +235,7 @@ public final class Merge {
                 }
                 tx.deleteStage(path).deleteStat(path);
             } else {
-                new ContentWriter(repo.objects, progress).write(repo.root(), side);
+                if (sparse.includes(path)) new ContentWriter(repo.objects, progress).write(repo.root(), side);
                 tx.putStage(side).deleteStat(path);
             }
             next = next.without(path);

@@ -1,6 +1,7 @@
 package dev.forge.core.repo;
 
 import dev.forge.core.error.IntegrityException;
+import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.ChunkList;
 import dev.forge.core.model.Commit;
 import dev.forge.core.model.ContentRef;
@@ -79,7 +80,12 @@ public final class ObjectReader {
 
     /** A chunk's bytes in a buffer valid until this thread's next call (see {@link ObjectStore#readChunk}). */
     public java.nio.ByteBuffer chunkBuffer(ChunkList.ChunkRef ref) {
-        java.nio.ByteBuffer b = store.readChunk(ref.id());
+        java.nio.ByteBuffer b;
+        try {
+            b = store.readChunk(ref.id());
+        } catch (NotFoundException e) {
+            throw missingChunk(ref);
+        }
         if (b.remaining() != ref.length()) {
             throw new IntegrityException(
                     "chunk " + ref.id().shortHex() + " is " + b.remaining() + " bytes, its list says " + ref.length());
@@ -88,12 +94,25 @@ public final class ObjectReader {
     }
 
     public byte[] chunk(ChunkList.ChunkRef ref) {
-        byte[] b = store.read(ref.id());
+        byte[] b;
+        try {
+            b = store.read(ref.id());
+        } catch (NotFoundException e) {
+            throw missingChunk(ref);
+        }
         if (b.length != ref.length()) {
             throw new IntegrityException(
                     "chunk " + ref.id().shortHex() + " is " + b.length + " bytes, its list says " + ref.length());
         }
         return b;
+    }
+
+    /**
+     * A chunk that a file's list names but the store does not have. Commands check a sparse clone's
+     * contents before reading ({@link LocalContent}), so one missing here is damage, not a sparse path.
+     */
+    private static IntegrityException missingChunk(ChunkList.ChunkRef ref) {
+        return new IntegrityException("chunk " + ref.id().shortHex() + " is missing");
     }
 
     /** Every file below tree {@code treeId}, by path (relative, {@code /}-separated), in path order. */

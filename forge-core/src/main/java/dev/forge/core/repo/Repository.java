@@ -4,7 +4,6 @@ import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.NotARepositoryException;
 import dev.forge.core.error.NotFoundException;
-import dev.forge.core.model.Commit;
 import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
@@ -139,10 +138,6 @@ public final class Repository implements AutoCloseable {
             case Head.OnBranch b -> meta().ref(RefNames.branch(b.branch()));
             case Head.Detached d -> Optional.of(d.commit());
         };
-    }
-
-    public Commit readCommit(ObjectId id) {
-        return objects.commit(id);
     }
 
     /** A ref name for people: "main", or the short id when detached. */

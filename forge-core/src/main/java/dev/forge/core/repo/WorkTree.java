@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The user's files: path naming ('/'-separated, relative to the root), scanning with the ignore rules,
- * and stat. {@code .forge} is never part of the work tree.
+ * and stat. {@code .forge} and {@code .git}, at any depth, are never part of the work tree
+ * ({@link IgnoreRules#ALWAYS_IGNORED}).
  */
 final class WorkTree {
     private final Path root;
@@ -74,7 +75,8 @@ final class WorkTree {
 
     /**
      * Every tracked-kind file at or under {@code path} that is not ignored, sorted by path. A named file
-     * is returned even when ignored (the user asked for it). Missing paths throw NotFoundException.
+     * is returned even when ignored (the user asked for it), but never one inside {@code .git} or
+     * {@code .forge}. Missing paths throw NotFoundException.
      */
     List<WorkFile> scan(String path) {
         List<WorkFile> out = scanUnsorted(path);
@@ -92,6 +94,10 @@ final class WorkTree {
         Path start = resolve(path);
         if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotFoundException("path not found: " + (path.isEmpty() ? "." : path));
+        }
+        if (IgnoreRules.alwaysIgnored(path)) {
+            throw new InvalidInputException(
+                    "'" + path + "' is inside a .git or .forge folder, which forge never tracks");
         }
         List<WorkFile> out = new ArrayList<>();
         if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
@@ -134,6 +140,7 @@ final class WorkTree {
             try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     String name = p.getFileName().toString();
+                    if (IgnoreRules.ALWAYS_IGNORED.contains(name)) continue;
                     String r = rel.isEmpty() ? name : rel + "/" + name;
                     PosixFileAttributes a;
                     try {
@@ -142,7 +149,7 @@ final class WorkTree {
                         continue;
                     }
                     if (a.isDirectory()) {
-                        if (!name.equals(".forge") && !ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts));
+                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts));
                     } else if ((a.isRegularFile() || a.isSymbolicLink())
                             && !name.startsWith(".forge-tmp-")
                             && !ignore.ignored(r, false)) {

@@ -98,9 +98,11 @@ final class WorkTreeMove {
     /**
      * Writes and deletes files, then adds to {@code tx} the new stage (which equals {@code targetTree}
      * when that is not null) and the fresh stat entries, and marks it as moving the work tree. The
-     * caller commits {@code tx} (with its ref and HEAD changes) after this returns.
+     * caller commits {@code tx} (with its ref and HEAD changes) after this returns. Refuses before
+     * touching the work tree when a sparse clone lacks the contents of a file it would write.
      */
     void apply(boolean force, ProgressListener progress, Transaction tx, ObjectId targetTree) {
+        new LocalContent(repo).require(toWrite, null);
         WorkTree wt = repo.workTree();
         try {
             for (String path : toRemove) {

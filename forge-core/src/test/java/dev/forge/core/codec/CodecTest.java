@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -23,7 +24,7 @@ class CodecTest {
         assertEquals(CompressionPolicy.BALANCED, CompressionPolicy.parse("Balanced"));
         assertEquals(CompressionPolicy.MAX, CompressionPolicy.parse(" MAX "));
         for (CompressionPolicy p : CompressionPolicy.values())
-            assertEquals(p, CompressionPolicy.parse(p.name().toLowerCase()));
+            assertEquals(p, CompressionPolicy.parse(p.name().toLowerCase(Locale.ROOT)));
         var e = assertThrows(IllegalArgumentException.class, () -> CompressionPolicy.parse("ultra"));
         assertEquals(
                 "unknown compression policy 'ultra'; valid values: auto, fast, balanced, max, none", e.getMessage());

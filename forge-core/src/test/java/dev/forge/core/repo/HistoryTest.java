@@ -103,7 +103,7 @@ class HistoryTest {
         new Branches(repo).switchTo("main", false, false, P);
         Merge.Result r = new Merge(repo).run("feature", AUTHOR, P);
         assertEquals(Merge.Outcome.MERGED, r.outcome());
-        assertEquals(List.of(ours, theirs), repo.readCommit(r.commit()).parents());
+        assertEquals(List.of(ours, theirs), repo.objects().commit(r.commit()).parents());
         assertEquals("ONE\ntwo\nthree\nfour\nfive\nSIX\n", read("doc.txt"));
         assertArrayEquals(random(3, 50_000), Files.readAllBytes(dir.resolve("ours-only.bin")));
         assertArrayEquals(random(4, 50_000), Files.readAllBytes(dir.resolve("theirs-only.bin")));
@@ -131,7 +131,7 @@ class HistoryTest {
         write("doc.txt", "a\nB-both\nc\n");
         new Add(repo).run(dir, List.of("doc.txt"), P);
         ObjectId merge = new CommitOp(repo).run("merged by hand", AUTHOR, false).commit();
-        assertEquals(2, repo.readCommit(merge).parents().size());
+        assertEquals(2, repo.objects().commit(merge).parents().size());
         assertTrue(repo.mergeState().isEmpty());
     }
 
@@ -172,7 +172,7 @@ class HistoryTest {
         new Merge(repo).resolve(dir, List.of("plate.exr"), true, P);
         assertArrayEquals(random(12, 300_000), Files.readAllBytes(dir.resolve("plate.exr")));
         ObjectId m = new CommitOp(repo).run("take theirs", AUTHOR, false).commit();
-        assertEquals(2, repo.readCommit(m).parents().size());
+        assertEquals(2, repo.objects().commit(m).parents().size());
 
         new Undo(repo).run(P);
         new Branches(repo).createBranch("x", "feature");

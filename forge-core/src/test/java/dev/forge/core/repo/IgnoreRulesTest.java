@@ -50,4 +50,20 @@ class IgnoreRulesTest {
         assertTrue(rules.ignored("frame_003.exr", false));
         assertFalse(rules.ignored("frame_007.exr", false));
     }
+
+    @Test
+    void gitAndForgeFoldersAreIgnoredAtAnyDepthWhateverThePatternsSay() {
+        IgnoreRules negating = IgnoreRules.parse(List.of("!.git", "!.git/**", "!.forge/", "!*"));
+        for (IgnoreRules r : List.of(IgnoreRules.NONE, rules, negating)) {
+            assertTrue(r.ignored(".git", true));
+            assertTrue(r.ignored(".git", false), "a git worktree's or submodule's .git file");
+            assertTrue(r.ignored(".git/config", false));
+            assertTrue(r.ignored("vendor/lib/.git/objects/ab/cdef", false));
+            assertTrue(r.ignored("sub/.forge", true));
+            assertTrue(r.ignored("sub/.forge/packs/p", false));
+            assertFalse(r.ignored(".gitignore", false));
+            assertFalse(r.ignored("a.git/x", false));
+            assertFalse(r.ignored(".forgeignore", false));
+        }
+    }
 }

@@ -64,4 +64,28 @@ class WorkTreeTest {
         assertEquals(expected, got);
         assertEquals(found.size(), new WorkTree(root).scan("").size());
     }
+
+    @Test
+    void scanSkipsGitAndForgeFoldersAtAnyDepthAndRefusesToScanInsideThem() throws Exception {
+        for (String p : List.of(
+                ".git/HEAD", ".git/objects/ab/cd", "vendor/lib/.git/config", "sub/.forge/packs/p", "sub/.git")) {
+            Files.createDirectories(root.resolve(p).getParent());
+            Files.writeString(root.resolve(p), "never scanned");
+        }
+        Files.writeString(root.resolve(".gitignore"), "kept");
+        Files.writeString(root.resolve("vendor/lib/a.c"), "kept");
+        Files.writeString(root.resolve(".forgeignore"), "!.git/\n!**/.git/**\n");
+
+        WorkTree wt = new WorkTree(root);
+        List<String> paths = wt.scan("").stream().map(WorkFile::path).toList();
+        assertEquals(List.of(".forgeignore", ".gitignore", "vendor/lib/a.c"), paths);
+        assertEquals(
+                List.of("vendor/lib/a.c"),
+                wt.scan("vendor").stream().map(WorkFile::path).toList());
+        for (String inside : List.of(".git", ".git/HEAD", "vendor/lib/.git", "sub/.git")) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.forge.core.error.InvalidInputException.class, () -> wt.scan(inside));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("'" + inside + "'"), e.getMessage());
+        }
+    }
 }

@@ -8,20 +8,46 @@ import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.IntegrityException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * The remote's {@code config} blob: the remote format version and the chunking parameters of the
- * repositories that share it (a clone adopts them so that its chunks deduplicate against the remote).
- * A reader refuses a format newer than {@link #FORMAT} instead of guessing at it.
+ * The remote's {@code config} blob: the remote format version, the features the remote uses, and the
+ * chunking parameters of the repositories that share it (a clone adopts them so that its chunks
+ * deduplicate against the remote). A reader refuses a format newer than {@link #FORMAT} instead of
+ * guessing at it. Additive changes do not bump the format; they are named features
+ * (docs/format.md, "Versioning"): a client reads a remote only when it knows every one of its
+ * {@code readerFeatures} ({@link #parse} refuses otherwise), and writes to it only when it also knows
+ * every one of its {@code writerFeatures} ({@link #requireWritable}). A config without the lists (every
+ * remote so far) uses no features.
  *
- * <pre>{"format": 1, "chunking": {"algorithm": "fastcdc2020", "min": 16384, "avg": 65536, "max": 262144}}</pre>
+ * <pre>{"format": 1, "chunking": {"algorithm": "fastcdc2020", "min": 16384, "avg": 65536, "max": 262144},
+ *  "readerFeatures": [...], "writerFeatures": [...]}</pre>
  */
-public record RemoteConfig(int format, ChunkerParams chunking) {
+public record RemoteConfig(int format, ChunkerParams chunking, Set<String> readerFeatures, Set<String> writerFeatures) {
     /** The remote format this code writes and the newest it reads. */
     public static final int FORMAT = 1;
 
+    /** The reader features this forge understands (none defined yet). */
+    public static final Set<String> READER_FEATURES = Set.of();
+
+    /** The writer features this forge maintains when it writes (none defined yet). */
+    public static final Set<String> WRITER_FEATURES = Set.of();
+
+    private static final Pattern FEATURE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
     public static final String BLOB = "config";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    public RemoteConfig {
+        readerFeatures = Set.copyOf(readerFeatures);
+        writerFeatures = Set.copyOf(writerFeatures);
+    }
+
+    public RemoteConfig(int format, ChunkerParams chunking) {
+        this(format, chunking, Set.of(), Set.of());
+    }
 
     public static RemoteConfig of(ChunkerParams chunking) {
         return new RemoteConfig(FORMAT, chunking);
@@ -35,6 +61,9 @@ public record RemoteConfig(int format, ChunkerParams chunking) {
         ch.put("min", chunking.minSize());
         ch.put("avg", chunking.avgSize());
         ch.put("max", chunking.maxSize());
+        // Omitted when empty, so a remote without features keeps the config it always had.
+        if (!readerFeatures.isEmpty()) new TreeSet<>(readerFeatures).forEach(root.putArray("readerFeatures")::add);
+        if (!writerFeatures.isEmpty()) new TreeSet<>(writerFeatures).forEach(root.putArray("writerFeatures")::add);
         try {
             return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
@@ -43,8 +72,15 @@ public record RemoteConfig(int format, ChunkerParams chunking) {
         }
     }
 
-    /** Parses the config of the remote at {@code where}; refuses unknown future formats. */
+    /**
+     * Parses the config of the remote at {@code where}; refuses (exit 1: upgrading forge is the remedy,
+     * not retrying) a newer format or a reader feature this forge does not know.
+     */
     public static RemoteConfig parse(byte[] bytes, String where) {
+        return parse(bytes, where, READER_FEATURES);
+    }
+
+    static RemoteConfig parse(byte[] bytes, String where, Set<String> readable) {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -58,6 +94,14 @@ public record RemoteConfig(int format, ChunkerParams chunking) {
             throw new ForgeException("the remote " + where + " uses remote format " + format
                     + ", newer than this forge understands (" + FORMAT + "); upgrade forge to use it");
         }
+        Set<String> readerFeatures = features(root, "readerFeatures", where);
+        Set<String> writerFeatures = features(root, "writerFeatures", where);
+        Set<String> unknown = new TreeSet<>(readerFeatures);
+        unknown.removeAll(readable);
+        if (!unknown.isEmpty()) {
+            throw new ForgeException("the remote " + where + " uses " + describe(unknown)
+                    + " that this forge does not understand; upgrade forge to use it");
+        }
         JsonNode ch = root.path("chunking");
         if (!ch.path("algorithm").asText("fastcdc2020").equals("fastcdc2020")) {
             throw new ForgeException("the remote " + where + " uses chunking algorithm '"
@@ -70,9 +114,50 @@ public record RemoteConfig(int format, ChunkerParams chunking) {
                             ch.path("min").asInt(),
                             ch.path("avg").asInt(),
                             ch.path("max").asInt());
-            return new RemoteConfig(format, p);
+            return new RemoteConfig(format, p, readerFeatures, writerFeatures);
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the remote " + where + " has invalid chunking parameters: " + e.getMessage());
         }
+    }
+
+    /**
+     * Refuses to write (push, or anything else that changes the remote) to a remote that uses a writer
+     * feature this forge does not maintain: its writes would leave the remote inconsistent for the
+     * clients that rely on the feature. Reading such a remote is fine.
+     */
+    public void requireWritable(String where) {
+        requireWritable(where, WRITER_FEATURES);
+    }
+
+    void requireWritable(String where, Set<String> writable) {
+        Set<String> unknown = new TreeSet<>(writerFeatures);
+        unknown.removeAll(writable);
+        if (!unknown.isEmpty()) {
+            throw new ForgeException(
+                    "the remote " + where + " uses " + describe(unknown)
+                            + " that this forge cannot keep up when it writes; upgrade forge to push to it (fetch and clone work)");
+        }
+    }
+
+    private static String describe(Set<String> features) {
+        return (features.size() == 1 ? "feature " : "features ") + "'" + String.join("', '", features) + "'";
+    }
+
+    /** A feature list: absent is empty; anything but an array of feature names is a damaged config. */
+    private static Set<String> features(JsonNode root, String key, String where) {
+        JsonNode list = root.path(key);
+        if (list.isMissingNode()) return Set.of();
+        if (!list.isArray()) {
+            throw new IntegrityException("the remote " + where + " has a damaged config: '" + key + "' is not a list");
+        }
+        Set<String> out = new TreeSet<>();
+        for (JsonNode f : list) {
+            if (!f.isTextual() || !FEATURE_NAME.matcher(f.asText()).matches()) {
+                throw new IntegrityException(
+                        "the remote " + where + " has a damaged config: bad feature name " + f + " in '" + key + "'");
+            }
+            out.add(f.asText());
+        }
+        return out;
     }
 }

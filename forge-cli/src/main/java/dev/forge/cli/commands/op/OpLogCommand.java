@@ -7,6 +7,7 @@ import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Undo;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,9 +57,10 @@ public final class OpLogCommand extends RepoCommand {
                 return 0;
             }
             for (Operation op : ops) {
-                out().printf("%s  %s%n", op.time(), op.command());
+                out().printf(Locale.ROOT, "%s  %s%n", op.time(), op.command());
                 for (Operation.RefChange c : op.refChanges()) {
                     out().printf(
+                                    Locale.ROOT,
                                     "    %s: %s -> %s%n",
                                     c.ref(),
                                     c.before() == null ? "(none)" : c.before().shortHex(),
@@ -66,6 +68,7 @@ public final class OpLogCommand extends RepoCommand {
                 }
                 for (Operation.RemoteChange c : op.remoteChanges()) {
                     out().printf(
+                                    java.util.Locale.ROOT,
                                     "    remote %s: %s -> %s%n",
                                     c.name(),
                                     c.before() == null ? "(none)" : c.before(),

@@ -3,6 +3,7 @@ package dev.forge.cli.commands.remote;
 import dev.forge.cli.commands.RepoCommand;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +30,7 @@ public final class RemoteAddCommand extends RepoCommand {
         try (Repository repo = open()) {
             String stored = new Remotes(repo).add(name, url, cwd());
             if (json) printJson(object().put("name", name).put("url", stored));
-            else out().printf("Added remote %s: %s%n", name, stored);
+            else out().printf(Locale.ROOT, "Added remote %s: %s%n", name, stored);
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.commands.RepoCommand;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ public final class RemoteListCommand extends RepoCommand {
                 remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));
                 printJson(a);
             } else {
-                remotes.forEach((n, u) -> out().printf("%s\t%s%n", n, u));
+                remotes.forEach((n, u) -> out().printf(Locale.ROOT, "%s\t%s%n", n, u));
             }
         }
         return 0;

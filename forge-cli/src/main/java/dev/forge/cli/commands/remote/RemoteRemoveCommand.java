@@ -3,6 +3,7 @@ package dev.forge.cli.commands.remote;
 import dev.forge.cli.commands.RepoCommand;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +24,7 @@ public final class RemoteRemoveCommand extends RepoCommand {
         try (Repository repo = open()) {
             new Remotes(repo).remove(name);
             if (json) printJson(object().put("removed", name));
-            else out().printf("Removed remote %s%n", name);
+            else out().printf(Locale.ROOT, "Removed remote %s%n", name);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
 import dev.forge.mirror.SparseAdd;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +39,11 @@ public final class SparseAddCommand extends RepoCommand {
                 printJson(n);
             } else {
                 out().printf(
+                                Locale.ROOT,
                                 "Sparse paths: %s; wrote %d files (%s)%n",
-                                String.join(", ", r.paths().paths()), r.filesWritten(), human(r.bytesWritten()));
+                                String.join(", ", r.paths().paths()),
+                                r.filesWritten(),
+                                human(r.bytesWritten()));
             }
         }
         return 0;
