@@ -81,6 +81,7 @@ public final class Main implements Runnable {
             RestoreCommand.class,
             ShowCommand.class,
             FsckCommand.class,
+            dev.forge.cli.commands.RepairCommand.class,
             StatsCommand.class,
             ConfigCommand.class,
             BranchCommand.class,

@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -592,8 +591,10 @@ final class IndexRebuild {
     private Path swap(Path index, Path fresh) throws IOException {
         Path moved = null;
         if (Files.exists(index)) {
-            moved = forge.resolve(
-                    OLD_PREFIX + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+            moved = forge.resolve(OLD_PREFIX
+                    + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", java.util.Locale.ROOT)
+                            .withZone(java.time.ZoneOffset.UTC)
+                            .format(java.time.Instant.now()));
             Files.move(index, moved, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(fresh, index, StandardCopyOption.ATOMIC_MOVE);

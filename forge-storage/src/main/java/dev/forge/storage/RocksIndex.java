@@ -264,9 +264,27 @@ final class RocksIndex implements AutoCloseable {
     /** The integrity error for damage to the index, with what to do about it. */
     static IntegrityException damaged(String detail, Throwable cause) {
         return new IntegrityException(
-                "the repository index is damaged (" + firstLine(detail)
+                "the repository index is damaged (" + describe(firstLine(detail))
                         + "); 'forge repair --index' rebuilds it from the pack files",
                 cause);
+    }
+
+    private static final java.util.regex.Pattern FILE = java.util.regex.Pattern.compile(
+            "(/[^:,\\n]*?/(?:[0-9]+\\.(?:sst|log)|MANIFEST-[0-9]+|CURRENT|OPTIONS-[0-9]+))");
+    private static final java.util.regex.Pattern OFFSET = java.util.regex.Pattern.compile("offset ([0-9]+)");
+
+    /** RocksDB's message shortened to the damaged file and what is wrong with it, where it says. */
+    static String describe(String msg) {
+        java.util.regex.Matcher f = FILE.matcher(msg);
+        if (!f.find()) return msg;
+        String file = f.group(1);
+        if (msg.contains("No such file or directory") || msg.contains("does not exist")) return file + " is missing";
+        if (msg.contains("checksum mismatch")) {
+            java.util.regex.Matcher o = OFFSET.matcher(msg);
+            return file + ": checksum mismatch" + (o.find() ? " at offset " + o.group(1) : "");
+        }
+        if (msg.contains("CURRENT file corrupted")) return file + " is not a valid CURRENT file";
+        return msg;
     }
 
     private static String firstLine(String s) {
