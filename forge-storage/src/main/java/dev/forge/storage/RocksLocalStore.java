@@ -1,6 +1,7 @@
 package dev.forge.storage;
 
 import dev.forge.core.error.ForgeException;
+import dev.forge.core.error.ReadOnlyRepositoryException;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ObjectStore;
@@ -31,18 +32,38 @@ public final class RocksLocalStore implements LocalStore {
     private final RocksObjectStore objects;
     private final RocksMetadataStore metadata;
 
-    RocksLocalStore(Path workTree, Path forgeDir, RepoConfig config, RocksIndex index) {
+    /** Why changes are refused (the index is open read-only), or null when they are not. */
+    private final String readOnly;
+
+    /**
+     * {@code readOnly} is null for a store opened read-write, else why it cannot be changed (then
+     * {@code index} is open read-only and nothing under {@code .forge} is written).
+     */
+    RocksLocalStore(Path workTree, Path forgeDir, RepoConfig config, RocksIndex index, String readOnly) {
         this.workTree = workTree;
         this.forgeDir = forgeDir;
         this.config = config;
         this.index = index;
+        this.readOnly = readOnly;
         this.objects = new RocksObjectStore(
                 index,
                 forgeDir.resolve("packs"),
                 forgeDir.resolve("tmp"),
                 config.chunking().maxSize());
-        this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
-        sweepTmp();
+        if (readOnly == null) {
+            this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
+            sweepTmp();
+        } else {
+            this.metadata = new RocksMetadataStore(index, null);
+            ReadOnlyRepositoryException refusal = RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
+            objects.refuseWrites(refusal);
+            metadata.refuseWrites(refusal);
+        }
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly != null;
     }
 
     /** Removes pack files that a killed writer left unpublished: nothing can reference them. */
@@ -72,6 +93,7 @@ public final class RocksLocalStore implements LocalStore {
 
     @Override
     public void saveConfig(RepoConfig c) {
+        if (readOnly != null) throw RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
         if (!c.chunking().equals(config.chunking())) {
             throw new ForgeException("chunking parameters are fixed when a repository is created");
         }
@@ -119,6 +141,7 @@ public final class RocksLocalStore implements LocalStore {
     @Override
     public SweepReport sweep(
             dev.forge.core.port.LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress) {
+        if (!dryRun && readOnly != null) throw RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
         return new Sweeper(index, objects).run(live, minLiveShare, dryRun, progress);
     }
 

@@ -3,6 +3,7 @@ package dev.forge.storage;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.error.NotARepositoryException;
+import dev.forge.core.error.ReadOnlyRepositoryException;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.port.ProgressListener;
@@ -36,8 +37,19 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         return open(workTree);
     }
 
+    /**
+     * Below this much free space a reading command opens the index read-only: opening it read-write
+     * writes a new log, manifest and options file and flushes the last command's log to table files.
+     */
+    static final long READ_WRITE_MIN_FREE = 64L << 20;
+
     @Override
     public LocalStore open(Path workTree) {
+        return open(workTree, Mode.WRITE);
+    }
+
+    @Override
+    public LocalStore open(Path workTree, Mode mode) {
         Path forge = workTree.resolve(FORGE_DIR);
         if (!Files.isRegularFile(forge.resolve("config"))) {
             throw new NotARepositoryException("not a forge repository: " + workTree + " (run 'forge init' first)");
@@ -46,16 +58,81 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         if (!Files.isDirectory(forge.resolve("packs"))) {
             throw new IntegrityException("the repository in " + workTree + " is incomplete: .forge/packs is missing");
         }
-        if (!Files.isDirectory(forge.resolve("index"))) {
-            throw new IntegrityException("the repository index " + forge.resolve("index")
+        Path index = forge.resolve("index");
+        if (!Files.isDirectory(index)) {
+            throw new IntegrityException("the repository index " + index
                     + " is missing; 'forge repair --index' rebuilds it from the pack files");
         }
+        String unwritable = unwritableReason(forge);
+        if (mode == Mode.WRITE) {
+            if (unwritable != null) throw readOnly(forge, unwritable);
+            try {
+                return openReadWrite(workTree, forge, config);
+            } catch (RocksIndex.Unwritable e) {
+                if (e.noSpace) {
+                    throw new ForgeException("no space left on the device of " + forge
+                            + " to change the repository: free some space; reading commands still work");
+                }
+                throw readOnly(forge, e.getMessage());
+            }
+        }
+        if (unwritable == null) {
+            if (usableSpace(forge) >= READ_WRITE_MIN_FREE) {
+                try {
+                    return openReadWrite(workTree, forge, config);
+                } catch (RocksIndex.Unwritable e) {
+                    unwritable = e.noSpace ? "its device is full" : e.getMessage();
+                }
+            } else {
+                unwritable = "its device is nearly full";
+            }
+        }
+        return new RocksLocalStore(
+                workTree, forge, config, RocksIndex.open(index, RocksIndex.Access.READ_ONLY), unwritable);
+    }
+
+    private static LocalStore openReadWrite(Path workTree, Path forge, RepoConfig config) {
         try {
             Files.createDirectories(forge.resolve("tmp"));
         } catch (IOException e) {
             throw new ForgeException("cannot use " + forge + ": " + e.getMessage(), e);
         }
-        return new RocksLocalStore(workTree, forge, config, RocksIndex.open(forge.resolve("index"), false));
+        return new RocksLocalStore(
+                workTree, forge, config, RocksIndex.open(forge.resolve("index"), RocksIndex.Access.READ_WRITE), null);
+    }
+
+    /**
+     * Why {@code forge} cannot be written, or null when it can. Only when access(2) says it cannot is a
+     * file created, to learn why from the error (a read-only bind mount of a writable file system
+     * shows in no mount table the JDK reads).
+     */
+    static String unwritableReason(Path forge) {
+        if (Files.isWritable(forge) && Files.isWritable(forge.resolve("index"))) return null;
+        try {
+            Files.delete(Files.createTempFile(forge.resolve("index"), ".write-probe-", ""));
+            return null; // writable after all (an ACL access(2) does not see)
+        } catch (java.nio.file.AccessDeniedException e) {
+            return "it is not writable by this user";
+        } catch (java.nio.file.FileSystemException e) {
+            String why = String.valueOf(e.getReason());
+            if (why.contains("Read-only file system")) return "it is on a read-only file system";
+            return "it is not writable (" + why + ")";
+        } catch (IOException e) {
+            return "it is not writable (" + e.getMessage() + ")";
+        }
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // unknown: let the opening itself find out
+        }
+    }
+
+    static ReadOnlyRepositoryException readOnly(Path forge, String reason) {
+        return new ReadOnlyRepositoryException("cannot change the repository in " + forge + ": " + reason
+                + "; reading commands (status, log, show, diff, fsck) still work");
     }
 
     @Override

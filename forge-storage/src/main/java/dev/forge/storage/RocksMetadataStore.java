@@ -217,6 +217,13 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         return new OpJournal.Checkpoint(head().encode(), refs(""), remotes(), stageTree);
     }
 
+    /** Set for a store opened read-only: updates drop cache writes and refuse the rest with this. */
+    private volatile String writeRefusal;
+
+    void refuseWrites(dev.forge.core.error.ReadOnlyRepositoryException why) {
+        writeRefusal = why.getMessage();
+    }
+
     @Override
     public Update newUpdate() {
         return new RocksUpdate();
@@ -225,8 +232,21 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     private final class RocksUpdate implements Update {
         private final WriteBatch batch = new WriteBatch();
         private final SortedMap<Long, byte[]> recorded = new TreeMap<>();
+        /** Read-only: a change other than a cache write was asked for. */
+        private boolean refused;
+
+        /**
+         * Read-only: whether to drop this write. The stat cache and the stage-tree hint are caches (a
+         * later writer recomputes them); anything else is state, and commit refuses it.
+         */
+        private boolean dropped(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
+            if (writeRefusal == null) return false;
+            if (cf != index.stat && !(cf == index.meta && Arrays.equals(k, STAGE_TREE_KEY))) refused = true;
+            return true;
+        }
 
         private RocksUpdate put(org.rocksdb.ColumnFamilyHandle cf, byte[] k, byte[] v) {
+            if (dropped(cf, k)) return this;
             try {
                 batch.put(cf, k, v);
             } catch (RocksDBException e) {
@@ -236,6 +256,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         }
 
         private RocksUpdate delete(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
+            if (dropped(cf, k)) return this;
             try {
                 batch.delete(cf, k);
             } catch (RocksDBException e) {
@@ -256,6 +277,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
 
         @Override
         public Update clearStage() {
+            if (dropped(index.stage, new byte[0])) return this;
             try {
                 batch.deleteRange(
                         index.stage, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
@@ -325,12 +347,18 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             byte[] k = new byte[8];
             PackFormat.putLong(k, 0, seq);
             byte[] v = IndexCodec.encodeOperation(op);
-            recorded.put(seq, v);
-            return put(index.oplog, k, v);
+            put(index.oplog, k, v);
+            if (writeRefusal == null) recorded.put(seq, v);
+            return this;
         }
 
         @Override
         public void commit() {
+            if (writeRefusal != null) {
+                batch.close();
+                if (refused) throw new dev.forge.core.error.ReadOnlyRepositoryException(writeRefusal);
+                return;
+            }
             try {
                 index.write(batch);
             } finally {

@@ -307,8 +307,16 @@ final class RocksObjectStore implements ObjectStore {
         }
     }
 
+    /** Set for a store opened read-only: every writer is refused with this message. */
+    private volatile String writeRefusal;
+
+    void refuseWrites(dev.forge.core.error.ReadOnlyRepositoryException why) {
+        writeRefusal = why.getMessage();
+    }
+
     @Override
     public ObjectWriter newWriter() {
+        if (writeRefusal != null) throw new dev.forge.core.error.ReadOnlyRepositoryException(writeRefusal);
         return new PackWriter(this, DEFAULT_TARGET_PACK_SIZE);
     }
 

@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class CheckoutCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(into != null ? Mode.READ : Mode.WRITE)) {
             Checkout.Result r = into != null
                     ? new Checkout(repo).into(rev, cwd().resolve(into), progress(json))
                     : new Checkout(repo).run(rev, force, progress(json));

@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ public final class ConfigCommand extends RepoCommand {
     String value;
 
     private Integer graceDays() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(value == null ? Mode.READ : Mode.WRITE)) {
             if (value == null) {
                 out().println(repo.config().gcGraceDays());
             } else {
@@ -46,7 +47,7 @@ public final class ConfigCommand extends RepoCommand {
         if (key.equals("gc.graceDays")) return graceDays();
         if (!key.equals("compression"))
             throw new InvalidInputException("unknown setting '" + key + "' (known: compression, gc.graceDays)");
-        try (Repository repo = open()) {
+        try (Repository repo = open(value == null ? Mode.READ : Mode.WRITE)) {
             if (value == null) {
                 out().println(repo.config().compression().name().toLowerCase(Locale.ROOT));
             } else {

@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.ExitCode;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
 import java.util.Locale;
@@ -17,7 +18,7 @@ public final class FsckCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             Fsck.Report r = new Fsck(repo).run(progress(json));
             if (json) {
                 var n = object().put("ok", r.ok())

@@ -3,6 +3,7 @@ package dev.forge.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.History;
 import dev.forge.core.repo.Repository;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class LogCommand extends RepoCommand {
     @Override
     public Integer call() {
         if (limit < 0) throw new dev.forge.core.error.InvalidInputException("-n must not be negative");
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             List<History.Entry> entries = new History(repo).log(rev, limit);
             if (json) {
                 ArrayNode a = array();

@@ -38,8 +38,18 @@ public abstract class RepoCommand implements Callable<Integer> {
         return d == null ? base : base.resolve(d).normalize();
     }
 
+    /** Opens the repository for a command that changes it. */
     protected Repository open() {
-        return Repository.open(STORES, cwd());
+        return open(LocalStoreFactory.Mode.WRITE);
+    }
+
+    /**
+     * Opens the repository for {@code mode}: a command (or an invocation, like {@code branch} without
+     * a name) that only reads says {@link LocalStoreFactory.Mode#READ}, and then works on a read-only
+     * mount or a full disk; a change there fails with one line naming the folder and why.
+     */
+    protected Repository open(LocalStoreFactory.Mode mode) {
+        return Repository.open(STORES, cwd(), mode);
     }
 
     protected PrintWriter out() {

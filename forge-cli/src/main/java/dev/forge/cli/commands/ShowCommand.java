@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.io.BufferedOutputStream;
@@ -17,7 +18,7 @@ public final class ShowCommand extends RepoCommand {
 
     @Override
     public Integer call() throws IOException {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             // Raw bytes straight to fd 1: no charset, no line-ending translation.
             OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
             new Checkout(repo).show(spec, out);

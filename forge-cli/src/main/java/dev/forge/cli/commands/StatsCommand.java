@@ -1,5 +1,6 @@
 package dev.forge.cli.commands;
 
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Stats;
 import java.util.Locale;
@@ -13,7 +14,7 @@ public final class StatsCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             Stats.Report r = new Stats(repo).run();
             if (json) {
                 printJson(object().put("commits", r.commits())

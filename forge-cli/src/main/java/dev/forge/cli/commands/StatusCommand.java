@@ -2,6 +2,7 @@ package dev.forge.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class StatusCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             Status.Report r = new Status(repo).run(progress(json));
             if (json) {
                 ObjectNode n = object();

@@ -1,6 +1,7 @@
 package dev.forge.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Repository;
 import java.util.Locale;
@@ -31,7 +32,7 @@ public final class TagCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(list || name == null ? Mode.READ : Mode.WRITE)) {
             Branches b = new Branches(repo);
             if (list || name == null) {
                 if (json) {

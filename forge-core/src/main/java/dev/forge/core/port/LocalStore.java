@@ -13,6 +13,15 @@ public interface LocalStore extends AutoCloseable {
 
     RepoConfig config();
 
+    /**
+     * True when this store was opened read-only ({@link LocalStoreFactory.Mode#READ} where writing is
+     * impossible): reads work, cache writes are dropped, every change fails with {@link
+     * dev.forge.core.error.ReadOnlyRepositoryException}.
+     */
+    default boolean readOnly() {
+        return false;
+    }
+
     void saveConfig(RepoConfig config);
 
     ObjectStore objects();

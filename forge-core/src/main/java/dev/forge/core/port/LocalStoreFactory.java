@@ -8,8 +8,28 @@ public interface LocalStoreFactory {
     /** Creates {@code workTree/.forge}; fails if one exists. */
     LocalStore create(Path workTree, RepoConfig config);
 
-    /** Opens the repository whose work tree is {@code workTree}. */
+    /** Opens the repository whose work tree is {@code workTree} to change it ({@link Mode#WRITE}). */
     LocalStore open(Path workTree);
+
+    /**
+     * How a command uses the repository. A store that cannot be written (a read-only mount, a full
+     * disk) still opens for {@link #READ}; for {@link #WRITE} it fails at once with a message naming
+     * the folder and why.
+     */
+    enum Mode {
+        /**
+         * The command only reads. The store may open read-only (then {@link LocalStore#readOnly()}):
+         * cache writes (the stat cache) are dropped, any other change is refused.
+         */
+        READ,
+        /** The command changes the repository. */
+        WRITE
+    }
+
+    /** Opens the repository whose work tree is {@code workTree} for {@code mode}. */
+    default LocalStore open(Path workTree, Mode mode) {
+        return open(workTree);
+    }
 
     /** The nearest directory at or above {@code start} that holds a repository, or null. */
     Path findWorkTree(Path start);

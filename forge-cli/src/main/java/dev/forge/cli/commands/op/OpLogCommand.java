@@ -3,6 +3,7 @@ package dev.forge.cli.commands.op;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.commands.RepoCommand;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Undo;
@@ -24,7 +25,7 @@ public final class OpLogCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             List<Operation> ops = new Undo(repo).log(limit);
             if (json) {
                 ArrayNode a = array();

@@ -2,6 +2,7 @@ package dev.forge.cli.commands.remote;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.commands.RepoCommand;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
 import java.util.Locale;
@@ -16,7 +17,7 @@ public final class RemoteListCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             Map<String, String> remotes = new Remotes(repo).list();
             if (json) {
                 ArrayNode a = array();

@@ -1,6 +1,7 @@
 package dev.forge.cli.commands.sparse;
 
 import dev.forge.cli.commands.RepoCommand;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.SparsePaths;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ public final class SparseListCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(Mode.READ)) {
             SparsePaths s = repo.sparse();
             if (json) {
                 var n = object().put("sparse", s.isSparse());
