@@ -52,11 +52,22 @@ final class RocksIndex implements AutoCloseable {
     static final int MAX_OPEN_FILES = 64;
 
     /**
-     * Each opening replays the previous command's log into new level-0 files, and a short command
-     * exits before RocksDB's background compaction gets to them; a read-write session that finds this
-     * many level-0 files in a family compacts it before closing, so their number stays bounded.
+     * A read-write session that finds this many level-0 files in a family compacts it before closing:
+     * a short command exits before RocksDB's background compaction gets to them, so without this their
+     * number would grow with every flush.
      */
     static final int LEVEL0_LIMIT = 8;
+
+    /**
+     * RocksDB would flush the previous commands' write-ahead logs into new level-0 files at every
+     * opening (one per family written: thousands of tiny files after a few hundred commands, and space
+     * needed just to open). Forge opens with {@code avoid_flush_during_recovery}, so the logs are
+     * replayed into memory and kept; a read-write session that ends with this many logs flushes them.
+     */
+    static final int WAL_LIMIT = 16;
+
+    /** Housekeeping at close (flushes, compactions) needs space; below this much free it waits. */
+    static final long HOUSEKEEPING_MIN_FREE = 64L << 20;
 
     /** How a database is opened. */
     enum Access {
@@ -143,6 +154,7 @@ final class RocksIndex implements AutoCloseable {
                 .setCreateIfMissing(create)
                 .setCreateMissingColumnFamilies(create)
                 .setParanoidChecks(true)
+                .setAvoidFlushDuringRecovery(true)
                 .setMaxOpenFiles(MAX_OPEN_FILES)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2)
@@ -352,10 +364,23 @@ final class RocksIndex implements AutoCloseable {
         }
     }
 
-    /** Compacts the families whose level-0 files piled up (see {@link #LEVEL0_LIMIT}). */
-    void compactPiledUp() {
+    /**
+     * Flushes the write-ahead logs when {@link #WAL_LIMIT} piled up, and compacts the families whose
+     * level-0 files did ({@link #LEVEL0_LIMIT}); nothing when space is short.
+     */
+    void housekeeping() {
         if (readOnly) return;
         try {
+            if (java.nio.file.Files.getFileStore(dir).getUsableSpace() < HOUSEKEEPING_MIN_FREE) return;
+        } catch (java.io.IOException e) {
+            return;
+        }
+        try {
+            if (db.getSortedWalFiles().size() >= WAL_LIMIT) {
+                try (org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                    db.flush(f, handles);
+                }
+            }
             for (ColumnFamilyHandle h : handles) {
                 if (db.getLongProperty(h, "rocksdb.num-files-at-level0") >= LEVEL0_LIMIT) db.compactRange(h);
             }
@@ -364,11 +389,20 @@ final class RocksIndex implements AutoCloseable {
         }
     }
 
+    /** Write-ahead log files now, for reports and tests. */
+    int walFiles() {
+        try {
+            return db.getSortedWalFiles().size();
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+    }
+
     @Override
     public void close() {
         if (!readOnly) {
             try {
-                compactPiledUp();
+                housekeeping();
             } catch (ForgeException ignored) {
                 // Housekeeping only: the data is durable; the next session tries again.
             }

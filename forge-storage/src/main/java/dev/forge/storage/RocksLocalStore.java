@@ -22,6 +22,7 @@ import org.rocksdb.RocksIterator;
  * .forge/index/      RocksDB: object index, pack list, refs, HEAD, stage, stat cache, op log
  * .forge/tmp/        packs being written; anything here at open time is left over from a crash
  * .forge/journal     the op log's copy beside the index, for rebuilding it ({@link OpJournal})
+ * .forge/reserve     ballast that lets gc start on a full disk ({@link SpaceReserve})
  * </pre>
  */
 public final class RocksLocalStore implements LocalStore {
@@ -149,5 +150,6 @@ public final class RocksLocalStore implements LocalStore {
     public void close() {
         objects.close();
         index.close();
+        if (readOnly == null) SpaceReserve.restore(forgeDir);
     }
 }

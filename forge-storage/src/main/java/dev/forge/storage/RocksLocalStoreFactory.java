@@ -64,16 +64,26 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
                     + " is missing; 'forge repair --index' rebuilds it from the pack files");
         }
         String unwritable = unwritableReason(forge);
-        if (mode == Mode.WRITE) {
+        if (mode != Mode.READ) {
             if (unwritable != null) throw readOnly(forge, unwritable);
+            // gc on a (nearly) full disk: the reserve is what lets the index open and take the deletions
+            if (mode == Mode.RECLAIM && usableSpace(forge) < READ_WRITE_MIN_FREE) SpaceReserve.release(forge);
             try {
                 return openReadWrite(workTree, forge, config);
             } catch (RocksIndex.Unwritable e) {
-                if (e.noSpace) {
-                    throw new ForgeException("no space left on the device of " + forge
-                            + " to change the repository: free some space; reading commands still work");
+                if (!e.noSpace) throw readOnly(forge, e.getMessage());
+                if (mode == Mode.RECLAIM && SpaceReserve.release(forge)) {
+                    try {
+                        return openReadWrite(workTree, forge, config);
+                    } catch (RocksIndex.Unwritable again) {
+                        // no better with the reserve: say so below
+                    }
                 }
-                throw readOnly(forge, e.getMessage());
+                throw new ForgeException("no space left on the device of " + forge
+                        + (mode == Mode.RECLAIM
+                                ? " even to start gc: free a few megabytes, then run 'forge gc'"
+                                : " to change the repository: 'forge gc' frees what nothing needs;"
+                                        + " reading commands still work"));
             }
         }
         if (unwritable == null) {

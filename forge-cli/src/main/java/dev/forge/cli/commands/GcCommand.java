@@ -1,6 +1,7 @@
 package dev.forge.cli.commands;
 
 import dev.forge.core.port.LocalStore;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Gc;
 import dev.forge.core.repo.Repository;
 import java.util.Locale;
@@ -24,7 +25,7 @@ public final class GcCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        try (Repository repo = open(dryRun ? Mode.READ : Mode.RECLAIM)) {
             Gc.Report r = new Gc(repo).run(dryRun, progress(json));
             LocalStore.SweepReport s = r.sweep();
             long freed = s.bytesBefore() - s.bytesAfter();

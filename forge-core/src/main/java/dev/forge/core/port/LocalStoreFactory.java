@@ -23,7 +23,12 @@ public interface LocalStoreFactory {
          */
         READ,
         /** The command changes the repository. */
-        WRITE
+        WRITE,
+        /**
+         * The command changes the repository to free space (gc): on a full disk the store may use
+         * space it keeps in reserve for this, so that it can open at all.
+         */
+        RECLAIM
     }
 
     /** Opens the repository whose work tree is {@code workTree} for {@code mode}. */
