@@ -64,7 +64,16 @@ final class RocksIndex implements AutoCloseable {
      * needed just to open). Forge opens with {@code avoid_flush_during_recovery}, so the logs are
      * replayed into memory and kept; a read-write session that ends with this many logs flushes them.
      */
-    static final int WAL_LIMIT = 16;
+    static final int WAL_LIMIT = 8;
+
+    /**
+     * A family with this many table files but less than {@link #SMALL_FAMILY} bytes is compacted into
+     * one at close: keys that only grow (the op log's) never overlap, so RocksDB just moves each
+     * flushed file down a level and their number would grow with the number of commands.
+     */
+    static final int FILES_PER_FAMILY_LIMIT = 8;
+
+    static final long SMALL_FAMILY = 64L << 20;
 
     /** Housekeeping at close (flushes, compactions) needs space; below this much free it waits. */
     static final long HOUSEKEEPING_MIN_FREE = 64L << 20;
@@ -355,18 +364,31 @@ final class RocksIndex implements AutoCloseable {
         }
     }
 
-    /** Compacts every family into its last level: the fewest files, no deleted entries left. */
+    /**
+     * Compacts every family into its last level: the fewest files, no deleted entries left. The last
+     * level is rewritten too (by default RocksDB only moves files there, and keys that only grow, like
+     * the op log's, would stay one small file per flush).
+     */
     void compactAll() {
         try {
-            for (ColumnFamilyHandle h : handles) db.compactRange(h);
+            for (ColumnFamilyHandle h : handles) compact(h);
         } catch (RocksDBException e) {
             throw failure("compaction", e);
         }
     }
 
+    private void compact(ColumnFamilyHandle h) throws RocksDBException {
+        try (org.rocksdb.CompactRangeOptions o = new org.rocksdb.CompactRangeOptions()
+                .setBottommostLevelCompaction(
+                        org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+            db.compactRange(h, null, null, o);
+        }
+    }
+
     /**
      * Flushes the write-ahead logs when {@link #WAL_LIMIT} piled up, and compacts the families whose
-     * level-0 files did ({@link #LEVEL0_LIMIT}); nothing when space is short.
+     * level-0 files did ({@link #LEVEL0_LIMIT}) or whose small files did ({@link
+     * #FILES_PER_FAMILY_LIMIT}); nothing when space is short.
      */
     void housekeeping() {
         if (readOnly) return;
@@ -382,11 +404,31 @@ final class RocksIndex implements AutoCloseable {
                 }
             }
             for (ColumnFamilyHandle h : handles) {
-                if (db.getLongProperty(h, "rocksdb.num-files-at-level0") >= LEVEL0_LIMIT) db.compactRange(h);
+                // a string property: getLongProperty answers NotFound for it
+                if (Long.parseLong(
+                                db.getProperty(h, "rocksdb.num-files-at-level0").trim())
+                        >= LEVEL0_LIMIT) db.compactRange(h);
+            }
+            java.util.Map<String, long[]> families = filesPerFamily();
+            for (ColumnFamilyHandle h : handles) {
+                long[] c = families.get(new String(h.getName(), java.nio.charset.StandardCharsets.UTF_8));
+                if (c != null && c[0] >= FILES_PER_FAMILY_LIMIT && c[1] < SMALL_FAMILY) compact(h);
             }
         } catch (RocksDBException e) {
             throw failure("compaction", e);
         }
+    }
+
+    /** Family name to {table files, bytes}. */
+    java.util.Map<String, long[]> filesPerFamily() {
+        java.util.Map<String, long[]> families = new java.util.HashMap<>();
+        for (org.rocksdb.LiveFileMetaData f : db.getLiveFilesMetaData()) {
+            long[] c = families.computeIfAbsent(
+                    new String(f.columnFamilyName(), java.nio.charset.StandardCharsets.UTF_8), k -> new long[2]);
+            c[0]++;
+            c[1] += f.size();
+        }
+        return families;
     }
 
     /** Write-ahead log files now, for reports and tests. */

@@ -147,7 +147,36 @@ public final class RocksLocalStore implements LocalStore {
     }
 
     @Override
+    public CompactReport compact(ProgressListener progress) {
+        if (readOnly != null) throw RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
+        PackCompactor.Result packs = new PackCompactor(index, objects).run(PackCompactor.GC_SMALL, 2, progress);
+        long filesBefore = index.tableFiles() + index.walFiles();
+        if (roomToCompactIndex()) index.compactAll();
+        return new CompactReport(
+                packs.packsBefore(), packs.packsAfter(), filesBefore, index.tableFiles() + index.walFiles());
+    }
+
+    /** Compaction writes the new table files before it deletes the old: room for a second index. */
+    private boolean roomToCompactIndex() {
+        try (java.util.stream.Stream<Path> s = Files.list(forgeDir.resolve("index"))) {
+            long size = 0;
+            for (Path p : s.toList()) size += Files.size(p);
+            return Files.getFileStore(forgeDir).getUsableSpace() > 2 * size + RocksIndex.HOUSEKEEPING_MIN_FREE;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void close() {
+        if (readOnly == null && objects.publishedAny()) {
+            try {
+                new PackCompactor(index, objects)
+                        .run(PackCompactor.AUTO_SMALL, PackCompactor.AUTO_TRIGGER, ProgressListener.NONE);
+            } catch (RuntimeException e) {
+                // Housekeeping: what was merged is durable, the rest stays as it was; gc tries again.
+            }
+        }
         objects.close();
         index.close();
         if (readOnly == null) SpaceReserve.restore(forgeDir);

@@ -99,6 +99,14 @@ final class RocksObjectStore implements ObjectStore {
 
     void packPublished(int packNo, String name) {
         packNames.put(packNo, name);
+        publishedAny = true;
+    }
+
+    private volatile boolean publishedAny;
+
+    /** Whether this session published a pack (then it checks, at close, whether small packs piled up). */
+    boolean publishedAny() {
+        return publishedAny;
     }
 
     /** Reserves {@code id} for one writer; false when it is stored or reserved already. */

@@ -29,8 +29,9 @@ public final class GcCommand extends RepoCommand {
             Gc.Report r = new Gc(repo).run(dryRun, progress(json));
             LocalStore.SweepReport s = r.sweep();
             long freed = s.bytesBefore() - s.bytesAfter();
+            LocalStore.CompactReport c = r.compaction();
             if (json) {
-                printJson(object().put("dryRun", dryRun)
+                var n = object().put("dryRun", dryRun)
                         .put("liveObjects", r.liveObjects())
                         .put("deadObjects", s.deadObjects())
                         .put("packsBefore", s.packsBefore())
@@ -39,7 +40,13 @@ public final class GcCommand extends RepoCommand {
                         .put("orphanFiles", s.orphanFiles())
                         .put("bytesBefore", s.bytesBefore())
                         .put("bytesAfter", s.bytesAfter())
-                        .put("bytesFreed", freed));
+                        .put("bytesFreed", freed);
+                if (c != null) {
+                    n.put("packsAfter", c.packsAfter())
+                            .put("indexFilesBefore", c.indexFilesBefore())
+                            .put("indexFilesAfter", c.indexFilesAfter());
+                }
+                printJson(n);
             } else {
                 out().printf(
                                 Locale.ROOT,
@@ -51,6 +58,15 @@ public final class GcCommand extends RepoCommand {
                                 s.packsRewritten(),
                                 s.packsDeleted(),
                                 s.orphanFiles());
+                if (c != null) {
+                    out().printf(
+                                    Locale.ROOT,
+                                    "Compacted: packs %d -> %d, index files %d -> %d%n",
+                                    c.packsBefore(),
+                                    c.packsAfter(),
+                                    c.indexFilesBefore(),
+                                    c.indexFilesAfter());
+                }
             }
         }
         return 0;

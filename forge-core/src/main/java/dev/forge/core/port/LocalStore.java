@@ -42,6 +42,17 @@ public interface LocalStore extends AutoCloseable {
      */
     SweepReport sweep(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress);
 
+    /**
+     * gc's last step: merges small packs into large ones and compacts the index, so that the number
+     * of files does not grow with the number of commands. Changes no object's content or presence.
+     */
+    default CompactReport compact(ProgressListener progress) {
+        return new CompactReport(0, 0, 0, 0);
+    }
+
+    /** Pack files and index files before and after {@link #compact}. */
+    record CompactReport(long packsBefore, long packsAfter, long indexFilesBefore, long indexFilesAfter) {}
+
     record SweepReport(
             long objectsBefore,
             long deadObjects,
