@@ -97,6 +97,7 @@ public final class Main implements Callable<Integer> {
             RestoreCommand.class,
             ShowCommand.class,
             FsckCommand.class,
+            dev.forge.cli.commands.RepairCommand.class,
             StatsCommand.class,
             ConfigCommand.class,
             BranchCommand.class,

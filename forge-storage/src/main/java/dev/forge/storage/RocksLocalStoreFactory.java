@@ -1,9 +1,12 @@
 package dev.forge.storage;
 
 import dev.forge.core.error.ForgeException;
+import dev.forge.core.error.IntegrityException;
 import dev.forge.core.error.NotARepositoryException;
+import dev.forge.core.error.ReadOnlyRepositoryException;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.LocalStoreFactory;
+import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
 import dev.forge.core.repo.InitLeftovers;
 import java.io.IOException;
@@ -100,8 +103,19 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         Files.delete(forge);
     }
 
+    /**
+     * Below this much free space a reading command opens the index read-only: opening it read-write
+     * writes a new log, manifest and options file and flushes the last command's log to table files.
+     */
+    static final long READ_WRITE_MIN_FREE = 64L << 20;
+
     @Override
     public LocalStore open(Path workTree) {
+        return open(workTree, Mode.WRITE);
+    }
+
+    @Override
+    public LocalStore open(Path workTree, Mode mode) {
         Path forge = workTree.resolve(FORGE_DIR);
         switch (classify(workTree)) {
             case REPOSITORY -> {}
@@ -116,19 +130,109 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
                 throw new NotARepositoryException("not a forge repository: " + workTree + " (run 'forge init' first)");
         }
         RepoConfig config = ConfigFile.read(forge.resolve("config"));
-        if (!Files.isDirectory(forge.resolve("index")) || !Files.isDirectory(forge.resolve("packs"))) {
-            throw new dev.forge.core.error.IntegrityException(
-                    "the repository in " + workTree + " is incomplete: .forge/index or .forge/packs is missing");
+        if (!Files.isDirectory(forge.resolve("packs"))) {
+            throw new IntegrityException("the repository in " + workTree + " is incomplete: .forge/packs is missing");
         }
+        Path index = forge.resolve("index");
+        if (!Files.isDirectory(index)) {
+            throw new IntegrityException("the repository index " + index
+                    + " is missing; 'forge repair --index' rebuilds it from the pack files");
+        }
+        String unwritable = unwritableReason(forge);
+        if (mode != Mode.READ) {
+            if (unwritable != null) throw readOnly(forge, unwritable);
+            // gc on a (nearly) full disk: the reserve is what lets the index open and take the deletions
+            if (mode == Mode.RECLAIM && usableSpace(forge) < READ_WRITE_MIN_FREE) SpaceReserve.release(forge);
+            try {
+                return openReadWrite(workTree, forge, config);
+            } catch (RocksIndex.Unwritable e) {
+                if (!e.noSpace) throw readOnly(forge, e.getMessage());
+                if (mode == Mode.RECLAIM && SpaceReserve.release(forge)) {
+                    try {
+                        return openReadWrite(workTree, forge, config);
+                    } catch (RocksIndex.Unwritable again) {
+                        // no better with the reserve: say so below
+                    }
+                }
+                throw new ForgeException("no space left on the device of " + forge
+                        + (mode == Mode.RECLAIM
+                                ? " even to start gc: free a few megabytes, then run 'forge gc'"
+                                : " to change the repository: 'forge gc' frees what nothing needs;"
+                                        + " reading commands still work"));
+            }
+        }
+        if (unwritable == null) {
+            if (usableSpace(forge) >= READ_WRITE_MIN_FREE) {
+                try {
+                    return openReadWrite(workTree, forge, config);
+                } catch (RocksIndex.Unwritable e) {
+                    unwritable = e.noSpace ? "its device is full" : e.getMessage();
+                }
+            } else {
+                unwritable = "its device is nearly full";
+            }
+        }
+        return new RocksLocalStore(
+                workTree, forge, config, RocksIndex.open(index, RocksIndex.Access.READ_ONLY), unwritable);
+    }
+
+    private static LocalStore openReadWrite(Path workTree, Path forge, RepoConfig config) {
         try {
             Files.createDirectories(forge.resolve("tmp"));
         } catch (IOException e) {
             throw new ForgeException("cannot use " + forge + ": " + e.getMessage(), e);
         }
-        return new RocksLocalStore(workTree, forge, config, RocksIndex.open(forge.resolve("index"), false));
+        return new RocksLocalStore(
+                workTree, forge, config, RocksIndex.open(forge.resolve("index"), RocksIndex.Access.READ_WRITE), null);
     }
 
-    /** The nearest folder at or above {@code start} whose {@code .forge} is a repository, an empty or a damaged one. */
+    /**
+     * Why {@code forge} cannot be written, or null when it can. Only when access(2) says it cannot is a
+     * file created, to learn why from the error (a read-only bind mount of a writable file system
+     * shows in no mount table the JDK reads).
+     */
+    static String unwritableReason(Path forge) {
+        if (Files.isWritable(forge) && Files.isWritable(forge.resolve("index"))) return null;
+        try {
+            Files.delete(Files.createTempFile(forge.resolve("index"), ".write-probe-", ""));
+            return null; // writable after all (an ACL access(2) does not see)
+        } catch (java.nio.file.AccessDeniedException e) {
+            return "it is not writable by this user";
+        } catch (java.nio.file.FileSystemException e) {
+            String why = String.valueOf(e.getReason());
+            if (why.contains("Read-only file system")) return "it is on a read-only file system";
+            return "it is not writable (" + why + ")";
+        } catch (IOException e) {
+            return "it is not writable (" + e.getMessage() + ")";
+        }
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // unknown: let the opening itself find out
+        }
+    }
+
+    static ReadOnlyRepositoryException readOnly(Path forge, String reason) {
+        return new ReadOnlyRepositoryException("cannot change the repository in " + forge + ": " + reason
+                + "; reading commands (status, log, show, diff, fsck) still work");
+    }
+
+    @Override
+    public IndexRebuildReport rebuildIndex(Path workTree, ProgressListener progress) {
+        Path forge = workTree.resolve(FORGE_DIR);
+        if (!Files.isRegularFile(forge.resolve("config"))) {
+            throw new NotARepositoryException("not a forge repository: " + workTree + " (run 'forge init' first)");
+        }
+        if (!Files.isDirectory(forge.resolve("packs"))) {
+            throw new IntegrityException("the repository in " + workTree
+                    + " has no .forge/packs: there is nothing to rebuild the index from");
+        }
+        return new IndexRebuild(forge).run(progress);
+    }
+
     @Override
     public Path findWorkTree(Path start) {
         for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {

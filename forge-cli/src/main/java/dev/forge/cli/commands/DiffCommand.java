@@ -12,6 +12,7 @@ import dev.forge.core.media.ByteRange;
 import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
 import dev.forge.core.model.FileKind;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Diff;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
@@ -72,7 +73,7 @@ public final class DiffCommand implements Callable<Integer> {
         int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
         List<String> revs = args.subList(0, args.size() - pathCount);
         List<String> paths = args.subList(args.size() - pathCount, args.size());
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Diff.Result r = new Diff(repo).run(common.cwd(), revs, paths, !stat, out.progress());
             if (out.json()) {
                 out.json(json(r));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Status.Report r = new Status(repo).run(out.progress());
             if (out.json()) {
                 ObjectNode n = object();

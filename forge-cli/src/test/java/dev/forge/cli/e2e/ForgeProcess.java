@@ -120,8 +120,22 @@ public final class ForgeProcess {
 
     /** Runs with extra environment variables (e.g. credentials for an S3 remote). */
     public static Result run(Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
+        return run(List.of(), dir, timeout, args, extraEnv);
+    }
+
+    /**
+     * Runs forge through {@code wrapper}: a command the forge path and arguments are appended to, which
+     * must exec them (e.g. {@code bash -c 'ulimit -n 256; exec "$@"' bash}); so the test can change the
+     * process's limits, mounts or namespaces without changing the test JVM's.
+     */
+    public static Result runWrapped(List<String> wrapper, Path dir, String... args) {
+        return run(wrapper, dir, DEFAULT_TIMEOUT, Arrays.asList(args), Map.of());
+    }
+
+    private static Result run(
+            List<String> wrapper, Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
         long t0 = System.nanoTime();
-        Started s = start(dir, args, extraEnv);
+        Started s = start(wrapper, dir, args, extraEnv);
         try {
             boolean done;
             try {
@@ -167,35 +181,11 @@ public final class ForgeProcess {
     }
 
     /**
-     * Runs forge through {@code wrapper} (a command that runs its arguments, such as {@code setpriv
-     * --reuid=65534 --}, to run as a user root's permissions do not apply to), with extra environment.
+     * Runs forge through {@code wrapper} (such as {@code setpriv --reuid=65534 --}, to run as a user
+     * root's permissions do not apply to), with extra environment.
      */
     public static Result runWrapped(List<String> wrapper, Path dir, List<String> args, Map<String, String> extraEnv) {
-        long t0 = System.nanoTime();
-        Started s = start(wrapper, dir, args, extraEnv);
-        try {
-            if (!s.process().waitFor(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(s.process());
-                fail("`forge " + String.join(" ", args) + "` did not finish within " + DEFAULT_TIMEOUT);
-            }
-            Result r = new Result(
-                    dir,
-                    List.copyOf(args),
-                    s.process().exitValue(),
-                    Files.readAllBytes(s.stdout()),
-                    s.readStderr(),
-                    (System.nanoTime() - t0) / 1_000_000);
-            if (!args.contains("--debug")) assertNoStackTrace(r);
-            return r;
-        } catch (IOException e) {
-            throw new AssertionError("cannot read the captured stdout", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killTree(s.process());
-            throw new AssertionError("interrupted while running forge " + args, e);
-        } finally {
-            s.cleanup();
-        }
+        return run(wrapper, dir, DEFAULT_TIMEOUT, args, extraEnv);
     }
 
     private static Started start(List<String> wrapper, Path dir, List<String> args, Map<String, String> extraEnv) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Undo;
@@ -35,7 +36,7 @@ public final class OpLogCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             List<Operation> ops = new Undo(repo).log(limit);
             if (out.json()) {
                 ArrayNode a = array();

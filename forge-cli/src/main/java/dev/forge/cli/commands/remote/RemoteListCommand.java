@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class RemoteListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Map<String, String> remotes = new Remotes(repo).list();
             if (out.json()) {
                 ArrayNode a = array();
