@@ -31,7 +31,7 @@ public final class Clone {
     public static final String ORIGIN = "origin";
 
     private final LocalStoreFactory stores;
-    private int parallelism = Remote.DEFAULT_PARALLELISM;
+    private RemoteOptions options = RemoteOptions.defaults();
     private SparsePaths sparse = SparsePaths.ALL;
 
     public Clone(LocalStoreFactory stores) {
@@ -39,7 +39,13 @@ public final class Clone {
     }
 
     public Clone parallelism(int n) {
-        this.parallelism = n;
+        this.options = options.withParallelism(n);
+        return this;
+    }
+
+    /** Transfers in flight, timeouts and retry reporting. */
+    public Clone options(RemoteOptions options) {
+        this.options = options;
         return this;
     }
 
@@ -69,12 +75,12 @@ public final class Clone {
         RemoteUrl parsed = RemoteUrl.parse(url, cwd);
         Path target = dir.toAbsolutePath().normalize();
         boolean created = prepare(target);
-        try (Remote probe = Remote.open(ORIGIN, parsed, target.resolve(".forge"), parallelism)) {
+        try (Remote probe = Remote.open(ORIGIN, parsed, target.resolve(".forge"), options)) {
             RemoteConfig rc = probe.requireConfig();
             RepoConfig config = new RepoConfig(
                     RepoConfig.FORMAT, rc.chunking(), RepoConfig.defaults().compression());
             try (Repository repo = Repository.init(stores, target, config);
-                    Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), parallelism)) {
+                    Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), options)) {
                 if (sparse.isSparse()) sparse.save(repo.forgeDir());
                 // One operation: the remote, its tracking refs, the branch and the checkout.
                 Transaction tx = repo.begin("clone " + parsed.text()).setRemote(ORIGIN, parsed.text());

@@ -55,8 +55,13 @@ public final class Remotes {
         }
     }
 
-    /** Opens remote {@code name} (default {@code origin}). */
+    /** Opens remote {@code name} (default {@code origin}) with the default options. */
     public Remote open(String name, int parallelism) {
+        return open(name, RemoteOptions.defaults().withParallelism(parallelism));
+    }
+
+    /** Opens remote {@code name} (default {@code origin}). */
+    public Remote open(String name, RemoteOptions options) {
         String url = list().get(name);
         if (url == null) {
             throw new NotFoundException("no remote named '" + name + "'"
@@ -64,6 +69,6 @@ public final class Remotes {
                             ? "; add one with 'forge remote add " + name + " URL'"
                             : " (remotes: " + String.join(", ", list().keySet()) + ")"));
         }
-        return Remote.open(name, RemoteUrl.parse(url, repo.root()), repo.forgeDir(), parallelism);
+        return Remote.open(name, RemoteUrl.parse(url, repo.root()), repo.forgeDir(), options);
     }
 }

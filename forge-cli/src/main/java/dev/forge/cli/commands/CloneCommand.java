@@ -50,12 +50,17 @@ public final class CloneCommand extends RepoCommand {
     @Option(names = "--json", description = "Print a summary as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RemoteTransferOptions transfer;
+
     @Override
     public Integer call() {
         Path target = cwd().resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url)))
                 .normalize();
-        Clone.Result r =
-                new Clone(STORES).parallelism(jobs).sparse(sparse).run(url, cwd(), target, branch, progress(json));
+        Clone.Result r = new Clone(STORES)
+                .options(transfer.options(Clone.ORIGIN, jobs, json, err()))
+                .sparse(sparse)
+                .run(url, cwd(), target, branch, progress(json || transfer.quiet()));
         if (json) {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
             n.put("path", r.dir().toString())

@@ -30,11 +30,14 @@ public final class FetchCommand extends RepoCommand {
     @Option(names = "--json", description = "Print a summary as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RemoteTransferOptions transfer;
+
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
-            Fetch.Result r = new Fetch(repo, remote).run(progress(json));
+                Remote remote = new Remotes(repo).open(remoteName, transfer.options(remoteName, jobs, json, err()))) {
+            Fetch.Result r = new Fetch(repo, remote).run(progress(json || transfer.quiet()));
             if (json) {
                 printJson(summary(remoteName, r));
             } else {

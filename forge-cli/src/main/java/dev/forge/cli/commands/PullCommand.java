@@ -29,11 +29,14 @@ public final class PullCommand extends RepoCommand {
     @Option(names = "--json", description = "Print a summary as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RemoteTransferOptions transfer;
+
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
-            Pull.Result r = new Pull(repo, remote).run(progress(json));
+                Remote remote = new Remotes(repo).open(remoteName, transfer.options(remoteName, jobs, json, err()))) {
+            Pull.Result r = new Pull(repo, remote).run(progress(json || transfer.quiet()));
             if (json) {
                 ObjectNode n = FetchCommand.summary(remoteName, r.fetch());
                 n.put("branch", r.branch())

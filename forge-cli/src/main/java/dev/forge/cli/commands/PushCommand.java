@@ -37,10 +37,13 @@ public final class PushCommand extends RepoCommand {
     @Option(names = "--json", description = "Print a summary as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RemoteTransferOptions transfer;
+
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
+                Remote remote = new Remotes(repo).open(remoteName, transfer.options(remoteName, jobs, json, err()))) {
             String local = branch;
             String target = branch;
             if (branch == null) {
@@ -53,7 +56,7 @@ public final class PushCommand extends RepoCommand {
                 if (local.isEmpty() || target.isEmpty())
                     throw new InvalidInputException("expected LOCAL:REMOTE, got '" + branch + "'");
             }
-            Push.Result r = new Push(repo, remote).run(local, target, progress(json));
+            Push.Result r = new Push(repo, remote).run(local, target, progress(json || transfer.quiet()));
             if (json) {
                 printJson(object().put("remote", remoteName)
                         .put("branch", r.branch())

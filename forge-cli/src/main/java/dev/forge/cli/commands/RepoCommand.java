@@ -46,6 +46,10 @@ public abstract class RepoCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     protected ProgressListener progress(boolean json) {
         return dev.forge.cli.Terminal.progress(json);
     }

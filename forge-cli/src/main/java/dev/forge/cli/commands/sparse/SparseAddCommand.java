@@ -25,11 +25,15 @@ public final class SparseAddCommand extends RepoCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    dev.forge.cli.commands.RemoteTransferOptions transfer;
+
     @Override
     public Integer call() {
         try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, Remote.DEFAULT_PARALLELISM)) {
-            SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, progress(json));
+                Remote remote = new Remotes(repo)
+                        .open(remoteName, transfer.options(remoteName, Remote.DEFAULT_PARALLELISM, json, err()))) {
+            SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, progress(json || transfer.quiet()));
             if (json) {
                 var n = object().put("bytesReceived", r.bytesReceived())
                         .put("filesWritten", r.filesWritten())

@@ -1,0 +1,138 @@
+package dev.forge.cli.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Remotes that misbehave, through dist/forge: a server that accepts connections and never answers,
+ * and one that keeps answering 503 with Retry-After. Every command ends (the bound given to each run
+ * is generous: it only proves that nothing hangs), with exit 10, one notice on stderr per retry wait,
+ * and none with {@code -q}.
+ */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+class RemoteSafetyIT {
+    /** Far above the default 30 s of FORGE_REMOTE_TIMEOUT: a run that needs this long hangs. */
+    static final Duration BOUND = Duration.ofMinutes(3);
+
+    static final Map<String, String> CREDS =
+            Map.of("FORGE_S3_ACCESS_KEY_ID", "forge-it", "FORGE_S3_SECRET_ACCESS_KEY", "forge-it-secret");
+
+    @BeforeAll
+    static void built() {
+        ForgeProcess.forge();
+    }
+
+    static ForgeProcess.Result forge(Path dir, Map<String, String> env, String... args) {
+        Map<String, String> all = new HashMap<>(CREDS);
+        all.putAll(env);
+        return ForgeProcess.run(dir, BOUND, Arrays.asList(args), all);
+    }
+
+    static ForgeProcess.Result forge(Path dir, String... args) {
+        return forge(dir, Map.of(), args);
+    }
+
+    static Path repoWithACommit(Path tmp) throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        Files.writeString(w.resolve("a.txt"), "a\n");
+        forge(w, "init").ok();
+        forge(w, "add", ".").ok();
+        forge(w, "commit", "-m", "a").ok();
+        return w;
+    }
+
+    static List<String> lines(String stderr) {
+        return stderr.strip().lines().toList();
+    }
+
+    @Test
+    void aServerThatNeverAnswersEndsPushWithExit10AndSaysSo(@TempDir Path tmp) throws Exception {
+        Path w = repoWithACommit(tmp);
+        try (HostileServer server = HostileServer.silent()) {
+            forge(w, "remote", "add", "origin", server.url("shots")).ok();
+            // The default timeout, untouched.
+            ForgeProcess.Result r = forge(w, "push").expect(10);
+            List<String> lines = lines(r.stderr());
+            assertTrue(lines.size() >= 2, r::describe);
+            for (String retry : lines.subList(0, lines.size() - 1)) {
+                assertTrue(retry.startsWith("forge: origin: ") && retry.contains("no answer within"), r::describe);
+                assertTrue(retry.matches(".*retrying in [0-9.]+ s \\(attempt \\d+ of 10\\)$"), r::describe);
+            }
+            String last = lines.getLast();
+            assertTrue(last.contains("gave up after") && last.contains("FORGE_REMOTE_TIMEOUT"), r::describe);
+            assertTrue(server.requests() >= 2, "it tried again: " + server.requests());
+
+            // -q: only the error.
+            forge(w, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "push", "-q")
+                    .expect(10)
+                    .oneLineError();
+            // fetch and a clone end too; the clone leaves nothing behind.
+            forge(w, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "fetch", "-q")
+                    .expect(10)
+                    .oneLineError();
+            forge(tmp, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "clone", "-q", server.url("shots"), "c")
+                    .expect(10)
+                    .oneLineError();
+            assertFalse(Files.exists(tmp.resolve("c")), "a failed clone leaves nothing behind");
+        }
+    }
+
+    @Test
+    void aBusyServersRetryAfterIsHonouredAndShownThenGivenUp(@TempDir Path tmp) throws Exception {
+        Path w = repoWithACommit(tmp);
+        try (HostileServer server = HostileServer.busy("1")) {
+            forge(w, "remote", "add", "origin", server.url("shots")).ok();
+            ForgeProcess.Result r = forge(w, "push").expect(10);
+            List<String> lines = lines(r.stderr());
+            assertEquals(10, server.requests(), r::describe);
+            assertEquals(10, lines.size(), "nine waits and the error: " + r.describe());
+            for (int i = 0; i < 9; i++) {
+                String l = lines.get(i);
+                assertTrue(
+                        l.contains("HTTP 503 SlowDown") && l.contains("the server asks to wait: retrying in 1.0 s"),
+                        r::describe);
+                assertTrue(l.endsWith("(attempt " + (i + 2) + " of 10)"), r::describe);
+            }
+            assertTrue(lines.getLast().contains("gave up after 10 attempts"), r::describe);
+
+            // --json: stdout stays empty, each wait is a JSON line on stderr.
+            ForgeProcess.Result j = forge(w, "push", "--json").expect(10);
+            List<String> jl = lines(j.stderr());
+            assertEquals(10, jl.size(), j::describe);
+            for (String l : jl.subList(0, 9)) {
+                JsonNode n = E2eFiles.JSON.readTree(l);
+                assertEquals("retry", n.path("event").asText(), l);
+                assertEquals("origin", n.path("remote").asText(), l);
+                assertTrue(n.path("serverAsked").asBoolean(), l);
+                assertEquals(1.0, n.path("delaySeconds").asDouble(), l);
+            }
+            assertTrue(jl.getLast().startsWith("forge: "), j::describe);
+        }
+        try (HostileServer server = HostileServer.busy("3600")) {
+            forge(w, "remote", "remove", "origin").ok();
+            forge(w, "remote", "add", "origin", server.url("shots")).ok();
+            ForgeProcess.Result r = forge(w, "push").expect(10).oneLineError();
+            assertTrue(r.stderr().contains("3600 s") && r.stderr().contains("FORGE_REMOTE_MAX_WAIT"), r::describe);
+            assertEquals(1, server.requests(), r::describe);
+            // A user who can wait says so.
+            ForgeProcess.Result bad =
+                    forge(w, Map.of("FORGE_REMOTE_MAX_WAIT", "soon"), "push").expect(2);
+            assertTrue(bad.stderr().contains("FORGE_REMOTE_MAX_WAIT"), bad::describe);
+        }
+    }
+}
