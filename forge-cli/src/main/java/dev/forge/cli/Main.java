@@ -159,7 +159,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("forge: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("forge: " + dev.forge.mirror.RemoteUrl.redact(ex.getMessage()));
             String path = commandPath(ex.getCommandLine());
             ex.getCommandLine()
                     .getErr()
@@ -169,7 +169,8 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             boolean debug = isDebug(parsed);
             PrintWriter e = c.getErr();
-            e.println("forge: " + message(ex));
+            // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
+            e.println("forge: " + dev.forge.mirror.RemoteUrl.redact(message(ex)));
             if (debug) {
                 ex.printStackTrace(e);
             }

@@ -34,11 +34,12 @@ public final class RetryNotices implements RetryListener {
         lastAttempt = r.nextAttempt();
         lastNanos = now;
         double seconds = r.delay().toMillis() / 1000.0;
+        String reason = dev.forge.mirror.RemoteUrl.redact(r.reason());
         if (json) {
             ObjectNode n = new ObjectMapper().createObjectNode();
             n.put("event", "retry")
                     .put("remote", remote)
-                    .put("reason", r.reason())
+                    .put("reason", reason)
                     .put("delaySeconds", seconds)
                     .put("serverAsked", r.serverAsked())
                     .put("attempt", r.nextAttempt())
@@ -46,7 +47,7 @@ public final class RetryNotices implements RetryListener {
             err.println(n.toString());
         } else {
             String delay = seconds >= 10 ? Math.round(seconds) + " s" : String.format(Locale.ROOT, "%.1f s", seconds);
-            err.println("forge: " + remote + ": " + r.reason() + "; "
+            err.println("forge: " + remote + ": " + reason + "; "
                     + (r.serverAsked() ? "the server asks to wait: " : "") + "retrying in " + delay + " (attempt "
                     + r.nextAttempt() + " of " + r.attempts() + ")");
         }

@@ -63,7 +63,7 @@ public final class Clone {
         String name = s.substring(s.lastIndexOf('/') + 1);
         if (name.isEmpty() || name.contains(":"))
             throw new dev.forge.core.error.InvalidInputException(
-                    "cannot choose a folder name for '" + url + "'; name one: forge clone URL DIR");
+                    "cannot choose a folder name for '" + RemoteUrl.redact(url) + "'; name one: forge clone URL DIR");
         return name;
     }
 

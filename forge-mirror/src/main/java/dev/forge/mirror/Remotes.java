@@ -20,6 +20,7 @@ public final class Remotes {
         this.repo = repo;
     }
 
+    /** The remotes and their stored URLs (print them through {@link RemoteUrl#redact}). */
     public SortedMap<String, String> list() {
         return repo.remotes();
     }
@@ -31,8 +32,8 @@ public final class Remotes {
                     "'" + name + "' is not a valid remote name (letters, digits, '.', '_', '-')");
         }
         if (list().containsKey(name)) {
-            throw new InvalidInputException(
-                    "remote '" + name + "' exists already (" + list().get(name) + "); remove it first");
+            throw new InvalidInputException("remote '" + name + "' exists already ("
+                    + RemoteUrl.redact(list().get(name)) + "); remove it first");
         }
         String text = RemoteUrl.parse(url, cwd).text();
         repo.begin("remote add " + name + " " + text).setRemote(name, text).commit();
@@ -68,6 +69,12 @@ public final class Remotes {
                     + (list().isEmpty()
                             ? "; add one with 'forge remote add " + name + " URL'"
                             : " (remotes: " + String.join(", ", list().keySet()) + ")"));
+        }
+        if (RemoteUrl.hasCredentials(url)) {
+            // Stored by an older forge, which took credentials in URLs; they are never used or shown.
+            throw new InvalidInputException("remote '" + name + "' has credentials in its stored URL ("
+                    + RemoteUrl.redact(url) + "), which forge no longer uses: run 'forge remote remove " + name
+                    + "', then 'forge remote add " + name + " URL' without them, and " + RemoteUrl.CREDENTIALS_HINT);
         }
         return Remote.open(name, RemoteUrl.parse(url, repo.root()), repo.forgeDir(), options);
     }

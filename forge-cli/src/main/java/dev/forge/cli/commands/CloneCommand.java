@@ -76,7 +76,7 @@ public final class CloneCommand extends RepoCommand {
             out().printf(
                             Locale.ROOT,
                             "Cloned %s into %s: %s at %s, %d files (%s); %s received in %.1f s (%s)%n",
-                            url,
+                            dev.forge.mirror.RemoteUrl.redact(url),
                             r.dir(),
                             r.branch(),
                             r.commit().shortHex(),

@@ -135,4 +135,61 @@ class RemoteSafetyIT {
             assertTrue(bad.stderr().contains("FORGE_REMOTE_MAX_WAIT"), bad::describe);
         }
     }
+
+    static final String SECRET = "SeCrEtE2E";
+    static final String KEY_ID = "AKIAE2E";
+
+    static void assertNoSecret(ForgeProcess.Result r) {
+        assertFalse(r.output().contains(SECRET) || r.output().contains(KEY_ID), r::describe);
+    }
+
+    /**
+     * Credentials in a remote URL, in any form, are refused (exit 2) with one line that points at the
+     * environment variables and does not repeat them; a URL with credentials that an older forge stored
+     * is never used and never printed, and the messages say how to re-add the remote.
+     */
+    @Test
+    void credentialsInUrlsAreRefusedAndNeverPrinted(@TempDir Path tmp) throws Exception {
+        Path w = repoWithACommit(tmp);
+        for (String url : List.of(
+                "s3://" + KEY_ID + ":" + SECRET + "@bucket/x",
+                "s3://" + KEY_ID + ":" + SECRET + "/x@bucket/x",
+                "s3://bucket/x?endpoint=http://" + KEY_ID + ":" + SECRET + "@127.0.0.1:9&path-style=true",
+                "s3://bucket/x?secret_key=" + SECRET,
+                "s3://bucket/x?access_key=" + KEY_ID + "&region=eu",
+                "r2://" + KEY_ID + ":" + SECRET + "@account/bucket")) {
+            ForgeProcess.Result add =
+                    forge(w, "remote", "add", "origin", url).expect(2).oneLineError();
+            assertNoSecret(add);
+            assertTrue(add.stderr().contains("FORGE_S3_ACCESS_KEY_ID"), add::describe);
+            ForgeProcess.Result clone = forge(tmp, "clone", url, "c").expect(2).oneLineError();
+            assertNoSecret(clone);
+            assertFalse(Files.exists(tmp.resolve("c")), clone::describe);
+        }
+        // Even an argument picocli rejects is printed redacted.
+        assertNoSecret(forge(w, "remote", "add", "origin", "/tmp/r", "http://" + KEY_ID + ":" + SECRET + "@h")
+                .expect(2));
+        assertEquals("", forge(w, "remote", "list").ok().stdout());
+
+        // What an older forge stored: it took credentials in URLs.
+        String old = "s3://bucket/x?endpoint=http://" + KEY_ID + ":" + SECRET + "@127.0.0.1:9&path-style=true";
+        try (dev.forge.core.repo.Repository repo =
+                dev.forge.core.repo.Repository.open(new dev.forge.storage.RocksLocalStoreFactory(), w)) {
+            repo.begin("remote add old " + old).setRemote("old", old).commit();
+        }
+        ForgeProcess.Result list = forge(w, "remote", "list").ok();
+        assertNoSecret(list);
+        assertEquals("old\ts3://bucket/x?endpoint=http://***@127.0.0.1:9&path-style=true\n", list.stdout());
+        assertTrue(list.stderr().contains("forge remote remove old"), list::describe);
+        ForgeProcess.Result listJson = forge(w, "remote", "list", "--json").ok();
+        assertNoSecret(listJson);
+        ForgeProcess.Result push = forge(w, "push", "old").expect(2).oneLineError();
+        assertNoSecret(push);
+        assertTrue(push.stderr().contains("forge remote remove old"), push::describe);
+        assertNoSecret(forge(w, "fetch", "old").expect(2));
+        assertNoSecret(forge(w, "op", "log").ok());
+        assertNoSecret(forge(w, "op", "log", "--json").ok());
+        forge(w, "remote", "remove", "old").ok();
+        assertNoSecret(forge(w, "op", "log", "--json").ok());
+    }
 }

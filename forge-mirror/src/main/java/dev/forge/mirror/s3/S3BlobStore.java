@@ -135,7 +135,8 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private static String describe(RemoteUrl.S3 url) {
-        return "s3://" + url.bucket() + "/" + url.prefix() + (url.endpoint() == null ? "" : " at " + url.endpoint());
+        return RemoteUrl.redact(
+                "s3://" + url.bucket() + "/" + url.prefix() + (url.endpoint() == null ? "" : " at " + url.endpoint()));
     }
 
     @Override
@@ -550,7 +551,8 @@ public final class S3BlobStore implements BlobStore {
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         String line = nl < 0 ? s : s.substring(0, nl);
-        return line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", "");
+        return RemoteUrl.redact(
+                line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", ""));
     }
 
     @Override

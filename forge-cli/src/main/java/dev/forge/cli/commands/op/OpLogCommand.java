@@ -6,6 +6,7 @@ import dev.forge.cli.commands.RepoCommand;
 import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Undo;
+import dev.forge.mirror.RemoteUrl;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class OpLogCommand extends RepoCommand {
                 for (Operation op : ops) {
                     ObjectNode n = a.addObject();
                     n.put("time", op.time().toString())
-                            .put("command", op.command())
+                            .put("command", RemoteUrl.redact(op.command()))
                             .put("headBefore", op.headBefore())
                             .put("headAfter", op.headAfter());
                     ArrayNode refs = n.putArray("refs");
@@ -49,15 +50,15 @@ public final class OpLogCommand extends RepoCommand {
                     for (Operation.RemoteChange c : op.remoteChanges()) {
                         remotes.addObject()
                                 .put("name", c.name())
-                                .put("before", c.before())
-                                .put("after", c.after());
+                                .put("before", RemoteUrl.redact(c.before()))
+                                .put("after", RemoteUrl.redact(c.after()));
                     }
                 }
                 printJson(a);
                 return 0;
             }
             for (Operation op : ops) {
-                out().printf(Locale.ROOT, "%s  %s%n", op.time(), op.command());
+                out().printf(Locale.ROOT, "%s  %s%n", op.time(), RemoteUrl.redact(op.command()));
                 for (Operation.RefChange c : op.refChanges()) {
                     out().printf(
                                     Locale.ROOT,
@@ -71,8 +72,8 @@ public final class OpLogCommand extends RepoCommand {
                                     java.util.Locale.ROOT,
                                     "    remote %s: %s -> %s%n",
                                     c.name(),
-                                    c.before() == null ? "(none)" : c.before(),
-                                    c.after() == null ? "(removed)" : c.after());
+                                    c.before() == null ? "(none)" : RemoteUrl.redact(c.before()),
+                                    c.after() == null ? "(removed)" : RemoteUrl.redact(c.after()));
                 }
             }
         }
