@@ -2,11 +2,8 @@ package dev.forge.mirror.blob;
 
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -22,17 +19,31 @@ import java.util.function.Supplier;
  * {@link RetryListener} before it starts.
  *
  * <p>Every {@link BlobStore} operation is safe to repeat: puts are idempotent, and a conditional
- * write whose answer was lost is judged by its caller (which re-reads the ref it tried to move).
+ * write whose answer was lost is judged by its caller (which re-reads the ref or lock it tried to
+ * move and recognises its own).
  */
-public final class RetryingBlobStore implements BlobStore {
-    private final BlobStore inner;
+public final class RetryingBlobStore extends ForwardingBlobStore {
     private final RetryPolicy policy;
     private final RetryListener listener;
 
     public RetryingBlobStore(BlobStore inner, RetryPolicy policy, RetryListener listener) {
-        this.inner = inner;
+        super(inner);
         this.policy = policy;
         this.listener = listener;
+    }
+
+    /** {@code attempts} tries with backoff from {@code base} to {@code cap}, the default timeouts, reporting to no one. */
+    public RetryingBlobStore(BlobStore inner, int attempts, Duration base, Duration cap) {
+        this(
+                inner,
+                new RetryPolicy(
+                        attempts,
+                        base,
+                        cap,
+                        RetryPolicy.DEFAULT_TIMEOUT,
+                        RetryPolicy.DEFAULT_MAX_WAIT,
+                        RetryPolicy.DEFAULT_MIN_BYTES_PER_SECOND),
+                RetryListener.NONE);
     }
 
     /** The standard policy ({@link RetryPolicy#standard()}), reporting to no one. */
@@ -40,7 +51,8 @@ public final class RetryingBlobStore implements BlobStore {
         return new RetryingBlobStore(inner, RetryPolicy.standard(), RetryListener.NONE);
     }
 
-    private <T> T retry(Supplier<T> call) {
+    @Override
+    protected <T> T forward(Supplier<T> call) {
         long budgetStart = -1; // when the failing stretch began (nanoTime)
         long announced = 0; // nanoseconds waited because the server asked: not part of the budget
         for (int attempt = 1; ; attempt++) {
@@ -107,67 +119,5 @@ public final class RetryingBlobStore implements BlobStore {
     static String seconds(long nanos) {
         double s = nanos / 1e9;
         return s >= 10 ? String.valueOf(Math.round(s)) : String.format(Locale.ROOT, "%.1f", s);
-    }
-
-    private void retry(Runnable call) {
-        retry(() -> {
-            call.run();
-            return null;
-        });
-    }
-
-    @Override
-    public void put(String name, byte[] data) {
-        retry(() -> inner.put(name, data));
-    }
-
-    @Override
-    public void put(String name, Path file) {
-        retry(() -> inner.put(name, file));
-    }
-
-    @Override
-    public Optional<Versioned> get(String name) {
-        return retry(() -> inner.get(name));
-    }
-
-    @Override
-    public byte[] get(String name, long offset, int length) {
-        return retry(() -> inner.get(name, offset, length));
-    }
-
-    @Override
-    public Optional<BlobInfo> stat(String name) {
-        return retry(() -> inner.stat(name));
-    }
-
-    @Override
-    public List<BlobInfo> list(String prefix) {
-        return retry(() -> inner.list(prefix));
-    }
-
-    @Override
-    public void delete(String name) {
-        retry(() -> inner.delete(name));
-    }
-
-    @Override
-    public boolean putIfAbsent(String name, byte[] data) {
-        return retry(() -> inner.putIfAbsent(name, data));
-    }
-
-    @Override
-    public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
-        return retry(() -> inner.replaceIfUnchanged(name, data, expectedToken));
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }
