@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.mirror.s3.MisbehavingServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,16 @@ class RemoteSafetyIT {
         return w;
     }
 
+    /** A server that answers every request 503 SlowDown with this Retry-After. */
+    static MisbehavingServer busy(String retryAfter) throws java.io.IOException {
+        return MisbehavingServer.answering(
+                n -> MisbehavingServer.Answer.s3Error(503, "Slow Down", "SlowDown", "Retry-After: " + retryAfter));
+    }
+
+    static String url(MisbehavingServer server) {
+        return "s3://bucket/shots?endpoint=" + server.endpoint() + "&path-style=true";
+    }
+
     static List<String> lines(String stderr) {
         return stderr.strip().lines().toList();
     }
@@ -63,8 +74,8 @@ class RemoteSafetyIT {
     @Test
     void aServerThatNeverAnswersEndsPushWithExit10AndSaysSo(@TempDir Path tmp) throws Exception {
         Path w = repoWithACommit(tmp);
-        try (HostileServer server = HostileServer.silent()) {
-            forge(w, "remote", "add", "origin", server.url("shots")).ok();
+        try (MisbehavingServer server = MisbehavingServer.silent()) {
+            forge(w, "remote", "add", "origin", url(server)).ok();
             // The default timeout, untouched.
             ForgeProcess.Result r = forge(w, "push").expect(10);
             List<String> lines = lines(r.stderr());
@@ -85,7 +96,7 @@ class RemoteSafetyIT {
             forge(w, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "fetch", "-q")
                     .expect(10)
                     .oneLineError();
-            forge(tmp, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "clone", "-q", server.url("shots"), "c")
+            forge(tmp, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "clone", "-q", url(server), "c")
                     .expect(10)
                     .oneLineError();
             assertFalse(Files.exists(tmp.resolve("c")), "a failed clone leaves nothing behind");
@@ -95,8 +106,8 @@ class RemoteSafetyIT {
     @Test
     void aBusyServersRetryAfterIsHonouredAndShownThenGivenUp(@TempDir Path tmp) throws Exception {
         Path w = repoWithACommit(tmp);
-        try (HostileServer server = HostileServer.busy("1")) {
-            forge(w, "remote", "add", "origin", server.url("shots")).ok();
+        try (MisbehavingServer server = busy("1")) {
+            forge(w, "remote", "add", "origin", url(server)).ok();
             ForgeProcess.Result r = forge(w, "push").expect(10);
             List<String> lines = lines(r.stderr());
             assertEquals(10, server.requests(), r::describe);
@@ -123,9 +134,9 @@ class RemoteSafetyIT {
             }
             assertTrue(jl.getLast().startsWith("forge: "), j::describe);
         }
-        try (HostileServer server = HostileServer.busy("3600")) {
+        try (MisbehavingServer server = busy("3600")) {
             forge(w, "remote", "remove", "origin").ok();
-            forge(w, "remote", "add", "origin", server.url("shots")).ok();
+            forge(w, "remote", "add", "origin", url(server)).ok();
             ForgeProcess.Result r = forge(w, "push").expect(10).oneLineError();
             assertTrue(r.stderr().contains("3600 s") && r.stderr().contains("FORGE_REMOTE_MAX_WAIT"), r::describe);
             assertEquals(1, server.requests(), r::describe);
@@ -191,5 +202,87 @@ class RemoteSafetyIT {
         assertNoSecret(forge(w, "op", "log", "--json").ok());
         forge(w, "remote", "remove", "old").ok();
         assertNoSecret(forge(w, "op", "log", "--json").ok());
+    }
+
+    /** Runs dist/forge under {@code umask} (through sh, which sets it and execs forge); it must succeed. */
+    static void forgeUnderUmask(Path dir, String umask, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of("/bin/sh", "-c", "umask \"$1\" && shift && exec \"$@\"", "sh", umask));
+        cmd.add(ForgeProcess.forge().toString());
+        cmd.addAll(Arrays.asList(args));
+        Path err = Files.createTempFile("forge-e2e-umask", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile());
+            pb.environment().put("CI", "true");
+            pb.environment().put("FORGE_AUTHOR", ForgeProcess.AUTHOR);
+            Process p = pb.start();
+            if (!p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+                ForgeProcess.killTree(p);
+                throw new AssertionError("forge " + String.join(" ", args) + " under umask " + umask + " hangs");
+            }
+            assertEquals(
+                    0, p.exitValue(), () -> "forge " + args[0] + " under umask " + umask + ": " + readQuietly(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static String readQuietly(Path p) {
+        return ForgeProcess.readQuietly(p);
+    }
+
+    static int mode(Path p) throws java.io.IOException {
+        return (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    /** Every file and folder under {@code root} (not root) that does not have the mode {@code want} gives. */
+    static List<String> wrongModes(Path root, java.util.function.Function<Path, Integer> want) throws Exception {
+        try (var s = Files.walk(root)) {
+            List<String> wrong = new java.util.ArrayList<>();
+            for (Path p : s.filter(x -> !x.equals(root)).toList()) {
+                if (mode(p) != want.apply(p))
+                    wrong.add(root.relativize(p)
+                            + String.format(java.util.Locale.ROOT, " %04o (want %04o)", mode(p), want.apply(p)));
+            }
+            return wrong;
+        }
+    }
+
+    /**
+     * A folder remote is written with the pushing user's umask (packs were 0600, unreadable to a
+     * teammate on the NAS), and in a folder shared with a group (setgid, group-writable) everything
+     * is group-readable and -writable whatever the umask, folders keeping setgid.
+     */
+    @Test
+    void aFolderRemoteIsWrittenWithTheUmaskAndSharedWithTheGroup(@TempDir Path tmp) throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        byte[] plate = new byte[600_000];
+        new java.util.Random(7).nextBytes(plate);
+        Files.write(w.resolve("plate.bin"), plate);
+        forge(w, "init").ok();
+        forge(w, "add", ".").ok();
+        forge(w, "commit", "-m", "plate").ok();
+        for (String umask : List.of("022", "002")) {
+            int u = Integer.parseInt(umask, 8);
+            Path remote = tmp.resolve("remote-" + umask);
+            forge(w, "remote", "add", "r" + umask, remote.toString()).ok();
+            forgeUnderUmask(w, umask, "push", "r" + umask);
+            assertTrue(Files.exists(remote.resolve("config")), "pushed");
+            List<String> wrong = wrongModes(remote, p -> Files.isDirectory(p) ? 0777 & ~u : 0666 & ~u);
+            assertTrue(wrong.isEmpty(), "umask " + umask + ": " + wrong);
+        }
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 02770);
+        forge(w, "remote", "add", "shared", shared.toString()).ok();
+        forgeUnderUmask(w, "022", "push", "shared");
+        List<String> wrong = wrongModes(shared, p -> Files.isDirectory(p) ? 02775 : 0664);
+        assertTrue(wrong.isEmpty(), "shared folder under umask 022: " + wrong);
+        // And what was pushed there reads back.
+        forge(tmp, "clone", shared.toString(), "c").ok();
+        assertEquals(-1, Files.mismatch(w.resolve("plate.bin"), tmp.resolve("c/plate.bin")));
     }
 }

@@ -19,12 +19,13 @@ import java.util.function.IntFunction;
  * A server on 127.0.0.1 that is not a good S3: {@link #silent()} accepts connections and never reads
  * or answers (with a tiny receive buffer, so an upload stalls at once); {@link #answering} reads each
  * request's head (and its body, unless the client waits for 100-continue) and answers the n-th request
- * (1, 2, ...) with what the function gives, then closes the connection.
+ * (1, 2, ...) with what the function gives, then closes the connection. forge-cli's end-to-end tests
+ * use it too (through this module's test-jar).
  */
-final class MisbehavingServer implements AutoCloseable {
+public final class MisbehavingServer implements AutoCloseable {
     /** One canned answer: status line code, reason, extra header lines, body. */
-    record Answer(int status, String reason, List<String> headers, String body) {
-        static Answer s3Error(int status, String reason, String code, String... headers) {
+    public record Answer(int status, String reason, List<String> headers, String body) {
+        public static Answer s3Error(int status, String reason, String code, String... headers) {
             return new Answer(
                     status,
                     reason,
@@ -48,20 +49,20 @@ final class MisbehavingServer implements AutoCloseable {
         Thread.ofPlatform().daemon().name("misbehaving-accept").start(this::acceptLoop);
     }
 
-    static MisbehavingServer silent() throws IOException {
+    public static MisbehavingServer silent() throws IOException {
         return new MisbehavingServer(null);
     }
 
-    static MisbehavingServer answering(IntFunction<Answer> answers) throws IOException {
+    public static MisbehavingServer answering(IntFunction<Answer> answers) throws IOException {
         return new MisbehavingServer(answers);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
     /** Requests (or, when silent, connections) received so far. */
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
