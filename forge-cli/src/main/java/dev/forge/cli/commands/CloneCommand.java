@@ -61,6 +61,7 @@ public final class CloneCommand extends RepoCommand {
                 .options(transfer.options(Clone.ORIGIN, jobs, json, err()))
                 .sparse(sparse)
                 .run(url, cwd(), target, branch, progress(json || transfer.quiet()));
+        if (!json) FetchCommand.warnSkipped(err(), Clone.ORIGIN, r.fetch());
         if (json) {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
             n.put("path", r.dir().toString())

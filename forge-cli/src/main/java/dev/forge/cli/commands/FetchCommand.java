@@ -41,6 +41,7 @@ public final class FetchCommand extends RepoCommand {
             if (json) {
                 printJson(summary(remoteName, r));
             } else {
+                warnSkipped(err(), remoteName, r);
                 print(remoteName, r);
             }
         }
@@ -56,12 +57,32 @@ public final class FetchCommand extends RepoCommand {
                     .put("before", u.before() == null ? null : u.before().hex())
                     .put("after", u.after().hex());
         }
+        ArrayNode skipped = n.putArray("skipped");
+        r.skipped().forEach(skipped::add);
         n.put("objects", r.objects())
                 .put("packs", r.packsRead())
                 .put("bytesReceived", r.bytesReceived())
                 .put("requests", r.requests())
                 .put("seconds", r.seconds());
         return n;
+    }
+
+    /**
+     * One warning line per remote branch that was left out because forge does not accept its name
+     * (fetch, pull and clone go on with the rest, exit 0); control characters in it are shown escaped.
+     */
+    static void warnSkipped(java.io.PrintWriter err, String remoteName, Fetch.Result r) {
+        for (String b : r.skipped()) {
+            StringBuilder shown = new StringBuilder();
+            b.codePoints().forEach(c -> {
+                if (Character.isISOControl(c)) shown.append(String.format(Locale.ROOT, "\\x%02x", c));
+                else shown.appendCodePoint(c);
+            });
+            err.println("forge: warning: skipped branch '" + shown + "' of " + remoteName
+                    + ": forge does not accept that name (no spaces, control characters, '~', '^', ':', '..',"
+                    + " segments starting with '.', or letters outside ASCII); rename it where it was made");
+        }
+        err.flush();
     }
 
     void print(String remoteName, Fetch.Result r) {

@@ -49,6 +49,7 @@ public final class PullCommand extends RepoCommand {
                 printJson(n);
                 return 0;
             }
+            FetchCommand.warnSkipped(err(), remoteName, r.fetch());
             switch (r.outcome()) {
                 case UP_TO_DATE ->
                     out().printf(

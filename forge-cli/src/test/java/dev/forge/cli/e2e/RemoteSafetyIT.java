@@ -285,4 +285,46 @@ class RemoteSafetyIT {
         forge(tmp, "clone", shared.toString(), "c").ok();
         assertEquals(-1, Files.mismatch(w.resolve("plate.bin"), tmp.resolve("c/plate.bin")));
     }
+
+    /**
+     * A folder remote with branches whose names forge does not accept, written by hand beside a good
+     * one: clone, fetch, pull and push go on with the rest (exit 0) and name each skipped branch in a
+     * warning on stderr (escaped), or in "skipped" with --json.
+     */
+    @Test
+    void remoteBranchesWithNamesForgeDoesNotTakeAreSkippedWithAWarning(@TempDir Path tmp) throws Exception {
+        Path w = repoWithACommit(tmp);
+        Path remote = tmp.resolve("remote");
+        forge(w, "remote", "add", "origin", remote.toString()).ok();
+        forge(w, "push").ok();
+        String tip = Files.readString(remote.resolve("refs/heads/main"));
+        List<String> bad = List.of("a b", "foo~1", "x\u001b[31m", "tab\there");
+        for (String b : bad) Files.writeString(remote.resolve("refs/heads").resolve(b), tip);
+
+        ForgeProcess.Result clone = forge(tmp, "clone", remote.toString(), "c").ok();
+        assertEquals("a\n", Files.readString(tmp.resolve("c/a.txt")));
+        List<String> warnings = lines(clone.stderr());
+        assertEquals(bad.size(), warnings.size(), clone::describe);
+        for (String l : warnings) assertTrue(l.startsWith("forge: warning: skipped branch '"), clone::describe);
+        assertTrue(clone.stderr().contains("'a b'") && clone.stderr().contains("'foo~1'"), clone::describe);
+        assertTrue(
+                clone.stderr().contains("'x\\x1b[31m'") && clone.stderr().contains("'tab\\x09here'"), clone::describe);
+        assertFalse(clone.stderr().contains("\u001b"), "no raw escape sequence reaches the terminal");
+
+        JsonNode cj = E2eFiles.json(
+                forge(tmp, "clone", remote.toString(), "cj", "--json").ok());
+        assertEquals(bad.size(), cj.path("skipped").size(), cj::toString);
+        assertEquals("main", cj.path("branch").asText(), cj::toString);
+
+        Files.writeString(remote.resolve("refs/heads/new one"), tip);
+        ForgeProcess.Result fetch = forge(tmp.resolve("c"), "fetch").ok();
+        assertTrue(fetch.stderr().contains("'new one'"), fetch::describe);
+        forge(tmp.resolve("c"), "pull").ok();
+        Files.writeString(tmp.resolve("c/b.txt"), "b\n");
+        forge(tmp.resolve("c"), "add", ".").ok();
+        forge(tmp.resolve("c"), "commit", "-m", "b").ok();
+        forge(tmp.resolve("c"), "push").ok();
+        forge(w, "pull").ok();
+        assertEquals("b\n", Files.readString(w.resolve("b.txt")));
+    }
 }
