@@ -327,4 +327,77 @@ class RemoteSafetyIT {
         forge(w, "pull").ok();
         assertEquals("b\n", Files.readString(w.resolve("b.txt")));
     }
+
+    /**
+     * SIGKILL a real clone at spread, seeded moments; the same clone run again must succeed (it used to
+     * exit 6, "not empty", or leave only .forge-init-* so that status exited 3), with every byte right.
+     */
+    @Test
+    void aKilledCloneRunAgainStartsOverAndSucceeds(@TempDir Path tmp) throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        java.util.Random rnd = new java.util.Random(0xC10E);
+        for (int i = 0; i < 24; i++) {
+            byte[] b = new byte[1_500_000 + rnd.nextInt(500_000)];
+            rnd.nextBytes(b);
+            Files.write(w.resolve("shot-" + i + ".bin"), b);
+        }
+        forge(w, "init").ok();
+        forge(w, "add", ".").ok();
+        forge(w, "commit", "-m", "shots").ok();
+        String url = tmp.resolve("remote").toUri().toString();
+        forge(w, "remote", "add", "origin", url).ok();
+        forge(w, "push").ok();
+        long fullMs = forge(tmp, "clone", url, "measure").ok().millis();
+        E2eFiles.deleteTree(tmp.resolve("measure"));
+
+        // Clones vary in length (start-up cache, page cache): spread the kills over the first 80% of one.
+        int runs = 8;
+        int killed = 0;
+        List<String> left = new java.util.ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long delay = 300 + (long) ((fullMs * 0.8 - 300) * (i + rnd.nextDouble()) / runs);
+            String name = "c" + i;
+            ForgeProcess.Started s = ForgeProcess.start(tmp, List.of("clone", url, name));
+            boolean finished;
+            try {
+                finished = s.process().waitFor(delay, TimeUnit.MILLISECONDS);
+                if (!finished) {
+                    ForgeProcess.killTree(s.process());
+                    finished = s.process().exitValue() == 0;
+                }
+            } finally {
+                s.cleanup();
+            }
+            Path dir = tmp.resolve(name);
+            List<String> names;
+            if (Files.isDirectory(dir)) {
+                try (var l = Files.list(dir)) {
+                    names = l.map(p -> p.getFileName().toString())
+                            .sorted()
+                            .limit(4)
+                            .toList();
+                }
+            } else {
+                names = List.of("(no folder)");
+            }
+            left.add(delay + " ms: " + (finished ? "finished" : "killed, left " + names));
+            if (!finished) {
+                killed++;
+                forge(tmp, "clone", url, name).ok();
+            }
+            for (int f = 0; f < 24; f++) {
+                String file = "shot-" + f + ".bin";
+                assertEquals(-1, Files.mismatch(w.resolve(file), dir.resolve(file)), left::toString);
+            }
+            assertTrue(
+                    E2eFiles.json(forge(dir, "status", "--json").ok())
+                            .path("clean")
+                            .asBoolean(),
+                    left::toString);
+            forge(dir, "fsck").ok();
+            E2eFiles.deleteTree(dir);
+        }
+        System.out.println("[RemoteSafetyIT] full clone " + fullMs + " ms; kills: " + left);
+        assertTrue(killed >= runs / 2, "most clones must have been killed part-way: " + left);
+    }
 }
