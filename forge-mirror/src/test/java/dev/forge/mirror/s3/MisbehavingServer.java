@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,15 +24,24 @@ import java.util.function.IntFunction;
  * use it too (through this module's test-jar).
  */
 public final class MisbehavingServer implements AutoCloseable {
-    /** One canned answer: status line code, reason, extra header lines, body. */
-    public record Answer(int status, String reason, List<String> headers, String body) {
+    /**
+     * One canned answer: status line code, reason, extra header lines, body; {@code trickle} non-null
+     * sends the body a byte at a time with that pause after each.
+     */
+    public record Answer(int status, String reason, List<String> headers, String body, Duration trickle) {
         public static Answer s3Error(int status, String reason, String code, String... headers) {
             return new Answer(
                     status,
                     reason,
                     List.of(headers),
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + reason
-                            + "</Message></Error>");
+                            + "</Message></Error>",
+                    null);
+        }
+
+        /** 200 with {@code body}, a byte every {@code every}. */
+        public static Answer trickling(String body, Duration every) {
+            return new Answer(200, "OK", List.of("ETag: \"0123\""), body, every);
         }
     }
 
@@ -105,10 +115,20 @@ public final class MisbehavingServer implements AutoCloseable {
                     .append("\r\nConnection: close\r\n\r\n");
             OutputStream out = s.getOutputStream();
             out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
+            if (a.trickle() == null) {
+                out.write(body);
+            } else {
+                for (byte b : body) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(a.trickle());
+                }
+            }
             out.flush();
         } catch (IOException ignored) {
             // the client hung up: fine
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -98,4 +98,32 @@ class StalledServerTest {
             assertTrue(heard.isEmpty());
         }
     }
+
+    @Test
+    void aSlowAnswerThatKeepsMovingIsReadWholeWithinItsDeadline() throws Exception {
+        // 20 bytes, one per 300 ms: 6 s, twice the 3 s timeout, but within 3 s + 20 bytes at 1 B/s.
+        RetryPolicy policy = new RetryPolicy(
+                1, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ZERO, 1);
+        String body = "01234567890123456789";
+        try (MisbehavingServer server = MisbehavingServer.answering(
+                        n -> MisbehavingServer.Answer.trickling(body, Duration.ofMillis(300)));
+                BlobStore s = open(server, policy)) {
+            assertEquals(
+                    body, new String(s.get("config").orElseThrow().data(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aTrickleBeyondItsDeadlineIsCut() throws Exception {
+        // 60 bytes, one per 300 ms (18 s), each read well within the 1 s read timeout; the deadline is
+        // 3 s + 60 bytes at 10 B/s = 9 s.
+        RetryPolicy policy = new RetryPolicy(
+                1, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ZERO, 10);
+        try (MisbehavingServer server = MisbehavingServer.answering(
+                        n -> MisbehavingServer.Answer.trickling("x".repeat(60), Duration.ofMillis(300)));
+                BlobStore s = open(server, policy)) {
+            RemoteUnavailableException e = assertThrows(RemoteUnavailableException.class, () -> s.get("config"));
+            assertTrue(e.getMessage().contains("no complete answer"), e.getMessage());
+        }
+    }
 }
