@@ -380,10 +380,19 @@ class RemoteSafetyIT {
             } else {
                 names = List.of("(no folder)");
             }
-            left.add(delay + " ms: " + (finished ? "finished" : "killed, left " + names));
-            if (!finished) {
+            // Killed after the marker was deleted (the clone had finished, the JVM was exiting): a
+            // complete clone, which a rerun must not redo.
+            boolean complete = Files.isDirectory(dir.resolve(".forge"))
+                    && !Files.exists(dir.resolve(".forge/clone-in-progress"))
+                    && !Files.exists(dir.resolve(".forge-clone"));
+            left.add(delay + " ms: "
+                    + (finished ? "finished" : "killed" + (complete ? " once complete" : "") + ", left " + names));
+            if (!finished && complete) {
+                forge(tmp, "clone", url, name).expect(6);
+            } else if (!finished) {
                 killed++;
-                forge(tmp, "clone", url, name).ok();
+                ForgeProcess.Result again = forge(tmp, "clone", url, name);
+                assertEquals(0, again.exitCode(), () -> left + "\n" + again.describe());
             }
             for (int f = 0; f < 24; f++) {
                 String file = "shot-" + f + ".bin";
