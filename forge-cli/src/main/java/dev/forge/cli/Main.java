@@ -191,7 +191,8 @@ public final class Main implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            new Output(c.getOut(), c.getErr(), json, false).error(ex.getMessage(), ExitCode.USAGE.code());
+            new Output(c.getOut(), c.getErr(), json, false)
+                    .error(dev.forge.mirror.RemoteUrl.redact(ex.getMessage()), ExitCode.USAGE.code());
             if (!json) {
                 String path = commandPath(c);
                 c.getErr().println("Try 'forge help" + (path.isEmpty() ? "" : " " + path) + "' for usage.");
@@ -202,7 +203,10 @@ public final class Main implements Callable<Integer> {
             int code = ExitCode.of(ex).code();
             // Messages name paths and refs: no control character in them reaches the terminal raw.
             new Output(c.getOut(), c.getErr(), json, false)
-                    .error(dev.forge.core.model.PathText.sanitize(message(ex)), code);
+                    // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
+                    .error(
+                            dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(message(ex))),
+                            code);
             if (matched(parsed, "--debug")) {
                 ex.printStackTrace(c.getErr());
                 c.getErr().flush();

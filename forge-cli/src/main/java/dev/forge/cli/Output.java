@@ -30,6 +30,11 @@ public final class Output {
         return json;
     }
 
+    /** stderr, for messages that are neither results nor errors (retry notices). */
+    public java.io.PrintWriter err() {
+        return err;
+    }
+
     public boolean quiet() {
         return quiet;
     }

@@ -61,9 +61,14 @@ public final class Fetch {
     /** One branch's move: {@code before} null when it is new here. */
     public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
 
+    /**
+     * {@code skipped}: the remote's branches whose names Forge does not accept, as listed (they are
+     * not fetched; everything else is).
+     */
     public record Result(
             List<RefUpdate> updates,
             SortedMap<String, ObjectId> branches,
+            List<String> skipped,
             long objects,
             long packsRead,
             long bytesReceived,
@@ -85,7 +90,8 @@ public final class Fetch {
     public Result run(Transaction tx, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireConfig();
-        SortedMap<String, RemoteRefs.RemoteRef> refs = remote.refs().all();
+        RemoteRefs.Listing listing = remote.refs().list();
+        SortedMap<String, RemoteRefs.RemoteRef> refs = listing.branches();
         String prefix = RefNames.REMOTES + remote.name() + "/";
         SortedMap<String, ObjectId> tracking = repo.refs(prefix);
         List<ObjectId> tips = new ArrayList<>();
@@ -114,6 +120,7 @@ public final class Fetch {
         return new Result(
                 updates,
                 branches,
+                listing.skipped(),
                 objectsBefore,
                 packsRead.size(),
                 remote.meter().bytesReceived(),

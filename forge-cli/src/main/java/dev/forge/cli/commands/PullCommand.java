@@ -37,8 +37,9 @@ public final class PullCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, remoteArg.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
             Pull.Result r = new Pull(repo, remote).run(out.progress());
+            if (!out.json()) FetchCommand.warnSkipped(out, remoteName, r.fetch());
             if (out.json()) {
                 ObjectNode n = FetchCommand.summary(remoteName, r.fetch());
                 n.put("branch", r.branch())

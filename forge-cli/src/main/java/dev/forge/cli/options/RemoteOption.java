@@ -21,4 +21,9 @@ public final class RemoteOption {
     public int jobs() {
         return transfer.jobs();
     }
+
+    /** How to talk to the remote: {@code -j}, deadlines and retry notices (see {@link TransferOptions#options}). */
+    public dev.forge.mirror.RemoteOptions options(String remote, dev.forge.cli.Output out) {
+        return transfer.options(remote, out);
+    }
 }

@@ -43,7 +43,7 @@ public final class OpLogCommand implements Callable<Integer> {
                 for (Operation op : ops) {
                     ObjectNode n = a.addObject();
                     n.put("time", op.time().toString())
-                            .put("command", op.command())
+                            .put("command", dev.forge.mirror.RemoteUrl.redact(op.command()))
                             .put("headBefore", op.headBefore())
                             .put("headAfter", op.headAfter());
                     ArrayNode refs = n.putArray("refs");
@@ -69,7 +69,10 @@ public final class OpLogCommand implements Callable<Integer> {
                 return 0;
             }
             for (Operation op : ops) {
-                out.printf("%s  %s%n", op.time(), dev.forge.core.model.PathText.sanitize(op.command()));
+                out.printf(
+                        "%s  %s%n",
+                        op.time(),
+                        dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(op.command())));
                 for (Operation.RefChange c : op.refChanges()) {
                     out.printf(
                             "    %s: %s -> %s%n",
@@ -81,8 +84,8 @@ public final class OpLogCommand implements Callable<Integer> {
                     out.printf(
                             "    remote %s: %s -> %s%n",
                             c.name(),
-                            c.before() == null ? "(none)" : c.before(),
-                            c.after() == null ? "(removed)" : c.after());
+                            c.before() == null ? "(none)" : dev.forge.mirror.RemoteUrl.redact(c.before()),
+                            c.after() == null ? "(removed)" : dev.forge.mirror.RemoteUrl.redact(c.after()));
                 }
             }
         }

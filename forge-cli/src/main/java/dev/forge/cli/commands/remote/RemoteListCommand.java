@@ -29,11 +29,19 @@ public final class RemoteListCommand implements Callable<Integer> {
             Map<String, String> remotes = new Remotes(repo).list();
             if (out.json()) {
                 ArrayNode a = array();
-                remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));
+                remotes.forEach(
+                        (n, u) -> a.addObject().put("name", n).put("url", dev.forge.mirror.RemoteUrl.redact(u)));
                 out.json(a);
             } else {
-                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, u));
+                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, dev.forge.mirror.RemoteUrl.redact(u)));
             }
+            remotes.forEach((n, u) -> {
+                if (dev.forge.mirror.RemoteUrl.hasCredentials(u)) {
+                    out.warn("remote '" + n + "' has credentials in its stored URL (an older forge kept"
+                            + " them): re-add it without them ('forge remote remove " + n + "', 'forge remote add "
+                            + n + " URL') and " + dev.forge.mirror.RemoteUrl.CREDENTIALS_HINT);
+                }
+            });
         }
         return 0;
     }

@@ -41,7 +41,7 @@ public final class SparseAddCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteOption.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, remoteOption.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out))) {
             SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, out.progress());
             if (out.json()) {
                 var n = object().put("bytesReceived", r.bytesReceived())
