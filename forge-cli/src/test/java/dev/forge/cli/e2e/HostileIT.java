@@ -286,11 +286,15 @@ class HostileIT {
         forge(w, "init").ok();
         forge(w, "add", ".").ok();
         forge(w, "commit", "-m", "odd names").ok();
+        // A changed file whose name holds an escape sequence is listed quoted, never raw.
+        Files.write(w.resolve(names.get(2)), random(999, 10));
         ForgeProcess.Result status = forge(w, "status");
         status.ok();
+        assertTrue(status.stdout().contains("red.txt"), () -> "status lists the changed file: " + status.describe());
         assertFalse(
                 status.stdout().contains("\u001b"),
                 () -> "a raw escape sequence reached the terminal: " + status.describe());
+        forge(w, "restore", names.get(2)).ok();
         Path out = tmp.resolve("out");
         forge(w, "checkout", "HEAD", "--into", out.toString()).ok();
         i = 0;
