@@ -32,6 +32,13 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         FOREIGN
     }
 
+    /** Folders and files only forge makes in {@code .forge} (besides the config). */
+    private static final java.util.Set<String> OWN_DIRS =
+            java.util.Set.of("packs", "tmp", "index", "remotes", IndexRebuild.NEW_DIR);
+
+    private static final java.util.Set<String> OWN_FILES =
+            java.util.Set.of(OpJournal.FILE, SpaceReserve.FILE, SpaceReserve.FILE + ".tmp", "sparse", "config.tmp");
+
     /** What the {@code .forge} folder of {@code workTree} is (see the class comment). */
     static ForgeDir classify(Path workTree) {
         Path forge = workTree.resolve(FORGE_DIR);
@@ -43,8 +50,12 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         try (var entries = Files.list(forge)) {
             for (Path e : (Iterable<Path>) entries::iterator) {
                 String name = e.getFileName().toString();
-                if (!java.util.Set.of("packs", "tmp", "index").contains(name)
-                        || !Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                boolean dir = Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!dir && OWN_FILES.contains(name)) {
+                    empty = false; // the journal, the reserve: a repository's, never set up over
+                    continue;
+                }
+                if (!dir || !(OWN_DIRS.contains(name) || name.startsWith(IndexRebuild.OLD_PREFIX))) {
                     ours = false;
                     continue;
                 }

@@ -47,6 +47,18 @@ class ForgeDirTest {
     }
 
     @Test
+    void aRepositoryThatLostItsConfigIsDamagedWhateverElseItHolds() throws Exception {
+        factory.create(dir, RepoConfig.defaults()).close();
+        Files.createDirectories(dir.resolve(".forge/" + IndexRebuild.OLD_PREFIX + "20260101-000000-000"));
+        Files.writeString(dir.resolve(".forge/journal"), "journal");
+        Files.delete(dir.resolve(".forge/config"));
+        assertEquals(ForgeDir.DAMAGED, RocksLocalStoreFactory.classify(dir));
+        assertThrows(IntegrityException.class, () -> factory.open(dir));
+        assertThrows(ForgeException.class, () -> factory.create(dir, RepoConfig.defaults()));
+        assertEquals("journal", Files.readString(dir.resolve(".forge/journal")));
+    }
+
+    @Test
     void anotherProgramsForgeFolderIsPassedByAndNotOverwritten() throws Exception {
         Files.createDirectories(dir.resolve("home/.forge"));
         Files.writeString(dir.resolve("home/.forge/settings.json"), "{}");
