@@ -97,6 +97,7 @@ public final class Main implements Runnable {
             dev.forge.cli.commands.PullCommand.class,
             dev.forge.cli.commands.PushCommand.class,
             dev.forge.cli.commands.sparse.SparseCommand.class,
+            dev.forge.cli.commands.RepairCommand.class,
             UndoCommand.class,
             GcCommand.class,
             DemoCommand.class,

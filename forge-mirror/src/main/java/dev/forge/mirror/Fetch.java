@@ -33,6 +33,10 @@ import java.util.function.Predicate;
  * remote-tracking ref already reaches. Tracking refs move only after everything they reach is
  * stored, so an interrupted fetch moves nothing, and the next one downloads only what is still
  * missing.
+ *
+ * <p>Objects whose local record is known to be damaged ({@link ObjectStore#knownDamaged}) count as
+ * missing: every fetch first downloads again those the remote has (the new records replace the
+ * damaged ones), so {@code forge fetch} repairs what reads and fsck found damaged.
  */
 public final class Fetch {
     private final Repository repo;
@@ -61,10 +65,12 @@ public final class Fetch {
     /** One branch's move: {@code before} null when it is new here. */
     public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
 
+    /** {@code repaired}: objects whose damaged local record was replaced by the remote's copy. */
     public record Result(
             List<RefUpdate> updates,
             SortedMap<String, ObjectId> branches,
             long objects,
+            long repaired,
             long packsRead,
             long bytesReceived,
             long requests,
@@ -96,12 +102,16 @@ public final class Fetch {
                 tips.add(r.commit());
         }
         long objectsBefore = 0;
+        long repaired = 0;
         Set<String> packsRead = new HashSet<>();
-        if (!tips.isEmpty()) {
+        Set<ObjectId> damaged = store.knownDamaged();
+        if (!tips.isEmpty() || !damaged.isEmpty()) {
             RemoteIndex index = remote.indexCache().sync().index();
             Downloader d = new Downloader(index, progress, packsRead);
-            download(tips, d);
-            objectsBefore = d.objects;
+            // Damage first: a damaged commit or tree would stop the walk below.
+            repaired = d.refetch(damaged).size();
+            if (!tips.isEmpty()) download(tips, d);
+            objectsBefore = d.objects - repaired;
         }
         List<RefUpdate> updates = new ArrayList<>();
         for (RemoteRefs.RemoteRef r : refs.values()) {
@@ -115,6 +125,7 @@ public final class Fetch {
                 updates,
                 branches,
                 objectsBefore,
+                repaired,
                 packsRead.size(),
                 remote.meter().bytesReceived(),
                 remote.meter().requests(),
@@ -154,6 +165,17 @@ public final class Fetch {
             roots.add(objects.commit(c).tree());
         fetchContents(roots, paths, new Downloader(index, progress, new HashSet<>()));
         return remote.meter().bytesReceived();
+    }
+
+    /**
+     * Downloads again those of {@code ids} (objects whose local record is damaged) that the remote has;
+     * their new records replace the damaged ones. Returns the ids it fetched.
+     */
+    public Set<ObjectId> refetch(Collection<ObjectId> ids, ProgressListener progress) {
+        if (ids.isEmpty()) return Set.of();
+        remote.requireConfig();
+        RemoteIndex index = remote.indexCache().sync().index();
+        return new Downloader(index, progress, new HashSet<>()).refetch(ids);
     }
 
     /** Rounds 2..: trees one level at a time, then the chunk lists, then the chunks of the files {@code filter} accepts. */
@@ -224,10 +246,20 @@ public final class Fetch {
                     + " that its branches need (a damaged or incomplete remote)");
         }
 
+        /** Fetches those of {@code damaged} that the remote has and returns them. */
+        Set<ObjectId> refetch(Collection<ObjectId> damaged) {
+            Set<ObjectId> there = new HashSet<>();
+            for (ObjectId id : damaged) {
+                if (!store.containsIntact(id) && index.contains(id)) there.add(id);
+            }
+            fetch("Repairing", there);
+            return there;
+        }
+
         void fetch(String phase, Collection<ObjectId> ids) {
             List<RemoteIndex.Location> wanted = new ArrayList<>();
             for (ObjectId id : ids) {
-                if (store.contains(id)) continue;
+                if (store.containsIntact(id)) continue;
                 wanted.add(index.locate(id).orElseThrow(() -> missing(id)));
             }
             if (wanted.isEmpty()) return;

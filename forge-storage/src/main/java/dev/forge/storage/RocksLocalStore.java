@@ -39,7 +39,8 @@ public final class RocksLocalStore implements LocalStore {
                 index,
                 forgeDir.resolve("packs"),
                 forgeDir.resolve("tmp"),
-                config.chunking().maxSize());
+                config.chunking().maxSize(),
+                new DamagedRecords(forgeDir));
         this.metadata = new RocksMetadataStore(index);
         sweepTmp();
     }

@@ -23,7 +23,8 @@ import org.rocksdb.RocksIterator;
 /**
  * fsck of the storage layer: reads every pack from start to end (header, each record's CRC, decoded
  * bytes against the record's id, trailer), then checks that every index entry points at a record
- * that holds exactly that object. Problems are collected, not thrown, so one run lists them all.
+ * that holds exactly that object. Problems are collected, not thrown, so one run lists them all; an
+ * index entry whose record is damaged is remembered in {@link DamagedRecords}.
  */
 final class StorageChecker {
     private final RocksIndex index;
@@ -72,6 +73,7 @@ final class StorageChecker {
                         problems.add(
                                 "object " + id.shortHex() + " points at pack #" + l.pack() + ", which does not exist");
                     } else if (!id.equals(inPack.get(l.offset()))) {
+                        objects.damaged().add(id, packs.get(l.pack()).fileName(), l.offset());
                         problems.add("object " + id.shortHex() + " points at pack "
                                 + packs.get(l.pack()).fileName() + " offset " + l.offset()
                                 + ", which holds no valid record of it");

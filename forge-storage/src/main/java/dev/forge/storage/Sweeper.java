@@ -31,6 +31,11 @@ import org.rocksdb.WriteBatch;
  *   <li>those pack files, and pack files no list entry names (left by a crash), are deleted.
  * </ol>
  *
+ * A pack that holds damage (a record in {@link DamagedRecords}, or cut short) is rewritten like a
+ * mostly dead one once every live object in it is intact (the damaged ones repaired elsewhere), so
+ * that gc leaves no damaged bytes behind; while a live object in it is still damaged it stays.
+ *
+ *
  * A crash between steps leaves extra bytes, never an index entry without its record.
  */
 final class Sweeper {
@@ -77,6 +82,7 @@ final class Sweeper {
                 }
             }
         }
+        Set<Integer> damagedPacks = packsWithDamage(packs, live);
         Set<Integer> rewrite = new HashSet<>();
         Set<Integer> drop = new HashSet<>();
         long bytesAfter = 0;
@@ -85,7 +91,8 @@ final class Sweeper {
             long size = e.getValue().size();
             if (s == null || s.liveBytes == 0) {
                 drop.add(e.getKey());
-            } else if (s.deadBytes > 0 && (double) s.liveBytes / (s.liveBytes + s.deadBytes) < minLiveShare) {
+            } else if (damagedPacks.contains(e.getKey())
+                    || (s.deadBytes > 0 && (double) s.liveBytes / (s.liveBytes + s.deadBytes) < minLiveShare)) {
                 rewrite.add(e.getKey());
                 bytesAfter += s.liveBytes + PackFormat.HEADER_SIZE + PackFormat.TRAILER_SIZE;
             } else {
@@ -144,7 +151,31 @@ final class Sweeper {
         } catch (IOException e) {
             throw new ForgeException("cannot delete old packs: " + e.getMessage(), e);
         }
+        objects.damaged().retain(d -> Files.exists(objects.packDir().resolve(d.pack())));
         return report;
+    }
+
+    /**
+     * Packs holding damaged bytes whose live objects are all intact: rewriting them copies those objects
+     * and drops the damage. A pack in which a live object is still damaged is not among them.
+     */
+    private Set<Integer> packsWithDamage(Map<Integer, IndexCodec.PackInfo> packs, LiveSet live) {
+        Set<String> named = new HashSet<>();
+        for (DamagedRecords.Entry d : objects.damaged().all()) named.add(d.pack());
+        Set<Integer> out = new HashSet<>(objects.truncatedPacks().keySet());
+        for (Map.Entry<Integer, IndexCodec.PackInfo> e : packs.entrySet()) {
+            if (named.contains(e.getValue().fileName())) out.add(e.getKey());
+        }
+        if (out.isEmpty()) return out;
+        for (ObjectId id : objects.knownDamaged()) {
+            if (!live.contains(id)) continue;
+            objects.stat(id).ifPresent(o -> {
+                for (Map.Entry<Integer, IndexCodec.PackInfo> e : packs.entrySet()) {
+                    if (e.getValue().fileName().equals(o.pack())) out.remove(e.getKey());
+                }
+            });
+        }
+        return out;
     }
 
     private List<Path> orphanFiles(Map<Integer, IndexCodec.PackInfo> packs) {

@@ -54,6 +54,7 @@ public final class FetchCommand extends RepoCommand {
                     .put("after", u.after().hex());
         }
         n.put("objects", r.objects())
+                .put("repaired", r.repaired())
                 .put("packs", r.packsRead())
                 .put("bytesReceived", r.bytesReceived())
                 .put("requests", r.requests())
@@ -71,8 +72,16 @@ public final class FetchCommand extends RepoCommand {
                             u.before() == null ? "(new)" : u.before().shortHex(),
                             u.after().shortHex());
         }
-        if (r.updates().isEmpty()) out().printf(Locale.ROOT, "%s: up to date%n", remoteName);
-        else
+        if (r.repaired() > 0)
+            out().printf(
+                            Locale.ROOT,
+                            "Repaired %d damaged object%s from %s%n",
+                            r.repaired(),
+                            r.repaired() == 1 ? "" : "s",
+                            remoteName);
+        if (r.updates().isEmpty()) {
+            if (r.repaired() == 0) out().printf(Locale.ROOT, "%s: up to date%n", remoteName);
+        } else
             out().printf(
                             Locale.ROOT,
                             "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",

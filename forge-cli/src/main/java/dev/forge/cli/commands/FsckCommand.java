@@ -15,6 +15,10 @@ public final class FsckCommand extends RepoCommand {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    static final String REPAIR_HINT = "forge: fsck: to repair: 'forge repair --remote NAME' downloads damaged objects"
+            + " again from a remote that has them, 'forge add' of a file you still have stores its chunks again;"
+            + " then 'forge gc' drops the damaged packs";
+
     @Override
     public Integer call() {
         try (Repository repo = open()) {
@@ -31,6 +35,7 @@ public final class FsckCommand extends RepoCommand {
                 printJson(n);
             } else {
                 for (String p : r.problems()) spec.commandLine().getErr().println("forge: fsck: " + p);
+                if (!r.ok()) spec.commandLine().getErr().println(REPAIR_HINT);
                 out().printf(
                                 Locale.ROOT,
                                 "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",

@@ -68,6 +68,15 @@ public final class Fsck {
                 storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
     }
 
+    /**
+     * Reads every pack (the storage half of {@link #run}), which remembers each damaged record, and
+     * returns the ids whose stored records are damaged: what {@code forge repair} fetches again.
+     */
+    public Set<ObjectId> damaged(ProgressListener progress) {
+        repo.store().checkStorage(progress);
+        return repo.store().objects().knownDamaged();
+    }
+
     private void walkTree(ObjectId treeId, String prefix, Set<ObjectId> seen, long[] counts, List<String> problems) {
         if (!seen.add(treeId)) return;
         try {

@@ -12,7 +12,8 @@ import dev.forge.core.port.ObjectWriter;
 
 /**
  * One thread's path into the store: its own hasher, compressor context and pack writer (shared
- * nothing). Skips compression of anything the store already holds.
+ * nothing). Skips compression of anything the store already holds intact; a copy known to be damaged
+ * is written again (so adding a file repairs the chunks it shares with damaged records).
  */
 final class ObjectSink implements AutoCloseable {
     private final ObjectStore store;
@@ -39,7 +40,7 @@ final class ObjectSink implements AutoCloseable {
      *     {@code knownIncompressible})
      */
     Boolean putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
-        if (store.contains(id)) return null;
+        if (store.containsIntact(id)) return null;
         ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
         if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
             newBytes += len;
@@ -51,7 +52,7 @@ final class ObjectSink implements AutoCloseable {
     /** Stores a structured object (list, tree, commit) and returns its id. */
     ObjectId putObject(ObjectType type, byte[] encoding) {
         ObjectId id = hasher.hash(type, encoding, 0, encoding.length);
-        if (!store.contains(id)) {
+        if (!store.containsIntact(id)) {
             // Lists are ids (incompressible); trees and commits are small. Neither is worth a codec.
             if (writer.put(id, type, Codec.RAW, encoding.length, encoding, 0, encoding.length)) {
                 newStoredBytes += encoding.length + 48;
