@@ -304,4 +304,80 @@ class IntegrityIT {
         run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
         run(repo, "repair").expect(ExitCode.USAGE.code());
     }
+
+    /** Every file under {@code dir} but .forge/, by relative path, with its bytes (a symlink: its target). */
+    static java.util.SortedMap<String, String> snapshot(Path dir) throws IOException {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String rel = dir.relativize(p).toString().replace('\\', '/');
+                if (rel.isEmpty() || rel.equals(".forge") || rel.startsWith(".forge/")) continue;
+                if (Files.isSymbolicLink(p)) out.put(rel, "-> " + Files.readSymbolicLink(p));
+                else if (Files.isDirectory(p)) out.put(rel + "/", "");
+                else
+                    out.put(
+                            rel,
+                            java.util.HexFormat.of()
+                                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(Files.readAllBytes(p))));
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    @Test
+    void aCheckoutThatMeetsDamageLeavesTheWorkTreeAsItWas() throws IOException {
+        // Commit "old" = the base commit plus a small file that only it has; then main moves on.
+        byte[] victim = new byte[777];
+        new Random(11).nextBytes(victim);
+        Files.write(repo.resolve("victim.bin"), victim);
+        Files.writeString(repo.resolve("keep.txt"), "the same in both commits\n");
+        run(repo, "add", ".").ok();
+        run(repo, "commit", "-m", "old").ok();
+        run(repo, "branch", "old").ok();
+        byte[] other = new byte[2 << 20];
+        new Random(12).nextBytes(other);
+        Files.write(repo.resolve("data.bin"), other);
+        Files.writeString(repo.resolve("small.txt"), "changed on main\n");
+        Files.delete(repo.resolve("victim.bin"));
+        Files.createDirectories(repo.resolve("sub"));
+        Files.writeString(repo.resolve("sub/new.txt"), "only on main\n");
+        run(repo, "add", ".").ok();
+        run(repo, "commit", "-m", "main").ok();
+        String head =
+                E2eFiles.json(run(repo, "status", "--json").ok()).path("head").asText();
+
+        // Damage the chunk of victim.bin: the smallest file, so the larger ones are written before it.
+        List<PackRecord> all = new ArrayList<>();
+        for (Path p : packs(repo)) all.addAll(records(p));
+        PackRecord rec = all.stream()
+                .filter(r -> r.type() == TYPE_CHUNK && r.rawLength() == victim.length)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no record of victim.bin in " + all));
+        flipByte(rec.pack(), rec.payloadOffset() + 100);
+        var before = snapshot(repo);
+
+        for (List<String> cmd : List.of(
+                List.of("checkout", "old"),
+                List.of("switch", "old"),
+                List.of("checkout", "old", "--force"),
+                List.of("restore", "--source", "old", "data.bin", "small.txt", "victim.bin"))) {
+            ForgeProcess.Result r = ForgeProcess.run(repo, ForgeProcess.DEFAULT_TIMEOUT, cmd)
+                    .expect(ExitCode.INTEGRITY.code())
+                    .oneLineError();
+            assertTrue(r.stderr().contains(rec.pack().getFileName().toString().replace(".pack", "")), r::describe);
+            assertEquals(before, snapshot(repo), () -> "the work tree changed: " + r.describe());
+            var status = E2eFiles.json(run(repo, "status", "--json").ok());
+            assertTrue(status.path("clean").asBoolean(), () -> cmd + " left changes: " + status);
+            assertEquals("main", status.path("branch").asText(), status::toString);
+            assertEquals(head, status.path("head").asText(), () -> cmd + " moved HEAD: " + status);
+            try (Stream<Path> t = Files.list(repo.resolve(".forge/tmp"))) {
+                List<Path> left = t.filter(p -> p.getFileName().toString().startsWith("checkout-"))
+                        .toList();
+                assertEquals(List.of(), left, () -> cmd + " left its scratch folder");
+            }
+        }
+    }
 }

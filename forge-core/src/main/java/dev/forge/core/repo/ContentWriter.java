@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes file contents out of the store, every chunk verified on the way. A file is written beside its
- * destination under a temporary name and renamed over it, so a reader (or a crash) sees the old file
- * or the whole new one, never a torn one. Files are written in parallel, one thread per core.
+ * Writes file contents out of the store, every chunk verified on the way, in parallel, one thread per
+ * core: into a new folder ({@link #writeAll}: {@code checkout --into}), each file beside its
+ * destination under a temporary name and renamed over it, or to files named by the caller ({@link
+ * #writeTo}: {@link WorkTreeUpdate} stages a work-tree change this way before it moves anything).
  */
 final class ContentWriter {
     private final ObjectReader objects;
@@ -44,6 +45,26 @@ final class ContentWriter {
                 order.size(),
                 Buffers::new,
                 (b, i) -> write(root, order.get(i), b));
+    }
+
+    /**
+     * Writes entry {@code i}'s content to {@code files.get(i)} (which must not exist: a file with the
+     * entry's permissions, or a symlink), largest first, one thread per core.
+     */
+    void writeTo(List<StageEntry> entries, List<Path> files) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) order.add(i);
+        order.sort((a, b) -> Long.compare(
+                entries.get(b).content().size(), entries.get(a).content().size()));
+        Workers.run("forge-checkout", Ingester.threads(), order.size(), Buffers::new, (b, i) -> {
+            int k = order.get(i);
+            Path file = files.get(k);
+            try {
+                writeContent(file, entries.get(k), b);
+            } catch (IOException ex) {
+                throw new ForgeException("cannot write " + file + ": " + ex.getMessage(), ex);
+            }
+        });
     }
 
     /**
@@ -69,12 +90,6 @@ final class ContentWriter {
             if (small != null) small.release();
             if (large != null) large.release();
             small = large = null;
-        }
-    }
-
-    void write(Path root, StageEntry e) {
-        try (Buffers b = new Buffers()) {
-            write(root, e, b);
         }
     }
 
@@ -105,28 +120,8 @@ final class ContentWriter {
             }
             Path tmp = Files.createTempFile(dir, ".forge-tmp-", ".part");
             try {
-                // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
-                // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
-                try (DirectWriter w = DirectWriter.open(
-                        tmp, e.content().size(), buffers.forSize(e.content().size()))) {
-                    for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
-                        w.write(objects.chunkBuffer(c));
-                        progress.advance(c.length());
-                    }
-                    w.finish(false);
-                }
-                Set<PosixFilePermission> perms = EnumSet.of(
-                        PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE,
-                        PosixFilePermission.GROUP_READ,
-                        PosixFilePermission.OTHERS_READ);
-                if (e.kind() == FileKind.EXECUTABLE) {
-                    perms.addAll(EnumSet.of(
-                            PosixFilePermission.OWNER_EXECUTE,
-                            PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_EXECUTE));
-                }
-                Files.setPosixFilePermissions(tmp, perms);
+                Files.delete(tmp);
+                writeContent(tmp, e, buffers);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -134,6 +129,37 @@ final class ContentWriter {
         } catch (IOException ex) {
             throw new ForgeException("cannot write " + target + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** Creates {@code file} with {@code e}'s content and permissions (a symlink for a symlink entry). */
+    private void writeContent(Path file, StageEntry e, Buffers buffers) throws IOException {
+        if (e.kind() == FileKind.SYMLINK) {
+            Files.createSymbolicLink(file, Path.of(new String(bytes(e), StandardCharsets.UTF_8)));
+            return;
+        }
+        Files.createFile(file);
+        // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
+        // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
+        try (DirectWriter w = DirectWriter.open(
+                file, e.content().size(), buffers.forSize(e.content().size()))) {
+            for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
+                w.write(objects.chunkBuffer(c));
+                progress.advance(c.length());
+            }
+            w.finish(false);
+        }
+        Set<PosixFilePermission> perms = EnumSet.of(
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OTHERS_READ);
+        if (e.kind() == FileKind.EXECUTABLE) {
+            perms.addAll(EnumSet.of(
+                    PosixFilePermission.OWNER_EXECUTE,
+                    PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        }
+        Files.setPosixFilePermissions(file, perms);
     }
 
     /** Streams a file's bytes, verified chunk by chunk. */
