@@ -89,7 +89,7 @@ public final class Clone {
                 Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
                 return new Result(target, chosen, tip, fetched, c);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             cleanUp(target, created);
             throw e;
         }

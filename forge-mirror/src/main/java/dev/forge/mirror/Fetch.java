@@ -6,6 +6,7 @@ import dev.forge.core.model.FileKind;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
+import dev.forge.core.model.Tree;
 import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
@@ -185,8 +186,16 @@ public final class Fetch {
         Map<ObjectId, String> files = new LinkedHashMap<>();
         Map<ObjectId, String> treePaths = new java.util.HashMap<>();
         for (ObjectId t : level) treePaths.putIfAbsent(t, "");
-        while (!level.isEmpty()) {
+        for (int depth = 0; !level.isEmpty(); depth++) {
             level.removeIf(t -> !seenTrees.add(t));
+            if (depth >= Tree.MAX_DEPTH && !level.isEmpty()) {
+                ObjectId t = level.get(0);
+                String path = treePaths.get(t);
+                throw new IntegrityException("tree " + t.shortHex() + " ('"
+                        + (path.length() <= 80 ? path : path.substring(0, 80) + "...") + "') on the remote "
+                        + remote.describe() + " is nested more than " + Tree.MAX_DEPTH
+                        + " folders deep, deeper than forge reads (a damaged or hostile remote)");
+            }
             d.fetch("Fetching trees", level);
             List<ObjectId> next = new ArrayList<>();
             for (ObjectId t : level) {

@@ -20,6 +20,9 @@ final class RemoteRefs {
     /** A branch as read, with the token that a conditional replace must present. */
     record RemoteRef(String branch, ObjectId commit, String token) {}
 
+    /** A ref holds 64 hex digits and a newline; anything much longer is not read. */
+    private static final long MAX_REF_BYTES = 1024;
+
     private final BlobStore blobs;
 
     RemoteRefs(BlobStore blobs) {
@@ -44,6 +47,10 @@ final class RemoteRefs {
         SortedMap<String, RemoteRef> out = new TreeMap<>();
         for (BlobStore.BlobInfo b : blobs.list(RefNames.HEADS)) {
             String branch = b.name().substring(RefNames.HEADS.length());
+            if (b.length() > MAX_REF_BYTES) {
+                throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + b.name() + " ("
+                        + b.length() + " bytes, not a commit id)");
+            }
             read(branch).ifPresent(r -> out.put(branch, r));
         }
         return out;

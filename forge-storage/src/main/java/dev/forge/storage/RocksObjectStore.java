@@ -8,6 +8,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectLimits;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ObjectWriter;
 import dev.forge.core.port.StoredObject;
@@ -277,9 +278,10 @@ final class RocksObjectStore implements ObjectStore {
 
     /** Header plus payload, once the index entry's lengths are known to be possible. */
     private int recordSize(ObjectId id, IndexCodec.Location l) {
-        if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
-            throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (pack "
-                    + packName(l.pack()) + " at offset " + l.offset() + ")");
+        String why = ObjectLimits.impossibleU32(l.type(), l.codec(), l.rawLength(), l.storedLength());
+        if (why != null) {
+            throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (" + why
+                    + "; pack " + packName(l.pack()) + " at offset " + l.offset() + ")");
         }
         return PackFormat.RECORD_HEADER_SIZE + l.storedLength();
     }
@@ -306,6 +308,9 @@ final class RocksObjectStore implements ObjectStore {
 
     /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */
     byte[] verifyRecord(ObjectId id, IndexCodec.Location l, byte[] rec, String where) {
+        String why = ObjectLimits.impossibleU32(l.type(), l.codec(), l.rawLength(), l.storedLength());
+        if (why != null)
+            throw new IntegrityException("damaged record in " + where + " for object " + id.shortHex() + ": " + why);
         checkRecord(id, l, ByteBuffer.wrap(rec), where);
         byte[] raw;
         try {

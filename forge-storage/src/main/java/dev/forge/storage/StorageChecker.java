@@ -86,6 +86,16 @@ final class StorageChecker {
         return new StorageCheck(packs.size(), recordCount, entries, List.copyOf(problems));
     }
 
+    /** Why a record header's lengths are impossible for its type and codec, or null (also for unknown codes). */
+    private static String impossible(byte[] header, int rawLen, int stored) {
+        try {
+            return dev.forge.core.model.ObjectLimits.impossibleU32(
+                    ObjectType.fromCode(header[1] & 0xFF), Codec.fromCode(header[2] & 0xFF), rawLen, stored);
+        } catch (IllegalArgumentException unknownCode) {
+            return null; // reported when the record is checked
+        }
+    }
+
     private void checkPack(IndexCodec.PackInfo info, Map<Long, ObjectId> found, ProgressListener progress) {
         Path file = packDir.resolve(info.fileName());
         String name = info.fileName();
@@ -119,10 +129,21 @@ final class StorageChecker {
                 }
                 int stored = PackFormat.getInt(rh, 40);
                 int rawLen = PackFormat.getInt(rh, 36);
-                if (stored < 0 || rawLen < 0 || pos + PackFormat.RECORD_HEADER_SIZE + stored > end) {
+                if (stored < 0 || pos + PackFormat.RECORD_HEADER_SIZE + stored > end) {
                     problems.add("pack " + name + " has a damaged record at offset " + pos
                             + " (impossible length); the rest of the pack is unreadable");
                     return;
+                }
+                String why = impossible(rh, rawLen, stored);
+                if (why != null) {
+                    // Not read (its lengths are what a crafted record would use to exhaust memory): skipped.
+                    problems.add("pack " + name + " has a damaged record at offset " + pos + " for object "
+                            + ObjectId.of(rh, 4).shortHex() + " (" + why + ")");
+                    in.skipNBytes(stored);
+                    pos += PackFormat.RECORD_HEADER_SIZE + stored;
+                    count++;
+                    progress.advance(PackFormat.RECORD_HEADER_SIZE + stored);
+                    continue;
                 }
                 byte[] rec = new byte[PackFormat.RECORD_HEADER_SIZE + stored];
                 System.arraycopy(rh, 0, rec, 0, rh.length);

@@ -236,6 +236,33 @@ class PackStoreTest {
     }
 
     @Test
+    void aRecordHeaderClaimingGigabytesIsDamageNotAnAllocation() throws Exception {
+        for (int claim : new int[] {-1, Integer.MAX_VALUE - 100}) {
+            dir = java.nio.file.Files.createTempDirectory(dir, "claim");
+            twoChunkPack(data(11, 3000, false), data(12, 3000, false));
+            Path pack = onlyPack();
+            long second = 16 + 48 + 3000;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    pack, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer rec = java.nio.ByteBuffer.allocate(48 + 3000);
+                ch.read(rec, second);
+                rec.put(2, (byte) dev.forge.core.codec.Codec.LZ4.code()).putInt(36, claim);
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(rec.array(), 0, 44);
+                crc.update(rec.array(), 48, 3000);
+                rec.putInt(44, (int) crc.getValue());
+                ch.write(java.nio.ByteBuffer.wrap(rec.array(), 0, 48), second);
+            }
+            try (LocalStore s = factory.open(dir)) {
+                List<String> problems = s.checkStorage(ProgressListener.NONE).problems();
+                assertTrue(
+                        problems.stream().anyMatch(p -> p.contains("offset " + second) && p.contains("raw length")),
+                        problems.toString());
+            }
+        }
+    }
+
+    @Test
     void openingWhatIsNotARepositoryOrIsNewerFails() throws Exception {
         assertThrows(NotARepositoryException.class, () -> factory.open(dir));
         factory.create(dir, RepoConfig.defaults()).close();

@@ -27,6 +27,9 @@ import java.util.Set;
  * #writeTo}: {@link WorkTreeUpdate} stages a work-tree change this way before it moves anything).
  */
 final class ContentWriter {
+    /** Linux's PATH_MAX: no symlink target is longer. */
+    private static final int MAX_LINK_TARGET = 4096;
+
     private final ObjectReader objects;
     private final ProgressListener progress;
 
@@ -134,6 +137,11 @@ final class ContentWriter {
     /** Creates {@code file} with {@code e}'s content and permissions (a symlink for a symlink entry). */
     private void writeContent(Path file, StageEntry e, Buffers buffers) throws IOException {
         if (e.kind() == FileKind.SYMLINK) {
+            if (e.content().size() > MAX_LINK_TARGET) {
+                throw new dev.forge.core.error.IntegrityException(
+                        "symlink " + e.path() + " (" + e.content().id().shortHex() + ") has a target of "
+                                + e.content().size() + " bytes, more than a file system allows");
+            }
             Files.createSymbolicLink(file, Path.of(new String(bytes(e), StandardCharsets.UTF_8)));
             return;
         }
@@ -173,12 +181,27 @@ final class ContentWriter {
         return b.toByteArray();
     }
 
+    /** Deletes {@code p} and, for a folder, everything in it (symlinks themselves, never their targets). */
     static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (var s = Files.list(p)) {
-                for (Path c : (Iterable<Path>) s::iterator) deleteTree(c);
-            }
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(p);
+            return;
         }
-        Files.deleteIfExists(p);
+        // walkFileTree keeps its own stack, so a deep folder cannot overflow this thread's.
+        Files.walkFileTree(p, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.deleteIfExists(f);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) throw e;
+                Files.deleteIfExists(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

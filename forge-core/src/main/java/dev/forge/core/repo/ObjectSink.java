@@ -6,6 +6,7 @@ import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectLimits;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ObjectWriter;
@@ -51,6 +52,13 @@ final class ObjectSink implements AutoCloseable {
 
     /** Stores a structured object (list, tree, commit) and returns its id. */
     ObjectId putObject(ObjectType type, byte[] encoding) {
+        if (encoding.length > ObjectLimits.MAX_STRUCTURED) {
+            // Readers refuse larger ones (as damage), so none is ever written.
+            throw new dev.forge.core.error.ForgeException("cannot store a "
+                    + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " of " + encoding.length + " bytes: the most forge reads is " + ObjectLimits.MAX_STRUCTURED
+                    + " bytes (with the default chunking, a file of about 480 GB)");
+        }
         ObjectId id = hasher.hash(type, encoding, 0, encoding.length);
         if (!store.containsIntact(id)) {
             // Lists are ids (incompressible); trees and commits are small. Neither is worth a codec.
