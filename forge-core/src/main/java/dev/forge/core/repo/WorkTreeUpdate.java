@@ -109,11 +109,19 @@ final class WorkTreeUpdate {
         return files;
     }
 
-    /** Renames a staged file to {@code path}, keeping what stood there (a file, or a folder in the way). */
+    /**
+     * Renames a staged file to {@code path}, keeping what stood there (a file, or with {@code force} a
+     * folder in the way).
+     */
     private void place(String path, Path staged, boolean force) throws IOException {
         Path target = root.resolve(path);
         makeParents(path, target.getParent(), force);
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            // A folder where the file goes may hold the user's files: only --force clears it.
+            if (!force) {
+                throw new WouldOverwriteException("cannot write " + path
+                        + ": a folder is in the way; move it away (checkout and switch: or use --force)");
+            }
             moveAside(target);
         } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             keep(target);
