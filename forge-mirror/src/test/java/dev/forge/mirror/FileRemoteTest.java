@@ -15,6 +15,7 @@ import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import dev.forge.mirror.blob.FileBlobStore;
+import dev.forge.mirror.blob.ForwardingBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,7 @@ class FileRemoteTest extends RemoteProtocolContract {
     }
 
     /** Fails every index upload after the first {@code allowed}: a push killed half way. */
-    static final class FailingIndexUploads extends FilterBlobStore {
+    static final class FailingIndexUploads extends ForwardingBlobStore {
         final AtomicInteger allowed;
 
         FailingIndexUploads(BlobStore inner, int allowed) {
@@ -140,7 +141,7 @@ class FileRemoteTest extends RemoteProtocolContract {
     }
 
     /** Fails every ranged read after the first {@code allowed}: a fetch killed half way. */
-    static final class FailingRangedReads extends FilterBlobStore {
+    static final class FailingRangedReads extends ForwardingBlobStore {
         final AtomicInteger allowed;
 
         FailingRangedReads(BlobStore inner, int allowed) {

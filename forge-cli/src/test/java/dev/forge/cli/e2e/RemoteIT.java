@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import dev.forge.mirror.s3.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,15 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class RemoteIT {
-    static S3ProxyProcess s3;
+    static S3ProxyServer s3;
     static Map<String, String> creds;
 
     @BeforeAll
     static void startS3() throws Exception {
         ForgeProcess.forge();
-        s3 = S3ProxyProcess.start(Files.createTempDirectory("forge-it-s3proxy"), "forge");
+        s3 = S3ProxyServer.start(Files.createTempDirectory("forge-it-s3proxy"));
+        s3.createBucket("forge");
         creds = Map.of(
-                "FORGE_S3_ACCESS_KEY_ID", S3ProxyProcess.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET);
+                "FORGE_S3_ACCESS_KEY_ID", S3ProxyServer.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET);
     }
 
     @AfterAll
@@ -355,80 +356,5 @@ class RemoteIT {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
-    }
-
-    /** S3Proxy 4.0.0 as a process on a free port of 127.0.0.1, signatures checked, buckets as folders. */
-    static final class S3ProxyProcess implements AutoCloseable {
-        static final String IDENTITY = "forge-it";
-        static final String SECRET = "forge-it-secret";
-        final Process process;
-        final int port;
-
-        private S3ProxyProcess(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        String endpoint() {
-            return "http://127.0.0.1:" + port;
-        }
-
-        static Path jar() {
-            Path copied = ForgeProcess.repoRoot().resolve("forge-mirror/target/s3proxy/s3proxy.jar");
-            if (Files.isRegularFile(copied)) return copied;
-            Path m2 = Path.of(
-                    System.getProperty("user.home"),
-                    ".m2/repository/org/gaul/s3proxy/4.0.0/s3proxy-4.0.0-jar-with-dependencies.jar");
-            Assumptions.assumeTrue(
-                    Files.isRegularFile(m2), "no S3Proxy jar (build forge-mirror's tests first); skipping");
-            return m2;
-        }
-
-        static S3ProxyProcess start(Path dir, String... buckets) throws IOException, InterruptedException {
-            int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            Path data = Files.createDirectories(dir.resolve("data"));
-            for (String b : buckets) Files.createDirectories(data.resolve(b));
-            Path props = dir.resolve("s3proxy.properties");
-            Files.writeString(
-                    props,
-                    "s3proxy.endpoint=http://127.0.0.1:" + port
-                            + "\ns3proxy.authorization=aws-v2-or-v4\ns3proxy.identity=" + IDENTITY
-                            + "\ns3proxy.credential=" + SECRET
-                            + "\njclouds.provider=filesystem\njclouds.filesystem.basedir=" + data + "\n");
-            String javaBin =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(
-                            javaBin, "-Xmx512m", "-jar", jar().toString(), "--properties", props.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("s3proxy.log").toFile())
-                    .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-                    s.shutdownOutput();
-                    return new S3ProxyProcess(p, port);
-                } catch (IOException notYet) {
-                    if (!p.isAlive() || System.nanoTime() > deadline) {
-                        p.destroyForcibly();
-                        throw new IllegalStateException("S3Proxy did not start; see " + dir.resolve("s3proxy.log"));
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS))
-                    process.destroyForcibly().waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

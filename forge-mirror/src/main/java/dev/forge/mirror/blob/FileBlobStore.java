@@ -7,7 +7,9 @@ import dev.forge.core.hash.Blake3;
 import dev.forge.core.port.BlobStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -23,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A blob store in a directory: a local disk or a NAS mount ({@code file:///mnt/nas/project}). Meets
@@ -33,9 +38,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       the directory (rename is atomic on POSIX file systems and on NFS);
  *   <li>{@link #putIfAbsent} publishes the fsynced temporary file with a hard link, which fails if
  *       the name exists (atomic, lock-free; where the file system has no hard links, the lock below);
- *   <li>{@link #replaceIfUnchanged} holds {@code NAME.lock} (created exclusively) while it compares
- *       the content token and renames; a lock older than {@link #STALE_LOCK} is left over from a
- *       crashed writer and is broken.
+ *   <li>{@link #replaceIfUnchanged} compares the content token and renames while it holds the
+ *       target's lock: an OS file lock on {@code .NAME.lock} (released by the kernel when its holder
+ *       dies) and then {@code NAME.lock} created exclusively (what older forge versions honour); see
+ *       {@code withLock} for why both.
  * </ul>
  *
  * A blob's token is the BLAKE3 of its content ({@code b3:HEX}). {@link #stat} computes it only for
@@ -47,6 +53,12 @@ public final class FileBlobStore implements BlobStore {
     static final int STAT_TOKEN_LIMIT = 1 << 20;
     private static final String TMP_PREFIX = ".tmp-";
     private static final String LOCK_SUFFIX = ".lock";
+    /** In-process locks, by lock path (striped: a collision only makes two names wait for each other). */
+    private static final ReentrantLock[] LOCAL_LOCKS = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < LOCAL_LOCKS.length; i++) LOCAL_LOCKS[i] = new ReentrantLock();
+    }
 
     private final Path root;
     private final ThreadLocal<dev.forge.core.hash.Blake3Hasher> hashers = ThreadLocal.withInitial(Blake3::newHasher);
@@ -209,7 +221,9 @@ public final class FileBlobStore implements BlobStore {
         try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String file = p.getFileName().toString();
-                if (file.startsWith(TMP_PREFIX) || file.endsWith(LOCK_SUFFIX)) continue;
+                // Never a blob: temporary files, locks, and anything hidden (an NFS client's
+                // .nfsXXXX stand-in for a file deleted while open), which no blob name can be.
+                if (file.startsWith(".") || file.endsWith(LOCK_SUFFIX)) continue;
                 java.nio.file.attribute.BasicFileAttributes a;
                 try {
                     a = Files.readAttributes(
@@ -299,44 +313,121 @@ public final class FileBlobStore implements BlobStore {
         boolean run() throws IOException;
     }
 
-    /** Runs {@code body} while holding {@code target.lock}; waits for another holder, breaks a stale lock. */
+    /**
+     * Runs {@code body} while no other writer runs a body for {@code target}: the critical section of
+     * a replace-if-unchanged. Two files beside the target make the lock:
+     *
+     * <ul>
+     *   <li>{@code .NAME.lock}, held with an OS file lock ({@link FileChannel#tryLock}: fcntl on
+     *       POSIX, on NFS through lockd or NFSv4's own locks, on SMB a byte-range lock). It is never
+     *       deleted, so every writer locks the same file, and the kernel releases the lock when its
+     *       holder dies: there is no stale state to guess about. Being lockable by one process at a
+     *       time is exactly what taking over a crashed writer's {@code NAME.lock} (below) needs to be
+     *       race-free. Within this JVM, where OS locks are held per process, a lock per path comes
+     *       first (and an overlapping lock taken through another path to the same file counts as
+     *       busy).
+     *   <li>{@code NAME.lock}, created exclusively and deleted afterwards: the lock older forge
+     *       versions take and honour (they do not know the first), and what still excludes writers on
+     *       different machines when a NAS is mounted without working locks (NFS {@code nolock}, SMB
+     *       {@code nobrl}: the OS lock then only excludes processes of one machine). One older than
+     *       {@link #STALE_LOCK} was left by a crashed writer and is removed, by the holder of the OS
+     *       lock only.
+     * </ul>
+     *
+     * An OS lock alone would be enough on local disks and properly mounted NAS shares, and a
+     * nonce-and-compare-and-swap scheme is not possible here, since this lock is what makes the
+     * folder store's compare-and-swap. Where the file system refuses OS locks (an NFSv3 server
+     * without lockd: "No locks available"), the exclusive {@code NAME.lock} alone is used, as before.
+     */
     private boolean withLock(Path target, Locked body) throws IOException {
-        Path lock = target.resolveSibling(target.getFileName() + LOCK_SUFFIX);
+        String file = target.getFileName().toString();
+        Path osLock = target.resolveSibling("." + file + LOCK_SUFFIX);
+        Path marker = target.resolveSibling(file + LOCK_SUFFIX);
         long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-        long sleep = 2;
+        ReentrantLock local = LOCAL_LOCKS[Math.floorMod(osLock.hashCode(), LOCAL_LOCKS.length)];
+        try {
+            if (!local.tryLock(LOCK_WAIT.toNanos(), TimeUnit.NANOSECONDS)) throw busy(target, osLock);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteUnavailableException("interrupted while waiting for " + osLock, false);
+        }
+        try (FileChannel ch = FileChannel.open(osLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            Backoff wait = new Backoff(deadline);
+            while (!lockOs(ch)) wait.pause(() -> busy(target, osLock));
+            while (!createMarker(marker)) wait.pause(() -> staleOrBusy(target, marker));
+            try {
+                return body.run();
+            } finally {
+                Files.deleteIfExists(marker);
+            }
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /** Whether this process now holds the OS lock (true, too, where the file system has no locks). */
+    private static boolean lockOs(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return false; // this JVM holds it, through another path to the same file
+        } catch (ClosedChannelException e) {
+            throw e; // closed by an interrupt: not a file system without locks
+        } catch (IOException e) {
+            return true; // no OS locks here (ENOLCK): the exclusive NAME.lock alone decides
+        }
+    }
+
+    /** Creates {@code NAME.lock}, first removing one that a crashed writer left; false while another holds it. */
+    private static boolean createMarker(Path marker) throws IOException {
         while (true) {
             try {
-                Files.createFile(lock);
-                break;
+                Files.createFile(marker);
+                return true;
             } catch (FileAlreadyExistsException e) {
                 try {
-                    FileTime t = Files.getLastModifiedTime(lock);
-                    if (t.toInstant().isBefore(Instant.now().minus(STALE_LOCK))) {
-                        Files.deleteIfExists(lock);
-                        continue;
-                    }
+                    FileTime t = Files.getLastModifiedTime(marker);
+                    if (!t.toInstant().isBefore(Instant.now().minus(STALE_LOCK))) return false;
+                    Files.deleteIfExists(marker);
                 } catch (NoSuchFileException gone) {
-                    continue;
+                    // released meanwhile: create it
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new RemoteUnavailableException(
-                            "cannot update " + root.relativize(target) + " in " + root + ": " + lock
-                                    + " is held by another writer; if no forge process is running against this remote, delete it",
-                            true);
-                }
-                try {
-                    Thread.sleep(sleep + ThreadLocalRandom.current().nextLong(sleep));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new RemoteUnavailableException("interrupted while waiting for " + lock, false);
-                }
-                sleep = Math.min(200, sleep * 2);
             }
         }
-        try {
-            return body.run();
-        } finally {
-            Files.deleteIfExists(lock);
+    }
+
+    private RemoteUnavailableException busy(Path target, Path osLock) {
+        return new RemoteUnavailableException(
+                "cannot update " + root.relativize(target) + " in " + root + ": another forge process is updating it"
+                        + " (it holds " + osLock + ")",
+                true);
+    }
+
+    private RemoteUnavailableException staleOrBusy(Path target, Path marker) {
+        return new RemoteUnavailableException(
+                "cannot update " + root.relativize(target) + " in " + root + ": " + marker
+                        + " is held by another writer; if no forge process is running against this remote, delete it",
+                true);
+    }
+
+    /** Sleeps of 2 ms doubling to 200 ms, with jitter, until a deadline. */
+    private static final class Backoff {
+        private final long deadline;
+        private long sleep = 2;
+
+        Backoff(long deadline) {
+            this.deadline = deadline;
+        }
+
+        void pause(Supplier<RemoteUnavailableException> timeout) {
+            if (System.nanoTime() > deadline) throw timeout.get();
+            try {
+                Thread.sleep(sleep + ThreadLocalRandom.current().nextLong(sleep));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RemoteUnavailableException("interrupted while waiting for a lock", false);
+            }
+            sleep = Math.min(200, sleep * 2);
         }
     }
 

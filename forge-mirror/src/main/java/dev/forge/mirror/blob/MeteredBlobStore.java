@@ -5,23 +5,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Counts what crosses the wire: payload bytes sent and received and requests made (each attempt of a
  * retried call counts when this wraps the retrying store from inside). Reported by push, fetch and
  * clone.
  */
-public final class MeteredBlobStore implements BlobStore {
-    private final BlobStore inner;
+public final class MeteredBlobStore extends ForwardingBlobStore {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
 
     public MeteredBlobStore(BlobStore inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     public long bytesSent() {
@@ -37,16 +36,20 @@ public final class MeteredBlobStore implements BlobStore {
     }
 
     @Override
-    public void put(String name, byte[] data) {
+    protected <T> T forward(Supplier<T> call) {
         requests.incrementAndGet();
-        inner.put(name, data);
+        return call.get();
+    }
+
+    @Override
+    public void put(String name, byte[] data) {
+        super.put(name, data);
         sent.addAndGet(data.length);
     }
 
     @Override
     public void put(String name, Path file) {
-        requests.incrementAndGet();
-        inner.put(name, file);
+        super.put(name, file);
         try {
             sent.addAndGet(Files.size(file));
         } catch (IOException e) {
@@ -56,61 +59,29 @@ public final class MeteredBlobStore implements BlobStore {
 
     @Override
     public Optional<Versioned> get(String name) {
-        requests.incrementAndGet();
-        Optional<Versioned> v = inner.get(name);
+        Optional<Versioned> v = super.get(name);
         v.ifPresent(x -> received.addAndGet(x.data().length));
         return v;
     }
 
     @Override
     public byte[] get(String name, long offset, int length) {
-        requests.incrementAndGet();
-        byte[] b = inner.get(name, offset, length);
+        byte[] b = super.get(name, offset, length);
         received.addAndGet(b.length);
         return b;
     }
 
     @Override
-    public Optional<BlobInfo> stat(String name) {
-        requests.incrementAndGet();
-        return inner.stat(name);
-    }
-
-    @Override
-    public List<BlobInfo> list(String prefix) {
-        requests.incrementAndGet();
-        return inner.list(prefix);
-    }
-
-    @Override
-    public void delete(String name) {
-        requests.incrementAndGet();
-        inner.delete(name);
-    }
-
-    @Override
     public boolean putIfAbsent(String name, byte[] data) {
-        requests.incrementAndGet();
-        boolean created = inner.putIfAbsent(name, data);
+        boolean created = super.putIfAbsent(name, data);
         sent.addAndGet(data.length);
         return created;
     }
 
     @Override
     public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
-        requests.incrementAndGet();
-        boolean done = inner.replaceIfUnchanged(name, data, expectedToken);
+        boolean done = super.replaceIfUnchanged(name, data, expectedToken);
         sent.addAndGet(data.length);
         return done;
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

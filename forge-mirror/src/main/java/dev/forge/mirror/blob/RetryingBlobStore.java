@@ -2,10 +2,7 @@ package dev.forge.mirror.blob;
 
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -13,20 +10,20 @@ import java.util.function.Supplier;
  * Retries a blob store's calls that failed with a retryable {@link RemoteUnavailableException} (a
  * dropped connection, 429, 503 SlowDown, other 5xx), with exponential backoff and full jitter: the
  * n-th retry waits a random time in [0, min(cap, base * 2^n)). Anything else (a missing blob, 403, a
- * damaged range) is passed through at once.
+ * damaged range, a read-only remote) is passed through at once.
  *
  * <p>Every {@link BlobStore} operation is safe to repeat: puts are idempotent, and a conditional
- * write whose answer was lost is judged by its caller (which re-reads the ref it tried to move).
+ * write whose answer was lost is judged by its caller (which re-reads the ref or lock it tried to
+ * move and recognises its own).
  */
-public final class RetryingBlobStore implements BlobStore {
-    private final BlobStore inner;
+public final class RetryingBlobStore extends ForwardingBlobStore {
     private final int attempts;
     private final Duration base;
     private final Duration cap;
 
     public RetryingBlobStore(BlobStore inner, int attempts, Duration base, Duration cap) {
+        super(inner);
         if (attempts < 1) throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
-        this.inner = inner;
         this.attempts = attempts;
         this.base = base;
         this.cap = cap;
@@ -37,7 +34,8 @@ public final class RetryingBlobStore implements BlobStore {
         return new RetryingBlobStore(inner, 10, Duration.ofMillis(100), Duration.ofSeconds(10));
     }
 
-    private <T> T retry(Supplier<T> call) {
+    @Override
+    protected <T> T forward(Supplier<T> call) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return call.get();
@@ -52,67 +50,5 @@ public final class RetryingBlobStore implements BlobStore {
                 }
             }
         }
-    }
-
-    private void retry(Runnable call) {
-        retry(() -> {
-            call.run();
-            return null;
-        });
-    }
-
-    @Override
-    public void put(String name, byte[] data) {
-        retry(() -> inner.put(name, data));
-    }
-
-    @Override
-    public void put(String name, Path file) {
-        retry(() -> inner.put(name, file));
-    }
-
-    @Override
-    public Optional<Versioned> get(String name) {
-        return retry(() -> inner.get(name));
-    }
-
-    @Override
-    public byte[] get(String name, long offset, int length) {
-        return retry(() -> inner.get(name, offset, length));
-    }
-
-    @Override
-    public Optional<BlobInfo> stat(String name) {
-        return retry(() -> inner.stat(name));
-    }
-
-    @Override
-    public List<BlobInfo> list(String prefix) {
-        return retry(() -> inner.list(prefix));
-    }
-
-    @Override
-    public void delete(String name) {
-        retry(() -> inner.delete(name));
-    }
-
-    @Override
-    public boolean putIfAbsent(String name, byte[] data) {
-        return retry(() -> inner.putIfAbsent(name, data));
-    }
-
-    @Override
-    public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
-        return retry(() -> inner.replaceIfUnchanged(name, data, expectedToken));
-    }
-
-    @Override
-    public String describe() {
-        return inner.describe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

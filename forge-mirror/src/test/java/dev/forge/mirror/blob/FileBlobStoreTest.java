@@ -8,6 +8,7 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.port.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,51 @@ class FileBlobStoreTest extends BlobStoreContract {
         assertTrue(s.replaceIfUnchanged("refs/heads/main", "b".getBytes(StandardCharsets.UTF_8), token));
         assertEquals("b", new String(s.get("refs/heads/main").orElseThrow().data(), StandardCharsets.UTF_8));
         assertTrue(s.list("refs/").stream().noneMatch(b -> b.name().endsWith(".lock")));
+        assertTrue(Files.notExists(lock), "the crashed writer's lock is gone, and ours too");
+        assertTrue(
+                Files.exists(tmp.resolve("remote/refs/heads/.main.lock")),
+                "the OS-lock file stays for the next writer");
+    }
+
+    /** Hidden files (temporary files, OS-lock files, an NFS client's .nfsXXXX) are never blobs. */
+    @Test
+    void listingSkipsHiddenFiles() throws Exception {
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        s.put("refs/heads/main", "a".getBytes(StandardCharsets.UTF_8));
+        Files.write(tmp.resolve("remote/refs/heads/.nfs000000000123"), new byte[1]);
+        Files.write(tmp.resolve("remote/refs/heads/.main.lock"), new byte[0]);
+        assertEquals(
+                java.util.List.of("refs/heads/main"),
+                s.list("refs/").stream().map(BlobStore.BlobInfo::name).toList());
+    }
+
+    /**
+     * Two stores in one JVM over one folder reached by two paths (a symlink): the OS lock is the
+     * JVM's, so the second store finds it taken (an overlapping lock), waits, and loses no update.
+     */
+    @Test
+    void storesOverOneFolderByTwoPathsExcludeEachOther() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("remote"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+        FileBlobStore a = new FileBlobStore(real);
+        FileBlobStore b = new FileBlobStore(link);
+        a.put("counter", "0".getBytes(StandardCharsets.US_ASCII));
+        int perThread = 100;
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (FileBlobStore s : java.util.List.of(a, b, a, b)) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    while (true) {
+                        BlobStore.Versioned v = s.get("counter").orElseThrow();
+                        long n = Long.parseLong(new String(v.data(), StandardCharsets.US_ASCII));
+                        if (s.replaceIfUnchanged(
+                                "counter", Long.toString(n + 1).getBytes(StandardCharsets.US_ASCII), v.token())) break;
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertEquals("400", new String(a.get("counter").orElseThrow().data(), StandardCharsets.US_ASCII));
     }
 
     /** Other writers' temporary files come and go while a listing runs; the listing never fails on them. */
