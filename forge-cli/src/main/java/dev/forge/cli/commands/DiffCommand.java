@@ -1,7 +1,13 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.media.ByteRange;
 import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
@@ -14,22 +20,26 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "diff",
         customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
         description = {
-            "Show what changed: size and new bytes of every changed file, text diffs,",
-            "and what the headers of images (PNG, JPEG), video (MP4, MOV) and WAV audio",
-            "say on both sides, with the changed bytes mapped to time.",
+            "Show what changed, with new bytes and media details per file.",
+            "Text files get a unified diff; images (PNG, JPEG), video (MP4, MOV) and WAV audio",
+            "get what their headers say on both sides, with the changed bytes mapped to time.",
             "No REV: the stage against the work tree. One REV: that commit against the",
             "work tree. Two: the first against the second. New bytes: the bytes of the",
             "new version in chunks that the old version does not have."
         })
-public final class DiffCommand extends RepoCommand {
+public final class DiffCommand implements Callable<Integer> {
     /** JSON lists of ranges stop here; the counts say how many there are in all. */
     private static final int MAX_JSON_RANGES = 1000;
 
@@ -42,21 +52,30 @@ public final class DiffCommand extends RepoCommand {
     @Option(names = "--stat", description = "One line per file (sizes and new bytes) and a total.")
     boolean stat;
 
-    @Option(names = "--json", description = "Print the diff as JSON.")
-    boolean json;
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    private Output out;
 
     @Override
     public Integer call() {
+        out = common.output(json);
         // Everything after "--" is a path; picocli hands revisions and paths over as one list, in order.
         List<String> original = spec.commandLine().getParseResult().expandedArgs();
         int dashes = original.indexOf("--");
         int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
         List<String> revs = args.subList(0, args.size() - pathCount);
         List<String> paths = args.subList(args.size() - pathCount, args.size());
-        try (Repository repo = open()) {
-            Diff.Result r = new Diff(repo).run(cwd(), revs, paths, !stat, progress(json));
-            if (json) {
-                printJson(json(r));
+        try (Repository repo = common.open()) {
+            Diff.Result r = new Diff(repo).run(common.cwd(), revs, paths, !stat, out.progress());
+            if (out.json()) {
+                out.json(json(r));
             } else if (stat) {
                 printStat(r);
             } else {
@@ -196,16 +215,15 @@ public final class DiffCommand extends RepoCommand {
                 case TYPE_CHANGED -> " (" + kind(f.oldKind()) + " -> " + kind(f.newKind()) + ")";
                 case MODIFIED -> "";
             };
-            out().printf(
-                            Locale.ROOT,
-                            " %-" + width + "s | %10s → %10s, %10s new%s%n",
-                            f.path(),
-                            human(f.oldSize()),
-                            human(f.newSize()),
-                            human(f.newBytes()),
-                            tag);
+            out.printf(
+                    " %-" + width + "s | %10s → %10s, %10s new%s%n",
+                    f.path(),
+                    human(f.oldSize()),
+                    human(f.newSize()),
+                    human(f.newBytes()),
+                    tag);
         }
-        out().println(" " + totals(r));
+        out.println(" " + totals(r));
     }
 
     private static String totals(Diff.Result r) {
@@ -230,16 +248,16 @@ public final class DiffCommand extends RepoCommand {
     private void printFull(Diff.Result r) {
         boolean first = true;
         for (Diff.FileDiff f : r.files()) {
-            if (!first) out().println();
+            if (!first) out.println();
             first = false;
-            out().println("diff a/" + f.path() + " b/" + f.path());
-            out().println(summary(f));
+            out.println("diff a/" + f.path() + " b/" + f.path());
+            out.println(summary(f));
             if (f.unifiedDiff() != null) {
-                for (String line : f.unifiedDiff()) out().println(line);
+                for (String line : f.unifiedDiff()) out.println(line);
                 continue;
             }
-            if (f.oldMedia() != null) out().println("old: " + describe(f.oldMedia()));
-            if (f.newMedia() != null) out().println("new: " + describe(f.newMedia()));
+            if (f.oldMedia() != null) out.println("old: " + describe(f.oldMedia()));
+            if (f.newMedia() != null) out.println("new: " + describe(f.newMedia()));
             if (f.changedTimes() != null && !f.changedTimes().isEmpty()) {
                 List<String> parts = new ArrayList<>();
                 for (TimeRange t :
@@ -248,12 +266,12 @@ public final class DiffCommand extends RepoCommand {
                 }
                 if (f.changedTimes().size() > 8)
                     parts.add("... (" + f.changedTimes().size() + " ranges)");
-                out().println("changed: " + String.join(", ", parts));
+                out.println("changed: " + String.join(", ", parts));
             }
         }
         if (r.files().size() > 1) {
-            out().println();
-            out().println(totals(r));
+            out.println();
+            out.println(totals(r));
         }
     }
 

@@ -1,15 +1,23 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.cli.options.RemoteArgument;
+import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Fetch;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "fetch",
@@ -17,28 +25,30 @@ import picocli.CommandLine.Parameters;
             "Download a remote's branches as REMOTE/BRANCH (e.g. origin/main).",
             "Only the objects you lack are downloaded; your own branches and work tree do not change."
         })
-public final class FetchCommand extends RepoCommand {
-    @Parameters(arity = "0..1", paramLabel = "REMOTE", description = "Remote name (default origin).")
-    String remoteName = "origin";
+public final class FetchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
 
-    @Option(
-            names = {"-j", "--jobs"},
-            paramLabel = "N",
-            description = "Transfers in flight (default 8; ranged reads use twice as many).")
-    int jobs = Remote.DEFAULT_PARALLELISM;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
+    @Mixin
+    TransferOptions transfer;
+
+    @Mixin
+    RemoteArgument remoteArg;
 
     @Override
     public Integer call() {
-        try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, jobs)) {
-            Fetch.Result r = new Fetch(repo, remote).run(progress(json));
-            if (json) {
-                printJson(summary(remoteName, r));
+        Output out = common.output(json);
+        String remoteName = remoteArg.name();
+        try (Repository repo = common.open();
+                Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
+            Fetch.Result r = new Fetch(repo, remote).run(out.progress());
+            if (out.json()) {
+                out.json(summary(remoteName, r));
             } else {
-                print(remoteName, r);
+                print(out, remoteName, r);
             }
         }
         return 0;
@@ -62,33 +72,26 @@ public final class FetchCommand extends RepoCommand {
         return n;
     }
 
-    void print(String remoteName, Fetch.Result r) {
+    private static void print(Output out, String remoteName, Fetch.Result r) {
         for (Fetch.RefUpdate u : r.updates()) {
-            out().printf(
-                            Locale.ROOT,
-                            "  %s/%s: %s -> %s%n",
-                            remoteName,
-                            u.branch(),
-                            u.before() == null ? "(new)" : u.before().shortHex(),
-                            u.after().shortHex());
+            out.info(
+                    "  %s/%s: %s -> %s%n",
+                    remoteName,
+                    u.branch(),
+                    u.before() == null ? "(new)" : u.before().shortHex(),
+                    u.after().shortHex());
         }
         if (r.repaired() > 0)
-            out().printf(
-                            Locale.ROOT,
-                            "Repaired %d damaged object%s from %s%n",
-                            r.repaired(),
-                            r.repaired() == 1 ? "" : "s",
-                            remoteName);
+            out.info("Repaired %d damaged object%s from %s%n", r.repaired(), r.repaired() == 1 ? "" : "s", remoteName);
         if (r.updates().isEmpty()) {
-            if (r.repaired() == 0) out().printf(Locale.ROOT, "%s: up to date%n", remoteName);
+            if (r.repaired() == 0) out.info("%s: up to date%n", remoteName);
         } else
-            out().printf(
-                            Locale.ROOT,
-                            "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",
-                            r.objects(),
-                            r.packsRead(),
-                            human(r.bytesReceived()),
-                            r.seconds(),
-                            rate(r.bytesReceived(), r.seconds()));
+            out.info(
+                    "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",
+                    r.objects(),
+                    r.packsRead(),
+                    human(r.bytesReceived()),
+                    r.seconds(),
+                    rate(r.bytesReceived(), r.seconds()));
     }
 }

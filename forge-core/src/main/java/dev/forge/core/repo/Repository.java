@@ -228,6 +228,14 @@ public final class Repository implements AutoCloseable {
         store.saveConfig(store.config().withCompression(policy));
     }
 
+    /** Saves changed settings ({@link Settings}); the format and chunking are fixed at init and must not change. */
+    public void saveConfig(RepoConfig config) {
+        RepoConfig now = store.config();
+        if (config.format() != now.format() || !config.chunking().equals(now.chunking()))
+            throw new IllegalArgumentException("the repository format and chunking are fixed at init");
+        store.saveConfig(config);
+    }
+
     @Override
     public void close() {
         store.close();

@@ -1,29 +1,37 @@
 package dev.forge.cli.commands.remote;
 
+import static dev.forge.cli.Json.array;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.forge.cli.commands.RepoCommand;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "list", aliases = "ls", description = "List the remotes: name and URL.")
-public final class RemoteListCommand extends RepoCommand {
-    @Option(names = "--json", description = "Print as JSON: [{\"name\", \"url\"}].")
-    boolean json;
+public final class RemoteListCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
             Map<String, String> remotes = new Remotes(repo).list();
-            if (json) {
+            if (out.json()) {
                 ArrayNode a = array();
                 remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));
-                printJson(a);
+                out.json(a);
             } else {
-                remotes.forEach((n, u) -> out().printf(Locale.ROOT, "%s\t%s%n", n, u));
+                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, u));
             }
         }
         return 0;
