@@ -32,8 +32,11 @@ final class DamagedRecords {
 
     private final Path file;
     private Set<Entry> entries;
-    /** The ids of {@link #entries}: the question deduplication asks is almost always "none". */
-    private Set<ObjectId> ids;
+    /**
+     * The ids of {@link #entries}, replaced (never changed) on each change, so that deduplication's
+     * question, almost always answered "no", takes no lock; null until loaded.
+     */
+    private volatile Set<ObjectId> ids;
 
     DamagedRecords(Path forgeDir) {
         this.file = forgeDir.resolve(FILE);
@@ -46,9 +49,15 @@ final class DamagedRecords {
     }
 
     /** Whether any record of {@code id} is known to be damaged (then ask {@link #contains}). */
-    synchronized boolean mentions(ObjectId id) {
-        load();
-        return ids.contains(id);
+    boolean mentions(ObjectId id) {
+        Set<ObjectId> known = ids;
+        if (known == null) {
+            synchronized (this) {
+                load();
+                known = ids;
+            }
+        }
+        return known.contains(id);
     }
 
     synchronized Set<Entry> all() {
@@ -61,7 +70,9 @@ final class DamagedRecords {
         load();
         Entry e = new Entry(id, pack, offset);
         if (!entries.add(e)) return;
-        ids.add(id);
+        Set<ObjectId> more = new HashSet<>(ids);
+        more.add(id);
+        ids = Set.copyOf(more);
         String line = id.hex() + " " + pack + " " + offset + "\n";
         try {
             Files.write(
@@ -80,10 +91,10 @@ final class DamagedRecords {
     synchronized void retain(Predicate<Entry> keep) {
         load();
         if (!entries.removeIf(keep.negate())) return;
-        ids.clear();
+        Set<ObjectId> left = new HashSet<>();
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries) {
-            ids.add(e.id());
+            left.add(e.id());
             sb.append(e.id().hex())
                     .append(' ')
                     .append(e.pack())
@@ -91,6 +102,7 @@ final class DamagedRecords {
                     .append(e.offset())
                     .append('\n');
         }
+        ids = Set.copyOf(left);
         try {
             if (entries.isEmpty()) {
                 Files.deleteIfExists(file);
@@ -110,25 +122,24 @@ final class DamagedRecords {
     private void load() {
         if (entries != null) return;
         entries = new LinkedHashSet<>();
-        ids = new HashSet<>();
-        String text;
+        Set<ObjectId> found = new HashSet<>();
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return; // unreadable: nothing known, reads still verify every record
-        }
-        for (String line : text.split("\n", -1)) {
-            String[] f = line.trim().split(" ");
-            if (f.length != 3) continue;
-            try {
-                Entry e = new Entry(ObjectId.parse(f[0]), f[1], Long.parseLong(f[2]));
-                entries.add(e);
-                ids.add(e.id());
-            } catch (IllegalArgumentException ignored) {
-                // a torn or foreign line
+            for (String line : Files.readString(file, StandardCharsets.UTF_8).split("\n", -1)) {
+                String[] f = line.trim().split(" ");
+                if (f.length != 3) continue;
+                try {
+                    Entry e = new Entry(ObjectId.parse(f[0]), f[1], Long.parseLong(f[2]));
+                    entries.add(e);
+                    found.add(e.id());
+                } catch (IllegalArgumentException ignored) {
+                    // a torn or foreign line
+                }
             }
+        } catch (NoSuchFileException e) {
+            // nothing is known to be damaged
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // unreadable: nothing known; reads still verify every record
         }
+        ids = Set.copyOf(found);
     }
 }
