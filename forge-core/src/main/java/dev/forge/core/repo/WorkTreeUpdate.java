@@ -156,10 +156,13 @@ final class WorkTreeUpdate {
         }
     }
 
-    /** Deletes {@code path} (moved aside until the end) and the folders it leaves empty. */
+    /**
+     * Deletes the file {@code path} (moved aside until the end) and the folders it leaves empty. A folder
+     * that now stands there is the user's, and stays.
+     */
     private void remove(String path) throws IOException {
         Path p = root.resolve(path);
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) return;
         moveAside(p);
         for (Path d = p.getParent(); d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             try (var s = Files.list(d)) {
