@@ -97,6 +97,7 @@ public final class Main implements Callable<Integer> {
             RestoreCommand.class,
             ShowCommand.class,
             FsckCommand.class,
+            dev.forge.cli.commands.RepairCommand.class,
             StatsCommand.class,
             ConfigCommand.class,
             BranchCommand.class,
@@ -191,7 +192,8 @@ public final class Main implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            new Output(c.getOut(), c.getErr(), json, false).error(ex.getMessage(), ExitCode.USAGE.code());
+            new Output(c.getOut(), c.getErr(), json, false)
+                    .error(dev.forge.mirror.RemoteUrl.redact(ex.getMessage()), ExitCode.USAGE.code());
             if (!json) {
                 String path = commandPath(c);
                 c.getErr().println("Try 'forge help" + (path.isEmpty() ? "" : " " + path) + "' for usage.");
@@ -200,7 +202,12 @@ public final class Main implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             int code = ExitCode.of(ex).code();
-            new Output(c.getOut(), c.getErr(), json, false).error(message(ex), code);
+            // Messages name paths and refs: no control character in them reaches the terminal raw.
+            new Output(c.getOut(), c.getErr(), json, false)
+                    // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
+                    .error(
+                            dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(message(ex))),
+                            code);
             if (matched(parsed, "--debug")) {
                 ex.printStackTrace(c.getErr());
                 c.getErr().flush();

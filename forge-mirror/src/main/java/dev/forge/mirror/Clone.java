@@ -16,8 +16,12 @@ import dev.forge.core.repo.SparsePaths;
 import dev.forge.core.repo.Transaction;
 import dev.forge.mirror.format.RemoteConfig;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -26,12 +30,26 @@ import java.util.stream.Stream;
  * {@code forge clone URL [DIR]}: a new repository with the remote's chunking, the remote as {@code
  * origin}, everything fetched, and a branch checked out. If anything fails, the folder it made is
  * removed again, so a failed clone leaves nothing behind.
+ *
+ * <p>A clone that is killed cannot clean up; it leaves a marker instead, so that running the same
+ * clone again recognises the leftovers as its own, removes them and starts over. The marker names the
+ * URL and is always in exactly one place: {@code DIR/.forge-clone} from before the repository is made
+ * until it exists, then (moved atomically) {@code DIR/.forge/clone-in-progress} until the clone has
+ * finished, when it is deleted. Before the checkout writes the first file it is inside {@code .forge},
+ * where no file of the work tree can be.
  */
 public final class Clone {
     public static final String ORIGIN = "origin";
+    /** The marker before the repository exists, in the clone's folder. */
+    static final String MARKER = ".forge-clone";
+    /** The marker once it does, in its {@code .forge}. */
+    static final String MARKER_IN_REPO = "clone-in-progress";
+
+    private static final String MARKER_TEXT = "forge clone in progress from ";
+    private static final String INIT_STAGING = ".forge-init-";
 
     private final LocalStoreFactory stores;
-    private int parallelism = Remote.DEFAULT_PARALLELISM;
+    private RemoteOptions options = RemoteOptions.defaults();
     private SparsePaths sparse = SparsePaths.ALL;
 
     public Clone(LocalStoreFactory stores) {
@@ -39,7 +57,13 @@ public final class Clone {
     }
 
     public Clone parallelism(int n) {
-        this.parallelism = n;
+        this.options = options.withParallelism(n);
+        return this;
+    }
+
+    /** Transfers in flight, timeouts and retry reporting. */
+    public Clone options(RemoteOptions options) {
+        this.options = options;
         return this;
     }
 
@@ -57,7 +81,7 @@ public final class Clone {
         String name = s.substring(s.lastIndexOf('/') + 1);
         if (name.isEmpty() || name.contains(":"))
             throw new dev.forge.core.error.InvalidInputException(
-                    "cannot choose a folder name for '" + url + "'; name one: forge clone URL DIR");
+                    "cannot choose a folder name for '" + RemoteUrl.redact(url) + "'; name one: forge clone URL DIR");
         return name;
     }
 
@@ -68,31 +92,42 @@ public final class Clone {
     public Result run(String url, Path cwd, Path dir, String branch, ProgressListener progress) {
         RemoteUrl parsed = RemoteUrl.parse(url, cwd);
         Path target = dir.toAbsolutePath().normalize();
-        boolean created = prepare(target);
-        try (Remote probe = Remote.open(ORIGIN, parsed, target.resolve(".forge"), parallelism)) {
+        boolean created = prepare(target, parsed.text());
+        try (Remote probe = Remote.open(ORIGIN, parsed, target.resolve(".forge"), options)) {
             RemoteConfig rc = probe.requireConfig();
             RepoConfig config = new RepoConfig(
                     RepoConfig.FORMAT, rc.chunking(), RepoConfig.defaults().compression());
+            Path marker = writeMarker(target, parsed.text());
             try (Repository repo = Repository.init(stores, target, config);
-                    Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), parallelism)) {
-                if (sparse.isSparse()) sparse.save(repo.forgeDir());
-                // One operation: the remote, its tracking refs, the branch and the checkout.
-                Transaction tx = repo.begin("clone " + parsed.text()).setRemote(ORIGIN, parsed.text());
-                Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
-                if (fetched.branches().isEmpty()) {
-                    tx.commit();
-                    return new Result(target, null, null, fetched, null);
-                }
-                String chosen = choose(branch, fetched.branches().keySet());
-                ObjectId tip = fetched.branches().get(chosen);
-                tx.setHead(new Head.OnBranch(chosen));
-                Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
-                return new Result(target, chosen, tip, fetched, c);
+                    Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), options)) {
+                Path inRepo = repo.forgeDir().resolve(MARKER_IN_REPO);
+                move(marker, inRepo);
+                Result r = fill(repo, remote, parsed, target, branch, progress);
+                delete(inRepo);
+                return r;
             }
         } catch (RuntimeException | Error e) {
             cleanUp(target, created);
             throw e;
         }
+    }
+
+    /** Everything after the repository exists: fetch, the branch, the checkout, as one operation. */
+    private Result fill(
+            Repository repo, Remote remote, RemoteUrl parsed, Path target, String branch, ProgressListener progress) {
+        if (sparse.isSparse()) sparse.save(repo.forgeDir());
+        // One operation: the remote, its tracking refs, the branch and the checkout.
+        Transaction tx = repo.begin("clone " + parsed.text()).setRemote(ORIGIN, parsed.text());
+        Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
+        if (fetched.branches().isEmpty()) {
+            tx.commit();
+            return new Result(target, null, null, fetched, null);
+        }
+        String chosen = choose(branch, fetched.branches().keySet());
+        ObjectId tip = fetched.branches().get(chosen);
+        tx.setHead(new Head.OnBranch(chosen));
+        Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
+        return new Result(target, chosen, tip, fetched, c);
     }
 
     private static String choose(String wanted, java.util.Set<String> branches) {
@@ -107,22 +142,89 @@ public final class Clone {
         return branches.iterator().next();
     }
 
-    /** Checks that {@code target} is new or empty; returns whether it had to be created. */
-    private static boolean prepare(Path target) {
+    /**
+     * Checks that {@code target} is new, empty, or holds what an interrupted clone of {@code url} left
+     * (which it then empties); returns whether it had to be created.
+     */
+    private static boolean prepare(Path target, String url) {
         try {
             if (Files.exists(target)) {
                 if (!Files.isDirectory(target))
                     throw new WouldOverwriteException(target + " exists and is not a folder");
+                List<String> names;
                 try (Stream<Path> s = Files.list(target)) {
-                    if (s.findAny().isPresent())
-                        throw new WouldOverwriteException(target + " is not empty; clone into a new or empty folder");
+                    names = s.map(p -> p.getFileName().toString()).toList();
                 }
+                if (names.isEmpty()) return false;
+                String leftover = interruptedClone(target, names);
+                if (leftover == null)
+                    throw new WouldOverwriteException(target + " is not empty; clone into a new or empty folder");
+                if (!leftover.isEmpty() && !leftover.equals(url)) {
+                    throw new WouldOverwriteException(target + " holds an interrupted clone of "
+                            + RemoteUrl.redact(leftover) + ": run that clone again, or remove the folder");
+                }
+                cleanUp(target, false);
                 return false;
             }
             Files.createDirectories(target);
             return true;
         } catch (IOException e) {
             throw new ForgeException("cannot create " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The URL of the interrupted clone whose leftovers fill {@code target} (entries {@code names}); ""
+     * when they are only an interrupted repository creation's staging folders; null when they are not
+     * a clone's. The marker at the top is trusted only beside nothing but a repository in the making,
+     * since a work tree may hold a file of that name.
+     */
+    private static String interruptedClone(Path target, List<String> names) throws IOException {
+        String inRepo = markerUrl(target.resolve(".forge").resolve(MARKER_IN_REPO));
+        if (inRepo != null) return inRepo;
+        boolean onlyOurs =
+                names.stream().allMatch(n -> n.equals(MARKER) || n.equals(".forge") || n.startsWith(INIT_STAGING));
+        if (!onlyOurs) return null;
+        String top = markerUrl(target.resolve(MARKER));
+        if (top != null) return top;
+        return names.stream().allMatch(n -> n.startsWith(INIT_STAGING)) ? "" : null;
+    }
+
+    /** The URL a marker file names, or null when {@code p} is not one. */
+    private static String markerUrl(Path p) throws IOException {
+        if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(p) > 64 << 10) return null;
+        String text = Files.readString(p, StandardCharsets.UTF_8);
+        if (!text.startsWith(MARKER_TEXT) || !text.endsWith("\n")) return null;
+        return text.substring(MARKER_TEXT.length(), text.length() - 1);
+    }
+
+    /** Writes the marker at the top of {@code target}, durably, before anything else is made there. */
+    private static Path writeMarker(Path target, String url) {
+        Path marker = target.resolve(MARKER);
+        try {
+            Files.writeString(marker, MARKER_TEXT + url + "\n", StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            return marker;
+        } catch (IOException e) {
+            throw new ForgeException("cannot write " + marker + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ForgeException("cannot move " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path marker) {
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            throw new ForgeException("cannot delete " + marker + ": " + e.getMessage(), e);
         }
     }
 

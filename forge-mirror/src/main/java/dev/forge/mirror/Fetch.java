@@ -66,10 +66,15 @@ public final class Fetch {
     /** One branch's move: {@code before} null when it is new here. */
     public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
 
-    /** {@code repaired}: objects whose damaged local record was replaced by the remote's copy. */
+    /**
+     * {@code skipped}: the remote's branches whose names Forge does not accept, as listed (they are
+     * not fetched; everything else is); {@code repaired}: objects whose damaged local record was replaced
+     * by the remote's copy.
+     */
     public record Result(
             List<RefUpdate> updates,
             SortedMap<String, ObjectId> branches,
+            List<String> skipped,
             long objects,
             long repaired,
             long packsRead,
@@ -92,7 +97,8 @@ public final class Fetch {
     public Result run(Transaction tx, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireConfig();
-        SortedMap<String, RemoteRefs.RemoteRef> refs = remote.refs().all();
+        RemoteRefs.Listing listing = remote.refs().list();
+        SortedMap<String, RemoteRefs.RemoteRef> refs = listing.branches();
         String prefix = RefNames.REMOTES + remote.name() + "/";
         SortedMap<String, ObjectId> tracking = repo.refs(prefix);
         List<ObjectId> tips = new ArrayList<>();
@@ -125,6 +131,7 @@ public final class Fetch {
         return new Result(
                 updates,
                 branches,
+                listing.skipped(),
                 objectsBefore,
                 repaired,
                 packsRead.size(),

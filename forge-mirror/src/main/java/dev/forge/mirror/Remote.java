@@ -27,30 +27,38 @@ public final class Remote implements AutoCloseable {
     private final int parallelism;
     private RemoteConfig config;
 
-    private Remote(String name, BlobStore backend, Path stateDir, int parallelism) {
+    private Remote(String name, BlobStore backend, Path stateDir, RemoteOptions options) {
         this.name = name;
         this.meter = new MeteredBlobStore(backend);
-        this.blobs = RetryingBlobStore.standard(meter);
+        this.blobs = new RetryingBlobStore(meter, options.policy(), options.retries());
         this.stateDir = stateDir;
-        this.parallelism = parallelism;
+        this.parallelism = options.parallelism();
     }
 
     /** Opens remote {@code name} at {@code url}, keeping its local state under {@code forgeDir/remotes/name}. */
     public static Remote open(String name, String url, Path forgeDir, int parallelism) {
-        return open(name, RemoteUrl.parse(url, Path.of("").toAbsolutePath()), forgeDir, parallelism);
+        return open(
+                name,
+                RemoteUrl.parse(url, Path.of("").toAbsolutePath()),
+                forgeDir,
+                RemoteOptions.defaults().withParallelism(parallelism));
     }
 
-    static Remote open(String name, RemoteUrl url, Path forgeDir, int parallelism) {
+    static Remote open(String name, RemoteUrl url, Path forgeDir, RemoteOptions options) {
         BlobStore backend = switch (url) {
             case RemoteUrl.Directory d -> new FileBlobStore(d.path());
-            case RemoteUrl.S3 s -> S3BlobStore.open(s, parallelism);
+            case RemoteUrl.S3 s -> S3BlobStore.open(s, options.parallelism(), options.policy());
         };
-        return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), parallelism);
+        return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), options);
     }
 
     /** For tests: a remote over any blob store. */
     public static Remote over(String name, BlobStore backend, Path forgeDir, int parallelism) {
-        return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), parallelism);
+        return new Remote(
+                name,
+                backend,
+                forgeDir.resolve("remotes").resolve(name),
+                RemoteOptions.defaults().withParallelism(parallelism));
     }
 
     public String name() {

@@ -7,6 +7,8 @@ import dev.forge.core.model.RefNames;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.blob.BlobNames;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -22,6 +24,12 @@ final class RemoteRefs {
 
     /** A ref holds 64 hex digits and a newline; anything much longer is not read. */
     private static final long MAX_REF_BYTES = 1024;
+
+    /**
+     * The remote's branches, and those left out because Forge cannot use their names (another tool,
+     * an older version or a hostile remote wrote them): {@code skipped} holds each such name as listed.
+     */
+    record Listing(SortedMap<String, RemoteRef> branches, List<String> skipped) {}
 
     private final BlobStore blobs;
 
@@ -42,18 +50,43 @@ final class RemoteRefs {
         return blobs.get(blobName(branch)).map(v -> new RemoteRef(branch, parse(branch, v.data()), v.token()));
     }
 
-    /** Every branch of the remote, by name. */
+    /** Every branch of the remote that Forge can use, by name. */
     SortedMap<String, RemoteRef> all() {
+        return list().branches();
+    }
+
+    /**
+     * Every branch of the remote, by name, minus those whose names Forge does not accept as a branch
+     * or a blob name ({@code a b}, {@code foo~1}, {@code .hidden}, non-ASCII): one such branch must not
+     * make the whole remote unusable, so it is left out and named in {@link Listing#skipped}.
+     */
+    Listing list() {
         SortedMap<String, RemoteRef> out = new TreeMap<>();
+        List<String> skipped = new ArrayList<>();
         for (BlobStore.BlobInfo b : blobs.list(RefNames.HEADS)) {
             String branch = b.name().substring(RefNames.HEADS.length());
+            if (!usable(branch)) {
+                skipped.add(branch);
+                continue;
+            }
             if (b.length() > MAX_REF_BYTES) {
                 throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + b.name() + " ("
                         + b.length() + " bytes, not a commit id)");
             }
             read(branch).ifPresent(r -> out.put(branch, r));
         }
-        return out;
+        return new Listing(out, List.copyOf(skipped));
+    }
+
+    /** Whether {@code branch} is a name Forge takes both as a branch and as a remote blob name. */
+    static boolean usable(String branch) {
+        if (!RefNames.isValidShortName(branch)) return false;
+        try {
+            BlobNames.check(RefNames.HEADS + branch);
+            return true;
+        } catch (InvalidInputException e) {
+            return false;
+        }
     }
 
     /** Creates the branch; false when it exists already. */

@@ -13,9 +13,16 @@ import java.util.Map;
  * A remote's address, parsed: a directory ({@code /mnt/nas/proj}, {@code file:///mnt/nas/proj}), an
  * S3 bucket and prefix ({@code s3://BUCKET/PREFIX?endpoint=URL&region=R&path-style=true}) or an R2
  * bucket ({@code r2://ACCOUNT_ID/BUCKET/PREFIX}). Credentials never go in the URL: they come from the
- * environment, so a URL is safe to store in {@code .forge} and to print.
+ * environment, so a URL is safe to store in {@code .forge} and to print. {@link #parse} refuses a URL
+ * that carries any (user info in it or in its endpoint, a secret-looking option), and {@link #redact}
+ * hides them in any text that is printed, for URLs stored by older versions and for what the user
+ * typed.
  */
 public sealed interface RemoteUrl {
+    /** Where credentials go instead, for messages. */
+    String CREDENTIALS_HINT =
+            "set FORGE_S3_ACCESS_KEY_ID and FORGE_S3_SECRET_ACCESS_KEY in the environment instead (never stored)";
+
     /** The canonical form stored in the repository's metadata. */
     String text();
 
@@ -43,21 +50,25 @@ public sealed interface RemoteUrl {
         }
     }
 
-    /** Parses {@code url}; a relative path is taken relative to {@code cwd}. */
+    /**
+     * Parses {@code url}; a relative path is taken relative to {@code cwd}. A URL with credentials in it
+     * is refused ({@link InvalidInputException}, exit 2) with a message that does not repeat them.
+     */
     static RemoteUrl parse(String url, Path cwd) {
         if (url == null || url.isBlank()) throw new InvalidInputException("empty remote URL");
         int colon = url.indexOf("://");
         if (colon < 0) return new Directory(cwd.resolve(url).toAbsolutePath().normalize());
         String scheme = url.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+        String credentials = UrlSecrets.credentialsIn(url);
+        if (credentials != null) {
+            throw new InvalidInputException("remote URLs must not contain credentials (" + credentials + " in '"
+                    + redact(url) + "'): " + CREDENTIALS_HINT);
+        }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new InvalidInputException("bad remote URL '" + url + "': " + e.getReason());
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new InvalidInputException(
-                    "remote URLs must not contain credentials; set FORGE_S3_ACCESS_KEY_ID and FORGE_S3_SECRET_ACCESS_KEY instead");
+            throw new InvalidInputException("bad remote URL '" + redact(url) + "': " + e.getReason());
         }
         return switch (scheme) {
             case "file" -> {
@@ -72,7 +83,7 @@ public sealed interface RemoteUrl {
             case "s3" -> s3(uri, url);
             case "r2" -> r2(uri, url);
             default ->
-                throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + url
+                throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + redact(url)
                         + "'; use a path, file:///path, s3://BUCKET/PREFIX or r2://ACCOUNT_ID/BUCKET/PREFIX");
         };
     }
@@ -80,27 +91,33 @@ public sealed interface RemoteUrl {
     private static S3 s3(URI uri, String original) {
         String bucket = uri.getHost();
         if (bucket == null || bucket.isEmpty())
-            throw new InvalidInputException("s3 URL '" + original + "' has no bucket: use s3://BUCKET/PREFIX");
+            throw new InvalidInputException("s3 URL '" + redact(original) + "' has no bucket: use s3://BUCKET/PREFIX");
         Map<String, String> q = query(uri, original);
         for (String k : q.keySet()) {
             if (!k.equals("endpoint") && !k.equals("region") && !k.equals("path-style")) {
-                throw new InvalidInputException(
-                        "unknown option '" + k + "' in '" + original + "' (known: endpoint, region, path-style)");
+                throw new InvalidInputException("unknown option '" + k + "' in '" + redact(original)
+                        + "' (known: endpoint, region, path-style)");
             }
         }
         String endpoint = q.get("endpoint");
         if (endpoint != null) {
-            URI e = URI.create(endpoint);
+            URI e;
+            try {
+                e = new URI(endpoint);
+            } catch (URISyntaxException x) {
+                throw new InvalidInputException(
+                        "endpoint in '" + redact(original) + "' is not a URL: " + x.getReason());
+            }
             if (e.getScheme() == null
                     || !(e.getScheme().equals("http") || e.getScheme().equals("https"))
                     || e.getHost() == null) {
-                throw new InvalidInputException(
-                        "endpoint in '" + original + "' must be an http(s) URL, got '" + endpoint + "'");
+                throw new InvalidInputException("endpoint in '" + redact(original) + "' must be an http(s) URL, got '"
+                        + redact(endpoint) + "'");
             }
         }
         String ps = q.getOrDefault("path-style", "false");
         if (!ps.equals("true") && !ps.equals("false"))
-            throw new InvalidInputException("path-style must be true or false in '" + original + "'");
+            throw new InvalidInputException("path-style must be true or false in '" + redact(original) + "'");
         return new S3(bucket, prefix(uri.getPath()), endpoint, q.get("region"), ps.equals("true"), original);
     }
 
@@ -110,10 +127,11 @@ public sealed interface RemoteUrl {
         int slash = path.indexOf('/');
         String bucket = slash < 0 ? path.replaceAll("/$", "") : path.substring(0, slash);
         if (account == null || account.isEmpty() || bucket.isEmpty()) {
-            throw new InvalidInputException("r2 URL '" + original + "' must look like r2://ACCOUNT_ID/BUCKET/PREFIX");
+            throw new InvalidInputException(
+                    "r2 URL '" + redact(original) + "' must look like r2://ACCOUNT_ID/BUCKET/PREFIX");
         }
         if (!query(uri, original).isEmpty())
-            throw new InvalidInputException("r2 URLs take no options: '" + original + "'");
+            throw new InvalidInputException("r2 URLs take no options: '" + redact(original) + "'");
         String prefix = slash < 0 ? "" : path.substring(slash + 1);
         return new S3(bucket, prefix, "https://" + account + ".r2.cloudflarestorage.com", "auto", true, original);
     }
@@ -132,11 +150,32 @@ public sealed interface RemoteUrl {
         if (raw == null || raw.isEmpty()) return out;
         for (String kv : raw.split("&")) {
             int eq = kv.indexOf('=');
-            if (eq <= 0) throw new InvalidInputException("bad option '" + kv + "' in '" + original + "'");
-            out.put(
-                    URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            if (eq <= 0)
+                throw new InvalidInputException("bad option '" + redact(kv) + "' in '" + redact(original) + "'");
+            try {
+                out.put(
+                        URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(
+                        "bad %-escape in option '" + redact(kv) + "' of '" + redact(original) + "'");
+            }
         }
         return out;
+    }
+
+    /**
+     * {@code text} with every URL's user info and the values of secret-looking options replaced by
+     * {@code ***}: {@code s3://AKIA:pw@b/x} becomes {@code s3://***@b/x}, {@code
+     * ?endpoint=http://k:s@h&secret_key=s} becomes {@code ?endpoint=http://***@h&secret_key=***}, the same
+     * URL-encoded. Every message, listing and notice that can show a URL goes through this one function.
+     */
+    static String redact(String text) {
+        return UrlSecrets.redact(text);
+    }
+
+    /** Whether {@code url} carries credentials (a stored URL from an older forge may). */
+    static boolean hasCredentials(String url) {
+        return url != null && url.contains("://") && UrlSecrets.credentialsIn(url) != null;
     }
 }

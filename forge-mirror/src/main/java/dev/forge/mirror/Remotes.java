@@ -20,6 +20,7 @@ public final class Remotes {
         this.repo = repo;
     }
 
+    /** The remotes and their stored URLs (print them through {@link RemoteUrl#redact}). */
     public SortedMap<String, String> list() {
         return repo.remotes();
     }
@@ -31,8 +32,8 @@ public final class Remotes {
                     "'" + name + "' is not a valid remote name (letters, digits, '.', '_', '-')");
         }
         if (list().containsKey(name)) {
-            throw new InvalidInputException(
-                    "remote '" + name + "' exists already (" + list().get(name) + "); remove it first");
+            throw new InvalidInputException("remote '" + name + "' exists already ("
+                    + RemoteUrl.redact(list().get(name)) + "); remove it first");
         }
         String text = RemoteUrl.parse(url, cwd).text();
         repo.begin("remote add " + name + " " + text).setRemote(name, text).commit();
@@ -55,8 +56,13 @@ public final class Remotes {
         }
     }
 
-    /** Opens remote {@code name} (default {@code origin}). */
+    /** Opens remote {@code name} (default {@code origin}) with the default options. */
     public Remote open(String name, int parallelism) {
+        return open(name, RemoteOptions.defaults().withParallelism(parallelism));
+    }
+
+    /** Opens remote {@code name} (default {@code origin}). */
+    public Remote open(String name, RemoteOptions options) {
         String url = list().get(name);
         if (url == null) {
             throw new NotFoundException("no remote named '" + name + "'"
@@ -64,6 +70,12 @@ public final class Remotes {
                             ? "; add one with 'forge remote add " + name + " URL'"
                             : " (remotes: " + String.join(", ", list().keySet()) + ")"));
         }
-        return Remote.open(name, RemoteUrl.parse(url, repo.root()), repo.forgeDir(), parallelism);
+        if (RemoteUrl.hasCredentials(url)) {
+            // Stored by an older forge, which took credentials in URLs; they are never used or shown.
+            throw new InvalidInputException("remote '" + name + "' has credentials in its stored URL ("
+                    + RemoteUrl.redact(url) + "), which forge no longer uses: run 'forge remote remove " + name
+                    + "', then 'forge remote add " + name + " URL' without them, and " + RemoteUrl.CREDENTIALS_HINT);
+        }
+        return Remote.open(name, RemoteUrl.parse(url, repo.root()), repo.forgeDir(), options);
     }
 }

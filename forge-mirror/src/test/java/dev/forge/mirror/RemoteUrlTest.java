@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.core.error.InvalidInputException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RemoteUrlTest {
@@ -42,9 +43,56 @@ class RemoteUrlTest {
     }
 
     @Test
-    void refusesCredentialsUnknownSchemesAndOptions() {
-        var e = assertThrows(InvalidInputException.class, () -> parse("s3://AKIA:secret@bucket/x"));
-        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    void refusesCredentialsInEveryFormWithoutRepeatingThem() {
+        for (String url : List.of(
+                "s3://AKIAXYZ:SeCrEtVaLuE@bucket/x",
+                "s3://AKIAXYZ:SeCrEt/VaLuE@bucket/x", // a '/' in the secret ends a URI's user info early
+                "s3://SeCrEtVaLuE@bucket/x",
+                "s3://bucket/x?endpoint=http://AKIAXYZ:SeCrEtVaLuE@127.0.0.1:9000",
+                "s3://bucket/x?endpoint=http%3A%2F%2FAKIAXYZ%3ASeCrEtVaLuE%40127.0.0.1%3A9000",
+                "s3://bucket/x?secret_key=SeCrEtVaLuE",
+                "s3://bucket/x?access_key=AKIAXYZ&secret_key=SeCrEtVaLuE",
+                "s3://bucket/x?aws_secret_access_key=SeCrEtVaLuE&region=eu",
+                "s3://bucket/x?session-token=SeCrEtVaLuE",
+                "r2://AKIAXYZ:SeCrEtVaLuE@account/bucket",
+                "file://AKIAXYZ:SeCrEtVaLuE@localhost/x",
+                "ftp://AKIAXYZ:SeCrEtVaLuE@host/x")) {
+            var e = assertThrows(InvalidInputException.class, () -> parse(url), url);
+            assertFalse(e.getMessage().contains("SeCrEt"), e.getMessage());
+            assertFalse(e.getMessage().contains("AKIAXYZ"), e.getMessage());
+            assertTrue(e.getMessage().contains("must not contain credentials"), e.getMessage());
+            assertTrue(e.getMessage().contains("FORGE_S3_SECRET_ACCESS_KEY"), e.getMessage());
+            assertTrue(RemoteUrl.hasCredentials(url), url);
+        }
+        assertFalse(RemoteUrl.hasCredentials("s3://bucket/x?endpoint=http://127.0.0.1:9000&region=eu&path-style=true"));
+        assertFalse(RemoteUrl.hasCredentials("file:///home/ana@studio/remote"));
+        assertEquals(
+                new RemoteUrl.Directory(Path.of("/home/ana@studio/remote")), parse("file:///home/ana@studio/remote"));
+    }
+
+    @Test
+    void redactionHidesUserInfoAndSecretOptionsAnywhereInText() {
+        assertEquals("s3://***@bucket/x", RemoteUrl.redact("s3://AKIA:pw@bucket/x"));
+        assertEquals("s3://***@bucket/x", RemoteUrl.redact("s3://AKIA:p/w@bucket/x"));
+        assertEquals(
+                "cannot read config in 's3://b/x?endpoint=http://***@h:9000&region=eu': no",
+                RemoteUrl.redact("cannot read config in 's3://b/x?endpoint=http://AKIA:pw@h:9000&region=eu': no"));
+        assertEquals(
+                "s3://b/x?endpoint=http%3A%2F%2F***%40h",
+                RemoteUrl.redact("s3://b/x?endpoint=http%3A%2F%2FAKIA%3Apw%40h"));
+        assertEquals(
+                "s3://b/x?access_key=***&secret_key=***&region=eu",
+                RemoteUrl.redact("s3://b/x?access_key=AKIA&secret_key=pw&region=eu"));
+        assertEquals(
+                "https://h/o?X-Amz-Credential=***&X-Amz-Signature=***",
+                RemoteUrl.redact("https://h/o?X-Amz-Credential=AKIA%2F2025&X-Amz-Signature=abc"));
+        String clean = "cannot write packs/a.pack in s3://b/x/ at http://127.0.0.1:9000: no answer within 10 s";
+        assertEquals(clean, RemoteUrl.redact(clean));
+        assertEquals("file:///home/ana@studio/x", RemoteUrl.redact("file:///home/ana@studio/x"));
+    }
+
+    @Test
+    void refusesUnknownSchemesAndOptions() {
         assertThrows(InvalidInputException.class, () -> parse("ftp://host/x"));
         assertThrows(InvalidInputException.class, () -> parse("s3://bucket/x?colour=blue"));
         assertThrows(InvalidInputException.class, () -> parse("s3://bucket/x?endpoint=ftp://h"));

@@ -38,8 +38,15 @@ final class DamagedRecords {
      */
     private volatile Set<ObjectId> ids;
 
+    /** Set for a repository opened read-only: damage is remembered for this run, nothing is written. */
+    private volatile boolean inMemoryOnly;
+
     DamagedRecords(Path forgeDir) {
         this.file = forgeDir.resolve(FILE);
+    }
+
+    void inMemoryOnly() {
+        inMemoryOnly = true;
     }
 
     /** Whether the record of {@code id} at {@code offset} of {@code pack} is known to be damaged. */
@@ -73,6 +80,7 @@ final class DamagedRecords {
         Set<ObjectId> more = new HashSet<>(ids);
         more.add(id);
         ids = Set.copyOf(more);
+        if (inMemoryOnly) return;
         String line = id.hex() + " " + pack + " " + offset + "\n";
         try {
             Files.write(
@@ -103,6 +111,7 @@ final class DamagedRecords {
                     .append('\n');
         }
         ids = Set.copyOf(left);
+        if (inMemoryOnly) return;
         try {
             if (entries.isEmpty()) {
                 Files.deleteIfExists(file);

@@ -43,7 +43,8 @@ public final class AddCommand implements Callable<Integer> {
                         .put("bytes", r.bytes())
                         .put("bytesRead", r.bytesRead())
                         .put("removed", r.removed())
-                        .put("seconds", r.seconds()));
+                        .put("seconds", r.seconds())
+                        .set("skipped", skipped(r)));
             } else {
                 out.info(
                         "Added %d file%s (%s; read %d, %s at %s)%s%n",
@@ -55,7 +56,14 @@ public final class AddCommand implements Callable<Integer> {
                         rate(r.bytesRead(), r.seconds()),
                         r.removed() > 0 ? ", " + r.removed() + " removed" : "");
             }
+            Skipped.check(r.skipped(), "the rest was added");
         }
         return 0;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode skipped(Add.Result r) {
+        var a = dev.forge.cli.Json.array();
+        Skipped.json(a, r.skipped());
+        return a;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Repository;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class BranchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(list || name == null ? Mode.READ : Mode.WRITE)) {
             Branches b = new Branches(repo);
             if (list || name == null) {
                 print(out, b.branches());

@@ -7,6 +7,7 @@ import static dev.forge.cli.Units.rate;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class CheckoutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(into != null ? Mode.READ : Mode.WRITE)) {
             Checkout.Result r = into != null
                     ? new Checkout(repo).into(rev, common.cwd().resolve(into), out.progress())
                     : new Checkout(repo).run(rev, force, out.progress());

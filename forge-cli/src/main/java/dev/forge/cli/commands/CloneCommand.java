@@ -68,9 +68,10 @@ public final class CloneCommand implements Callable<Integer> {
         Path target = cwd.resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url)))
                 .normalize();
         Clone.Result r = new Clone(CommonOptions.STORES)
-                .parallelism(transfer.jobs())
+                .options(transfer.options(Clone.ORIGIN, out))
                 .sparse(sparse)
                 .run(url, cwd, target, branch, out.progress());
+        if (!out.json()) FetchCommand.warnSkipped(out, Clone.ORIGIN, r.fetch());
         if (out.json()) {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
             n.put("path", r.dir().toString())
@@ -85,7 +86,7 @@ public final class CloneCommand implements Callable<Integer> {
         } else {
             out.info(
                     "Cloned %s into %s: %s at %s, %d files (%s); %s received in %.1f s (%s)%n",
-                    url,
+                    dev.forge.mirror.RemoteUrl.redact(url),
                     r.dir(),
                     r.branch(),
                     r.commit().shortHex(),

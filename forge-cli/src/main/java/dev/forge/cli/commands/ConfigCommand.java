@@ -8,6 +8,7 @@ import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Settings;
 import java.util.concurrent.Callable;
@@ -64,7 +65,7 @@ public final class ConfigCommand implements Callable<Integer> {
             throw new InvalidInputException("name one KEY, or give --list alone");
         if (unset && value != null) throw new InvalidInputException("--unset takes a KEY, not a VALUE");
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(list || (value == null && !unset) ? Mode.READ : Mode.WRITE)) {
             Settings settings = new Settings(repo);
             if (list) {
                 var all = settings.list();

@@ -12,6 +12,7 @@ import dev.forge.core.media.ByteRange;
 import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
 import dev.forge.core.model.FileKind;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Diff;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
@@ -72,7 +73,7 @@ public final class DiffCommand implements Callable<Integer> {
         int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
         List<String> revs = args.subList(0, args.size() - pathCount);
         List<String> paths = args.subList(args.size() - pathCount, args.size());
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Diff.Result r = new Diff(repo).run(common.cwd(), revs, paths, !stat, out.progress());
             if (out.json()) {
                 out.json(json(r));
@@ -206,7 +207,9 @@ public final class DiffCommand implements Callable<Integer> {
     private void printStat(Diff.Result r) {
         if (r.files().isEmpty()) return;
         int width = 0;
-        for (Diff.FileDiff f : r.files()) width = Math.max(width, f.path().length());
+        for (Diff.FileDiff f : r.files())
+            width = Math.max(
+                    width, dev.forge.core.model.PathText.quote(f.path()).length());
         width = Math.min(width, 60);
         for (Diff.FileDiff f : r.files()) {
             String tag = switch (f.change()) {
@@ -217,7 +220,7 @@ public final class DiffCommand implements Callable<Integer> {
             };
             out.printf(
                     " %-" + width + "s | %10s → %10s, %10s new%s%n",
-                    f.path(),
+                    dev.forge.core.model.PathText.quote(f.path()),
                     human(f.oldSize()),
                     human(f.newSize()),
                     human(f.newBytes()),
@@ -250,10 +253,16 @@ public final class DiffCommand implements Callable<Integer> {
         for (Diff.FileDiff f : r.files()) {
             if (!first) out.println();
             first = false;
-            out.println("diff a/" + f.path() + " b/" + f.path());
+            String a = dev.forge.core.model.PathText.quote("a/" + f.path());
+            String b = dev.forge.core.model.PathText.quote("b/" + f.path());
+            out.println("diff " + a + " " + b);
             out.println(summary(f));
             if (f.unifiedDiff() != null) {
-                for (String line : f.unifiedDiff()) out.println(line);
+                for (String line : f.unifiedDiff()) {
+                    if (line.equals("--- a/" + f.path())) line = "--- " + a;
+                    else if (line.equals("+++ b/" + f.path())) line = "+++ " + b;
+                    out.println(line);
+                }
                 continue;
             }
             if (f.oldMedia() != null) out.println("old: " + describe(f.oldMedia()));

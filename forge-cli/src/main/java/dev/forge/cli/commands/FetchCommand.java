@@ -10,7 +10,6 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.RemoteArgument;
-import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Fetch;
 import dev.forge.mirror.Remote;
@@ -33,9 +32,6 @@ public final class FetchCommand implements Callable<Integer> {
     JsonOption json;
 
     @Mixin
-    TransferOptions transfer;
-
-    @Mixin
     RemoteArgument remoteArg;
 
     @Override
@@ -43,11 +39,12 @@ public final class FetchCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
             Fetch.Result r = new Fetch(repo, remote).run(out.progress());
             if (out.json()) {
                 out.json(summary(remoteName, r));
             } else {
+                warnSkipped(out, remoteName, r);
                 print(out, remoteName, r);
             }
         }
@@ -69,7 +66,21 @@ public final class FetchCommand implements Callable<Integer> {
                 .put("bytesReceived", r.bytesReceived())
                 .put("requests", r.requests())
                 .put("seconds", r.seconds());
+        ArrayNode skipped = n.putArray("skipped");
+        r.skipped().forEach(skipped::add);
         return n;
+    }
+
+    /**
+     * One warning line per remote branch that was left out because forge does not accept its name
+     * (fetch, pull and clone go on with the rest, exit 0); control characters in it are shown escaped.
+     */
+    static void warnSkipped(Output out, String remoteName, Fetch.Result r) {
+        for (String b : r.skipped()) {
+            out.warn("warning: skipped branch '" + dev.forge.core.model.PathText.quote(b) + "' of " + remoteName
+                    + ": forge does not accept that name (no spaces, control characters, '~', '^', ':', '..',"
+                    + " segments starting with '.', or letters outside ASCII); rename it where it was made");
+        }
     }
 
     private static void print(Output out, String remoteName, Fetch.Result r) {

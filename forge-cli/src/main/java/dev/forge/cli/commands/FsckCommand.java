@@ -7,6 +7,7 @@ import dev.forge.cli.ExitCode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ public final class FsckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Fsck.Report r = new Fsck(repo).run(out.progress());
             if (out.json()) {
                 var n = object().put("ok", r.ok())
@@ -44,7 +45,7 @@ public final class FsckCommand implements Callable<Integer> {
                 r.problems().forEach(p::add);
                 out.json(n);
             } else {
-                for (String p : r.problems()) out.warn("fsck: " + p);
+                for (String p : r.problems()) out.warn("fsck: " + dev.forge.core.model.PathText.sanitize(p));
                 if (!r.ok()) out.warn(REPAIR_HINT);
                 out.info(
                         "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",

@@ -7,6 +7,7 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.port.LocalStore;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Gc;
 import dev.forge.core.repo.Repository;
 import java.util.concurrent.Callable;
@@ -36,12 +37,13 @@ public final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(dryRun ? Mode.READ : Mode.RECLAIM)) {
             Gc.Report r = new Gc(repo).run(dryRun, out.progress());
             LocalStore.SweepReport s = r.sweep();
             long freed = s.bytesBefore() - s.bytesAfter();
+            LocalStore.CompactReport c = r.compaction();
             if (out.json()) {
-                out.json(object().put("dryRun", dryRun)
+                var n = object().put("dryRun", dryRun)
                         .put("liveObjects", r.liveObjects())
                         .put("deadObjects", s.deadObjects())
                         .put("packsBefore", s.packsBefore())
@@ -50,7 +52,13 @@ public final class GcCommand implements Callable<Integer> {
                         .put("orphanFiles", s.orphanFiles())
                         .put("bytesBefore", s.bytesBefore())
                         .put("bytesAfter", s.bytesAfter())
-                        .put("bytesFreed", freed));
+                        .put("bytesFreed", freed);
+                if (c != null) {
+                    n.put("packsAfter", c.packsAfter())
+                            .put("indexFilesBefore", c.indexFilesBefore())
+                            .put("indexFilesAfter", c.indexFilesAfter());
+                }
+                out.json(n);
             } else {
                 // A dry run's report is the result asked for; after a real run it only confirms.
                 String line = String.format(
@@ -65,6 +73,11 @@ public final class GcCommand implements Callable<Integer> {
                         s.orphanFiles());
                 if (dryRun) out.printf("%s", line);
                 else out.info("%s", line);
+                if (c != null) {
+                    out.info(
+                            "Compacted: packs %d -> %d, index files %d -> %d%n",
+                            c.packsBefore(), c.packsAfter(), c.indexFilesBefore(), c.indexFilesAfter());
+                }
             }
         }
         return 0;

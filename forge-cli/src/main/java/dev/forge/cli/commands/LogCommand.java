@@ -8,6 +8,7 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.History;
 import dev.forge.core.repo.Repository;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class LogCommand implements Callable<Integer> {
     public Integer call() {
         if (limit < 0) throw new dev.forge.core.error.InvalidInputException("-n must not be negative");
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             List<History.Entry> entries = new History(repo).log(rev, limit);
             if (out.json()) {
                 ArrayNode a = array();
@@ -60,10 +61,14 @@ public final class LogCommand implements Callable<Integer> {
             }
             for (History.Entry e : entries) {
                 out.println("commit " + e.id().hex());
-                out.println("Author: " + e.commit().author());
+                out.println("Author: "
+                        + dev.forge.core.model.PathText.sanitize(e.commit().author()));
                 out.println("Date:   " + e.commit().time());
                 out.println();
-                for (String line : e.commit().message().split("\n", -1)) out.println("    " + line);
+                // A message is text from whoever committed: escape sequences in it are shown, not run.
+                for (String line : dev.forge.core.model.PathText.sanitize(
+                                e.commit().message())
+                        .split("\n", -1)) out.println("    " + line);
                 out.println();
             }
         }

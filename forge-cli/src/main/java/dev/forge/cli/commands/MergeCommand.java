@@ -76,7 +76,8 @@ public final class MergeCommand implements Callable<Integer> {
                     case CONFLICTS -> {
                         // What stopped the merge (exit 7) and what to do: printed also with -q.
                         for (MergeState.Conflict x : r.conflicts())
-                            out.println("CONFLICT: " + x.path() + " " + describe(x));
+                            out.println(
+                                    "CONFLICT: " + dev.forge.core.model.PathText.quote(x.path()) + " " + describe(x));
                         out.println("Merge stopped on " + r.conflicts().size()
                                 + " conflict(s): resolve them, then 'forge commit' (or 'forge merge --abort').");
                     }

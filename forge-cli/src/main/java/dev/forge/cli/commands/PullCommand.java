@@ -7,7 +7,6 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.RemoteArgument;
-import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Pull;
 import dev.forge.mirror.Remote;
@@ -31,9 +30,6 @@ public final class PullCommand implements Callable<Integer> {
     JsonOption json;
 
     @Mixin
-    TransferOptions transfer;
-
-    @Mixin
     RemoteArgument remoteArg;
 
     @Override
@@ -41,8 +37,9 @@ public final class PullCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
             Pull.Result r = new Pull(repo, remote).run(out.progress());
+            if (!out.json()) FetchCommand.warnSkipped(out, remoteName, r.fetch());
             if (out.json()) {
                 ObjectNode n = FetchCommand.summary(remoteName, r.fetch());
                 n.put("branch", r.branch())

@@ -8,7 +8,6 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.RemoteArgument;
-import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.model.Head;
 import dev.forge.core.repo.Repository;
@@ -36,9 +35,6 @@ public final class PushCommand implements Callable<Integer> {
     JsonOption json;
 
     @Mixin
-    TransferOptions transfer;
-
-    @Mixin
     RemoteArgument remoteArg;
 
     @Parameters(
@@ -54,7 +50,7 @@ public final class PushCommand implements Callable<Integer> {
         String remoteName = remoteArg.name();
         Refspec given = branch == null ? null : Refspec.parse(branch); // a bad one fails before the remote is opened
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
             Refspec refspec = given != null ? given : Refspec.of(currentBranch(repo));
             Push.Result r = new Push(repo, remote).run(refspec.local(), refspec.remote(), out.progress());
             if (out.json()) {

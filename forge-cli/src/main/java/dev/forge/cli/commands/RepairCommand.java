@@ -11,6 +11,7 @@ import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.LocalStoreFactory.IndexRebuildReport;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Option;
         name = "repair",
         description = {
             "Repair a damaged repository.",
-            "--remote NAME reads every pack, then downloads again from NAME the objects whose records are damaged."
+            "--index rebuilds .forge/index from the pack files (objects), the old index where it still",
+            "reads, and .forge/journal (refs, HEAD, remotes, stage, op log). Safe to interrupt and rerun.",
+            "--remote NAME reads every pack, then downloads again from NAME the objects whose records",
+            "are damaged."
         })
 public final class RepairCommand implements Callable<Integer> {
     @Mixin
@@ -37,6 +41,9 @@ public final class RepairCommand implements Callable<Integer> {
     @Mixin
     TransferOptions transfer;
 
+    @Option(names = "--index", description = "Rebuild .forge/index; the old one is kept beside it.")
+    boolean index;
+
     /** No default (unlike RemoteOption's origin): each mode of repair is asked for by its option. */
     @Option(
             names = "--remote",
@@ -44,12 +51,47 @@ public final class RepairCommand implements Callable<Integer> {
             description = "Download the damaged objects again from this remote.")
     String remoteName;
 
-    // --index (rebuild the index from the packs) joins here: each mode is one option and one branch of call().
-
     @Override
     public Integer call() {
+        if (index == (remoteName != null)) {
+            throw new InvalidInputException(
+                    "say what to repair, one at a time: forge repair --index, or forge" + " repair --remote NAME");
+        }
         Output out = common.output(json);
-        if (remoteName == null) throw new InvalidInputException("say what to repair: forge repair --remote NAME");
+        return index ? rebuildIndex(out) : fromRemote(out);
+    }
+
+    private int rebuildIndex(Output out) {
+        IndexRebuildReport r = Repository.rebuildIndex(CommonOptions.STORES, common.cwd(), out.progress());
+        if (out.json()) {
+            var n = object().put("packs", r.packs())
+                    .put("objects", r.objects())
+                    .put("damagedRecords", r.damagedRecords())
+                    .put("refsFrom", r.refsFrom())
+                    .put("refs", r.refs())
+                    .put("operations", r.operations())
+                    .put("stageFrom", r.stageFrom())
+                    .put("oldIndex", r.oldIndex() == null ? null : r.oldIndex().toString());
+            ArrayNode notes = n.putArray("notes");
+            r.notes().forEach(notes::add);
+            out.json(n);
+            return 0;
+        }
+        out.printf(
+                "Rebuilt the index: %d objects from %d packs%s%n",
+                r.objects(),
+                r.packs(),
+                r.damagedRecords() == 0 ? "" : ", " + r.damagedRecords() + " damaged record(s) skipped");
+        out.printf("refs, HEAD, remotes: from %s (%d refs)%n", r.refsFrom(), r.refs());
+        out.printf("op log: %d operations; stage: from %s%n", r.operations(), r.stageFrom());
+        for (String note : r.notes()) out.println("note: " + note);
+        if (r.oldIndex() != null)
+            out.println("The old index is kept in " + r.oldIndex() + "; delete it once 'forge fsck' is clean.");
+        out.info("%s%n", "Run 'forge fsck' to check the result.");
+        return 0;
+    }
+
+    private int fromRemote(Output out) {
         try (Repository repo = common.open();
                 Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
             Repair.Result r = new Repair(repo, remote).run(out.progress());

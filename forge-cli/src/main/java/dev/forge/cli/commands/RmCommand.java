@@ -43,7 +43,7 @@ public final class RmCommand implements Callable<Integer> {
                 removed.forEach(n.putArray("removed")::add);
                 out.json(n);
             } else {
-                for (String p : removed) out.info("rm '%s'%n", p);
+                for (String p : removed) out.info("rm '%s'%n", dev.forge.core.model.PathText.quote(p));
             }
         }
         return 0;

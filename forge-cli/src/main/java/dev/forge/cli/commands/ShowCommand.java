@@ -1,6 +1,7 @@
 package dev.forge.cli.commands;
 
 import dev.forge.cli.options.CommonOptions;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.io.BufferedOutputStream;
@@ -28,7 +29,7 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             // Raw bytes straight to fd 1: no charset, no line-ending translation.
             OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
             new Checkout(repo).show(spec, out);

@@ -6,6 +6,7 @@ import static dev.forge.cli.Units.human;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Stats;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Stats.Report r = new Stats(repo).run();
             if (out.json()) {
                 out.json(object().put("commits", r.commits())

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Status.Report r = new Status(repo).run(out.progress());
             if (out.json()) {
                 ObjectNode n = object();
@@ -45,7 +46,9 @@ public final class StatusCommand implements Callable<Integer> {
                 } else {
                     n.putNull("merge");
                 }
+                Skipped.json(n.putArray("skipped"), r.skipped());
                 out.json(n);
+                Skipped.check(r.skipped(), "not compared");
                 return 0;
             }
             out.println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
@@ -58,19 +61,25 @@ public final class StatusCommand implements Callable<Integer> {
                 } else {
                     out.println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
                     for (var c : m.conflicts())
-                        out.println("        both changed: " + c.path() + " " + MergeCommand.describe(c));
+                        out.println("        both changed: " + dev.forge.core.model.PathText.quote(c.path()) + " "
+                                + MergeCommand.describe(c));
                 }
             });
             if (r.clean()) {
                 out.println("Nothing to commit, work tree clean");
-                return 0;
+            } else if (r.staged().isEmpty()
+                    && r.unstaged().isEmpty()
+                    && r.untracked().isEmpty()) {
+                out.println("No changes in what could be read");
+            } else {
+                section(out, "Changes to be committed:", r.staged());
+                section(out, "Changes not staged for commit:", r.unstaged());
+                if (!r.untracked().isEmpty()) {
+                    out.println("Untracked files:");
+                    for (String p : r.untracked()) out.println("        " + dev.forge.core.model.PathText.quote(p));
+                }
             }
-            section(out, "Changes to be committed:", r.staged());
-            section(out, "Changes not staged for commit:", r.unstaged());
-            if (!r.untracked().isEmpty()) {
-                out.println("Untracked files:");
-                for (String p : r.untracked()) out.println("        " + p);
-            }
+            Skipped.check(r.skipped(), "not compared");
         }
         return 0;
     }
@@ -90,7 +99,7 @@ public final class StatusCommand implements Callable<Integer> {
                 case DELETED -> "deleted:";
                 case TYPE_CHANGED -> "typechange:";
             };
-            out.printf("        %-12s %s%n", label, c.path());
+            out.printf("        %-12s %s%n", label, dev.forge.core.model.PathText.quote(c.path()));
         }
     }
 }

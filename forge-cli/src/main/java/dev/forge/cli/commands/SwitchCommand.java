@@ -60,7 +60,11 @@ public final class SwitchCommand implements Callable<Integer> {
                         java.util.Locale.ROOT,
                         "discarded uncommitted changes in %d file(s): %s",
                         r.discarded().size(),
-                        String.join(", ", r.discarded())));
+                        String.join(
+                                ", ",
+                                r.discarded().stream()
+                                        .map(dev.forge.core.model.PathText::quote)
+                                        .toList())));
             }
             out.info(
                     create ? "Switched to a new branch '%s'%n" : "Switched to branch '%s' (%d written, %d removed)%n",

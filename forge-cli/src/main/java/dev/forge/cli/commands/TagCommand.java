@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Repository;
 import java.util.concurrent.Callable;
@@ -47,7 +48,7 @@ public final class TagCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(list || name == null ? Mode.READ : Mode.WRITE)) {
             Branches b = new Branches(repo);
             if (list || name == null) {
                 if (out.json()) {

@@ -64,9 +64,19 @@ public final class CommonOptions {
         return false;
     }
 
-    /** Opens the repository that holds {@link #cwd()}. */
+    /** Opens the repository that holds {@link #cwd()}, for a command that changes it. */
     public Repository open() {
-        return Repository.open(STORES, cwd());
+        return open(LocalStoreFactory.Mode.WRITE);
+    }
+
+    /**
+     * Opens the repository that holds {@link #cwd()} for {@code mode}: a command (or an invocation,
+     * like {@code branch} without a name) that only reads says {@link LocalStoreFactory.Mode#READ}, and
+     * then works on a read-only mount or a full disk; a change there fails with one line naming the
+     * folder and why.
+     */
+    public Repository open(LocalStoreFactory.Mode mode) {
+        return Repository.open(STORES, cwd(), mode);
     }
 
     /** The command's output, in JSON when {@code json} is set. */

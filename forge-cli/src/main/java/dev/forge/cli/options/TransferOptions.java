@@ -1,7 +1,14 @@
 package dev.forge.cli.options;
 
+import dev.forge.cli.Output;
+import dev.forge.cli.RetryNotices;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.mirror.Remote;
+import dev.forge.mirror.RemoteOptions;
+import dev.forge.mirror.blob.RetryListener;
+import dev.forge.mirror.blob.RetryPolicy;
+import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** {@code -j/--jobs N}: how many transfers a command that talks to a remote keeps in flight. */
@@ -15,5 +22,36 @@ public final class TransferOptions {
     public int jobs() {
         if (jobs < 1) throw new InvalidInputException("--jobs must be at least 1, got " + jobs);
         return jobs;
+    }
+
+    /**
+     * How the command talks to remote {@code remote}: {@code -j} transfers in flight, and the deadlines
+     * from the environment: {@code FORGE_REMOTE_TIMEOUT} (seconds a remote may go without answering
+     * before the command gives up, default 30) and {@code FORGE_REMOTE_MAX_WAIT} (seconds of waiting a
+     * server may ask for with Retry-After, per request, default 120). Retry notices go to stderr unless
+     * {@code -q}.
+     */
+    public RemoteOptions options(String remote, Output out) {
+        RetryListener notices = out.quiet() ? RetryListener.NONE : new RetryNotices(remote, out.json(), out.err());
+        return new RemoteOptions(jobs(), policy(System.getenv()), notices);
+    }
+
+    static RetryPolicy policy(Map<String, String> env) {
+        Duration timeout = seconds(env, RetryPolicy.TIMEOUT_SETTING, RetryPolicy.DEFAULT_TIMEOUT, 1);
+        Duration maxWait = seconds(env, RetryPolicy.MAX_WAIT_SETTING, RetryPolicy.DEFAULT_MAX_WAIT, 0);
+        return RetryPolicy.of(timeout, maxWait);
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, Duration fallback, long min) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            long s = Long.parseLong(v.strip());
+            if (s >= min && s <= 86_400) return Duration.ofSeconds(s);
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidInputException(
+                name + " must be a whole number of seconds from " + min + " to 86400, got '" + v + "'");
     }
 }

@@ -374,9 +374,9 @@ class IntegrityIT {
             assertEquals("main", status.path("branch").asText(), status::toString);
             assertEquals(head, status.path("head").asText(), () -> cmd + " moved HEAD: " + status);
             try (Stream<Path> t = Files.list(repo.resolve(".forge/tmp"))) {
-                List<Path> left = t.filter(p -> p.getFileName().toString().startsWith("checkout-"))
+                List<Path> left = t.filter(p -> p.getFileName().toString().startsWith("wt-"))
                         .toList();
-                assertEquals(List.of(), left, () -> cmd + " left its scratch folder");
+                assertEquals(List.of(), left, () -> cmd + " left temporary files");
             }
         }
     }

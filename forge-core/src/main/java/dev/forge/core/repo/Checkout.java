@@ -101,7 +101,8 @@ public final class Checkout {
         for (StageEntry t : target.values()) bytes += t.content().size();
         progress.begin("Checking out", bytes, "B");
         try {
-            new ContentWriter(repo.objects, progress).writeAll(out, new ArrayList<>(target.values()));
+            new ContentWriter(repo.objects, progress, TempFiles.besideDestination())
+                    .writeAll(out, new ArrayList<>(target.values()));
         } catch (RuntimeException | Error e) {
             removeCreated(out, created, e);
             throw e;
@@ -174,7 +175,7 @@ public final class Checkout {
                         .orElseThrow(() -> new NotFoundException(
                                 "'" + path + "' does not exist on the " + side + " side of the merge"));
                 new LocalContent(repo).require(List.of(e), "the " + side + " side of the merge");
-                new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
+                new ContentWriter(repo, ProgressListener.NONE).copyTo(e, out);
                 out.flush();
                 return;
             }
@@ -190,7 +191,7 @@ public final class Checkout {
         StageEntry e = files.get(path);
         if (e == null) throw new NotFoundException("path '" + path + "' does not exist in " + rev);
         new LocalContent(repo).require(List.of(e), rev);
-        new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
+        new ContentWriter(repo, ProgressListener.NONE).copyTo(e, out);
         out.flush();
     }
 }

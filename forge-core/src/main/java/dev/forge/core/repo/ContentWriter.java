@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -22,9 +21,10 @@ import java.util.Set;
 
 /**
  * Writes file contents out of the store, every chunk verified on the way, in parallel, one thread per
- * core: into a new folder ({@link #writeAll}: {@code checkout --into}), each file beside its
- * destination under a temporary name and renamed over it, or to files named by the caller ({@link
- * #writeTo}: {@link WorkTreeUpdate} stages a work-tree change this way before it moves anything).
+ * core: into a new folder ({@link #writeAll}: {@code checkout --into}), each file under a temporary
+ * name ({@link TempFiles}) renamed over its destination, so a reader (or a crash) sees the old file or
+ * the whole new one, never a torn one; or into temporary files the caller made ({@link #writeTo}:
+ * {@link WorkTreeUpdate} stages a work-tree change this way before it moves anything).
  */
 final class ContentWriter {
     /** Linux's PATH_MAX: no symlink target is longer. */
@@ -32,10 +32,17 @@ final class ContentWriter {
 
     private final ObjectReader objects;
     private final ProgressListener progress;
+    private final TempFiles temp;
 
-    ContentWriter(ObjectReader objects, ProgressListener progress) {
+    /** A writer for {@code repo}'s work tree: temporary files in its {@code .forge/tmp}. */
+    ContentWriter(Repository repo, ProgressListener progress) {
+        this(repo.objects, progress, TempFiles.in(repo.forgeDir()));
+    }
+
+    ContentWriter(ObjectReader objects, ProgressListener progress, TempFiles temp) {
         this.objects = objects;
         this.progress = progress;
+        this.temp = temp;
     }
 
     /** Writes every entry under {@code root}, largest first, one thread per core. */
@@ -51,8 +58,8 @@ final class ContentWriter {
     }
 
     /**
-     * Writes entry {@code i}'s content to {@code files.get(i)} (which must not exist: a file with the
-     * entry's permissions, or a symlink), largest first, one thread per core.
+     * Writes entry {@code i}'s content into {@code files.get(i)}, an empty file (for a symlink entry it
+     * becomes a symlink of that name), largest first, one thread per core.
      */
     void writeTo(List<StageEntry> entries, List<Path> files) {
         List<Integer> order = new ArrayList<>();
@@ -98,7 +105,8 @@ final class ContentWriter {
 
     /**
      * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
-     * refused rather than followed: following it could write outside the work tree.
+     * refused rather than followed: following it could write outside the work tree; so is a folder where
+     * the file should be, which may hold the user's files.
      */
     private void write(Path root, StageEntry e, Buffers buffers) {
         Path target = root.resolve(e.path());
@@ -114,18 +122,21 @@ final class ContentWriter {
                 }
             }
             Files.createDirectories(dir);
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) deleteTree(target);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                // Checkout --force clears such a folder first (WorkTreeUpdate); anything else must not delete it.
+                throw new dev.forge.core.error.WouldOverwriteException("cannot write " + e.path()
+                        + ": a folder is in the way; move it away (checkout and switch: or use --force)");
+            }
             if (e.kind() == FileKind.SYMLINK) {
-                String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
+                Path link = linkTarget(e);
                 Files.deleteIfExists(target);
-                Files.createSymbolicLink(target, Path.of(linkTarget));
+                Files.createSymbolicLink(target, link);
                 return;
             }
-            Path tmp = Files.createTempFile(dir, ".forge-tmp-", ".part");
+            Path tmp = temp.create(dir);
             try {
-                Files.delete(tmp);
                 writeContent(tmp, e, buffers);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                temp.publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
             }
@@ -134,18 +145,17 @@ final class ContentWriter {
         }
     }
 
-    /** Creates {@code file} with {@code e}'s content and permissions (a symlink for a symlink entry). */
+    /**
+     * Fills {@code file} (an empty file) with {@code e}'s content and permissions; for a symlink entry,
+     * replaces it with a symlink of the same name.
+     */
     private void writeContent(Path file, StageEntry e, Buffers buffers) throws IOException {
         if (e.kind() == FileKind.SYMLINK) {
-            if (e.content().size() > MAX_LINK_TARGET) {
-                throw new dev.forge.core.error.IntegrityException(
-                        "symlink " + e.path() + " (" + e.content().id().shortHex() + ") has a target of "
-                                + e.content().size() + " bytes, more than a file system allows");
-            }
-            Files.createSymbolicLink(file, Path.of(new String(bytes(e), StandardCharsets.UTF_8)));
+            Path link = linkTarget(e);
+            Files.deleteIfExists(file);
+            Files.createSymbolicLink(file, link);
             return;
         }
-        Files.createFile(file);
         // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
         // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
         try (DirectWriter w = DirectWriter.open(
@@ -168,6 +178,17 @@ final class ContentWriter {
                     PosixFilePermission.OTHERS_EXECUTE));
         }
         Files.setPosixFilePermissions(file, perms);
+    }
+
+    /** A symlink entry's target, refused when longer than any file system allows (a hostile tree). */
+    private Path linkTarget(StageEntry e) throws IOException {
+        if (e.content().size() > MAX_LINK_TARGET) {
+            throw new dev.forge.core.error.IntegrityException("symlink " + e.path() + " ("
+                    + e.content().id().shortHex() + ") has a target of "
+                    + e.content().size()
+                    + " bytes, more than a file system allows");
+        }
+        return Path.of(new String(bytes(e), StandardCharsets.UTF_8));
     }
 
     /** Streams a file's bytes, verified chunk by chunk. */

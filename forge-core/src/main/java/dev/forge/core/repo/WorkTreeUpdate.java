@@ -15,24 +15,26 @@ import java.util.List;
 
 /**
  * One change of the work tree (files to write, files to delete) that ends where it started or where
- * it was asked to go. Every new file is first written and verified in a scratch folder under {@code
- * .forge/tmp/} (on the work tree's file system; each chunk read once, files in parallel) while the
- * work tree is untouched, so damage met on the way changes nothing. Only then is each file renamed
- * into place, what it replaces kept aside in the scratch folder (a hard link, or moved there), after
- * the files to delete were moved aside there; if one of these steps fails, the steps done are undone
- * in reverse order. The scratch folder, with what was kept aside, is deleted at the end.
+ * it was asked to go. Every new file is first written and verified into a temporary file ({@link
+ * TempFiles}: {@code .forge/tmp/wt-*.part}, on the work tree's file system; each chunk read once,
+ * files in parallel) while the work tree is untouched, so damage met on the way changes nothing. Only
+ * then are the files to delete moved aside (to temporary names) and each new file renamed into place,
+ * what it replaces kept aside too (a hard link, or moved); if one of these steps fails, the steps done
+ * are undone in reverse order. What was kept aside is deleted at the end.
  *
  * <p>A kill during the renames leaves a mix (HEAD has not moved; {@code status} shows it, {@code
- * checkout --force} finishes it) and the scratch folder, which holds the replaced files until the
- * next command clears {@code .forge/tmp/}. A file on another file system than {@code .forge} (a mount
- * inside the work tree) is copied into place instead, and what it replaces is not kept.
+ * checkout --force} finishes it), and temporary files that the next command removes ({@link
+ * TempFiles#sweep}); what they held is in the repository, or was discarded with {@code --force}. A
+ * file on another file system than {@code .forge} (a mount inside the work tree) is copied into place
+ * ({@link TempFiles#publish}), and what it replaces is deleted, not kept.
  */
 final class WorkTreeUpdate {
     private final Repository repo;
     private final Path root;
+    private final TempFiles temp;
     private final List<Undo> undo = new ArrayList<>();
-    private Path scratch;
-    private int kept;
+    /** Every temporary file this change made: removed at the end, whatever happened. */
+    private final List<Path> temporary = new ArrayList<>();
 
     /** One step done in the work tree and how to take it back. */
     private interface Undo {
@@ -42,27 +44,17 @@ final class WorkTreeUpdate {
     WorkTreeUpdate(Repository repo) {
         this.repo = repo;
         this.root = repo.workTree().root();
-    }
-
-    /** Where a work-tree change is staged: a new folder under {@code .forge/tmp/}, beside pack writers' files. */
-    static Path newScratch(Path forgeDir) throws IOException {
-        Path tmp = Files.createDirectories(forgeDir.resolve("tmp"));
-        return Files.createTempDirectory(tmp, "checkout-");
+        this.temp = TempFiles.in(repo.forgeDir());
     }
 
     /**
      * Writes {@code writes} and deletes {@code removes} (paths relative to the root). With {@code force},
-     * a file or symlink that stands where a folder of a new file should be is removed; without it that
-     * is refused ({@link WouldOverwriteException}) and nothing changes.
+     * a file or symlink that stands where a folder of a new file should be, or a folder where a new file
+     * goes, is removed; without it that is refused ({@link WouldOverwriteException}) and nothing changes.
      */
     void run(List<StageEntry> writes, List<String> removes, boolean force, ProgressListener progress) {
         if (writes.isEmpty() && removes.isEmpty()) return;
-        try {
-            scratch = newScratch(repo.forgeDir());
-        } catch (IOException e) {
-            throw Repository.io("cannot create a scratch folder in " + repo.forgeDir(), e);
-        }
-        boolean done = false;
+        boolean keepTemporary = false;
         try {
             List<Path> staged = stage(writes, progress);
             try {
@@ -72,41 +64,46 @@ final class WorkTreeUpdate {
             } catch (IOException e) {
                 throw Repository.io("cannot update the work tree", e);
             }
-            done = true;
         } catch (RuntimeException | Error e) {
             if (!rollBack(e)) {
+                keepTemporary = true;
                 throw new ForgeException(
-                        e.getMessage() + "; the work tree could not be put back as it was (what it replaced is in "
-                                + scratch + ")",
+                        e.getMessage() + "; the work tree could not be put back as it was: run 'forge status',"
+                                + " and 'forge checkout --force' to finish",
                         e);
             }
             throw e;
         } finally {
-            if (done || undo.isEmpty()) deleteScratch();
+            if (!keepTemporary) deleteTemporary();
         }
     }
 
-    /** Writes every new file into the scratch folder; the work tree does not change. */
+    /** Writes every new file into a temporary file; the work tree does not change. */
     private List<Path> stage(List<StageEntry> writes, ProgressListener progress) {
-        Path dir = scratch.resolve("new");
         List<Path> files = new ArrayList<>(writes.size());
         long bytes = 0;
-        for (int i = 0; i < writes.size(); i++) {
-            files.add(dir.resolve(Integer.toString(i)));
-            bytes += writes.get(i).content().size();
-        }
         try {
-            Files.createDirectory(dir);
+            for (StageEntry w : writes) {
+                files.add(newTemporary());
+                bytes += w.content().size();
+            }
         } catch (IOException e) {
-            throw Repository.io("cannot create " + dir, e);
+            throw Repository.io(
+                    "cannot create temporary files in " + repo.forgeDir().resolve("tmp"), e);
         }
         progress.begin("Checking out", bytes, "B");
         try {
-            new ContentWriter(repo.objects, progress).writeTo(writes, files);
+            new ContentWriter(repo.objects, progress, temp).writeTo(writes, files);
         } finally {
             progress.end();
         }
         return files;
+    }
+
+    private Path newTemporary() throws IOException {
+        Path p = temp.create(root);
+        temporary.add(p);
+        return p;
     }
 
     /**
@@ -126,11 +123,7 @@ final class WorkTreeUpdate {
         } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             keep(target);
         }
-        try {
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            copyInto(staged, target);
-        }
+        temp.publish(staged, target);
         undo.add(() -> Files.deleteIfExists(target));
     }
 
@@ -174,11 +167,12 @@ final class WorkTreeUpdate {
         }
     }
 
-    /** Keeps a file that is about to be replaced: a hard link in the scratch folder, else moved there. */
+    /** Keeps a file that is about to be replaced: a hard link to it, else the file itself moved aside. */
     private void keep(Path target) throws IOException {
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            Path copy = nextKept();
+            Path copy = newTemporary();
             try {
+                Files.delete(copy);
                 Files.createLink(copy, target);
                 undo.add(() ->
                         Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
@@ -190,9 +184,10 @@ final class WorkTreeUpdate {
         moveAside(target);
     }
 
-    /** Moves {@code p} (a file, symlink or whole folder) into the scratch folder, to be put back on failure. */
+    /** Moves {@code p} (a file, symlink or whole folder) to a temporary name, to be put back on failure. */
     private void moveAside(Path p) throws IOException {
-        Path aside = nextKept();
+        Path aside = newTemporary();
+        Files.delete(aside); // a folder cannot be renamed over a file
         try {
             Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -206,23 +201,6 @@ final class WorkTreeUpdate {
         });
     }
 
-    private Path nextKept() throws IOException {
-        Path dir = scratch.resolve("old");
-        if (kept == 0) Files.createDirectories(dir);
-        return dir.resolve(Integer.toString(kept++));
-    }
-
-    /** A staged file onto another file system: copied beside the target, then renamed over it. */
-    private static void copyInto(Path staged, Path target) throws IOException {
-        Path tmp = target.resolveSibling(".forge-tmp-" + target.getFileName() + ".part");
-        try {
-            Files.copy(staged, tmp, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
     /** Undoes what was done, last step first; false when some step could not be undone. */
     private boolean rollBack(Throwable failure) {
         boolean whole = true;
@@ -234,15 +212,17 @@ final class WorkTreeUpdate {
                 whole = false;
             }
         }
-        if (whole) undo.clear();
+        undo.clear();
         return whole;
     }
 
-    private void deleteScratch() {
-        try {
-            ContentWriter.deleteTree(scratch);
-        } catch (IOException ignored) {
-            // Leftovers in .forge/tmp/ take space but are never read; the next writing command clears them.
+    private void deleteTemporary() {
+        for (Path p : temporary) {
+            try {
+                ContentWriter.deleteTree(p);
+            } catch (IOException ignored) {
+                // A leftover in .forge/tmp/ takes space but is never read; the next command removes it.
+            }
         }
     }
 }

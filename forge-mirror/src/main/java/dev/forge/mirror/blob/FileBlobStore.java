@@ -46,6 +46,13 @@ import java.util.function.Supplier;
  *
  * A blob's token is the BLAKE3 of its content ({@code b3:HEX}). {@link #stat} computes it only for
  * blobs up to {@link #STAT_TOKEN_LIMIT} bytes (refs and config; packs are never compared).
+ *
+ * <p>Files and folders are created with the default mode, so the writer's umask decides (a file
+ * copied in is written into a new file, not copied with its source's mode). When the remote's folder
+ * is shared with a group, as git's {@code core.sharedRepository=group} has it (the folder is
+ * group-writable or setgid), everything created in it is made group-readable and -writable as well
+ * (folders group-searchable), whatever the umask, so that every member of the group can read the
+ * packs and move the refs, and the lock files can be opened by all of them.
  */
 public final class FileBlobStore implements BlobStore {
     static final Duration STALE_LOCK = Duration.ofSeconds(30);
@@ -91,6 +98,46 @@ public final class FileBlobStore implements BlobStore {
                 "cannot " + what + " " + name + " in " + root + ": " + reason, !permanent, e);
     }
 
+    /**
+     * Whether the remote's folder is shared with its group (group-writable or setgid): then what is
+     * created in it is made group-readable and -writable too. Decided once, when the folder exists.
+     */
+    private boolean shared() throws IOException {
+        Boolean s = shared;
+        if (s == null) {
+            if (!Files.isDirectory(root)) createDirectories(root);
+            s = SharedMode.isShared(root);
+            shared = s;
+        }
+        return s;
+    }
+
+    private volatile Boolean shared;
+
+    /** Adds the group's bits to what this store just created, in a shared folder. */
+    private void share(Path created, boolean directory) throws IOException {
+        if (shared()) SharedMode.addGroupAccess(created, directory);
+    }
+
+    /** Files.createDirectories, with each folder it makes shared like the files. */
+    private void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Path parent = dir.getParent();
+        if (parent != null && !Files.isDirectory(parent)) createDirectories(parent);
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(dir)) return;
+            throw e;
+        }
+        if (dir.startsWith(root) && !dir.equals(root)) share(dir, true);
+    }
+
+    private static Path tempFor(Path target) {
+        return target.resolveSibling(TMP_PREFIX + target.getFileName() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
+
     @Override
     public void put(String name, byte[] data) {
         Path target = path(name);
@@ -106,14 +153,23 @@ public final class FileBlobStore implements BlobStore {
     public void put(String name, Path file) {
         Path target = path(name);
         try {
-            Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling(TMP_PREFIX + target.getFileName() + "-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            createDirectories(target.getParent());
+            Path tmp = tempFor(target);
             try {
-                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
+                // Written into a new file (default mode: the umask decides), not Files.copy, which
+                // gives the copy its source's mode: 0600 for the packs staged under .forge.
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                        FileChannel out =
+                                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    long size = in.size();
+                    for (long pos = 0; pos < size; ) {
+                        long n = in.transferTo(pos, size - pos, out);
+                        if (n <= 0 && in.size() < size) throw new IOException(file + " shrank while it was copied");
+                        pos += n;
+                    }
+                    out.force(true);
                 }
+                share(tmp, false);
                 publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -124,14 +180,14 @@ public final class FileBlobStore implements BlobStore {
     }
 
     private Path writeTemp(Path target, byte[] data) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(TMP_PREFIX + target.getFileName() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        createDirectories(target.getParent());
+        Path tmp = tempFor(target);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(data);
             while (b.hasRemaining()) ch.write(b);
             ch.force(true);
         }
+        share(tmp, false);
         return tmp;
     }
 
@@ -287,7 +343,7 @@ public final class FileBlobStore implements BlobStore {
     public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
         Path target = path(name);
         try {
-            Files.createDirectories(target.getParent());
+            createDirectories(target.getParent());
             return withLock(target, () -> {
                 byte[] current;
                 try {
@@ -351,7 +407,10 @@ public final class FileBlobStore implements BlobStore {
             Thread.currentThread().interrupt();
             throw new RemoteUnavailableException("interrupted while waiting for " + osLock, false);
         }
+        boolean lockExisted = Files.exists(osLock);
         try (FileChannel ch = FileChannel.open(osLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // Every writer opens it for writing, so in a shared folder the group must be able to.
+            if (!lockExisted) share(osLock, false);
             Backoff wait = new Backoff(deadline);
             while (!lockOs(ch)) wait.pause(() -> busy(target, osLock));
             while (!createMarker(marker)) wait.pause(() -> staleOrBusy(target, marker));

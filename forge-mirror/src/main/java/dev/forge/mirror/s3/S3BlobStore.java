@@ -7,6 +7,8 @@ import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
 import dev.forge.mirror.blob.BlobNames;
+import dev.forge.mirror.blob.RetryAfter;
+import dev.forge.mirror.blob.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -14,12 +16,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -74,8 +87,16 @@ public final class S3BlobStore implements BlobStore {
     private final String where;
     private final long partSize;
     private final long multipartThreshold;
+    private final RetryPolicy policy;
 
-    S3BlobStore(S3Client client, String bucket, String prefix, String where, long partSize, long multipartThreshold) {
+    S3BlobStore(
+            S3Client client,
+            String bucket,
+            String prefix,
+            String where,
+            long partSize,
+            long multipartThreshold,
+            RetryPolicy policy) {
         if (partSize < MIN_PART) throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
         this.client = client;
         this.bucket = bucket;
@@ -83,32 +104,39 @@ public final class S3BlobStore implements BlobStore {
         this.where = where;
         this.partSize = partSize;
         this.multipartThreshold = multipartThreshold;
+        this.policy = policy;
     }
 
-    /** Opens the bucket that {@code url} names, with at most about {@code parallelism} connections in use. */
-    public static BlobStore open(RemoteUrl.S3 url, int parallelism) {
+    /**
+     * Opens the bucket that {@code url} names, with at most about {@code parallelism} connections in
+     * use and every request bounded by {@code policy}'s timeouts.
+     */
+    public static BlobStore open(RemoteUrl.S3 url, int parallelism, RetryPolicy policy) {
         return new S3BlobStore(
-                S3Clients.build(url, parallelism),
+                S3Clients.build(url, parallelism, policy),
                 url.bucket(),
                 url.prefix(),
                 describe(url),
                 DEFAULT_PART_SIZE,
-                DEFAULT_MULTIPART_THRESHOLD);
+                DEFAULT_MULTIPART_THRESHOLD,
+                policy);
     }
 
     /** For tests: small parts, to exercise multipart uploads with small files. */
     public static BlobStore open(RemoteUrl.S3 url, int parallelism, long partSize, long multipartThreshold) {
         return new S3BlobStore(
-                S3Clients.build(url, parallelism),
+                S3Clients.build(url, parallelism, RetryPolicy.standard()),
                 url.bucket(),
                 url.prefix(),
                 describe(url),
                 partSize,
-                multipartThreshold);
+                multipartThreshold,
+                RetryPolicy.standard());
     }
 
     private static String describe(RemoteUrl.S3 url) {
-        return "s3://" + url.bucket() + "/" + url.prefix() + (url.endpoint() == null ? "" : " at " + url.endpoint());
+        return RemoteUrl.redact(
+                "s3://" + url.bucket() + "/" + url.prefix() + (url.endpoint() == null ? "" : " at " + url.endpoint()));
     }
 
     @Override
@@ -131,6 +159,7 @@ public final class S3BlobStore implements BlobStore {
                                 .key(key(name))
                                 .contentLength((long) data.length)
                                 .contentMD5(md5(data))
+                                .overrideConfiguration(deadline(data.length))
                                 .build(),
                         RequestBody.fromBytes(data)));
     }
@@ -154,6 +183,7 @@ public final class S3BlobStore implements BlobStore {
                                     .key(key(name))
                                     .contentLength(size)
                                     .contentMD5(md5)
+                                    .overrideConfiguration(deadline(size))
                                     .build(),
                             RequestBody.fromFile(file)));
             return;
@@ -187,6 +217,7 @@ public final class S3BlobStore implements BlobStore {
                                                 .partNumber(partNumber)
                                                 .contentLength((long) buf.length)
                                                 .contentMD5(md5(buf))
+                                                .overrideConfiguration(deadline(buf.length))
                                                 .build(),
                                         RequestBody.fromBytes(buf))
                                 .eTag());
@@ -205,6 +236,8 @@ public final class S3BlobStore implements BlobStore {
                             .multipartUpload(CompletedMultipartUpload.builder()
                                     .parts(parts)
                                     .build())
+                            // S3 takes longer to assemble more parts; it keeps the connection alive meanwhile.
+                            .overrideConfiguration(deadline(size))
                             .build()));
         } catch (IOException | RuntimeException e) {
             try {
@@ -225,15 +258,14 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public Optional<Versioned> get(String name) {
         try {
-            ResponseBytes<GetObjectResponse> r = call(
-                    "read",
-                    name,
-                    () -> client.getObjectAsBytes(GetObjectRequest.builder()
-                            .bucket(bucket)
-                            .key(key(name))
-                            .build()));
-            checkLength(name, r.response().contentLength(), r.asByteArray().length);
-            return Optional.of(new Versioned(r.asByteArray(), r.response().eTag()));
+            return Optional.of(call("read", name, () -> {
+                try (ResponseInputStream<GetObjectResponse> in = client.getObject(
+                        GetObjectRequest.builder().bucket(bucket).key(key(name)).build())) {
+                    return new Versioned(readBody(name, in), in.response().eTag());
+                } catch (IOException e) {
+                    throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
+                }
+            }));
         } catch (NotFoundException e) {
             return Optional.empty();
         }
@@ -249,9 +281,7 @@ public final class S3BlobStore implements BlobStore {
                     .key(key(name))
                     .range(range)
                     .build())) {
-                byte[] got = in.readNBytes(length + 1);
-                checkLength(name, in.response().contentLength(), got.length);
-                return got;
+                return readBody(name, in);
             } catch (IOException e) {
                 throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
             }
@@ -321,6 +351,7 @@ public final class S3BlobStore implements BlobStore {
                                     .ifNoneMatch("*")
                                     .contentLength((long) data.length)
                                     .contentMD5(md5(data))
+                                    .overrideConfiguration(deadline(data.length))
                                     .build(),
                             RequestBody.fromBytes(data)));
             return true;
@@ -342,6 +373,7 @@ public final class S3BlobStore implements BlobStore {
                                     .ifMatch(expectedToken)
                                     .contentLength((long) data.length)
                                     .contentMD5(md5(data))
+                                    .overrideConfiguration(deadline(data.length))
                                     .build(),
                             RequestBody.fromBytes(data)));
             return true;
@@ -349,6 +381,55 @@ public final class S3BlobStore implements BlobStore {
             return false;
         }
     }
+
+    /** The request override that bounds one attempt of a request moving {@code bytes}: {@link RetryPolicy#requestDeadline}. */
+    private Consumer<AwsRequestOverrideConfiguration.Builder> deadline(long bytes) {
+        Duration d = policy.requestDeadline(bytes);
+        return o -> o.apiCallAttemptTimeout(d).apiCallTimeout(d);
+    }
+
+    /**
+     * Reads a response body whole, within the request deadline for its announced length: the read
+     * timeout catches a server that stops sending, this catches one that trickles. A watchdog aborts
+     * the connection at the deadline, and the read fails (retryable).
+     */
+    private byte[] readBody(String name, ResponseInputStream<GetObjectResponse> in) {
+        Long length = in.response().contentLength();
+        if (length == null || length < 0 || length > Integer.MAX_VALUE - 8) {
+            throw new RemoteUnavailableException(
+                    "incomplete answer from " + where + " for " + name + " (no usable Content-Length)", true);
+        }
+        long announced = length;
+        Duration deadline = policy.requestDeadline(announced);
+        AtomicBoolean aborted = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(
+                () -> {
+                    aborted.set(true);
+                    in.abort();
+                },
+                deadline.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            byte[] got = in.readNBytes((int) announced + 1);
+            checkLength(name, announced, got.length);
+            return got;
+        } catch (IOException e) {
+            if (aborted.get()) {
+                throw new RemoteUnavailableException(
+                        "no complete answer from " + where + " for " + name + " within " + RetryPolicy.seconds(deadline)
+                                + " s (" + announced + " bytes)",
+                        true,
+                        e);
+            }
+            throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    /** Aborts response bodies that outlast their deadline; one daemon thread for every store. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("forge-s3-deadline").daemon().unstarted(r));
 
     /**
      * A response cut inside its headers reaches the client as a complete response without a
@@ -418,10 +499,12 @@ public final class S3BlobStore implements BlobStore {
                         e);
             }
             boolean retryable = status == 429 || status == 409 || status >= 500;
+            Duration retryAfter = retryable ? retryAfter(e) : null;
             throw new RemoteUnavailableException(
                     "cannot " + what + " " + name + " in " + where + ": HTTP " + status
                             + (code == null ? "" : " " + code),
                     retryable,
+                    retryAfter,
                     e);
         } catch (SdkClientException e) {
             String m = String.valueOf(e.getMessage());
@@ -429,7 +512,7 @@ public final class S3BlobStore implements BlobStore {
                 throw new RemoteUnavailableException(S3Clients.configurationHint(m), false, e);
             }
             throw new RemoteUnavailableException(
-                    "cannot " + what + " " + name + " in " + where + ": " + firstLine(m), true, e);
+                    "cannot " + what + " " + name + " in " + where + ": " + clientFailure(e, m), true, e);
         } catch (SdkException e) {
             throw new RemoteUnavailableException(
                     "cannot " + what + " " + name + " in " + where + ": " + firstLine(String.valueOf(e.getMessage())),
@@ -438,11 +521,38 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
+    /** The wait a 429/503 answer announced (Retry-After), or null. */
+    private static Duration retryAfter(S3Exception e) {
+        if (e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null) return null;
+        return e.awsErrorDetails()
+                .sdkHttpResponse()
+                .firstMatchingHeader("Retry-After")
+                .map(v -> RetryAfter.parse(v, Instant.now()))
+                .orElse(null);
+    }
+
+    /** What went wrong on the client side, in words: no answer in time, or the SDK's first line. */
+    private String clientFailure(SdkClientException e, String message) {
+        if (e instanceof ApiCallAttemptTimeoutException || e instanceof ApiCallTimeoutException) {
+            return "no complete answer within the request's deadline";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                return m.contains("connect")
+                        ? "no connection within " + RetryPolicy.seconds(policy.connectTimeout()) + " s"
+                        : "no answer within " + RetryPolicy.seconds(policy.readTimeout()) + " s";
+            }
+        }
+        return firstLine(message);
+    }
+
     /** The SDK's message without its second lines and its "(SDK Attempt Count: n)" suffix. */
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         String line = nl < 0 ? s : s.substring(0, nl);
-        return line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", "");
+        return RemoteUrl.redact(
+                line.replaceAll(" ?\\(SDK Attempt Count: \\d+\\)", "").replace("Unable to execute HTTP request: ", ""));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.forge.mirror.s3;
 
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.blob.RetryPolicy;
 import java.net.URI;
-import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -18,7 +18,10 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * Builds the SDK client for an S3 URL: endpoint, region, path-style, credentials, connection pool,
- * checksums and (no) retries. Credentials come from {@code FORGE_S3_ACCESS_KEY_ID} and {@code
+ * timeouts, checksums and (no) retries. Every request is bounded: a connection must be made within the
+ * policy's connect timeout, each read of the answer gets its read timeout, and a whole attempt its
+ * request deadline ({@code apiCallAttemptTimeout}; requests that carry a body get a longer one, set
+ * per request by {@link S3BlobStore}). Credentials come from {@code FORGE_S3_ACCESS_KEY_ID} and {@code
  * FORGE_S3_SECRET_ACCESS_KEY} when both are set, else the SDK's default chain (AWS_* variables,
  * system properties, profiles, container and instance roles); they are never logged or stored.
  */
@@ -28,18 +31,21 @@ final class S3Clients {
 
     private S3Clients() {}
 
-    static S3Client build(RemoteUrl.S3 url, int parallelism) {
+    static S3Client build(RemoteUrl.S3 url, int parallelism, RetryPolicy policy) {
         S3ClientBuilder b = S3Client.builder()
                 .httpClient(Apache5HttpClient.builder()
                         // Ranged reads run at twice the transfer parallelism; leave room for refs and listings.
                         .maxConnections(Math.max(4, parallelism * 2 + 4))
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60))
+                        .connectionTimeout(policy.connectTimeout())
+                        .socketTimeout(policy.readTimeout())
+                        .connectionAcquisitionTimeout(policy.timeout())
                         .build())
                 .credentialsProvider(credentials())
                 .forcePathStyle(url.pathStyle())
                 // Retries are RetryingBlobStore's: one policy, one place, and attempts counted once.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallAttemptTimeout(policy.requestDeadline(0))
+                        .apiCallTimeout(policy.requestDeadline(0)));
         if (url.endpoint() != null) b.endpointOverride(URI.create(url.endpoint()));
         if (url.region() != null) b.region(Region.of(url.region()));
         else if (url.endpoint() != null) b.region(Region.US_EAST_1);

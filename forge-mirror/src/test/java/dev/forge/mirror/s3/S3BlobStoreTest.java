@@ -7,6 +7,7 @@ import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrls;
 import dev.forge.mirror.blob.BlobStoreContract;
+import dev.forge.mirror.blob.RetryPolicy;
 import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class S3BlobStoreTest extends BlobStoreContract {
     @Test
     void aMissingBucketIsNamed() {
         String url = "s3://no-such-bucket/x?endpoint=" + server.endpoint() + "&path-style=true";
-        BlobStore s = S3BlobStore.open(RemoteUrls.s3(url), 2);
+        BlobStore s = S3BlobStore.open(RemoteUrls.s3(url), 2, RetryPolicy.standard());
         RemoteUnavailableException e =
                 assertThrows(RemoteUnavailableException.class, () -> s.put("config", new byte[1]));
         assertTrue(e.getMessage().contains("no-such-bucket"), e.getMessage());
@@ -66,8 +67,10 @@ class S3BlobStoreTest extends BlobStoreContract {
     @Test
     void anUnreachableEndpointIsRetryable() throws Exception {
         int port = S3ProxyServer.freePort();
-        BlobStore s =
-                S3BlobStore.open(RemoteUrls.s3("s3://b/x?endpoint=http://127.0.0.1:" + port + "&path-style=true"), 2);
+        BlobStore s = S3BlobStore.open(
+                RemoteUrls.s3("s3://b/x?endpoint=http://127.0.0.1:" + port + "&path-style=true"),
+                2,
+                RetryPolicy.standard());
         RemoteUnavailableException e = assertThrows(RemoteUnavailableException.class, () -> s.get("config"));
         assertTrue(e.retryable(), e.getMessage());
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.port.Operation;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Undo;
@@ -35,14 +36,14 @@ public final class OpLogCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             List<Operation> ops = new Undo(repo).log(limit);
             if (out.json()) {
                 ArrayNode a = array();
                 for (Operation op : ops) {
                     ObjectNode n = a.addObject();
                     n.put("time", op.time().toString())
-                            .put("command", op.command())
+                            .put("command", dev.forge.mirror.RemoteUrl.redact(op.command()))
                             .put("headBefore", op.headBefore())
                             .put("headAfter", op.headAfter());
                     ArrayNode refs = n.putArray("refs");
@@ -60,15 +61,18 @@ public final class OpLogCommand implements Callable<Integer> {
                     for (Operation.RemoteChange c : op.remoteChanges()) {
                         remotes.addObject()
                                 .put("name", c.name())
-                                .put("before", c.before())
-                                .put("after", c.after());
+                                .put("before", dev.forge.mirror.RemoteUrl.redact(c.before()))
+                                .put("after", dev.forge.mirror.RemoteUrl.redact(c.after()));
                     }
                 }
                 out.json(a);
                 return 0;
             }
             for (Operation op : ops) {
-                out.printf("%s  %s%n", op.time(), op.command());
+                out.printf(
+                        "%s  %s%n",
+                        op.time(),
+                        dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(op.command())));
                 for (Operation.RefChange c : op.refChanges()) {
                     out.printf(
                             "    %s: %s -> %s%n",
@@ -80,8 +84,8 @@ public final class OpLogCommand implements Callable<Integer> {
                     out.printf(
                             "    remote %s: %s -> %s%n",
                             c.name(),
-                            c.before() == null ? "(none)" : c.before(),
-                            c.after() == null ? "(removed)" : c.after());
+                            c.before() == null ? "(none)" : dev.forge.mirror.RemoteUrl.redact(c.before()),
+                            c.after() == null ? "(removed)" : dev.forge.mirror.RemoteUrl.redact(c.after()));
                 }
             }
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
 import java.util.Map;
@@ -24,15 +25,23 @@ public final class RemoteListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             Map<String, String> remotes = new Remotes(repo).list();
             if (out.json()) {
                 ArrayNode a = array();
-                remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", u));
+                remotes.forEach(
+                        (n, u) -> a.addObject().put("name", n).put("url", dev.forge.mirror.RemoteUrl.redact(u)));
                 out.json(a);
             } else {
-                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, u));
+                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, dev.forge.mirror.RemoteUrl.redact(u)));
             }
+            remotes.forEach((n, u) -> {
+                if (dev.forge.mirror.RemoteUrl.hasCredentials(u)) {
+                    out.warn("remote '" + n + "' has credentials in its stored URL (an older forge kept"
+                            + " them): re-add it without them ('forge remote remove " + n + "', 'forge remote add "
+                            + n + " URL') and " + dev.forge.mirror.RemoteUrl.CREDENTIALS_HINT);
+                }
+            });
         }
         return 0;
     }

@@ -7,7 +7,6 @@ import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.RemoteOption;
-import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
@@ -34,9 +33,6 @@ public final class SparseAddCommand implements Callable<Integer> {
     @Mixin
     RemoteOption remoteOption;
 
-    @Mixin
-    TransferOptions transfer;
-
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Folders or files, relative to the repository root.")
     List<String> paths;
 
@@ -45,7 +41,7 @@ public final class SparseAddCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteOption.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.jobs())) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out))) {
             SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, out.progress());
             if (out.json()) {
                 var n = object().put("bytesReceived", r.bytesReceived())

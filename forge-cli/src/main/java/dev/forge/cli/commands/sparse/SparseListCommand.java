@@ -5,6 +5,7 @@ import static dev.forge.cli.Json.object;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.SparsePaths;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ public final class SparseListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open()) {
+        try (Repository repo = common.open(Mode.READ)) {
             SparsePaths s = repo.sparse();
             if (out.json()) {
                 var n = object().put("sparse", s.isSparse());
