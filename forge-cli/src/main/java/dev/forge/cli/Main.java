@@ -114,7 +114,6 @@ public final class Main implements Callable<Integer> {
             dev.forge.cli.commands.PullCommand.class,
             dev.forge.cli.commands.PushCommand.class,
             dev.forge.cli.commands.sparse.SparseCommand.class,
-            dev.forge.cli.commands.RepairCommand.class,
             UndoCommand.class,
             GcCommand.class,
             DemoCommand.class,
