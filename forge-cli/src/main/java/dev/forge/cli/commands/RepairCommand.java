@@ -26,10 +26,11 @@ import picocli.CommandLine.Option;
         name = "repair",
         description = {
             "Repair a damaged repository.",
-            "--index rebuilds .forge/index from the pack files (objects), the old index where it still",
-            "reads, and .forge/journal (refs, HEAD, remotes, stage, op log). Safe to interrupt and rerun.",
-            "--remote NAME reads every pack, then downloads again from NAME the objects whose records",
-            "are damaged."
+            "--index rebuilds .forge/index from the pack files (objects), the old index",
+            "where it still reads, and .forge/journal (refs, HEAD, remotes, stage, op log);",
+            "safe to interrupt and rerun.",
+            "--remote NAME reads every pack, then downloads again from NAME the objects",
+            "whose records are damaged."
         })
 public final class RepairCommand implements Callable<Integer> {
     @Mixin
