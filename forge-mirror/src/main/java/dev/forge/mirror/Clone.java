@@ -106,7 +106,7 @@ public final class Clone {
                 delete(inRepo);
                 return r;
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             cleanUp(target, created);
             throw e;
         }

@@ -6,6 +6,7 @@ import dev.forge.core.model.FileKind;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
+import dev.forge.core.model.Tree;
 import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
@@ -33,6 +34,10 @@ import java.util.function.Predicate;
  * remote-tracking ref already reaches. Tracking refs move only after everything they reach is
  * stored, so an interrupted fetch moves nothing, and the next one downloads only what is still
  * missing.
+ *
+ * <p>Objects whose local record is known to be damaged ({@link ObjectStore#knownDamaged}) count as
+ * missing: every fetch first downloads again those the remote has (the new records replace the
+ * damaged ones), so {@code forge fetch} repairs what reads and fsck found damaged.
  */
 public final class Fetch {
     private final Repository repo;
@@ -63,13 +68,15 @@ public final class Fetch {
 
     /**
      * {@code skipped}: the remote's branches whose names Forge does not accept, as listed (they are
-     * not fetched; everything else is).
+     * not fetched; everything else is); {@code repaired}: objects whose damaged local record was replaced
+     * by the remote's copy.
      */
     public record Result(
             List<RefUpdate> updates,
             SortedMap<String, ObjectId> branches,
             List<String> skipped,
             long objects,
+            long repaired,
             long packsRead,
             long bytesReceived,
             long requests,
@@ -102,12 +109,16 @@ public final class Fetch {
                 tips.add(r.commit());
         }
         long objectsBefore = 0;
+        long repaired = 0;
         Set<String> packsRead = new HashSet<>();
-        if (!tips.isEmpty()) {
+        Set<ObjectId> damaged = store.knownDamaged();
+        if (!tips.isEmpty() || !damaged.isEmpty()) {
             RemoteIndex index = remote.indexCache().sync().index();
             Downloader d = new Downloader(index, progress, packsRead);
-            download(tips, d);
-            objectsBefore = d.objects;
+            // Damage first: a damaged commit or tree would stop the walk below.
+            repaired = d.refetch(damaged).size();
+            if (!tips.isEmpty()) download(tips, d);
+            objectsBefore = d.objects - repaired;
         }
         List<RefUpdate> updates = new ArrayList<>();
         for (RemoteRefs.RemoteRef r : refs.values()) {
@@ -122,6 +133,7 @@ public final class Fetch {
                 branches,
                 listing.skipped(),
                 objectsBefore,
+                repaired,
                 packsRead.size(),
                 remote.meter().bytesReceived(),
                 remote.meter().requests(),
@@ -163,6 +175,17 @@ public final class Fetch {
         return remote.meter().bytesReceived();
     }
 
+    /**
+     * Downloads again those of {@code ids} (objects whose local record is damaged) that the remote has;
+     * their new records replace the damaged ones. Returns the ids it fetched.
+     */
+    public Set<ObjectId> refetch(Collection<ObjectId> ids, ProgressListener progress) {
+        if (ids.isEmpty()) return Set.of();
+        remote.requireConfig();
+        RemoteIndex index = remote.indexCache().sync().index();
+        return new Downloader(index, progress, new HashSet<>()).refetch(ids);
+    }
+
     /** Rounds 2..: trees one level at a time, then the chunk lists, then the chunks of the files {@code filter} accepts. */
     private void fetchContents(List<ObjectId> roots, Predicate<String> filter, Downloader d) {
         List<ObjectId> level = new ArrayList<>(roots);
@@ -170,8 +193,16 @@ public final class Fetch {
         Map<ObjectId, String> files = new LinkedHashMap<>();
         Map<ObjectId, String> treePaths = new java.util.HashMap<>();
         for (ObjectId t : level) treePaths.putIfAbsent(t, "");
-        while (!level.isEmpty()) {
+        for (int depth = 0; !level.isEmpty(); depth++) {
             level.removeIf(t -> !seenTrees.add(t));
+            if (depth >= Tree.MAX_DEPTH && !level.isEmpty()) {
+                ObjectId t = level.get(0);
+                String path = treePaths.get(t);
+                throw new IntegrityException("tree " + t.shortHex() + " ('"
+                        + (path.length() <= 80 ? path : path.substring(0, 80) + "...") + "') on the remote "
+                        + remote.describe() + " is nested more than " + Tree.MAX_DEPTH
+                        + " folders deep, deeper than forge reads (a damaged or hostile remote)");
+            }
             d.fetch("Fetching trees", level);
             List<ObjectId> next = new ArrayList<>();
             for (ObjectId t : level) {
@@ -231,10 +262,20 @@ public final class Fetch {
                     + " that its branches need (a damaged or incomplete remote)");
         }
 
+        /** Fetches those of {@code damaged} that the remote has and returns them. */
+        Set<ObjectId> refetch(Collection<ObjectId> damaged) {
+            Set<ObjectId> there = new HashSet<>();
+            for (ObjectId id : damaged) {
+                if (!store.containsIntact(id) && index.contains(id)) there.add(id);
+            }
+            fetch("Repairing", there);
+            return there;
+        }
+
         void fetch(String phase, Collection<ObjectId> ids) {
             List<RemoteIndex.Location> wanted = new ArrayList<>();
             for (ObjectId id : ids) {
-                if (store.contains(id)) continue;
+                if (store.containsIntact(id)) continue;
                 wanted.add(index.locate(id).orElseThrow(() -> missing(id)));
             }
             if (wanted.isEmpty()) return;

@@ -41,7 +41,13 @@ final class IndexCache {
         List<String> ids = new ArrayList<>();
         for (BlobStore.BlobInfo b : blobs.list("packs/")) {
             var m = IDX.matcher(b.name());
-            if (m.matches()) ids.add(m.group(1));
+            if (!m.matches()) continue;
+            if (b.length() > PackIndex.MAX_BYTES) {
+                throw new dev.forge.core.error.IntegrityException("pack index " + blobs.describe() + "/" + b.name()
+                        + " is " + b.length() + " bytes, more than a pack index can be (" + PackIndex.MAX_BYTES
+                        + "); the remote is damaged");
+            }
+            ids.add(m.group(1));
         }
         List<String> missing = new ArrayList<>();
         for (String id : ids) if (!Files.exists(dir.resolve(id + ".idx"))) missing.add(id);

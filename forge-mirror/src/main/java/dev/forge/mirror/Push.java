@@ -196,26 +196,46 @@ public final class Push {
         return bytes[0];
     }
 
-    private void collectTrees(ObjectId tree, Set<ObjectId> have) {
-        if (!have.add(tree)) return;
-        for (TreeEntry e : objects.tree(tree).entries()) {
-            if (e.kind() == FileKind.DIRECTORY) collectTrees(e.id(), have);
-            else have.add(e.id());
+    private void collectTrees(ObjectId root, Set<ObjectId> have) {
+        java.util.Deque<ObjectId> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            ObjectId tree = todo.pop();
+            if (!have.add(tree)) continue;
+            for (TreeEntry e : objects.tree(tree).entries()) {
+                if (e.kind() == FileKind.DIRECTORY) todo.push(e.id());
+                else have.add(e.id());
+            }
         }
     }
 
+    /**
+     * Lists what {@code root} needs sent, depth first in name order (chunks in the order files use them,
+     * each tree after what it holds), without recursion: a stack of the trees being visited.
+     */
     private void visitTree(
-            ObjectId tree,
+            ObjectId root,
             RemoteIndex index,
             Set<ObjectId> have,
             Set<ObjectId> seen,
             List<ObjectId> data,
             List<ObjectId> meta,
             long[] bytes) {
-        if (have.contains(tree) || seen.contains(tree)) return;
-        for (TreeEntry e : objects.tree(tree).entries()) {
+        record Open(ObjectId tree, java.util.Iterator<TreeEntry> entries) {}
+        java.util.Deque<Open> stack = new java.util.ArrayDeque<>();
+        if (have.contains(root) || seen.contains(root)) return;
+        stack.push(new Open(root, objects.tree(root).entries().iterator()));
+        while (!stack.isEmpty()) {
+            Open top = stack.peek();
+            if (!top.entries().hasNext()) {
+                stack.pop();
+                send(top.tree(), index, seen, meta, bytes);
+                continue;
+            }
+            TreeEntry e = top.entries().next();
             if (e.kind() == FileKind.DIRECTORY) {
-                visitTree(e.id(), index, have, seen, data, meta, bytes);
+                if (!have.contains(e.id()) && !seen.contains(e.id()))
+                    stack.push(new Open(e.id(), objects.tree(e.id()).entries().iterator()));
             } else if (!have.contains(e.id()) && !seen.contains(e.id())) {
                 if (e.type() == ObjectType.LIST) {
                     ChunkList list = objects.list(e.id());
@@ -226,7 +246,6 @@ public final class Push {
                 }
             }
         }
-        send(tree, index, seen, meta, bytes);
     }
 
     private void send(ObjectId id, RemoteIndex index, Set<ObjectId> seen, List<ObjectId> out, long[] bytes) {

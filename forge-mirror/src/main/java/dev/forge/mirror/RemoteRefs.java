@@ -22,6 +22,9 @@ final class RemoteRefs {
     /** A branch as read, with the token that a conditional replace must present. */
     record RemoteRef(String branch, ObjectId commit, String token) {}
 
+    /** A ref holds 64 hex digits and a newline; anything much longer is not read. */
+    private static final long MAX_REF_BYTES = 1024;
+
     /**
      * The remote's branches, and those left out because Forge cannot use their names (another tool,
      * an older version or a hostile remote wrote them): {@code skipped} holds each such name as listed.
@@ -65,6 +68,10 @@ final class RemoteRefs {
             if (!usable(branch)) {
                 skipped.add(branch);
                 continue;
+            }
+            if (b.length() > MAX_REF_BYTES) {
+                throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + b.name() + " ("
+                        + b.length() + " bytes, not a commit id)");
             }
             read(branch).ifPresent(r -> out.put(branch, r));
         }

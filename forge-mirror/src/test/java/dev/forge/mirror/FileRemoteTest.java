@@ -48,6 +48,64 @@ class FileRemoteTest extends RemoteProtocolContract {
         }
     }
 
+    /** A commit whose tree nests {@code levels} folders: what a hostile remote could hand out. */
+    static ObjectId deepCommit(Repository repo, int levels) {
+        var hasher = dev.forge.core.hash.Blake3.newHasher();
+        byte[] hello = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var w = repo.objectStore().newWriter()) {
+            java.util.function.BiFunction<dev.forge.core.model.ObjectType, byte[], ObjectId> put = (type, raw) -> {
+                ObjectId id = hasher.hash(type, raw, 0, raw.length);
+                w.put(id, type, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length);
+                return id;
+            };
+            ObjectId tree = put.apply(
+                    dev.forge.core.model.ObjectType.TREE,
+                    new dev.forge.core.model.Tree(java.util.List.of(new dev.forge.core.model.TreeEntry(
+                                    "f.txt",
+                                    dev.forge.core.model.FileKind.FILE,
+                                    dev.forge.core.model.ObjectType.CHUNK,
+                                    put.apply(dev.forge.core.model.ObjectType.CHUNK, hello),
+                                    hello.length)))
+                            .encode());
+            for (int i = 0; i < levels; i++) {
+                tree = put.apply(
+                        dev.forge.core.model.ObjectType.TREE,
+                        new dev.forge.core.model.Tree(java.util.List.of(new dev.forge.core.model.TreeEntry(
+                                        "d",
+                                        dev.forge.core.model.FileKind.DIRECTORY,
+                                        dev.forge.core.model.ObjectType.TREE,
+                                        tree,
+                                        hello.length)))
+                                .encode());
+            }
+            return put.apply(
+                    dev.forge.core.model.ObjectType.COMMIT,
+                    new dev.forge.core.model.Commit(
+                                    tree,
+                                    java.util.List.of(),
+                                    "Test <t@forge.invalid>",
+                                    java.time.OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC),
+                                    "deep")
+                            .encode());
+        }
+    }
+
+    @Test
+    void aTreeDeeperThanForgeReadsIsPushedWithoutRecursionAndRefusedByClone() throws Exception {
+        Path remoteDir = tmp.resolve("remote");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        try (Repository repo = init(a)) {
+            ObjectId commit = deepCommit(repo, 10_000);
+            repo.begin("test").setRef("refs/heads/main", commit).commit();
+            addRemote(repo, remoteDir.toString());
+            assertEquals(commit, push(repo, "main").commit());
+        }
+        Path b = tmp.resolve("b");
+        var e = assertThrows(dev.forge.core.error.IntegrityException.class, () -> cloneTo(remoteDir.toString(), b));
+        assertTrue(e.getMessage().contains("nested more than"), e.getMessage());
+        assertTrue(Files.notExists(b), "a failed clone leaves no folder");
+    }
+
     @Test
     void anInterruptedPushRunAgainDoesNotResendPacksThatArrived() throws Exception {
         Path remoteDir = tmp.resolve("remote");

@@ -50,7 +50,8 @@ public final class RocksLocalStore implements LocalStore {
                 index,
                 forgeDir.resolve("packs"),
                 forgeDir.resolve("tmp"),
-                config.chunking().maxSize());
+                config.chunking().maxSize(),
+                new DamagedRecords(forgeDir));
         if (readOnly == null) {
             this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
             sweepTmp();

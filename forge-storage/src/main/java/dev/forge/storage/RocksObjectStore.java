@@ -8,6 +8,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectLimits;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ObjectWriter;
 import dev.forge.core.port.StoredObject;
@@ -30,7 +31,9 @@ import org.rocksdb.RocksIterator;
 /**
  * Objects in pack files, located through the RocksDB {@code objects} family. Reads are positional
  * (thread-safe, no shared file pointer) and verified twice: the record CRC before decoding, the
- * BLAKE3 id after.
+ * BLAKE3 id after. A record that fails either check is remembered in {@link DamagedRecords}; such a
+ * record, or one that lies past the end of its (truncated) pack, never satisfies deduplication: a
+ * writer given its id stores it again, and the new record replaces it in the index.
  */
 final class RocksObjectStore implements ObjectStore {
     static final long DEFAULT_TARGET_PACK_SIZE = 256L << 20;
@@ -50,16 +53,31 @@ final class RocksObjectStore implements ObjectStore {
 
     static final int MAX_OPEN_PACKS = 48;
     private final Map<Integer, String> packNames = new ConcurrentHashMap<>();
+    /** Pack file sizes on disk (packs never change once published; -1: missing). */
+    private final Map<Integer, Long> packSizes = new ConcurrentHashMap<>();
+
+    private final DamagedRecords damaged;
     private final AtomicInteger nextPack;
     private final SecureRandom random = new SecureRandom();
     private final ThreadLocal<Blake3Hasher> hashers = ThreadLocal.withInitial(Blake3::newHasher);
     private final ThreadLocal<ChunkDecoder> decoders = ThreadLocal.withInitial(ChunkDecoder::new);
 
+    /** A store whose damaged records are remembered in {@code .forge/damaged} beside {@code packDir}. */
     RocksObjectStore(RocksIndex index, Path packDir, Path tmpDir, int maxChunk) {
+        this(
+                index,
+                packDir,
+                tmpDir,
+                maxChunk,
+                new DamagedRecords(packDir.toAbsolutePath().getParent()));
+    }
+
+    RocksObjectStore(RocksIndex index, Path packDir, Path tmpDir, int maxChunk, DamagedRecords damaged) {
         this.index = index;
         this.packDir = packDir;
         this.tmpDir = tmpDir;
         this.maxChunk = maxChunk;
+        this.damaged = damaged;
         int last = -1;
         try (RocksIterator it = index.db.newIterator(index.packs)) {
             it.seekToLast();
@@ -109,9 +127,13 @@ final class RocksObjectStore implements ObjectStore {
         return publishedAny;
     }
 
-    /** Reserves {@code id} for one writer; false when it is stored or reserved already. */
+    DamagedRecords damaged() {
+        return damaged;
+    }
+
+    /** Reserves {@code id} for one writer; false when it is stored intact or reserved already. */
     boolean claim(ObjectId id) {
-        return !indexed(id) && pending.add(id);
+        return !indexedIntact(id) && pending.add(id);
     }
 
     void release(ObjectId id) {
@@ -125,6 +147,93 @@ final class RocksObjectStore implements ObjectStore {
     @Override
     public boolean contains(ObjectId id) {
         return pending.contains(id) || indexed(id);
+    }
+
+    @Override
+    public boolean containsIntact(ObjectId id) {
+        return pending.contains(id) || indexedIntact(id);
+    }
+
+    private boolean indexedIntact(ObjectId id) {
+        byte[] v = index.get(index.objects, id.toBytes());
+        if (v == null) return false;
+        try {
+            return intact(id, IndexCodec.decodeLocation(id, v));
+        } catch (IntegrityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the record is not known to be damaged: not in {@link DamagedRecords}, and whole within
+     * its pack file as it is on disk (a pack cut short loses the records past its new end).
+     */
+    private boolean intact(ObjectId id, IndexCodec.Location l) {
+        String pack = packName(l.pack());
+        if (damaged.mentions(id) && damaged.contains(id, pack, l.offset())) return false;
+        return l.offset() >= PackFormat.HEADER_SIZE
+                && l.storedLength() >= 0
+                && l.offset() + PackFormat.RECORD_HEADER_SIZE + (long) l.storedLength() <= packSize(l.pack(), pack);
+    }
+
+    private long packSize(int packNo, String name) {
+        return packSizes.computeIfAbsent(packNo, n -> {
+            try {
+                return java.nio.file.Files.size(packDir.resolve(name));
+            } catch (IOException e) {
+                return -1L;
+            }
+        });
+    }
+
+    @Override
+    public Set<ObjectId> knownDamaged() {
+        Set<ObjectId> out = new java.util.HashSet<>();
+        for (DamagedRecords.Entry e : damaged.all()) {
+            byte[] v = index.get(index.objects, e.id().toBytes());
+            if (v == null) continue;
+            try {
+                IndexCodec.Location l = IndexCodec.decodeLocation(e.id(), v);
+                if (l.offset() == e.offset() && packName(l.pack()).equals(e.pack())) out.add(e.id());
+            } catch (IntegrityException x) {
+                out.add(e.id());
+            }
+        }
+        Map<Integer, Long> cut = truncatedPacks();
+        if (!cut.isEmpty()) {
+            try (RocksIterator it = index.db.newIterator(index.objects)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    ObjectId id = ObjectId.of(it.key());
+                    try {
+                        IndexCodec.Location l = IndexCodec.decodeLocation(id, it.value());
+                        Long size = cut.get(l.pack());
+                        if (size != null && l.offset() + PackFormat.RECORD_HEADER_SIZE + (long) l.storedLength() > size)
+                            out.add(id);
+                    } catch (IntegrityException x) {
+                        out.add(id);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Packs whose file is shorter than the pack list says (or missing: -1), with their size on disk. */
+    Map<Integer, Long> truncatedPacks() {
+        Map<Integer, Long> out = new java.util.HashMap<>();
+        try (RocksIterator it = index.db.newIterator(index.packs)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                int no = PackFormat.getInt(it.key(), 0);
+                try {
+                    IndexCodec.PackInfo p = IndexCodec.decodePack(it.value());
+                    long size = packSize(no, p.fileName());
+                    if (size < p.size()) out.put(no, size);
+                } catch (IntegrityException e) {
+                    out.put(no, -1L);
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -154,7 +263,11 @@ final class RocksObjectStore implements ObjectStore {
         byte[] v = index.get(index.objects, id.toBytes());
         if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
         IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-        return readRecord(id, l);
+        try {
+            return readRecord(id, l);
+        } catch (IntegrityException e) {
+            throw remember(id, l, e);
+        }
     }
 
     @Override
@@ -162,10 +275,21 @@ final class RocksObjectStore implements ObjectStore {
         byte[] v = index.get(index.objects, id.toBytes());
         if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
         IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-        byte[] rec = readRecordBytes(id, l);
-        verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
-        byte[] payload = java.util.Arrays.copyOfRange(rec, PackFormat.RECORD_HEADER_SIZE, rec.length);
-        return new StoredRecord(id, l.type(), l.codec(), l.rawLength(), payload);
+        try {
+            byte[] rec = readRecordBytes(id, l);
+            verifyRecord(id, l, rec, "pack " + packName(l.pack()) + " at offset " + l.offset());
+            byte[] payload = java.util.Arrays.copyOfRange(rec, PackFormat.RECORD_HEADER_SIZE, rec.length);
+            return new StoredRecord(id, l.type(), l.codec(), l.rawLength(), payload);
+        } catch (IntegrityException e) {
+            throw remember(id, l, e);
+        }
+    }
+
+    /** Notes the record as damaged (when its pack is known), so that deduplication stops trusting it. */
+    private IntegrityException remember(ObjectId id, IndexCodec.Location l, IntegrityException e) {
+        String pack = packNames.get(l.pack());
+        if (pack != null) damaged.add(id, pack, l.offset());
+        return e;
     }
 
     private byte[] readRecord(ObjectId id, IndexCodec.Location l) {
@@ -181,9 +305,10 @@ final class RocksObjectStore implements ObjectStore {
 
     /** Header plus payload, once the index entry's lengths are known to be possible. */
     private int recordSize(ObjectId id, IndexCodec.Location l) {
-        if (l.rawLength() < 0 || l.storedLength() < 0 || l.storedLength() > Math.max(maxChunk, 1 << 30)) {
-            throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (pack "
-                    + packName(l.pack()) + " at offset " + l.offset() + ")");
+        String why = ObjectLimits.impossibleU32(l.type(), l.codec(), l.rawLength(), l.storedLength());
+        if (why != null) {
+            throw new IntegrityException("index entry for " + id.shortHex() + " has impossible lengths (" + why
+                    + "; pack " + packName(l.pack()) + " at offset " + l.offset() + ")");
         }
         return PackFormat.RECORD_HEADER_SIZE + l.storedLength();
     }
@@ -219,6 +344,9 @@ final class RocksObjectStore implements ObjectStore {
 
     /** Checks a record read from disk and returns its decoded, re-hashed raw bytes. */
     byte[] verifyRecord(ObjectId id, IndexCodec.Location l, byte[] rec, String where) {
+        String why = ObjectLimits.impossibleU32(l.type(), l.codec(), l.rawLength(), l.storedLength());
+        if (why != null)
+            throw new IntegrityException("damaged record in " + where + " for object " + id.shortHex() + ": " + why);
         checkRecord(id, l, ByteBuffer.wrap(rec), where);
         byte[] raw;
         try {
@@ -280,6 +408,14 @@ final class RocksObjectStore implements ObjectStore {
         byte[] v = index.get(index.objects, id.toBytes());
         if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
         IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+        try {
+            return readChunk(id, l);
+        } catch (IntegrityException e) {
+            throw remember(id, l, e);
+        }
+    }
+
+    private ByteBuffer readChunk(ObjectId id, IndexCodec.Location l) {
         if (l.type() != dev.forge.core.model.ObjectType.CHUNK)
             return ByteBuffer.wrap(readRecord(id, l)).asReadOnlyBuffer();
         int size = recordSize(id, l);
@@ -348,6 +484,7 @@ final class RocksObjectStore implements ObjectStore {
             if (ch != null) closeQuietly(ch);
         }
         packNames.remove(packNo);
+        packSizes.remove(packNo);
     }
 
     private static void closeQuietly(FileChannel ch) {
@@ -363,6 +500,7 @@ final class RocksObjectStore implements ObjectStore {
 
     void refuseWrites(dev.forge.core.error.ReadOnlyRepositoryException why) {
         writeRefusal = why.getMessage();
+        damaged.inMemoryOnly();
     }
 
     @Override
@@ -404,5 +542,6 @@ final class RocksObjectStore implements ObjectStore {
             for (FileChannel ch : channels.values()) closeQuietly(ch);
             channels.clear();
         }
+        packSizes.clear();
     }
 }

@@ -23,8 +23,9 @@ import org.rocksdb.RocksIterator;
 /**
  * fsck of the storage layer: checks every block of the index's table files (RocksDB's checksums),
  * reads every pack from start to end (header, each record's CRC, decoded bytes against the record's
- * id, trailer), then checks that every index entry points at a record
- * that holds exactly that object. Problems are collected, not thrown, so one run lists them all.
+ * id, trailer), then checks that every index entry points at a record that holds exactly that object.
+ * Problems are collected, not thrown, so one run lists them all; an index entry whose record is
+ * damaged is remembered in {@link DamagedRecords}.
  */
 final class StorageChecker {
     private final RocksIndex index;
@@ -79,6 +80,7 @@ final class StorageChecker {
                         problems.add(
                                 "object " + id.shortHex() + " points at pack #" + l.pack() + ", which does not exist");
                     } else if (!id.equals(inPack.get(l.offset()))) {
+                        objects.damaged().add(id, packs.get(l.pack()).fileName(), l.offset());
                         problems.add("object " + id.shortHex() + " points at pack "
                                 + packs.get(l.pack()).fileName() + " offset " + l.offset()
                                 + ", which holds no valid record of it");
@@ -92,6 +94,16 @@ final class StorageChecker {
             problems.add(e.getMessage());
         }
         return new StorageCheck(packs.size(), recordCount, entries, List.copyOf(problems));
+    }
+
+    /** Why a record header's lengths are impossible for its type and codec, or null (also for unknown codes). */
+    private static String impossible(byte[] header, int rawLen, int stored) {
+        try {
+            return dev.forge.core.model.ObjectLimits.impossibleU32(
+                    ObjectType.fromCode(header[1] & 0xFF), Codec.fromCode(header[2] & 0xFF), rawLen, stored);
+        } catch (IllegalArgumentException unknownCode) {
+            return null; // reported when the record is checked
+        }
     }
 
     private void checkPack(IndexCodec.PackInfo info, Map<Long, ObjectId> found, ProgressListener progress) {
@@ -127,10 +139,21 @@ final class StorageChecker {
                 }
                 int stored = PackFormat.getInt(rh, 40);
                 int rawLen = PackFormat.getInt(rh, 36);
-                if (stored < 0 || rawLen < 0 || pos + PackFormat.RECORD_HEADER_SIZE + stored > end) {
+                if (stored < 0 || pos + PackFormat.RECORD_HEADER_SIZE + stored > end) {
                     problems.add("pack " + name + " has a damaged record at offset " + pos
                             + " (impossible length); the rest of the pack is unreadable");
                     return;
+                }
+                String why = impossible(rh, rawLen, stored);
+                if (why != null) {
+                    // Not read (its lengths are what a crafted record would use to exhaust memory): skipped.
+                    problems.add("pack " + name + " has a damaged record at offset " + pos + " for object "
+                            + ObjectId.of(rh, 4).shortHex() + " (" + why + ")");
+                    in.skipNBytes(stored);
+                    pos += PackFormat.RECORD_HEADER_SIZE + stored;
+                    count++;
+                    progress.advance(PackFormat.RECORD_HEADER_SIZE + stored);
+                    continue;
                 }
                 byte[] rec = new byte[PackFormat.RECORD_HEADER_SIZE + stored];
                 System.arraycopy(rh, 0, rec, 0, rh.length);

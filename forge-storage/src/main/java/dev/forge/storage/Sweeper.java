@@ -35,6 +35,10 @@ import org.rocksdb.WriteBatch;
  *
  * Each step is durable before the next; a crash between steps leaves extra bytes (found and deleted
  * by the next gc), never an index entry without its record.
+ *
+ * <p>A pack that holds damage (a record in {@link DamagedRecords}, or cut short) is rewritten like a
+ * mostly dead one once every live object in it is intact (the damaged ones repaired elsewhere), so
+ * that gc leaves no damaged bytes behind; while a live object in it is still damaged it stays.
  */
 final class Sweeper {
     private final RocksIndex index;
@@ -82,6 +86,7 @@ final class Sweeper {
             }
             RocksIndex.check(it);
         }
+        java.util.Set<Integer> damagedPacks = packsWithDamage(packs, live);
         List<Integer> rewrite = new ArrayList<>();
         List<Integer> drop = new ArrayList<>();
         long bytesAfter = 0;
@@ -90,7 +95,8 @@ final class Sweeper {
             long size = e.getValue().size();
             if (s == null || s.liveBytes == 0) {
                 drop.add(e.getKey());
-            } else if (s.deadBytes > 0 && (double) s.liveBytes / (s.liveBytes + s.deadBytes) < minLiveShare) {
+            } else if (damagedPacks.contains(e.getKey())
+                    || (s.deadBytes > 0 && (double) s.liveBytes / (s.liveBytes + s.deadBytes) < minLiveShare)) {
                 rewrite.add(e.getKey());
                 bytesAfter += s.liveBytes + PackFormat.HEADER_SIZE + PackFormat.TRAILER_SIZE;
             } else {
@@ -111,7 +117,32 @@ final class Sweeper {
 
         dropDead(packs, stats, drop, orphans);
         rewrite(packs, stats, rewrite, live, progress);
+        objects.damaged().retain(d -> Files.exists(objects.packDir().resolve(d.pack())));
         return report;
+    }
+
+    /**
+     * Packs holding damaged bytes whose live objects are all intact: rewriting them copies those objects
+     * and drops the damage. A pack in which a live object is still damaged is not among them.
+     */
+    private java.util.Set<Integer> packsWithDamage(Map<Integer, IndexCodec.PackInfo> packs, LiveSet live) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (DamagedRecords.Entry d : objects.damaged().all()) named.add(d.pack());
+        java.util.Set<Integer> out =
+                new java.util.HashSet<>(objects.truncatedPacks().keySet());
+        for (Map.Entry<Integer, IndexCodec.PackInfo> e : packs.entrySet()) {
+            if (named.contains(e.getValue().fileName())) out.add(e.getKey());
+        }
+        if (out.isEmpty()) return out;
+        for (ObjectId id : objects.knownDamaged()) {
+            if (!live.contains(id)) continue;
+            objects.stat(id).ifPresent(o -> {
+                for (Map.Entry<Integer, IndexCodec.PackInfo> e : packs.entrySet()) {
+                    if (e.getValue().fileName().equals(o.pack())) out.remove(e.getKey());
+                }
+            });
+        }
+        return out;
     }
 
     /** Step 1: dead index entries and packs with nothing live, pack by pack; orphans and leftovers. */

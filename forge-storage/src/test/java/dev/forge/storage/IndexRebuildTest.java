@@ -182,6 +182,10 @@ class IndexRebuildTest {
         // feature moves on, so there are two tips: main's v2 and feature's own commit
         try (Repository repo = Repository.open(factory, dir)) {
             new Branches(repo).switchTo("feature", false, true, P);
+            // Commit times are whole seconds: in the same second as v2 neither tip would be the newest.
+            long second = System.currentTimeMillis() / 1000;
+            while (System.currentTimeMillis() / 1000 == second)
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
             Files.writeString(dir.resolve("feature.txt"), "f\n");
             new Add(repo).run(dir, List.of("feature.txt"), P);
             new CommitOp(repo).run("on feature", AUTHOR, false);

@@ -139,6 +139,129 @@ class PackStoreTest {
         }
     }
 
+    /** One pack with two chunks of 3000 incompressible bytes; returns the second one's id. */
+    private ObjectId twoChunkPack(byte[] first, byte[] second) {
+        try (LocalStore s = factory.create(dir, RepoConfig.defaults());
+                ObjectWriter w = s.objects().newWriter()) {
+            put(w, first, CompressionPolicy.NONE);
+            return put(w, second, CompressionPolicy.NONE);
+        }
+    }
+
+    private Path onlyPack() throws Exception {
+        try (Stream<Path> packs = Files.list(dir.resolve(".forge/packs"))) {
+            return packs.findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void aRecordPastTheEndOfATruncatedPackIsStoredAgainAndTheNewCopyWins() throws Exception {
+        byte[] first = data(5, 3000, false);
+        byte[] second = data(6, 3000, false);
+        ObjectId id = twoChunkPack(first, second);
+        ObjectId firstId = Blake3.newHasher().hash(first, 0, first.length);
+        Path pack = onlyPack();
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            f.setLength(16 + 48 + 3000 + 48 + 1000); // the second record is cut short
+        }
+        try (LocalStore s = factory.open(dir)) {
+            assertTrue(s.objects().contains(id), "the index still names it");
+            assertFalse(s.objects().containsIntact(id), "but it cannot satisfy deduplication");
+            assertTrue(s.objects().containsIntact(firstId), "the record before the cut is whole");
+            assertEquals(java.util.Set.of(id), s.objects().knownDamaged());
+            try (ObjectWriter w = s.objects().newWriter()) {
+                assertFalse(w.put(firstId, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, 3000, first, 0, 3000));
+                put(w, second, CompressionPolicy.NONE);
+            }
+            assertArrayEquals(second, s.objects().read(id));
+            assertTrue(s.objects().containsIntact(id));
+            assertEquals(java.util.Set.of(), s.objects().knownDamaged());
+            // gc rewrites the damaged pack (its live record is whole), and then nothing is damaged.
+            dev.forge.core.port.LiveSet live = new dev.forge.core.port.LiveSet(16);
+            live.add(id);
+            live.add(firstId);
+            s.sweep(live, 0.5, false, ProgressListener.NONE);
+            assertEquals(List.of(), s.checkStorage(ProgressListener.NONE).problems());
+            assertArrayEquals(first, s.objects().read(firstId));
+        }
+        assertFalse(Files.exists(pack), "the truncated pack is gone");
+    }
+
+    @Test
+    void aRecordThatFailedToReadIsRememberedAcrossOpensUntilWrittenAgain() throws Exception {
+        byte[] second = data(8, 3000, false);
+        ObjectId id = twoChunkPack(data(7, 3000, false), second);
+        Path pack = onlyPack();
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            long at = 16 + 48 + 3000 + 48 + 10;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
+        try (LocalStore s = factory.open(dir)) {
+            assertTrue(s.objects().containsIntact(id), "not known yet: nothing has read it");
+            assertThrows(IntegrityException.class, () -> s.objects().readChunk(id));
+            assertFalse(s.objects().containsIntact(id), "the failed read remembered it");
+        }
+        assertTrue(Files.readString(dir.resolve(".forge/damaged")).startsWith(id.hex() + " "));
+        try (LocalStore s = factory.open(dir)) {
+            assertFalse(s.objects().containsIntact(id), "remembered across opens");
+            assertEquals(java.util.Set.of(id), s.objects().knownDamaged());
+            try (ObjectWriter w = s.objects().newWriter()) {
+                put(w, second, CompressionPolicy.FAST);
+            }
+            assertArrayEquals(second, s.objects().read(id));
+            assertTrue(s.objects().containsIntact(id));
+        }
+    }
+
+    @Test
+    void fsckRemembersTheRecordsItFindsDamaged() throws Exception {
+        ObjectId id = twoChunkPack(data(9, 3000, false), data(10, 3000, false));
+        Path pack = onlyPack();
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            long at = 16 + 48 + 3000 + 48 + 2999; // the last payload byte
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x80);
+        }
+        try (LocalStore s = factory.open(dir)) {
+            assertTrue(s.objects().containsIntact(id));
+            assertFalse(s.checkStorage(ProgressListener.NONE).problems().isEmpty());
+            assertFalse(s.objects().containsIntact(id));
+            assertEquals(java.util.Set.of(id), s.objects().knownDamaged());
+        }
+    }
+
+    @Test
+    void aRecordHeaderClaimingGigabytesIsDamageNotAnAllocation() throws Exception {
+        for (int claim : new int[] {-1, Integer.MAX_VALUE - 100}) {
+            dir = java.nio.file.Files.createTempDirectory(dir, "claim");
+            twoChunkPack(data(11, 3000, false), data(12, 3000, false));
+            Path pack = onlyPack();
+            long second = 16 + 48 + 3000;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    pack, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer rec = java.nio.ByteBuffer.allocate(48 + 3000);
+                ch.read(rec, second);
+                rec.put(2, (byte) dev.forge.core.codec.Codec.LZ4.code()).putInt(36, claim);
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(rec.array(), 0, 44);
+                crc.update(rec.array(), 48, 3000);
+                rec.putInt(44, (int) crc.getValue());
+                ch.write(java.nio.ByteBuffer.wrap(rec.array(), 0, 48), second);
+            }
+            try (LocalStore s = factory.open(dir)) {
+                List<String> problems = s.checkStorage(ProgressListener.NONE).problems();
+                assertTrue(
+                        problems.stream().anyMatch(p -> p.contains("offset " + second) && p.contains("raw length")),
+                        problems.toString());
+            }
+        }
+    }
+
     @Test
     void openingWhatIsNotARepositoryOrIsNewerFails() throws Exception {
         assertThrows(NotARepositoryException.class, () -> factory.open(dir));

@@ -61,6 +61,7 @@ public final class FetchCommand implements Callable<Integer> {
                     .put("after", u.after().hex());
         }
         n.put("objects", r.objects())
+                .put("repaired", r.repaired())
                 .put("packs", r.packsRead())
                 .put("bytesReceived", r.bytesReceived())
                 .put("requests", r.requests())
@@ -91,8 +92,11 @@ public final class FetchCommand implements Callable<Integer> {
                     u.before() == null ? "(new)" : u.before().shortHex(),
                     u.after().shortHex());
         }
-        if (r.updates().isEmpty()) out.info("%s: up to date%n", remoteName);
-        else
+        if (r.repaired() > 0)
+            out.info("Repaired %d damaged object%s from %s%n", r.repaired(), r.repaired() == 1 ? "" : "s", remoteName);
+        if (r.updates().isEmpty()) {
+            if (r.repaired() == 0) out.info("%s: up to date%n", remoteName);
+        } else
             out.info(
                     "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",
                     r.objects(),

@@ -25,6 +25,10 @@ public final class FsckCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    static final String REPAIR_HINT = "fsck: to repair: 'forge repair --remote NAME' downloads damaged objects again"
+            + " from a remote that has them, 'forge add' of a file you still have stores its chunks again;"
+            + " then 'forge gc' drops the damaged packs";
+
     @Override
     public Integer call() {
         Output out = common.output(json);
@@ -42,6 +46,7 @@ public final class FsckCommand implements Callable<Integer> {
                 out.json(n);
             } else {
                 for (String p : r.problems()) out.warn("fsck: " + dev.forge.core.model.PathText.sanitize(p));
+                if (!r.ok()) out.warn(REPAIR_HINT);
                 out.info(
                         "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
                         r.ok() ? "ok" : "DAMAGED",

@@ -207,4 +207,177 @@ class IntegrityIT {
                 () -> "fsck should name pack " + name + ": " + fsck.describe());
         if (!fsck.output().contains("offset")) fail("fsck should name the trailer's offset: " + fsck.describe());
     }
+
+    static void truncate(Path file, long length) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(length);
+        }
+    }
+
+    @Test
+    void addingAFileWhoseChunksLieInATruncatedPackStoresThemAgain() throws IOException {
+        PackRecord rec = dataChunk();
+        truncate(rec.pack(), rec.payloadOffset() + rec.storedLength() / 2);
+        // A new file with the same bytes: its chunks are "stored already", but not intact.
+        Files.write(repo.resolve("copy.bin"), data);
+        run(repo, "add", "copy.bin").ok();
+        run(repo, "commit", "-m", "copy").ok();
+        assertArrayEquals(data, run(repo, "show", "HEAD:copy.bin").ok().stdoutBytes(), "the new commit has its bytes");
+        assertArrayEquals(data, run(repo, "show", "HEAD:data.bin").ok().stdoutBytes(), "and so has the old file");
+        run(repo, "fsck").expect(ExitCode.INTEGRITY.code()); // the damaged bytes are still in the old pack
+        run(repo, "gc").ok();
+        run(repo, "fsck").ok();
+        assertFalse(Files.exists(rec.pack()), "gc dropped the truncated pack");
+    }
+
+    @Test
+    void addingAnUnchangedFileAfterFsckFoundItsChunkDamagedRepairsIt() throws IOException {
+        // Make sure the stat cache vouches for data.bin, so that only the known damage makes add read it.
+        Files.setLastModifiedTime(repo.resolve("data.bin"), java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        run(repo, "add", "data.bin").ok();
+        ForgeProcess.Result cached = run(repo, "add", "data.bin", "--json").ok();
+        assertEquals(0, E2eFiles.json(cached).path("filesRead").asInt(), cached::describe);
+        PackRecord rec = dataChunk();
+        flipByte(rec.pack(), rec.payloadOffset() + rec.storedLength() / 2);
+        ForgeProcess.Result fsck = run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
+        assertTrue(fsck.stderr().contains("forge repair --remote"), () -> "fsck says what to do: " + fsck.describe());
+        ForgeProcess.Result add = run(repo, "add", "data.bin", "--json").ok();
+        assertEquals(1, E2eFiles.json(add).path("filesRead").asInt(), add::describe);
+        assertArrayEquals(data, run(repo, "show", "HEAD:data.bin").ok().stdoutBytes());
+        run(repo, "gc").ok();
+        run(repo, "fsck").ok();
+    }
+
+    @Test
+    void fetchAndRepairDownloadDamagedObjectsAgainFromARemote() throws IOException {
+        Path remote = tmp.resolve("remote");
+        run(repo, "remote", "add", "origin", remote.toString()).ok();
+        run(repo, "push").ok();
+        PackRecord rec = dataChunk();
+        truncate(rec.pack(), rec.payloadOffset() + rec.storedLength() / 2);
+
+        ForgeProcess.Result fetch = run(repo, "fetch").ok();
+        assertTrue(fetch.stdout().contains("Repaired"), fetch::describe);
+        assertArrayEquals(data, run(repo, "show", "HEAD:data.bin").ok().stdoutBytes());
+        assertTrue(run(repo, "fetch").ok().stdout().contains("up to date"), "nothing left to repair");
+        run(repo, "gc").ok();
+        run(repo, "fsck").ok();
+
+        // A flipped byte nothing has read yet: repair finds it by reading every pack.
+        PackRecord again = dataChunk();
+        flipByte(again.pack(), again.payloadOffset() + again.storedLength() / 2);
+        ForgeProcess.Result repair =
+                run(repo, "repair", "--remote", "origin", "--json").ok();
+        var r = E2eFiles.json(repair);
+        assertEquals(1, r.path("damaged").size(), repair::describe);
+        assertEquals(1, r.path("repaired").size(), repair::describe);
+        assertEquals(0, r.path("missingOnRemote").size(), repair::describe);
+        assertArrayEquals(data, run(repo, "show", "HEAD:data.bin").ok().stdoutBytes());
+        run(repo, "gc").ok();
+        run(repo, "fsck").ok();
+    }
+
+    @Test
+    void repairNamesWhatTheRemoteDoesNotHave() throws IOException {
+        Path remote = tmp.resolve("remote");
+        run(repo, "remote", "add", "origin", remote.toString()).ok();
+        run(repo, "push").ok();
+        List<Path> before = packs(repo);
+        byte[] later = new byte[1 << 20];
+        new Random(6).nextBytes(later);
+        Files.write(repo.resolve("later.bin"), later);
+        run(repo, "add", "later.bin").ok();
+        run(repo, "commit", "-m", "not pushed").ok();
+        List<PackRecord> fresh = new ArrayList<>();
+        for (Path p : packs(repo)) {
+            if (!before.contains(p)) fresh.addAll(records(p));
+        }
+        PackRecord newest = fresh.stream()
+                .filter(x -> x.type() == TYPE_CHUNK && x.storedLength() > 64)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no chunk of later.bin in " + fresh));
+        flipByte(newest.pack(), newest.payloadOffset() + 7);
+        ForgeProcess.Result repair = run(repo, "repair", "--remote", "origin")
+                .expect(ExitCode.INTEGRITY.code())
+                .oneLineError();
+        assertTrue(repair.stderr().contains("not on origin"), repair::describe);
+        run(repo, "fsck").expect(ExitCode.INTEGRITY.code());
+        run(repo, "repair").expect(ExitCode.USAGE.code());
+    }
+
+    /** Every file under {@code dir} but .forge/, by relative path, with its bytes (a symlink: its target). */
+    static java.util.SortedMap<String, String> snapshot(Path dir) throws IOException {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String rel = dir.relativize(p).toString().replace('\\', '/');
+                if (rel.isEmpty() || rel.equals(".forge") || rel.startsWith(".forge/")) continue;
+                if (Files.isSymbolicLink(p)) out.put(rel, "-> " + Files.readSymbolicLink(p));
+                else if (Files.isDirectory(p)) out.put(rel + "/", "");
+                else
+                    out.put(
+                            rel,
+                            java.util.HexFormat.of()
+                                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(Files.readAllBytes(p))));
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    @Test
+    void aCheckoutThatMeetsDamageLeavesTheWorkTreeAsItWas() throws IOException {
+        // Commit "old" = the base commit plus a small file that only it has; then main moves on.
+        byte[] victim = new byte[777];
+        new Random(11).nextBytes(victim);
+        Files.write(repo.resolve("victim.bin"), victim);
+        Files.writeString(repo.resolve("keep.txt"), "the same in both commits\n");
+        run(repo, "add", ".").ok();
+        run(repo, "commit", "-m", "old").ok();
+        run(repo, "branch", "old").ok();
+        byte[] other = new byte[2 << 20];
+        new Random(12).nextBytes(other);
+        Files.write(repo.resolve("data.bin"), other);
+        Files.writeString(repo.resolve("small.txt"), "changed on main\n");
+        Files.delete(repo.resolve("victim.bin"));
+        Files.createDirectories(repo.resolve("sub"));
+        Files.writeString(repo.resolve("sub/new.txt"), "only on main\n");
+        run(repo, "add", ".").ok();
+        run(repo, "commit", "-m", "main").ok();
+        String head =
+                E2eFiles.json(run(repo, "status", "--json").ok()).path("head").asText();
+
+        // Damage the chunk of victim.bin: the smallest file, so the larger ones are written before it.
+        List<PackRecord> all = new ArrayList<>();
+        for (Path p : packs(repo)) all.addAll(records(p));
+        PackRecord rec = all.stream()
+                .filter(r -> r.type() == TYPE_CHUNK && r.rawLength() == victim.length)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no record of victim.bin in " + all));
+        flipByte(rec.pack(), rec.payloadOffset() + 100);
+        var before = snapshot(repo);
+
+        for (List<String> cmd : List.of(
+                List.of("checkout", "old"),
+                List.of("switch", "old"),
+                List.of("checkout", "old", "--force"),
+                List.of("restore", "--source", "old", "data.bin", "small.txt", "victim.bin"))) {
+            ForgeProcess.Result r = ForgeProcess.run(repo, ForgeProcess.DEFAULT_TIMEOUT, cmd)
+                    .expect(ExitCode.INTEGRITY.code())
+                    .oneLineError();
+            assertTrue(r.stderr().contains(rec.pack().getFileName().toString().replace(".pack", "")), r::describe);
+            assertEquals(before, snapshot(repo), () -> "the work tree changed: " + r.describe());
+            var status = E2eFiles.json(run(repo, "status", "--json").ok());
+            assertTrue(status.path("clean").asBoolean(), () -> cmd + " left changes: " + status);
+            assertEquals("main", status.path("branch").asText(), status::toString);
+            assertEquals(head, status.path("head").asText(), () -> cmd + " moved HEAD: " + status);
+            try (Stream<Path> t = Files.list(repo.resolve(".forge/tmp"))) {
+                List<Path> left = t.filter(p -> p.getFileName().toString().startsWith("wt-"))
+                        .toList();
+                assertEquals(List.of(), left, () -> cmd + " left temporary files");
+            }
+        }
+    }
 }

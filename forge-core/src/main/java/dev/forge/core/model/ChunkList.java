@@ -38,7 +38,7 @@ public record ChunkList(List<ChunkRef> chunks) {
         ChunkRef[] refs = new ChunkRef[n];
         for (int i = 0; i < n; i++) {
             ObjectId id = r.id();
-            refs[i] = new ChunkRef(id, r.count(Integer.MAX_VALUE));
+            refs[i] = new ChunkRef(id, r.count(ObjectLimits.MAX_CHUNK));
         }
         r.expectEnd();
         return new ChunkList(List.of(refs));

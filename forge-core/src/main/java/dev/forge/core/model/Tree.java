@@ -12,6 +12,12 @@ import java.util.List;
 public record Tree(List<TreeEntry> entries) {
     public static final int VERSION = 1;
     /**
+     * The most folders a path may pass through ("a/b/c/f" passes through 3), as git's {@code
+     * core.maxTreeDepth}: readers refuse deeper trees as hostile (no file system could hold their paths,
+     * and a walk of them would be as deep), and walk trees without recursion.
+     */
+    public static final int MAX_DEPTH = 2048;
+    /**
      * The order of the names' unsigned UTF-8 bytes, computed on the chars without encoding: UTF-8 byte
      * order is code point order, which differs from UTF-16 char order only where a surrogate (U+D800 to
      * U+DFFF, half of a code point above U+FFFF) meets a char in U+E000 to U+FFFF. Status sorts every

@@ -19,7 +19,23 @@ import java.util.function.Consumer;
  * </ul>
  */
 public interface ObjectStore {
+    /** Whether the store has an entry for {@code id} (intact or not: reads say which). */
     boolean contains(ObjectId id);
+
+    /**
+     * Whether the store has {@code id} in a record not known to be damaged: what deduplication may rely
+     * on. A record is known to be damaged once a read or fsck found it so, or when it lies past the end
+     * of its (truncated) pack. A writer given an id that is not held intact stores it again, and the new
+     * record replaces the damaged one, so writing the same bytes again repairs it.
+     */
+    default boolean containsIntact(ObjectId id) {
+        return contains(id);
+    }
+
+    /** The ids whose stored record is known to be damaged (see {@link #containsIntact}). */
+    default java.util.Set<ObjectId> knownDamaged() {
+        return java.util.Set.of();
+    }
 
     /** The object's raw bytes, verified. Throws NotFoundException or IntegrityException. */
     byte[] read(ObjectId id);

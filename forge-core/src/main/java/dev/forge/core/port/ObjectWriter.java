@@ -11,7 +11,8 @@ import dev.forge.core.model.ObjectType;
  */
 public interface ObjectWriter extends AutoCloseable {
     /**
-     * Stores an object unless the store (or any live writer) already has it.
+     * Stores an object unless the store (or any live writer) already has it intact ({@link
+     * ObjectStore#containsIntact}); a copy known to be damaged is replaced by this one when it is flushed.
      *
      * @param payload the encoded bytes ({@code codec} applied to the raw bytes)
      * @return whether this call stored it

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * {@code forge add}: brings files (directories recursively, minus {@code .forgeignore}) into the
  * stage, storing new chunks first. Files whose size, mtime and inode match the stat cache are not
- * read again. Tracked files that disappeared under a named directory leave the stage. Objects are
+ * read again, unless a record of their content is known to be damaged: reading such a file stores
+ * its chunks again, which repairs them. Tracked files that disappeared under a named directory leave the stage. Objects are
  * durable before the stage batch that refers to them is written, so a kill at any point leaves either
  * the old stage or the new one.
  *
@@ -73,8 +74,7 @@ public final class Add {
         long bytesToRead = 0;
         for (WorkFile f : files.values()) {
             StatEntry cached = repo.meta().stat(f.path()).orElse(null);
-            if (WorkTree.unchanged(f, cached)
-                    && repo.store().objects().contains(cached.content().id())) {
+            if (WorkTree.unchanged(f, cached) && storedIntact(cached.content())) {
                 known.put(f.path(), cached.content());
             } else {
                 toRead.add(f);
@@ -161,5 +161,25 @@ public final class Add {
         for (String path : gone) {
             if (!added.contains(path) && !removed.contains(path)) removed.add(path);
         }
+    }
+
+    /** The ids known to be damaged, asked once per run (only when a stat-cache hit has a chunk list). */
+    private java.util.Set<dev.forge.core.model.ObjectId> damaged;
+
+    /** Whether a file's stored content is here and none of its records is known to be damaged. */
+    private boolean storedIntact(ContentRef c) {
+        var store = repo.store().objects();
+        if (!store.containsIntact(c.id())) return false;
+        if (c.type() != dev.forge.core.model.ObjectType.LIST) return true;
+        if (damaged == null) damaged = store.knownDamaged();
+        if (damaged.isEmpty()) return true;
+        try {
+            for (var chunk : repo.objects.list(c.id()).chunks()) {
+                if (damaged.contains(chunk.id())) return false;
+            }
+        } catch (dev.forge.core.error.IntegrityException e) {
+            return false;
+        }
+        return true;
     }
 }

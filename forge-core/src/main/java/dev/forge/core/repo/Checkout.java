@@ -153,12 +153,7 @@ public final class Checkout {
         new LocalContent(repo).require(chosen.values(), source == null ? "the stage" : source);
         long bytes = 0;
         for (StageEntry e : chosen.values()) bytes += e.content().size();
-        progress.begin("Restoring", bytes, "B");
-        try {
-            new ContentWriter(repo, progress).writeAll(wt.root(), new ArrayList<>(chosen.values()));
-        } finally {
-            progress.end();
-        }
+        new WorkTreeUpdate(repo).run(new ArrayList<>(chosen.values()), List.of(), false, progress);
         return new Result(
                 source == null ? null : repo.resolve(source),
                 null,

@@ -20,11 +20,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes file contents out of the store, every chunk verified on the way. A file is written under a
- * temporary name ({@link TempFiles}) and renamed over its destination, so a reader (or a crash) sees the
- * old file or the whole new one, never a torn one. Files are written in parallel, one thread per core.
+ * Writes file contents out of the store, every chunk verified on the way, in parallel, one thread per
+ * core: into a new folder ({@link #writeAll}: {@code checkout --into}), each file under a temporary
+ * name ({@link TempFiles}) renamed over its destination, so a reader (or a crash) sees the old file or
+ * the whole new one, never a torn one; or into temporary files the caller made ({@link #writeTo}:
+ * {@link WorkTreeUpdate} stages a work-tree change this way before it moves anything).
  */
 final class ContentWriter {
+    /** Linux's PATH_MAX: no symlink target is longer. */
+    private static final int MAX_LINK_TARGET = 4096;
+
     private final ObjectReader objects;
     private final ProgressListener progress;
     private final TempFiles temp;
@@ -53,6 +58,26 @@ final class ContentWriter {
     }
 
     /**
+     * Writes entry {@code i}'s content into {@code files.get(i)}, an empty file (for a symlink entry it
+     * becomes a symlink of that name), largest first, one thread per core.
+     */
+    void writeTo(List<StageEntry> entries, List<Path> files) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) order.add(i);
+        order.sort((a, b) -> Long.compare(
+                entries.get(b).content().size(), entries.get(a).content().size()));
+        Workers.run("forge-checkout", Ingester.threads(), order.size(), Buffers::new, (b, i) -> {
+            int k = order.get(i);
+            Path file = files.get(k);
+            try {
+                writeContent(file, entries.get(k), b);
+            } catch (IOException ex) {
+                throw new ForgeException("cannot write " + file + ": " + ex.getMessage(), ex);
+            }
+        });
+    }
+
+    /**
      * A thread's write buffers, reused from file to file: a small pair for small files (written
      * through the page cache, no overlap needed) and three 4 MiB ones for O_DIRECT, each allocated at
      * the first file that needs it, so that a checkout of small images never touches 12 MiB.
@@ -78,12 +103,6 @@ final class ContentWriter {
         }
     }
 
-    void write(Path root, StageEntry e) {
-        try (Buffers b = new Buffers()) {
-            write(root, e, b);
-        }
-    }
-
     /**
      * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
      * refused rather than followed: following it could write outside the work tree; so is a folder where
@@ -104,40 +123,19 @@ final class ContentWriter {
             }
             Files.createDirectories(dir);
             if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                // Checkout --force clears such a folder first (WorkTreeMove); anything else must not delete it.
+                // Checkout --force clears such a folder first (WorkTreeUpdate); anything else must not delete it.
                 throw new dev.forge.core.error.WouldOverwriteException("cannot write " + e.path()
                         + ": a folder is in the way; move it away (checkout and switch: or use --force)");
             }
             if (e.kind() == FileKind.SYMLINK) {
-                String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
+                Path link = linkTarget(e);
                 Files.deleteIfExists(target);
-                Files.createSymbolicLink(target, Path.of(linkTarget));
+                Files.createSymbolicLink(target, link);
                 return;
             }
             Path tmp = temp.create(dir);
             try {
-                // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
-                // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
-                try (DirectWriter w = DirectWriter.open(
-                        tmp, e.content().size(), buffers.forSize(e.content().size()))) {
-                    for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
-                        w.write(objects.chunkBuffer(c));
-                        progress.advance(c.length());
-                    }
-                    w.finish(false);
-                }
-                Set<PosixFilePermission> perms = EnumSet.of(
-                        PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE,
-                        PosixFilePermission.GROUP_READ,
-                        PosixFilePermission.OTHERS_READ);
-                if (e.kind() == FileKind.EXECUTABLE) {
-                    perms.addAll(EnumSet.of(
-                            PosixFilePermission.OWNER_EXECUTE,
-                            PosixFilePermission.GROUP_EXECUTE,
-                            PosixFilePermission.OTHERS_EXECUTE));
-                }
-                Files.setPosixFilePermissions(tmp, perms);
+                writeContent(tmp, e, buffers);
                 temp.publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -145,6 +143,52 @@ final class ContentWriter {
         } catch (IOException ex) {
             throw new ForgeException("cannot write " + target + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Fills {@code file} (an empty file) with {@code e}'s content and permissions; for a symlink entry,
+     * replaces it with a symlink of the same name.
+     */
+    private void writeContent(Path file, StageEntry e, Buffers buffers) throws IOException {
+        if (e.kind() == FileKind.SYMLINK) {
+            Path link = linkTarget(e);
+            Files.deleteIfExists(file);
+            Files.createSymbolicLink(file, link);
+            return;
+        }
+        // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
+        // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
+        try (DirectWriter w = DirectWriter.open(
+                file, e.content().size(), buffers.forSize(e.content().size()))) {
+            for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
+                w.write(objects.chunkBuffer(c));
+                progress.advance(c.length());
+            }
+            w.finish(false);
+        }
+        Set<PosixFilePermission> perms = EnumSet.of(
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OTHERS_READ);
+        if (e.kind() == FileKind.EXECUTABLE) {
+            perms.addAll(EnumSet.of(
+                    PosixFilePermission.OWNER_EXECUTE,
+                    PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        }
+        Files.setPosixFilePermissions(file, perms);
+    }
+
+    /** A symlink entry's target, refused when longer than any file system allows (a hostile tree). */
+    private Path linkTarget(StageEntry e) throws IOException {
+        if (e.content().size() > MAX_LINK_TARGET) {
+            throw new dev.forge.core.error.IntegrityException("symlink " + e.path() + " ("
+                    + e.content().id().shortHex() + ") has a target of "
+                    + e.content().size()
+                    + " bytes, more than a file system allows");
+        }
+        return Path.of(new String(bytes(e), StandardCharsets.UTF_8));
     }
 
     /** Streams a file's bytes, verified chunk by chunk. */
@@ -158,12 +202,27 @@ final class ContentWriter {
         return b.toByteArray();
     }
 
+    /** Deletes {@code p} and, for a folder, everything in it (symlinks themselves, never their targets). */
     static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (var s = Files.list(p)) {
-                for (Path c : (Iterable<Path>) s::iterator) deleteTree(c);
-            }
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(p);
+            return;
         }
-        Files.deleteIfExists(p);
+        // walkFileTree keeps its own stack, so a deep folder cannot overflow this thread's.
+        Files.walkFileTree(p, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                Files.deleteIfExists(f);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) throw e;
+                Files.deleteIfExists(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

@@ -56,7 +56,7 @@ public final class Fsck {
                 for (ObjectId p : c.parents()) {
                     if (seen.add(p)) commits.add(p);
                 }
-                walkTree(c.tree(), "", seen, counts, problems);
+                walkTree(c.tree(), seen, counts, problems);
             } catch (ForgeException e) {
                 problems.add(e.getMessage());
             }
@@ -68,21 +68,41 @@ public final class Fsck {
                 storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
     }
 
-    private void walkTree(ObjectId treeId, String prefix, Set<ObjectId> seen, long[] counts, List<String> problems) {
-        if (!seen.add(treeId)) return;
-        try {
-            counts[1]++;
-            for (TreeEntry e : repo.objects.tree(treeId).entries()) {
-                String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
-                if (e.kind() == FileKind.DIRECTORY) {
-                    walkTree(e.id(), path, seen, counts, problems);
-                } else {
-                    counts[2]++;
-                    checkContent(path, e.kind(), e.type(), e.id(), seen, problems);
+    /**
+     * Reads every pack (the storage half of {@link #run}), which remembers each damaged record, and
+     * returns the ids whose stored records are damaged: what {@code forge repair} fetches again.
+     */
+    public Set<ObjectId> damaged(ProgressListener progress) {
+        repo.store().checkStorage(progress);
+        return repo.store().objects().knownDamaged();
+    }
+
+    /** Checks every tree and file below {@code root}, without recursion; a tree too deep is a problem. */
+    private void walkTree(ObjectId root, Set<ObjectId> seen, long[] counts, List<String> problems) {
+        record Dir(ObjectId id, String path, int depth) {}
+        Deque<Dir> todo = new ArrayDeque<>();
+        todo.push(new Dir(root, "", 0));
+        while (!todo.isEmpty()) {
+            Dir d = todo.pop();
+            if (!seen.add(d.id())) continue;
+            try {
+                counts[1]++;
+                for (TreeEntry e : repo.objects.tree(d.id()).entries()) {
+                    String path = d.path().isEmpty() ? e.name() : d.path() + "/" + e.name();
+                    if (e.kind() == FileKind.DIRECTORY) {
+                        if (d.depth() + 1 >= dev.forge.core.model.Tree.MAX_DEPTH) {
+                            problems.add(Trees.tooDeep(e.id(), path).getMessage());
+                        } else {
+                            todo.push(new Dir(e.id(), path, d.depth() + 1));
+                        }
+                    } else {
+                        counts[2]++;
+                        checkContent(path, e.kind(), e.type(), e.id(), seen, problems);
+                    }
                 }
+            } catch (ForgeException ex) {
+                problems.add(ex.getMessage());
             }
-        } catch (ForgeException ex) {
-            problems.add(ex.getMessage());
         }
     }
 

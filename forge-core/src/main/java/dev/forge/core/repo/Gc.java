@@ -86,14 +86,20 @@ public final class Gc {
         return new Report(live.size(), sweep, dryRun, compaction);
     }
 
-    private void markTree(ObjectId tree, LiveSet live, ProgressListener progress) {
-        if (!live.add(tree)) return;
-        progress.advance(1);
-        for (TreeEntry e : repo.objects.tree(tree).entries()) {
-            if (e.kind() == FileKind.DIRECTORY) {
-                markTree(e.id(), live, progress);
-            } else {
-                markContent(new StageEntry(e.name(), e.kind(), e.content()), live);
+    /** Marks a tree and everything below it, without recursion (a hostile tree may be deep). */
+    private void markTree(ObjectId root, LiveSet live, ProgressListener progress) {
+        Deque<ObjectId> todo = new ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            ObjectId tree = todo.pop();
+            if (!live.add(tree)) continue;
+            progress.advance(1);
+            for (TreeEntry e : repo.objects.tree(tree).entries()) {
+                if (e.kind() == FileKind.DIRECTORY) {
+                    todo.push(e.id());
+                } else {
+                    markContent(new StageEntry(e.name(), e.kind(), e.content()), live);
+                }
             }
         }
     }

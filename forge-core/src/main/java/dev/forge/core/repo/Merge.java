@@ -226,25 +226,24 @@ public final class Merge {
         MergeState next = m;
         // A sparse clone keeps files outside its paths in the stage only: resolving one writes nothing.
         SparsePaths sparse = repo.sparse();
+        List<StageEntry> writes = new ArrayList<>();
+        List<String> removes = new ArrayList<>();
         for (String arg : args) {
             String path = repo.workTree().relativize(cwd, arg);
             MergeState.Conflict c = m.conflict(path);
             if (c == null) throw new NotFoundException("'" + path + "' is not in conflict");
             StageEntry side = theirs ? c.theirs() : c.ours();
             if (side == null) {
-                try {
-                    java.nio.file.Files.deleteIfExists(repo.workTree().resolve(path));
-                } catch (IOException e) {
-                    throw Repository.io("cannot delete " + path, e);
-                }
+                removes.add(path);
                 tx.deleteStage(path).deleteStat(path);
             } else {
-                if (sparse.includes(path)) new ContentWriter(repo, progress).write(repo.root(), side);
+                if (sparse.includes(path)) writes.add(side);
                 tx.putStage(side).deleteStat(path);
             }
             next = next.without(path);
             resolved.add(path);
         }
+        new WorkTreeUpdate(repo).run(writes, removes, false, progress);
         tx.setMergeState(next).commit();
         return resolved;
     }

@@ -69,7 +69,13 @@ public final class ObjectReader {
 
     /** The chunks of a file, in order. */
     public List<ChunkList.ChunkRef> chunks(ContentRef c) {
-        if (c.type() == ObjectType.CHUNK) return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
+        if (c.type() == ObjectType.CHUNK) {
+            if (c.size() > dev.forge.core.model.ObjectLimits.MAX_CHUNK) {
+                throw new IntegrityException("chunk " + c.id().shortHex() + " is said to be " + c.size()
+                        + " bytes, more than a chunk can be (a damaged tree)");
+            }
+            return List.of(new ChunkList.ChunkRef(c.id(), (int) c.size()));
+        }
         ChunkList l = list(c.id());
         if (l.totalLength() != c.size()) {
             throw new IntegrityException("chunk list " + c.id().shortHex() + " adds up to " + l.totalLength()

@@ -6,13 +6,15 @@ import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectLimits;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ObjectWriter;
 
 /**
  * One thread's path into the store: its own hasher, compressor context and pack writer (shared
- * nothing). Skips compression of anything the store already holds.
+ * nothing). Skips compression of anything the store already holds intact; a copy known to be damaged
+ * is written again (so adding a file repairs the chunks it shares with damaged records).
  */
 final class ObjectSink implements AutoCloseable {
     private final ObjectStore store;
@@ -39,7 +41,7 @@ final class ObjectSink implements AutoCloseable {
      *     {@code knownIncompressible})
      */
     Boolean putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
-        if (store.contains(id)) return null;
+        if (store.containsIntact(id)) return null;
         ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
         if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
             newBytes += len;
@@ -50,8 +52,15 @@ final class ObjectSink implements AutoCloseable {
 
     /** Stores a structured object (list, tree, commit) and returns its id. */
     ObjectId putObject(ObjectType type, byte[] encoding) {
+        if (encoding.length > ObjectLimits.MAX_STRUCTURED) {
+            // Readers refuse larger ones (as damage), so none is ever written.
+            throw new dev.forge.core.error.ForgeException("cannot store a "
+                    + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " of " + encoding.length + " bytes: the most forge reads is " + ObjectLimits.MAX_STRUCTURED
+                    + " bytes (with the default chunking, a file of about 480 GB)");
+        }
         ObjectId id = hasher.hash(type, encoding, 0, encoding.length);
-        if (!store.contains(id)) {
+        if (!store.containsIntact(id)) {
             // Lists are ids (incompressible); trees and commits are small. Neither is worth a codec.
             if (writer.put(id, type, Codec.RAW, encoding.length, encoding, 0, encoding.length)) {
                 newStoredBytes += encoding.length + 48;

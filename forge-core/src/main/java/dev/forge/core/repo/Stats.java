@@ -82,23 +82,46 @@ public final class Stats {
                 u.packBytes());
     }
 
-    private Totals totals(ObjectId tree, Map<ObjectId, Totals> cache) {
-        Totals t = cache.get(tree);
-        if (t != null) return t;
-        long files = 0;
-        long bytes = 0;
-        for (TreeEntry e : repo.objects.tree(tree).entries()) {
-            if (e.kind() == FileKind.DIRECTORY) {
-                Totals sub = totals(e.id(), cache);
-                files += sub.files();
-                bytes += sub.bytes();
-            } else {
-                files++;
-                bytes += e.size();
+    /** A tree's totals, each subtree counted once (cached), without recursion. */
+    private Totals totals(ObjectId root, Map<ObjectId, Totals> cache) {
+        Deque<ObjectId> stack = new ArrayDeque<>();
+        Map<ObjectId, dev.forge.core.model.Tree> open = new HashMap<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            ObjectId id = stack.peek();
+            if (cache.containsKey(id)) {
+                stack.pop();
+                continue;
             }
+            dev.forge.core.model.Tree tree = open.get(id);
+            if (tree == null) {
+                tree = repo.objects.tree(id);
+                open.put(id, tree);
+                boolean waiting = false;
+                for (TreeEntry e : tree.entries()) {
+                    if (e.kind() == FileKind.DIRECTORY && !cache.containsKey(e.id())) {
+                        stack.push(e.id());
+                        waiting = true;
+                    }
+                }
+                if (waiting) continue;
+            }
+            long files = 0;
+            long bytes = 0;
+            for (TreeEntry e : tree.entries()) {
+                if (e.kind() == FileKind.DIRECTORY) {
+                    Totals sub = cache.get(e.id());
+                    files += sub.files();
+                    bytes += sub.bytes();
+                } else {
+                    files++;
+                    bytes += e.size();
+                }
+            }
+            cache.put(id, new Totals(files, bytes));
+            open.remove(id);
+            stack.pop();
         }
-        t = new Totals(files, bytes);
-        cache.put(tree, t);
-        return t;
+        return cache.get(root);
     }
 }

@@ -75,7 +75,8 @@ final class TempFiles {
         if (!Files.isDirectory(tmp)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, PREFIX + "*" + SUFFIX)) {
             for (Path p : ds) {
-                if (!writerAlive(p.getFileName().toString())) Files.deleteIfExists(p);
+                // A folder too: a checkout moves what it replaces aside under these names (WorkTreeUpdate).
+                if (!writerAlive(p.getFileName().toString())) ContentWriter.deleteTree(p);
             }
         } catch (IOException | RuntimeException e) {
             // Leftovers waste space; they never harm correctness.

@@ -77,27 +77,40 @@ final class Trees {
         }
     }
 
-    /** Every file below {@code treeId}, by path; {@code prefix} "" is the root. */
+    /** Every file below {@code treeId}, by path. */
     static SortedMap<String, StageEntry> flatten(ObjectReader objects, ObjectId treeId) {
         SortedMap<String, StageEntry> out = new TreeMap<>(Tree.NAME_ORDER);
-        flatten(objects, treeId, "", out);
+        flattenInto(objects, treeId, out);
         return out;
     }
 
-    /** Adds every file below {@code treeId} to {@code out}, by path (any map: see Status). */
+    /**
+     * Adds every file below {@code treeId} to {@code out}, by path (any map: see Status). Walks without
+     * recursion and refuses a tree nested deeper than {@link Tree#MAX_DEPTH}.
+     */
     static void flattenInto(ObjectReader objects, ObjectId treeId, java.util.Map<String, StageEntry> out) {
-        flatten(objects, treeId, "", out);
-    }
-
-    private static void flatten(
-            ObjectReader objects, ObjectId treeId, String prefix, java.util.Map<String, StageEntry> out) {
-        for (TreeEntry e : objects.tree(treeId).entries()) {
-            String path = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
-            if (e.kind() == FileKind.DIRECTORY) {
-                flatten(objects, e.id(), path, out);
-            } else {
-                out.put(path, new StageEntry(path, e.kind(), e.content()));
+        record Dir(ObjectId id, String path, int depth) {}
+        java.util.Deque<Dir> todo = new java.util.ArrayDeque<>();
+        todo.push(new Dir(treeId, "", 0));
+        while (!todo.isEmpty()) {
+            Dir d = todo.pop();
+            for (TreeEntry e : objects.tree(d.id()).entries()) {
+                String path = d.path().isEmpty() ? e.name() : d.path() + "/" + e.name();
+                if (e.kind() == FileKind.DIRECTORY) {
+                    if (d.depth() + 1 >= Tree.MAX_DEPTH) throw tooDeep(e.id(), path);
+                    todo.push(new Dir(e.id(), path, d.depth() + 1));
+                } else {
+                    out.put(path, new StageEntry(path, e.kind(), e.content()));
+                }
             }
         }
+    }
+
+    /** The error for a tree below {@link Tree#MAX_DEPTH} folders, naming it and the start of its path. */
+    static dev.forge.core.error.IntegrityException tooDeep(ObjectId tree, String path) {
+        String shown = path.length() <= 80 ? path : path.substring(0, 80) + "...";
+        return new dev.forge.core.error.IntegrityException("tree " + tree.shortHex() + " ('" + shown
+                + "') is nested more than " + Tree.MAX_DEPTH
+                + " folders deep, deeper than forge reads (a damaged or hostile tree)");
     }
 }

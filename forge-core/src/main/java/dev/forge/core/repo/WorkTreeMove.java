@@ -99,31 +99,16 @@ final class WorkTreeMove {
     }
 
     /**
-     * Writes and deletes files, then adds to {@code tx} the new stage (which equals {@code targetTree}
-     * when that is not null) and the fresh stat entries, and marks it as moving the work tree. The
-     * caller commits {@code tx} (with its ref and HEAD changes) after this returns. Refuses before
-     * touching the work tree when a sparse clone lacks the contents of a file it would write.
+     * Writes and deletes files as one {@link WorkTreeUpdate} (a failure, damage included, leaves the work
+     * tree as it was), then adds to {@code tx} the new stage (which equals {@code targetTree} when that is
+     * not null) and the fresh stat entries, and marks it as moving the work tree. The caller commits
+     * {@code tx} (with its ref and HEAD changes) after this returns. Refuses before touching the work
+     * tree when a sparse clone lacks the contents of a file it would write.
      */
     void apply(boolean force, ProgressListener progress, Transaction tx, ObjectId targetTree) {
         new LocalContent(repo).require(toWrite, null);
         WorkTree wt = repo.workTree();
-        try {
-            for (String path : toRemove) {
-                Files.deleteIfExists(wt.resolve(path));
-                pruneEmptyParents(wt.root(), wt.resolve(path).getParent());
-            }
-            if (force) {
-                for (StageEntry t : toWrite) clearBlockers(wt.root(), t.path());
-            }
-        } catch (IOException e) {
-            throw Repository.io("cannot update the work tree", e);
-        }
-        progress.begin("Checking out", bytes(), "B");
-        try {
-            new ContentWriter(repo, progress).writeAll(wt.root(), toWrite);
-        } finally {
-            progress.end();
-        }
+        new WorkTreeUpdate(repo).run(toWrite, toRemove, force, progress);
         tx.replaceStage(target.values(), targetTree).movedWorkTree();
         long now = System.currentTimeMillis() * 1_000_000L;
         for (StageEntry t : toWrite) {
@@ -183,18 +168,6 @@ final class WorkTreeMove {
                 .run(List.of(f))
                 .get(0);
         return r != null && Status.sameContent(r.content(), e.content());
-    }
-
-    private static void clearBlockers(Path root, String path) throws IOException {
-        Path target = root.resolve(path);
-        for (Path p = target.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)
-                    || (Files.exists(p, LinkOption.NOFOLLOW_LINKS)
-                            && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-                Files.delete(p);
-            }
-        }
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) ContentWriter.deleteTree(target);
     }
 
     static void pruneEmptyParents(Path root, Path dir) throws IOException {

@@ -141,4 +141,33 @@ class EncodingTest {
             assertTrue(!RefNames.isValidShortName(bad), bad);
         }
     }
+
+    @Test
+    void lengthsNoRecordCanHaveAreNamedBeforeAnythingIsAllocated() {
+        var lz4 = dev.forge.core.codec.Codec.LZ4;
+        var raw = dev.forge.core.codec.Codec.RAW;
+        org.junit.jupiter.api.Assertions.assertNull(ObjectLimits.impossible(ObjectType.CHUNK, lz4, 1 << 20, 1000));
+        org.junit.jupiter.api.Assertions.assertNull(ObjectLimits.impossible(ObjectType.TREE, raw, 5000, 5000));
+        String huge = ObjectLimits.impossibleU32(ObjectType.CHUNK, lz4, -1, 100);
+        assertTrue(huge.contains("4294967295"), huge);
+        assertTrue(ObjectLimits.impossibleU32(ObjectType.LIST, lz4, Integer.MAX_VALUE - 100, 100) != null);
+        assertTrue(ObjectLimits.impossible(ObjectType.CHUNK, raw, 100, 99) != null, "raw is stored as it is");
+        assertTrue(
+                ObjectLimits.impossible(ObjectType.CHUNK, lz4, 100, 1 << 20) != null,
+                "no codec grows 100 bytes to 1 MiB");
+        assertTrue(
+                ObjectLimits.impossible(ObjectType.CHUNK, raw, ObjectLimits.MAX_CHUNK + 1L, ObjectLimits.MAX_CHUNK + 1L)
+                        != null);
+    }
+
+    @Test
+    void aChunkListNamingAChunkLargerThanAnyChunkerCutsIsMalformed() {
+        byte[] enc = new BinaryWriter(64)
+                .u8(1)
+                .varint(1)
+                .id(id(1))
+                .varint(ObjectLimits.MAX_CHUNK + 1L)
+                .toByteArray();
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedObjectException.class, () -> ChunkList.decode(enc));
+    }
 }

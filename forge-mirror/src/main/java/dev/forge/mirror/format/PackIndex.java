@@ -4,6 +4,7 @@ import dev.forge.core.codec.Codec;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectLimits;
 import dev.forge.core.model.ObjectType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ public final class PackIndex {
     static final int HEADER = 16;
     public static final int ENTRY = 52;
     static final int TRAILER = 12;
+    /** The largest index a reader downloads (about 5 million entries): a larger one is refused as damaged. */
+    public static final long MAX_BYTES = 256L << 20;
 
     /** One record of a pack. */
     public record Entry(ObjectId id, ObjectType type, Codec codec, int rawLength, int storedLength, long offset) {}
@@ -114,7 +117,27 @@ public final class PackIndex {
                 throw new IntegrityException("pack index " + where + " is not sorted at entry " + i);
             }
         }
-        return new PackIndex(packId, b, count, buf.getLong(b.length - TRAILER));
+        long packLength = buf.getLong(b.length - TRAILER);
+        for (int i = 0; i < count; i++) checkEntry(decodeEntry(b, offsetOf(i), where), packLength, where);
+        return new PackIndex(packId, b, count, packLength);
+    }
+
+    /**
+     * Refuses an entry whose lengths its type and codec cannot have, or whose record would not lie
+     * between the pack's header and trailer: what a fetch would otherwise allocate or request.
+     */
+    private static void checkEntry(Entry e, long packLength, String where) {
+        String why = ObjectLimits.impossibleU32(e.type(), e.codec(), e.rawLength(), e.storedLength());
+        if (why == null
+                && (e.offset() < PackLayout.HEADER_SIZE
+                        || e.offset() + PackLayout.RECORD_HEADER_SIZE + Integer.toUnsignedLong(e.storedLength())
+                                > packLength - PackLayout.TRAILER_SIZE)) {
+            why = "its record at offset " + e.offset() + " is outside the pack's " + packLength + " bytes";
+        }
+        if (why != null) {
+            throw new IntegrityException("pack index " + where + " is damaged: the entry of object " + e.id().shortHex()
+                    + " is impossible (" + why + ")");
+        }
     }
 
     public String packId() {

@@ -5,6 +5,7 @@ import dev.forge.core.codec.CorruptPayloadException;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.hash.Blake3Hasher;
 import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -41,6 +42,11 @@ public final class PackLayout {
      */
     public static void verifyRecord(
             PackIndex.Entry e, byte[] rec, int off, ChunkDecoder decoder, Blake3Hasher hasher, String where) {
+        String why = ObjectLimits.impossibleU32(e.type(), e.codec(), e.rawLength(), e.storedLength());
+        if (why != null) {
+            throw new IntegrityException(
+                    "impossible record in " + where + " for object " + e.id().shortHex() + ": " + why);
+        }
         ByteBuffer b = ByteBuffer.wrap(rec);
         if ((rec[off] & 0xFF) != RECORD_MAGIC)
             throw new IntegrityException("damaged record in " + where + ": bad record marker");

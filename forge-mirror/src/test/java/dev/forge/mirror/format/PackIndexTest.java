@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class PackIndexTest {
     private final Blake3Hasher hasher = Blake3.newHasher();
+    /** Long enough for every record {@link #entries} places. */
+    private static final long PACK_LENGTH = 16 + 1000L * 5000 + 10_000 + 32;
 
     private List<PackIndex.Entry> entries(int n) {
         List<PackIndex.Entry> out = new ArrayList<>();
@@ -26,7 +28,7 @@ class PackIndexTest {
                     i % 2 == 0 ? ObjectType.CHUNK : ObjectType.LIST,
                     Codec.values()[i % 3],
                     1000 + i,
-                    900 + i,
+                    Codec.values()[i % 3] == Codec.RAW ? 1000 + i : 900 + i,
                     16 + 1000L * i));
         }
         return out;
@@ -47,12 +49,12 @@ class PackIndexTest {
 
     @Test
     void refusesDamageAReplacedIndexAndNewerVersions() {
-        byte[] bytes = PackIndex.encode(entries(10), 99);
+        byte[] bytes = PackIndex.encode(entries(10), PACK_LENGTH);
         String id = PackIndex.packIdOf(bytes, hasher);
         byte[] flipped = bytes.clone();
         flipped[40] ^= 1;
         assertThrows(IntegrityException.class, () -> PackIndex.parse(id, flipped, hasher, "test"));
-        byte[] other = PackIndex.encode(entries(11), 99);
+        byte[] other = PackIndex.encode(entries(11), PACK_LENGTH);
         assertThrows(IntegrityException.class, () -> PackIndex.parse(id, other, hasher, "test"));
         byte[] newer = bytes.clone();
         newer[11] = 2;
@@ -64,11 +66,28 @@ class PackIndexTest {
     }
 
     @Test
+    void refusesEntriesWhoseLengthsOrPlaceAreImpossibleBeforeAnythingIsAllocated() {
+        ObjectId id = hasher.hash(new byte[] {1}, 0, 1);
+        List<PackIndex.Entry> bad = List.of(
+                new PackIndex.Entry(id, ObjectType.CHUNK, Codec.LZ4, -1, 100, 16), // 2^32-1 raw bytes
+                new PackIndex.Entry(id, ObjectType.TREE, Codec.ZSTD, Integer.MAX_VALUE - 8, 100, 16),
+                new PackIndex.Entry(id, ObjectType.CHUNK, Codec.RAW, 100, 100, PACK_LENGTH - 100),
+                new PackIndex.Entry(id, ObjectType.CHUNK, Codec.RAW, 100, 100, 3),
+                new PackIndex.Entry(id, ObjectType.CHUNK, Codec.LZ4, 100, 1 << 20, 16));
+        for (PackIndex.Entry e : bad) {
+            byte[] b = PackIndex.encode(List.of(e), PACK_LENGTH);
+            var x = assertThrows(
+                    IntegrityException.class, () -> PackIndex.parse(PackIndex.packIdOf(b, hasher), b, hasher, "t"));
+            assertTrue(x.getMessage().contains(id.shortHex()), x.getMessage());
+        }
+    }
+
+    @Test
     void remoteIndexFindsEveryEntryAndNothingElse() {
         dev.forge.mirror.RemoteIndexProbe probe = new dev.forge.mirror.RemoteIndexProbe();
         List<PackIndex.Entry> all = entries(5000);
         for (int p = 0; p < 5; p++) {
-            byte[] b = PackIndex.encode(all.subList(p * 1000, (p + 1) * 1000), 1);
+            byte[] b = PackIndex.encode(all.subList(p * 1000, (p + 1) * 1000), PACK_LENGTH);
             probe.add(PackIndex.parse(PackIndex.packIdOf(b, hasher), b, hasher, "p" + p));
         }
         for (PackIndex.Entry e : all) assertEquals(e, probe.locate(e.id()));
