@@ -8,4 +8,5 @@
 #
 # Environment: JAVA_HOME (used when it is Java 25+, else the newest JDK 25+ under /usr/lib/jvm,
 # else java on PATH); FORGE_JAVA_OPTS (extra JVM options, appended last: -Xmx8g there replaces
-# the default -Xmx2g).
+# the default -Xmx2g). Java runs under LC_ALL=C.UTF-8 when the locale is not a UTF-8 one, so that
+# file names are read as UTF-8 (see tail.sh).

@@ -52,6 +52,18 @@ if [ -z "${ROCKSDB_MUSL_LIBC:-}" ]; then
   export ROCKSDB_MUSL_LIBC
 fi
 
+# File names: the JVM decodes every name with the charset of the locale it starts in
+# (sun.jnu.encoding; no -D flag changes it on JDK 18+), so under LANG=C `é.wav` and `ü.wav` would both
+# read as `??.wav`. Forge records names as UTF-8, so the JVM runs under a UTF-8 locale when the
+# user's is not one (LC_ALL wins over LC_CTYPE over LANG, as in setlocale). Forge starts no child
+# processes and prints numbers the same in every locale, so nothing else changes. Where C.UTF-8 does
+# not exist (glibc older than 2.35 without the Debian patch), the JVM falls back to ASCII and forge
+# refuses non-ASCII names rather than merge them (dev.forge.core.io.FileNames).
+case ${LC_ALL:-${LC_CTYPE:-${LANG:-}}} in
+  *.[Uu][Tt][Ff]-8 | *.[Uu][Tt][Ff]8 | *.[Uu][Tt][Ff]-8@* | *.[Uu][Tt][Ff]8@*) ;;
+  *) LC_ALL=C.UTF-8; export LC_ALL ;;
+esac
+
 # FORGE_JAVA_OPTS is split on blanks, never globbed; it comes last so that it wins (a cache that
 # does not fit the options it sets is ignored by the JVM, silently).
 set -f

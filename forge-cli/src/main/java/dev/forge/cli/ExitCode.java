@@ -3,8 +3,10 @@ package dev.forge.cli;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.error.KeyException;
 import dev.forge.core.error.NotARepositoryException;
 import dev.forge.core.error.NotFoundException;
+import dev.forge.core.error.PartialResultException;
 import dev.forge.core.error.RepositoryBusyException;
 import dev.forge.core.error.WouldOverwriteException;
 import java.util.Locale;
@@ -15,7 +17,7 @@ import java.util.Locale;
  */
 public enum ExitCode {
     OK(0, "success"),
-    FAILURE(1, "the command failed (I/O error, nothing to commit, ...); the message says why"),
+    FAILURE(1, "the command failed (I/O error, nothing to commit, a hook failed, ...); the message says why"),
     USAGE(2, "usage error: unknown command or option, missing or invalid argument"),
     NOT_A_REPOSITORY(3, "not inside a forge repository"),
     NOT_FOUND(4, "a path, revision or ref that was named does not exist"),
@@ -24,8 +26,10 @@ public enum ExitCode {
     CONFLICT(7, "merge stopped on conflicts, or a commit was refused because conflicts are unresolved"),
     NON_FAST_FORWARD(8, "push/pull refused: histories diverged (pull or merge first)"),
     LOCK_HELD(9, "a file lock held by someone else prevents it (reserved for locks)"),
-    REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request"),
-    BUSY(11, "another forge process holds the repository and did not release it in time");
+    REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request (a read-only remote refuses a push)"),
+    BUSY(11, "another forge process holds the repository and did not release it in time"),
+    PARTIAL(12, "partial result: done what could be, but some paths were skipped, purged or unavailable (listed)"),
+    KEY(13, "an encryption key or identity is missing or wrong");
 
     private final int code;
     private final String meaning;
@@ -55,6 +59,8 @@ public enum ExitCode {
             case dev.forge.core.error.ConflictException x -> CONFLICT;
             case InvalidInputException x -> USAGE;
             case RepositoryBusyException x -> BUSY;
+            case PartialResultException x -> PARTIAL;
+            case KeyException x -> KEY;
             case ForgeException x -> FAILURE;
             default -> FAILURE;
         };

@@ -4,6 +4,7 @@ import dev.forge.cli.commands.AddCommand;
 import dev.forge.cli.commands.BranchCommand;
 import dev.forge.cli.commands.CheckoutCommand;
 import dev.forge.cli.commands.CommitCommand;
+import dev.forge.cli.commands.CompletionCommand;
 import dev.forge.cli.commands.ConfigCommand;
 import dev.forge.cli.commands.DemoCommand;
 import dev.forge.cli.commands.DiffCommand;
@@ -25,8 +26,11 @@ import dev.forge.cli.commands.TagCommand;
 import dev.forge.cli.commands.UndoCommand;
 import dev.forge.cli.commands.VersionCommand;
 import dev.forge.cli.commands.op.OpCommand;
+import dev.forge.cli.options.CommonOptions;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,10 +41,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = false,
         description = "Version control for large media files.",
         synopsisSubcommandLabel = "COMMAND",
+        versionProvider = Main.VersionText.class,
         footer = {"", "Run 'forge help COMMAND' for a command's options, 'forge help exit-codes' for exit codes."})
-public final class Main implements Runnable {
-    @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
-    boolean debug;
+public final class Main implements Callable<Integer> {
+    /** -C DIR, --debug and -q given before the command name; every command holds its own copy too. */
+    @CommandLine.Mixin
+    CommonOptions options;
 
     @Option(
             names = {"-h", "--help"},
@@ -49,26 +55,36 @@ public final class Main implements Runnable {
             scope = CommandLine.ScopeType.INHERIT)
     boolean help;
 
-    @Option(names = "-C", paramLabel = "DIR", description = "Run as if forge was started in DIR.")
-    java.nio.file.Path directory;
+    @Option(
+            names = {"-V", "--version"},
+            versionHelp = true,
+            description = "Print the version (as 'forge version' does).")
+    boolean version;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The {@code -C DIR} given before the command name, or null. */
-    public java.nio.file.Path directory() {
-        return directory;
+    /** No command: the usage on stderr, and exit 2 (a script that forgot its command must not pass). */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE.code();
     }
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    /** What {@code forge --version} prints: the line of {@code forge version}. */
+    public static final class VersionText implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            // picocli formats the line with String.format: keep a '%' in it literal.
+            return new String[] {VersionCommand.text().replace("%", "%%")};
+        }
     }
 
     /**
      * Every command class, in the order help lists them. Only the one named on the command line is
      * instantiated and introspected (picocli builds its model by reflection, a third of a run's start-up
-     * when done for all of them); help and unknown commands get the whole list.
+     * when done for all of them); help, completion, unknown commands and a missing command get the whole
+     * list, {@code forge --version} none.
      */
     static final java.util.List<Class<?>> COMMANDS = java.util.List.of(
             InitCommand.class,
@@ -81,6 +97,7 @@ public final class Main implements Runnable {
             RestoreCommand.class,
             ShowCommand.class,
             FsckCommand.class,
+            dev.forge.cli.commands.RepairCommand.class,
             StatsCommand.class,
             ConfigCommand.class,
             BranchCommand.class,
@@ -101,7 +118,11 @@ public final class Main implements Runnable {
             GcCommand.class,
             DemoCommand.class,
             VersionCommand.class,
+            CompletionCommand.class,
             HelpCommand.class);
+
+    /** Commands that describe the others, so need them all. */
+    private static final Set<Class<?>> NEED_ALL = Set.of(HelpCommand.class, CompletionCommand.class);
 
     private static final java.util.Map<String, Class<?>> BY_NAME = new java.util.HashMap<>();
 
@@ -115,7 +136,7 @@ public final class Main implements Runnable {
             String a = args[i];
             if (a.equals("-C")) {
                 i++;
-            } else if (a.startsWith("-C") || a.equals("--debug")) {
+            } else if (a.startsWith("-C") || a.equals("--debug") || a.equals("-q") || a.equals("--quiet")) {
                 continue;
             } else {
                 return a.startsWith("-") ? null : a;
@@ -126,13 +147,19 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
-        Class<?> one = BY_NAME.get(commandName(args));
-        if (one != null && one != HelpCommand.class) {
+        String name = commandName(args);
+        Class<?> one = BY_NAME.get(name);
+        if (one != null && !NEED_ALL.contains(one)) {
             cl.addSubcommand(newCommand(one));
-        } else {
+        } else if (name != null || !versionOnly(args)) {
             for (Class<?> c : COMMANDS) cl.addSubcommand(newCommand(c));
         }
         return cl;
+    }
+
+    private static boolean versionOnly(String[] args) {
+        var list = Arrays.asList(args);
+        return (list.contains("--version") || list.contains("-V")) && !list.contains("--help") && !list.contains("-h");
     }
 
     private static Object newCommand(Class<?> c) {
@@ -147,42 +174,64 @@ public final class Main implements Runnable {
         if (args.length == 1 && args[0].equals(AotTraining.COMMAND)) System.exit(AotTraining.run());
         int code = run(
                 args,
-                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+                new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8));
         System.exit(code);
     }
 
-    /** Runs one command line; returns the exit code. Used by tests in-process too. */
+    /**
+     * Runs one command line; returns the exit code. Used by tests in-process too. Every failure ends
+     * here as one line on stderr (JSON with --json) and the exit code {@link ExitCode#of} gives it.
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean json = asksForJson(args);
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("forge: " + dev.forge.mirror.RemoteUrl.redact(ex.getMessage()));
-            String path = commandPath(ex.getCommandLine());
-            ex.getCommandLine()
-                    .getErr()
-                    .println("Try 'forge help" + (path.isEmpty() ? "" : " " + path) + "' for usage.");
+            CommandLine c = ex.getCommandLine();
+            new Output(c.getOut(), c.getErr(), json, false)
+                    .error(dev.forge.mirror.RemoteUrl.redact(ex.getMessage()), ExitCode.USAGE.code());
+            if (!json) {
+                String path = commandPath(c);
+                c.getErr().println("Try 'forge help" + (path.isEmpty() ? "" : " " + path) + "' for usage.");
+            }
             return ExitCode.USAGE.code();
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            boolean debug = isDebug(parsed);
-            PrintWriter e = c.getErr();
-            // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
-            e.println("forge: " + dev.forge.mirror.RemoteUrl.redact(message(ex)));
-            if (debug) {
-                ex.printStackTrace(e);
+            int code = ExitCode.of(ex).code();
+            // Messages name paths and refs: no control character in them reaches the terminal raw.
+            new Output(c.getOut(), c.getErr(), json, false)
+                    // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
+                    .error(
+                            dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(message(ex))),
+                            code);
+            if (matched(parsed, "--debug")) {
+                ex.printStackTrace(c.getErr());
+                c.getErr().flush();
             }
-            e.flush();
-            return ExitCode.of(ex).code();
+            return code;
         });
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError oom) {
-            err.println("forge: out of memory; raise it with FORGE_JAVA_OPTS=-Xmx4g");
+            new Output(out, err, json, false)
+                    .error("out of memory; raise it with FORGE_JAVA_OPTS=-Xmx4g", ExitCode.FAILURE.code());
             return ExitCode.FAILURE.code();
         }
+    }
+
+    /**
+     * Whether {@code --json} is among the options (before a {@code --}). Read from the arguments, not
+     * the parse result, because a usage error must be reported as JSON too and then nothing was parsed.
+     */
+    static boolean asksForJson(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) return false;
+            if (a.equals("--json")) return true;
+        }
+        return false;
     }
 
     private static String commandPath(CommandLine cl) {
@@ -190,9 +239,9 @@ public final class Main implements Runnable {
         return q.startsWith("forge") ? q.substring(5).trim() : q;
     }
 
-    private static boolean isDebug(CommandLine.ParseResult parsed) {
+    private static boolean matched(CommandLine.ParseResult parsed, String option) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption("--debug")) return true;
+            if (p.hasMatchedOption(option)) return true;
         }
         return false;
     }

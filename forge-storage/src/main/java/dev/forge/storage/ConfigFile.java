@@ -47,6 +47,12 @@ final class ConfigFile {
                 g.writeObjectFieldStart("gc");
                 g.writeNumberField("graceDays", c.gcGraceDays());
                 g.writeEndObject();
+                if (c.userName() != null || c.userEmail() != null) {
+                    g.writeObjectFieldStart("user");
+                    if (c.userName() != null) g.writeStringField("name", c.userName());
+                    if (c.userEmail() != null) g.writeStringField("email", c.userEmail());
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -91,7 +97,7 @@ final class ConfigFile {
                     intValue(values, "chunking.max", 0, file));
             CompressionPolicy policy = CompressionPolicy.parse(values.getOrDefault("compression", "auto"));
             int grace = intValue(values, "gc.graceDays", RepoConfig.DEFAULT_GC_GRACE_DAYS, file);
-            return new RepoConfig(format, p, policy, grace);
+            return new RepoConfig(format, p, policy, grace, values.get("user.name"), values.get("user.email"));
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
         }

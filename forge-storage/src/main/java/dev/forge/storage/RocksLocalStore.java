@@ -1,6 +1,7 @@
 package dev.forge.storage;
 
 import dev.forge.core.error.ForgeException;
+import dev.forge.core.error.ReadOnlyRepositoryException;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ObjectStore;
@@ -20,6 +21,8 @@ import org.rocksdb.RocksIterator;
  * .forge/packs/      sealed pack files (immutable once published)
  * .forge/index/      RocksDB: object index, pack list, refs, HEAD, stage, stat cache, op log
  * .forge/tmp/        packs being written; anything here at open time is left over from a crash
+ * .forge/journal     the op log's copy beside the index, for rebuilding it ({@link OpJournal})
+ * .forge/reserve     ballast that lets gc start on a full disk ({@link SpaceReserve})
  * </pre>
  */
 public final class RocksLocalStore implements LocalStore {
@@ -30,18 +33,38 @@ public final class RocksLocalStore implements LocalStore {
     private final RocksObjectStore objects;
     private final RocksMetadataStore metadata;
 
-    RocksLocalStore(Path workTree, Path forgeDir, RepoConfig config, RocksIndex index) {
+    /** Why changes are refused (the index is open read-only), or null when they are not. */
+    private final String readOnly;
+
+    /**
+     * {@code readOnly} is null for a store opened read-write, else why it cannot be changed (then
+     * {@code index} is open read-only and nothing under {@code .forge} is written).
+     */
+    RocksLocalStore(Path workTree, Path forgeDir, RepoConfig config, RocksIndex index, String readOnly) {
         this.workTree = workTree;
         this.forgeDir = forgeDir;
         this.config = config;
         this.index = index;
+        this.readOnly = readOnly;
         this.objects = new RocksObjectStore(
                 index,
                 forgeDir.resolve("packs"),
                 forgeDir.resolve("tmp"),
                 config.chunking().maxSize());
-        this.metadata = new RocksMetadataStore(index);
-        sweepTmp();
+        if (readOnly == null) {
+            this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
+            sweepTmp();
+        } else {
+            this.metadata = new RocksMetadataStore(index, null);
+            ReadOnlyRepositoryException refusal = RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
+            objects.refuseWrites(refusal);
+            metadata.refuseWrites(refusal);
+        }
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly != null;
     }
 
     /** Removes pack files that a killed writer left unpublished: nothing can reference them. */
@@ -71,6 +94,7 @@ public final class RocksLocalStore implements LocalStore {
 
     @Override
     public void saveConfig(RepoConfig c) {
+        if (readOnly != null) throw RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
         if (!c.chunking().equals(config.chunking())) {
             throw new ForgeException("chunking parameters are fixed when a repository is created");
         }
@@ -102,6 +126,7 @@ public final class RocksLocalStore implements LocalStore {
                 packs++;
                 bytes += IndexCodec.decodePack(it.value()).size();
             }
+            RocksIndex.check(it);
         }
         long[] counts = new long[3];
         objects.forEach(o -> {
@@ -117,12 +142,43 @@ public final class RocksLocalStore implements LocalStore {
     @Override
     public SweepReport sweep(
             dev.forge.core.port.LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress) {
+        if (!dryRun && readOnly != null) throw RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
         return new Sweeper(index, objects).run(live, minLiveShare, dryRun, progress);
     }
 
     @Override
+    public CompactReport compact(ProgressListener progress) {
+        if (readOnly != null) throw RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
+        PackCompactor.Result packs = new PackCompactor(index, objects).run(PackCompactor.GC_SMALL, 2, progress);
+        long filesBefore = index.tableFiles() + index.walFiles();
+        if (roomToCompactIndex()) index.compactAll();
+        return new CompactReport(
+                packs.packsBefore(), packs.packsAfter(), filesBefore, index.tableFiles() + index.walFiles());
+    }
+
+    /** Compaction writes the new table files before it deletes the old: room for a second index. */
+    private boolean roomToCompactIndex() {
+        try (java.util.stream.Stream<Path> s = Files.list(forgeDir.resolve("index"))) {
+            long size = 0;
+            for (Path p : s.toList()) size += Files.size(p);
+            return Files.getFileStore(forgeDir).getUsableSpace() > 2 * size + RocksIndex.HOUSEKEEPING_MIN_FREE;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void close() {
+        if (readOnly == null && objects.publishedAny()) {
+            try {
+                new PackCompactor(index, objects)
+                        .run(PackCompactor.AUTO_SMALL, PackCompactor.AUTO_TRIGGER, ProgressListener.NONE);
+            } catch (RuntimeException e) {
+                // Housekeeping: what was merged is durable, the rest stays as it was; gc tries again.
+            }
+        }
         objects.close();
         index.close();
+        if (readOnly == null) SpaceReserve.restore(forgeDir);
     }
 }

@@ -21,19 +21,28 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
-/** Refs, HEAD, stage, stat cache and op log in their RocksDB column families. */
-final class RocksMetadataStore implements MetadataStore {
+/**
+ * Refs, HEAD, stage, stat cache and op log in their RocksDB column families. Each update that records
+ * an operation is mirrored into the {@link OpJournal} once it is durable in the index.
+ */
+final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     private static final byte[] HEAD_KEY = "HEAD".getBytes(StandardCharsets.UTF_8);
+    /** How far back a checkpoint looks in the op log for the stage's last snapshot. */
+    private static final int STAGE_LOOKBACK = 10_000;
 
     private final RocksIndex index;
+    private final OpJournal journal;
     private final AtomicLong nextOp;
 
-    RocksMetadataStore(RocksIndex index) {
+    /** {@code journal} is null where nothing is mirrored (tests of the index alone). */
+    RocksMetadataStore(RocksIndex index, OpJournal journal) {
         this.index = index;
+        this.journal = journal;
         long last = 0;
         try (RocksIterator it = index.db.newIterator(index.oplog)) {
             it.seekToLast();
             if (it.isValid()) last = PackFormat.getLong(it.key(), 0);
+            RocksIndex.check(it);
         }
         this.nextOp = new AtomicLong(last + 1);
     }
@@ -65,6 +74,7 @@ final class RocksMetadataStore implements MetadataStore {
                 String name = new String(k, StandardCharsets.UTF_8);
                 out.put(name, decodeRef(name, it.value()));
             }
+            RocksIndex.check(it);
         }
         return out;
     }
@@ -106,6 +116,7 @@ final class RocksMetadataStore implements MetadataStore {
                 n++;
                 action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v));
             }
+            RocksIndex.check(it);
         }
         // Two CRC32Cs (keys, values) and the count: a change that kept all three would have to collide
         // both checksums at once, and the digest is only ever compared with the same stage's earlier one.
@@ -129,6 +140,7 @@ final class RocksMetadataStore implements MetadataStore {
                 String path = new String(it.key(), StandardCharsets.UTF_8);
                 action.accept(path, IndexCodec.decodeStat(path, it.value()));
             }
+            RocksIndex.check(it);
         }
     }
 
@@ -159,6 +171,7 @@ final class RocksMetadataStore implements MetadataStore {
                         new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8),
                         new String(it.value(), StandardCharsets.UTF_8));
             }
+            RocksIndex.check(it);
         }
         return out;
     }
@@ -170,8 +183,45 @@ final class RocksMetadataStore implements MetadataStore {
             for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
                 out.add(IndexCodec.decodeOperation(it.value()));
             }
+            RocksIndex.check(it);
         }
         return out;
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> operations(long from, long to) {
+        SortedMap<Long, byte[]> out = new TreeMap<>();
+        byte[] start = new byte[8];
+        PackFormat.putLong(start, 0, from);
+        try (RocksIterator it = index.db.newIterator(index.oplog)) {
+            for (it.seek(start); it.isValid(); it.next()) {
+                long seq = PackFormat.getLong(it.key(), 0);
+                if (seq >= to) break;
+                out.put(seq, it.value());
+            }
+            RocksIndex.check(it);
+        }
+        return out;
+    }
+
+    @Override
+    public OpJournal.Checkpoint checkpoint() {
+        ObjectId stageTree = null;
+        try (RocksIterator it = index.db.newIterator(index.oplog)) {
+            int n = 0;
+            for (it.seekToLast(); it.isValid() && n < STAGE_LOOKBACK && stageTree == null; it.prev(), n++) {
+                stageTree = IndexCodec.decodeOperation(it.value()).stageAfter();
+            }
+            RocksIndex.check(it);
+        }
+        return new OpJournal.Checkpoint(head().encode(), refs(""), remotes(), stageTree);
+    }
+
+    /** Set for a store opened read-only: updates drop cache writes and refuse the rest with this. */
+    private volatile String writeRefusal;
+
+    void refuseWrites(dev.forge.core.error.ReadOnlyRepositoryException why) {
+        writeRefusal = why.getMessage();
     }
 
     @Override
@@ -181,8 +231,22 @@ final class RocksMetadataStore implements MetadataStore {
 
     private final class RocksUpdate implements Update {
         private final WriteBatch batch = new WriteBatch();
+        private final SortedMap<Long, byte[]> recorded = new TreeMap<>();
+        /** Read-only: a change other than a cache write was asked for. */
+        private boolean refused;
+
+        /**
+         * Read-only: whether to drop this write. The stat cache and the stage-tree hint are caches (a
+         * later writer recomputes them); anything else is state, and commit refuses it.
+         */
+        private boolean dropped(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
+            if (writeRefusal == null) return false;
+            if (cf != index.stat && !(cf == index.meta && Arrays.equals(k, STAGE_TREE_KEY))) refused = true;
+            return true;
+        }
 
         private RocksUpdate put(org.rocksdb.ColumnFamilyHandle cf, byte[] k, byte[] v) {
+            if (dropped(cf, k)) return this;
             try {
                 batch.put(cf, k, v);
             } catch (RocksDBException e) {
@@ -192,6 +256,7 @@ final class RocksMetadataStore implements MetadataStore {
         }
 
         private RocksUpdate delete(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
+            if (dropped(cf, k)) return this;
             try {
                 batch.delete(cf, k);
             } catch (RocksDBException e) {
@@ -212,6 +277,7 @@ final class RocksMetadataStore implements MetadataStore {
 
         @Override
         public Update clearStage() {
+            if (dropped(index.stage, new byte[0])) return this;
             try {
                 batch.deleteRange(
                         index.stage, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
@@ -277,17 +343,29 @@ final class RocksMetadataStore implements MetadataStore {
 
         @Override
         public Update record(Operation op) {
+            long seq = nextOp.getAndIncrement();
             byte[] k = new byte[8];
-            PackFormat.putLong(k, 0, nextOp.getAndIncrement());
-            return put(index.oplog, k, IndexCodec.encodeOperation(op));
+            PackFormat.putLong(k, 0, seq);
+            byte[] v = IndexCodec.encodeOperation(op);
+            put(index.oplog, k, v);
+            if (writeRefusal == null) recorded.put(seq, v);
+            return this;
         }
 
         @Override
         public void commit() {
+            if (writeRefusal != null) {
+                batch.close();
+                if (refused) throw new dev.forge.core.error.ReadOnlyRepositoryException(writeRefusal);
+                return;
+            }
             try {
                 index.write(batch);
             } finally {
                 batch.close();
+            }
+            if (journal != null) {
+                for (var e : recorded.entrySet()) journal.append(e.getKey(), e.getValue(), RocksMetadataStore.this);
             }
         }
     }

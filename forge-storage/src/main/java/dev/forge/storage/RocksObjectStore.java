@@ -40,7 +40,15 @@ final class RocksObjectStore implements ObjectStore {
     private final Path tmpDir;
     private final int maxChunk;
     private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
-    private final Map<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+    /**
+     * Open pack files, least recently used first; at most {@link #MAX_OPEN_PACKS}, so a repository
+     * with many packs does not need a descriptor per pack. A channel closed by eviction while another
+     * thread reads from it makes that read reopen the pack and try again.
+     */
+    private final java.util.LinkedHashMap<Integer, FileChannel> channels =
+            new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+    static final int MAX_OPEN_PACKS = 48;
     private final Map<Integer, String> packNames = new ConcurrentHashMap<>();
     private final AtomicInteger nextPack;
     private final SecureRandom random = new SecureRandom();
@@ -56,6 +64,7 @@ final class RocksObjectStore implements ObjectStore {
         try (RocksIterator it = index.db.newIterator(index.packs)) {
             it.seekToLast();
             if (it.isValid()) last = PackFormat.getInt(it.key(), 0);
+            RocksIndex.check(it);
         }
         this.nextPack = new AtomicInteger(last + 1);
     }
@@ -90,6 +99,14 @@ final class RocksObjectStore implements ObjectStore {
 
     void packPublished(int packNo, String name) {
         packNames.put(packNo, name);
+        publishedAny = true;
+    }
+
+    private volatile boolean publishedAny;
+
+    /** Whether this session published a pack (then it checks, at close, whether small packs piled up). */
+    boolean publishedAny() {
+        return publishedAny;
     }
 
     /** Reserves {@code id} for one writer; false when it is stored or reserved already. */
@@ -174,20 +191,29 @@ final class RocksObjectStore implements ObjectStore {
     /** Fills {@code dst} (position to limit) with the record's bytes. */
     private void readRecordInto(ObjectId id, IndexCodec.Location l, ByteBuffer dst) {
         String pack = packName(l.pack());
-        try {
-            FileChannel ch = channel(l.pack(), pack);
-            long pos = l.offset();
-            while (dst.hasRemaining()) {
-                int n = ch.read(dst, pos);
-                if (n < 0) {
-                    throw new IntegrityException("object " + id.shortHex() + ": pack " + pack + " at offset "
-                            + l.offset() + " is past the end of the file (truncated pack)");
+        int start = dst.position();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                FileChannel ch = channel(l.pack(), pack);
+                long pos = l.offset() + (dst.position() - start);
+                while (dst.hasRemaining()) {
+                    int n = ch.read(dst, pos);
+                    if (n < 0) {
+                        throw new IntegrityException("object " + id.shortHex() + ": pack " + pack + " at offset "
+                                + l.offset() + " is past the end of the file (truncated pack)");
+                    }
+                    pos += n;
                 }
-                pos += n;
+                return;
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                throw new ForgeException("interrupted while reading pack " + pack, e);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // evicted by another thread meanwhile: reopen (positional reads lose nothing)
+                if (attempt >= 8) throw new ForgeException("cannot keep pack " + pack + " open", e);
+            } catch (IOException e) {
+                throw new ForgeException(
+                        "cannot read pack " + pack + " at offset " + l.offset() + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new ForgeException(
-                    "cannot read pack " + pack + " at offset " + l.offset() + ": " + e.getMessage(), e);
         }
     }
 
@@ -291,23 +317,57 @@ final class RocksObjectStore implements ObjectStore {
     }
 
     private FileChannel channel(int packNo, String name) throws IOException {
-        FileChannel ch = channels.get(packNo);
-        if (ch != null) return ch;
         synchronized (channels) {
-            ch = channels.get(packNo);
-            if (ch == null) {
-                Path p = packDir.resolve(name);
-                if (!java.nio.file.Files.exists(p))
-                    throw new IntegrityException("pack " + name + " is missing from " + packDir);
-                ch = FileChannel.open(p, StandardOpenOption.READ);
-                channels.put(packNo, ch);
+            FileChannel ch = channels.get(packNo);
+            if (ch != null && ch.isOpen()) return ch;
+            Path p = packDir.resolve(name);
+            if (!java.nio.file.Files.exists(p))
+                throw new IntegrityException("pack " + name + " is missing from " + packDir);
+            ch = FileChannel.open(p, StandardOpenOption.READ);
+            channels.put(packNo, ch);
+            if (channels.size() > MAX_OPEN_PACKS) {
+                var eldest = channels.entrySet().iterator().next();
+                channels.remove(eldest.getKey());
+                closeQuietly(eldest.getValue());
             }
             return ch;
         }
     }
 
+    /** Open pack files now (tests of the bound). */
+    int openPacks() {
+        synchronized (channels) {
+            return channels.size();
+        }
+    }
+
+    /** Closes and forgets pack {@code packNo} (about to be deleted). */
+    void forget(int packNo) {
+        synchronized (channels) {
+            FileChannel ch = channels.remove(packNo);
+            if (ch != null) closeQuietly(ch);
+        }
+        packNames.remove(packNo);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // read-only channels: nothing to lose
+        }
+    }
+
+    /** Set for a store opened read-only: every writer is refused with this message. */
+    private volatile String writeRefusal;
+
+    void refuseWrites(dev.forge.core.error.ReadOnlyRepositoryException why) {
+        writeRefusal = why.getMessage();
+    }
+
     @Override
     public ObjectWriter newWriter() {
+        if (writeRefusal != null) throw new dev.forge.core.error.ReadOnlyRepositoryException(writeRefusal);
         return new PackWriter(this, DEFAULT_TARGET_PACK_SIZE);
     }
 
@@ -323,6 +383,7 @@ final class RocksObjectStore implements ObjectStore {
                 ObjectId id = ObjectId.of(k);
                 if (id.hex().startsWith(hexPrefix)) out.add(toStored(id, IndexCodec.decodeLocation(id, it.value())));
             }
+            RocksIndex.check(it);
         }
         return out;
     }
@@ -334,17 +395,14 @@ final class RocksObjectStore implements ObjectStore {
                 ObjectId id = ObjectId.of(it.key());
                 action.accept(toStored(id, IndexCodec.decodeLocation(id, it.value())));
             }
+            RocksIndex.check(it);
         }
     }
 
     void close() {
-        for (FileChannel ch : channels.values()) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // read-only channels: nothing to lose
-            }
+        synchronized (channels) {
+            for (FileChannel ch : channels.values()) closeQuietly(ch);
+            channels.clear();
         }
-        channels.clear();
     }
 }

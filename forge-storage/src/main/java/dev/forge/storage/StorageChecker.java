@@ -21,8 +21,9 @@ import java.util.zip.CRC32C;
 import org.rocksdb.RocksIterator;
 
 /**
- * fsck of the storage layer: reads every pack from start to end (header, each record's CRC, decoded
- * bytes against the record's id, trailer), then checks that every index entry points at a record
+ * fsck of the storage layer: checks every block of the index's table files (RocksDB's checksums),
+ * reads every pack from start to end (header, each record's CRC, decoded bytes against the record's
+ * id, trailer), then checks that every index entry points at a record
  * that holds exactly that object. Problems are collected, not thrown, so one run lists them all.
  */
 final class StorageChecker {
@@ -38,6 +39,11 @@ final class StorageChecker {
     }
 
     StorageCheck run(ProgressListener progress) {
+        try {
+            index.verifyChecksums();
+        } catch (IntegrityException e) {
+            problems.add(e.getMessage());
+        }
         Map<Integer, IndexCodec.PackInfo> packs = new HashMap<>();
         try (RocksIterator it = index.db.newIterator(index.packs)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -47,6 +53,7 @@ final class StorageChecker {
                     problems.add(e.getMessage());
                 }
             }
+            RocksIndex.check(it);
         }
         long total = 0;
         for (IndexCodec.PackInfo p : packs.values()) total += p.size();
@@ -80,6 +87,9 @@ final class StorageChecker {
                     problems.add(ex.getMessage());
                 }
             }
+            RocksIndex.check(it);
+        } catch (IntegrityException e) {
+            problems.add(e.getMessage());
         }
         return new StorageCheck(packs.size(), recordCount, entries, List.copyOf(problems));
     }

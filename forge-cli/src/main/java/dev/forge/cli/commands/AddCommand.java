@@ -1,45 +1,69 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.Add;
 import dev.forge.core.repo.Repository;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "add", description = "Stage files for the next commit (directories recursively, minus .forgeignore).")
-public final class AddCommand extends RepoCommand {
+@Command(
+        name = "add",
+        description = {
+            "Stage files and folders for the next commit.",
+            "Folders are added recursively, minus the patterns of .forgeignore; a file named explicitly is added even if it"
+                    + " is ignored."
+        })
+public final class AddCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to add.")
     List<String> paths;
 
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            Add.Result r = new Add(repo).run(cwd(), paths, progress(json));
-            if (json) {
-                printJson(object().put("files", r.files())
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
+            Add.Result r = new Add(repo).run(common.cwd(), paths, out.progress());
+            if (out.json()) {
+                out.json(object().put("files", r.files())
                         .put("filesRead", r.read())
                         .put("bytes", r.bytes())
                         .put("bytesRead", r.bytesRead())
                         .put("removed", r.removed())
-                        .put("seconds", r.seconds()));
+                        .put("seconds", r.seconds())
+                        .set("skipped", skipped(r)));
             } else {
-                out().printf(
-                                Locale.ROOT,
-                                "Added %d file%s (%s; read %d, %s at %s)%s%n",
-                                r.files(),
-                                r.files() == 1 ? "" : "s",
-                                human(r.bytes()),
-                                r.read(),
-                                human(r.bytesRead()),
-                                rate(r.bytesRead(), r.seconds()),
-                                r.removed() > 0 ? ", " + r.removed() + " removed" : "");
+                out.info(
+                        "Added %d file%s (%s; read %d, %s at %s)%s%n",
+                        r.files(),
+                        r.files() == 1 ? "" : "s",
+                        human(r.bytes()),
+                        r.read(),
+                        human(r.bytesRead()),
+                        rate(r.bytesRead(), r.seconds()),
+                        r.removed() > 0 ? ", " + r.removed() + " removed" : "");
             }
+            Skipped.check(r.skipped(), "the rest was added");
         }
         return 0;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode skipped(Add.Result r) {
+        var a = dev.forge.cli.Json.array();
+        Skipped.json(a, r.skipped());
+        return a;
     }
 }

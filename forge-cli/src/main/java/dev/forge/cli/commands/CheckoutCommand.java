@@ -1,20 +1,36 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
         name = "checkout",
         description = {
-            "Make the work tree match REV and move HEAD there (a branch name keeps HEAD on the branch).",
-            "With --into DIR, write REV's files into an empty folder instead; HEAD does not move."
+            "Move HEAD and the work tree to REV, or write REV into a folder.",
+            "A branch name keeps HEAD on the branch; anything else detaches it.",
+            "With --into DIR, REV's files are written into an empty or new folder and HEAD does not move."
         })
-public final class CheckoutCommand extends RepoCommand {
+public final class CheckoutCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(paramLabel = "REV", description = "Branch, tag, commit id (or unique prefix), HEAD~N.")
     String rev;
 
@@ -29,40 +45,36 @@ public final class CheckoutCommand extends RepoCommand {
             description = "Discard uncommitted changes that the checkout would overwrite.")
     boolean force;
 
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        Output out = common.output(json);
+        try (Repository repo = common.open(into != null ? Mode.READ : Mode.WRITE)) {
             Checkout.Result r = into != null
-                    ? new Checkout(repo).into(rev, cwd().resolve(into), progress(json))
-                    : new Checkout(repo).run(rev, force, progress(json));
-            if (json) {
-                printJson(object().put("commit", r.commit().hex())
+                    ? new Checkout(repo).into(rev, common.cwd().resolve(into), out.progress())
+                    : new Checkout(repo).run(rev, force, out.progress());
+            if (out.json()) {
+                out.json(object().put("commit", r.commit().hex())
                         .put("branch", r.branch())
                         .put("filesWritten", r.written())
                         .put("filesRemoved", r.removed())
                         .put("bytesWritten", r.bytes())
                         .put("seconds", r.seconds()));
             } else if (into != null) {
-                out().printf(
-                                Locale.ROOT,
-                                "Wrote %d files (%s) of %s into %s (%s)%n",
-                                r.written(),
-                                human(r.bytes()),
-                                r.commit().shortHex(),
-                                cwd().resolve(into).normalize(),
-                                rate(r.bytes(), r.seconds()));
+                out.info(
+                        "Wrote %d files (%s) of %s into %s (%s)%n",
+                        r.written(),
+                        human(r.bytes()),
+                        r.commit().shortHex(),
+                        common.cwd().resolve(into).normalize(),
+                        rate(r.bytes(), r.seconds()));
             } else {
-                out().printf(
-                                Locale.ROOT,
-                                "%s %s: %d written, %d removed (%s)%n",
-                                r.branch() != null ? "Switched to branch " + r.branch() : "HEAD is now at",
-                                r.commit().shortHex(),
-                                r.written(),
-                                r.removed(),
-                                human(r.bytes()));
+                out.info(
+                        "%s %s: %d written, %d removed (%s)%n",
+                        r.branch() != null ? "Switched to branch " + r.branch() : "HEAD is now at",
+                        r.commit().shortHex(),
+                        r.written(),
+                        r.removed(),
+                        human(r.bytes()));
             }
         }
         return 0;

@@ -1,10 +1,17 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.cli.options.TransferOptions;
 import dev.forge.mirror.Clone;
-import dev.forge.mirror.Remote;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +21,16 @@ import picocli.CommandLine.Parameters;
             "Make a new repository from a remote and check out a branch.",
             "Its remote 'origin' is URL; every branch is fetched; BRANCH (default main) is checked out. A failed clone leaves nothing behind."
         })
-public final class CloneCommand extends RepoCommand {
+public final class CloneCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    TransferOptions transfer;
+
     @Parameters(
             index = "0",
             paramLabel = "URL",
@@ -34,35 +50,29 @@ public final class CloneCommand extends RepoCommand {
             description = "Branch to check out (default main, or the remote's first).")
     String branch;
 
+    /** One PATH (or a comma-separated list) per --sparse, repeatable: never the URL and DIR that follow. */
     @Option(
             names = "--sparse",
-            arity = "1..*",
+            split = ",",
             paramLabel = "PATH",
-            description = "Download and check out only these folders or files (more later with 'forge sparse add').")
+            description = {
+                "Download and check out only this folder or file; repeat it or separate PATHs with commas",
+                "(--sparse audio,shots). More later with 'forge sparse add'."
+            })
     java.util.List<String> sparse;
-
-    @Option(
-            names = {"-j", "--jobs"},
-            paramLabel = "N",
-            description = "Transfers in flight (default 8).")
-    int jobs = Remote.DEFAULT_PARALLELISM;
-
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
-
-    @picocli.CommandLine.Mixin
-    RemoteTransferOptions transfer;
 
     @Override
     public Integer call() {
-        Path target = cwd().resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url)))
+        Output out = common.output(json);
+        Path cwd = common.cwd();
+        Path target = cwd.resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url)))
                 .normalize();
-        Clone.Result r = new Clone(STORES)
-                .options(transfer.options(Clone.ORIGIN, jobs, json, err()))
+        Clone.Result r = new Clone(CommonOptions.STORES)
+                .options(transfer.options(Clone.ORIGIN, out))
                 .sparse(sparse)
-                .run(url, cwd(), target, branch, progress(json || transfer.quiet()));
-        if (!json) FetchCommand.warnSkipped(err(), Clone.ORIGIN, r.fetch());
-        if (json) {
+                .run(url, cwd, target, branch, out.progress());
+        if (!out.json()) FetchCommand.warnSkipped(out, Clone.ORIGIN, r.fetch());
+        if (out.json()) {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
             n.put("path", r.dir().toString())
                     .put("branch", r.branch())
@@ -70,22 +80,21 @@ public final class CloneCommand extends RepoCommand {
             if (r.checkout() != null)
                 n.put("filesWritten", r.checkout().written())
                         .put("bytesWritten", r.checkout().bytes());
-            printJson(n);
+            out.json(n);
         } else if (r.branch() == null) {
-            out().printf(Locale.ROOT, "Cloned an empty remote into %s%n", r.dir());
+            out.info("Cloned an empty remote into %s%n", r.dir());
         } else {
-            out().printf(
-                            Locale.ROOT,
-                            "Cloned %s into %s: %s at %s, %d files (%s); %s received in %.1f s (%s)%n",
-                            dev.forge.mirror.RemoteUrl.redact(url),
-                            r.dir(),
-                            r.branch(),
-                            r.commit().shortHex(),
-                            r.checkout().written(),
-                            human(r.checkout().bytes()),
-                            human(r.fetch().bytesReceived()),
-                            r.fetch().seconds(),
-                            rate(r.fetch().bytesReceived(), r.fetch().seconds()));
+            out.info(
+                    "Cloned %s into %s: %s at %s, %d files (%s); %s received in %.1f s (%s)%n",
+                    dev.forge.mirror.RemoteUrl.redact(url),
+                    r.dir(),
+                    r.branch(),
+                    r.commit().shortHex(),
+                    r.checkout().written(),
+                    human(r.checkout().bytes()),
+                    human(r.fetch().bytesReceived()),
+                    r.fetch().seconds(),
+                    rate(r.fetch().bytesReceived(), r.fetch().seconds()));
         }
         return 0;
     }

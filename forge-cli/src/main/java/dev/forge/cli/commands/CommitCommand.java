@@ -1,13 +1,27 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Identity;
 import dev.forge.core.repo.Repository;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "commit", description = "Record the staged files as a new commit.")
-public final class CommitCommand extends RepoCommand {
+public final class CommitCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Option(
             names = {"-m", "--message"},
             required = true,
@@ -18,55 +32,43 @@ public final class CommitCommand extends RepoCommand {
     @Option(
             names = "--author",
             paramLabel = "\"Name <mail>\"",
-            description = "Author (default: $FORGE_AUTHOR, else your user name).")
+            description = "Author (default: $FORGE_AUTHOR, else user.name and user.email, else your login).")
     String author;
 
     @Option(names = "--allow-empty", description = "Commit even when nothing changed.")
     boolean allowEmpty;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
-        String who = author != null ? author : defaultAuthor();
-        try (Repository repo = open()) {
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
+            String who = author != null ? author : Identity.author(repo);
             CommitOp.Result r;
             try {
                 r = new CommitOp(repo).run(message, who, allowEmpty);
             } catch (CommitOp.NothingToCommitException e) {
-                if (json) printJson(object().put("committed", false).put("reason", e.getMessage()));
-                else out().println(e.getMessage());
+                if (out.json()) out.json(object().put("committed", false).put("reason", e.getMessage()));
+                else out.println(e.getMessage());
                 return 1;
             }
-            if (json) {
-                printJson(object().put("committed", true)
+            if (out.json()) {
+                out.json(object().put("committed", true)
                         .put("commit", r.commit().hex())
                         .put("branch", r.branch())
                         .put("files", r.files())
                         .put("bytes", r.bytes())
                         .put("root", r.rootCommit()));
             } else {
-                out().printf(
-                                Locale.ROOT,
-                                "[%s%s %s] %s%n",
-                                r.branch() == null ? "detached" : r.branch(),
-                                r.rootCommit() ? " (root-commit)" : "",
-                                r.commit().shortHex(),
-                                firstLine(message));
-                out().printf(Locale.ROOT, " %d file%s, %s%n", r.files(), r.files() == 1 ? "" : "s", human(r.bytes()));
+                out.info(
+                        "[%s%s %s] %s%n",
+                        r.branch() == null ? "detached" : r.branch(),
+                        r.rootCommit() ? " (root-commit)" : "",
+                        r.commit().shortHex(),
+                        firstLine(message));
+                out.info(" %d file%s, %s%n", r.files(), r.files() == 1 ? "" : "s", human(r.bytes()));
             }
         }
         return 0;
-    }
-
-    static String defaultAuthor() {
-        String env = System.getenv("FORGE_AUTHOR");
-        if (env != null && !env.isBlank()) return env.trim();
-        String user = System.getProperty("user.name", "forge");
-        // No DNS lookup of the host name: it can stall for seconds on a render node without a resolver.
-        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        return user + " <" + user + "@" + host + ">";
     }
 
     private static String firstLine(String s) {

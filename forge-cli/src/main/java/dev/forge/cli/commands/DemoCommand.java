@@ -1,27 +1,41 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
 import dev.forge.cli.demo.DemoProject;
 import dev.forge.cli.demo.DemoRun;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Stats;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
         name = "demo",
         description = {
-            "Version a generated media project end to end and print what it cost.",
+            "Version a generated media project and print what it cost.",
             "Writes PNG frames, a WAV, a glTF model and a large layered binary into a new folder and commits them (v1); "
                     + "edits them (new frames, an audio punch-in, a layer inserted into the large file) and commits again (v2); "
                     + "checks both commits out into fresh folders, verifies every byte, and prints sizes, stored bytes and throughput."
         })
-public final class DemoCommand extends RepoCommand {
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Option(
             names = "--dir",
             paramLabel = "DIR",
@@ -38,19 +52,17 @@ public final class DemoCommand extends RepoCommand {
     @Option(names = "--keep-checkouts", description = "Keep the verified checkouts of v1 and v2 (deleted by default).")
     boolean keepCheckouts;
 
-    @Option(names = "--json", description = "Print the summary as JSON.")
-    boolean json;
-
     @Override
     public Integer call() throws IOException {
         if (sizeMib < 1 || sizeMib > DemoRun.MAX_SIZE_MIB) {
             throw new InvalidInputException(
                     "--size-mib must be between 1 and " + DemoRun.MAX_SIZE_MIB + ", got " + sizeMib);
         }
-        Path root = DemoRun.prepare(dir == null ? null : cwd().resolve(dir));
-        DemoRun.Report r = DemoRun.run(STORES, root, sizeMib, keepCheckouts, progress(json));
-        if (json) printJson(toJson(r));
-        else print(r, out());
+        Output out = common.output(json);
+        Path root = DemoRun.prepare(dir == null ? null : common.cwd().resolve(dir));
+        DemoRun.Report r = DemoRun.run(CommonOptions.STORES, root, sizeMib, keepCheckouts, out.progress());
+        if (out.json()) out.json(toJson(r));
+        else print(r, out);
         return 0;
     }
 
@@ -119,15 +131,13 @@ public final class DemoCommand extends RepoCommand {
                 .put("storedBytes", v.storedBytes());
     }
 
-    private static void print(DemoRun.Report r, PrintWriter out) {
+    private static void print(DemoRun.Report r, Output out) {
         DemoRun.Version v1 = r.v1();
         DemoRun.Version v2 = r.v2();
         Stats.Report s = r.stats();
         out.printf(
-                Locale.ROOT,
                 "Forge demo: a media project, committed twice, both commits checked out and verified byte for byte.%n%n");
         out.printf(
-                Locale.ROOT,
                 "  v1  %s  %3d files  %10s   %d PNG frames, %d s of 24-bit audio, a glTF model, a %s layered binary%n",
                 v1.commit().shortHex(),
                 v1.files(),
@@ -136,24 +146,13 @@ public final class DemoCommand extends RepoCommand {
                 DemoProject.AUDIO_SECONDS,
                 human(r.largeBinaryBytes()));
         out.printf(
-                Locale.ROOT,
                 "  v2  %s  %3d files  %10s   %d files changed (%s)%n%n",
-                v2.commit().shortHex(),
-                v2.files(),
-                human(v2.bytes()),
-                r.changedFiles(),
-                human(r.changedBytes()));
+                v2.commit().shortHex(), v2.files(), human(v2.bytes()), r.changedFiles(), human(r.changedBytes()));
         out.printf(
-                Locale.ROOT,
-                "Stored (pack bytes): %s after v1, %s after v2.%n",
-                human(v1.storedBytes()),
-                human(v2.storedBytes()));
+                "Stored (pack bytes): %s after v1, %s after v2.%n", human(v1.storedBytes()), human(v2.storedBytes()));
         out.printf(
-                Locale.ROOT,
                 "v2 added %s for %s of changed files (%s):%n",
-                human(r.storedIncrement()),
-                human(r.changedBytes()),
-                percent(r.storedIncrement(), r.changedBytes()));
+                human(r.storedIncrement()), human(r.changedBytes()), percent(r.storedIncrement(), r.changedBytes()));
         int w = 0;
         for (DemoRun.Cost c : r.costs()) w = Math.max(w, c.what().length());
         for (DemoRun.Cost c : r.costs()) {
@@ -168,31 +167,23 @@ public final class DemoCommand extends RepoCommand {
                     .stripTrailing());
         }
         out.printf(
-                Locale.ROOT,
                 "Deduplication and compression: %s in %d commits stored in %s: %.2fx%n%n",
-                human(s.logicalBytes()),
-                s.commits(),
-                human(s.storedBytes()),
-                s.dedupRatio());
+                human(s.logicalBytes()), s.commits(), human(s.storedBytes()), s.dedupRatio());
         int sw = 0;
         for (DemoRun.Step st : r.steps()) sw = Math.max(sw, st.name().length());
         for (DemoRun.Step st : r.steps()) {
             out.printf(
-                    Locale.ROOT,
                     "  %-" + sw + "s  %10s  %6.2f s  %9s%n",
                     st.name(),
                     human(st.bytes()),
                     st.seconds(),
                     rate(st.bytes(), st.seconds()));
         }
-        out.printf(Locale.ROOT, "  %-" + sw + "s  %10s  %6.2f s%n%n", "total", "", r.seconds());
+        out.printf("  %-" + sw + "s  %10s  %6.2f s%n%n", "total", "", r.seconds());
         out.printf(
-                Locale.ROOT,
                 "Verified: %d files (%s) checked out from v1 and v2 match what was written (SHA-256).%n",
-                r.verifiedFiles(),
-                human(r.verifiedBytes()));
+                r.verifiedFiles(), human(r.verifiedBytes()));
         out.printf(
-                Locale.ROOT,
                 "Remote: pushed v1 (%s sent) and v2 (%s sent for %s of changed files) to %s; a fresh clone received %s, %d files verified.%n",
                 human(r.remote().v1Sent()),
                 human(r.remote().v2Sent()),
@@ -200,12 +191,10 @@ public final class DemoCommand extends RepoCommand {
                 r.checkouts() != null ? r.remote().url() : "a temporary file:// remote",
                 human(r.remote().cloneReceived()),
                 r.remote().cloneFiles());
-        if (r.checkouts() != null) out.printf(Locale.ROOT, "Checkouts kept in %s%n", r.checkouts());
+        if (r.checkouts() != null) out.printf("Checkouts kept in %s%n", r.checkouts());
         out.printf(
-                Locale.ROOT,
                 "The repository is %s; look around with:%n  cd %s && forge log && forge stats%n",
-                r.repository(),
-                shellQuote(r.repository()));
+                r.repository(), shellQuote(r.repository()));
     }
 
     private static String percent(long part, long whole) {

@@ -1,11 +1,18 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.media.ByteRange;
 import dev.forge.core.media.MediaInfo;
 import dev.forge.core.media.TimeRange;
 import dev.forge.core.model.FileKind;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Diff;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
@@ -14,22 +21,26 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "diff",
         customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
         description = {
-            "Show what changed: size and new bytes of every changed file, text diffs,",
-            "and what the headers of images (PNG, JPEG), video (MP4, MOV) and WAV audio",
-            "say on both sides, with the changed bytes mapped to time.",
+            "Show what changed, with new bytes and media details per file.",
+            "Text files get a unified diff; images (PNG, JPEG), video (MP4, MOV) and WAV audio",
+            "get what their headers say on both sides, with the changed bytes mapped to time.",
             "No REV: the stage against the work tree. One REV: that commit against the",
             "work tree. Two: the first against the second. New bytes: the bytes of the",
             "new version in chunks that the old version does not have."
         })
-public final class DiffCommand extends RepoCommand {
+public final class DiffCommand implements Callable<Integer> {
     /** JSON lists of ranges stop here; the counts say how many there are in all. */
     private static final int MAX_JSON_RANGES = 1000;
 
@@ -42,21 +53,30 @@ public final class DiffCommand extends RepoCommand {
     @Option(names = "--stat", description = "One line per file (sizes and new bytes) and a total.")
     boolean stat;
 
-    @Option(names = "--json", description = "Print the diff as JSON.")
-    boolean json;
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    private Output out;
 
     @Override
     public Integer call() {
+        out = common.output(json);
         // Everything after "--" is a path; picocli hands revisions and paths over as one list, in order.
         List<String> original = spec.commandLine().getParseResult().expandedArgs();
         int dashes = original.indexOf("--");
         int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
         List<String> revs = args.subList(0, args.size() - pathCount);
         List<String> paths = args.subList(args.size() - pathCount, args.size());
-        try (Repository repo = open()) {
-            Diff.Result r = new Diff(repo).run(cwd(), revs, paths, !stat, progress(json));
-            if (json) {
-                printJson(json(r));
+        try (Repository repo = common.open(Mode.READ)) {
+            Diff.Result r = new Diff(repo).run(common.cwd(), revs, paths, !stat, out.progress());
+            if (out.json()) {
+                out.json(json(r));
             } else if (stat) {
                 printStat(r);
             } else {
@@ -187,7 +207,9 @@ public final class DiffCommand extends RepoCommand {
     private void printStat(Diff.Result r) {
         if (r.files().isEmpty()) return;
         int width = 0;
-        for (Diff.FileDiff f : r.files()) width = Math.max(width, f.path().length());
+        for (Diff.FileDiff f : r.files())
+            width = Math.max(
+                    width, dev.forge.core.model.PathText.quote(f.path()).length());
         width = Math.min(width, 60);
         for (Diff.FileDiff f : r.files()) {
             String tag = switch (f.change()) {
@@ -196,16 +218,15 @@ public final class DiffCommand extends RepoCommand {
                 case TYPE_CHANGED -> " (" + kind(f.oldKind()) + " -> " + kind(f.newKind()) + ")";
                 case MODIFIED -> "";
             };
-            out().printf(
-                            Locale.ROOT,
-                            " %-" + width + "s | %10s → %10s, %10s new%s%n",
-                            f.path(),
-                            human(f.oldSize()),
-                            human(f.newSize()),
-                            human(f.newBytes()),
-                            tag);
+            out.printf(
+                    " %-" + width + "s | %10s → %10s, %10s new%s%n",
+                    dev.forge.core.model.PathText.quote(f.path()),
+                    human(f.oldSize()),
+                    human(f.newSize()),
+                    human(f.newBytes()),
+                    tag);
         }
-        out().println(" " + totals(r));
+        out.println(" " + totals(r));
     }
 
     private static String totals(Diff.Result r) {
@@ -230,16 +251,22 @@ public final class DiffCommand extends RepoCommand {
     private void printFull(Diff.Result r) {
         boolean first = true;
         for (Diff.FileDiff f : r.files()) {
-            if (!first) out().println();
+            if (!first) out.println();
             first = false;
-            out().println("diff a/" + f.path() + " b/" + f.path());
-            out().println(summary(f));
+            String a = dev.forge.core.model.PathText.quote("a/" + f.path());
+            String b = dev.forge.core.model.PathText.quote("b/" + f.path());
+            out.println("diff " + a + " " + b);
+            out.println(summary(f));
             if (f.unifiedDiff() != null) {
-                for (String line : f.unifiedDiff()) out().println(line);
+                for (String line : f.unifiedDiff()) {
+                    if (line.equals("--- a/" + f.path())) line = "--- " + a;
+                    else if (line.equals("+++ b/" + f.path())) line = "+++ " + b;
+                    out.println(line);
+                }
                 continue;
             }
-            if (f.oldMedia() != null) out().println("old: " + describe(f.oldMedia()));
-            if (f.newMedia() != null) out().println("new: " + describe(f.newMedia()));
+            if (f.oldMedia() != null) out.println("old: " + describe(f.oldMedia()));
+            if (f.newMedia() != null) out.println("new: " + describe(f.newMedia()));
             if (f.changedTimes() != null && !f.changedTimes().isEmpty()) {
                 List<String> parts = new ArrayList<>();
                 for (TimeRange t :
@@ -248,12 +275,12 @@ public final class DiffCommand extends RepoCommand {
                 }
                 if (f.changedTimes().size() > 8)
                     parts.add("... (" + f.changedTimes().size() + " ranges)");
-                out().println("changed: " + String.join(", ", parts));
+                out.println("changed: " + String.join(", ", parts));
             }
         }
         if (r.files().size() > 1) {
-            out().println();
-            out().println(totals(r));
+            out.println();
+            out.println(totals(r));
         }
     }
 

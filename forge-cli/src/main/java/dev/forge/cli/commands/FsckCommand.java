@@ -1,25 +1,36 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.ExitCode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "fsck",
-        description = "Verify every pack byte, index entry and reachable object. Exits 5 when anything is damaged.")
-public final class FsckCommand extends RepoCommand {
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+        description = {"Verify every pack byte, index entry and reachable object.", "Exits 5 when anything is damaged."
+        })
+public final class FsckCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            Fsck.Report r = new Fsck(repo).run(progress(json));
-            if (json) {
+        Output out = common.output(json);
+        try (Repository repo = common.open(Mode.READ)) {
+            Fsck.Report r = new Fsck(repo).run(out.progress());
+            if (out.json()) {
                 var n = object().put("ok", r.ok())
                         .put("packs", r.packs())
                         .put("objects", r.objects())
@@ -28,20 +39,19 @@ public final class FsckCommand extends RepoCommand {
                         .put("files", r.files());
                 ArrayNode p = n.putArray("problems");
                 r.problems().forEach(p::add);
-                printJson(n);
+                out.json(n);
             } else {
-                for (String p : r.problems()) spec.commandLine().getErr().println("forge: fsck: " + p);
-                out().printf(
-                                Locale.ROOT,
-                                "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
-                                r.ok() ? "ok" : "DAMAGED",
-                                r.packs(),
-                                r.objects(),
-                                r.commits(),
-                                r.trees(),
-                                r.files(),
-                                r.problems().size(),
-                                r.problems().size() == 1 ? "" : "s");
+                for (String p : r.problems()) out.warn("fsck: " + dev.forge.core.model.PathText.sanitize(p));
+                out.info(
+                        "%s: %d packs, %d objects, %d commits, %d trees, %d file versions checked; %d problem%s%n",
+                        r.ok() ? "ok" : "DAMAGED",
+                        r.packs(),
+                        r.objects(),
+                        r.commits(),
+                        r.trees(),
+                        r.files(),
+                        r.problems().size(),
+                        r.problems().size() == 1 ? "" : "s");
             }
             return r.ok() ? 0 : ExitCode.INTEGRITY.code();
         }

@@ -1,37 +1,47 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.port.RepoConfig;
 import dev.forge.core.repo.Repository;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "init", description = "Create an empty repository in DIR (default: the current directory).")
-public final class InitCommand extends RepoCommand {
+@Command(name = "init", description = "Create an empty repository in DIR (default: the current folder).")
+public final class InitCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "Where to create it.")
     Path dir;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
-        Path target = dir == null ? cwd() : cwd().resolve(dir).normalize();
-        try (Repository repo = Repository.init(STORES, target, RepoConfig.defaults())) {
-            if (json) {
+        Output out = common.output(json);
+        Path target = dir == null ? common.cwd() : common.cwd().resolve(dir).normalize();
+        try (Repository repo = Repository.init(CommonOptions.STORES, target, RepoConfig.defaults())) {
+            if (out.json()) {
                 ObjectNode n = object().put("path", repo.root().toString()).put("branch", repo.describeHead());
                 n.putObject("chunking")
                         .put("min", repo.config().chunking().minSize())
                         .put("avg", repo.config().chunking().avgSize())
                         .put("max", repo.config().chunking().maxSize());
-                n.put("compression", repo.config().compression().name().toLowerCase(Locale.ROOT));
-                printJson(n);
+                n.put("compression", repo.config().compression().name().toLowerCase(java.util.Locale.ROOT));
+                out.json(n);
             } else {
-                out().println("Initialized empty forge repository in "
-                        + repo.root().resolve(".forge"));
+                out.info(
+                        "Initialized empty forge repository in %s%n",
+                        repo.root().resolve(".forge"));
             }
         }
         return 0;

@@ -1,13 +1,20 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.forge.cli.ExitCode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.port.MergeState;
+import dev.forge.core.repo.Identity;
 import dev.forge.core.repo.Merge;
 import dev.forge.core.repo.Repository;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +27,13 @@ import picocli.CommandLine.Parameters;
             ":theirs:PATH' and ':base:PATH' give the others, 'forge resolve PATH --ours|--theirs' (or edit + 'forge add') resolves,",
             "'forge commit' records the merge. Exits 7 when it stops on conflicts."
         })
-public final class MergeCommand extends RepoCommand {
+public final class MergeCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(arity = "0..1", paramLabel = "BRANCH")
     String rev;
 
@@ -30,48 +43,42 @@ public final class MergeCommand extends RepoCommand {
     @Option(names = "--author", paramLabel = "\"Name <mail>\"", description = "Author of the merge commit.")
     String author;
 
-    @Option(names = "--json", description = "Print the outcome as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
             if (abort) {
-                new Merge(repo).abort(progress(json));
-                if (json) printJson(object().put("aborted", true));
-                else out().println("Merge aborted; back to " + repo.describeHead());
+                new Merge(repo).abort(out.progress());
+                if (out.json()) out.json(object().put("aborted", true));
+                else out.info("Merge aborted; back to %s%n", repo.describeHead());
                 return 0;
             }
             if (rev == null) throw new InvalidInputException("merge needs a BRANCH (or --abort)");
-            Merge.Result r =
-                    new Merge(repo).run(rev, author != null ? author : CommitCommand.defaultAuthor(), progress(json));
-            if (json) {
-                var n = object().put("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
+            Merge.Result r = new Merge(repo).run(rev, author != null ? author : Identity.author(repo), out.progress());
+            if (out.json()) {
+                var n = object().put("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT))
                         .put("commit", r.commit() == null ? null : r.commit().hex())
                         .put("filesChanged", r.filesChanged());
                 ArrayNode c = n.putArray("conflicts");
                 for (MergeState.Conflict x : r.conflicts()) c.add(x.path());
-                printJson(n);
+                out.json(n);
             } else {
                 switch (r.outcome()) {
-                    case UP_TO_DATE -> out().println("Already up to date.");
+                    case UP_TO_DATE -> out.info("Already up to date.%n");
                     case FAST_FORWARD ->
-                        out().printf(
-                                        Locale.ROOT,
-                                        "Fast-forward to %s (%d files changed)%n",
-                                        r.commit().shortHex(),
-                                        r.filesChanged());
+                        out.info(
+                                "Fast-forward to %s (%d files changed)%n",
+                                r.commit().shortHex(), r.filesChanged());
                     case MERGED ->
-                        out().printf(
-                                        Locale.ROOT,
-                                        "Merged %s: commit %s (%d files changed)%n",
-                                        rev,
-                                        r.commit().shortHex(),
-                                        r.filesChanged());
+                        out.info(
+                                "Merged %s: commit %s (%d files changed)%n",
+                                rev, r.commit().shortHex(), r.filesChanged());
                     case CONFLICTS -> {
+                        // What stopped the merge (exit 7) and what to do: printed also with -q.
                         for (MergeState.Conflict x : r.conflicts())
-                            out().println("CONFLICT: " + x.path() + " " + describe(x));
-                        out().println("Merge stopped on " + r.conflicts().size()
+                            out.println(
+                                    "CONFLICT: " + dev.forge.core.model.PathText.quote(x.path()) + " " + describe(x));
+                        out.println("Merge stopped on " + r.conflicts().size()
                                 + " conflict(s): resolve them, then 'forge commit' (or 'forge merge --abort').");
                     }
                 }

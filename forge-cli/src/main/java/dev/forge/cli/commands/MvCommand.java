@@ -1,14 +1,29 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "mv", description = "Rename or move a tracked file or directory (into NEW if NEW is a directory).")
-public final class MvCommand extends RepoCommand {
+@Command(
+        name = "mv",
+        description = {"Rename or move a tracked file or folder.", "When NEW is an existing folder, OLD moves into it."
+        })
+public final class MvCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(index = "0", paramLabel = "OLD")
     String from;
 
@@ -17,9 +32,16 @@ public final class MvCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            List<String> moved = new PathOps(repo).mv(cwd(), from, to);
-            out().printf(Locale.ROOT, "Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
+            List<String> moved = new PathOps(repo).mv(common.cwd(), from, to);
+            if (out.json()) {
+                var n = object();
+                moved.forEach(n.putArray("moved")::add);
+                out.json(n);
+            } else {
+                out.info("Moved %d file%s%n", moved.size(), moved.size() == 1 ? "" : "s");
+            }
         }
         return 0;
     }

@@ -1,43 +1,46 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Units.human;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.cli.options.RemoteArgument;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Pull;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "pull",
         description = {
-            "Fetch, then fast-forward the current branch and the work tree to the remote's branch.",
+            "Fetch, then fast-forward the current branch and the work tree.",
+            "The branch moves to the remote's branch of the same name.",
             "If both sides have new commits nothing changes (exit 8): merge REMOTE/BRANCH, then push."
         })
-public final class PullCommand extends RepoCommand {
-    @Parameters(arity = "0..1", paramLabel = "REMOTE", description = "Remote name (default origin).")
-    String remoteName = "origin";
+public final class PullCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
 
-    @Option(
-            names = {"-j", "--jobs"},
-            paramLabel = "N",
-            description = "Transfers in flight (default 8).")
-    int jobs = Remote.DEFAULT_PARALLELISM;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
-
-    @picocli.CommandLine.Mixin
-    RemoteTransferOptions transfer;
+    @Mixin
+    RemoteArgument remoteArg;
 
     @Override
     public Integer call() {
-        try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.options(remoteName, jobs, json, err()))) {
-            Pull.Result r = new Pull(repo, remote).run(progress(json || transfer.quiet()));
-            if (json) {
+        Output out = common.output(json);
+        String remoteName = remoteArg.name();
+        try (Repository repo = common.open();
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
+            Pull.Result r = new Pull(repo, remote).run(out.progress());
+            if (!out.json()) FetchCommand.warnSkipped(out, remoteName, r.fetch());
+            if (out.json()) {
                 ObjectNode n = FetchCommand.summary(remoteName, r.fetch());
                 n.put("branch", r.branch())
                         .put("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT))
@@ -46,35 +49,28 @@ public final class PullCommand extends RepoCommand {
                 if (r.checkout() != null)
                     n.put("filesWritten", r.checkout().written())
                             .put("filesRemoved", r.checkout().removed());
-                printJson(n);
+                out.json(n);
                 return 0;
             }
-            FetchCommand.warnSkipped(err(), remoteName, r.fetch());
             switch (r.outcome()) {
                 case UP_TO_DATE ->
-                    out().printf(
-                                    Locale.ROOT,
-                                    "Already up to date: %s is at %s%n",
-                                    r.branch(),
-                                    r.after().shortHex());
+                    out.info(
+                            "Already up to date: %s is at %s%n",
+                            r.branch(), r.after().shortHex());
                 case AHEAD ->
-                    out().printf(
-                                    Locale.ROOT,
-                                    "%s is ahead of %s/%s: nothing to pull ('forge push' sends your commits)%n",
-                                    r.branch(),
-                                    remoteName,
-                                    r.branch());
+                    out.info(
+                            "%s is ahead of %s/%s: nothing to pull ('forge push' sends your commits)%n",
+                            r.branch(), remoteName, r.branch());
                 case FAST_FORWARD ->
-                    out().printf(
-                                    Locale.ROOT,
-                                    "Fast-forwarded %s %s -> %s: %d written, %d removed; %s received in %.1f s%n",
-                                    r.branch(),
-                                    r.before() == null ? "(new)" : r.before().shortHex(),
-                                    r.after().shortHex(),
-                                    r.checkout().written(),
-                                    r.checkout().removed(),
-                                    human(r.fetch().bytesReceived()),
-                                    r.fetch().seconds());
+                    out.info(
+                            "Fast-forwarded %s %s -> %s: %d written, %d removed; %s received in %.1f s%n",
+                            r.branch(),
+                            r.before() == null ? "(new)" : r.before().shortHex(),
+                            r.after().shortHex(),
+                            r.checkout().written(),
+                            r.checkout().removed(),
+                            human(r.fetch().bytesReceived()),
+                            r.fetch().seconds());
             }
         }
         return 0;

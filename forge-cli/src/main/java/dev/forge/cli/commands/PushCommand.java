@@ -1,25 +1,41 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+import static dev.forge.cli.Units.rate;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.cli.options.RemoteArgument;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.model.Head;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Push;
+import dev.forge.mirror.Refspec;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.Remotes;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
         name = "push",
         description = {
-            "Send a branch to a remote: only what it lacks, then move its branch.",
+            "Send a branch to a remote, uploading only what the remote lacks.",
+            "Then the remote's branch moves, with a conditional write.",
             "Refused (exit 8) if the remote's branch has commits you do not have: pull first."
         })
-public final class PushCommand extends RepoCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "REMOTE", description = "Remote name (default origin).")
-    String remoteName = "origin";
+public final class PushCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    RemoteArgument remoteArg;
 
     @Parameters(
             index = "1",
@@ -28,37 +44,17 @@ public final class PushCommand extends RepoCommand {
             description = "Branch to push (default: the current one); LOCAL:REMOTE pushes under another name.")
     String branch;
 
-    @Option(
-            names = {"-j", "--jobs"},
-            paramLabel = "N",
-            description = "Uploads in flight (default 8).")
-    int jobs = Remote.DEFAULT_PARALLELISM;
-
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
-
-    @picocli.CommandLine.Mixin
-    RemoteTransferOptions transfer;
-
     @Override
     public Integer call() {
-        try (Repository repo = open();
-                Remote remote = new Remotes(repo).open(remoteName, transfer.options(remoteName, jobs, json, err()))) {
-            String local = branch;
-            String target = branch;
-            if (branch == null) {
-                if (!(repo.head() instanceof Head.OnBranch b))
-                    throw new InvalidInputException("HEAD is detached; name the branch to push");
-                local = target = b.branch();
-            } else if (branch.contains(":")) {
-                local = branch.substring(0, branch.indexOf(':'));
-                target = branch.substring(branch.indexOf(':') + 1);
-                if (local.isEmpty() || target.isEmpty())
-                    throw new InvalidInputException("expected LOCAL:REMOTE, got '" + branch + "'");
-            }
-            Push.Result r = new Push(repo, remote).run(local, target, progress(json || transfer.quiet()));
-            if (json) {
-                printJson(object().put("remote", remoteName)
+        Output out = common.output(json);
+        String remoteName = remoteArg.name();
+        Refspec given = branch == null ? null : Refspec.parse(branch); // a bad one fails before the remote is opened
+        try (Repository repo = common.open();
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
+            Refspec refspec = given != null ? given : Refspec.of(currentBranch(repo));
+            Push.Result r = new Push(repo, remote).run(refspec.local(), refspec.remote(), out.progress());
+            if (out.json()) {
+                out.json(object().put("remote", remoteName)
                         .put("branch", r.branch())
                         .put("remoteBranch", r.remoteBranch())
                         .put("commit", r.commit().hex())
@@ -73,30 +69,29 @@ public final class PushCommand extends RepoCommand {
                         .put("requests", r.requests())
                         .put("seconds", r.seconds()));
             } else if (r.upToDate()) {
-                out().printf(
-                                Locale.ROOT,
-                                "Everything up to date: %s/%s is at %s%n",
-                                remoteName,
-                                r.remoteBranch(),
-                                r.commit().shortHex());
+                out.info(
+                        "Everything up to date: %s/%s is at %s%n",
+                        remoteName, r.remoteBranch(), r.commit().shortHex());
             } else {
-                out().printf(
-                                Locale.ROOT,
-                                "Pushed %s to %s/%s: %s -> %s, %d objects in %d packs, %s sent in %.1f s (%s)%n",
-                                r.branch(),
-                                remoteName,
-                                r.remoteBranch(),
-                                r.previous() == null
-                                        ? "(new branch)"
-                                        : r.previous().shortHex(),
-                                r.commit().shortHex(),
-                                r.objects(),
-                                r.packs(),
-                                human(r.bytesSent()),
-                                r.seconds(),
-                                rate(r.bytesSent(), r.seconds()));
+                out.info(
+                        "Pushed %s to %s/%s: %s -> %s, %d objects in %d packs, %s sent in %.1f s (%s)%n",
+                        r.branch(),
+                        remoteName,
+                        r.remoteBranch(),
+                        r.previous() == null ? "(new branch)" : r.previous().shortHex(),
+                        r.commit().shortHex(),
+                        r.objects(),
+                        r.packs(),
+                        human(r.bytesSent()),
+                        r.seconds(),
+                        rate(r.bytesSent(), r.seconds()));
             }
         }
         return 0;
+    }
+
+    private static String currentBranch(Repository repo) {
+        if (repo.head() instanceof Head.OnBranch b) return b.branch();
+        throw new InvalidInputException("HEAD is detached; name the branch to push");
     }
 }

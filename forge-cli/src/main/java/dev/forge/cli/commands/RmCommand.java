@@ -1,14 +1,27 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.PathOps;
 import dev.forge.core.repo.Repository;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rm", description = "Stop tracking files (and delete them, unless --cached).")
-public final class RmCommand extends RepoCommand {
+public final class RmCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(arity = "1..*", paramLabel = "PATH")
     List<String> paths;
 
@@ -22,9 +35,16 @@ public final class RmCommand extends RepoCommand {
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            List<String> removed = new PathOps(repo).rm(cwd(), paths, cached, force);
-            for (String p : removed) out().println("rm '" + p + "'");
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
+            List<String> removed = new PathOps(repo).rm(common.cwd(), paths, cached, force);
+            if (out.json()) {
+                var n = object().put("cached", cached);
+                removed.forEach(n.putArray("removed")::add);
+                out.json(n);
+            } else {
+                for (String p : removed) out.info("rm '%s'%n", dev.forge.core.model.PathText.quote(p));
+            }
         }
         return 0;
     }

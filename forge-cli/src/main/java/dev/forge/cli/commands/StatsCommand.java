@@ -1,22 +1,38 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+import static dev.forge.cli.Units.human;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Stats;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-@Command(name = "stats", description = "Files, logical bytes, unique chunks, stored bytes and the deduplication ratio.")
-public final class StatsCommand extends RepoCommand {
-    @Option(names = "--json", description = "Print the numbers as JSON.")
-    boolean json;
+@Command(
+        name = "stats",
+        description = {
+            "Show file counts, stored bytes and the deduplication ratio.",
+            "Files and bytes at HEAD and in all history, unique chunks, packs and stored bytes."
+        })
+public final class StatsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        Output out = common.output(json);
+        try (Repository repo = common.open(Mode.READ)) {
             Stats.Report r = new Stats(repo).run();
-            if (json) {
-                printJson(object().put("commits", r.commits())
+            if (out.json()) {
+                out.json(object().put("commits", r.commits())
                         .put("files", r.headFiles())
                         .put("bytes", r.headBytes())
                         .put("historyFiles", r.historyFiles())
@@ -28,20 +44,13 @@ public final class StatsCommand extends RepoCommand {
                         .put("storedBytes", r.storedBytes())
                         .put("dedupRatio", Math.round(r.dedupRatio() * 1000) / 1000.0));
             } else {
-                out().printf(Locale.ROOT, "commits:              %d%n", r.commits());
-                out().printf(Locale.ROOT, "files (HEAD):         %d (%s)%n", r.headFiles(), human(r.headBytes()));
-                out().printf(
-                                Locale.ROOT,
-                                "logical (all commits): %s in %d file versions%n",
-                                human(r.logicalBytes()),
-                                r.historyFiles());
-                out().printf(
-                                Locale.ROOT,
-                                "unique chunks:        %d (%s)%n",
-                                r.uniqueChunks(),
-                                human(r.uniqueChunkBytes()));
-                out().printf(Locale.ROOT, "stored:               %s in %d packs%n", human(r.storedBytes()), r.packs());
-                out().printf(Locale.ROOT, "deduplication ratio:  %.2fx%n", r.dedupRatio());
+                out.printf("commits:              %d%n", r.commits());
+                out.printf("files (HEAD):         %d (%s)%n", r.headFiles(), human(r.headBytes()));
+                out.printf(
+                        "logical (all commits): %s in %d file versions%n", human(r.logicalBytes()), r.historyFiles());
+                out.printf("unique chunks:        %d (%s)%n", r.uniqueChunks(), human(r.uniqueChunkBytes()));
+                out.printf("stored:               %s in %d packs%n", human(r.storedBytes()), r.packs());
+                out.printf("deduplication ratio:  %.2fx%n", r.dedupRatio());
             }
         }
         return 0;

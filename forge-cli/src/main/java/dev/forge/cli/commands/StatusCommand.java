@@ -1,24 +1,34 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Status;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "status", description = "Show staged changes, unstaged changes and untracked files.")
-public final class StatusCommand extends RepoCommand {
-    @Option(names = "--json", description = "Print the status as JSON.")
-    boolean json;
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            Status.Report r = new Status(repo).run(progress(json));
-            if (json) {
+        Output out = common.output(json);
+        try (Repository repo = common.open(Mode.READ)) {
+            Status.Report r = new Status(repo).run(out.progress());
+            if (out.json()) {
                 ObjectNode n = object();
                 n.put("branch", r.branch());
                 n.put("head", r.headCommit().map(id -> id.hex()).orElse(null));
@@ -36,44 +46,52 @@ public final class StatusCommand extends RepoCommand {
                 } else {
                     n.putNull("merge");
                 }
-                printJson(n);
+                Skipped.json(n.putArray("skipped"), r.skipped());
+                out.json(n);
+                Skipped.check(r.skipped(), "not compared");
                 return 0;
             }
-            out().println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
-            if (r.headCommit().isEmpty()) out().println("No commits yet");
+            out.println(r.branch() != null ? "On branch " + r.branch() : "HEAD " + repo.describeHead());
+            if (r.headCommit().isEmpty()) out.println("No commits yet");
             r.merge().ifPresent(m -> {
-                out().println("You are merging " + m.theirsName() + " ("
-                        + m.theirs().shortHex() + ").");
+                out.println(
+                        "You are merging " + m.theirsName() + " (" + m.theirs().shortHex() + ").");
                 if (m.conflicts().isEmpty()) {
-                    out().println("All conflicts resolved: run 'forge commit' to record the merge.");
+                    out.println("All conflicts resolved: run 'forge commit' to record the merge.");
                 } else {
-                    out().println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
+                    out.println("Unresolved conflicts (forge resolve PATH --ours|--theirs, or edit and forge add):");
                     for (var c : m.conflicts())
-                        out().println("        both changed: " + c.path() + " " + MergeCommand.describe(c));
+                        out.println("        both changed: " + dev.forge.core.model.PathText.quote(c.path()) + " "
+                                + MergeCommand.describe(c));
                 }
             });
             if (r.clean()) {
-                out().println("Nothing to commit, work tree clean");
-                return 0;
+                out.println("Nothing to commit, work tree clean");
+            } else if (r.staged().isEmpty()
+                    && r.unstaged().isEmpty()
+                    && r.untracked().isEmpty()) {
+                out.println("No changes in what could be read");
+            } else {
+                section(out, "Changes to be committed:", r.staged());
+                section(out, "Changes not staged for commit:", r.unstaged());
+                if (!r.untracked().isEmpty()) {
+                    out.println("Untracked files:");
+                    for (String p : r.untracked()) out.println("        " + dev.forge.core.model.PathText.quote(p));
+                }
             }
-            section("Changes to be committed:", r.staged());
-            section("Changes not staged for commit:", r.unstaged());
-            if (!r.untracked().isEmpty()) {
-                out().println("Untracked files:");
-                for (String p : r.untracked()) out().println("        " + p);
-            }
+            Skipped.check(r.skipped(), "not compared");
         }
         return 0;
     }
 
     private static void changes(ArrayNode a, List<Status.Change> list) {
         for (Status.Change c : list)
-            a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase(Locale.ROOT));
+            a.addObject().put("path", c.path()).put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    private void section(String title, List<Status.Change> list) {
+    private static void section(Output out, String title, List<Status.Change> list) {
         if (list.isEmpty()) return;
-        out().println(title);
+        out.println(title);
         for (Status.Change c : list) {
             String label = switch (c.kind()) {
                 case ADDED -> "new file:";
@@ -81,7 +99,7 @@ public final class StatusCommand extends RepoCommand {
                 case DELETED -> "deleted:";
                 case TYPE_CHANGED -> "typechange:";
             };
-            out().printf(Locale.ROOT, "        %-12s %s%n", label, c.path());
+            out.printf("        %-12s %s%n", label, dev.forge.core.model.PathText.quote(c.path()));
         }
     }
 }

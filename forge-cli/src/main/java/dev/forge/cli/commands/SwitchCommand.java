@@ -1,15 +1,32 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.repo.Branches;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.Repository;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "switch", description = "Switch to BRANCH (work tree and stage follow), or create it at HEAD with -c.")
-public final class SwitchCommand extends RepoCommand {
+@Command(
+        name = "switch",
+        description = {
+            "Switch to BRANCH; the work tree and the stage follow.",
+            "With -c, create BRANCH at HEAD first (the work tree does not change)."
+        })
+public final class SwitchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
     @Parameters(paramLabel = "BRANCH")
     String branch;
 
@@ -23,40 +40,37 @@ public final class SwitchCommand extends RepoCommand {
             description = "Discard uncommitted changes that the switch would overwrite.")
     boolean force;
 
-    @Option(names = "--json", description = "Print a summary as JSON.")
-    boolean json;
-
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
-            Checkout.Result r = new Branches(repo).switchTo(branch, create, force, progress(json));
-            if (json) {
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
+            Checkout.Result r = new Branches(repo).switchTo(branch, create, force, out.progress());
+            if (out.json()) {
                 var n = object().put("branch", branch)
                         .put("commit", r.commit() == null ? null : r.commit().hex())
                         .put("filesWritten", r.written())
                         .put("filesRemoved", r.removed());
                 var d = n.putArray("discarded");
                 r.discarded().forEach(d::add);
-                printJson(n);
+                out.json(n);
                 return 0;
             }
             if (!r.discarded().isEmpty()) {
-                spec.commandLine()
-                        .getErr()
-                        .printf(
-                                Locale.ROOT,
-                                "forge: discarded uncommitted changes in %d file(s): %s%n",
-                                r.discarded().size(),
-                                String.join(", ", r.discarded()));
+                out.warn(String.format(
+                        java.util.Locale.ROOT,
+                        "discarded uncommitted changes in %d file(s): %s",
+                        r.discarded().size(),
+                        String.join(
+                                ", ",
+                                r.discarded().stream()
+                                        .map(dev.forge.core.model.PathText::quote)
+                                        .toList())));
             }
-            out().printf(
-                            Locale.ROOT,
-                            create
-                                    ? "Switched to a new branch '%s'%n"
-                                    : "Switched to branch '%s' (%d written, %d removed)%n",
-                            branch,
-                            r.written(),
-                            r.removed());
+            out.info(
+                    create ? "Switched to a new branch '%s'%n" : "Switched to branch '%s' (%d written, %d removed)%n",
+                    branch,
+                    r.written(),
+                    r.removed());
         }
         return 0;
     }

@@ -1,48 +1,46 @@
 package dev.forge.cli.commands;
 
+import static dev.forge.cli.Json.object;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
 import dev.forge.core.hash.Blake3;
-import java.util.Locale;
+import dev.forge.core.port.RepoConfig;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "version", description = "Print the version of forge and of the runtime.")
 public final class VersionCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    CommonOptions common;
 
-    @Option(names = "--json", description = "Print as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     public static String version() {
         String v = VersionCommand.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
 
+    /** The line {@code forge version} (and {@code forge --version}) prints. */
+    public static String text() {
+        String blake3 = Blake3.nativeAvailable() ? "native" : "java (" + Blake3.nativeUnavailableReason() + ")";
+        return "forge " + version() + " (repository format " + RepoConfig.FORMAT + ", Java " + Runtime.version()
+                + ", BLAKE3 " + blake3 + ")";
+    }
+
     @Override
     public Integer call() {
-        String blake3 = Blake3.nativeAvailable() ? "native" : "java (" + Blake3.nativeUnavailableReason() + ")";
-        if (json) {
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            Locale.ROOT,
-                            "{\"version\": \"%s\", \"java\": \"%s\", \"blake3\": \"%s\", \"repositoryFormat\": %d}%n",
-                            version(),
-                            Runtime.version(),
-                            Blake3.nativeAvailable() ? "native" : "java",
-                            dev.forge.core.port.RepoConfig.FORMAT);
+        Output out = common.output(json);
+        if (out.json()) {
+            out.json(object().put("version", version())
+                    .put("java", Runtime.version().toString())
+                    .put("blake3", Blake3.nativeAvailable() ? "native" : "java")
+                    .put("repositoryFormat", RepoConfig.FORMAT));
         } else {
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            Locale.ROOT,
-                            "forge %s (repository format %d, Java %s, BLAKE3 %s)%n",
-                            version(),
-                            dev.forge.core.port.RepoConfig.FORMAT,
-                            Runtime.version(),
-                            blake3);
+            out.println(text());
         }
         return 0;
     }

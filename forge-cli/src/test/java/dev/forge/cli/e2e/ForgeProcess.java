@@ -120,8 +120,22 @@ public final class ForgeProcess {
 
     /** Runs with extra environment variables (e.g. credentials for an S3 remote). */
     public static Result run(Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
+        return run(List.of(), dir, timeout, args, extraEnv);
+    }
+
+    /**
+     * Runs forge through {@code wrapper}: a command the forge path and arguments are appended to, which
+     * must exec them (e.g. {@code bash -c 'ulimit -n 256; exec "$@"' bash}); so the test can change the
+     * process's limits, mounts or namespaces without changing the test JVM's.
+     */
+    public static Result runWrapped(List<String> wrapper, Path dir, String... args) {
+        return run(wrapper, dir, DEFAULT_TIMEOUT, Arrays.asList(args), Map.of());
+    }
+
+    private static Result run(
+            List<String> wrapper, Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
         long t0 = System.nanoTime();
-        Started s = start(dir, args, extraEnv);
+        Started s = start(wrapper, dir, args, extraEnv);
         try {
             boolean done;
             try {
@@ -163,8 +177,20 @@ public final class ForgeProcess {
 
     /** Starts forge without waiting, with extra environment variables. */
     public static Started start(Path dir, List<String> args, Map<String, String> extraEnv) {
+        return start(List.of(), dir, args, extraEnv);
+    }
+
+    /**
+     * Runs forge through {@code wrapper} (such as {@code setpriv --reuid=65534 --}, to run as a user
+     * root's permissions do not apply to), with extra environment.
+     */
+    public static Result runWrapped(List<String> wrapper, Path dir, List<String> args, Map<String, String> extraEnv) {
+        return run(wrapper, dir, DEFAULT_TIMEOUT, args, extraEnv);
+    }
+
+    private static Started start(List<String> wrapper, Path dir, List<String> args, Map<String, String> extraEnv) {
         Path forge = forge();
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(forge.toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());

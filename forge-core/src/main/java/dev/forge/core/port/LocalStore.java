@@ -13,6 +13,15 @@ public interface LocalStore extends AutoCloseable {
 
     RepoConfig config();
 
+    /**
+     * True when this store was opened read-only ({@link LocalStoreFactory.Mode#READ} where writing is
+     * impossible): reads work, cache writes are dropped, every change fails with {@link
+     * dev.forge.core.error.ReadOnlyRepositoryException}.
+     */
+    default boolean readOnly() {
+        return false;
+    }
+
     void saveConfig(RepoConfig config);
 
     ObjectStore objects();
@@ -32,6 +41,17 @@ public interface LocalStore extends AutoCloseable {
      * before anything is deleted, so a crash at any point loses nothing reachable.
      */
     SweepReport sweep(LiveSet live, double minLiveShare, boolean dryRun, ProgressListener progress);
+
+    /**
+     * gc's last step: merges small packs into large ones and compacts the index, so that the number
+     * of files does not grow with the number of commands. Changes no object's content or presence.
+     */
+    default CompactReport compact(ProgressListener progress) {
+        return new CompactReport(0, 0, 0, 0);
+    }
+
+    /** Pack files and index files before and after {@link #compact}. */
+    record CompactReport(long packsBefore, long packsAfter, long indexFilesBefore, long indexFilesAfter) {}
 
     record SweepReport(
             long objectsBefore,

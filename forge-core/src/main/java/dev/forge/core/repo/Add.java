@@ -17,6 +17,12 @@ import java.util.Map;
  * read again. Tracked files that disappeared under a named directory leave the stage. Objects are
  * durable before the stage batch that refers to them is written, so a kill at any point leaves either
  * the old stage or the new one.
+ *
+ * <p>What cannot be read (a folder or file without permission, a path longer than the system allows,
+ * a name that is not valid UTF-8) is left out and listed in {@link Result#skipped}: the rest is added,
+ * and a tracked file that could not be looked at stays in the stage as it was. A file added where the
+ * stage had a file at one of its folders (or files under it) replaces those entries: the work tree
+ * shows they are gone, and a tree cannot hold both.
  */
 public final class Add {
     private final Repository repo;
@@ -25,7 +31,8 @@ public final class Add {
         this.repo = repo;
     }
 
-    public record Result(int files, int read, long bytes, long bytesRead, long removed, double seconds) {}
+    public record Result(
+            int files, int read, long bytes, long bytesRead, long removed, double seconds, List<SkippedPath> skipped) {}
 
     public Result run(Path cwd, List<String> args, ProgressListener progress) {
         long start = System.nanoTime();
@@ -36,30 +43,35 @@ public final class Add {
         SparsePaths sparse = repo.sparse();
         Transaction tx = repo.begin("add " + String.join(" ", args));
         Stage stage = tx.stage();
+        List<SkippedPath> skipped = new ArrayList<>();
         for (String arg : args) {
             String rel = wt.relativize(cwd, arg);
             List<String> tracked = new ArrayList<>();
             for (String path : stage.entries().keySet()) {
                 if (WorkTree.under(path, rel)) tracked.add(path);
             }
-            List<WorkFile> found;
+            WorkTree.Scan found;
             try {
                 found = wt.scan(rel);
             } catch (NotFoundException e) {
                 if (tracked.isEmpty()) throw new NotFoundException("path not found: " + arg);
-                found = List.of();
+                found = new WorkTree.Scan(List.of(), List.of());
             }
-            for (WorkFile f : found) files.put(f.path(), f);
+            for (WorkFile f : found.files()) files.put(f.path(), f);
+            skipped.addAll(found.skipped());
             for (String t : tracked) {
-                if (!files.containsKey(t) && wt.stat(t) == null && sparse.includes(t)) removed.add(t);
+                if (files.containsKey(t) || !sparse.includes(t) || covered(skipped, t)) continue;
+                try {
+                    if (wt.stat(t) == null) removed.add(t);
+                } catch (WorkTree.UnreadablePathException e) {
+                    skipped.add(e.skipped());
+                }
             }
         }
         List<WorkFile> toRead = new ArrayList<>();
         Map<String, ContentRef> known = new LinkedHashMap<>();
-        long bytes = 0;
         long bytesToRead = 0;
         for (WorkFile f : files.values()) {
-            bytes += f.size();
             StatEntry cached = repo.meta().stat(f.path()).orElse(null);
             if (WorkTree.unchanged(f, cached)
                     && repo.store().objects().contains(cached.content().id())) {
@@ -71,15 +83,22 @@ public final class Add {
         }
         progress.begin("Adding", bytesToRead, "B");
         List<Ingester.Result> results;
+        Ingester ingester = new Ingester(repo.store().objects(), repo.config(), true, progress).skipUnreadable();
         try {
-            results = new Ingester(repo.store().objects(), repo.config(), true, progress).run(toRead);
+            results = ingester.run(toRead);
         } finally {
             progress.end();
         }
+        skipped.addAll(ingester.skipped());
+        // What is staged: the files read (not those that vanished or could not be read) and the known ones.
+        java.util.Set<String> staged = new java.util.HashSet<>(known.keySet());
         int read = 0;
+        long bytesRead = 0;
         for (Ingester.Result r : results) {
             if (r == null) continue;
             read++;
+            bytesRead += r.file().size();
+            staged.add(r.file().path());
             WorkFile f = r.file();
             tx.putStage(new StageEntry(f.path(), f.kind(), r.content()));
             if (r.stable() && WorkTree.cacheable(f, wallStart)) {
@@ -88,22 +107,59 @@ public final class Add {
                 tx.deleteStat(f.path());
             }
         }
+        long bytes = bytesRead;
         for (var e : known.entrySet()) {
             WorkFile f = files.get(e.getKey());
+            bytes += f.size();
             tx.putStage(new StageEntry(f.path(), f.kind(), e.getValue()));
         }
+        replaceConflicting(tx, staged, removed);
         for (String path : removed) {
             tx.deleteStage(path);
             tx.deleteStat(path);
         }
         repo.mergeState().ifPresent(m -> {
             dev.forge.core.port.MergeState next = m;
-            for (String path : files.keySet()) next = next.without(path);
+            for (String path : staged) next = next.without(path);
             for (String path : removed) next = next.without(path);
             if (next.conflicts().size() != m.conflicts().size()) tx.setMergeState(next);
         });
         tx.commit();
+        skipped.sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
         return new Result(
-                known.size() + read, read, bytes, bytesToRead, removed.size(), (System.nanoTime() - start) / 1e9);
+                known.size() + read,
+                read,
+                bytes,
+                bytesRead,
+                removed.size(),
+                (System.nanoTime() - start) / 1e9,
+                List.copyOf(skipped));
+    }
+
+    private static boolean covered(List<SkippedPath> skipped, String path) {
+        for (SkippedPath s : skipped) {
+            if (s.covers(path)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Stage entries that the added files show are gone: a file at a folder of an added path ("a" when
+     * "a/b" is added: "a" is a folder now), and files under an added path ("a/b" when "a" is added: "a"
+     * is a file now). Leaving them would give a tree that holds a name twice.
+     */
+    private static void replaceConflicting(Transaction tx, java.util.Set<String> added, List<String> removed) {
+        java.util.SortedMap<String, StageEntry> stage = tx.stage().entries();
+        java.util.Set<String> gone = new java.util.TreeSet<>();
+        for (String path : added) {
+            for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+                String parent = path.substring(0, slash);
+                if (stage.containsKey(parent)) gone.add(parent);
+            }
+            gone.addAll(stage.subMap(path + "/", path + "0").keySet());
+        }
+        for (String path : gone) {
+            if (!added.contains(path) && !removed.contains(path)) removed.add(path);
+        }
     }
 }

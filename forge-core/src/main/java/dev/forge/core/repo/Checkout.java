@@ -101,7 +101,8 @@ public final class Checkout {
         for (StageEntry t : target.values()) bytes += t.content().size();
         progress.begin("Checking out", bytes, "B");
         try {
-            new ContentWriter(repo.objects, progress).writeAll(out, new ArrayList<>(target.values()));
+            new ContentWriter(repo.objects, progress, TempFiles.besideDestination())
+                    .writeAll(out, new ArrayList<>(target.values()));
         } catch (RuntimeException | Error e) {
             removeCreated(out, created, e);
             throw e;
@@ -154,7 +155,7 @@ public final class Checkout {
         for (StageEntry e : chosen.values()) bytes += e.content().size();
         progress.begin("Restoring", bytes, "B");
         try {
-            new ContentWriter(repo.objects, progress).writeAll(wt.root(), new ArrayList<>(chosen.values()));
+            new ContentWriter(repo, progress).writeAll(wt.root(), new ArrayList<>(chosen.values()));
         } finally {
             progress.end();
         }
@@ -179,7 +180,7 @@ public final class Checkout {
                         .orElseThrow(() -> new NotFoundException(
                                 "'" + path + "' does not exist on the " + side + " side of the merge"));
                 new LocalContent(repo).require(List.of(e), "the " + side + " side of the merge");
-                new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
+                new ContentWriter(repo, ProgressListener.NONE).copyTo(e, out);
                 out.flush();
                 return;
             }
@@ -195,7 +196,7 @@ public final class Checkout {
         StageEntry e = files.get(path);
         if (e == null) throw new NotFoundException("path '" + path + "' does not exist in " + rev);
         new LocalContent(repo).require(List.of(e), rev);
-        new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, out);
+        new ContentWriter(repo, ProgressListener.NONE).copyTo(e, out);
         out.flush();
     }
 }

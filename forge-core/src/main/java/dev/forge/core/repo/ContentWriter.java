@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,17 +20,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes file contents out of the store, every chunk verified on the way. A file is written beside its
- * destination under a temporary name and renamed over it, so a reader (or a crash) sees the old file
- * or the whole new one, never a torn one. Files are written in parallel, one thread per core.
+ * Writes file contents out of the store, every chunk verified on the way. A file is written under a
+ * temporary name ({@link TempFiles}) and renamed over its destination, so a reader (or a crash) sees the
+ * old file or the whole new one, never a torn one. Files are written in parallel, one thread per core.
  */
 final class ContentWriter {
     private final ObjectReader objects;
     private final ProgressListener progress;
+    private final TempFiles temp;
 
-    ContentWriter(ObjectReader objects, ProgressListener progress) {
+    /** A writer for {@code repo}'s work tree: temporary files in its {@code .forge/tmp}. */
+    ContentWriter(Repository repo, ProgressListener progress) {
+        this(repo.objects, progress, TempFiles.in(repo.forgeDir()));
+    }
+
+    ContentWriter(ObjectReader objects, ProgressListener progress, TempFiles temp) {
         this.objects = objects;
         this.progress = progress;
+        this.temp = temp;
     }
 
     /** Writes every entry under {@code root}, largest first, one thread per core. */
@@ -80,7 +86,8 @@ final class ContentWriter {
 
     /**
      * Writes one entry at {@code root/path}. A symlink or file where a parent directory should be is
-     * refused rather than followed: following it could write outside the work tree.
+     * refused rather than followed: following it could write outside the work tree; so is a folder where
+     * the file should be, which may hold the user's files.
      */
     private void write(Path root, StageEntry e, Buffers buffers) {
         Path target = root.resolve(e.path());
@@ -96,14 +103,18 @@ final class ContentWriter {
                 }
             }
             Files.createDirectories(dir);
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) deleteTree(target);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                // Checkout --force clears such a folder first (WorkTreeMove); anything else must not delete it.
+                throw new dev.forge.core.error.WouldOverwriteException("cannot write " + e.path()
+                        + ": a folder is in the way; move it away (checkout and switch: or use --force)");
+            }
             if (e.kind() == FileKind.SYMLINK) {
                 String linkTarget = new String(bytes(e), StandardCharsets.UTF_8);
                 Files.deleteIfExists(target);
                 Files.createSymbolicLink(target, Path.of(linkTarget));
                 return;
             }
-            Path tmp = Files.createTempFile(dir, ".forge-tmp-", ".part");
+            Path tmp = temp.create(dir);
             try {
                 // Large files go out through O_DIRECT: on this kind of VM filling new page-cache pages costs
                 // more CPU than verifying the chunks (docs/benchmarks.md, checkout).
@@ -127,7 +138,7 @@ final class ContentWriter {
                             PosixFilePermission.OTHERS_EXECUTE));
                 }
                 Files.setPosixFilePermissions(tmp, perms);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                temp.publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
             }

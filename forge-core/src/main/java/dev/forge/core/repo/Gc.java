@@ -24,7 +24,7 @@ import java.util.Deque;
  * mark structure is a {@link LiveSet} (16 bytes per id), so memory grows with the number of live
  * objects at a fraction of a HashSet's cost. Other processes cannot write meanwhile: the repository
  * lock is held for the whole run, so an operation in progress elsewhere either finished before gc
- * started (and is marked) or waits for it.
+ * started (and is marked) or waits for it. Last, the store merges small packs and compacts its index.
  */
 public final class Gc {
     /** Packs whose live share falls below this are rewritten. */
@@ -36,7 +36,9 @@ public final class Gc {
         this.repo = repo;
     }
 
-    public record Report(long liveObjects, LocalStore.SweepReport sweep, boolean dryRun) {}
+    /** {@code compaction} is null for a dry run. */
+    public record Report(
+            long liveObjects, LocalStore.SweepReport sweep, boolean dryRun, LocalStore.CompactReport compaction) {}
 
     public Report run(boolean dryRun, ProgressListener progress) {
         LiveSet live = new LiveSet(1 << 16);
@@ -80,7 +82,8 @@ public final class Gc {
             progress.end();
         }
         LocalStore.SweepReport sweep = repo.store().sweep(live, DEFAULT_MIN_LIVE_SHARE, dryRun, progress);
-        return new Report(live.size(), sweep, dryRun);
+        LocalStore.CompactReport compaction = dryRun ? null : repo.store().compact(progress);
+        return new Report(live.size(), sweep, dryRun, compaction);
     }
 
     private void markTree(ObjectId tree, LiveSet live, ProgressListener progress) {

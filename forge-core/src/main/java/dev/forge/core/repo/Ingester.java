@@ -52,6 +52,8 @@ final class Ingester {
     private final boolean keepChunkLists;
     private final ProgressListener progress;
     private int threads = threads();
+    /** Files that could not be read, when asked to go on without them ({@link #skipUnreadable}); else null. */
+    private java.util.Queue<SkippedPath> skipped;
 
     /** {@code chunks}: the file's chunks in order when asked for with {@code keepChunkLists}, else empty. */
     record Result(WorkFile file, ContentRef content, boolean stable, List<ChunkList.ChunkRef> chunks) {}
@@ -84,7 +86,26 @@ final class Ingester {
         return this;
     }
 
-    /** Ingests every file; results in input order. Files that vanished meanwhile have a null result. */
+    /**
+     * Files that cannot be read (permission denied, say) get a null result and are listed by {@link
+     * #skipped()} instead of failing the run with {@link WorkTree.UnreadablePathException}.
+     */
+    Ingester skipUnreadable() {
+        this.skipped = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        return this;
+    }
+
+    /** The files {@link #skipUnreadable} left out, in path order. */
+    List<SkippedPath> skipped() {
+        List<SkippedPath> out = new ArrayList<>(skipped == null ? List.of() : skipped);
+        out.sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
+        return out;
+    }
+
+    /**
+     * Ingests every file; results in input order. Files that vanished meanwhile have a null result, and
+     * so do unreadable ones with {@link #skipUnreadable}.
+     */
     List<Result> run(List<WorkFile> files) {
         List<WorkFile> order = new ArrayList<>(files);
         order.sort(Comparator.comparingLong(WorkFile::size).reversed());
@@ -178,6 +199,11 @@ final class Ingester {
                 ContentRef content = finish(total);
                 return new Result(f, content, stable, kept());
             } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                SkippedPath s = SkippedPath.of(f.path(), e);
+                if (skipped == null) throw new WorkTree.UnreadablePathException(s, e);
+                skipped.add(s);
                 return null;
             }
         }

@@ -71,6 +71,10 @@ public final class Merge {
             throw new WouldOverwriteException("merge needs a clean work tree: commit or restore your "
                     + (status.staged().size() + status.unstaged().size()) + " changed file(s) first");
         }
+        if (!status.skipped().isEmpty()) {
+            throw new ForgeException("merge needs to read the whole work tree, and cannot read "
+                    + SkippedPath.summary(status.skipped()));
+        }
         String branchRef = head instanceof Head.OnBranch b ? RefNames.branch(b.branch()) : null;
         if (repo.objects.isAncestor(ours, theirs)) {
             Transaction tx = repo.begin("merge " + rev + " (fast-forward)");
@@ -188,7 +192,7 @@ public final class Merge {
     private byte[] bytes(StageEntry e) {
         ByteArrayOutputStream b = new ByteArrayOutputStream((int) e.content().size());
         try {
-            new ContentWriter(repo.objects, ProgressListener.NONE).copyTo(e, b);
+            new ContentWriter(repo, ProgressListener.NONE).copyTo(e, b);
         } catch (IOException ex) {
             throw Repository.io("cannot read " + e.path(), ex);
         }
@@ -235,7 +239,7 @@ public final class Merge {
                 }
                 tx.deleteStage(path).deleteStat(path);
             } else {
-                if (sparse.includes(path)) new ContentWriter(repo.objects, progress).write(repo.root(), side);
+                if (sparse.includes(path)) new ContentWriter(repo, progress).write(repo.root(), side);
                 tx.putStage(side).deleteStat(path);
             }
             next = next.without(path);

@@ -44,7 +44,8 @@ public final class PathOps {
         for (StageEntry e : chosen) {
             tx.deleteStage(e.path()).deleteStat(e.path());
             removed.add(e.path());
-            if (!cached) {
+            // A path beyond a symlink is not in the work tree: deleting it would delete what the link points to.
+            if (!cached && repo.workTree().stat(e.path()) != null) {
                 try {
                     Files.deleteIfExists(repo.workTree().resolve(e.path()));
                     WorkTreeMove.pruneEmptyParents(
@@ -74,6 +75,16 @@ public final class PathOps {
         if (Files.exists(dstPath, LinkOption.NOFOLLOW_LINKS))
             throw new WouldOverwriteException("'" + dst + "' exists; move or delete it first");
         if (WorkTree.under(dst, src)) throw new InvalidInputException("cannot move '" + src + "' into itself");
+        // The stage must not end up holding a path both as a file and as a folder.
+        for (int slash = dst.indexOf('/'); slash >= 0; slash = dst.indexOf('/', slash + 1)) {
+            String parent = dst.substring(0, slash);
+            if (stage.containsKey(parent) && !WorkTree.under(parent, src))
+                throw new WouldOverwriteException(
+                        "'" + parent + "' is a tracked file (forge rm --cached " + parent + " first, if it is gone)");
+        }
+        if (!stage.subMap(dst + "/", dst + "0").isEmpty())
+            throw new WouldOverwriteException(
+                    "'" + dst + "' is a folder of tracked files (forge rm --cached them first)");
         List<StageEntry> moving = new ArrayList<>();
         for (StageEntry e : stage.values()) {
             if (WorkTree.under(e.path(), src)) moving.add(e);

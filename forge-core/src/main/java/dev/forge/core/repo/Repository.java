@@ -31,20 +31,48 @@ public final class Repository implements AutoCloseable {
         this.store = store;
         this.workTree = new WorkTree(store.workTree());
         this.objects = new ObjectReader(store.objects());
+        // What killed commands left: temporary files of processes that are gone, and a killed init's
+        // folder (the repository exists now). Not on a store opened read-only: nothing may change there.
+        if (!store.readOnly()) {
+            TempFiles.sweep(store.forgeDir());
+            InitLeftovers.removeAll(workTree.root());
+        }
     }
 
     public static Repository init(LocalStoreFactory factory, Path dir, RepoConfig config) {
         return new Repository(factory.create(dir.toAbsolutePath().normalize(), config));
     }
 
-    /** Opens the repository that contains {@code cwd}. */
+    /** Opens the repository that contains {@code cwd}, to change it. */
     public static Repository open(LocalStoreFactory factory, Path cwd) {
+        return open(factory, cwd, LocalStoreFactory.Mode.WRITE);
+    }
+
+    /**
+     * Opens the repository that contains {@code cwd} for {@code mode}: {@link LocalStoreFactory.Mode#READ}
+     * for commands that only read, which then work on a read-only mount or a full disk too.
+     */
+    public static Repository open(LocalStoreFactory factory, Path cwd, LocalStoreFactory.Mode mode) {
         Path root = factory.findWorkTree(cwd);
         if (root == null) {
             throw new NotARepositoryException("not a forge repository (or any parent up to /): "
                     + cwd.toAbsolutePath().normalize() + "; run 'forge init' to create one");
         }
-        return new Repository(factory.open(root));
+        return new Repository(factory.open(root, mode));
+    }
+
+    /**
+     * Rebuilds the index of the repository that contains {@code cwd} ({@code forge repair --index}):
+     * for an index too damaged to open, so it needs no open Repository.
+     */
+    public static LocalStoreFactory.IndexRebuildReport rebuildIndex(
+            LocalStoreFactory factory, Path cwd, dev.forge.core.port.ProgressListener progress) {
+        Path root = factory.findWorkTree(cwd);
+        if (root == null) {
+            throw new NotARepositoryException("not a forge repository (or any parent up to /): "
+                    + cwd.toAbsolutePath().normalize() + "; run 'forge init' to create one");
+        }
+        return factory.rebuildIndex(root, progress);
     }
 
     /** The local store. Only core's operations reach it: other modules write through {@link #begin}. */
@@ -108,6 +136,11 @@ public final class Repository implements AutoCloseable {
 
     MetadataStore meta() {
         return store.metadata();
+    }
+
+    /** True when the repository was opened read-only (see {@link LocalStore#readOnly()}). */
+    public boolean readOnly() {
+        return store.readOnly();
     }
 
     public RepoConfig config() {
@@ -226,6 +259,14 @@ public final class Repository implements AutoCloseable {
 
     public void setCompression(dev.forge.core.codec.CompressionPolicy policy) {
         store.saveConfig(store.config().withCompression(policy));
+    }
+
+    /** Saves changed settings ({@link Settings}); the format and chunking are fixed at init and must not change. */
+    public void saveConfig(RepoConfig config) {
+        RepoConfig now = store.config();
+        if (config.format() != now.format() || !config.chunking().equals(now.chunking()))
+            throw new IllegalArgumentException("the repository format and chunking are fixed at init");
+        store.saveConfig(config);
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * {@code forge status}: what the next commit would record (HEAD vs stage), what is changed but not
  * staged (stage vs work tree), and what is untracked. Files whose stat matches the cache are not read;
- * changed ones are hashed (not stored), and their fresh stat is cached for the next run.
+ * changed ones are hashed (not stored), and their fresh stat is cached for the next run. What cannot be
+ * read is listed in {@link Report#skipped} and reported neither as changed nor as deleted.
  */
 public final class Status {
     private final Repository repo;
@@ -40,9 +41,14 @@ public final class Status {
             List<Change> staged,
             List<Change> unstaged,
             List<String> untracked,
-            Optional<dev.forge.core.port.MergeState> merge) {
+            Optional<dev.forge.core.port.MergeState> merge,
+            List<SkippedPath> skipped) {
         public boolean clean() {
-            return staged.isEmpty() && unstaged.isEmpty() && untracked.isEmpty() && merge.isEmpty();
+            return staged.isEmpty()
+                    && unstaged.isEmpty()
+                    && untracked.isEmpty()
+                    && merge.isEmpty()
+                    && skipped.isEmpty();
         }
     }
 
@@ -70,12 +76,24 @@ public final class Status {
         }
 
         Map<String, WorkFile> work = new HashMap<>(stage.size() * 2);
-        for (WorkFile f : repo.workTree().scanUnsorted("")) work.put(f.path(), f);
+        WorkTree.Scan scan = repo.workTree().scanUnsorted("");
+        for (WorkFile f : scan.files()) work.put(f.path(), f);
+        List<SkippedPath> skipped = new ArrayList<>(scan.skipped());
+        java.util.Set<String> unknown = new java.util.HashSet<>();
         for (String path : stage.keySet()) {
             // Tracked files stay tracked even when an ignore pattern matches them now.
             if (!work.containsKey(path)) {
-                WorkFile f = repo.workTree().stat(path);
-                if (f != null) work.put(path, f);
+                if (covered(skipped, path)) {
+                    unknown.add(path);
+                    continue;
+                }
+                try {
+                    WorkFile f = repo.workTree().stat(path);
+                    if (f != null) work.put(path, f);
+                } catch (WorkTree.UnreadablePathException e) {
+                    skipped.add(e.skipped());
+                    unknown.add(path);
+                }
             }
         }
         // One pass over the stat cache instead of a lookup per file.
@@ -87,7 +105,7 @@ public final class Status {
         SparsePaths sparse = repo.sparse();
         for (StageEntry e : stage.values()) {
             WorkFile f = work.get(e.path());
-            if (f == null && !sparse.includes(e.path())) continue;
+            if (f == null && (!sparse.includes(e.path()) || unknown.contains(e.path()))) continue;
             if (f == null) {
                 unstaged.add(new Change(e.path(), ChangeKind.DELETED));
             } else if (f.kind() != e.kind()) {
@@ -112,11 +130,13 @@ public final class Status {
             for (WorkFile f : toHash) total += f.size();
             progress.begin("Comparing", total, "B");
             List<Ingester.Result> results;
+            Ingester ingester = new Ingester(repo.store().objects(), repo.config(), false, progress).skipUnreadable();
             try {
-                results = new Ingester(repo.store().objects(), repo.config(), false, progress).run(toHash);
+                results = ingester.run(toHash);
             } finally {
                 progress.end();
             }
+            skipped.addAll(ingester.skipped());
             // Only the stat cache changes: the transaction writes no op-log entry for it.
             Transaction tx = repo.begin("status");
             for (Ingester.Result r : results) {
@@ -132,7 +152,15 @@ public final class Status {
         }
         unstaged.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
         String branch = repo.head().branchName().orElse(null);
-        return new Report(branch, head, staged, unstaged, untracked, repo.mergeState());
+        skipped.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
+        return new Report(branch, head, staged, unstaged, untracked, repo.mergeState(), List.copyOf(skipped));
+    }
+
+    private static boolean covered(List<SkippedPath> skipped, String path) {
+        for (SkippedPath s : skipped) {
+            if (s.covers(path)) return true;
+        }
+        return false;
     }
 
     /** Changes that turn {@code from} into {@code to}, in path order. */

@@ -15,7 +15,11 @@ import java.util.TreeMap;
 final class Trees {
     private Trees() {}
 
-    /** Writes the trees for {@code entries} (any order) and returns the root tree's id. */
+    /**
+     * Writes the trees for {@code entries} (any order) and returns the root tree's id. Entries where one
+     * path is a folder of another ("a" and "a/b") cannot be one tree: refused with a message naming both
+     * (add, mv and the other commands that change the stage never make such a pair).
+     */
     static ObjectId write(List<StageEntry> entries, ObjectSink sink) {
         Dir root = new Dir();
         for (StageEntry e : entries) {
@@ -24,12 +28,33 @@ final class Trees {
             for (int i = 0; i < parts.length - 1; i++) d = d.dirs.computeIfAbsent(parts[i], k -> new Dir());
             d.files.put(parts[parts.length - 1], e);
         }
+        root.checkNoFileIsAFolder();
         return root.write(sink).id();
     }
 
     private static final class Dir {
         final TreeMap<String, Dir> dirs = new TreeMap<>();
         final TreeMap<String, StageEntry> files = new TreeMap<>();
+
+        void checkNoFileIsAFolder() {
+            for (var d : dirs.entrySet()) {
+                StageEntry file = files.get(d.getKey());
+                if (file != null) {
+                    String under = file.path() + "/" + d.getValue().anyPath();
+                    throw new dev.forge.core.error.ForgeException("the stage holds '" + file.path()
+                            + "' both as a file and as a folder (of '" + under
+                            + "'); remove one of them with 'forge rm --cached'");
+                }
+                d.getValue().checkNoFileIsAFolder();
+            }
+        }
+
+        /** The path, relative to this folder, of one file below it. */
+        String anyPath() {
+            if (!files.isEmpty()) return files.firstKey();
+            var d = dirs.firstEntry();
+            return d.getKey() + "/" + d.getValue().anyPath();
+        }
 
         TreeEntry write(ObjectSink sink) {
             List<TreeEntry> list = new ArrayList<>();

@@ -50,8 +50,8 @@ public final class Undo {
         Transaction tx = repo.begin("undo " + op.command());
         Stage current = tx.stage();
         boolean moved = false;
-        if (op.movedWorkTree()
-                && new Status(repo).run(ProgressListener.NONE).unstaged().isEmpty()) {
+        Status.Report status = op.movedWorkTree() ? new Status(repo).run(ProgressListener.NONE) : null;
+        if (status != null && status.unstaged().isEmpty() && status.skipped().isEmpty()) {
             ObjectId stageAfter = op.stageBefore() != null ? op.stageBefore() : current.snapshot(repo);
             SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, stageAfter);
             try {

@@ -3,9 +3,11 @@ package dev.forge.core.repo;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.NotFoundException;
+import dev.forge.core.io.FileNames;
 import dev.forge.core.model.FileKind;
 import dev.forge.core.port.StatEntry;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  * The user's files: path naming ('/'-separated, relative to the root), scanning with the ignore rules,
  * and stat. {@code .forge} and {@code .git}, at any depth, are never part of the work tree
  * ({@link IgnoreRules#ALWAYS_IGNORED}).
+ *
+ * <p>A path is what the tree records, so it is taken only when it names exactly one file: a symlink is
+ * a file of its own (never followed, and no path through one is a work-tree path), and a name whose
+ * bytes are not valid UTF-8 has no path ({@link FileNames#name}). What a scan cannot take in (such a
+ * name, a folder or file it may not read, a path longer than the system allows) it reports as a
+ * {@link SkippedPath} and goes on; a command that reports them ends with exit 12.
  */
 final class WorkTree {
     private final Path root;
@@ -37,7 +45,11 @@ final class WorkTree {
         return root;
     }
 
-    /** The repository path of a user argument (relative to {@code cwd}); "" is the root. */
+    /**
+     * The repository path of a user argument (relative to {@code cwd}); "" is the root. A path that goes
+     * through a symlink is refused: the symlink is what the work tree holds (forge stores the link, not
+     * what it points to), and following it could reach files outside the tree.
+     */
     String relativize(Path cwd, String arg) {
         Path abs = cwd.resolve(arg).toAbsolutePath().normalize();
         if (!abs.startsWith(root)) throw new InvalidInputException("'" + arg + "' is outside the repository " + root);
@@ -45,43 +57,122 @@ final class WorkTree {
         if (rel.equals(".forge") || rel.startsWith(".forge/")) {
             throw new InvalidInputException("'" + arg + "' is inside .forge, which forge manages itself");
         }
+        String link = symlinkAbove(rel);
+        if (link != null) {
+            throw new InvalidInputException("'" + arg + "' is beyond the symbolic link '" + link
+                    + "': forge stores a link itself, never what it points to (name '" + link + "' instead)");
+        }
         return rel;
     }
 
+    /**
+     * The first folder above {@code path} (root excluded, the path itself excluded) that is a symlink or
+     * not a folder, or null when every one that exists is a real folder.
+     */
+    private String symlinkAbove(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0 || realDirs.contains(path.substring(0, slash))) return null;
+        slash = path.indexOf('/');
+        while (slash >= 0) {
+            String parent = path.substring(0, slash);
+            if (!realDirs.contains(parent)) {
+                try {
+                    PosixFileAttributes a = Files.readAttributes(
+                            root.resolve(parent), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isSymbolicLink()) return parent;
+                    if (!a.isDirectory()) return null;
+                    realDirs.add(parent);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+            slash = path.indexOf('/', slash + 1);
+        }
+        return null;
+    }
+
+    /**
+     * Folders found to be real folders (not symlinks) during this command, so that stat'ing many files
+     * in one folder checks it once. Only what was seen is remembered: a folder replaced by a symlink
+     * behind Forge's back while one command runs is not noticed.
+     */
+    private final java.util.Set<String> realDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The file system path of a repository path. Throws {@link UnreadablePathException} for a path the
+     * JVM cannot name in this locale (not ASCII while it reads names as ASCII; see FileNames).
+     */
     Path resolve(String path) {
-        return path.isEmpty() ? root : root.resolve(path);
+        try {
+            return path.isEmpty() ? root : root.resolve(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UnreadablePathException(SkippedPath.of(path, SkippedPath.NOT_UTF8_LOCALE), e);
+        }
     }
 
     boolean ignored(String path, boolean dir) {
         return ignore.ignored(path, dir);
     }
 
-    /** Stats one path without following symlinks; null when it does not exist or is not a file kind Forge tracks. */
+    /**
+     * Stats one path without following symlinks, its own or its folders': null when it does not exist,
+     * is not a file kind Forge tracks, or lies beyond a symlink or a file (then it does not exist in the
+     * work tree, whatever the link points to). A path that exists but cannot be stat'ed (permission
+     * denied, too long) throws {@link UnreadablePathException}.
+     */
     WorkFile stat(String path) {
-        return stat(path, resolve(path));
+        WorkFile f = stat(path, resolve(path));
+        if (f != null && path.indexOf('/') >= 0 && symlinkAbove(path) != null) return null;
+        return f;
     }
 
-    /** Stats {@code p}, naming it {@code path}; null when missing or not a file, executable or symlink. */
+    /**
+     * Stats {@code p}, naming it {@code path}; null when missing (or a folder above it is a file) or not
+     * a file, executable or symlink. Folders above {@code p} are not checked for symlinks.
+     */
     static WorkFile stat(String path, Path p) {
         try {
             PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() || a.isSymbolicLink() ? toWorkFile(path, p, a) : null;
+            if (!a.isRegularFile() && !a.isSymbolicLink()) return null;
+            WorkFile f = toWorkFile(path, p, a);
+            if (f == null) throw new UnreadablePathException(SkippedPath.of(path, BAD_LINK), null);
+            return f;
         } catch (NoSuchFileException e) {
             return null;
+        } catch (FileSystemException e) {
+            if ("Not a directory".equals(e.getReason())) return null;
+            throw new UnreadablePathException(SkippedPath.of(path, e), e);
         } catch (IOException e) {
-            throw new ForgeException("cannot read " + p + ": " + e.getMessage(), e);
+            throw new UnreadablePathException(SkippedPath.of(path, e), e);
         }
     }
+
+    /** A path that exists but that Forge cannot stat or read: the message names it and the reason. */
+    static final class UnreadablePathException extends ForgeException {
+        private final transient SkippedPath skipped;
+
+        UnreadablePathException(SkippedPath skipped, Throwable cause) {
+            super("cannot read " + skipped.display() + ": " + skipped.reason(), cause);
+            this.skipped = skipped;
+        }
+
+        SkippedPath skipped() {
+            return skipped;
+        }
+    }
+
+    /** The files a scan found (in no particular order unless sorted) and the paths it had to leave out. */
+    record Scan(List<WorkFile> files, List<SkippedPath> skipped) {}
 
     /**
      * Every tracked-kind file at or under {@code path} that is not ignored, sorted by path. A named file
      * is returned even when ignored (the user asked for it), but never one inside {@code .git} or
      * {@code .forge}. Missing paths throw NotFoundException.
      */
-    List<WorkFile> scan(String path) {
-        List<WorkFile> out = scanUnsorted(path);
-        out.sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
-        return out;
+    Scan scan(String path) {
+        Scan s = scanUnsorted(path);
+        s.files().sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
+        return s;
     }
 
     /**
@@ -90,47 +181,65 @@ final class WorkTree {
      * through the "unix:" attribute map: with 100,000 files the map and the second stat that
      * walkFileTree needed were most of {@code forge status}.
      */
-    List<WorkFile> scanUnsorted(String path) {
+    Scan scanUnsorted(String path) {
         Path start = resolve(path);
-        if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NotFoundException("path not found: " + (path.isEmpty() ? "." : path));
-        }
         if (IgnoreRules.alwaysIgnored(path)) {
             throw new InvalidInputException(
                     "'" + path + "' is inside a .git or .forge folder, which forge never tracks");
         }
         List<WorkFile> out = new ArrayList<>();
-        if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
-            WorkFile f = stat(path);
-            if (f != null) out.add(f);
-            return out;
+        List<SkippedPath> skipped = new ArrayList<>();
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(start, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("path not found: " + (path.isEmpty() ? "." : path));
+        } catch (IOException e) {
+            if (path.isEmpty()) throw Repository.io("cannot read the work tree " + root, e);
+            skipped.add(SkippedPath.of(path, e));
+            return new Scan(out, skipped);
+        }
+        if (!a.isDirectory()) {
+            try {
+                WorkFile f = stat(path);
+                if (f != null) out.add(f);
+            } catch (UnreadablePathException e) {
+                skipped.add(e.skipped());
+            }
+            return new Scan(out, skipped);
         }
         java.util.concurrent.ConcurrentLinkedQueue<List<WorkFile>> parts =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.ConcurrentLinkedQueue<SkippedPath> left =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.concurrent.ForkJoinPool pool =
                 new java.util.concurrent.ForkJoinPool(dev.forge.core.concurrent.Workers.defaultThreads());
         try {
-            pool.invoke(new ListDir(start, path, parts));
-        } catch (java.io.UncheckedIOException e) {
-            throw new ForgeException(
-                    "cannot scan " + start + ": " + e.getCause().getMessage(), e.getCause());
+            pool.invoke(new ListDir(start, path, parts, left));
         } finally {
             pool.shutdownNow();
         }
         for (List<WorkFile> part : parts) out.addAll(part);
-        return out;
+        skipped.addAll(left);
+        skipped.sort((x, y) -> dev.forge.core.model.Tree.NAME_ORDER.compare(x.path(), y.path()));
+        return new Scan(out, skipped);
     }
 
-    /** Lists one directory: its files into {@code parts}, its subdirectories as forked tasks. */
+    /**
+     * Lists one directory: its files into {@code parts}, its subdirectories as forked tasks, and what it
+     * cannot take in (an unreadable folder or entry, a name that is not UTF-8) into {@code skipped}.
+     */
     private final class ListDir extends java.util.concurrent.RecursiveAction {
         private final Path dir;
         private final String rel;
         private final java.util.Queue<List<WorkFile>> parts;
+        private final java.util.Queue<SkippedPath> skipped;
 
-        ListDir(Path dir, String rel, java.util.Queue<List<WorkFile>> parts) {
+        ListDir(Path dir, String rel, java.util.Queue<List<WorkFile>> parts, java.util.Queue<SkippedPath> skipped) {
             this.dir = dir;
             this.rel = rel;
             this.parts = parts;
+            this.skipped = skipped;
         }
 
         @Override
@@ -139,34 +248,48 @@ final class WorkTree {
             List<ListDir> subdirs = new ArrayList<>();
             try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
-                    String name = p.getFileName().toString();
+                    String name = FileNames.name(p);
+                    if (name == null) {
+                        skipped.add(SkippedPath.invalidName(rel, FileNames.rawName(p)));
+                        continue;
+                    }
                     if (IgnoreRules.ALWAYS_IGNORED.contains(name)) continue;
+                    if (rel.isEmpty() && name.startsWith(InitLeftovers.PREFIX) && InitLeftovers.isLeftover(p)) continue;
                     String r = rel.isEmpty() ? name : rel + "/" + name;
                     PosixFileAttributes a;
                     try {
                         a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     } catch (NoSuchFileException gone) {
                         continue;
+                    } catch (IOException e) {
+                        if (!ignore.ignored(r, false)) skipped.add(SkippedPath.of(r, e));
+                        continue;
                     }
                     if (a.isDirectory()) {
-                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts));
-                    } else if ((a.isRegularFile() || a.isSymbolicLink())
-                            && !name.startsWith(".forge-tmp-")
-                            && !ignore.ignored(r, false)) {
-                        files.add(toWorkFile(r, p, a));
+                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, skipped));
+                    } else if ((a.isRegularFile() || a.isSymbolicLink()) && !ignore.ignored(r, false)) {
+                        WorkFile f = toWorkFile(r, p, a);
+                        if (f != null) files.add(f);
+                        else skipped.add(SkippedPath.of(r, BAD_LINK));
                     }
                 }
             } catch (NoSuchFileException gone) {
                 // removed while we listed it: nothing there to report
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                IOException io =
+                        e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
+                skipped.add(SkippedPath.of(rel.isEmpty() ? "." : rel, io));
             }
             parts.add(files);
             invokeAll(subdirs);
         }
     }
 
+    private static final String BAD_LINK = "the symlink's target is not valid UTF-8";
+
+    /** The work file at {@code p}; null for a symlink whose target is not valid UTF-8 (it has no String to store). */
     private static WorkFile toWorkFile(String path, Path p, PosixFileAttributes a) throws IOException {
+        if (a.isSymbolicLink() && !FileNames.isExact(Files.readSymbolicLink(p))) return null;
         FileKind kind = a.isSymbolicLink()
                 ? FileKind.SYMLINK
                 : a.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)

@@ -56,6 +56,9 @@ final class WorkTreeMove {
             if (cur == null) {
                 if (f != null || Files.exists(wt.resolve(t.path()), LinkOption.NOFOLLOW_LINKS))
                     m.blocked.add(t.path() + " (untracked)");
+            } else if (f == null && Files.isDirectory(wt.resolve(t.path()), LinkOption.NOFOLLOW_LINKS)) {
+                // A tracked file replaced by a folder: what is in the folder is the user's.
+                m.blocked.add(t.path() + " (a folder)");
             } else if (f != null && (f.kind() != cur.kind() || !m.matches(f, cur))) {
                 m.blocked.add(t.path());
             } else if (!same(cur, head.get(t.path()))) {
@@ -117,7 +120,7 @@ final class WorkTreeMove {
         }
         progress.begin("Checking out", bytes(), "B");
         try {
-            new ContentWriter(repo.objects, progress).writeAll(wt.root(), toWrite);
+            new ContentWriter(repo, progress).writeAll(wt.root(), toWrite);
         } finally {
             progress.end();
         }

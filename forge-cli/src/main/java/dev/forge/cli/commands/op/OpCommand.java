@@ -1,17 +1,15 @@
 package dev.forge.cli.commands.op;
 
+import dev.forge.cli.options.CommonOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
+/** A group of subcommands: run without one it is a usage error (exit 2), which picocli reports. */
 @Command(
         name = "op",
-        description = "The operation log.",
+        description = "Inspect the operation log.",
         subcommands = {OpLogCommand.class})
-public final class OpCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class OpCommand {
+    @Mixin
+    CommonOptions common;
 }

@@ -1,36 +1,45 @@
 package dev.forge.cli.commands.remote;
 
+import static dev.forge.cli.Json.array;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.forge.cli.commands.RepoCommand;
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.core.port.LocalStoreFactory.Mode;
 import dev.forge.core.repo.Repository;
-import dev.forge.mirror.RemoteUrl;
 import dev.forge.mirror.Remotes;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "list", aliases = "ls", description = "List the remotes: name and URL.")
-public final class RemoteListCommand extends RepoCommand {
-    @Option(names = "--json", description = "Print as JSON: [{\"name\", \"url\"}].")
-    boolean json;
+public final class RemoteListCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
-        try (Repository repo = open()) {
+        Output out = common.output(json);
+        try (Repository repo = common.open(Mode.READ)) {
             Map<String, String> remotes = new Remotes(repo).list();
-            if (json) {
+            if (out.json()) {
                 ArrayNode a = array();
-                remotes.forEach((n, u) -> a.addObject().put("name", n).put("url", RemoteUrl.redact(u)));
-                printJson(a);
+                remotes.forEach(
+                        (n, u) -> a.addObject().put("name", n).put("url", dev.forge.mirror.RemoteUrl.redact(u)));
+                out.json(a);
             } else {
-                remotes.forEach((n, u) -> out().printf(Locale.ROOT, "%s\t%s%n", n, RemoteUrl.redact(u)));
+                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, dev.forge.mirror.RemoteUrl.redact(u)));
             }
             remotes.forEach((n, u) -> {
-                if (RemoteUrl.hasCredentials(u)) {
-                    err().println("forge: remote '" + n + "' has credentials in its stored URL (an older forge kept"
+                if (dev.forge.mirror.RemoteUrl.hasCredentials(u)) {
+                    out.warn("remote '" + n + "' has credentials in its stored URL (an older forge kept"
                             + " them): re-add it without them ('forge remote remove " + n + "', 'forge remote add "
-                            + n + " URL') and " + RemoteUrl.CREDENTIALS_HINT);
+                            + n + " URL') and " + dev.forge.mirror.RemoteUrl.CREDENTIALS_HINT);
                 }
             });
         }

@@ -1,17 +1,15 @@
 package dev.forge.cli.commands.sparse;
 
+import dev.forge.cli.options.CommonOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
+/** A group of subcommands: run without one it is a usage error (exit 2), which picocli reports. */
 @Command(
         name = "sparse",
         description = "Show or widen the paths a sparse clone keeps.",
         subcommands = {SparseAddCommand.class, SparseListCommand.class})
-public final class SparseCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class SparseCommand {
+    @Mixin
+    CommonOptions common;
 }

@@ -1,36 +1,39 @@
-package dev.forge.cli.commands;
+package dev.forge.cli.options;
 
+import dev.forge.cli.Output;
 import dev.forge.cli.RetryNotices;
 import dev.forge.core.error.InvalidInputException;
+import dev.forge.mirror.Remote;
 import dev.forge.mirror.RemoteOptions;
 import dev.forge.mirror.blob.RetryListener;
 import dev.forge.mirror.blob.RetryPolicy;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/**
- * What the commands that talk to a remote share: {@code -q} and the remote's timeouts. The timeouts
- * come from the environment: {@code FORGE_REMOTE_TIMEOUT} (seconds a remote may go without answering
- * before the command gives up, default 30) and {@code FORGE_REMOTE_MAX_WAIT} (seconds of waiting a
- * server may ask for with Retry-After, per request, default 120).
- */
-public final class RemoteTransferOptions {
+/** {@code -j/--jobs N}: how many transfers a command that talks to a remote keeps in flight. */
+public final class TransferOptions {
     @Option(
-            names = {"-q", "--quiet"},
-            description = "Print no progress and no retry notices on stderr (errors still are).")
-    boolean quiet;
+            names = {"-j", "--jobs"},
+            paramLabel = "N",
+            description = "Transfers in flight (default 8; ranged reads use twice as many).")
+    int jobs = Remote.DEFAULT_PARALLELISM;
 
-    /** The options for one command's remote {@code remote}, with {@code jobs} transfers in flight. */
-    public RemoteOptions options(String remote, int jobs, boolean json, PrintWriter err) {
+    public int jobs() {
         if (jobs < 1) throw new InvalidInputException("--jobs must be at least 1, got " + jobs);
-        RetryListener notices = quiet ? RetryListener.NONE : new RetryNotices(remote, json, err);
-        return new RemoteOptions(jobs, policy(System.getenv()), notices);
+        return jobs;
     }
 
-    public boolean quiet() {
-        return quiet;
+    /**
+     * How the command talks to remote {@code remote}: {@code -j} transfers in flight, and the deadlines
+     * from the environment: {@code FORGE_REMOTE_TIMEOUT} (seconds a remote may go without answering
+     * before the command gives up, default 30) and {@code FORGE_REMOTE_MAX_WAIT} (seconds of waiting a
+     * server may ask for with Retry-After, per request, default 120). Retry notices go to stderr unless
+     * {@code -q}.
+     */
+    public RemoteOptions options(String remote, Output out) {
+        RetryListener notices = out.quiet() ? RetryListener.NONE : new RetryNotices(remote, out.json(), out.err());
+        return new RemoteOptions(jobs(), policy(System.getenv()), notices);
     }
 
     static RetryPolicy policy(Map<String, String> env) {

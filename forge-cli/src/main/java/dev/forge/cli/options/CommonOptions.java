@@ -1,0 +1,93 @@
+package dev.forge.cli.options;
+
+import dev.forge.cli.Output;
+import dev.forge.core.port.LocalStoreFactory;
+import dev.forge.core.repo.Repository;
+import dev.forge.storage.RocksLocalStoreFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options every forge command takes: {@code -C DIR}, {@code --debug} and {@code -q/--quiet}. The
+ * {@code forge} command and the groups ({@code remote}, ...) hold a copy too, for the options given
+ * before the (sub)command name; a command's copy falls back on theirs, so {@code forge -C shots status}
+ * and {@code forge status -C shots} mean the same. A command holds it as a {@link Mixin} and gets from it the directory it runs in, its
+ * repository and its {@link Output}.
+ */
+public final class CommonOptions {
+    /** forge-storage wired into forge-core: the one local store implementation. */
+    public static final LocalStoreFactory STORES = new RocksLocalStoreFactory();
+
+    @Option(names = "-C", paramLabel = "DIR", description = "Run as if forge was started in DIR.")
+    Path directory;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress and no informational messages; results, warnings and errors are still printed.")
+    boolean quiet;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** This copy and those of the commands above it ({@code forge}, a group such as {@code remote}), nearest first. */
+    private List<CommonOptions> chain() {
+        List<CommonOptions> chain = new ArrayList<>(3);
+        for (CommandSpec c = mixee; c != null; c = c.parent()) {
+            for (CommandSpec m : c.mixins().values()) {
+                if (m.userObject() instanceof CommonOptions o) chain.add(o);
+            }
+        }
+        return chain;
+    }
+
+    /** The directory the command runs in: the nearest {@code -C DIR}, else the current one. */
+    public Path cwd() {
+        Path base = Path.of("").toAbsolutePath();
+        for (CommonOptions o : chain()) {
+            if (o.directory != null) return base.resolve(o.directory).normalize();
+        }
+        return base;
+    }
+
+    public boolean quiet() {
+        for (CommonOptions o : chain()) {
+            if (o.quiet) return true;
+        }
+        return false;
+    }
+
+    /** Opens the repository that holds {@link #cwd()}, for a command that changes it. */
+    public Repository open() {
+        return open(LocalStoreFactory.Mode.WRITE);
+    }
+
+    /**
+     * Opens the repository that holds {@link #cwd()} for {@code mode}: a command (or an invocation,
+     * like {@code branch} without a name) that only reads says {@link LocalStoreFactory.Mode#READ}, and
+     * then works on a read-only mount or a full disk; a change there fails with one line naming the
+     * folder and why.
+     */
+    public Repository open(LocalStoreFactory.Mode mode) {
+        return Repository.open(STORES, cwd(), mode);
+    }
+
+    /** The command's output, in JSON when {@code json} is set. */
+    public Output output(JsonOption json) {
+        var cl = mixee.commandLine();
+        return new Output(cl.getOut(), cl.getErr(), json.enabled(), quiet());
+    }
+
+    /** The output of a command that has no {@code --json}. */
+    public Output output() {
+        var cl = mixee.commandLine();
+        return new Output(cl.getOut(), cl.getErr(), false, quiet());
+    }
+}

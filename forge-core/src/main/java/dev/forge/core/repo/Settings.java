@@ -1,0 +1,127 @@
+package dev.forge.core.repo;
+
+import dev.forge.core.codec.CompressionPolicy;
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.port.RepoConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SequencedMap;
+
+/**
+ * A repository's settings by name ({@code forge config}): the one table of keys that docs/cli.md
+ * documents. A known key is read, set (its value checked) or unset (back to its default); a key that
+ * a later version will use is refused as reserved, any other as unknown, both naming the known keys.
+ * Settings live in {@code .forge/config}, written whole and atomically.
+ */
+public final class Settings {
+    /** The keys this version reads and writes, in the order {@link #list()} gives them. */
+    public static final List<String> KEYS = List.of("compression", "gc.graceDays", "user.name", "user.email");
+
+    /** Keys that later versions will use; refused until then. {@code NAME} is any remote's name. */
+    public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize", "lock.readOnly");
+
+    private final Repository repo;
+
+    public Settings(Repository repo) {
+        this.repo = repo;
+    }
+
+    /** The value of {@code key}: the default when it has one and is not set, else empty when not set. */
+    public Optional<String> get(String key) {
+        RepoConfig c = repo.config();
+        return Optional.ofNullable(
+                switch (known(key)) {
+                    case "compression" -> c.compression().name().toLowerCase(Locale.ROOT);
+                    case "gc.graceDays" -> Integer.toString(c.gcGraceDays());
+                    case "user.name" -> c.userName();
+                    case "user.email" -> c.userEmail();
+                    default -> throw new IllegalStateException(key);
+                });
+    }
+
+    /** Sets {@code key} to {@code value}, refusing (exit 2) a value the key does not take. */
+    public void set(String key, String value) {
+        RepoConfig c = repo.config();
+        String v = value.strip();
+        repo.saveConfig(
+                switch (known(key)) {
+                    case "compression" -> c.withCompression(compression(v));
+                    case "gc.graceDays" -> c.withGcGraceDays(days(v));
+                    case "user.name" -> c.withUserName(identityPart(key, v, "Ana Lima"));
+                    case "user.email" -> c.withUserEmail(email(v));
+                    default -> throw new IllegalStateException(key);
+                });
+    }
+
+    /** Removes {@code key}'s value: a key with a default goes back to it. Unsetting what is not set is fine. */
+    public void unset(String key) {
+        RepoConfig c = repo.config();
+        RepoConfig d = RepoConfig.defaults();
+        repo.saveConfig(
+                switch (known(key)) {
+                    case "compression" -> c.withCompression(d.compression());
+                    case "gc.graceDays" -> c.withGcGraceDays(d.gcGraceDays());
+                    case "user.name" -> c.withUserName(null);
+                    case "user.email" -> c.withUserEmail(null);
+                    default -> throw new IllegalStateException(key);
+                });
+    }
+
+    /** Every key that has a value (set, or by default), in {@link #KEYS} order. */
+    public SequencedMap<String, String> list() {
+        SequencedMap<String, String> out = new LinkedHashMap<>();
+        for (String k : KEYS) get(k).ifPresent(v -> out.put(k, v));
+        return out;
+    }
+
+    private static String known(String key) {
+        if (KEYS.contains(key)) return key;
+        String knownList = " (known: " + String.join(", ", KEYS) + ")";
+        if (isReserved(key))
+            throw new InvalidInputException(
+                    "'" + key + "' is reserved for a later version of forge and cannot be set yet" + knownList);
+        throw new InvalidInputException("unknown setting '" + key + "'" + knownList);
+    }
+
+    static boolean isReserved(String key) {
+        if (key.startsWith("remote.") && key.indexOf('.', "remote.".length()) > "remote.".length()) return true;
+        return RESERVED.contains(key);
+    }
+
+    private static CompressionPolicy compression(String v) {
+        try {
+            return CompressionPolicy.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+    }
+
+    private static int days(String v) {
+        try {
+            int d = Integer.parseInt(v);
+            if (d >= 0) return d;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new InvalidInputException("gc.graceDays must be a whole number of days >= 0, got '" + v + "'");
+    }
+
+    private static String email(String v) {
+        String e = identityPart("user.email", v, "ana@studio.example");
+        if (e.chars().anyMatch(Character::isWhitespace))
+            throw new InvalidInputException("user.email must not contain spaces, got '" + v + "'");
+        return e;
+    }
+
+    /** A name or address that fits in {@code Name <mail>}: not empty, no angle brackets, no control characters. */
+    private static String identityPart(String key, String v, String example) {
+        if (v.isEmpty())
+            throw new InvalidInputException(key + " must not be empty (forge config --unset " + key + " removes it)");
+        if (v.indexOf('<') >= 0 || v.indexOf('>') >= 0 || v.chars().anyMatch(Character::isISOControl))
+            throw new InvalidInputException(
+                    key + " must be plain text on one line, without '<' or '>' (e.g. " + example + ")");
+        return v;
+    }
+}

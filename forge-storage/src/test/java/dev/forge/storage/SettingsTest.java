@@ -1,0 +1,106 @@
+package dev.forge.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.codec.CompressionPolicy;
+import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.port.RepoConfig;
+import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** forge config's table of keys, through the real .forge/config file (written, reopened, read). */
+class SettingsTest {
+    @TempDir
+    Path dir;
+
+    private final RocksLocalStoreFactory factory = new RocksLocalStoreFactory();
+
+    private Repository open() {
+        return Files.isDirectory(dir.resolve(".forge"))
+                ? Repository.open(factory, dir)
+                : Repository.init(factory, dir, RepoConfig.defaults());
+    }
+
+    @Test
+    void defaultsAreListedAndUnsetUserKeysAreNot() {
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            assertEquals(Map.of("compression", "auto", "gc.graceDays", "14"), s.list());
+            assertEquals(Optional.empty(), s.get("user.name"));
+        }
+    }
+
+    @Test
+    void setValuesSurviveReopeningAndUnsetRestoresDefaults() {
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            s.set("compression", "max");
+            s.set("gc.graceDays", " 3 ");
+            s.set("user.name", "Ana Lima");
+            s.set("user.email", "ana@studio.example");
+        }
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put("compression", "max");
+            expected.put("gc.graceDays", "3");
+            expected.put("user.name", "Ana Lima");
+            expected.put("user.email", "ana@studio.example");
+            assertEquals(expected, s.list());
+            assertEquals(CompressionPolicy.MAX, repo.config().compression());
+            assertEquals(3, repo.config().gcGraceDays());
+            s.unset("compression");
+            s.unset("user.name");
+            s.unset("user.name"); // unsetting what is not set is fine
+        }
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            assertEquals(Optional.of("auto"), s.get("compression"));
+            assertEquals(Optional.empty(), s.get("user.name"));
+            assertEquals(Optional.of("ana@studio.example"), s.get("user.email"));
+            assertEquals(RepoConfig.defaults().chunking(), repo.config().chunking(), "chunking never changes");
+        }
+    }
+
+    @Test
+    void unknownAndReservedKeysAreRefusedNamingTheKnownOnes() {
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            for (String key : new String[] {"colour", "user", "remote.origin", "gc.grace"}) {
+                InvalidInputException e = assertThrows(InvalidInputException.class, () -> s.get(key), key);
+                assertTrue(e.getMessage().contains("unknown setting '" + key + "'"), e::getMessage);
+                assertTrue(e.getMessage().contains("compression, gc.graceDays, user.name, user.email"), e::getMessage);
+            }
+            for (String key : new String[] {"store.maxSize", "lock.readOnly", "remote.origin.url"}) {
+                InvalidInputException e = assertThrows(InvalidInputException.class, () -> s.set(key, "1"), key);
+                assertTrue(e.getMessage().contains("reserved"), e::getMessage);
+                assertTrue(e.getMessage().contains("user.email"), e::getMessage);
+            }
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedAndNothingChanges() {
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            s.set("user.name", "Ana");
+            assertThrows(InvalidInputException.class, () -> s.set("compression", "gzip"));
+            assertThrows(InvalidInputException.class, () -> s.set("gc.graceDays", "-1"));
+            assertThrows(InvalidInputException.class, () -> s.set("gc.graceDays", "two"));
+            assertThrows(InvalidInputException.class, () -> s.set("user.name", "Ana <ana@x>"));
+            assertThrows(InvalidInputException.class, () -> s.set("user.name", "Ana\nLima"));
+            assertThrows(InvalidInputException.class, () -> s.set("user.name", "  "));
+            assertThrows(InvalidInputException.class, () -> s.set("user.email", "ana at x"));
+            assertEquals(Map.of("compression", "auto", "gc.graceDays", "14", "user.name", "Ana"), s.list());
+        }
+    }
+}
