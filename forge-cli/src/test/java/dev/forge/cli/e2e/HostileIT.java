@@ -139,7 +139,11 @@ class HostileIT {
             long delay = 20 + rnd.nextInt(1500);
             killAfter(tmp, List.of("clone", remote.toString(), target.toString()), delay);
             ForgeProcess.Result again = forge(tmp, "clone", remote.toString(), target.toString());
-            assertEquals(0, again.exitCode(), () -> "clone killed after " + delay + " ms, rerun: " + again.describe());
+            // A kill that came after the clone finished (the JVM exiting) leaves a complete clone: then the
+            // rerun rightly refuses the non-empty folder (exit 6), and the clone must be whole.
+            assertTrue(
+                    again.exitCode() == 0 || (again.exitCode() == 6 && Files.isDirectory(target.resolve(".forge"))),
+                    () -> "clone killed after " + delay + " ms, rerun: " + again.describe());
             forge(target, "fsck").ok();
             assertArrayEquals(
                     Files.readAllBytes(a.resolve("shots/plate3.bin")),
