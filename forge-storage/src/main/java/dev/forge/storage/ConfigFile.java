@@ -53,6 +53,12 @@ final class ConfigFile {
                     if (c.userEmail() != null) g.writeStringField("email", c.userEmail());
                     g.writeEndObject();
                 }
+                if (c.remoteTimeout() != null || c.remoteMaxWait() != null) {
+                    g.writeObjectFieldStart("remote");
+                    if (c.remoteTimeout() != null) g.writeNumberField("timeout", c.remoteTimeout());
+                    if (c.remoteMaxWait() != null) g.writeNumberField("maxWait", c.remoteMaxWait());
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -97,7 +103,10 @@ final class ConfigFile {
                     intValue(values, "chunking.max", 0, file));
             CompressionPolicy policy = CompressionPolicy.parse(values.getOrDefault("compression", "auto"));
             int grace = intValue(values, "gc.graceDays", RepoConfig.DEFAULT_GC_GRACE_DAYS, file);
-            return new RepoConfig(format, p, policy, grace, values.get("user.name"), values.get("user.email"));
+            Integer timeout = values.containsKey("remote.timeout") ? intValue(values, "remote.timeout", 0, file) : null;
+            Integer maxWait = values.containsKey("remote.maxWait") ? intValue(values, "remote.maxWait", 0, file) : null;
+            return new RepoConfig(
+                    format, p, policy, grace, values.get("user.name"), values.get("user.email"), timeout, maxWait);
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
         }

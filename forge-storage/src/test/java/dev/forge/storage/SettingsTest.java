@@ -34,7 +34,17 @@ class SettingsTest {
     void defaultsAreListedAndUnsetUserKeysAreNot() {
         try (Repository repo = open()) {
             Settings s = new Settings(repo);
-            assertEquals(Map.of("compression", "auto", "gc.graceDays", "14"), s.list());
+            assertEquals(
+                    Map.of(
+                            "compression",
+                            "auto",
+                            "gc.graceDays",
+                            "14",
+                            "remote.timeout",
+                            "30",
+                            "remote.maxWait",
+                            "120"),
+                    s.list());
             assertEquals(Optional.empty(), s.get("user.name"));
         }
     }
@@ -47,6 +57,8 @@ class SettingsTest {
             s.set("gc.graceDays", " 3 ");
             s.set("user.name", "Ana Lima");
             s.set("user.email", "ana@studio.example");
+            s.set("remote.timeout", "45");
+            s.set("remote.maxWait", "0");
         }
         try (Repository repo = open()) {
             Settings s = new Settings(repo);
@@ -55,7 +67,11 @@ class SettingsTest {
             expected.put("gc.graceDays", "3");
             expected.put("user.name", "Ana Lima");
             expected.put("user.email", "ana@studio.example");
+            expected.put("remote.timeout", "45");
+            expected.put("remote.maxWait", "0");
             assertEquals(expected, s.list());
+            assertEquals(45, repo.config().remoteTimeout());
+            s.unset("remote.timeout");
             assertEquals(CompressionPolicy.MAX, repo.config().compression());
             assertEquals(3, repo.config().gcGraceDays());
             s.unset("compression");
@@ -67,6 +83,9 @@ class SettingsTest {
             assertEquals(Optional.of("auto"), s.get("compression"));
             assertEquals(Optional.empty(), s.get("user.name"));
             assertEquals(Optional.of("ana@studio.example"), s.get("user.email"));
+            assertEquals(Optional.of("30"), s.get("remote.timeout"), "back to the default");
+            assertEquals(null, repo.config().remoteTimeout());
+            assertEquals(0, repo.config().remoteMaxWait());
             assertEquals(RepoConfig.defaults().chunking(), repo.config().chunking(), "chunking never changes");
         }
     }
@@ -100,7 +119,18 @@ class SettingsTest {
             assertThrows(InvalidInputException.class, () -> s.set("user.name", "Ana\nLima"));
             assertThrows(InvalidInputException.class, () -> s.set("user.name", "  "));
             assertThrows(InvalidInputException.class, () -> s.set("user.email", "ana at x"));
-            assertEquals(Map.of("compression", "auto", "gc.graceDays", "14", "user.name", "Ana"), s.list());
+            assertThrows(InvalidInputException.class, () -> s.set("remote.timeout", "0"));
+            assertThrows(InvalidInputException.class, () -> s.set("remote.timeout", "90000"));
+            assertThrows(InvalidInputException.class, () -> s.set("remote.maxWait", "-1"));
+            assertThrows(InvalidInputException.class, () -> s.set("remote.maxWait", "soon"));
+            assertEquals(
+                    Map.of(
+                            "compression", "auto",
+                            "gc.graceDays", "14",
+                            "user.name", "Ana",
+                            "remote.timeout", "30",
+                            "remote.maxWait", "120"),
+                    s.list());
         }
     }
 }

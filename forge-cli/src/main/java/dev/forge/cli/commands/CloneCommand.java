@@ -68,7 +68,7 @@ public final class CloneCommand implements Callable<Integer> {
         Path target = cwd.resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url)))
                 .normalize();
         Clone.Result r = new Clone(CommonOptions.STORES)
-                .options(transfer.options(Clone.ORIGIN, out))
+                .options(transfer.options(Clone.ORIGIN, out, null))
                 .sparse(sparse)
                 .run(url, cwd, target, branch, out.progress());
         if (!out.json()) FetchCommand.warnSkipped(out, Clone.ORIGIN, r.fetch());

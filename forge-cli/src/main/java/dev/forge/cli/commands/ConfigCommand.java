@@ -31,7 +31,10 @@ import picocli.CommandLine.Parameters;
             "  gc.graceDays  days that gc keeps what old operations name (default 14)",
             "  user.name     commit author's name (default: your login name)",
             "  user.email    commit author's address (default: LOGIN@HOSTNAME)",
-            "FORGE_AUTHOR=\"Name <mail>\" overrides user.name and user.email.",
+            "  remote.timeout  seconds a remote may not answer before giving up (default 30)",
+            "  remote.maxWait  seconds of waiting a server may ask for, per request (default 120)",
+            "FORGE_AUTHOR=\"Name <mail>\" overrides user.name and user.email,",
+            "FORGE_REMOTE_TIMEOUT and FORGE_REMOTE_MAX_WAIT the remote ones.",
             "Reserved for later versions: remote.NAME.*, store.maxSize, lock.readOnly."
         })
 public final class ConfigCommand implements Callable<Integer> {

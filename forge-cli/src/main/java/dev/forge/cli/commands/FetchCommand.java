@@ -39,7 +39,7 @@ public final class FetchCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out, repo.config()))) {
             Fetch.Result r = new Fetch(repo, remote).run(out.progress());
             if (out.json()) {
                 out.json(summary(remoteName, r));

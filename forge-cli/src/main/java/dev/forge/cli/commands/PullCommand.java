@@ -37,7 +37,7 @@ public final class PullCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out, repo.config()))) {
             Pull.Result r = new Pull(repo, remote).run(out.progress());
             if (!out.json()) FetchCommand.warnSkipped(out, remoteName, r.fetch());
             if (out.json()) {

@@ -50,7 +50,7 @@ public final class PushCommand implements Callable<Integer> {
         String remoteName = remoteArg.name();
         Refspec given = branch == null ? null : Refspec.parse(branch); // a bad one fails before the remote is opened
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out))) {
+                Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out, repo.config()))) {
             Refspec refspec = given != null ? given : Refspec.of(currentBranch(repo));
             Push.Result r = new Push(repo, remote).run(refspec.local(), refspec.remote(), out.progress());
             if (out.json()) {

@@ -23,7 +23,8 @@ public final class RemoteOption {
     }
 
     /** How to talk to the remote: {@code -j}, deadlines and retry notices (see {@link TransferOptions#options}). */
-    public dev.forge.mirror.RemoteOptions options(String remote, dev.forge.cli.Output out) {
-        return transfer.options(remote, out);
+    public dev.forge.mirror.RemoteOptions options(
+            String remote, dev.forge.cli.Output out, dev.forge.core.port.RepoConfig config) {
+        return transfer.options(remote, out, config);
     }
 }

@@ -3,6 +3,7 @@ package dev.forge.cli.options;
 import dev.forge.cli.Output;
 import dev.forge.cli.RetryNotices;
 import dev.forge.core.error.InvalidInputException;
+import dev.forge.core.port.RepoConfig;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.RemoteOptions;
 import dev.forge.mirror.blob.RetryListener;
@@ -25,21 +26,27 @@ public final class TransferOptions {
     }
 
     /**
-     * How the command talks to remote {@code remote}: {@code -j} transfers in flight, and the deadlines
-     * from the environment: {@code FORGE_REMOTE_TIMEOUT} (seconds a remote may go without answering
-     * before the command gives up, default 30) and {@code FORGE_REMOTE_MAX_WAIT} (seconds of waiting a
-     * server may ask for with Retry-After, per request, default 120). Retry notices go to stderr unless
-     * {@code -q}.
+     * How the command talks to remote {@code remote}: {@code -j} transfers in flight, and the deadlines:
+     * {@code remote.timeout} (seconds a remote may go without answering before the command gives up,
+     * default 30) and {@code remote.maxWait} (seconds of waiting a server may ask for with Retry-After,
+     * per request, default 120) from the repository's {@code config} (null for clone, which has no
+     * repository yet), each overridden by {@code FORGE_REMOTE_TIMEOUT} / {@code FORGE_REMOTE_MAX_WAIT}
+     * when set. Retry notices go to stderr unless {@code -q}.
      */
-    public RemoteOptions options(String remote, Output out) {
+    public RemoteOptions options(String remote, Output out, RepoConfig config) {
         RetryListener notices = out.quiet() ? RetryListener.NONE : new RetryNotices(remote, out.json(), out.err());
-        return new RemoteOptions(jobs(), policy(System.getenv()), notices);
+        return new RemoteOptions(jobs(), policy(System.getenv(), config), notices);
     }
 
-    static RetryPolicy policy(Map<String, String> env) {
-        Duration timeout = seconds(env, RetryPolicy.TIMEOUT_SETTING, RetryPolicy.DEFAULT_TIMEOUT, 1);
-        Duration maxWait = seconds(env, RetryPolicy.MAX_WAIT_SETTING, RetryPolicy.DEFAULT_MAX_WAIT, 0);
-        return RetryPolicy.of(timeout, maxWait);
+    static RetryPolicy policy(Map<String, String> env, RepoConfig config) {
+        Duration timeout = config != null && config.remoteTimeout() != null
+                ? Duration.ofSeconds(config.remoteTimeout())
+                : RetryPolicy.DEFAULT_TIMEOUT;
+        Duration maxWait = config != null && config.remoteMaxWait() != null
+                ? Duration.ofSeconds(config.remoteMaxWait())
+                : RetryPolicy.DEFAULT_MAX_WAIT;
+        return RetryPolicy.of(
+                seconds(env, "FORGE_REMOTE_TIMEOUT", timeout, 1), seconds(env, "FORGE_REMOTE_MAX_WAIT", maxWait, 0));
     }
 
     private static Duration seconds(Map<String, String> env, String name, Duration fallback, long min) {

@@ -416,7 +416,12 @@ class CliConventionsIT {
         assertEquals("max\n", run(repo, "config", "compression").ok().stdout());
         run(repo, "config", "user.email", "ana@studio.example").ok();
         assertEquals(
-                List.of("compression=max", "gc.graceDays=14", "user.email=ana@studio.example"),
+                List.of(
+                        "compression=max",
+                        "gc.graceDays=14",
+                        "user.email=ana@studio.example",
+                        "remote.timeout=30",
+                        "remote.maxWait=120"),
                 run(repo, "config", "--list").ok().stdout().lines().toList());
         JsonNode all = json(run(repo, "config", "--list", "--json").ok());
         assertEquals("max", all.path("compression").asText(), all::toString);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 class RemoteSafetyIT {
-    /** Far above the default 30 s of FORGE_REMOTE_TIMEOUT: a run that needs this long hangs. */
+    /** Far above the default 30 s of remote.timeout: a run that needs this long hangs. */
     static final Duration BOUND = Duration.ofMinutes(3);
 
     static final Map<String, String> CREDS =
@@ -85,13 +85,20 @@ class RemoteSafetyIT {
                 assertTrue(retry.matches(".*retrying in [0-9.]+ s \\(attempt \\d+ of 10\\)$"), r::describe);
             }
             String last = lines.getLast();
-            assertTrue(last.contains("gave up after") && last.contains("FORGE_REMOTE_TIMEOUT"), r::describe);
+            assertTrue(last.contains("gave up after") && last.contains("remote.timeout is 30 s"), r::describe);
             assertTrue(server.requests() >= 2, "it tried again: " + server.requests());
 
-            // -q: only the error.
-            forge(w, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "push", "-q")
+            // -q: only the error; the timeout set with forge config.
+            forge(w, "config", "remote.timeout", "0").expect(2);
+            forge(w, "config", "remote.timeout", "3").ok();
+            ForgeProcess.Result q = forge(w, "push", "-q").expect(10).oneLineError();
+            assertTrue(q.stderr().contains("remote.timeout is 3.0 s"), q::describe);
+            // The environment overrides the config.
+            ForgeProcess.Result env = forge(w, Map.of("FORGE_REMOTE_TIMEOUT", "2"), "push", "-q")
                     .expect(10)
                     .oneLineError();
+            assertTrue(env.stderr().contains("remote.timeout is 2.0 s"), env::describe);
+            forge(w, "config", "--unset", "remote.timeout").ok();
             // fetch and a clone end too; the clone leaves nothing behind.
             forge(w, Map.of("FORGE_REMOTE_TIMEOUT", "3"), "fetch", "-q")
                     .expect(10)
@@ -141,7 +148,8 @@ class RemoteSafetyIT {
             forge(w, "remote", "remove", "origin").ok();
             forge(w, "remote", "add", "origin", url(server)).ok();
             ForgeProcess.Result r = forge(w, "push").expect(10).oneLineError();
-            assertTrue(r.stderr().contains("3600 s") && r.stderr().contains("FORGE_REMOTE_MAX_WAIT"), r::describe);
+            assertTrue(
+                    r.stderr().contains("3600 s") && r.stderr().contains("forge config remote.maxWait"), r::describe);
             assertEquals(1, server.requests(), r::describe);
             // A user who can wait says so.
             ForgeProcess.Result bad =

@@ -7,6 +7,8 @@ import dev.forge.core.codec.CompressionPolicy;
  * A repository's settings. The chunking parameters are fixed at init (changing them would change
  * every id); the compression policy may change at any time (ids do not depend on it). {@code userName}
  * and {@code userEmail} are the commit author's, null when not set (docs/cli.md, "forge config").
+ * {@code remoteTimeout} and {@code remoteMaxWait} (seconds) bound the waits of commands that talk to
+ * a remote, null when not set (the defaults apply).
  */
 public record RepoConfig(
         int format,
@@ -14,8 +16,16 @@ public record RepoConfig(
         CompressionPolicy compression,
         int gcGraceDays,
         String userName,
-        String userEmail) {
+        String userEmail,
+        Integer remoteTimeout,
+        Integer remoteMaxWait) {
     public static final int DEFAULT_GC_GRACE_DAYS = 14;
+    /** Seconds a remote may go without answering before a command gives up (remote.timeout). */
+    public static final int DEFAULT_REMOTE_TIMEOUT = 30;
+    /** Seconds of waiting a server may ask for, in one request's retries (remote.maxWait). */
+    public static final int DEFAULT_REMOTE_MAX_WAIT = 120;
+    /** The longest either may be set to: a day. */
+    public static final int MAX_REMOTE_SECONDS = 86_400;
 
     /** A config with the default gc grace period. */
     public RepoConfig(int format, ChunkerParams chunking, CompressionPolicy compression) {
@@ -27,8 +37,25 @@ public record RepoConfig(
         this(format, chunking, compression, gcGraceDays, null, null);
     }
 
+    /** A config without remote settings. */
+    public RepoConfig(
+            int format,
+            ChunkerParams chunking,
+            CompressionPolicy compression,
+            int gcGraceDays,
+            String userName,
+            String userEmail) {
+        this(format, chunking, compression, gcGraceDays, userName, userEmail, null, null);
+    }
+
     public RepoConfig {
         if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
+        if (remoteTimeout != null && (remoteTimeout < 1 || remoteTimeout > MAX_REMOTE_SECONDS))
+            throw new IllegalArgumentException(
+                    "remote.timeout must be 1 to " + MAX_REMOTE_SECONDS + " s: " + remoteTimeout);
+        if (remoteMaxWait != null && (remoteMaxWait < 0 || remoteMaxWait > MAX_REMOTE_SECONDS))
+            throw new IllegalArgumentException(
+                    "remote.maxWait must be 0 to " + MAX_REMOTE_SECONDS + " s: " + remoteMaxWait);
     }
 
     /** The repository format this code writes and the newest it can read. */
@@ -39,18 +66,30 @@ public record RepoConfig(
     }
 
     public RepoConfig withCompression(CompressionPolicy policy) {
-        return new RepoConfig(format, chunking, policy, gcGraceDays, userName, userEmail);
+        return new RepoConfig(format, chunking, policy, gcGraceDays, userName, userEmail, remoteTimeout, remoteMaxWait);
     }
 
     public RepoConfig withGcGraceDays(int days) {
-        return new RepoConfig(format, chunking, compression, days, userName, userEmail);
+        return new RepoConfig(format, chunking, compression, days, userName, userEmail, remoteTimeout, remoteMaxWait);
     }
 
     public RepoConfig withUserName(String name) {
-        return new RepoConfig(format, chunking, compression, gcGraceDays, name, userEmail);
+        return new RepoConfig(
+                format, chunking, compression, gcGraceDays, name, userEmail, remoteTimeout, remoteMaxWait);
     }
 
     public RepoConfig withUserEmail(String email) {
-        return new RepoConfig(format, chunking, compression, gcGraceDays, userName, email);
+        return new RepoConfig(
+                format, chunking, compression, gcGraceDays, userName, email, remoteTimeout, remoteMaxWait);
+    }
+
+    /** {@code seconds} null: not set (the default applies). */
+    public RepoConfig withRemoteTimeout(Integer seconds) {
+        return new RepoConfig(format, chunking, compression, gcGraceDays, userName, userEmail, seconds, remoteMaxWait);
+    }
+
+    /** {@code seconds} null: not set (the default applies). */
+    public RepoConfig withRemoteMaxWait(Integer seconds) {
+        return new RepoConfig(format, chunking, compression, gcGraceDays, userName, userEmail, remoteTimeout, seconds);
     }
 }

@@ -17,7 +17,8 @@ import java.util.SequencedMap;
  */
 public final class Settings {
     /** The keys this version reads and writes, in the order {@link #list()} gives them. */
-    public static final List<String> KEYS = List.of("compression", "gc.graceDays", "user.name", "user.email");
+    public static final List<String> KEYS =
+            List.of("compression", "gc.graceDays", "user.name", "user.email", "remote.timeout", "remote.maxWait");
 
     /** Keys that later versions will use; refused until then. {@code NAME} is any remote's name. */
     public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize", "lock.readOnly");
@@ -37,6 +38,12 @@ public final class Settings {
                     case "gc.graceDays" -> Integer.toString(c.gcGraceDays());
                     case "user.name" -> c.userName();
                     case "user.email" -> c.userEmail();
+                    case "remote.timeout" ->
+                        Integer.toString(
+                                c.remoteTimeout() != null ? c.remoteTimeout() : RepoConfig.DEFAULT_REMOTE_TIMEOUT);
+                    case "remote.maxWait" ->
+                        Integer.toString(
+                                c.remoteMaxWait() != null ? c.remoteMaxWait() : RepoConfig.DEFAULT_REMOTE_MAX_WAIT);
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -51,6 +58,8 @@ public final class Settings {
                     case "gc.graceDays" -> c.withGcGraceDays(days(v));
                     case "user.name" -> c.withUserName(identityPart(key, v, "Ana Lima"));
                     case "user.email" -> c.withUserEmail(email(v));
+                    case "remote.timeout" -> c.withRemoteTimeout(seconds(key, v, 1));
+                    case "remote.maxWait" -> c.withRemoteMaxWait(seconds(key, v, 0));
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -65,6 +74,8 @@ public final class Settings {
                     case "gc.graceDays" -> c.withGcGraceDays(d.gcGraceDays());
                     case "user.name" -> c.withUserName(null);
                     case "user.email" -> c.withUserEmail(null);
+                    case "remote.timeout" -> c.withRemoteTimeout(null);
+                    case "remote.maxWait" -> c.withRemoteMaxWait(null);
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -106,6 +117,17 @@ public final class Settings {
             // refused below
         }
         throw new InvalidInputException("gc.graceDays must be a whole number of days >= 0, got '" + v + "'");
+    }
+
+    private static int seconds(String key, String v, int min) {
+        try {
+            int s = Integer.parseInt(v);
+            if (s >= min && s <= RepoConfig.MAX_REMOTE_SECONDS) return s;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new InvalidInputException(key + " must be a whole number of seconds from " + min + " to "
+                + RepoConfig.MAX_REMOTE_SECONDS + ", got '" + v + "'");
     }
 
     private static String email(String v) {

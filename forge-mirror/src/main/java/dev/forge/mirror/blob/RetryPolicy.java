@@ -1,5 +1,6 @@
 package dev.forge.mirror.blob;
 
+import dev.forge.core.port.RepoConfig;
 import java.time.Duration;
 
 /**
@@ -17,13 +18,13 @@ import java.time.Duration;
 public record RetryPolicy(
         int attempts, Duration base, Duration cap, Duration timeout, Duration maxWait, long minBytesPerSecond) {
     /** Default of {@link #timeout}: well under a minute for a server that stopped answering. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(RepoConfig.DEFAULT_REMOTE_TIMEOUT);
     /** Default of {@link #maxWait}. */
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(120);
-    /** Where a user sets {@link #timeout} (named in messages). */
-    public static final String TIMEOUT_SETTING = "FORGE_REMOTE_TIMEOUT";
-    /** Where a user sets {@link #maxWait} (named in messages). */
-    public static final String MAX_WAIT_SETTING = "FORGE_REMOTE_MAX_WAIT";
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(RepoConfig.DEFAULT_REMOTE_MAX_WAIT);
+    /** The setting of {@link #timeout} (named in messages; FORGE_REMOTE_TIMEOUT overrides it). */
+    public static final String TIMEOUT_SETTING = "remote.timeout";
+    /** The setting of {@link #maxWait} (named in messages; FORGE_REMOTE_MAX_WAIT overrides it). */
+    public static final String MAX_WAIT_SETTING = "remote.maxWait";
 
     /**
      * Default of {@link #minBytesPerSecond}, the slowest rate a transfer may run at before it counts as

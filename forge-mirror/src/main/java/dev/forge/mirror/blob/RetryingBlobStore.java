@@ -72,8 +72,8 @@ public final class RetryingBlobStore extends ForwardingBlobStore {
                             e.getMessage() + "; the server asks to wait " + seconds(asked.toNanos())
                                     + " s, longer than the "
                                     + seconds(policy.maxWait().toNanos())
-                                    + " s allowed (" + RetryPolicy.MAX_WAIT_SETTING
-                                    + "): try again later, or allow a longer wait",
+                                    + " s allowed: try again later, or allow a longer wait (forge config "
+                                    + RetryPolicy.MAX_WAIT_SETTING + " SECONDS)",
                             false,
                             e);
                 }

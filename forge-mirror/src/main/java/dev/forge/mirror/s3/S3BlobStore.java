@@ -196,6 +196,7 @@ public final class S3BlobStore implements BlobStore {
                 () -> client.createMultipartUpload(CreateMultipartUploadRequest.builder()
                                 .bucket(bucket)
                                 .key(key(name))
+                                .overrideConfiguration(deadline(0))
                                 .build())
                         .uploadId());
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
@@ -245,6 +246,7 @@ public final class S3BlobStore implements BlobStore {
                         .bucket(bucket)
                         .key(key(name))
                         .uploadId(uploadId)
+                        .overrideConfiguration(deadline(0))
                         .build());
             } catch (SdkException ignored) {
                 // the bucket's lifecycle rule (or a later abort) cleans up; the original failure matters more
@@ -302,6 +304,7 @@ public final class S3BlobStore implements BlobStore {
                     () -> client.headObject(HeadObjectRequest.builder()
                             .bucket(bucket)
                             .key(key(name))
+                            .overrideConfiguration(deadline(0))
                             .build()));
             if (r.contentLength() == null)
                 throw new RemoteUnavailableException("incomplete answer from " + where + " for " + name, true);
@@ -318,6 +321,7 @@ public final class S3BlobStore implements BlobStore {
             for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
                             .bucket(bucket)
                             .prefix(prefix + namePrefix)
+                            .overrideConfiguration(deadline(0))
                             .build())
                     .contents()) {
                 out.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), o.eTag()));
@@ -335,6 +339,7 @@ public final class S3BlobStore implements BlobStore {
                 () -> client.deleteObject(DeleteObjectRequest.builder()
                         .bucket(bucket)
                         .key(key(name))
+                        .overrideConfiguration(deadline(0))
                         .build()));
     }
 

@@ -41,7 +41,8 @@ public final class SparseAddCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteOption.name();
         try (Repository repo = common.open();
-                Remote remote = new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out))) {
+                Remote remote =
+                        new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out, repo.config()))) {
             SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, out.progress());
             if (out.json()) {
                 var n = object().put("bytesReceived", r.bytesReceived())
