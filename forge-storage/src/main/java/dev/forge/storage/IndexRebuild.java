@@ -12,6 +12,7 @@ import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.model.Tree;
 import dev.forge.core.model.TreeEntry;
+import dev.forge.core.port.LiveSet;
 import dev.forge.core.port.LocalStoreFactory.IndexRebuildReport;
 import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
@@ -247,7 +248,9 @@ final class IndexRebuild {
         long total = 0;
         for (Path p : files) total += Files.size(p);
         progress.begin("Indexing packs", total, "B");
-        Set<ObjectId> seen = new HashSet<>();
+        // 16 bytes per id (a HashSet would need ~150, too much for tens of millions of chunks); its rare
+        // "seen" answers are confirmed against what is written, so a prefix collision loses nothing
+        LiveSet seen = new LiveSet(1 << 16);
         long[] counts = new long[3];
         int packNo = 0;
         try {
@@ -255,7 +258,7 @@ final class IndexRebuild {
                 List<byte[][]> entries = new ArrayList<>();
                 long size = Files.size(p);
                 int[] intact = new int[1];
-                long damaged = scanPack(p, size, packNo, seen, entries, intact, progress);
+                long damaged = scanPack(db, p, size, packNo, seen, entries, intact, progress);
                 counts[2] += damaged;
                 if (entries.isEmpty() && damaged > 0) {
                     Path aside = p.resolveSibling(p.getFileName() + ".damaged");
@@ -297,10 +300,11 @@ final class IndexRebuild {
      * record count). Returns how many records were damaged.
      */
     private long scanPack(
+            RocksIndex db,
             Path file,
             long size,
             int packNo,
-            Set<ObjectId> seen,
+            LiveSet seen,
             List<byte[][]> entries,
             int[] intact,
             ProgressListener progress)
@@ -317,6 +321,7 @@ final class IndexRebuild {
             long pos = PackFormat.HEADER_SIZE;
             byte[] rh = new byte[PackFormat.RECORD_HEADER_SIZE];
             CRC32C crc = new CRC32C();
+            Set<ObjectId> inThisPack = new HashSet<>();
             while (pos < size) {
                 if (size - pos == PackFormat.TRAILER_SIZE) {
                     byte[] magic = new byte[8];
@@ -368,7 +373,10 @@ final class IndexRebuild {
                             + "?), skipped");
                 } else {
                     intact[0]++;
-                    if (seen.add(id)) entries.add(new byte[][] {id.toBytes(), IndexCodec.encodeLocation(l)});
+                    if (seen.add(id) || !(inThisPack.contains(id) || db.get(db.objects, id.toBytes()) != null)) {
+                        entries.add(new byte[][] {id.toBytes(), IndexCodec.encodeLocation(l)});
+                    }
+                    inThisPack.add(id);
                 }
                 long len = PackFormat.RECORD_HEADER_SIZE + (long) stored;
                 pos += len;
