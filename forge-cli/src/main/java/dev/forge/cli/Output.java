@@ -70,7 +70,8 @@ public final class Output {
 
     /** A warning on stderr ({@code forge: MESSAGE}), printed also with {@code -q}. */
     public void warn(String message) {
-        err.println("forge: " + message);
+        // Warnings name paths and refs: no control character in them reaches the terminal raw.
+        err.println("forge: " + dev.forge.core.model.PathText.sanitize(message));
         err.flush();
     }
 

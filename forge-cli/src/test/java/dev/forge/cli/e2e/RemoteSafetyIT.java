@@ -132,7 +132,10 @@ class RemoteSafetyIT {
                 assertTrue(n.path("serverAsked").asBoolean(), l);
                 assertEquals(1.0, n.path("delaySeconds").asDouble(), l);
             }
-            assertTrue(jl.getLast().startsWith("forge: "), j::describe);
+            // Under --json the error is a JSON line too (docs/cli.md).
+            JsonNode err = E2eFiles.JSON.readTree(jl.getLast());
+            assertEquals(10, err.path("exitCode").asInt(), j::describe);
+            assertTrue(err.path("error").asText().contains("gave up after 10 attempts"), j::describe);
         }
         try (MisbehavingServer server = busy("3600")) {
             forge(w, "remote", "remove", "origin").ok();
@@ -308,7 +311,8 @@ class RemoteSafetyIT {
         for (String l : warnings) assertTrue(l.startsWith("forge: warning: skipped branch '"), clone::describe);
         assertTrue(clone.stderr().contains("'a b'") && clone.stderr().contains("'foo~1'"), clone::describe);
         assertTrue(
-                clone.stderr().contains("'x\\x1b[31m'") && clone.stderr().contains("'tab\\x09here'"), clone::describe);
+                clone.stderr().contains("'\"x\\033[31m\"'") && clone.stderr().contains("'\"tab\\there\"'"),
+                clone::describe);
         assertFalse(clone.stderr().contains("\u001b"), "no raw escape sequence reaches the terminal");
 
         JsonNode cj = E2eFiles.json(

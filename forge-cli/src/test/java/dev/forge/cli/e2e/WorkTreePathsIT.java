@@ -493,11 +493,12 @@ class WorkTreePathsIT {
      */
     @org.junit.jupiter.api.Test
     void whatAKilledInitLeftIsNeverAddedAndIsCleanedUp() throws IOException {
-        // What a killed init leaves: a whole repository in .forge-init-*, not yet renamed.
+        // What a killed init leaves: what init builds (config, index, packs, tmp) in .forge-init-*, not
+        // yet renamed to .forge (taken from a fresh repository, minus what opening it added).
         Path scratch = Files.createDirectories(tmp.resolve("scratch"));
         run(scratch, Map.of(), "init").ok();
         Path dir = Files.createDirectories(tmp.resolve("w"));
-        Files.move(scratch.resolve(".forge"), dir.resolve(".forge-init-4242"));
+        stagingOf(scratch, dir.resolve(".forge-init-4242"));
         Files.createDirectories(dir.resolve(".forge-init-mine"));
         Files.writeString(dir.resolve(".forge-init-mine/notes.txt"), "mine");
         run(dir, Map.of(), "status").expect(ExitCode.NOT_A_REPOSITORY.code());
@@ -512,9 +513,8 @@ class WorkTreePathsIT {
         Path remote = tmp.resolve("remote");
         run(dir, Map.of(), "remote", "add", "origin", remote.toString()).ok();
         run(dir, Map.of(), "push").ok();
-        run(tmp.resolve("scratch"), Map.of(), "init").ok();
         Path again = Files.createDirectories(tmp.resolve("again"));
-        Files.move(scratch.resolve(".forge"), again.resolve(".forge-init-77"));
+        stagingOf(scratch, again.resolve(".forge-init-77"));
         run(tmp, Map.of(), "clone", remote.toString(), again.toString()).ok();
         assertFalse(Files.exists(again.resolve(".forge-init-77")));
         assertEquals("mine", Files.readString(again.resolve(".forge-init-mine/notes.txt")));
@@ -561,5 +561,23 @@ class WorkTreePathsIT {
         assertTrue(printed.get(5).stdout().contains("modified:    " + quoted), printed.get(5)::describe);
         assertTrue(printed.get(6).stderr().contains("missing\\033[2J"), printed.get(6)::describe);
         assertTrue(printed.get(7).stdout().contains("rm '" + quoted + "'"), printed.get(7)::describe);
+    }
+
+    /** Copies what init builds before its rename (config, index, packs, tmp) from {@code repo}'s .forge to {@code to}. */
+    private static void stagingOf(Path repo, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String name : List.of("config", "index", "packs", "tmp")) {
+            Path from = repo.resolve(".forge").resolve(name);
+            if (Files.isDirectory(from)) {
+                Files.createDirectories(to.resolve(name));
+                try (var s = Files.list(from)) {
+                    for (Path f : (Iterable<Path>) s::iterator)
+                        if (Files.isRegularFile(f))
+                            Files.copy(f, to.resolve(name).resolve(f.getFileName()));
+                }
+            } else {
+                Files.copy(from, to.resolve(name));
+            }
+        }
     }
 }

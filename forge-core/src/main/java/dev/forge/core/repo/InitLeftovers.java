@@ -19,7 +19,12 @@ public final class InitLeftovers {
     /** The name prefix of the folder init builds a repository in. */
     public static final String PREFIX = ".forge-init-";
 
-    private static final Set<String> CONTENTS = Set.of("config", "index", "packs", "tmp");
+    /**
+     * What may be in such a folder: what init builds (config, index, packs, tmp) and what the store adds
+     * to a repository (journal, reserve), so that a later init that builds more is still recognised.
+     * The store's init must put nothing else there.
+     */
+    private static final Set<String> CONTENTS = Set.of("config", "index", "packs", "tmp", "journal", "reserve");
 
     private InitLeftovers() {}
 

@@ -31,9 +31,12 @@ public final class Repository implements AutoCloseable {
         this.store = store;
         this.workTree = new WorkTree(store.workTree());
         this.objects = new ObjectReader(store.objects());
-        // Opening took the repository's lock: what killed commands left is nobody's now.
-        TempFiles.sweep(store.forgeDir());
-        InitLeftovers.removeAll(workTree.root());
+        // What killed commands left: temporary files of processes that are gone, and a killed init's
+        // folder (the repository exists now). Not on a store opened read-only: nothing may change there.
+        if (!store.readOnly()) {
+            TempFiles.sweep(store.forgeDir());
+            InitLeftovers.removeAll(workTree.root());
+        }
     }
 
     public static Repository init(LocalStoreFactory factory, Path dir, RepoConfig config) {

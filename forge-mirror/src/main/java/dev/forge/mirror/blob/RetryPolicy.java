@@ -5,9 +5,9 @@ import java.time.Duration;
 /**
  * How long Forge keeps trying a remote that does not answer, and how long it waits when a server asks
  * it to. {@code timeout} bounds the time a request may go unanswered: each attempt waits at most
- * {@link #readTimeout()} (a third of it) for the server's next byte, and retries stop once {@code
+ * {@link #readTimeout()} (half of it) for the server's next byte, and retries stop once {@code
  * timeout} has passed since the failing stretch began, so a server that accepts connections and never
- * answers is given up on after about {@code timeout}. Waits the server announces (HTTP 429/503 with
+ * answers is tried twice, one retry shown, and given up on after about {@code timeout}. Waits the server announces (HTTP 429/503 with
  * Retry-After) are not part of that budget; they are honoured up to {@code maxWait} in total per
  * request, and a longer one gives up at once. {@code attempts} bounds the tries of one request either
  * way; backoff between tries is exponential from {@code base} to {@code cap} with full jitter. A
@@ -51,10 +51,14 @@ public record RetryPolicy(
                 10, Duration.ofMillis(100), Duration.ofSeconds(10), timeout, maxWait, DEFAULT_MIN_BYTES_PER_SECOND);
     }
 
-    /** How long one attempt waits for the server's next byte: a third of the timeout, at least 1 s. */
+    /**
+     * How long one attempt waits for the server's next byte: half the timeout (15 s by default), at
+     * least 1 s. Not less: a retry sent while a slow server is still working on the first attempt adds
+     * to its load, and a busy S3-compatible server on slow disks can take seconds to answer a write.
+     */
     public Duration readTimeout() {
-        Duration third = timeout.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : third;
+        Duration half = timeout.dividedBy(2);
+        return half.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : half;
     }
 
     /** How long one attempt waits for a connection: the read timeout, at most 10 s. */
@@ -70,5 +74,11 @@ public record RetryPolicy(
      */
     public Duration requestDeadline(long bytes) {
         return timeout.plusMillis(Math.max(0, bytes) * 1000 / minBytesPerSecond);
+    }
+
+    /** A duration for a message, in seconds: whole from 10 s up ("30"), else with one decimal ("1.5"). */
+    public static String seconds(Duration d) {
+        double s = d.toNanos() / 1e9;
+        return s >= 10 ? String.valueOf(Math.round(s)) : String.format(java.util.Locale.ROOT, "%.1f", s);
     }
 }

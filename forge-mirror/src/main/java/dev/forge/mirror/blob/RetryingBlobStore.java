@@ -3,7 +3,6 @@ package dev.forge.mirror.blob;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -115,9 +114,7 @@ public final class RetryingBlobStore extends ForwardingBlobStore {
         return ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
     }
 
-    /** Seconds for a message: whole seconds from 10 s up, else one decimal. */
-    static String seconds(long nanos) {
-        double s = nanos / 1e9;
-        return s >= 10 ? String.valueOf(Math.round(s)) : String.format(Locale.ROOT, "%.1f", s);
+    private static String seconds(long nanos) {
+        return RetryPolicy.seconds(Duration.ofNanos(nanos));
     }
 }

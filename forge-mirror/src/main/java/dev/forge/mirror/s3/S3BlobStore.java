@@ -416,8 +416,8 @@ public final class S3BlobStore implements BlobStore {
         } catch (IOException e) {
             if (aborted.get()) {
                 throw new RemoteUnavailableException(
-                        "no complete answer from " + where + " for " + name + " within " + deadline.toSeconds() + " s ("
-                                + announced + " bytes)",
+                        "no complete answer from " + where + " for " + name + " within " + RetryPolicy.seconds(deadline)
+                                + " s (" + announced + " bytes)",
                         true,
                         e);
             }
@@ -540,8 +540,8 @@ public final class S3BlobStore implements BlobStore {
             if (t instanceof java.net.SocketTimeoutException) {
                 String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
                 return m.contains("connect")
-                        ? "no connection within " + policy.connectTimeout().toSeconds() + " s"
-                        : "no answer within " + policy.readTimeout().toSeconds() + " s";
+                        ? "no connection within " + RetryPolicy.seconds(policy.connectTimeout()) + " s"
+                        : "no answer within " + RetryPolicy.seconds(policy.readTimeout()) + " s";
             }
         }
         return firstLine(message);

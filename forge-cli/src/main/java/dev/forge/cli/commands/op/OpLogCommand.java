@@ -61,8 +61,8 @@ public final class OpLogCommand implements Callable<Integer> {
                     for (Operation.RemoteChange c : op.remoteChanges()) {
                         remotes.addObject()
                                 .put("name", c.name())
-                                .put("before", c.before())
-                                .put("after", c.after());
+                                .put("before", dev.forge.mirror.RemoteUrl.redact(c.before()))
+                                .put("after", dev.forge.mirror.RemoteUrl.redact(c.after()));
                     }
                 }
                 out.json(a);
