@@ -12,6 +12,7 @@ import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.RefNames;
 import dev.forge.core.model.Tree;
 import dev.forge.core.model.TreeEntry;
+import dev.forge.core.port.LiveSet;
 import dev.forge.core.port.LocalStoreFactory.IndexRebuildReport;
 import dev.forge.core.port.Operation;
 import dev.forge.core.port.ProgressListener;
@@ -247,14 +248,17 @@ final class IndexRebuild {
         long total = 0;
         for (Path p : files) total += Files.size(p);
         progress.begin("Indexing packs", total, "B");
-        Set<ObjectId> seen = new HashSet<>();
+        // 16 bytes per id (a HashSet would need ~150, too much for tens of millions of chunks); its rare
+        // "seen" answers are confirmed against what is written, so a prefix collision loses nothing
+        LiveSet seen = new LiveSet(1 << 16);
         long[] counts = new long[3];
         int packNo = 0;
         try {
             for (Path p : files) {
                 List<byte[][]> entries = new ArrayList<>();
                 long size = Files.size(p);
-                long damaged = scanPack(p, size, packNo, seen, entries, progress);
+                int[] intact = new int[1];
+                long damaged = scanPack(db, p, size, packNo, seen, entries, intact, progress);
                 counts[2] += damaged;
                 if (entries.isEmpty() && damaged > 0) {
                     Path aside = p.resolveSibling(p.getFileName() + ".damaged");
@@ -267,7 +271,7 @@ final class IndexRebuild {
                             db.packs,
                             RocksObjectStore.packKey(packNo),
                             IndexCodec.encodePack(
-                                    new IndexCodec.PackInfo(p.getFileName().toString(), size, entries.size())));
+                                    new IndexCodec.PackInfo(p.getFileName().toString(), size, intact[0])));
                     int n = 0;
                     for (byte[][] kv : entries) {
                         batch.put(db.objects, kv[0], kv[1]);
@@ -292,10 +296,18 @@ final class IndexRebuild {
 
     /**
      * Reads one pack's records in order, checking each record's CRC; adds the index entries of intact
-     * records not seen before. Returns how many records were damaged.
+     * records not seen before and counts the intact records in {@code intact[0]} (the pack list's
+     * record count). Returns how many records were damaged.
      */
     private long scanPack(
-            Path file, long size, int packNo, Set<ObjectId> seen, List<byte[][]> entries, ProgressListener progress)
+            RocksIndex db,
+            Path file,
+            long size,
+            int packNo,
+            LiveSet seen,
+            List<byte[][]> entries,
+            int[] intact,
+            ProgressListener progress)
             throws IOException {
         String name = file.getFileName().toString();
         long damaged = 0;
@@ -309,6 +321,7 @@ final class IndexRebuild {
             long pos = PackFormat.HEADER_SIZE;
             byte[] rh = new byte[PackFormat.RECORD_HEADER_SIZE];
             CRC32C crc = new CRC32C();
+            Set<ObjectId> inThisPack = new HashSet<>();
             while (pos < size) {
                 if (size - pos == PackFormat.TRAILER_SIZE) {
                     byte[] magic = new byte[8];
@@ -358,8 +371,12 @@ final class IndexRebuild {
                     damaged++;
                     notes.add("pack " + name + " has a damaged record at offset " + pos + " (object " + id.shortHex()
                             + "?), skipped");
-                } else if (seen.add(id)) {
-                    entries.add(new byte[][] {id.toBytes(), IndexCodec.encodeLocation(l)});
+                } else {
+                    intact[0]++;
+                    if (seen.add(id) || !(inThisPack.contains(id) || db.get(db.objects, id.toBytes()) != null)) {
+                        entries.add(new byte[][] {id.toBytes(), IndexCodec.encodeLocation(l)});
+                    }
+                    inThisPack.add(id);
                 }
                 long len = PackFormat.RECORD_HEADER_SIZE + (long) stored;
                 pos += len;
@@ -474,9 +491,11 @@ final class IndexRebuild {
         for (Map.Entry<ObjectId, Commit> e : commits.entrySet()) {
             if (!parents.contains(e.getKey())) tips.add(e);
         }
+        // newest first; commits of the same second in id order, so that reruns agree
         tips.sort(Comparator.comparing(
                         (Map.Entry<ObjectId, Commit> e) -> e.getValue().time().toInstant())
-                .reversed());
+                .reversed()
+                .thenComparing(Map.Entry::getKey));
         try (WriteBatch b = new WriteBatch()) {
             for (Map.Entry<ObjectId, Commit> t : tips) {
                 b.put(

@@ -5,7 +5,11 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.ObjectStore.StoredRecord;
 import dev.forge.core.port.ProgressListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -71,25 +75,23 @@ final class PackCompactor {
         }
         if (small.size() < Math.max(2, minPacks) || !roomFor(smallBytes)) return new Result(packs, packs, 0);
 
+        // Which records of each small pack the index points at: found from the packs themselves (a read of
+        // each record header and one index lookup per record), not from a scan of the whole index, which
+        // for a large repository would cost seconds at the end of a command.
         Map<Integer, List<At>> records = new HashMap<>();
-        try (RocksIterator it = index.db.newIterator(index.objects)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                ObjectId id = ObjectId.of(it.key());
-                IndexCodec.Location l = IndexCodec.decodeLocation(id, it.value());
-                if (!small.containsKey(l.pack())) continue;
-                records.computeIfAbsent(l.pack(), k -> new ArrayList<>()).add(new At(l.offset(), id));
-            }
-            RocksIndex.check(it);
+        for (var e : small.entrySet()) {
+            List<At> indexed = indexedRecords(e.getKey(), e.getValue());
+            if (indexed != null) records.put(e.getKey(), indexed);
         }
+        small.keySet().retainAll(records.keySet()); // a pack that does not frame cleanly stays as it is
+        if (small.size() < Math.max(2, minPacks)) return new Result(packs, packs, 0);
         List<Integer> order = new ArrayList<>(small.keySet());
         order.sort(Comparator.naturalOrder());
         progress.begin("Merging packs", smallBytes, "B");
         long before = packs;
         try (PackWriter w = new PackWriter(objects, RocksObjectStore.DEFAULT_TARGET_PACK_SIZE, true)) {
             for (int p : order) {
-                List<At> inPack = records.getOrDefault(p, new ArrayList<>());
-                inPack.sort(Comparator.comparingLong(At::offset)); // one forward pass over the old pack
-                for (At a : inPack) {
+                for (At a : records.get(p)) { // in file order: one forward pass over the old pack
                     StoredRecord r = objects.readStored(a.id());
                     w.put(a.id(), r.type(), r.codec(), r.rawLength(), r.payload(), 0, r.payload().length);
                 }
@@ -120,6 +122,45 @@ final class PackCompactor {
             RocksIndex.check(it);
         }
         return new Result(before, after, order.size());
+    }
+
+    /**
+     * The records of pack {@code packNo} that index entries point at, in file order; null when the pack
+     * does not frame from its header to its trailer (damage: left for fsck and the user, never merged
+     * away), or holds fewer records than its pack-list entry says.
+     */
+    private List<At> indexedRecords(int packNo, IndexCodec.PackInfo info) {
+        Path file = objects.packDir().resolve(info.fileName());
+        List<At> out = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long end = size - PackFormat.TRAILER_SIZE;
+            ByteBuffer h = ByteBuffer.allocate(PackFormat.RECORD_HEADER_SIZE);
+            long pos = PackFormat.HEADER_SIZE;
+            int count = 0;
+            while (pos < end) {
+                h.clear();
+                while (h.hasRemaining()) {
+                    if (ch.read(h, pos + h.position()) < 0) return null;
+                }
+                byte[] rh = h.array();
+                int stored = PackFormat.getInt(rh, 40);
+                if ((rh[0] & 0xFF) != PackFormat.RECORD_MAGIC
+                        || stored < 0
+                        || stored > end - pos - PackFormat.RECORD_HEADER_SIZE) return null;
+                ObjectId id = ObjectId.of(rh, 4);
+                byte[] v = index.get(index.objects, id.toBytes());
+                if (v != null) {
+                    IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
+                    if (l.pack() == packNo && l.offset() == pos) out.add(new At(pos, id));
+                }
+                pos += PackFormat.RECORD_HEADER_SIZE + (long) stored;
+                count++;
+            }
+            return pos == end && count >= info.records() ? out : null;
+        } catch (IOException | ForgeException e) {
+            return null;
+        }
     }
 
     /** Room for a second copy of {@code bytes}, with the margin housekeeping keeps. */
