@@ -14,6 +14,7 @@ import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StoredObject;
 import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
+import dev.forge.mirror.blob.Listings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -75,12 +76,19 @@ public final class Push {
 
     public Result run(String branch, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
+        remote.requireWritable();
         ObjectId tip = repo.ref(RefNames.branch(branch))
                 .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
         RemoteRefs refs = remote.refs();
         RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
         ObjectId previous = before == null ? null : before.commit();
         if (tip.equals(previous)) {
+            // Nothing to send; still give a remote written before listings existed its listings.
+            if (remote.config()
+                    .filter(c -> !c.writerFeatures().contains(Listings.FEATURE))
+                    .isPresent()) {
+                remote.ensureConfig(repo.config().chunking());
+            }
             track(branch, remoteBranch, tip);
             return new Result(
                     branch,

@@ -2,11 +2,16 @@ package dev.forge.mirror;
 
 import dev.forge.core.chunk.ChunkerParams;
 import dev.forge.core.error.NotFoundException;
+import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.blob.FileBlobStore;
+import dev.forge.mirror.blob.ListingBlobStore;
+import dev.forge.mirror.blob.Listings;
 import dev.forge.mirror.blob.MeteredBlobStore;
+import dev.forge.mirror.blob.ReadOnlyBlobStore;
 import dev.forge.mirror.blob.RetryingBlobStore;
 import dev.forge.mirror.format.RemoteConfig;
+import dev.forge.mirror.http.HttpBlobStore;
 import dev.forge.mirror.s3.S3BlobStore;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,14 +28,17 @@ public final class Remote implements AutoCloseable {
     private final String name;
     private final BlobStore blobs;
     private final MeteredBlobStore meter;
+    private final boolean readOnly;
     private final Path stateDir;
     private final int parallelism;
     private RemoteConfig config;
 
     private Remote(String name, BlobStore backend, Path stateDir, RemoteOptions options) {
         this.name = name;
+        this.readOnly = backend instanceof ReadOnlyBlobStore;
         this.meter = new MeteredBlobStore(backend);
-        this.blobs = new RetryingBlobStore(meter, options.policy(), options.retries());
+        // Listings outermost: their updates are retried like any write.
+        this.blobs = new ListingBlobStore(new RetryingBlobStore(meter, options.policy(), options.retries()));
         this.stateDir = stateDir;
         this.parallelism = options.parallelism();
     }
@@ -45,11 +53,27 @@ public final class Remote implements AutoCloseable {
     }
 
     static Remote open(String name, RemoteUrl url, Path forgeDir, RemoteOptions options) {
-        BlobStore backend = switch (url) {
+        return new Remote(
+                name, backend(url, options), forgeDir.resolve("remotes").resolve(name), options);
+    }
+
+    /**
+     * The blob store at {@code url} (relative paths from {@code cwd}), with retries as every command
+     * gets them, for a command that reads a remote without a repository ({@code forge serve
+     * --upstream}). An HTTP URL gives a read-only store.
+     */
+    public static BlobStore openStore(String url, Path cwd, RemoteOptions options) {
+        BlobStore backend = backend(RemoteUrl.parse(url, cwd), options);
+        return new RetryingBlobStore(backend, options.policy(), options.retries());
+    }
+
+    private static BlobStore backend(RemoteUrl url, RemoteOptions options) {
+        return switch (url) {
             case RemoteUrl.Directory d -> new FileBlobStore(d.path());
             case RemoteUrl.S3 s -> S3BlobStore.open(s, options.parallelism(), options.policy());
+            case RemoteUrl.Http h ->
+                new ReadOnlyBlobStore(HttpBlobStore.open(h, options.policy(), options.parallelism()));
         };
-        return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), options);
     }
 
     /** For tests: a remote over any blob store. */
@@ -109,19 +133,48 @@ public final class Remote implements AutoCloseable {
                 "there is no forge remote at " + describe() + " (no 'config'); check the URL, or push to it first"));
     }
 
+    /** Refuses (exit 10) to write to a remote that can only be read, before anything is read or sent. */
+    void requireWritable() {
+        if (readOnly) {
+            throw new RemoteUnavailableException(
+                    "the remote " + describe() + " is read-only (plain HTTP): push to its storage URL (its folder,"
+                            + " s3:// or r2:// URL) instead",
+                    false);
+        }
+    }
+
     /**
      * The config, creating the remote (its config blob) on first push. Refuses a remote whose writer
-     * features this forge does not maintain, before anything is written to it.
+     * features this forge does not maintain, before anything is written to it, and
+     * sets the listings right that HTTP readers need (feature {@code pack-list}).
      */
     RemoteConfig ensureConfig(ChunkerParams chunking) {
+        requireWritable();
         Optional<RemoteConfig> c = config();
         if (c.isEmpty()) {
-            blobs.putIfAbsent(RemoteConfig.BLOB, RemoteConfig.of(chunking).encode());
+            RemoteConfig fresh = RemoteConfig.of(chunking).withWriterFeature(Listings.FEATURE);
+            blobs.putIfAbsent(RemoteConfig.BLOB, fresh.encode());
             config = null;
         }
         RemoteConfig written = c.isPresent() ? c.get() : requireConfig();
         written.requireWritable(describe());
+        // Every writer keeps the listings that HTTP readers need; set them right (after a killed
+        // push, or on a remote written before they existed), then say so in the config.
+        Listings.reconcile(blobs);
+        if (!written.writerFeatures().contains(Listings.FEATURE)) written = addWriterFeature(Listings.FEATURE);
         return written;
+    }
+
+    /** Adds a writer feature to the remote's config by compare-and-swap, keeping what others wrote. */
+    private RemoteConfig addWriterFeature(String feature) {
+        while (true) {
+            BlobStore.Versioned v = blobs.get(RemoteConfig.BLOB)
+                    .orElseThrow(() -> new NotFoundException("the config of " + describe() + " vanished"));
+            RemoteConfig current = RemoteConfig.parse(v.data(), describe());
+            if (current.writerFeatures().contains(feature)) return config = current;
+            RemoteConfig next = current.withWriterFeature(feature);
+            if (blobs.replaceIfUnchanged(RemoteConfig.BLOB, next.encode(), v.token())) return config = next;
+        }
     }
 
     @Override

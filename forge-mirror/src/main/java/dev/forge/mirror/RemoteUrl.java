@@ -34,6 +34,13 @@ public sealed interface RemoteUrl {
     }
 
     /**
+     * A remote read over plain HTTP(S) (a static host, a CDN, {@code forge serve}): read-only, and
+     * found through its listings (docs/format.md). {@code text} is the URL as given, without a
+     * trailing slash.
+     */
+    record Http(String text) implements RemoteUrl {}
+
+    /**
      * An S3-compatible bucket. {@code endpoint} is null for AWS itself; {@code region} null means the
      * SDK's default (or us-east-1 for other endpoints).
      */
@@ -80,12 +87,26 @@ public sealed interface RemoteUrl {
                 }
                 yield new Directory(Path.of(uri.getPath()).toAbsolutePath().normalize());
             }
+            case "http", "https" -> http(uri, url);
             case "s3" -> s3(uri, url);
             case "r2" -> r2(uri, url);
             default ->
-                throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + redact(url)
-                        + "'; use a path, file:///path, s3://BUCKET/PREFIX or r2://ACCOUNT_ID/BUCKET/PREFIX");
+                throw new InvalidInputException(
+                        "unknown remote URL scheme '" + scheme + "' in '" + redact(url)
+                                + "'; use a path, file:///path, s3://BUCKET/PREFIX, r2://ACCOUNT_ID/BUCKET/PREFIX or https://HOST/PATH");
         };
+    }
+
+    private static Http http(URI uri, String original) {
+        if (uri.getHost() == null || uri.getHost().isEmpty())
+            throw new InvalidInputException("HTTP remote URL '" + redact(original) + "' has no host");
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new InvalidInputException("HTTP remote URLs take no options: '" + redact(original)
+                    + "' (a bearer token goes in FORGE_HTTP_TOKEN)");
+        }
+        String text = original;
+        while (text.endsWith("/")) text = text.substring(0, text.length() - 1);
+        return new Http(text);
     }
 
     private static S3 s3(URI uri, String original) {

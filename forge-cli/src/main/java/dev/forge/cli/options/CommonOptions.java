@@ -64,6 +64,14 @@ public final class CommonOptions {
         return false;
     }
 
+    /** Whether --debug was given, here or before the command name. */
+    public boolean debug() {
+        for (CommonOptions o : chain()) {
+            if (o.debug) return true;
+        }
+        return false;
+    }
+
     /** Opens the repository that holds {@link #cwd()}, for a command that changes it. */
     public Repository open() {
         return open(LocalStoreFactory.Mode.WRITE);

@@ -32,8 +32,11 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
     /** The reader features this forge understands (none defined yet). */
     public static final Set<String> READER_FEATURES = Set.of();
 
-    /** The writer features this forge maintains when it writes (none defined yet). */
-    public static final Set<String> WRITER_FEATURES = Set.of();
+    /**
+     * The writer features this forge maintains when it writes: {@code pack-list}, the listings that
+     * readers over plain HTTP need ({@code dev.forge.mirror.blob.Listings}).
+     */
+    public static final Set<String> WRITER_FEATURES = Set.of("pack-list");
 
     private static final Pattern FEATURE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
@@ -47,6 +50,13 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
 
     public RemoteConfig(int format, ChunkerParams chunking) {
         this(format, chunking, Set.of(), Set.of());
+    }
+
+    /** This config with {@code feature} among its writer features. */
+    public RemoteConfig withWriterFeature(String feature) {
+        Set<String> w = new TreeSet<>(writerFeatures);
+        w.add(feature);
+        return new RemoteConfig(format, chunking, readerFeatures, w);
     }
 
     public static RemoteConfig of(ChunkerParams chunking) {

@@ -50,14 +50,15 @@ class RemoteConfigTest {
 
     @Test
     void anUnknownWriterFeatureAllowsReadingButRefusesWriting() {
-        byte[] b = utf8("{\"format\": 1, \"writerFeatures\": [\"pack-list\"]}");
+        byte[] b = utf8("{\"format\": 1, \"writerFeatures\": [\"pack-list\", \"zz-encrypted\"]}");
         RemoteConfig c = RemoteConfig.parse(b, WHERE);
-        assertEquals(Set.of("pack-list"), c.writerFeatures());
+        assertEquals(Set.of("pack-list", "zz-encrypted"), c.writerFeatures());
         ForgeException e = assertThrows(ForgeException.class, () -> c.requireWritable(WHERE));
         assertTrue(
-                e.getMessage().contains("feature 'pack-list'") && e.getMessage().contains("upgrade forge to push"),
+                e.getMessage().contains("feature 'zz-encrypted'")
+                        && e.getMessage().contains("upgrade forge to push"),
                 e.getMessage());
-        c.requireWritable(WHERE, Set.of("pack-list"));
+        c.requireWritable(WHERE, Set.of("pack-list", "zz-encrypted"));
     }
 
     @Test

@@ -139,6 +139,9 @@ public final class FaultProxy implements AutoCloseable {
                     }
                     case DROP_REQUEST -> {
                         injected.incrementAndGet();
+                        // The client must see a cut connection, never the answer the server may
+                        // give to the half request (S3Proxy answers a short body 400 at once).
+                        pump.cutAfter(0);
                         uout.write(head);
                         if (!expectContinue && length > 0)
                             uout.write(cin.readNBytes((int) Math.min(length / 2, 1 << 20)));
