@@ -1,0 +1,164 @@
+package dev.forge.cli.e2e;
+
+import static dev.forge.cli.e2e.E2eFiles.assertSameTree;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code forge serve --upstream} as a real process: clones through it, cache hits counted from
+ * /metrics, the bearer token, and SIGTERM.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ServeIT {
+    @BeforeAll
+    static void built() {
+        ForgeProcess.forge();
+    }
+
+    /** Starts forge serve and waits for its JSON start line. */
+    private static ForgeProcess.Started serve(Path dir, List<String> args) throws Exception {
+        ForgeProcess.Started s = ForgeProcess.start(dir, args);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!s.readStdout().strip().endsWith("}")) {
+            if (!s.process().isAlive() || System.nanoTime() > deadline) {
+                ForgeProcess.killTree(s.process());
+                throw new AssertionError("forge serve did not start: " + s.readStderr());
+            }
+            Thread.sleep(100);
+        }
+        return s;
+    }
+
+    private static long metric(String url, String name) throws Exception {
+        try (HttpClient c = HttpClient.newHttpClient()) {
+            String text = c.send(
+                            HttpRequest.newBuilder(URI.create(url + "metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            for (String line : text.lines().toList()) {
+                if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1));
+            }
+            throw new AssertionError(name + " not in\n" + text);
+        }
+    }
+
+    @Test
+    void clonesThroughServeHitTheCacheAndSigtermStopsIt(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        byte[] b = new byte[4_000_000];
+        new Random(5).nextBytes(b);
+        Files.createDirectories(a.resolve("shots"));
+        Files.write(a.resolve("shots/plate.exr"), b);
+        ForgeProcess.run(a, "init").ok();
+        ForgeProcess.run(a, "add", ".").ok();
+        ForgeProcess.run(a, "commit", "-m", "v1").ok();
+        Path remote = tmp.resolve("remote");
+        ForgeProcess.run(a, "remote", "add", "origin", remote.toString()).ok();
+        ForgeProcess.run(a, "push").ok();
+
+        Files.writeString(tmp.resolve("token"), "farm-token-123\n");
+        ForgeProcess.Started serve = serve(
+                tmp,
+                List.of(
+                        "serve",
+                        "--upstream",
+                        remote.toString(),
+                        "--port",
+                        "0",
+                        "--cache-dir",
+                        tmp.resolve("cache").toString(),
+                        "--token-file",
+                        "token",
+                        "--json"));
+        try {
+            JsonNode start = E2eFiles.JSON.readTree(serve.readStdout());
+            String url = start.path("url").asText();
+            assertTrue(url.startsWith("http://127.0.0.1:"), url);
+
+            // Without the token: refused, exit 10, and the message says where a token goes.
+            ForgeProcess.Result refused = ForgeProcess.run(
+                            tmp, "clone", url, tmp.resolve("n0").toString())
+                    .expect(10);
+            assertTrue(refused.stderr().contains("FORGE_HTTP_TOKEN"), refused.describe());
+            assertFalse(Files.exists(tmp.resolve("n0")), "a refused clone leaves no folder");
+
+            Map<String, String> env = Map.of("FORGE_HTTP_TOKEN", "farm-token-123");
+            ForgeProcess.run(
+                            tmp,
+                            java.time.Duration.ofMinutes(3),
+                            List.of("clone", url, tmp.resolve("n1").toString()),
+                            env)
+                    .ok();
+            assertSameTree(a, tmp.resolve("n1"));
+            ForgeProcess.Result second = ForgeProcess.run(
+                    tmp,
+                    java.time.Duration.ofMinutes(3),
+                    List.of("clone", url, tmp.resolve("n2").toString()),
+                    env);
+            second.ok();
+            assertSameTree(a, tmp.resolve("n2"));
+            assertFalse(second.output().contains("farm-token-123"), "the token is never printed");
+        } finally {
+            serve.process().destroy(); // SIGTERM
+            assertTrue(serve.process().waitFor(20, TimeUnit.SECONDS), "forge serve stops on SIGTERM");
+            serve.cleanup();
+        }
+        // 143 = 128 + SIGTERM: stopped by the signal, after closing the server and the cache.
+        assertEquals(143, serve.process().exitValue());
+    }
+
+    @Test
+    void metricsCountCacheHitsAndUpstreamBytes(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        byte[] b = new byte[3_000_000];
+        new Random(9).nextBytes(b);
+        Files.write(a.resolve("take.mov"), b);
+        ForgeProcess.run(a, "init").ok();
+        ForgeProcess.run(a, "add", ".").ok();
+        ForgeProcess.run(a, "commit", "-m", "v1").ok();
+        Path remote = tmp.resolve("remote");
+        ForgeProcess.run(a, "remote", "add", "origin", remote.toString()).ok();
+        ForgeProcess.run(a, "push").ok();
+        ForgeProcess.Started serve = serve(
+                tmp,
+                List.of("serve", "--upstream", remote.toString(), "--port", "0", "--cache-dir", "cache", "--json"));
+        try {
+            String url = E2eFiles.JSON.readTree(serve.readStdout()).path("url").asText();
+            ForgeProcess.run(tmp, "clone", url, tmp.resolve("n1").toString()).ok();
+            long upstreamAfterOne = metric(url, "forge_serve_bytes_from_upstream_total");
+            long missesAfterOne = metric(url, "forge_serve_cache_misses_total");
+            ForgeProcess.run(tmp, "clone", url, tmp.resolve("n2").toString()).ok();
+            ForgeProcess.run(tmp, "clone", url, tmp.resolve("n3").toString()).ok();
+            assertSameTree(a, tmp.resolve("n3"));
+            assertTrue(upstreamAfterOne > 3_000_000, "the first clone filled the cache: " + upstreamAfterOne);
+            assertEquals(missesAfterOne, metric(url, "forge_serve_cache_misses_total"), "later clones miss nothing");
+            long upstreamAfterThree = metric(url, "forge_serve_bytes_from_upstream_total");
+            assertTrue(
+                    upstreamAfterThree - upstreamAfterOne < 10_000,
+                    "later clones read only refs and listings upstream: " + (upstreamAfterThree - upstreamAfterOne));
+            assertTrue(metric(url, "forge_serve_cache_hits_total") > 0);
+            assertTrue(metric(url, "forge_serve_bytes_served_total") > 9_000_000);
+        } finally {
+            serve.process().destroy();
+            serve.process().waitFor(20, TimeUnit.SECONDS);
+            serve.cleanup();
+        }
+    }
+}
