@@ -7,6 +7,7 @@ import dev.forge.mirror.blob.FileBlobStore;
 import dev.forge.mirror.blob.MeteredBlobStore;
 import dev.forge.mirror.blob.RetryingBlobStore;
 import dev.forge.mirror.format.RemoteConfig;
+import dev.forge.mirror.github.GitHubBlobStore;
 import dev.forge.mirror.s3.S3BlobStore;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,6 +49,10 @@ public final class Remote implements AutoCloseable {
         BlobStore backend = switch (url) {
             case RemoteUrl.Directory d -> new FileBlobStore(d.path());
             case RemoteUrl.S3 s -> S3BlobStore.open(s, options.parallelism(), options.policy());
+            // The token comes from the environment for now; forge auth's token store plugs in here.
+            case RemoteUrl.GitHub g ->
+                GitHubBlobStore.open(
+                        g, GitHubBlobStore.environmentToken(System.getenv()), options.parallelism(), options.policy());
         };
         return new Remote(name, backend, forgeDir.resolve("remotes").resolve(name), options);
     }
