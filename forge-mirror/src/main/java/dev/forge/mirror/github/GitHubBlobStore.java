@@ -571,7 +571,10 @@ public final class GitHubBlobStore implements BlobStore {
         }
         found.sort(java.util.Comparator.comparingInt(Release::number));
         Map<String, Asset> uploaded = new HashMap<>();
-        for (Asset a : all) if ("uploaded".equals(a.state())) uploaded.put(a.name(), a);
+        for (Asset a : all) {
+            // Of two complete assets of one name (a replacement whose old asset is not deleted yet), the newest.
+            if ("uploaded".equals(a.state())) uploaded.merge(a.name(), a, (x, y) -> x.id() > y.id() ? x : y);
+        }
         synchronized (lock) {
             releases = found;
             assets = uploaded;
@@ -623,12 +626,15 @@ public final class GitHubBlobStore implements BlobStore {
         return null;
     }
 
-    /** The release to upload to: the newest with room, else a new one. */
-    private Release releaseWithRoom() {
+    /**
+     * The release to upload to: the newest, if it has room and is not {@code avoid} (the release of the
+     * asset being replaced), else a new one.
+     */
+    private Release releaseWithRoom(long avoid) {
         synchronized (lock) {
             if (!releases.isEmpty()) {
                 Release last = releases.getLast();
-                if (last.assetCount() < assetsPerRelease) return last;
+                if (last.assetCount() < assetsPerRelease && last.id() != avoid) return last;
             }
         }
         refresh();
@@ -636,7 +642,7 @@ public final class GitHubBlobStore implements BlobStore {
         synchronized (lock) {
             if (!releases.isEmpty()) {
                 Release last = releases.getLast();
-                if (last.assetCount() < assetsPerRelease) return last;
+                if (last.assetCount() < assetsPerRelease && last.id() != avoid) return last;
                 next = last.number() + 1;
             } else {
                 next = 1;
@@ -693,9 +699,11 @@ public final class GitHubBlobStore implements BlobStore {
     }
 
     /**
-     * Uploads an asset. An asset of that name already there (422 already_exists) is this very blob when
-     * it is complete and as long (names are content hashes); a starter asset an interrupted upload left
-     * is deleted and the upload made again.
+     * Uploads an asset. One that replaces an asset of the same name goes to another release and the old
+     * one is deleted after: readers take the newest asset of a name, so they see the old blob or the new
+     * one, never none. An asset of that name already in the target release (422 already_exists) is an
+     * earlier attempt's when it is complete and as long (names are content hashes); a starter asset an
+     * interrupted upload left is deleted and the upload made again.
      */
     private void upload(String name, String asset, RequestBody body, long size) {
         if (size > MAX_ASSET_BYTES) {
@@ -704,11 +712,7 @@ public final class GitHubBlobStore implements BlobStore {
         }
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<Asset> there = findAsset(asset, false);
-            if (there.isPresent()) {
-                if (there.get().size() == size) return;
-                deleteAsset(there.get(), name); // a different blob of that name: replace it
-            }
-            Release rel = releaseWithRoom();
+            Release rel = releaseWithRoom(there.map(Asset::releaseId).orElse(-1L));
             HttpUrl target = uploadUrl(rel, asset);
             Request.Builder rb = new Request.Builder().url(target).header("Accept", "application/vnd.github+json");
             rb.header("User-Agent", USER_AGENT).header("X-GitHub-Api-Version", API_VERSION);
@@ -733,6 +737,7 @@ public final class GitHubBlobStore implements BlobStore {
                         throw new RemoteUnavailableException(
                                 "GitHub left " + name + " unfinished in " + where + " (state " + a.state() + ")", true);
                     }
+                    if (there.isPresent() && there.get().id() != a.id()) deleteAsset(there.get(), name);
                     return;
                 }
                 if (r.code() == 404) requireRepository(name);
@@ -741,8 +746,11 @@ public final class GitHubBlobStore implements BlobStore {
                 List<Asset> all = refresh();
                 if (!text.contains("already_exists")) continue; // e.g. the release filled up: look again
                 for (Asset a : all) {
-                    if (!a.name().equals(asset)) continue;
-                    if ("uploaded".equals(a.state()) && a.size() == size) return; // an earlier attempt's
+                    if (!a.name().equals(asset) || a.releaseId() != rel.id()) continue;
+                    if ("uploaded".equals(a.state()) && a.size() == size) { // an earlier attempt's
+                        if (there.isPresent() && there.get().id() != a.id()) deleteAsset(there.get(), name);
+                        return;
+                    }
                     deleteAsset(a, name); // a starter asset, or another blob: remove it and upload again
                 }
             }
