@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,8 +70,22 @@ class GitHubIT {
 
     @Test
     void corpusThroughGitHubWithRateLimitsAndAStarterAssetMidPush(@TempDir Path tmp) throws Exception {
+        corpusRoundTrip(tmp, true);
+    }
+
+    /**
+     * The same without faults and with GitHub's page size, for docs/benchmarks.md; runs only with
+     * {@code -Dforge.bench.github=true}.
+     */
+    @Test
+    void corpusThroughGitHubForTheBenchmark(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("forge.bench.github"), "benchmark only");
+        corpusRoundTrip(tmp, false);
+    }
+
+    private void corpusRoundTrip(Path tmp, boolean faults) throws Exception {
         github = FakeGitHub.start("studio", "film", TOKEN);
-        github.pageSize(3); // every listing takes several pages
+        if (faults) github.pageSize(3); // every listing takes several pages
         String url = github.url();
         Path corpus = RemoteIT.corpus();
         SortedMap<String, String> v1 = E2eFiles.readManifest(corpus.resolve("MANIFEST-v1.sha256"));
@@ -82,18 +97,25 @@ class GitHubIT {
         forge(work, "commit", "-m", "corpus v1").ok();
         forge(work, "remote", "add", "origin", url).ok();
 
-        github.failNext("POST", "/api/uploads/", FakeGitHub.Fault.STARTER_502, 1);
-        github.failNext("PUT", "/contents/forge/refs/heads/main", FakeGitHub.Fault.SECONDARY_403, 1);
-        github.failNext("GET", "/releases$", FakeGitHub.Fault.TOO_MANY_429, 1);
+        if (faults) {
+            github.failNext("POST", "/api/uploads/", FakeGitHub.Fault.STARTER_502, 1);
+            github.failNext("PUT", "/contents/forge/refs/heads/main", FakeGitHub.Fault.SECONDARY_403, 1);
+            github.failNext("GET", "/releases$", FakeGitHub.Fault.TOO_MANY_429, 1);
+        }
+        int h0 = github.log().size();
         ForgeProcess.Result push1 = forge(work, "push", "--json").ok();
+        int h1 = github.log().size();
         JsonNode p1 = json(push1);
-        assertEquals(3, github.faultsServed().size(), github.faultsServed()::toString);
-        assertTrue(push1.stderr().contains("rate limit"), push1::describe);
-        assertTrue(push1.stderr().contains("\"serverAsked\":true"), push1::describe);
+        if (faults) {
+            assertEquals(3, github.faultsServed().size(), github.faultsServed()::toString);
+            assertTrue(push1.stderr().contains("rate limit"), push1::describe);
+            assertTrue(push1.stderr().contains("the server asks to wait"), push1::describe);
+        }
         for (String a : github.assets()) assertTrue(a.contains(" uploaded "), "no starter asset is left: " + a);
         assertTrue(github.files().containsKey("forge/refs/heads/main"), github.files()::toString);
 
         ForgeProcess.Result cloned = forge(tmp, "clone", url, "fresh", "--json").ok();
+        int h2 = github.log().size();
         JsonNode c = json(cloned);
         Path fresh = tmp.resolve("fresh");
         assertMatchesManifest(v1, fresh, "the clone of v1 (github)");
@@ -102,9 +124,14 @@ class GitHubIT {
         E2eFiles.replaceContent(work, corpus.resolve("v2"));
         forge(work, "add", ".").ok();
         forge(work, "commit", "-m", "corpus v2").ok();
-        github.failNext("POST", "/api/uploads/", FakeGitHub.Fault.STARTER_502, 1);
-        JsonNode p2 = json(forge(work, "push", "--json").ok());
-        JsonNode pull = json(forge(fresh, "pull", "--json").ok());
+        if (faults) github.failNext("POST", "/api/uploads/", FakeGitHub.Fault.STARTER_502, 1);
+        int h3 = github.log().size();
+        ForgeProcess.Result push2 = forge(work, "push", "--json").ok();
+        JsonNode p2 = json(push2);
+        int h4 = github.log().size();
+        ForgeProcess.Result pulled = forge(fresh, "pull", "--json").ok();
+        JsonNode pull = json(pulled);
+        int h5 = github.log().size();
         assertEquals("fast_forward", pull.path("outcome").asText(), pull::toString);
         assertMatchesManifest(v2, fresh, "the clone after pulling v2 (github)");
         assertTrue(json(forge(fresh, "status", "--json").ok()).path("clean").asBoolean());
@@ -115,16 +142,28 @@ class GitHubIT {
         assertNoTokenAnywhere();
         System.out.printf(
                 Locale.ROOT,
-                "[GitHubIT] fake github: push v1 sent %d in %.1f s (%d requests); clone received %d in %.1f s;"
-                        + " push v2 sent %d in %.1f s; pull received %d%n",
-                p1.path("bytesSent").asLong(),
+                "[GitHubIT] fake github%s (wall s, bytes, HTTP requests at the server, forge's blob calls):"
+                        + " push v1 %.1f s (forge: %.1f s) %d up %d HTTP %d calls; clone %.1f s (forge: %.1f s) %d"
+                        + " down %d HTTP %d calls; push v2 %.1f s (forge: %.1f s) %d up %d HTTP; pull %.1f s %d down"
+                        + " %d HTTP%n",
+                faults ? " with faults" : "",
+                push1.millis() / 1000.0,
                 p1.path("seconds").asDouble(),
+                p1.path("bytesSent").asLong(),
+                h1 - h0,
                 p1.path("requests").asLong(),
-                c.path("bytesReceived").asLong(),
+                cloned.millis() / 1000.0,
                 c.path("seconds").asDouble(),
-                p2.path("bytesSent").asLong(),
+                c.path("bytesReceived").asLong(),
+                h2 - h1,
+                c.path("requests").asLong(),
+                push2.millis() / 1000.0,
                 p2.path("seconds").asDouble(),
-                pull.path("bytesReceived").asLong());
+                p2.path("bytesSent").asLong(),
+                h4 - h3,
+                pulled.millis() / 1000.0,
+                pull.path("bytesReceived").asLong(),
+                h5 - h4);
     }
 
     @Test
