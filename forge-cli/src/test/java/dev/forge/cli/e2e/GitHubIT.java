@@ -109,7 +109,7 @@ class GitHubIT {
         if (faults) {
             assertEquals(3, github.faultsServed().size(), github.faultsServed()::toString);
             assertTrue(push1.stderr().contains("rate limit"), push1::describe);
-            assertTrue(push1.stderr().contains("the server asks to wait"), push1::describe);
+            assertTrue(push1.stderr().contains("\"serverAsked\":true"), push1::describe);
         }
         for (String a : github.assets()) assertTrue(a.contains(" uploaded "), "no starter asset is left: " + a);
         assertTrue(github.files().containsKey("forge/refs/heads/main"), github.files()::toString);

@@ -227,8 +227,9 @@ public final class GitHubBlobStore implements BlobStore {
         int status = writeContents(name, data, null);
         if (status == 200 || status == 201) return true;
         // 422 ("sha" wasn't supplied): the file exists; 409: the branch moved, or it exists. Look.
-        Optional<Versioned> now = getContents(name);
+        Optional<BlobInfo> now = statContents(name);
         if (now.isPresent()) return false;
+        if (status == 404) throw writeRefused(name);
         throw conflictWithoutChange(name, status);
     }
 
@@ -241,10 +242,18 @@ public final class GitHubBlobStore implements BlobStore {
         }
         int status = writeContents(name, data, expectedToken);
         if (status == 200 || status == 201) return true;
-        if (status == 404) return false;
         Optional<BlobInfo> now = statContents(name);
         if (now.isEmpty() || !now.get().token().equals(expectedToken)) return false;
+        if (status == 404) throw writeRefused(name);
         throw conflictWithoutChange(name, status);
+    }
+
+    /** A 404 to a write of a file that is there, in a repository that is there: no write access. */
+    private RemoteUnavailableException writeRefused(String name) {
+        return new RemoteUnavailableException(
+                "GitHub refused a write of " + name + " in " + where + " (404): the token can read the repository"
+                        + " but not write to it; it needs the 'contents: write' permission",
+                false);
     }
 
     private RemoteUnavailableException conflictWithoutChange(String name, int status) {
@@ -260,6 +269,7 @@ public final class GitHubBlobStore implements BlobStore {
             String sha = statContents(name).map(BlobInfo::token).orElse(null);
             int status = writeContents(name, data, sha);
             if (status == 200 || status == 201) return;
+            if (status == 404) throw writeRefused(name);
         }
         throw conflictWithoutChange(name, 409);
     }
@@ -379,7 +389,11 @@ public final class GitHubBlobStore implements BlobStore {
                     .build();
             try (Response r = send(req, "delete", name, true, 0)) {
                 int s = r.code();
-                if (s == 200 || s == 204 || s == 404) return;
+                if (s == 200 || s == 204) return;
+                if (s == 404) {
+                    if (statContents(name).isEmpty()) return;
+                    throw writeRefused(name);
+                }
                 if (s != 409 && s != 422) throw unexpected(r, "delete", name);
             }
         }

@@ -103,6 +103,7 @@ public final class FakeGitHub implements AutoCloseable {
     private final String owner;
     private final String repo;
     private volatile String token;
+    private volatile String readOnlyToken;
     private volatile int pageSize = 100;
     private volatile int assetLimit = 1000;
 
@@ -159,6 +160,11 @@ public final class FakeGitHub implements AutoCloseable {
     /** At most {@code n} assets per release (GitHub's is 1000). */
     public void assetLimit(int n) {
         assetLimit = n;
+    }
+
+    /** Also accept {@code t}, for reading only: its writes get 403 "Resource not accessible by personal access token". */
+    public void readOnlyToken(String t) {
+        readOnlyToken = t;
     }
 
     /** From now on only {@code t} is accepted (an expired or revoked token: 401 "Bad credentials"). */
@@ -306,6 +312,11 @@ public final class FakeGitHub implements AutoCloseable {
             return false;
         }
         String t = auth.startsWith("Bearer ") ? auth.substring(7) : auth.startsWith("token ") ? auth.substring(6) : "";
+        if (t.equals(readOnlyToken)) {
+            if (ex.getRequestMethod().equals("GET")) return true;
+            send(ex, 403, error("Resource not accessible by personal access token"));
+            return false;
+        }
         if (!t.equals(token)) {
             send(ex, 401, error("Bad credentials"));
             return false;

@@ -236,6 +236,13 @@ class GitHubBlobStoreTest extends BlobStoreContract {
         RemoteUnavailableException expired = assertThrows(RemoteUnavailableException.class, () -> ok.get("config"));
         assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
         assertFalse(expired.getMessage().contains(TOKEN));
+        s.readOnlyToken("ghp_readOnly");
+        BlobStore reader = raw(s, "ghp_readOnly", 1000);
+        assertArrayEquals(utf8("{}"), reader.get("config").orElseThrow().data());
+        RemoteUnavailableException denied =
+                assertThrows(RemoteUnavailableException.class, () -> reader.putIfAbsent("refs/heads/x", utf8("1\n")));
+        assertFalse(denied.retryable());
+        assertTrue(denied.getMessage().contains("contents: write"), denied.getMessage());
         String missing = s.url().replace("studio/assets", "studio/nope");
         BlobStore other = GitHubBlobStore.open(
                 (RemoteUrl.GitHub) RemoteUrl.parse(missing, Path.of("/")),
