@@ -134,6 +134,52 @@ class GitHubBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void clientsUploadingAtOnceShareReleasesAndLoseNothing() throws Exception {
+        FakeGitHub s = server();
+        s.assetLimit(3); // the server enforces it, as GitHub does its 1000: a client's count may be stale
+        BlobStore first = raw(s, TOKEN, 3);
+        first.put("config", utf8("{}"));
+        int clients = 3;
+        int each = 5;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients * 2);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                BlobStore b = new RetryingBlobStore(
+                        raw(s, TOKEN, 3), RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)), retries::add);
+                for (int half = 0; half < 2; half++) {
+                    int client = c;
+                    int from = half;
+                    done.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = from; i < each; i += 2)
+                            b.put("packs/c" + client + "-" + i + ".pack", random(client * 100 + i, 500 + i));
+                        return null;
+                    }));
+                }
+            }
+            go.countDown();
+            for (var f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        BlobStore reader = raw(s, TOKEN, 3);
+        assertEquals(clients * each, reader.list("packs/").size());
+        for (int c = 0; c < clients; c++)
+            for (int i = 0; i < each; i++)
+                assertArrayEquals(
+                        random(c * 100 + i, 500 + i),
+                        reader.get("packs/c" + c + "-" + i + ".pack")
+                                .orElseThrow()
+                                .data());
+        for (String a : s.assets()) assertTrue(a.contains(" uploaded "), a);
+        java.util.Map<String, Integer> perRelease = new java.util.HashMap<>();
+        for (String a : s.assets()) perRelease.merge(a.substring(0, a.indexOf('/')), 1, Integer::sum);
+        for (int n : perRelease.values()) assertTrue(n <= 3, perRelease.toString());
+    }
+
+    @Test
     void rateLimitsAreWaitedOutAndReported() {
         FakeGitHub s = server();
         BlobStore b = retrying(s);
