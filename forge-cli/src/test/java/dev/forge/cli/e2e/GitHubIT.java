@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +165,48 @@ class GitHubIT {
                 pulled.millis() / 1000.0,
                 pull.path("bytesReceived").asLong(),
                 h5 - h4);
+    }
+
+    @Test
+    void aPushKilledHalfWayIsFinishedByTheNextOne(@TempDir Path tmp) throws Exception {
+        github = FakeGitHub.start("studio", "film", TOKEN);
+        Path corpus = RemoteIT.corpus();
+        SortedMap<String, String> v1 = E2eFiles.readManifest(corpus.resolve("MANIFEST-v1.sha256"));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        forge(work, "init").ok();
+        E2eFiles.copyTree(corpus.resolve("v1"), work);
+        forge(work, "add", ".").ok();
+        forge(work, "commit", "-m", "corpus v1").ok();
+        forge(work, "remote", "add", "origin", github.url()).ok();
+        github.holdUploadsAfter(3);
+        ForgeProcess.Started p =
+                ForgeProcess.start(work, List.of("push", "--json"), Map.of("FORGE_GITHUB_TOKEN", TOKEN));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (github.heldUploads() == 0 && p.process().isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(github.heldUploads() > 0, () -> "no upload was held; push stderr: " + p.readStderr());
+            ForgeProcess.killTree(p.process());
+            assertFalse(p.readStderr().contains(TOKEN));
+        } finally {
+            p.cleanup();
+        }
+        github.releaseUploads(); // the held uploads complete on the server after their client died
+        while (github.heldUploads() > 0) Thread.sleep(20);
+        assertFalse(github.files().containsKey("forge/refs/heads/main"), "the killed push moved no ref");
+        int before = github.assets().size();
+        assertTrue(before >= 3, github.assets()::toString);
+
+        JsonNode again = json(forge(work, "push", "--json").ok());
+        assertTrue(again.path("bytesSent").asLong() < 260_000_000L, again::toString);
+        List<String> names = new ArrayList<>();
+        for (String a : github.assets()) {
+            assertTrue(a.contains(" uploaded "), a);
+            names.add(a.substring(a.indexOf('/') + 1, a.indexOf(' ')));
+        }
+        assertEquals(names.size(), Set.copyOf(names).size(), "no asset twice: " + names);
+        forge(tmp, "clone", github.url(), "fresh").ok();
+        assertMatchesManifest(v1, tmp.resolve("fresh"), "the clone after a killed and resumed push (github)");
+        assertNoTokenAnywhere();
     }
 
     @Test

@@ -106,6 +106,9 @@ public final class FakeGitHub implements AutoCloseable {
     private volatile String readOnlyToken;
     private volatile int pageSize = 100;
     private volatile int assetLimit = 1000;
+    private volatile int holdAfter = -1;
+    private volatile java.util.concurrent.CountDownLatch holdLatch = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Object lock = new Object();
     private final TreeMap<String, byte[]> files = new TreeMap<>();
@@ -165,6 +168,26 @@ public final class FakeGitHub implements AutoCloseable {
     /** Also accept {@code t}, for reading only: its writes get 403 "Resource not accessible by personal access token". */
     public void readOnlyToken(String t) {
         readOnlyToken = t;
+    }
+
+    /**
+     * Once {@code n} assets are stored, every further upload is held, its body received but no answer
+     * given, until {@link #releaseUploads}: then it is stored and answered (to a client that may be gone).
+     */
+    public void holdUploadsAfter(int n) {
+        holdLatch = new java.util.concurrent.CountDownLatch(1);
+        holdAfter = n;
+    }
+
+    /** Lets held uploads go on. */
+    public void releaseUploads() {
+        holdAfter = -1;
+        holdLatch.countDown();
+    }
+
+    /** Uploads held right now. */
+    public int heldUploads() {
+        return held.get();
     }
 
     /** From now on only {@code t} is accepted (an expired or revoked token: 401 "Bad credentials"). */
@@ -245,6 +268,20 @@ public final class FakeGitHub implements AutoCloseable {
             if (!authorized(ex)) return;
             Matcher up = UPLOAD.matcher(path);
             if (up.matches() && method.equals("POST") && ours(up.group(1), up.group(2))) {
+                int stored;
+                synchronized (lock) {
+                    stored = assets.size();
+                }
+                if (holdAfter >= 0 && stored >= holdAfter) {
+                    held.incrementAndGet();
+                    try {
+                        holdLatch.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        held.decrementAndGet();
+                    }
+                }
                 upload(ex, Long.parseLong(up.group(3)), query(query).get("name"), body);
                 return;
             }
