@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code github://} remotes end to end through dist/forge, against {@link FakeGitHub} (a local server
  * that follows GitHub's documented REST API, in this test's JVM, reached with {@code ?api=}): the
  * shared corpus v1 pushed with a secondary rate limit, a 429 and a 502 "starter" asset in the middle,
- * cloned and compared byte for byte, v2 pushed and pulled; a wrong token, a missing repository; and the
- * token appears in no output, no request URL, and no request to the download host.
+ * cloned and compared byte for byte, v2 pushed and pulled; a push killed half way and finished by the
+ * next one; a wrong token, a missing repository; and the token appears in no output, no request URL,
+ * and no request to the download host.
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class GitHubIT {

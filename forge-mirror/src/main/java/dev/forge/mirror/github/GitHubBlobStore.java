@@ -824,10 +824,12 @@ public final class GitHubBlobStore implements BlobStore {
             if (to == null) throw new RemoteUnavailableException("GitHub redirected " + name + " nowhere", true);
             Request.Builder storage = new Request.Builder().url(to).header("User-Agent", USER_AGENT);
             if (range != null) storage.header("Range", range);
-            try (Response s = send(storage.get().build(), "read", name, false, expected)) {
+            try (Response s = fetchStorage(storage.get().build(), name, expected)) {
                 if (s.code() == 404) throw new NotFoundException("blob " + name + " is missing from " + where);
-                if (s.code() != 200 && s.code() != 206) throw unexpected(s, "read", name);
-                return checked(name, s, offset, length, a.size());
+                if (s.code() == 200 || s.code() == 206) return checked(name, s, offset, length, a.size());
+                // The redirect target is a signed link that expires: a new request to the API gives a new one.
+                throw new RemoteUnavailableException(
+                        "cannot read " + name + " in " + where + ": the download host answered HTTP " + s.code(), true);
             }
         }
     }
@@ -867,6 +869,21 @@ public final class GitHubBlobStore implements BlobStore {
                 .header("X-GitHub-Api-Version", API_VERSION);
         token.get().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return b;
+    }
+
+    /**
+     * One request to where a download was redirected: no token, no GitHub error handling (it is not
+     * GitHub's API); a failed connection is retryable. Its URL (a signed link) is never put in a message.
+     */
+    private Response fetchStorage(Request req, String name, long bytes) {
+        okhttp3.Call call = http.newCall(req);
+        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return call.execute();
+        } catch (IOException e) {
+            throw new RemoteUnavailableException(
+                    "cannot read " + name + " in " + where + " from its download host: " + failure(e), true, e);
+        }
     }
 
     /** The token goes to the API host, and to github.com's upload host; nowhere else. */

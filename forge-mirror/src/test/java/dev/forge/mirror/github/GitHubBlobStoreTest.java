@@ -219,14 +219,15 @@ class GitHubBlobStoreTest extends BlobStoreContract {
         b.put("packs/y.pack", data);
         s.failNext("GET", "/releases/assets/", FakeGitHub.Fault.ERROR_502, 1);
         s.failNext("GET", "/storage/", FakeGitHub.Fault.DROP, 1);
+        s.failNext("GET", "/storage/", FakeGitHub.Fault.SECONDARY_403, 1); // an expired link: ask the API again
         s.failNext("GET", "/contents/forge/config", FakeGitHub.Fault.ERROR_500, 1);
         s.failNext("GET", "/contents/forge/config", FakeGitHub.Fault.DROP, 1);
         BlobStore fresh = new RetryingBlobStore(
                 raw(s, TOKEN, 1000), RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)), retries::add);
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 2000), fresh.get("packs/y.pack", 1000, 1000));
         assertArrayEquals(utf8("{}"), fresh.get("config").orElseThrow().data());
-        assertEquals(4, s.faultsServed().size(), s.faultsServed().toString());
-        assertEquals(4, retries.size(), retries.toString());
+        assertEquals(5, s.faultsServed().size(), s.faultsServed().toString());
+        assertEquals(5, retries.size(), retries.toString());
     }
 
     @Test
