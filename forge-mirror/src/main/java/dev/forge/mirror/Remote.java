@@ -11,6 +11,7 @@ import dev.forge.mirror.blob.MeteredBlobStore;
 import dev.forge.mirror.blob.ReadOnlyBlobStore;
 import dev.forge.mirror.blob.RetryingBlobStore;
 import dev.forge.mirror.format.RemoteConfig;
+import dev.forge.mirror.github.GitHubBlobStore;
 import dev.forge.mirror.http.HttpBlobStore;
 import dev.forge.mirror.s3.S3BlobStore;
 import java.nio.file.Path;
@@ -73,6 +74,10 @@ public final class Remote implements AutoCloseable {
             case RemoteUrl.S3 s -> S3BlobStore.open(s, options.parallelism(), options.policy());
             case RemoteUrl.Http h ->
                 new ReadOnlyBlobStore(HttpBlobStore.open(h, options.policy(), options.parallelism()));
+            // The token comes from the environment for now; forge auth's token store plugs in here.
+            case RemoteUrl.GitHub g ->
+                GitHubBlobStore.open(
+                        g, GitHubBlobStore.environmentToken(System.getenv()), options.parallelism(), options.policy());
         };
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A remote's address, parsed: a directory ({@code /mnt/nas/proj}, {@code file:///mnt/nas/proj}), an
  * S3 bucket and prefix ({@code s3://BUCKET/PREFIX?endpoint=URL&region=R&path-style=true}) or an R2
- * bucket ({@code r2://ACCOUNT_ID/BUCKET/PREFIX}). Credentials never go in the URL: they come from the
+ * bucket ({@code r2://ACCOUNT_ID/BUCKET/PREFIX}) or a GitHub repository ({@code
+ * github://OWNER/REPO?api=URL}). Credentials never go in the URL: they come from the
  * environment, so a URL is safe to store in {@code .forge} and to print. {@link #parse} refuses a URL
  * that carries any (user info in it or in its endpoint, a secret-looking option), and {@link #redact}
  * hides them in any text that is printed, for URLs stored by older versions and for what the user
@@ -58,6 +59,26 @@ public sealed interface RemoteUrl {
     }
 
     /**
+     * A GitHub repository: packs as release assets, everything else through the Contents API. {@code
+     * api} is the REST API base without a trailing slash ({@code https://api.github.com}, or {@code
+     * https://HOST/api/v3} for GitHub Enterprise Server).
+     */
+    record GitHub(String owner, String repo, String api, String original) implements RemoteUrl {
+        /** The API base of github.com. */
+        public static final String DEFAULT_API = "https://api.github.com";
+
+        @Override
+        public String text() {
+            return original;
+        }
+
+        /** Whether this is github.com itself (whose rate limits always apply). */
+        public boolean isGitHubCom() {
+            return api.equals(DEFAULT_API);
+        }
+    }
+
+    /**
      * Parses {@code url}; a relative path is taken relative to {@code cwd}. A URL with credentials in it
      * is refused ({@link InvalidInputException}, exit 2) with a message that does not repeat them.
      */
@@ -90,10 +111,11 @@ public sealed interface RemoteUrl {
             case "http", "https" -> http(uri, url);
             case "s3" -> s3(uri, url);
             case "r2" -> r2(uri, url);
+            case "github" -> github(uri, url);
             default ->
-                throw new InvalidInputException(
-                        "unknown remote URL scheme '" + scheme + "' in '" + redact(url)
-                                + "'; use a path, file:///path, s3://BUCKET/PREFIX, r2://ACCOUNT_ID/BUCKET/PREFIX or https://HOST/PATH");
+                throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + redact(url)
+                        + "'; use a path, file:///path, s3://BUCKET/PREFIX, r2://ACCOUNT_ID/BUCKET/PREFIX,"
+                        + " github://OWNER/REPO or https://HOST/PATH");
         };
     }
 
@@ -156,6 +178,44 @@ public sealed interface RemoteUrl {
         String prefix = slash < 0 ? "" : path.substring(slash + 1);
         return new S3(bucket, prefix, "https://" + account + ".r2.cloudflarestorage.com", "auto", true, original);
     }
+
+    private static GitHub github(URI uri, String original) {
+        String owner = uri.getHost();
+        String path = prefix(uri.getPath());
+        if (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        if (owner == null
+                || !GITHUB_NAME.matcher(owner).matches()
+                || !GITHUB_NAME.matcher(path).matches()) {
+            throw new InvalidInputException("github URL '" + redact(original)
+                    + "' must look like github://OWNER/REPO (letters, digits, '.', '_', '-'), optionally with"
+                    + " ?api=https://HOST/api/v3 for GitHub Enterprise Server");
+        }
+        Map<String, String> q = query(uri, original);
+        for (String k : q.keySet()) {
+            if (!k.equals("api"))
+                throw new InvalidInputException(
+                        "unknown option '" + k + "' in '" + redact(original) + "' (known: api)");
+        }
+        String api = q.getOrDefault("api", GitHub.DEFAULT_API);
+        URI a;
+        try {
+            a = new URI(api);
+        } catch (URISyntaxException x) {
+            throw new InvalidInputException("api in '" + redact(original) + "' is not a URL: " + x.getReason());
+        }
+        if (a.getScheme() == null
+                || !(a.getScheme().equals("http") || a.getScheme().equals("https"))
+                || a.getHost() == null
+                || a.getRawQuery() != null) {
+            throw new InvalidInputException("api in '" + redact(original)
+                    + "' must be an http(s) URL without a query, like https://HOST/api/v3, got '" + redact(api) + "'");
+        }
+        while (api.endsWith("/")) api = api.substring(0, api.length() - 1);
+        return new GitHub(owner, path, api, original);
+    }
+
+    /** An owner or repository name on GitHub. */
+    java.util.regex.Pattern GITHUB_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     /** The key prefix without leading slash, ending in '/' unless empty. */
     private static String prefix(String path) {
