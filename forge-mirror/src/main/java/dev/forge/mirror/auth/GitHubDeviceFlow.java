@@ -71,7 +71,10 @@ public final class GitHubDeviceFlow {
      * user approved and returns the access token. A denied, expired or refused flow is a {@link KeyException}.
      */
     public String run(java.util.function.Consumer<Prompt> prompt) throws InterruptedException {
-        JsonNode code = post("/login/device/code", Map.of("client_id", clientId, "scope", SCOPE));
+        Map<String, String> ask = new LinkedHashMap<>();
+        ask.put("client_id", clientId);
+        ask.put("scope", SCOPE);
+        JsonNode code = post("/login/device/code", ask);
         String deviceCode = code.path("device_code").asText("");
         String userCode = code.path("user_code").asText("");
         String uri = code.path("verification_uri").asText("");
