@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "logout",
         description = {
-            "Remove the saved token of PROVIDER for an API host (exit 4 if there is none).",
-            "A token in an environment variable stays: unset the variable."
+            "Remove the saved token of PROVIDER for an API host.",
+            "Exit 4 if there is none. A token in an environment variable stays: unset it."
         })
 public final class AuthLogoutCommand implements Callable<Integer> {
     @Mixin

@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "status",
         description = {
-            "List the providers and API hosts that have a token, and where each comes from.",
+            "List which providers and API hosts have a token, and from where.",
             "Sources: environment, encrypted file, plain-text file. Never prints a token."
         })
 public final class AuthStatusCommand implements Callable<Integer> {
