@@ -50,6 +50,10 @@ public final class TokenStore {
     static final String FORMAT = "forge-tokens/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Threads of one process take this first: a second FileChannel.lock in the same JVM would throw. */
+    private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS =
+            new java.util.concurrent.locks.ReentrantLock();
+
     private final Map<String, String> env;
     private final Path dir;
 
@@ -79,6 +83,21 @@ public final class TokenStore {
     /** The token to send to {@code apiBase} (null: the provider's default API), or empty. */
     public Optional<String> lookup(String provider, URI apiBase) {
         return find(Provider.of(provider), apiBase).map(FoundToken::token);
+    }
+
+    /**
+     * What a backend is given: a supplier of the token for {@code apiBase}, looked up on each call (so a
+     * login in another terminal is seen), failing with {@link KeyException} (exit 13) and the command that
+     * fixes it when there is none.
+     */
+    public java.util.function.Supplier<String> supplier(Provider provider, URI apiBase) {
+        URI api = provider.normalize(apiBase);
+        return () -> find(provider, api)
+                .map(FoundToken::token)
+                .orElseThrow(
+                        () -> new KeyException("no " + provider.id() + " token for " + api + ": run 'forge auth login "
+                                + provider.id() + (api.equals(provider.defaultApi()) ? "" : " --api " + api)
+                                + " --with-token' (or set " + provider.envVars().getFirst() + ")"));
     }
 
     /** The token for a provider's API host and where it came from, in lookup order. */
@@ -177,6 +196,7 @@ public final class TokenStore {
     }
 
     private <T> T locked(Action<T> action) {
+        IN_PROCESS.lock();
         try {
             AtomicFiles.ensureDir(dir);
             try (FileChannel ch =
@@ -190,6 +210,8 @@ public final class TokenStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the token store in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            IN_PROCESS.unlock();
         }
     }
 

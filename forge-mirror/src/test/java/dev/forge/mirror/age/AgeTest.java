@@ -56,6 +56,30 @@ class AgeTest {
     }
 
     @Test
+    void streamsInOddPieces() throws Exception {
+        X25519Identity id = X25519Identity.generate();
+        byte[] data = new byte[5 * Age.CHUNK + 123];
+        new Random(3).nextBytes(data);
+        var out = new java.io.ByteArrayOutputStream();
+        try (var enc = Age.encrypting(out, List.of(id.recipient()))) {
+            Random r = new Random(4);
+            for (int off = 0; off < data.length; ) {
+                int n = Math.min(data.length - off, r.nextInt(100_000));
+                if (n == 1) enc.write(data[off]);
+                else enc.write(data, off, n);
+                off += n;
+            }
+        }
+        assertArrayEquals(data, Age.decrypt(out.toByteArray(), List.of(id)));
+        try (var dec = Age.decrypting(new java.io.ByteArrayInputStream(out.toByteArray()), List.of(id))) {
+            var back = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[777];
+            for (int n; (n = dec.read(buf, 0, 1 + back.size() % 777)) > 0; ) back.write(buf, 0, n);
+            assertArrayEquals(data, back.toByteArray());
+        }
+    }
+
+    @Test
     void severalRecipientsEachOpenIt() {
         X25519Identity a = X25519Identity.generate();
         X25519Identity b = X25519Identity.generate();

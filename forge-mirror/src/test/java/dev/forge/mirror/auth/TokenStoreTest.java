@@ -177,6 +177,34 @@ class TokenStoreTest {
     }
 
     @Test
+    void supplierForABackend() {
+        TokenStore s = store(Map.of());
+        var github = s.supplier(Provider.GITHUB, GHE);
+        var e = assertThrows(KeyException.class, github::get);
+        assertEquals(
+                "no github token for https://ghe.example/api/v3: run 'forge auth login github --api"
+                        + " https://ghe.example/api/v3 --with-token' (or set FORGE_GITHUB_TOKEN)",
+                e.getMessage());
+        s.save(Provider.GITHUB, GHE, TOKEN, false);
+        assertEquals(TOKEN, github.get());
+    }
+
+    @Test
+    void threadsSavingAtOnceAllLand() throws Exception {
+        TokenStore s = store(Map.of());
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            URI api = URI.create("https://host" + i + ".example/api/v3");
+            threads.add(Thread.ofPlatform().start(() -> s.save(Provider.GITHUB, api, "t" + api.getHost(), false)));
+        }
+        for (Thread t : threads) t.join();
+        for (int i = 0; i < 6; i++)
+            assertEquals(
+                    Optional.of("thost" + i + ".example"),
+                    s.lookup("github", URI.create("https://host" + i + ".example/api/v3")));
+    }
+
+    @Test
     void tokensWithSpacesOrNewlinesAreRefused() {
         TokenStore s = store(Map.of());
         var e = assertThrows(
