@@ -82,7 +82,13 @@ public final class GitHubDeviceFlow {
             throw refused(code, "asking for a device code");
         long interval = Math.max(1, code.path("interval").asLong(5));
         long expiresIn = code.path("expires_in").asLong(900);
-        prompt.accept(new Prompt(userCode, URI.create(uri), Duration.ofSeconds(expiresIn)));
+        URI verification;
+        try {
+            verification = URI.create(uri);
+        } catch (IllegalArgumentException e) {
+            throw refused(code, "asking for a device code (its verification_uri is not a URL)");
+        }
+        prompt.accept(new Prompt(userCode, verification, Duration.ofSeconds(expiresIn)));
         long waited = 0;
         while (true) {
             sleeper.sleep(Duration.ofSeconds(interval));
