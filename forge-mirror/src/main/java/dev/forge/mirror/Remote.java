@@ -4,6 +4,9 @@ import dev.forge.core.chunk.ChunkerParams;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
+import dev.forge.mirror.auth.FoundToken;
+import dev.forge.mirror.auth.Provider;
+import dev.forge.mirror.auth.TokenStore;
 import dev.forge.mirror.blob.FileBlobStore;
 import dev.forge.mirror.blob.ListingBlobStore;
 import dev.forge.mirror.blob.Listings;
@@ -74,10 +77,16 @@ public final class Remote implements AutoCloseable {
             case RemoteUrl.S3 s -> S3BlobStore.open(s, options.parallelism(), options.policy());
             case RemoteUrl.Http h ->
                 new ReadOnlyBlobStore(HttpBlobStore.open(h, options.policy(), options.parallelism()));
-            // The token comes from the environment for now; forge auth's token store plugs in here.
-            case RemoteUrl.GitHub g ->
-                GitHubBlobStore.open(
-                        g, GitHubBlobStore.environmentToken(System.getenv()), options.parallelism(), options.policy());
+            // forge auth's store, per API host: the environment first, then the encrypted token file;
+            // none is anonymous (enough to read a public repository).
+            case RemoteUrl.GitHub g -> {
+                java.net.URI api = java.net.URI.create(g.api());
+                yield GitHubBlobStore.open(
+                        g,
+                        () -> TokenStore.forUser().find(Provider.GITHUB, api).map(FoundToken::token),
+                        options.parallelism(),
+                        options.policy());
+            }
         };
     }
 

@@ -158,20 +158,6 @@ public final class GitHubBlobStore implements BlobStore {
         return new GitHubBlobStore(url, token, policy, 4, assetsPerRelease, Duration.ZERO);
     }
 
-    /**
-     * The token from the environment: {@code FORGE_GITHUB_TOKEN}, else {@code GITHUB_TOKEN}. (Forge's
-     * token store, {@code forge auth}, takes its place behind the same supplier.)
-     */
-    public static Supplier<Optional<String>> environmentToken(Map<String, String> env) {
-        return () -> {
-            for (String k : List.of("FORGE_GITHUB_TOKEN", "GITHUB_TOKEN")) {
-                String v = env.get(k);
-                if (v != null && !v.isBlank()) return Optional.of(v.strip());
-            }
-            return Optional.empty();
-        };
-    }
-
     @Override
     public String describe() {
         return where;
