@@ -186,6 +186,31 @@ public final class Fetch {
         return new Downloader(index, progress, new HashSet<>()).refetch(ids);
     }
 
+    /**
+     * Lazy fetch: downloads exactly the given file contents (each a chunk list or a chunk) with the chunks
+     * the lists name, nothing else; returns the bytes received.
+     */
+    public long contents(Collection<ObjectId> fileContents, ProgressListener progress) {
+        remote.requireConfig();
+        RemoteIndex index = remote.indexCache().sync().index();
+        Downloader d = new Downloader(index, progress, new HashSet<>());
+        List<ObjectId> lists = new ArrayList<>();
+        List<ObjectId> chunks = new ArrayList<>();
+        for (ObjectId f : fileContents) {
+            if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
+            else chunks.add(f);
+        }
+        d.fetch("Fetching lists", lists);
+        Set<ObjectId> seen = new HashSet<>(chunks);
+        for (ObjectId l : lists) {
+            for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
+                if (seen.add(c.id())) chunks.add(c.id());
+            }
+        }
+        d.fetch("Downloading", chunks);
+        return remote.meter().bytesReceived();
+    }
+
     /** Rounds 2..: trees one level at a time, then the chunk lists, then the chunks of the files {@code filter} accepts. */
     private void fetchContents(List<ObjectId> roots, Predicate<String> filter, Downloader d) {
         List<ObjectId> level = new ArrayList<>(roots);

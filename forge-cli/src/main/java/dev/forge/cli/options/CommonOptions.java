@@ -3,6 +3,10 @@ package dev.forge.cli.options;
 import dev.forge.cli.Output;
 import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.repo.Repository;
+import dev.forge.mirror.LazyFetch;
+import dev.forge.mirror.Remote;
+import dev.forge.mirror.RemoteOptions;
+import dev.forge.mirror.blob.RetryListener;
 import dev.forge.storage.RocksLocalStoreFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,8 +88,22 @@ public final class CommonOptions {
      * folder and why.
      */
     public Repository open(LocalStoreFactory.Mode mode) {
-        return Repository.open(STORES, cwd(), mode);
+        Repository repo = Repository.open(STORES, cwd(), mode);
+        // A sparse clone fetches what a command needs and it lacks from the remote it was cloned from.
+        if (repo.sparse().isSparse() && repo.remotes().containsKey(LAZY_REMOTE)) {
+            repo.lazyFetch(new LazyFetch(
+                    repo,
+                    LAZY_REMOTE,
+                    new RemoteOptions(
+                            Remote.DEFAULT_PARALLELISM,
+                            TransferOptions.policy(System.getenv(), repo.config()),
+                            RetryListener.NONE)));
+        }
+        return repo;
     }
+
+    /** The remote lazy fetch reads from: the one a clone was made from. */
+    static final String LAZY_REMOTE = "origin";
 
     /** The command's output, in JSON when {@code json} is set. */
     public Output output(JsonOption json) {

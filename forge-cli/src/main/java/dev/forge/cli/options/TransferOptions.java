@@ -38,7 +38,7 @@ public final class TransferOptions {
         return new RemoteOptions(jobs(), policy(System.getenv(), config), notices);
     }
 
-    static RetryPolicy policy(Map<String, String> env, RepoConfig config) {
+    public static RetryPolicy policy(Map<String, String> env, RepoConfig config) {
         Duration timeout = config != null && config.remoteTimeout() != null
                 ? Duration.ofSeconds(config.remoteTimeout())
                 : RetryPolicy.DEFAULT_TIMEOUT;

@@ -237,6 +237,54 @@ class GitHubIT {
         assertNoTokenAnywhere();
     }
 
+    /** A token saved by forge auth for one API host is used there, and not sent to another host. */
+    @Test
+    void aTokenSavedWithForgeAuthIsUsedForItsApiHostOnly(@TempDir Path tmp) throws Exception {
+        github = FakeGitHub.start("studio", "film", TOKEN);
+        Map<String, String> env =
+                Map.of("XDG_CONFIG_HOME", tmp.resolve("config").toString());
+        Path token = tmp.resolve("token.txt");
+        Files.writeString(token, TOKEN + "\n");
+        ProcessBuilder pb = new ProcessBuilder(
+                        ForgeProcess.forge().toString(),
+                        "auth",
+                        "login",
+                        "github",
+                        "--api",
+                        github.api(),
+                        "--with-token")
+                .directory(tmp.toFile())
+                .redirectInput(token.toFile())
+                .redirectOutput(tmp.resolve("login.out").toFile())
+                .redirectError(tmp.resolve("login.err").toFile());
+        pb.environment().putAll(env);
+        pb.environment().remove("FORGE_GITHUB_TOKEN");
+        pb.environment().remove("GITHUB_TOKEN");
+        Process login = pb.start();
+        assertEquals(0, login.waitFor(), Files.readString(tmp.resolve("login.err")));
+
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        Files.writeString(w.resolve("a.txt"), "a\n");
+        forge(w, env, "init").ok();
+        forge(w, env, "add", ".").ok();
+        forge(w, env, "commit", "-m", "a").ok();
+        forge(w, env, "remote", "add", "origin", github.url()).ok();
+        forge(w, env, "push").ok();
+        forge(tmp, env, "clone", github.url(), "c").ok();
+        assertEquals("a\n", Files.readString(tmp.resolve("c/a.txt")));
+
+        try (FakeGitHub other = FakeGitHub.start("studio", "film", TOKEN)) {
+            forge(w, env, "remote", "add", "other", other.url()).ok();
+            ForgeProcess.Result refused = forge(w, env, "push", "other").expect(10);
+            assertTrue(
+                    refused.stderr().contains("no token set")
+                            && refused.stderr().contains("forge auth login"),
+                    refused::describe);
+            for (String line : other.log()) assertFalse(line.contains(TOKEN), line);
+        }
+        assertNoTokenAnywhere();
+    }
+
     static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

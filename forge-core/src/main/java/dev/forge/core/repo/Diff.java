@@ -165,16 +165,18 @@ public final class Diff {
         all.addAll(neu.keySet());
         List<String> changed = new ArrayList<>();
         LocalContent local = new LocalContent(repo);
-        List<String> unfetched = new ArrayList<>();
+        List<Map.Entry<String, ContentRef>> needed = new ArrayList<>();
         for (String path : all) {
             Version o = old.get(path);
             Version n = neu.get(path);
             if (o != null && n != null && o.kind() == n.kind() && Status.sameContent(o.content(), n.content()))
                 continue;
             changed.add(path);
-            if (!readable(local, o) || !readable(local, n)) unfetched.add(path);
+            for (Version v : new Version[] {o, n}) {
+                if (!readable(local, v)) needed.add(Map.entry(path, v.content()));
+            }
         }
-        if (!unfetched.isEmpty()) throw LocalContent.notFetched(unfetched, null);
+        local.ensure(needed, null);
         List<FileDiff> files = new ArrayList<>();
         for (String path : changed) files.add(file(path, old.get(path), neu.get(path), details));
         return new Result(from, to, files);

@@ -6,13 +6,16 @@ import dev.forge.core.model.ContentRef;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.ObjectType;
 import dev.forge.core.model.Tree;
+import dev.forge.core.port.ContentFetcher;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.StageEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -36,12 +39,14 @@ final class LocalContent {
     private final ObjectStore store;
     private final ObjectReader objects;
     private final boolean sparse;
+    private final ContentFetcher fetcher;
     private final Set<ObjectId> present = new HashSet<>();
 
     LocalContent(Repository repo) {
         this.store = repo.store().objects();
         this.objects = repo.objects;
         this.sparse = repo.sparse().isSparse();
+        this.fetcher = repo.lazyFetch();
     }
 
     /** Whether the content and, for a chunk list, every chunk it names are stored here. */
@@ -75,8 +80,32 @@ final class LocalContent {
      * @param where what the files belong to, for the message ("HEAD~1", "the stage")
      */
     void require(Collection<StageEntry> entries, String where) {
-        List<String> missing = missing(entries);
-        if (!missing.isEmpty()) throw notFetched(missing, where);
+        List<Map.Entry<String, ContentRef>> wanted = new ArrayList<>();
+        for (StageEntry e : entries) wanted.add(Map.entry(e.path(), e.content()));
+        ensure(wanted, where);
+    }
+
+    /**
+     * Makes sure the contents of {@code wanted} (path, content) are here: with lazy fetch installed,
+     * downloads what is missing (exactly those chunk lists and chunks); otherwise, or if some are still
+     * missing, throws naming the paths and how to fetch them, before anything is written.
+     */
+    void ensure(Collection<Map.Entry<String, ContentRef>> wanted, String where) {
+        if (!sparse) return;
+        Map<String, ContentRef> missing = new TreeMap<>(Tree.NAME_ORDER);
+        List<ContentRef> refs = new ArrayList<>();
+        for (Map.Entry<String, ContentRef> w : wanted) {
+            if (!has(w.getValue())) {
+                missing.put(w.getKey(), w.getValue());
+                refs.add(w.getValue());
+            }
+        }
+        if (missing.isEmpty()) return;
+        if (fetcher != null) {
+            fetcher.fetch(List.copyOf(missing.keySet()), refs);
+            missing.values().removeIf(this::has);
+        }
+        if (!missing.isEmpty()) throw notFetched(List.copyOf(missing.keySet()), where);
     }
 
     /** The error for files whose contents this sparse clone never fetched: names them and how to get them. */

@@ -7,6 +7,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.RefNames;
+import dev.forge.core.port.ContentFetcher;
 import dev.forge.core.port.LocalStore;
 import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.port.MetadataStore;
@@ -26,6 +27,7 @@ public final class Repository implements AutoCloseable {
     private final LocalStore store;
     private final WorkTree workTree;
     final ObjectReader objects;
+    private volatile ContentFetcher lazyFetch;
 
     private Repository(LocalStore store) {
         this.store = store;
@@ -250,6 +252,19 @@ public final class Repository implements AutoCloseable {
 
     public void setGcGraceDays(int days) {
         store.saveConfig(store.config().withGcGraceDays(days));
+    }
+
+    /**
+     * Installs lazy fetch: contents a sparse clone lacks are downloaded through {@code fetcher} when a
+     * command needs them, instead of the command refusing with exit 4.
+     */
+    public void lazyFetch(ContentFetcher fetcher) {
+        this.lazyFetch = fetcher;
+    }
+
+    /** The lazy fetcher, or null when contents this clone lacks are refused. */
+    ContentFetcher lazyFetch() {
+        return lazyFetch;
     }
 
     /** The paths a sparse clone keeps in its work tree ({@link SparsePaths#ALL} when not sparse). */

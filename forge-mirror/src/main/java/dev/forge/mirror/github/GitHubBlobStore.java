@@ -512,7 +512,9 @@ public final class GitHubBlobStore implements BlobStore {
         }
     }
 
-    static final String TOKEN_HINT = "set FORGE_GITHUB_TOKEN or GITHUB_TOKEN to a token with access to the repository";
+    static final String TOKEN_HINT =
+            "run 'forge auth login github --with-token' (with --api for GitHub Enterprise), or set"
+                    + " FORGE_GITHUB_TOKEN, with a token that has access to the repository";
 
     // ---- releases and assets ----
 
