@@ -115,6 +115,7 @@ public final class Main implements Callable<Integer> {
             dev.forge.cli.commands.PullCommand.class,
             dev.forge.cli.commands.PushCommand.class,
             dev.forge.cli.commands.sparse.SparseCommand.class,
+            dev.forge.cli.commands.PrefetchCommand.class,
             dev.forge.cli.commands.ServeCommand.class,
             UndoCommand.class,
             GcCommand.class,

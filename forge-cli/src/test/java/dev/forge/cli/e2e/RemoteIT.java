@@ -338,6 +338,17 @@ class RemoteIT {
         // No origin to fetch from: exit 4, naming the file and the command that fetches it.
         forge(tmp, "clone", url, "t", "--sparse", "shots").ok();
         Path t = tmp.resolve("t");
+        // prefetch downloads ahead of need: afterwards show reads local disk, origin or not.
+        JsonNode pre = json(forge(t, "prefetch", "audio", "--json").ok());
+        assertEquals(2, pre.path("files").asInt(), pre::toString);
+        assertTrue(pre.path("bytesReceived").asLong() > 2_000_000, pre::toString);
+        assertFalse(Files.exists(t.resolve("audio")), "prefetch writes nothing into the work tree");
+        Files.move(remote, tmp.resolve("remote-away"));
+        assertEquals(
+                -1,
+                Arrays.mismatch(
+                        mix2, forge(t, "show", "HEAD:audio/mix.bin").ok().stdoutBytes()));
+        Files.move(tmp.resolve("remote-away"), remote);
         forge(t, "remote", "remove", "origin").ok();
         ForgeProcess.Result show =
                 forge(t, "show", "HEAD~1:audio/mix.bin").expect(4).oneLineError();
