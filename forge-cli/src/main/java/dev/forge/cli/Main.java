@@ -114,6 +114,7 @@ public final class Main implements Callable<Integer> {
             dev.forge.cli.commands.PullCommand.class,
             dev.forge.cli.commands.PushCommand.class,
             dev.forge.cli.commands.sparse.SparseCommand.class,
+            dev.forge.cli.commands.imports.ImportCommand.class,
             UndoCommand.class,
             GcCommand.class,
             DemoCommand.class,
