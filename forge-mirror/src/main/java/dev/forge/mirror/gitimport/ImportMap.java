@@ -132,12 +132,14 @@ final class ImportMap {
                     .append('\n');
         try {
             Files.createDirectories(file.getParent());
+            // Only one import runs at a time (the repository's write lock), so writing at the end is appending.
             try (FileChannel ch = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long end = ch.size();
                 // A line cut short by an earlier crash would glue onto the first new one: start on a fresh line.
-                if (ch.size() > 0 && lastByte(ch) != '\n') sb.insert(0, '\n');
+                if (end > 0 && lastByte(ch) != '\n') sb.insert(0, '\n');
                 ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) ch.write(buf);
+                while (buf.hasRemaining()) end += ch.write(buf, end);
                 ch.force(true);
             }
         } catch (IOException e) {

@@ -62,6 +62,7 @@ public final class ImportGitCommand implements Callable<Integer> {
     public Integer call() {
         Output out = common.output(json);
         try (Repository repo = common.open()) {
+            boolean unborn = repo.headCommit().isEmpty();
             GitImport.Result r = new GitImport(repo)
                     .run(new GitImport.Options(source, branches, tags, lfsFrom, allowMissingLfs), out.progress());
             if (out.json()) {
@@ -103,6 +104,15 @@ public final class ImportGitCommand implements Callable<Integer> {
                     out.warn("Git LFS object " + m.oid() + " of '" + m.path() + "' in commit " + m.gitCommit()
                             + " is missing: imported as its pointer");
                 for (GitImport.Skipped s : r.skipped()) out.warn("skipped " + s.what() + ": " + s.reason());
+                if (unborn && !r.branches().isEmpty()) {
+                    String head = repo.head() instanceof dev.forge.core.model.Head.OnBranch b ? b.branch() : null;
+                    String pick = r.branches().stream()
+                            .map(GitImport.RefResult::name)
+                            .filter(n -> n.equals(head))
+                            .findFirst()
+                            .orElse(r.branches().get(0).name());
+                    out.info("Run 'forge checkout %s' to fill the work tree.%n", pick);
+                }
             }
         }
         return 0;
