@@ -249,6 +249,7 @@ class GitImportIT {
     private Path verifyClone(Path src) {
         Path verify = tmp.resolve("verify");
         git(tmp, "clone", "-q", src.toString(), verify.toString());
+        git(verify, "lfs", "fetch", "--all", "origin");
         return verify;
     }
 
@@ -393,6 +394,134 @@ class GitImportIT {
                 .ok());
         assertEquals(3, r.path("lfsObjects").asInt(), r::toString);
         assertEquals(0, r.path("missingLfs").size());
+    }
+
+    /**
+     * A git URL (a real {@code git daemon} on 127.0.0.1) with its LFS objects only on an LFS server: a
+     * loopback server written from git-lfs's docs/api/batch.md and basic-transfers.md, which hands out
+     * download actions with an Authorization header and refuses downloads without it.
+     */
+    @Test
+    void urlSourceWithLfsObjectsFromTheBatchApi() throws Exception {
+        Path src = sourceRepo();
+        Path verify = verifyClone(src);
+        Path store = tmp.resolve("lfs-server");
+        E2eFiles.copyTree(src.resolve(".git/lfs/objects"), store);
+        E2eFiles.deleteTree(src.resolve(".git/lfs/objects"));
+        List<String> batchAccept = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> downloads = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer lfs =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        String base = "http://127.0.0.1:" + lfs.getAddress().getPort() + "/repo.git/info/lfs";
+        lfs.createContext("/repo.git/info/lfs/objects/batch", ex -> {
+            batchAccept.add(ex.getRequestHeaders().getFirst("Accept"));
+            JsonNode req = E2eFiles.JSON.readTree(ex.getRequestBody());
+            var resp = E2eFiles.JSON.createObjectNode().put("transfer", "basic");
+            var objects = resp.putArray("objects");
+            for (JsonNode o : req.path("objects")) {
+                String oid = o.path("oid").asText();
+                var out = objects.addObject()
+                        .put("oid", oid)
+                        .put("size", o.path("size").asLong());
+                if (Files.exists(lfsPath(store, oid))) {
+                    out.putObject("actions")
+                            .putObject("download")
+                            .put("href", "http://127.0.0.1:" + lfs.getAddress().getPort() + "/dl/" + oid)
+                            .putObject("header")
+                            .put("Authorization", "Bearer t0ken");
+                } else {
+                    out.putObject("error").put("code", 404).put("message", "Object does not exist");
+                }
+            }
+            byte[] body = E2eFiles.JSON.writeValueAsBytes(resp);
+            ex.getResponseHeaders().set("Content-Type", "application/vnd.git-lfs+json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        lfs.createContext("/dl/", ex -> {
+            String oid = ex.getRequestURI().getPath().substring("/dl/".length());
+            if (!"Bearer t0ken".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                ex.sendResponseHeaders(401, -1);
+                ex.close();
+                return;
+            }
+            downloads.add(oid);
+            byte[] body = Files.readAllBytes(lfsPath(store, oid));
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        lfs.start();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process daemon = new ProcessBuilder(
+                        "git",
+                        "daemon",
+                        "--reuseaddr",
+                        "--export-all",
+                        "--listen=127.0.0.1",
+                        "--port=" + port,
+                        "--base-path=" + tmp,
+                        tmp.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("daemon.log").toFile())
+                .start();
+        try {
+            awaitPort(port, daemon);
+            String url = "git://127.0.0.1:" + port + "/src";
+            Path repo = forgeRepo("dst");
+            forge(repo, "import", "git", url, "--tags").expect(4).oneLineError();
+            JsonNode r = json(forge(repo, "import", "git", url, "--tags", "--lfs-from", base, "--json")
+                    .ok());
+            assertEquals(4, r.path("commits").asInt(), r::toString);
+            assertEquals(3, r.path("lfsObjects").asInt(), r::toString);
+            assertEquals(3, downloads.size(), downloads::toString);
+            assertTrue(batchAccept.stream().allMatch("application/vnd.git-lfs+json"::equals), batchAccept::toString);
+            assertFalse(Files.exists(repo.resolve(".forge/import/lfs-download")), "downloads were left behind");
+            assertEquals(4, assertEveryCommitMatches(src, repo, verify, "url"));
+
+            // A new commit reaches the import through a fetch into the kept clone.
+            Files.writeString(src.resolve("e.txt"), "e\n");
+            git(src, "add", "-A");
+            commit(src, "e.txt", "2021-05-01T00:00:00Z");
+            JsonNode again = json(forge(repo, "import", "git", url, "--lfs-from", base, "--json")
+                    .ok());
+            assertEquals(1, again.path("commits").asInt(), again::toString);
+            assertEquals(3, downloads.size(), "nothing downloaded again");
+
+            // An object the server does not have.
+            String oid = downloads.get(0);
+            Files.delete(lfsPath(store, oid));
+            Path other = forgeRepo("dst2");
+            ForgeProcess.Result missing = forge(other, "import", "git", url, "--lfs-from", base)
+                    .expect(4)
+                    .oneLineError();
+            assertTrue(missing.stderr().contains(oid) && missing.stderr().contains(base), missing.stderr());
+        } finally {
+            daemon.destroy();
+            daemon.waitFor();
+            lfs.stop(0);
+        }
+    }
+
+    private static Path lfsPath(Path store, String oid) {
+        return store.resolve(oid.substring(0, 2)).resolve(oid.substring(2, 4)).resolve(oid);
+    }
+
+    /** Waits until the daemon accepts connections (it has started) or has exited (a failure). */
+    private static void awaitPort(int port, Process daemon) throws InterruptedException {
+        while (daemon.isAlive()) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("git daemon exited with " + daemon.exitValue());
     }
 
     @Test
