@@ -525,6 +525,50 @@ class GitImportIT {
     }
 
     @Test
+    void reportsPathsThatWillNotCheckOutOnEveryDesktop() throws IOException {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        git(src, "init", "-q", "-b", "main");
+        write(src.resolve("shots/Plate.exr"), "upper".getBytes(UTF_8));
+        write(src.resolve("shots/plate.exr"), "lower".getBytes(UTF_8));
+        write(src.resolve("docs/aux.txt"), "aux".getBytes(UTF_8));
+        write(src.resolve("fine.txt"), "fine".getBytes(UTF_8));
+        git(src, "add", "-A");
+        git(
+                src,
+                Map.of(
+                        "GIT_AUTHOR_NAME",
+                        "A",
+                        "GIT_AUTHOR_EMAIL",
+                        "a@b",
+                        "GIT_COMMITTER_NAME",
+                        "A",
+                        "GIT_COMMITTER_EMAIL",
+                        "a@b"),
+                "commit",
+                "-q",
+                "-m",
+                "names");
+        Path repo = forgeRepo("dst");
+        JsonNode r = json(forge(repo, "import", "git", src.toString(), "--json").ok());
+        List<String> reported = new ArrayList<>();
+        for (JsonNode p : r.path("portability")) reported.add(p.path("path").asText());
+        assertEquals(List.of("docs/aux.txt", "shots/Plate.exr"), reported, r::toString);
+        assertTrue(r.path("portability").get(1).path("problem").asText().contains("shots/plate.exr"), r::toString);
+        // Both files are kept, each with its own bytes (reported, not merged).
+        String id = forge(repo, "import", "map", git(src, "rev-parse", "HEAD"))
+                .ok()
+                .stdout()
+                .strip()
+                .split(" ")[1];
+        assertEquals("upper", forge(repo, "show", id + ":shots/Plate.exr").ok().stdout());
+        assertEquals("lower", forge(repo, "show", id + ":shots/plate.exr").ok().stdout());
+        ForgeProcess.Result text = forge(repo, "import", "git", src.toString());
+        text.ok();
+        assertFalse(text.stderr().contains("Plate.exr"), "reported again though nothing was imported");
+    }
+
+    @Test
     void notAGitRepositoryExits4() throws IOException {
         Path repo = forgeRepo("dst");
         Path empty = Files.createDirectories(tmp.resolve("empty"));

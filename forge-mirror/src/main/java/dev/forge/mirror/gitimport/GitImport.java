@@ -76,7 +76,8 @@ public final class GitImport {
             List<RefResult> branches,
             List<RefResult> tags,
             List<MissingLfs> missingLfs,
-            List<Skipped> skipped) {}
+            List<Skipped> skipped,
+            List<dev.forge.core.model.PortablePaths.Problem> portability) {}
 
     /** The {git, forge} ids of an imported commit named by either; empty when {@code rev} was not imported. */
     public Optional<String[]> lookup(String rev) {
@@ -209,7 +210,12 @@ public final class GitImport {
                 contents.put(keys.get(i), stored.get(i));
                 if (!missingBlobs.contains(keys.get(i))) newBlobs.put(keys.get(i), stored.get(i));
             }
-            // Pass 3: trees and commits, parents first.
+            // Pass 3: trees and commits, parents first. Branch and tag tips (what gets checked out) are
+            // checked for paths that will not check out the same on every desktop.
+            java.util.Set<String> tips = new java.util.HashSet<>();
+            for (RevCommit c : branches.values()) tips.add(c.name());
+            for (RevCommit c : tags.values()) tips.add(c.name());
+            Map<String, dev.forge.core.model.PortablePaths.Problem> portability = new java.util.TreeMap<>();
             Map<String, ObjectId> newCommits = new LinkedHashMap<>();
             progress.begin("writing commits", todo.size(), "commits");
             for (RevCommit c : todo) {
@@ -221,6 +227,12 @@ public final class GitImport {
                             : map.blob(key).orElseThrow();
                     entries.add(new StageEntry(path, kind, content));
                 });
+                if (tips.contains(c.name())) {
+                    List<String> paths = new ArrayList<>(entries.size());
+                    for (StageEntry e : entries) paths.add(e.path());
+                    for (var pr : dev.forge.core.model.PortablePaths.check(paths))
+                        portability.putIfAbsent(pr.path(), pr);
+                }
                 List<ObjectId> parents = new ArrayList<>();
                 for (RevCommit p : c.getParents()) {
                     ObjectId id = newCommits.get(p.name());
@@ -260,7 +272,8 @@ public final class GitImport {
                     branchResults,
                     tagResults,
                     missing,
-                    skipped);
+                    skipped,
+                    List.copyOf(portability.values()));
         } finally {
             writer.close();
             deleteScratch(scratch);

@@ -81,6 +81,9 @@ public final class ImportGitCommand implements Callable<Integer> {
                             .put("gitCommit", m.gitCommit())
                             .put("oid", m.oid())
                             .put("size", m.size());
+                ArrayNode portability = o.putArray("portability");
+                for (var p : r.portability())
+                    portability.addObject().put("path", p.path()).put("problem", p.problem());
                 ArrayNode skipped = o.putArray("skipped");
                 for (GitImport.Skipped s : r.skipped())
                     skipped.addObject().put("what", s.what()).put("reason", s.reason());
@@ -104,6 +107,11 @@ public final class ImportGitCommand implements Callable<Integer> {
                     out.warn("Git LFS object " + m.oid() + " of '" + m.path() + "' in commit " + m.gitCommit()
                             + " is missing: imported as its pointer");
                 for (GitImport.Skipped s : r.skipped()) out.warn("skipped " + s.what() + ": " + s.reason());
+                for (var p :
+                        r.portability().subList(0, Math.min(20, r.portability().size())))
+                    out.warn("'" + p.path() + "' will not check out as it is everywhere: " + p.problem());
+                if (r.portability().size() > 20)
+                    out.warn("... and " + (r.portability().size() - 20) + " more such paths (--json lists them all)");
                 if (unborn && !r.branches().isEmpty()) {
                     String head = repo.head() instanceof dev.forge.core.model.Head.OnBranch b ? b.branch() : null;
                     String pick = r.branches().stream()
