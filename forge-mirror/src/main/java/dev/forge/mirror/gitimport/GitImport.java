@@ -395,7 +395,7 @@ public final class GitImport {
     record GitSource(org.eclipse.jgit.lib.Repository git, Path localRoot, String url) implements AutoCloseable {
         static GitSource open(Repository repo, String source) {
             Path local = localPath(source);
-            ReadOnlyJGit.prepare(repo.forgeDir());
+            ReadOnlyJGit.prepare(repo.forgeDir(), local);
             try {
                 if (local != null) {
                     if (!Files.isDirectory(local)) throw new NotFoundException("no such git repository: " + source);
