@@ -88,6 +88,29 @@ class DesktopDistIT {
     }
 
     @Test
+    void addReportsPathsThatDifferOnlyByCaseAndWindowsNamesButStoresBoth(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        ForgeProcess.run(tmp, "init").ok();
+        Files.writeString(tmp.resolve("Shot.txt"), "upper");
+        Files.writeString(tmp.resolve("shot.txt"), "lower");
+        Files.writeString(tmp.resolve("aux.txt"), "aux");
+        Files.writeString(tmp.resolve("fine.txt"), "fine");
+        ForgeProcess.Result add = ForgeProcess.run(tmp, "add", ".").ok();
+        assertTrue(
+                add.stderr()
+                        .contains(
+                                "'Shot.txt' will not check out as it is everywhere: differs only by case from shot.txt"),
+                add.stderr());
+        assertTrue(add.stderr().contains("'aux.txt'") && add.stderr().contains("reserved device name"), add.stderr());
+        assertTrue(!add.stderr().contains("fine.txt"), add.stderr());
+        ForgeProcess.run(tmp, "commit", "-m", "names").ok();
+        assertEquals(
+                "upper", ForgeProcess.run(tmp, "show", "HEAD:Shot.txt").ok().stdout());
+        assertEquals(
+                "lower", ForgeProcess.run(tmp, "show", "HEAD:shot.txt").ok().stdout());
+    }
+
+    @Test
     void windowsLauncherRunsTheSameJarWithJavaDashJar() throws Exception {
         Path cmd = ForgeProcess.repoRoot().resolve("dist/forge.cmd");
         String text = Files.readString(cmd, UTF_8);

@@ -19,6 +19,9 @@ import java.util.TreeMap;
 public final class PortablePaths {
     private PortablePaths() {}
 
+    private static final java.util.regex.Pattern DEVICE =
+            java.util.regex.Pattern.compile("CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³]|CONIN\\$|CONOUT\\$");
+
     /** One path (or group of paths) that will not check out the same everywhere. */
     public record Problem(String path, String problem) {}
 
@@ -53,7 +56,7 @@ public final class PortablePaths {
         for (String name : path.split("/")) {
             String base = name.indexOf('.') >= 0 ? name.substring(0, name.indexOf('.')) : name;
             String upper = base.strip().toUpperCase(Locale.ROOT);
-            if (upper.matches("CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³]|CONIN\\$|CONOUT\\$")) {
+            if (upper.length() <= 7 && DEVICE.matcher(upper).matches()) {
                 return Optional.of("'" + name + "' is a reserved device name on Windows");
             }
             if (name.endsWith(".") || name.endsWith(" ")) {
