@@ -85,4 +85,45 @@ public final class PortablePaths {
         for (String p : paths) windowsProblem(p).ifPresent(w -> out.add(new Problem(p, w)));
         return out;
     }
+
+    /**
+     * Refuses a checkout into a folder whose file system does not tell case apart when the files to write
+     * hold paths that differ only by case: writing the second would silently replace the first.
+     *
+     * @throws dev.forge.core.error.WouldOverwriteException naming the first such pair
+     */
+    public static void requireDistinctOn(boolean caseInsensitive, Collection<String> paths, String where) {
+        if (!caseInsensitive) return;
+        List<List<String>> groups = caseCollisions(paths);
+        if (groups.isEmpty()) return;
+        List<String> g = groups.get(0);
+        throw new dev.forge.core.error.WouldOverwriteException("cannot check out into " + where + ": '" + g.get(0)
+                + "' and '" + g.get(1) + "' differ only by case and this file system does not tell them apart"
+                + (groups.size() > 1 ? " (" + (groups.size() - 1) + " more such groups)" : "")
+                + "; rename one with 'forge mv' where the file system is case-sensitive (Linux)");
+    }
+
+    /**
+     * Whether the file system of the folder {@code dir} (which must exist and be writable) takes names that
+     * differ only by case for one: creates a probe file with a lower-case name and looks for its
+     * upper-case twin, then deletes it.
+     */
+    public static boolean caseInsensitive(java.nio.file.Path dir) {
+        java.nio.file.Path probe = null;
+        try {
+            probe = java.nio.file.Files.createTempFile(dir, "forge-case-probe-", ".tmp");
+            String name = probe.getFileName().toString();
+            return java.nio.file.Files.exists(dir.resolve(name.toUpperCase(Locale.ROOT)));
+        } catch (java.io.IOException e) {
+            return false; // cannot tell: the checkout itself will say what is wrong with the folder
+        } finally {
+            if (probe != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(probe);
+                } catch (java.io.IOException ignored) {
+                    // a leftover probe file is harmless
+                }
+            }
+        }
+    }
 }

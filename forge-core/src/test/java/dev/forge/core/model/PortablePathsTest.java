@@ -67,4 +67,19 @@ class PortablePathsTest {
         List<PortablePaths.Problem> all = PortablePaths.check(List.of("A.txt", "a.txt", "prn.doc", "fine.txt"));
         assertEquals(2, all.size(), all::toString);
     }
+
+    @Test
+    void checkoutRefusesCollisionsOnlyWhereCaseIsNotTold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        List<String> paths = List.of("Shot.txt", "shot.txt", "other.txt");
+        // A simulated case-insensitive file system refuses; a case-sensitive one (and no collision) passes.
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.forge.core.error.WouldOverwriteException.class,
+                () -> PortablePaths.requireDistinctOn(true, paths, "X"));
+        assertTrue(e.getMessage().contains("'Shot.txt' and 'shot.txt' differ only by case"), e.getMessage());
+        PortablePaths.requireDistinctOn(false, paths, "X");
+        PortablePaths.requireDistinctOn(true, List.of("a.txt", "b.txt"), "X");
+        // This machine's temporary folder (Linux, ext4 or tmpfs) tells case apart; the probe leaves nothing.
+        org.junit.jupiter.api.Assertions.assertFalse(PortablePaths.caseInsensitive(dir));
+        assertEquals(0, dir.toFile().list().length);
+    }
 }
