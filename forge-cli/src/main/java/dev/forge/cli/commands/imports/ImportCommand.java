@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 /** A group of subcommands: run without one it is a usage error (exit 2), which picocli reports. */
 @Command(
         name = "import",
-        description = "Bring history from another version control system into this repository.",
+        description = "Import history from git and Git LFS.",
         subcommands = {ImportGitCommand.class, ImportMapCommand.class})
 public final class ImportCommand {
     @Mixin

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "git",
         description = {
-            "Import a git repository's branches, tags and history, with Git LFS files as their real content.",
+            "Import a git repository's branches, tags and history (LFS files too).",
+            "Git LFS files are stored with their real content.",
             "Run it again to import only the commits that are new; 'forge import map REV' pairs git and Forge ids."
         })
 public final class ImportGitCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "map",
         description = {
-            "Print the git commit and the Forge commit an import made of it: 'GIT_ID FORGE_ID'.",
+            "Print the git and Forge ids of an imported commit: 'GIT_ID FORGE_ID'.",
             "REV is either id, whole or a unique prefix (4 hex digits or more)."
         })
 public final class ImportMapCommand implements Callable<Integer> {
