@@ -117,6 +117,7 @@ public final class Main implements Callable<Integer> {
             dev.forge.cli.commands.sparse.SparseCommand.class,
             dev.forge.cli.commands.PrefetchCommand.class,
             dev.forge.cli.commands.ServeCommand.class,
+            dev.forge.cli.commands.imports.ImportCommand.class,
             UndoCommand.class,
             GcCommand.class,
             DemoCommand.class,

@@ -56,6 +56,12 @@ public final class Checkout {
     Result moveTo(Transaction tx, ObjectId commit, Head after, boolean force, ProgressListener progress, long start) {
         ObjectId tree = repo.objects.commit(commit).tree();
         SortedMap<String, StageEntry> target = Trees.flatten(repo.objects, tree);
+        if (!dev.forge.core.model.PortablePaths.caseCollisions(target.keySet()).isEmpty()) {
+            dev.forge.core.model.PortablePaths.requireDistinctOn(
+                    dev.forge.core.model.PortablePaths.caseInsensitive(repo.forgeDir()),
+                    target.keySet(),
+                    "the work tree");
+        }
         WorkTreeMove move =
                 WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo)).check(tx.description(), force);
         move.apply(force, progress, tx, tree);
@@ -94,6 +100,16 @@ public final class Checkout {
             }
             for (Path p = out; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) created = p;
             Files.createDirectories(out);
+            if (!dev.forge.core.model.PortablePaths.caseCollisions(target.keySet())
+                    .isEmpty()) {
+                try {
+                    dev.forge.core.model.PortablePaths.requireDistinctOn(
+                            dev.forge.core.model.PortablePaths.caseInsensitive(out), target.keySet(), out.toString());
+                } catch (RuntimeException e) {
+                    removeCreated(out, created, e);
+                    throw e;
+                }
+            }
         } catch (IOException e) {
             throw Repository.io("cannot create " + out, e);
         }

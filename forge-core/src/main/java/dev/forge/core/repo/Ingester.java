@@ -138,6 +138,26 @@ final class Ingester {
         return out;
     }
 
+    /**
+     * Stores every source's content (largest first, one worker per core); results in input order. A
+     * source that fails to read fails the run.
+     */
+    List<ContentRef> runSources(List<? extends HistoryWriter.ContentSource> sources) {
+        Integer[] order = new Integer[sources.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(
+                order,
+                Comparator.comparingLong((Integer i) -> sources.get(i).size()).reversed());
+        ContentRef[] results = new ContentRef[sources.size()];
+        Workers.run(
+                "forge-ingest",
+                threads,
+                order.length,
+                () -> new Worker(1, null),
+                (w, i) -> results[order[i]] = w.ingest(sources.get(order[i])));
+        return Arrays.asList(results);
+    }
+
     private final class Worker implements Workers.State {
         private final ObjectSink sink = storeObjects
                 ? new ObjectSink(store, config.compression(), config.chunking().maxSize())
@@ -174,22 +194,7 @@ final class Ingester {
                 }
                 long total;
                 try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ)) {
-                    long size = ch.size();
-                    if (size <= SMALL_FILE) {
-                        total = readSmall(ch, (int) size);
-                    } else {
-                        incompressible = false;
-                        boolean[] first = {true};
-                        total = stream.forEach(ch, (buf, off, len) -> {
-                            if (first[0]) {
-                                incompressible = MediaSniffer.isCompressedMedia(
-                                        Arrays.copyOfRange(buf, off, off + Math.min(len, 64)), Math.min(len, 64));
-                                first[0] = false;
-                            }
-                            chunk(buf, off, len);
-                            progress.advance(len);
-                        });
-                    }
+                    total = read(ch, ch.size());
                 }
                 WorkFile after = WorkTree.stat(f.path(), f.file());
                 boolean stable = after != null
@@ -208,7 +213,40 @@ final class Ingester {
             }
         }
 
-        private long readSmall(FileChannel ch, int size) throws IOException {
+        /** Cuts, hashes and stores what {@code ch} holds ({@code size} bytes expected); returns the bytes read. */
+        private long read(java.nio.channels.ReadableByteChannel ch, long size) throws IOException {
+            if (size <= SMALL_FILE) return readSmall(ch, (int) size);
+            incompressible = false;
+            boolean[] first = {true};
+            return stream.forEach(ch, (buf, off, len) -> {
+                if (first[0]) {
+                    incompressible = MediaSniffer.isCompressedMedia(
+                            Arrays.copyOfRange(buf, off, off + Math.min(len, 64)), Math.min(len, 64));
+                    first[0] = false;
+                }
+                chunk(buf, off, len);
+                progress.advance(len);
+            });
+        }
+
+        /** The content of one {@link HistoryWriter.ContentSource}; fails when it is not the size it said. */
+        ContentRef ingest(HistoryWriter.ContentSource source) throws IOException {
+            chunks.clear();
+            misses = 0;
+            sinceProbe = 0;
+            long total;
+            try (java.nio.channels.ReadableByteChannel ch = source.open()) {
+                total = read(ch, source.size());
+            }
+            if (total != source.size()) {
+                throw new java.io.IOException(
+                        source.describe() + ": read " + total + " bytes where " + source.size() + " were expected");
+            }
+            source.verify();
+            return finish(total);
+        }
+
+        private long readSmall(java.nio.channels.ReadableByteChannel ch, int size) throws IOException {
             if (small.length < size) small = new byte[Math.max(size, small.length * 2)];
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(small, 0, size);
             while (bb.hasRemaining()) {

@@ -1,0 +1,129 @@
+package dev.forge.core.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Which tracked paths cannot be checked out as they are on every desktop: two paths that differ only
+ * by case are one file on a case-insensitive file system (macOS and Windows by default), where
+ * writing the second would silently replace the first; and Windows refuses device names ({@code CON},
+ * {@code NUL}, {@code COM1}, ... with any extension), names ending in a dot or a space, and the
+ * characters {@code <>:"\|?*} and control characters. Forge stores such paths as they are (Linux holds
+ * them); commands report them so a studio can rename before a colleague on another system checks out.
+ */
+public final class PortablePaths {
+    private PortablePaths() {}
+
+    private static final java.util.regex.Pattern DEVICE =
+            java.util.regex.Pattern.compile("CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³]|CONIN\\$|CONOUT\\$");
+
+    /** One path (or group of paths) that will not check out the same everywhere. */
+    public record Problem(String path, String problem) {}
+
+    /**
+     * The key two paths share when a case-insensitive file system takes them for one: each character
+     * folded on its own (simple case mapping, one character to one, as NTFS's upcase table and APFS do),
+     * so "ß" and "SS" stay apart while "É" and "é" meet.
+     */
+    static String caseKey(String path) {
+        StringBuilder sb = new StringBuilder(path.length());
+        path.codePoints().forEach(cp -> sb.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        return sb.toString();
+    }
+
+    /** Groups of paths that differ only by case, each group in name order; none when there are none. */
+    public static List<List<String>> caseCollisions(Collection<String> paths) {
+        Map<String, List<String>> byKey = new TreeMap<>();
+        for (String p : paths)
+            byKey.computeIfAbsent(caseKey(p), k -> new ArrayList<>()).add(p);
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> g : byKey.values()) {
+            if (g.size() > 1) {
+                g.sort(null);
+                out.add(List.copyOf(g));
+            }
+        }
+        return out;
+    }
+
+    /** Why Windows cannot create {@code path} ('/'-separated), or empty when it can. */
+    public static Optional<String> windowsProblem(String path) {
+        for (String name : path.split("/")) {
+            String base = name.indexOf('.') >= 0 ? name.substring(0, name.indexOf('.')) : name;
+            String upper = base.strip().toUpperCase(Locale.ROOT);
+            if (upper.length() <= 7 && DEVICE.matcher(upper).matches()) {
+                return Optional.of("'" + name + "' is a reserved device name on Windows");
+            }
+            if (name.endsWith(".") || name.endsWith(" ")) {
+                return Optional.of("'" + name + "' ends in a dot or a space, which Windows drops");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c < 0x20 || "<>:\"\\|?*".indexOf(c) >= 0) {
+                    return Optional.of("'" + name + "' holds a character Windows does not allow in names ("
+                            + (c < 0x20 ? "control character " + (int) c : String.valueOf(c)) + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every case collision and every path Windows cannot create, among {@code paths}. */
+    public static List<Problem> check(Collection<String> paths) {
+        List<Problem> out = new ArrayList<>();
+        for (List<String> g : caseCollisions(paths)) {
+            out.add(new Problem(
+                    g.get(0),
+                    "differs only by case from " + String.join(", ", g.subList(1, g.size()))
+                            + ": one file on a case-insensitive file system (macOS, Windows)"));
+        }
+        for (String p : paths) windowsProblem(p).ifPresent(w -> out.add(new Problem(p, w)));
+        return out;
+    }
+
+    /**
+     * Refuses a checkout into a folder whose file system does not tell case apart when the files to write
+     * hold paths that differ only by case: writing the second would silently replace the first.
+     *
+     * @throws dev.forge.core.error.WouldOverwriteException naming the first such pair
+     */
+    public static void requireDistinctOn(boolean caseInsensitive, Collection<String> paths, String where) {
+        if (!caseInsensitive) return;
+        List<List<String>> groups = caseCollisions(paths);
+        if (groups.isEmpty()) return;
+        List<String> g = groups.get(0);
+        throw new dev.forge.core.error.WouldOverwriteException("cannot check out into " + where + ": '" + g.get(0)
+                + "' and '" + g.get(1) + "' differ only by case and this file system does not tell them apart"
+                + (groups.size() > 1 ? " (" + (groups.size() - 1) + " more such groups)" : "")
+                + "; rename one with 'forge mv' where the file system is case-sensitive (Linux)");
+    }
+
+    /**
+     * Whether the file system of the folder {@code dir} (which must exist and be writable) takes names that
+     * differ only by case for one: creates a probe file with a lower-case name and looks for its
+     * upper-case twin, then deletes it.
+     */
+    public static boolean caseInsensitive(java.nio.file.Path dir) {
+        java.nio.file.Path probe = null;
+        try {
+            probe = java.nio.file.Files.createTempFile(dir, "forge-case-probe-", ".tmp");
+            String name = probe.getFileName().toString();
+            return java.nio.file.Files.exists(dir.resolve(name.toUpperCase(Locale.ROOT)));
+        } catch (java.io.IOException e) {
+            return false; // cannot tell: the checkout itself will say what is wrong with the folder
+        } finally {
+            if (probe != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(probe);
+                } catch (java.io.IOException ignored) {
+                    // a leftover probe file is harmless
+                }
+            }
+        }
+    }
+}

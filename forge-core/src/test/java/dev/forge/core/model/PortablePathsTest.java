@@ -1,0 +1,85 @@
+package dev.forge.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PortablePathsTest {
+    /**
+     * A simulated case-insensitive file system: writing each path in turn into a map keyed the way such a
+     * file system compares names loses exactly the files caseCollisions reports.
+     */
+    @Test
+    void caseCollisionsAreExactlyWhatACaseInsensitiveFileSystemWouldMerge() {
+        List<String> paths = List.of(
+                "shots/SH010/plate.exr",
+                "shots/sh010/Plate.exr",
+                "shots/sh010/plate.exr",
+                "audio/Mix.wav",
+                "audio/mix.WAV.bak",
+                "Straße.txt",
+                "STRASSE.txt",
+                "Élan.txt",
+                "élan.txt",
+                "readme.md");
+        // The simulated file system compares names by upper-casing each character (NTFS's upcase table).
+        Map<String, String> fs = new HashMap<>();
+        for (String p : paths) {
+            StringBuilder key = new StringBuilder();
+            p.codePoints().forEach(cp -> key.appendCodePoint(Character.toUpperCase(cp)));
+            fs.put(key.toString(), p);
+        }
+        int lost = paths.size() - fs.size();
+        List<List<String>> groups = PortablePaths.caseCollisions(paths);
+        assertEquals(
+                List.of(List.of("shots/SH010/plate.exr", "shots/sh010/Plate.exr", "shots/sh010/plate.exr")),
+                groups.stream().filter(g -> g.get(0).startsWith("shots")).toList());
+        int reported = groups.stream().mapToInt(g -> g.size() - 1).sum();
+        assertEquals(lost, reported);
+        assertTrue(PortablePaths.caseCollisions(List.of("a/b", "a/c", "A")).isEmpty());
+    }
+
+    @Test
+    void windowsReservedNamesAndCharacters() {
+        for (String bad : List.of(
+                "CON",
+                "con.txt",
+                "dir/Nul.tar.gz",
+                "COM1",
+                "lpt9.log",
+                "a/aux",
+                "trailing.",
+                "sp ",
+                "what?.txt",
+                "a:b",
+                "tab\there",
+                "quote\"d")) {
+            assertTrue(PortablePaths.windowsProblem(bad).isPresent(), bad);
+        }
+        for (String ok :
+                List.of("console.txt", "CONTRACT.pdf", "com10", "nul_frames/0001.exr", "a.b.c", "lpt", ".hidden")) {
+            assertTrue(PortablePaths.windowsProblem(ok).isEmpty(), ok);
+        }
+        List<PortablePaths.Problem> all = PortablePaths.check(List.of("A.txt", "a.txt", "prn.doc", "fine.txt"));
+        assertEquals(2, all.size(), all::toString);
+    }
+
+    @Test
+    void checkoutRefusesCollisionsOnlyWhereCaseIsNotTold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        List<String> paths = List.of("Shot.txt", "shot.txt", "other.txt");
+        // A simulated case-insensitive file system refuses; a case-sensitive one (and no collision) passes.
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.forge.core.error.WouldOverwriteException.class,
+                () -> PortablePaths.requireDistinctOn(true, paths, "X"));
+        assertTrue(e.getMessage().contains("'Shot.txt' and 'shot.txt' differ only by case"), e.getMessage());
+        PortablePaths.requireDistinctOn(false, paths, "X");
+        PortablePaths.requireDistinctOn(true, List.of("a.txt", "b.txt"), "X");
+        // This machine's temporary folder (Linux, ext4 or tmpfs) tells case apart; the probe leaves nothing.
+        org.junit.jupiter.api.Assertions.assertFalse(PortablePaths.caseInsensitive(dir));
+        assertEquals(0, dir.toFile().list().length);
+    }
+}
