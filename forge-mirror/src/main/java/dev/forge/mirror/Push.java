@@ -46,6 +46,7 @@ public final class Push {
     private final Remote remote;
     private final ObjectReader objects;
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
+    private Set<String> lockMainline = Set.of("main");
 
     public Push(Repository repo, Remote remote) {
         this.repo = repo;
@@ -60,6 +61,12 @@ public final class Push {
         return this;
     }
 
+    /** The branches that the others merge into ({@code lock.mainline}): a lock taken on one guards every branch. */
+    public Push lockMainline(Set<String> branches) {
+        this.lockMainline = Set.copyOf(branches);
+        return this;
+    }
+
     public record Result(
             String branch,
             String remoteBranch,
@@ -71,7 +78,8 @@ public final class Push {
             long packsResumed,
             long bytesSent,
             long requests,
-            double seconds) {}
+            double seconds,
+            List<FileLocks.Broken> brokenLocks) {}
 
     public Result run(String branch, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
@@ -81,6 +89,7 @@ public final class Push {
         RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
         ObjectId previous = before == null ? null : before.commit();
         if (tip.equals(previous)) {
+            List<FileLocks.Broken> broken = new FileLocks(remote).broken();
             track(branch, remoteBranch, tip);
             return new Result(
                     branch,
@@ -93,9 +102,11 @@ public final class Push {
                     0,
                     remote.meter().bytesSent(),
                     remote.meter().requests(),
-                    seconds(start));
+                    seconds(start),
+                    broken);
         }
         checkFastForward(branch, remoteBranch, before, tip);
+        List<FileLocks.Broken> broken = checkLocks(remoteBranch, tip, refs.all());
         remote.ensureConfig(repo.config().chunking());
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
@@ -121,10 +132,75 @@ public final class Push {
                     resumed,
                     remote.meter().bytesSent(),
                     remote.meter().requests(),
-                    seconds(start));
+                    seconds(start),
+                    broken);
         } finally {
             progress.end();
         }
+    }
+
+    /**
+     * Refuses, before anything is sent, a push whose new commits change a path that someone else has
+     * locked (and whose lock guards {@code remoteBranch}): one listing of the remote's locks, then a
+     * read of each lock among the changed paths only. Returns this clone's locks found broken.
+     */
+    private List<FileLocks.Broken> checkLocks(
+            String remoteBranch, ObjectId tip, Map<String, RemoteRefs.RemoteRef> remoteRefs) {
+        FileLocks locks = new FileLocks(remote);
+        Set<String> locked = locks.lockedBlobs();
+        if (!locked.isEmpty()) {
+            Set<ObjectId> stop = new HashSet<>();
+            for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
+                if (store.contains(r.commit())) stop.add(r.commit());
+            }
+            Set<String> changed = new java.util.TreeSet<>();
+            for (ObjectId c : objects.commitsBetween(List.of(tip), stop, new HashSet<>())) {
+                Commit commit = objects.commit(c);
+                ObjectId parentTree = commit.parents().isEmpty()
+                        ? null
+                        : objects.commit(commit.parents().getFirst()).tree();
+                changedPaths(parentTree, commit.tree(), "", changed);
+            }
+            changed.removeIf(p -> !locked.contains(FileLocks.blobName(p)));
+            FileLocks.Owner me = FileLocks.owner(repo);
+            Map<String, FileLocks.Lock> blocking = new java.util.TreeMap<>();
+            for (Map.Entry<String, FileLocks.Lock> e : locks.locksOn(changed).entrySet()) {
+                FileLocks.Lock l = e.getValue();
+                if (!l.heldBy(me) && FileLocks.guards(l, remoteBranch, lockMainline)) blocking.put(e.getKey(), l);
+            }
+            if (!blocking.isEmpty()) {
+                throw new dev.forge.core.error.LockHeldException("push rejected: " + blocking.size()
+                        + (blocking.size() == 1 ? " path" : " paths") + " changed by the commits to push "
+                        + (blocking.size() == 1 ? "is" : "are") + " locked on " + remote.name() + "/" + remoteBranch
+                        + ": " + FileLocks.listing(blocking)
+                        + "; nothing was sent: ask for the lock (or 'forge unlock --force'), then push again");
+            }
+        }
+        return locks.broken();
+    }
+
+    /** Adds to {@code out} every file path that differs between two trees (null: empty), skipping equal subtrees. */
+    private void changedPaths(ObjectId a, ObjectId b, String prefix, Set<String> out) {
+        if (java.util.Objects.equals(a, b)) return;
+        Map<String, TreeEntry> ea = entries(a);
+        Map<String, TreeEntry> eb = entries(b);
+        Set<String> names = new java.util.TreeSet<>(ea.keySet());
+        names.addAll(eb.keySet());
+        for (String name : names) {
+            TreeEntry x = ea.get(name);
+            TreeEntry y = eb.get(name);
+            if (x != null && y != null && x.kind() == y.kind() && x.id().equals(y.id())) continue;
+            boolean xd = x != null && x.kind() == FileKind.DIRECTORY;
+            boolean yd = y != null && y.kind() == FileKind.DIRECTORY;
+            if (xd || yd) changedPaths(xd ? x.id() : null, yd ? y.id() : null, prefix + name + "/", out);
+            if ((x != null && !xd) || (y != null && !yd)) out.add(prefix + name);
+        }
+    }
+
+    private Map<String, TreeEntry> entries(ObjectId tree) {
+        Map<String, TreeEntry> out = new java.util.HashMap<>();
+        if (tree != null) for (TreeEntry e : objects.tree(tree).entries()) out.put(e.name(), e);
+        return out;
     }
 
     /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */

@@ -52,7 +52,10 @@ public final class PushCommand implements Callable<Integer> {
         try (Repository repo = common.open();
                 Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out, repo.config()))) {
             Refspec refspec = given != null ? given : Refspec.of(currentBranch(repo));
-            Push.Result r = new Push(repo, remote).run(refspec.local(), refspec.remote(), out.progress());
+            Push.Result r = new Push(repo, remote)
+                    .lockMainline(LockSettings.mainline(repo))
+                    .run(refspec.local(), refspec.remote(), out.progress());
+            for (var b : r.brokenLocks()) out.warn(LocksCommand.brokenText(remoteName, b));
             if (out.json()) {
                 out.json(object().put("remote", remoteName)
                         .put("branch", r.branch())
@@ -67,7 +70,8 @@ public final class PushCommand implements Callable<Integer> {
                         .put("packsResumed", r.packsResumed())
                         .put("bytesSent", r.bytesSent())
                         .put("requests", r.requests())
-                        .put("seconds", r.seconds()));
+                        .put("seconds", r.seconds())
+                        .set("brokenLocks", brokenLocks(r)));
             } else if (r.upToDate()) {
                 out.info(
                         "Everything up to date: %s/%s is at %s%n",
@@ -88,6 +92,12 @@ public final class PushCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode brokenLocks(Push.Result r) {
+        var a = dev.forge.cli.Json.array();
+        for (var b : r.brokenLocks()) a.add(LocksCommand.brokenJson(b));
+        return a;
     }
 
     private static String currentBranch(Repository repo) {
