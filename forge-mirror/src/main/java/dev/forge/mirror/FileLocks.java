@@ -7,21 +7,27 @@ import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.LockHeldException;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.hash.Blake3;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.model.ObjectId;
 import dev.forge.core.model.PathText;
+import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.BlobStore;
 import dev.forge.core.repo.Identity;
+import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -368,6 +374,103 @@ public final class FileLocks {
             return Files.readString(f, StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {
             throw new ForgeException("cannot read or write " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Adds to {@code out} every file path that differs between two trees (null: the empty tree),
+     * skipping equal subtrees whole.
+     */
+    public static void changedPaths(ObjectReader objects, ObjectId a, ObjectId b, String prefix, Set<String> out) {
+        if (java.util.Objects.equals(a, b)) return;
+        Map<String, TreeEntry> ea = entries(objects, a);
+        Map<String, TreeEntry> eb = entries(objects, b);
+        Set<String> names = new java.util.TreeSet<>(ea.keySet());
+        names.addAll(eb.keySet());
+        for (String name : names) {
+            TreeEntry x = ea.get(name);
+            TreeEntry y = eb.get(name);
+            if (x != null && y != null && x.kind() == y.kind() && x.id().equals(y.id())) continue;
+            boolean xd = x != null && x.kind() == FileKind.DIRECTORY;
+            boolean yd = y != null && y.kind() == FileKind.DIRECTORY;
+            if (xd || yd) changedPaths(objects, xd ? x.id() : null, yd ? y.id() : null, prefix + name + "/", out);
+            if ((x != null && !xd) || (y != null && !yd)) out.add(prefix + name);
+        }
+    }
+
+    private static Map<String, TreeEntry> entries(ObjectReader objects, ObjectId tree) {
+        Map<String, TreeEntry> out = new HashMap<>();
+        if (tree != null) for (TreeEntry e : objects.tree(tree).entries()) out.put(e.name(), e);
+        return out;
+    }
+
+    /** What {@link #applyReadOnly} did: files made read-only, and files made writable again. */
+    public record ReadOnlyResult(List<String> madeReadOnly, List<String> madeWritable) {}
+
+    /**
+     * {@code lock.readOnly}: makes the files of HEAD that someone else has locked read-only in the work
+     * tree, and gives back write permission to those that forge made read-only earlier and that are no
+     * longer locked by others (recorded in {@code .forge/remotes/NAME/read-only}). One listing, then a
+     * read of each lock among HEAD's files.
+     */
+    public ReadOnlyResult applyReadOnly(Repository repo) {
+        Owner me = owner(repo);
+        Set<String> files = new java.util.TreeSet<>();
+        Optional<ObjectId> head = repo.headCommit();
+        if (head.isPresent())
+            files.addAll(repo.objects()
+                    .files(repo.objects().commit(head.get()).tree())
+                    .keySet());
+        Set<String> othersLocked = new java.util.TreeSet<>();
+        for (Map.Entry<String, Lock> e : locksOn(files).entrySet()) {
+            if (!e.getValue().heldBy(me)) othersLocked.add(e.getKey());
+        }
+        Path record = remote.stateDir().resolve("read-only");
+        Set<String> before = new java.util.TreeSet<>();
+        try {
+            if (Files.exists(record)) before.addAll(Files.readAllLines(record, StandardCharsets.UTF_8));
+            List<String> madeReadOnly = new ArrayList<>();
+            List<String> madeWritable = new ArrayList<>();
+            for (String p : othersLocked) {
+                if (setWritable(repo.root().resolve(p), false)) madeReadOnly.add(p);
+            }
+            for (String p : before) {
+                if (!othersLocked.contains(p) && setWritable(repo.root().resolve(p), true)) madeWritable.add(p);
+            }
+            Files.createDirectories(record.getParent());
+            Path tmp = record.resolveSibling(
+                    "read-only.tmp" + ProcessHandle.current().pid());
+            Files.write(tmp, othersLocked, StandardCharsets.UTF_8);
+            Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new ReadOnlyResult(madeReadOnly, madeWritable);
+        } catch (IOException e) {
+            throw new ForgeException("cannot write " + record + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Adds or removes write permission on a regular file (owner, group and others alike when removing).
+     * Returns whether it changed anything; a file system without POSIX permissions is left alone.
+     */
+    public static boolean setWritable(Path file, boolean writable) {
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
+        try {
+            Set<PosixFilePermission> perms =
+                    Files.getPosixFilePermissions(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> next =
+                    perms.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(perms);
+            if (writable) {
+                next.add(PosixFilePermission.OWNER_WRITE);
+            } else {
+                next.remove(PosixFilePermission.OWNER_WRITE);
+                next.remove(PosixFilePermission.GROUP_WRITE);
+                next.remove(PosixFilePermission.OTHERS_WRITE);
+            }
+            if (next.equals(perms)) return false;
+            Files.setPosixFilePermissions(file, next);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
