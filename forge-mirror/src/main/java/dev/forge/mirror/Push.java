@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * {@code forge push}: sends a branch's new commits and everything they reach that the remote lacks,
@@ -112,7 +113,7 @@ public final class Push {
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> data = new ArrayList<>();
         List<ObjectId> meta = new ArrayList<>();
-        long bytes = plan(tip, refs.all(), index, data, meta);
+        long bytes = plan(List.of(tip), refs.all(), index, data, meta);
         progress.begin("Uploading", bytes, "B");
         try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
             for (ObjectId id : data) up.add(id);
@@ -159,7 +160,7 @@ public final class Push {
                 ObjectId parentTree = commit.parents().isEmpty()
                         ? null
                         : objects.commit(commit.parents().getFirst()).tree();
-                changedPaths(parentTree, commit.tree(), "", changed);
+                FileLocks.changedPaths(objects, parentTree, commit.tree(), "", changed);
             }
             changed.removeIf(p -> !locked.contains(FileLocks.blobName(p)));
             FileLocks.Owner me = FileLocks.owner(repo);
@@ -179,28 +180,108 @@ public final class Push {
         return locks.broken();
     }
 
-    /** Adds to {@code out} every file path that differs between two trees (null: empty), skipping equal subtrees. */
-    private void changedPaths(ObjectId a, ObjectId b, String prefix, Set<String> out) {
-        if (java.util.Objects.equals(a, b)) return;
-        Map<String, TreeEntry> ea = entries(a);
-        Map<String, TreeEntry> eb = entries(b);
-        Set<String> names = new java.util.TreeSet<>(ea.keySet());
-        names.addAll(eb.keySet());
-        for (String name : names) {
-            TreeEntry x = ea.get(name);
-            TreeEntry y = eb.get(name);
-            if (x != null && y != null && x.kind() == y.kind() && x.id().equals(y.id())) continue;
-            boolean xd = x != null && x.kind() == FileKind.DIRECTORY;
-            boolean yd = y != null && y.kind() == FileKind.DIRECTORY;
-            if (xd || yd) changedPaths(xd ? x.id() : null, yd ? y.id() : null, prefix + name + "/", out);
-            if ((x != null && !xd) || (y != null && !yd)) out.add(prefix + name);
-        }
+    /** The commit of {@code branch} on {@code remote}, if it has that branch (for the pre-push hook). */
+    public static Optional<ObjectId> remoteBranch(Remote remote, String branch) {
+        return remote.refs().read(branch).map(RemoteRefs.RemoteRef::commit);
     }
 
-    private Map<String, TreeEntry> entries(ObjectId tree) {
-        Map<String, TreeEntry> out = new java.util.HashMap<>();
-        if (tree != null) for (TreeEntry e : objects.tree(tree).entries()) out.put(e.name(), e);
+    /** The remote's tags, by name (for the pre-push hook). */
+    public static Map<String, ObjectId> remoteTags(Remote remote) {
+        Map<String, ObjectId> out = new java.util.TreeMap<>();
+        remote.refs().tags().forEach((t, r) -> out.put(t, r.commit()));
         return out;
+    }
+
+    /** What {@link #pushTags} did, by tag name. */
+    public record TagResult(
+            List<String> created, List<String> moved, List<String> upToDate, List<String> refused, long bytesSent) {}
+
+    /**
+     * {@code forge push --tags}: sends every local tag the remote lacks (with the objects it reaches)
+     * and creates it there by create-if-absent. A tag the remote has at another commit never moves,
+     * unless {@code force}: then it is replaced by a conditional write. Tags that were refused are
+     * listed in the result (the caller exits 8 for them after the rest is done).
+     */
+    public TagResult pushTags(boolean force, ProgressListener progress) {
+        RemoteRefs refs = remote.refs();
+        SortedMap<String, ObjectId> local = repo.refs(RefNames.TAGS);
+        if (local.isEmpty()) return new TagResult(List.of(), List.of(), List.of(), List.of(), 0);
+        SortedMap<String, RemoteRefs.RemoteRef> remoteTags = refs.tags();
+        List<String> created = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
+        List<String> upToDate = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Map<String, ObjectId> toSend = new java.util.TreeMap<>();
+        for (Map.Entry<String, ObjectId> e : local.entrySet()) {
+            String tag = e.getKey().substring(RefNames.TAGS.length());
+            RemoteRefs.RemoteRef there = remoteTags.get(tag);
+            if (there != null && there.commit().equals(e.getValue())) upToDate.add(tag);
+            else if (there != null && !force) refused.add(tag);
+            else toSend.put(tag, e.getValue());
+        }
+        long sentBefore = remote.meter().bytesSent();
+        if (!toSend.isEmpty()) {
+            remote.ensureConfig(repo.config().chunking());
+            finishInterruptedPush();
+            RemoteIndex index = remote.indexCache().sync().index();
+            List<ObjectId> data = new ArrayList<>();
+            List<ObjectId> meta = new ArrayList<>();
+            Map<String, RemoteRefs.RemoteRef> reached = new java.util.HashMap<>(refs.all());
+            remoteTags.forEach((t, r) -> reached.put("tag:" + t, r));
+            long bytes = plan(List.copyOf(new java.util.LinkedHashSet<>(toSend.values())), reached, index, data, meta);
+            progress.begin("Uploading", bytes, "B");
+            try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
+                for (ObjectId id : data) up.add(id);
+                up.seal();
+                for (ObjectId id : meta) up.add(id);
+                up.finish();
+            } finally {
+                progress.end();
+            }
+            for (Map.Entry<String, ObjectId> e : toSend.entrySet()) {
+                String tag = e.getKey();
+                RemoteRefs.RemoteRef there = remoteTags.get(tag);
+                if (there == null && refs.createTag(tag, e.getValue())) {
+                    created.add(tag);
+                    continue;
+                }
+                // Created by someone else meanwhile, or there already: look again.
+                RemoteRefs.RemoteRef now = refs.readTag(tag).orElse(null);
+                if (now != null && now.commit().equals(e.getValue())) upToDate.add(tag);
+                else if (now == null && refs.createTag(tag, e.getValue())) created.add(tag);
+                else if (now != null && force && refs.moveTag(now, e.getValue())) moved.add(tag);
+                else refused.add(tag);
+            }
+        }
+        return new TagResult(
+                List.copyOf(created),
+                List.copyOf(moved),
+                List.copyOf(upToDate),
+                List.copyOf(refused),
+                remote.meter().bytesSent() - sentBefore);
+    }
+
+    /**
+     * {@code forge push REMOTE --delete BRANCH}: removes the remote branch (if nobody moved it since it
+     * was read) and its remote-tracking branch here. The objects stay (a later gc may drop them).
+     */
+    public ObjectId deleteBranch(String remoteBranch) {
+        RemoteRefs refs = remote.refs();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            RemoteRefs.RemoteRef there = refs.read(remoteBranch)
+                    .orElseThrow(() ->
+                            new NotFoundException("there is no branch '" + remoteBranch + "' on " + remote.name()));
+            if (refs.delete(there)) {
+                String tracking = RefNames.remoteBranch(remote.name(), remoteBranch);
+                dev.forge.core.repo.Transaction tx = repo.begin("push " + remote.name() + " --delete " + remoteBranch);
+                if (repo.ref(tracking).isPresent()) tx.deleteRef(tracking);
+                tx.commit();
+                return there.commit();
+            }
+            sleepBriefly(attempt);
+        }
+        throw new dev.forge.core.error.RemoteUnavailableException(
+                "could not delete " + remote.name() + "/" + remoteBranch + ": it kept changing; try again", true);
     }
 
     /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
@@ -248,7 +329,7 @@ public final class Push {
      * lists. Returns the bytes that will go into packs.
      */
     private long plan(
-            ObjectId tip,
+            List<ObjectId> tips,
             Map<String, RemoteRefs.RemoteRef> remoteRefs,
             RemoteIndex index,
             List<ObjectId> data,
@@ -258,7 +339,7 @@ public final class Push {
             if (store.contains(r.commit())) stop.add(r.commit());
         }
         Set<ObjectId> boundary = new HashSet<>();
-        List<ObjectId> commits = objects.commitsBetween(List.of(tip), stop, boundary);
+        List<ObjectId> commits = objects.commitsBetween(tips, stop, boundary);
         // Everything under a boundary commit is on the remote: its branch was only moved after it all was.
         Set<ObjectId> have = new HashSet<>();
         for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
