@@ -121,8 +121,10 @@ public final class PushCommand implements Callable<Integer> {
             }
             if (tagResult != null && !tagResult.refused().isEmpty()) {
                 throw new dev.forge.core.error.NonFastForwardException(
-                        "push rejected: " + String.join(", ", tagResult.refused()) + " exist on " + remoteName
-                                + " at other commits; a tag never moves on a remote: 'forge push --tags --force'"
+                        "push rejected: " + (tagResult.refused().size() == 1 ? "tag " : "tags ")
+                                + String.join(", ", tagResult.refused())
+                                + (tagResult.refused().size() == 1 ? " exists" : " exist") + " on " + remoteName
+                                + " at another commit; a tag never moves on a remote: 'forge push --tags --force'"
                                 + " moves it",
                         null,
                         null);
@@ -204,8 +206,7 @@ public final class PushCommand implements Callable<Integer> {
     private static void printTags(Output out, String remoteName, Push.TagResult t) {
         for (String x : t.created()) out.info("  %s: new tag %s%n", remoteName, x);
         for (String x : t.moved()) out.info("  %s: moved tag %s (forced)%n", remoteName, x);
-        for (String x : t.refused())
-            out.warn("tag " + x + " exists on " + remoteName + " at another commit: not moved (--force moves it)");
+        // refused tags: the command's error names them, once the rest is done
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode tagsJson(Push.TagResult t) {
