@@ -192,19 +192,102 @@ public final class FileLocks {
         return out;
     }
 
-    /** Every lock on the remote, by path: one listing, then the locks read in parallel. */
+    /**
+     * Every lock on the remote, by path: one listing (paginated by the store), then only the locks
+     * that changed since this clone last read them, in parallel. A listing that gives each blob's
+     * version token (S3's ETag) lets the locks read before come from {@code .forge/remotes/NAME/lock-cache};
+     * a folder store gives none, so its locks are read each time (plain file reads).
+     */
     public List<Lock> all(int parallelism) {
         List<BlobStore.BlobInfo> listed = blobs.list(PREFIX);
         List<Lock> out = new ArrayList<>();
-        if (listed.isEmpty()) return out;
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, listed.size())))) {
-            List<Future<Optional<Lock>>> reads = new ArrayList<>();
-            for (BlobStore.BlobInfo b : listed) reads.add(pool.submit(() -> read(b.name(), null)));
-            Parallel.awaitAll(reads);
-            for (Future<Optional<Lock>> f : reads) f.resultNow().ifPresent(out::add);
+        Map<String, String[]> cache = readCache();
+        Map<String, String[]> next = new HashMap<>();
+        List<BlobStore.BlobInfo> toRead = new ArrayList<>();
+        for (BlobStore.BlobInfo b : listed) {
+            String[] hit = cache.get(b.name());
+            String token = normalToken(b.token());
+            if (token != null && hit != null && hit[0].equals(token)) {
+                out.add(decode(java.util.Base64.getDecoder().decode(hit[1]), b.name()));
+                next.put(b.name(), hit);
+            } else {
+                toRead.add(b);
+            }
         }
+        if (!toRead.isEmpty()) {
+            try (ExecutorService pool =
+                    Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, toRead.size())))) {
+                List<Future<Optional<BlobStore.Versioned>>> reads = new ArrayList<>();
+                for (BlobStore.BlobInfo b : toRead) reads.add(pool.submit(() -> blobs.get(b.name())));
+                Parallel.awaitAll(reads);
+                for (int i = 0; i < toRead.size(); i++) {
+                    BlobStore.BlobInfo b = toRead.get(i);
+                    Optional<BlobStore.Versioned> v = reads.get(i).resultNow();
+                    if (v.isEmpty()) continue; // unlocked since the listing
+                    out.add(decode(v.get().data(), b.name()));
+                    // Cached only when what was read is the version listed, so a token never names other bytes.
+                    String token = normalToken(b.token());
+                    if (token != null && token.equals(normalToken(v.get().token())))
+                        next.put(b.name(), new String[] {
+                            token,
+                            java.util.Base64.getEncoder().encodeToString(v.get().data())
+                        });
+                }
+            }
+        }
+        if (!next.equals(cache)) writeCache(next);
         out.sort(Comparator.comparing(Lock::path));
         return out;
+    }
+
+    private static String normalToken(String token) {
+        if (token == null) return null;
+        String t = token.strip();
+        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
+        return t.isEmpty() || t.indexOf(' ') >= 0 ? null : t;
+    }
+
+    private Path cacheFile() {
+        return remote.stateDir().resolve("lock-cache");
+    }
+
+    /** {@code NAME TOKEN BASE64} lines: locks as last read; a damaged file is an empty cache. */
+    private Map<String, String[]> readCache() {
+        Map<String, String[]> out = new HashMap<>();
+        Path f = cacheFile();
+        if (!Files.isRegularFile(f)) return out;
+        try {
+            for (String line : Files.readAllLines(f, StandardCharsets.US_ASCII)) {
+                String[] parts = line.split(" ");
+                if (parts.length == 3 && parts[0].startsWith(PREFIX))
+                    out.put(parts[0], new String[] {parts[1], parts[2]});
+            }
+        } catch (IOException | RuntimeException e) {
+            return new HashMap<>();
+        }
+        return out;
+    }
+
+    private void writeCache(Map<String, String[]> cache) {
+        Path f = cacheFile();
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String[]> e : cache.entrySet()) {
+            sb.append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue()[0])
+                    .append(' ')
+                    .append(e.getValue()[1])
+                    .append('\n');
+        }
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp =
+                    f.resolveSibling("lock-cache.tmp" + ProcessHandle.current().pid());
+            Files.writeString(tmp, sb, StandardCharsets.US_ASCII);
+            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // only a cache: the next listing reads the locks again
+        }
     }
 
     /**

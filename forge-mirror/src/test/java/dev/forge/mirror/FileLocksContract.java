@@ -120,6 +120,33 @@ public abstract class FileLocksContract {
         }
     }
 
+    /** On a store whose listing gives version tokens (S3), a second `forge locks` is one listing. */
+    @Test
+    void locksReadBeforeComeFromTheCacheUntilTheyChange() throws Exception {
+        try (Remote a = client("a");
+                Remote b = client("b")) {
+            FileLocks la = new FileLocks(a);
+            for (int i = 0; i < 30; i++) la.lock("shots/s" + i + ".exr", ANA, "main", null);
+            assertEquals(30, la.all(4).size());
+            boolean tokens = a.blobs().list(FileLocks.PREFIX).getFirst().token() != null;
+            long before = a.meter().requests();
+            List<FileLocks.Lock> again = la.all(4);
+            assertEquals(30, again.size());
+            assertEquals(tokens ? 1 : 31, a.meter().requests() - before, "one listing, plus reads without tokens");
+            FileLocks lb = new FileLocks(b);
+            lb.unlock("shots/s7.exr", BEN, true);
+            lb.lock("shots/s7.exr", BEN, "main", "mine now");
+            lb.unlock("shots/s8.exr", BEN, true);
+            List<FileLocks.Lock> now = la.all(4);
+            assertEquals(29, now.size());
+            FileLocks.Lock s7 = now.stream()
+                    .filter(l -> l.path().equals("shots/s7.exr"))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(BEN.who(), s7.owner(), "a changed lock is read again");
+        }
+    }
+
     @Test
     void aDamagedLockStillHoldsAndOnlyForceRemovesIt() throws Exception {
         try (Remote a = client("a")) {

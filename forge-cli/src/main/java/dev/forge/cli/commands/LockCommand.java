@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "lock",
         description = {
-            "Lock files on a remote, so that nobody else pushes changes to them.",
+            "Lock files on a remote so that only you push changes to them.",
             "Exactly one of many simultaneous locks on a path wins; the others exit 9",
             "naming the holder. Locking a path this clone holds already is not an error."
         })

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "locks",
         description = {
-            "List the file locks on a remote: path, holder, branch, since when, why.",
+            "List the file locks on a remote: who holds what, and why.",
             "Also says which of your locks someone else broke (forge unlock --force)."
         })
 public final class LocksCommand implements Callable<Integer> {

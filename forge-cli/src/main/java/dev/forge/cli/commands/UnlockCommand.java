@@ -23,8 +23,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "unlock",
         description = {
-            "Remove your locks on files. --force removes anyone's (the holder is told",
-            "at their next push or 'forge locks'). Another's lock without --force: exit 9."
+            "Remove your file locks, or with --force anyone's.",
+            "The holder of a broken lock is told at their next push or 'forge locks'.",
+            "Another's lock without --force: exit 9."
         })
 public final class UnlockCommand implements Callable<Integer> {
     @Mixin
