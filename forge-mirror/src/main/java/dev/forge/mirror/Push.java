@@ -107,7 +107,8 @@ public final class Push {
                     broken);
         }
         checkFastForward(branch, remoteBranch, before, tip);
-        List<FileLocks.Broken> broken = checkLocks(remoteBranch, tip, refs.all());
+        checkLocks(remoteBranch, List.of(tip), refs.all());
+        List<FileLocks.Broken> broken = new FileLocks(remote).broken();
         remote.ensureConfig(repo.config().chunking());
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
@@ -142,42 +143,44 @@ public final class Push {
 
     /**
      * Refuses, before anything is sent, a push whose new commits change a path that someone else has
-     * locked (and whose lock guards {@code remoteBranch}): one listing of the remote's locks, then a
-     * read of each lock among the changed paths only. Returns this clone's locks found broken.
+     * locked (and whose lock guards {@code remoteBranch}; {@code null} for tags, which every lock
+     * guards): one listing of the remote's locks, then a read of each lock among the changed paths
+     * only.
      */
-    private List<FileLocks.Broken> checkLocks(
-            String remoteBranch, ObjectId tip, Map<String, RemoteRefs.RemoteRef> remoteRefs) {
+    private void checkLocks(String remoteBranch, List<ObjectId> tips, Map<String, RemoteRefs.RemoteRef> remoteRefs) {
         FileLocks locks = new FileLocks(remote);
         Set<String> locked = locks.lockedBlobs();
-        if (!locked.isEmpty()) {
-            Set<ObjectId> stop = new HashSet<>();
-            for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
-                if (store.contains(r.commit())) stop.add(r.commit());
-            }
-            Set<String> changed = new java.util.TreeSet<>();
-            for (ObjectId c : objects.commitsBetween(List.of(tip), stop, new HashSet<>())) {
-                Commit commit = objects.commit(c);
-                ObjectId parentTree = commit.parents().isEmpty()
-                        ? null
-                        : objects.commit(commit.parents().getFirst()).tree();
-                FileLocks.changedPaths(objects, parentTree, commit.tree(), "", changed);
-            }
-            changed.removeIf(p -> !locked.contains(FileLocks.blobName(p)));
-            FileLocks.Owner me = FileLocks.owner(repo);
-            Map<String, FileLocks.Lock> blocking = new java.util.TreeMap<>();
-            for (Map.Entry<String, FileLocks.Lock> e : locks.locksOn(changed).entrySet()) {
-                FileLocks.Lock l = e.getValue();
-                if (!l.heldBy(me) && FileLocks.guards(l, remoteBranch, lockMainline)) blocking.put(e.getKey(), l);
-            }
-            if (!blocking.isEmpty()) {
-                throw new dev.forge.core.error.LockHeldException("push rejected: " + blocking.size()
-                        + (blocking.size() == 1 ? " path" : " paths") + " changed by the commits to push "
-                        + (blocking.size() == 1 ? "is" : "are") + " locked on " + remote.name() + "/" + remoteBranch
-                        + ": " + FileLocks.listing(blocking)
-                        + "; nothing was sent: ask for the lock (or 'forge unlock --force'), then push again");
-            }
+        if (locked.isEmpty()) return;
+        Set<ObjectId> stop = new HashSet<>();
+        for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
+            if (store.contains(r.commit())) stop.add(r.commit());
         }
-        return locks.broken();
+        Set<String> changed = new java.util.TreeSet<>();
+        for (ObjectId c : objects.commitsBetween(tips, stop, new HashSet<>())) {
+            Commit commit = objects.commit(c);
+            ObjectId parentTree = commit.parents().isEmpty()
+                    ? null
+                    : objects.commit(commit.parents().getFirst()).tree();
+            FileLocks.changedPaths(objects, parentTree, commit.tree(), "", changed);
+        }
+        changed.removeIf(p -> !locked.contains(FileLocks.blobName(p)));
+        FileLocks.Owner me = FileLocks.owner(repo);
+        Map<String, FileLocks.Lock> blocking = new java.util.TreeMap<>();
+        for (Map.Entry<String, FileLocks.Lock> e : locks.locksOn(changed).entrySet()) {
+            FileLocks.Lock l = e.getValue();
+            if (!l.heldBy(me) && (remoteBranch == null || FileLocks.guards(l, remoteBranch, lockMainline)))
+                blocking.put(e.getKey(), l);
+        }
+        if (!blocking.isEmpty()) {
+            String where = remoteBranch == null
+                    ? remote.name() + " (tags: every lock applies)"
+                    : remote.name() + "/" + remoteBranch;
+            throw new dev.forge.core.error.LockHeldException("push rejected: " + blocking.size()
+                    + (blocking.size() == 1 ? " path" : " paths") + " changed by the commits to push "
+                    + (blocking.size() == 1 ? "is" : "are") + " locked on " + where
+                    + ": " + FileLocks.listing(blocking)
+                    + "; nothing was sent: ask for the lock (or 'forge unlock --force'), then push again");
+        }
     }
 
     /** The commit of {@code branch} on {@code remote}, if it has that branch (for the pre-push hook). */
@@ -221,14 +224,16 @@ public final class Push {
         }
         long sentBefore = remote.meter().bytesSent();
         if (!toSend.isEmpty()) {
+            Map<String, RemoteRefs.RemoteRef> reached = new java.util.HashMap<>(refs.all());
+            remoteTags.forEach((t, r) -> reached.put("tag:" + t, r));
+            List<ObjectId> tips = List.copyOf(new java.util.LinkedHashSet<>(toSend.values()));
+            checkLocks(null, tips, reached);
             remote.ensureConfig(repo.config().chunking());
             finishInterruptedPush();
             RemoteIndex index = remote.indexCache().sync().index();
             List<ObjectId> data = new ArrayList<>();
             List<ObjectId> meta = new ArrayList<>();
-            Map<String, RemoteRefs.RemoteRef> reached = new java.util.HashMap<>(refs.all());
-            remoteTags.forEach((t, r) -> reached.put("tag:" + t, r));
-            long bytes = plan(List.copyOf(new java.util.LinkedHashSet<>(toSend.values())), reached, index, data, meta);
+            long bytes = plan(tips, reached, index, data, meta);
             progress.begin("Uploading", bytes, "B");
             try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
                 for (ObjectId id : data) up.add(id);

@@ -150,6 +150,12 @@ class LocksIT {
                 E2eFiles.JSON.readTree(as(BEN, ben, "push", "--json").expect(9).stderr());
         assertEquals(9, err.path("exitCode").asInt(), err::toString);
         assertTrue(err.path("error").asText().contains("art/hero.psd"), err::toString);
+        // A tag on that commit does not get it past the lock: tags are checked against every lock.
+        as(BEN, ben, "tag", "bens-edit").ok();
+        ForgeProcess.Result tagRefused =
+                as(BEN, ben, "push", "--tags").expect(9).oneLineError();
+        assertTrue(tagRefused.stderr().contains("art/hero.psd"), tagRefused::describe);
+        assertEquals(before, remoteState.get(), "a refused tag push moves nothing on the remote");
 
         // Ana may push a change to her own locked file... after Ben's is out of the way she is up to date.
         // Ben breaks the lock; his push goes through; Ana hears of it once.
