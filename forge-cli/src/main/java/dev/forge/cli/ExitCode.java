@@ -25,7 +25,7 @@ public enum ExitCode {
     WOULD_OVERWRITE(6, "refused: would overwrite or delete uncommitted changes (use --force)"),
     CONFLICT(7, "merge stopped on conflicts, or a commit was refused because conflicts are unresolved"),
     NON_FAST_FORWARD(8, "push/pull refused: histories diverged (pull or merge first)"),
-    LOCK_HELD(9, "a file lock held by someone else prevents it (reserved for locks)"),
+    LOCK_HELD(9, "a file lock held by someone else prevents it (forge lock lost, or a push changes a locked path)"),
     REMOTE_UNREACHABLE(10, "the remote cannot be reached or refused the request (a read-only remote refuses a push)"),
     BUSY(11, "another forge process holds the repository and did not release it in time"),
     PARTIAL(12, "partial result: done what could be, but some paths were skipped, purged or unavailable (listed)"),
@@ -61,6 +61,7 @@ public enum ExitCode {
             case RepositoryBusyException x -> BUSY;
             case PartialResultException x -> PARTIAL;
             case KeyException x -> KEY;
+            case dev.forge.core.error.LockHeldException x -> LOCK_HELD;
             case ForgeException x -> FAILURE;
             default -> FAILURE;
         };

@@ -45,6 +45,7 @@ public final class Fetch {
     private final ObjectStore store;
     private final ObjectReader objects;
     private Predicate<String> pathFilter;
+    private boolean prune;
 
     public Fetch(Repository repo, Remote remote) {
         this.repo = repo;
@@ -60,6 +61,15 @@ public final class Fetch {
      */
     public Fetch onlyPaths(Predicate<String> filter) {
         this.pathFilter = filter;
+        return this;
+    }
+
+    /**
+     * {@code forge fetch --prune}: also removes the remote-tracking branches whose branch is gone from
+     * the remote.
+     */
+    public Fetch prune(boolean prune) {
+        this.prune = prune;
         return this;
     }
 
@@ -80,7 +90,10 @@ public final class Fetch {
             long packsRead,
             long bytesReceived,
             long requests,
-            double seconds) {}
+            double seconds,
+            List<RefUpdate> tags,
+            List<String> tagConflicts,
+            List<String> pruned) {}
 
     /** Fetches and moves the remote-tracking refs, recorded in the op log as {@code fetch <remote>}. */
     public Result run(ProgressListener progress) {
@@ -108,6 +121,19 @@ public final class Fetch {
             if (!r.commit().equals(tracking.get(prefix + r.branch())) || !store.contains(r.commit()))
                 tips.add(r.commit());
         }
+        // Tags: a tag new here is brought in; one that exists here at another commit is kept as it is
+        // (a tag never moves by itself) and reported.
+        List<RefUpdate> tagUpdates = new ArrayList<>();
+        List<String> tagConflicts = new ArrayList<>();
+        for (RemoteRefs.RemoteRef t : remote.refs().tags().values()) {
+            java.util.Optional<ObjectId> mine = repo.ref(RefNames.TAGS + t.branch());
+            if (mine.isEmpty()) {
+                tagUpdates.add(new RefUpdate(t.branch(), null, t.commit()));
+                if (!store.contains(t.commit())) tips.add(t.commit());
+            } else if (!mine.get().equals(t.commit())) {
+                tagConflicts.add(t.branch());
+            }
+        }
         long objectsBefore = 0;
         long repaired = 0;
         Set<String> packsRead = new HashSet<>();
@@ -128,6 +154,17 @@ public final class Fetch {
                 updates.add(new RefUpdate(r.branch(), old, r.commit()));
             }
         }
+        for (RefUpdate t : tagUpdates) tx.setRef(RefNames.TAGS + t.branch(), t.after());
+        List<String> pruned = new ArrayList<>();
+        if (prune) {
+            for (String ref : tracking.keySet()) {
+                String branch = ref.substring(prefix.length());
+                if (!refs.containsKey(branch) && !listing.skipped().contains(branch)) {
+                    tx.deleteRef(ref);
+                    pruned.add(branch);
+                }
+            }
+        }
         return new Result(
                 updates,
                 branches,
@@ -137,7 +174,10 @@ public final class Fetch {
                 packsRead.size(),
                 remote.meter().bytesReceived(),
                 remote.meter().requests(),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                List.copyOf(tagUpdates),
+                List.copyOf(tagConflicts),
+                List.copyOf(pruned));
     }
 
     /** Fetches every object reachable from {@code tips} that is missing here. */
@@ -153,6 +193,7 @@ public final class Fetch {
         d.fetch("Fetching commits", commitIds);
         Set<ObjectId> stop = new HashSet<>(repo.refs(RefNames.HEADS).values());
         stop.addAll(repo.refs(RefNames.REMOTES).values());
+        stop.addAll(repo.refs(RefNames.TAGS).values());
         stop.removeIf(c -> !store.contains(c));
         List<ObjectId> commits = objects.commitsBetween(tips, stop, new HashSet<>());
         List<ObjectId> roots = new ArrayList<>();

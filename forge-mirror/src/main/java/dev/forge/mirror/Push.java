@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * {@code forge push}: sends a branch's new commits and everything they reach that the remote lacks,
@@ -47,6 +48,7 @@ public final class Push {
     private final Remote remote;
     private final ObjectReader objects;
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
+    private Set<String> lockMainline = Set.of("main");
 
     public Push(Repository repo, Remote remote) {
         this.repo = repo;
@@ -61,6 +63,12 @@ public final class Push {
         return this;
     }
 
+    /** The branches that the others merge into ({@code lock.mainline}): a lock taken on one guards every branch. */
+    public Push lockMainline(Set<String> branches) {
+        this.lockMainline = Set.copyOf(branches);
+        return this;
+    }
+
     public record Result(
             String branch,
             String remoteBranch,
@@ -72,7 +80,8 @@ public final class Push {
             long packsResumed,
             long bytesSent,
             long requests,
-            double seconds) {}
+            double seconds,
+            List<FileLocks.Broken> brokenLocks) {}
 
     public Result run(String branch, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
@@ -89,6 +98,7 @@ public final class Push {
                     .isPresent()) {
                 remote.ensureConfig(repo.config().chunking());
             }
+            List<FileLocks.Broken> broken = new FileLocks(remote).broken();
             track(branch, remoteBranch, tip);
             return new Result(
                     branch,
@@ -101,15 +111,18 @@ public final class Push {
                     0,
                     remote.meter().bytesSent(),
                     remote.meter().requests(),
-                    seconds(start));
+                    seconds(start),
+                    broken);
         }
         checkFastForward(branch, remoteBranch, before, tip);
+        checkLocks(remoteBranch, List.of(tip), refs.all());
+        List<FileLocks.Broken> broken = new FileLocks(remote).broken();
         remote.ensureConfig(repo.config().chunking());
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> data = new ArrayList<>();
         List<ObjectId> meta = new ArrayList<>();
-        long bytes = plan(tip, refs.all(), index, data, meta);
+        long bytes = plan(List.of(tip), refs.all(), index, data, meta);
         progress.begin("Uploading", bytes, "B");
         try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
             for (ObjectId id : data) up.add(id);
@@ -129,10 +142,159 @@ public final class Push {
                     resumed,
                     remote.meter().bytesSent(),
                     remote.meter().requests(),
-                    seconds(start));
+                    seconds(start),
+                    broken);
         } finally {
             progress.end();
         }
+    }
+
+    /**
+     * Refuses, before anything is sent, a push whose new commits change a path that someone else has
+     * locked (and whose lock guards {@code remoteBranch}; {@code null} for tags, which every lock
+     * guards): one listing of the remote's locks, then a read of each lock among the changed paths
+     * only.
+     */
+    private void checkLocks(String remoteBranch, List<ObjectId> tips, Map<String, RemoteRefs.RemoteRef> remoteRefs) {
+        FileLocks locks = new FileLocks(remote);
+        Set<String> locked = locks.lockedBlobs();
+        if (locked.isEmpty()) return;
+        Set<ObjectId> stop = new HashSet<>();
+        for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
+            if (store.contains(r.commit())) stop.add(r.commit());
+        }
+        Set<String> changed = new java.util.TreeSet<>();
+        for (ObjectId c : objects.commitsBetween(tips, stop, new HashSet<>())) {
+            Commit commit = objects.commit(c);
+            ObjectId parentTree = commit.parents().isEmpty()
+                    ? null
+                    : objects.commit(commit.parents().getFirst()).tree();
+            FileLocks.changedPaths(objects, parentTree, commit.tree(), "", changed);
+        }
+        changed.removeIf(p -> !locked.contains(FileLocks.blobName(p)));
+        FileLocks.Owner me = FileLocks.owner(repo);
+        Map<String, FileLocks.Lock> blocking = new java.util.TreeMap<>();
+        for (Map.Entry<String, FileLocks.Lock> e : locks.locksOn(changed).entrySet()) {
+            FileLocks.Lock l = e.getValue();
+            if (!l.heldBy(me) && (remoteBranch == null || FileLocks.guards(l, remoteBranch, lockMainline)))
+                blocking.put(e.getKey(), l);
+        }
+        if (!blocking.isEmpty()) {
+            String where = remoteBranch == null
+                    ? remote.name() + " (tags: every lock applies)"
+                    : remote.name() + "/" + remoteBranch;
+            throw new dev.forge.core.error.LockHeldException("push rejected: " + blocking.size()
+                    + (blocking.size() == 1 ? " path" : " paths") + " changed by the commits to push "
+                    + (blocking.size() == 1 ? "is" : "are") + " locked on " + where
+                    + ": " + FileLocks.listing(blocking)
+                    + "; nothing was sent: ask for the lock (or 'forge unlock --force'), then push again");
+        }
+    }
+
+    /** The commit of {@code branch} on {@code remote}, if it has that branch (for the pre-push hook). */
+    public static Optional<ObjectId> remoteBranch(Remote remote, String branch) {
+        return remote.refs().read(branch).map(RemoteRefs.RemoteRef::commit);
+    }
+
+    /** The remote's tags, by name (for the pre-push hook). */
+    public static Map<String, ObjectId> remoteTags(Remote remote) {
+        Map<String, ObjectId> out = new java.util.TreeMap<>();
+        remote.refs().tags().forEach((t, r) -> out.put(t, r.commit()));
+        return out;
+    }
+
+    /** What {@link #pushTags} did, by tag name. */
+    public record TagResult(
+            List<String> created, List<String> moved, List<String> upToDate, List<String> refused, long bytesSent) {}
+
+    /**
+     * {@code forge push --tags}: sends every local tag the remote lacks (with the objects it reaches)
+     * and creates it there by create-if-absent. A tag the remote has at another commit never moves,
+     * unless {@code force}: then it is replaced by a conditional write. Tags that were refused are
+     * listed in the result (the caller exits 8 for them after the rest is done).
+     */
+    public TagResult pushTags(boolean force, ProgressListener progress) {
+        RemoteRefs refs = remote.refs();
+        SortedMap<String, ObjectId> local = repo.refs(RefNames.TAGS);
+        if (local.isEmpty()) return new TagResult(List.of(), List.of(), List.of(), List.of(), 0);
+        SortedMap<String, RemoteRefs.RemoteRef> remoteTags = refs.tags();
+        List<String> created = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
+        List<String> upToDate = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Map<String, ObjectId> toSend = new java.util.TreeMap<>();
+        for (Map.Entry<String, ObjectId> e : local.entrySet()) {
+            String tag = e.getKey().substring(RefNames.TAGS.length());
+            RemoteRefs.RemoteRef there = remoteTags.get(tag);
+            if (there != null && there.commit().equals(e.getValue())) upToDate.add(tag);
+            else if (there != null && !force) refused.add(tag);
+            else toSend.put(tag, e.getValue());
+        }
+        long sentBefore = remote.meter().bytesSent();
+        if (!toSend.isEmpty()) {
+            Map<String, RemoteRefs.RemoteRef> reached = new java.util.HashMap<>(refs.all());
+            remoteTags.forEach((t, r) -> reached.put("tag:" + t, r));
+            List<ObjectId> tips = List.copyOf(new java.util.LinkedHashSet<>(toSend.values()));
+            checkLocks(null, tips, reached);
+            remote.ensureConfig(repo.config().chunking());
+            finishInterruptedPush();
+            RemoteIndex index = remote.indexCache().sync().index();
+            List<ObjectId> data = new ArrayList<>();
+            List<ObjectId> meta = new ArrayList<>();
+            long bytes = plan(tips, reached, index, data, meta);
+            progress.begin("Uploading", bytes, "B");
+            try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
+                for (ObjectId id : data) up.add(id);
+                up.seal();
+                for (ObjectId id : meta) up.add(id);
+                up.finish();
+            } finally {
+                progress.end();
+            }
+            for (Map.Entry<String, ObjectId> e : toSend.entrySet()) {
+                String tag = e.getKey();
+                RemoteRefs.RemoteRef there = remoteTags.get(tag);
+                if (there == null && refs.createTag(tag, e.getValue())) {
+                    created.add(tag);
+                    continue;
+                }
+                // Created by someone else meanwhile, or there already: look again.
+                RemoteRefs.RemoteRef now = refs.readTag(tag).orElse(null);
+                if (now != null && now.commit().equals(e.getValue())) upToDate.add(tag);
+                else if (now == null && refs.createTag(tag, e.getValue())) created.add(tag);
+                else if (now != null && force && refs.moveTag(now, e.getValue())) moved.add(tag);
+                else refused.add(tag);
+            }
+        }
+        return new TagResult(
+                List.copyOf(created),
+                List.copyOf(moved),
+                List.copyOf(upToDate),
+                List.copyOf(refused),
+                remote.meter().bytesSent() - sentBefore);
+    }
+
+    /**
+     * {@code forge push REMOTE --delete BRANCH}: removes the remote branch (if nobody moved it since it
+     * was read) and its remote-tracking branch here. The objects stay (a later gc may drop them).
+     */
+    public ObjectId deleteBranch(String remoteBranch) {
+        RemoteRefs refs = remote.refs();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            RemoteRefs.RemoteRef there = refs.read(remoteBranch)
+                    .orElseThrow(() ->
+                            new NotFoundException("there is no branch '" + remoteBranch + "' on " + remote.name()));
+            if (refs.delete(there)) {
+                String tracking = RefNames.remoteBranch(remote.name(), remoteBranch);
+                dev.forge.core.repo.Transaction tx = repo.begin("push " + remote.name() + " --delete " + remoteBranch);
+                if (repo.ref(tracking).isPresent()) tx.deleteRef(tracking);
+                tx.commit();
+                return there.commit();
+            }
+            sleepBriefly(attempt);
+        }
+        throw new dev.forge.core.error.RemoteUnavailableException(
+                "could not delete " + remote.name() + "/" + remoteBranch + ": it kept changing; try again", true);
     }
 
     /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
@@ -180,7 +342,7 @@ public final class Push {
      * lists. Returns the bytes that will go into packs.
      */
     private long plan(
-            ObjectId tip,
+            List<ObjectId> tips,
             Map<String, RemoteRefs.RemoteRef> remoteRefs,
             RemoteIndex index,
             List<ObjectId> data,
@@ -190,7 +352,7 @@ public final class Push {
             if (store.contains(r.commit())) stop.add(r.commit());
         }
         Set<ObjectId> boundary = new HashSet<>();
-        List<ObjectId> commits = objects.commitsBetween(List.of(tip), stop, boundary);
+        List<ObjectId> commits = objects.commitsBetween(tips, stop, boundary);
         // Everything under a boundary commit is on the remote: its branch was only moved after it all was.
         Set<ObjectId> have = new HashSet<>();
         for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);

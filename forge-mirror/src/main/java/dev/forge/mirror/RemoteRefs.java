@@ -105,6 +105,78 @@ final class RemoteRefs {
         }
     }
 
+    // --- tags: refs/tags/<tag>, the same format as branches; created once, moved only when forced ---
+
+    static String tagBlob(String tag) {
+        try {
+            return BlobNames.check(RefNames.TAGS + tag);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(
+                    "tag name '" + tag + "' cannot be used on a remote: use letters, digits, '.', '_', '-' and '/'");
+        }
+    }
+
+    /** Every tag of the remote whose name Forge accepts, by name (one listing, then a read each). */
+    SortedMap<String, RemoteRef> tags() {
+        SortedMap<String, RemoteRef> out = new TreeMap<>();
+        for (BlobStore.BlobInfo b : blobs.list(RefNames.TAGS)) {
+            String tag = b.name().substring(RefNames.TAGS.length());
+            if (!RefNames.isValidShortName(tag) || b.length() > MAX_REF_BYTES) continue;
+            readTag(tag).ifPresent(r -> out.put(tag, r));
+        }
+        return out;
+    }
+
+    Optional<RemoteRef> readTag(String tag) {
+        String name = tagBlob(tag);
+        return blobs.get(name).map(v -> new RemoteRef(tag, parseBlob(name, v.data()), v.token()));
+    }
+
+    /** Creates the tag; false when it exists already. */
+    boolean createTag(String tag, ObjectId commit) {
+        return blobs.putIfAbsent(tagBlob(tag), encode(commit));
+    }
+
+    /** Moves the tag from the version read as {@code old} (push --tags --force); false when it changed since. */
+    boolean moveTag(RemoteRef old, ObjectId commit) {
+        String name = tagBlob(old.branch());
+        RefLock lock = RefLock.acquire(blobs, name);
+        try {
+            return blobs.replaceIfUnchanged(name, encode(commit), old.token());
+        } finally {
+            lock.release();
+        }
+    }
+
+    /**
+     * Deletes the branch if it is still at the version read as {@code old}; false when someone moved it
+     * meanwhile. Held under the branch's push lock, so no push of this version moves it between the
+     * check and the delete (the delete itself cannot be conditional on every store).
+     */
+    boolean delete(RemoteRef old) {
+        String name = blobName(old.branch());
+        RefLock lock = RefLock.acquire(blobs, name);
+        try {
+            Optional<BlobStore.Versioned> now = blobs.get(name);
+            if (now.isEmpty()) return true;
+            if (!parseBlob(name, now.get().data()).equals(old.commit())) return false;
+            blobs.delete(name);
+            return true;
+        } finally {
+            lock.release();
+        }
+    }
+
+    private ObjectId parseBlob(String name, byte[] data) {
+        String s = new String(data, StandardCharsets.US_ASCII).strip();
+        try {
+            return ObjectId.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException("the remote " + blobs.describe() + " has a damaged ref " + name + " ("
+                    + data.length + " bytes, not a commit id)");
+        }
+    }
+
     private static byte[] encode(ObjectId id) {
         return (id.hex() + "\n").getBytes(StandardCharsets.US_ASCII);
     }

@@ -59,6 +59,13 @@ final class ConfigFile {
                     if (c.remoteMaxWait() != null) g.writeNumberField("maxWait", c.remoteMaxWait());
                     g.writeEndObject();
                 }
+                if (c.lockReadOnly() != null || c.lockMainline() != null || c.lockLockable() != null) {
+                    g.writeObjectFieldStart("lock");
+                    if (c.lockReadOnly() != null) g.writeBooleanField("readOnly", c.lockReadOnly());
+                    if (c.lockMainline() != null) g.writeStringField("mainline", c.lockMainline());
+                    if (c.lockLockable() != null) g.writeStringField("lockable", c.lockLockable());
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -105,8 +112,20 @@ final class ConfigFile {
             int grace = intValue(values, "gc.graceDays", RepoConfig.DEFAULT_GC_GRACE_DAYS, file);
             Integer timeout = values.containsKey("remote.timeout") ? intValue(values, "remote.timeout", 0, file) : null;
             Integer maxWait = values.containsKey("remote.maxWait") ? intValue(values, "remote.maxWait", 0, file) : null;
+            Boolean lockReadOnly =
+                    values.containsKey("lock.readOnly") ? Boolean.valueOf(values.get("lock.readOnly")) : null;
             return new RepoConfig(
-                    format, p, policy, grace, values.get("user.name"), values.get("user.email"), timeout, maxWait);
+                    format,
+                    p,
+                    policy,
+                    grace,
+                    values.get("user.name"),
+                    values.get("user.email"),
+                    timeout,
+                    maxWait,
+                    lockReadOnly,
+                    values.get("lock.mainline"),
+                    values.get("lock.lockable"));
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
         }

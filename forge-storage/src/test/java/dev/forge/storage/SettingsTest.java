@@ -43,9 +43,14 @@ class SettingsTest {
                             "remote.timeout",
                             "30",
                             "remote.maxWait",
-                            "120"),
+                            "120",
+                            "lock.readOnly",
+                            "false",
+                            "lock.mainline",
+                            "main"),
                     s.list());
             assertEquals(Optional.empty(), s.get("user.name"));
+            assertEquals(Optional.empty(), s.get("lock.lockable"));
         }
     }
 
@@ -59,6 +64,9 @@ class SettingsTest {
             s.set("user.email", "ana@studio.example");
             s.set("remote.timeout", "45");
             s.set("remote.maxWait", "0");
+            s.set("lock.readOnly", "yes");
+            s.set("lock.mainline", " main, release ,");
+            s.set("lock.lockable", "*.psd,*.ma");
         }
         try (Repository repo = open()) {
             Settings s = new Settings(repo);
@@ -69,7 +77,12 @@ class SettingsTest {
             expected.put("user.email", "ana@studio.example");
             expected.put("remote.timeout", "45");
             expected.put("remote.maxWait", "0");
+            expected.put("lock.readOnly", "true");
+            expected.put("lock.mainline", "main,release");
+            expected.put("lock.lockable", "*.psd,*.ma");
             assertEquals(expected, s.list());
+            s.unset("lock.mainline");
+            assertEquals("main", s.get("lock.mainline").orElseThrow());
             assertEquals(45, repo.config().remoteTimeout());
             s.unset("remote.timeout");
             assertEquals(CompressionPolicy.MAX, repo.config().compression());
@@ -99,7 +112,7 @@ class SettingsTest {
                 assertTrue(e.getMessage().contains("unknown setting '" + key + "'"), e::getMessage);
                 assertTrue(e.getMessage().contains("compression, gc.graceDays, user.name, user.email"), e::getMessage);
             }
-            for (String key : new String[] {"store.maxSize", "lock.readOnly", "remote.origin.url"}) {
+            for (String key : new String[] {"store.maxSize", "remote.origin.url"}) {
                 InvalidInputException e = assertThrows(InvalidInputException.class, () -> s.set(key, "1"), key);
                 assertTrue(e.getMessage().contains("reserved"), e::getMessage);
                 assertTrue(e.getMessage().contains("user.email"), e::getMessage);
@@ -123,13 +136,17 @@ class SettingsTest {
             assertThrows(InvalidInputException.class, () -> s.set("remote.timeout", "90000"));
             assertThrows(InvalidInputException.class, () -> s.set("remote.maxWait", "-1"));
             assertThrows(InvalidInputException.class, () -> s.set("remote.maxWait", "soon"));
+            assertThrows(InvalidInputException.class, () -> s.set("lock.readOnly", "sometimes"));
+            assertThrows(InvalidInputException.class, () -> s.set("lock.mainline", " , "));
             assertEquals(
                     Map.of(
                             "compression", "auto",
                             "gc.graceDays", "14",
                             "user.name", "Ana",
                             "remote.timeout", "30",
-                            "remote.maxWait", "120"),
+                            "remote.maxWait", "120",
+                            "lock.readOnly", "false",
+                            "lock.mainline", "main"),
                     s.list());
         }
     }

@@ -48,10 +48,15 @@ public final class CheckoutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
+        String previous = null;
+        String now = null;
         try (Repository repo = common.open(into != null ? Mode.READ : Mode.WRITE)) {
+            previous = repo.headCommit().map(id -> id.hex()).orElse(ZERO);
             Checkout.Result r = into != null
                     ? new Checkout(repo).into(rev, common.cwd().resolve(into), out.progress())
                     : new Checkout(repo).run(rev, force, out.progress());
+            if (into == null) LockFiles.afterCheckout(repo, out);
+            now = r.commit().hex();
             if (out.json()) {
                 out.json(object().put("commit", r.commit().hex())
                         .put("branch", r.branch())
@@ -77,6 +82,21 @@ public final class CheckoutCommand implements Callable<Integer> {
                         human(r.bytes()));
             }
         }
+        if (into == null) postCheckout(common.cwd(), previous, now, out);
         return 0;
+    }
+
+    static final String ZERO = "0".repeat(64);
+
+    /** The post-checkout hook, as git's: previous HEAD, new HEAD, 1 (a branch checkout). */
+    static void postCheckout(java.nio.file.Path cwd, String previous, String now, Output out) {
+        Hooks.root(cwd)
+                .ifPresent(root -> Hooks.run(
+                        root,
+                        Hooks.POST_CHECKOUT,
+                        java.util.List.of(previous, now == null ? ZERO : now, "1"),
+                        "",
+                        out,
+                        "the checkout itself is done"));
     }
 }

@@ -41,6 +41,10 @@ public final class CommitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
+        // Before the repository is opened: the hook may run forge itself.
+        Hooks.root(common.cwd())
+                .ifPresent(root ->
+                        Hooks.run(root, Hooks.PRE_COMMIT, java.util.List.of(), "", out, "nothing was committed"));
         try (Repository repo = common.open()) {
             String who = author != null ? author : Identity.author(repo);
             CommitOp.Result r;
@@ -51,6 +55,7 @@ public final class CommitCommand implements Callable<Integer> {
                 else out.println(e.getMessage());
                 return 1;
             }
+            warnOfLocks(repo, r, out);
             if (out.json()) {
                 out.json(object().put("committed", true)
                         .put("commit", r.commit().hex())
@@ -74,5 +79,20 @@ public final class CommitCommand implements Callable<Integer> {
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** {@code forge commit} warns when the commit changes lockable files that someone else has locked. */
+    private static void warnOfLocks(Repository repo, CommitOp.Result r, Output out) {
+        if (!dev.forge.core.repo.Lockable.of(repo).any()) return;
+        var objects = repo.objects();
+        var commit = objects.commit(r.commit());
+        var parentTree = commit.parents().isEmpty()
+                ? null
+                : objects.commit(commit.parents().getFirst()).tree();
+        java.util.Set<String> changed = new java.util.TreeSet<>();
+        dev.forge.mirror.FileLocks.changedPaths(objects, parentTree, commit.tree(), "", changed);
+        LockFiles.lockedByOthers(repo, changed, out)
+                .forEach((p, l) -> out.warn(dev.forge.core.model.PathText.quote(p) + " is locked by " + l.describe()
+                        + " on origin: a push of this commit will be refused (exit 9) until it is unlocked"));
     }
 }

@@ -34,13 +34,18 @@ public final class FetchCommand implements Callable<Integer> {
     @Mixin
     RemoteArgument remoteArg;
 
+    @picocli.CommandLine.Option(
+            names = "--prune",
+            description = "Also remove the remote-tracking branches whose branch is gone from the remote.")
+    boolean prune;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
         String remoteName = remoteArg.name();
         try (Repository repo = common.open();
                 Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out, repo.config()))) {
-            Fetch.Result r = new Fetch(repo, remote).run(out.progress());
+            Fetch.Result r = new Fetch(repo, remote).prune(prune).run(out.progress());
             if (out.json()) {
                 out.json(summary(remoteName, r));
             } else {
@@ -68,6 +73,11 @@ public final class FetchCommand implements Callable<Integer> {
                 .put("seconds", r.seconds());
         ArrayNode skipped = n.putArray("skipped");
         r.skipped().forEach(skipped::add);
+        ArrayNode tags = n.putArray("tags");
+        for (Fetch.RefUpdate u : r.tags())
+            tags.addObject().put("tag", u.branch()).put("commit", u.after().hex());
+        r.tagConflicts().forEach(n.putArray("tagConflicts")::add);
+        r.pruned().forEach(n.putArray("pruned")::add);
         return n;
     }
 
@@ -84,6 +94,11 @@ public final class FetchCommand implements Callable<Integer> {
     }
 
     private static void print(Output out, String remoteName, Fetch.Result r) {
+        for (Fetch.RefUpdate u : r.tags())
+            out.info("  new tag %s (%s)%n", u.branch(), u.after().shortHex());
+        for (String t : r.tagConflicts())
+            out.warn("tag " + t + " on " + remoteName + " is at another commit than yours: kept yours");
+        for (String b : r.pruned()) out.info("  pruned %s/%s%n", remoteName, b);
         for (Fetch.RefUpdate u : r.updates()) {
             out.info(
                     "  %s/%s: %s -> %s%n",

@@ -39,6 +39,7 @@ public final class PullCommand implements Callable<Integer> {
         try (Repository repo = common.open();
                 Remote remote = new Remotes(repo).open(remoteName, remoteArg.options(remoteName, out, repo.config()))) {
             Pull.Result r = new Pull(repo, remote).run(out.progress());
+            if (r.checkout() != null) LockFiles.afterCheckout(repo, out);
             if (!out.json()) FetchCommand.warnSkipped(out, remoteName, r.fetch());
             if (out.json()) {
                 ObjectNode n = FetchCommand.summary(remoteName, r.fetch());

@@ -28,6 +28,10 @@ public final class StatusCommand implements Callable<Integer> {
         Output out = common.output(json);
         try (Repository repo = common.open(Mode.READ)) {
             Status.Report r = new Status(repo).run(out.progress());
+            java.util.List<String> changedPaths = new java.util.ArrayList<>();
+            r.staged().forEach(c -> changedPaths.add(c.path()));
+            r.unstaged().forEach(c -> changedPaths.add(c.path()));
+            var locked = LockFiles.lockedByOthers(repo, changedPaths, out);
             if (out.json()) {
                 ObjectNode n = object();
                 n.put("branch", r.branch());
@@ -47,6 +51,11 @@ public final class StatusCommand implements Callable<Integer> {
                     n.putNull("merge");
                 }
                 Skipped.json(n.putArray("skipped"), r.skipped());
+                ArrayNode lk = n.putArray("lockedByOthers");
+                locked.forEach((p, l) -> lk.add(object().put("path", p)
+                        .put("owner", l.owner())
+                        .put("branch", l.branch())
+                        .put("since", l.since().toString())));
                 out.json(n);
                 Skipped.check(r.skipped(), "not compared");
                 return 0;
@@ -78,6 +87,11 @@ public final class StatusCommand implements Callable<Integer> {
                     out.println("Untracked files:");
                     for (String p : r.untracked()) out.println("        " + dev.forge.core.model.PathText.quote(p));
                 }
+            }
+            if (!locked.isEmpty()) {
+                out.println("Changed files locked by others (a push of them will be refused):");
+                locked.forEach((p, l) ->
+                        out.println("        " + dev.forge.core.model.PathText.quote(p) + "  " + l.describe()));
             }
             Skipped.check(r.skipped(), "not compared");
         }

@@ -43,8 +43,13 @@ public final class SwitchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
+        String previous;
+        String now;
         try (Repository repo = common.open()) {
+            previous = repo.headCommit().map(id -> id.hex()).orElse(CheckoutCommand.ZERO);
             Checkout.Result r = new Branches(repo).switchTo(branch, create, force, out.progress());
+            LockFiles.afterCheckout(repo, out);
+            now = r.commit() == null ? CheckoutCommand.ZERO : r.commit().hex();
             if (out.json()) {
                 var n = object().put("branch", branch)
                         .put("commit", r.commit() == null ? null : r.commit().hex())
@@ -53,25 +58,28 @@ public final class SwitchCommand implements Callable<Integer> {
                 var d = n.putArray("discarded");
                 r.discarded().forEach(d::add);
                 out.json(n);
-                return 0;
+            } else {
+                if (!r.discarded().isEmpty()) {
+                    out.warn(String.format(
+                            java.util.Locale.ROOT,
+                            "discarded uncommitted changes in %d file(s): %s",
+                            r.discarded().size(),
+                            String.join(
+                                    ", ",
+                                    r.discarded().stream()
+                                            .map(dev.forge.core.model.PathText::quote)
+                                            .toList())));
+                }
+                out.info(
+                        create
+                                ? "Switched to a new branch '%s'%n"
+                                : "Switched to branch '%s' (%d written, %d removed)%n",
+                        branch,
+                        r.written(),
+                        r.removed());
             }
-            if (!r.discarded().isEmpty()) {
-                out.warn(String.format(
-                        java.util.Locale.ROOT,
-                        "discarded uncommitted changes in %d file(s): %s",
-                        r.discarded().size(),
-                        String.join(
-                                ", ",
-                                r.discarded().stream()
-                                        .map(dev.forge.core.model.PathText::quote)
-                                        .toList())));
-            }
-            out.info(
-                    create ? "Switched to a new branch '%s'%n" : "Switched to branch '%s' (%d written, %d removed)%n",
-                    branch,
-                    r.written(),
-                    r.removed());
         }
+        CheckoutCommand.postCheckout(common.cwd(), previous, now, out);
         return 0;
     }
 }

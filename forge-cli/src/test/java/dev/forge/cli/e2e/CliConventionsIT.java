@@ -421,7 +421,9 @@ class CliConventionsIT {
                         "gc.graceDays=14",
                         "user.email=ana@studio.example",
                         "remote.timeout=30",
-                        "remote.maxWait=120"),
+                        "remote.maxWait=120",
+                        "lock.readOnly=false",
+                        "lock.mainline=main"),
                 run(repo, "config", "--list").ok().stdout().lines().toList());
         JsonNode all = json(run(repo, "config", "--list", "--json").ok());
         assertEquals("max", all.path("compression").asText(), all::toString);

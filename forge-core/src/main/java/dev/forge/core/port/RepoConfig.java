@@ -18,7 +18,13 @@ public record RepoConfig(
         String userName,
         String userEmail,
         Integer remoteTimeout,
-        Integer remoteMaxWait) {
+        Integer remoteMaxWait,
+        Boolean lockReadOnly,
+        String lockMainline,
+        String lockLockable) {
+    /** The branches that others merge into when {@code lock.mainline} is not set. */
+    public static final String DEFAULT_LOCK_MAINLINE = "main";
+
     public static final int DEFAULT_GC_GRACE_DAYS = 14;
     /** Seconds a remote may go without answering before a command gives up (remote.timeout). */
     public static final int DEFAULT_REMOTE_TIMEOUT = 30;
@@ -48,6 +54,30 @@ public record RepoConfig(
         this(format, chunking, compression, gcGraceDays, userName, userEmail, null, null);
     }
 
+    /** A config without lock settings. */
+    public RepoConfig(
+            int format,
+            ChunkerParams chunking,
+            CompressionPolicy compression,
+            int gcGraceDays,
+            String userName,
+            String userEmail,
+            Integer remoteTimeout,
+            Integer remoteMaxWait) {
+        this(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                null,
+                null,
+                null);
+    }
+
     public RepoConfig {
         if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
         if (remoteTimeout != null && (remoteTimeout < 1 || remoteTimeout > MAX_REMOTE_SECONDS))
@@ -66,30 +96,109 @@ public record RepoConfig(
     }
 
     public RepoConfig withCompression(CompressionPolicy policy) {
-        return new RepoConfig(format, chunking, policy, gcGraceDays, userName, userEmail, remoteTimeout, remoteMaxWait);
+        return new RepoConfig(
+                format,
+                chunking,
+                policy,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable);
     }
 
     public RepoConfig withGcGraceDays(int days) {
-        return new RepoConfig(format, chunking, compression, days, userName, userEmail, remoteTimeout, remoteMaxWait);
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                days,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable);
     }
 
     public RepoConfig withUserName(String name) {
         return new RepoConfig(
-                format, chunking, compression, gcGraceDays, name, userEmail, remoteTimeout, remoteMaxWait);
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                name,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable);
     }
 
     public RepoConfig withUserEmail(String email) {
         return new RepoConfig(
-                format, chunking, compression, gcGraceDays, userName, email, remoteTimeout, remoteMaxWait);
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                email,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable);
     }
 
     /** {@code seconds} null: not set (the default applies). */
     public RepoConfig withRemoteTimeout(Integer seconds) {
-        return new RepoConfig(format, chunking, compression, gcGraceDays, userName, userEmail, seconds, remoteMaxWait);
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                seconds,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable);
     }
 
     /** {@code seconds} null: not set (the default applies). */
     public RepoConfig withRemoteMaxWait(Integer seconds) {
-        return new RepoConfig(format, chunking, compression, gcGraceDays, userName, userEmail, remoteTimeout, seconds);
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                seconds,
+                lockReadOnly,
+                lockMainline,
+                lockLockable);
+    }
+
+    public RepoConfig withLocks(Boolean readOnly, String mainline, String lockable) {
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                readOnly,
+                mainline,
+                lockable);
     }
 }

@@ -136,6 +136,14 @@ public final class Repository implements AutoCloseable {
         return workTree;
     }
 
+    /**
+     * The repository path ({@code art/hero.psd}) that a command-line argument names, resolved against
+     * {@code cwd}; refuses a path outside the work tree, inside {@code .forge} or beyond a symbolic link.
+     */
+    public String repoPath(Path cwd, String arg) {
+        return workTree.relativize(cwd, arg);
+    }
+
     MetadataStore meta() {
         return store.metadata();
     }

@@ -17,11 +17,19 @@ import java.util.SequencedMap;
  */
 public final class Settings {
     /** The keys this version reads and writes, in the order {@link #list()} gives them. */
-    public static final List<String> KEYS =
-            List.of("compression", "gc.graceDays", "user.name", "user.email", "remote.timeout", "remote.maxWait");
+    public static final List<String> KEYS = List.of(
+            "compression",
+            "gc.graceDays",
+            "user.name",
+            "user.email",
+            "remote.timeout",
+            "remote.maxWait",
+            "lock.readOnly",
+            "lock.mainline",
+            "lock.lockable");
 
     /** Keys that later versions will use; refused until then. {@code NAME} is any remote's name. */
-    public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize", "lock.readOnly");
+    public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize");
 
     private final Repository repo;
 
@@ -44,6 +52,10 @@ public final class Settings {
                     case "remote.maxWait" ->
                         Integer.toString(
                                 c.remoteMaxWait() != null ? c.remoteMaxWait() : RepoConfig.DEFAULT_REMOTE_MAX_WAIT);
+                    case "lock.readOnly" -> Boolean.toString(Boolean.TRUE.equals(c.lockReadOnly()));
+                    case "lock.mainline" ->
+                        c.lockMainline() != null ? c.lockMainline() : RepoConfig.DEFAULT_LOCK_MAINLINE;
+                    case "lock.lockable" -> c.lockLockable();
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -60,6 +72,9 @@ public final class Settings {
                     case "user.email" -> c.withUserEmail(email(v));
                     case "remote.timeout" -> c.withRemoteTimeout(seconds(key, v, 1));
                     case "remote.maxWait" -> c.withRemoteMaxWait(seconds(key, v, 0));
+                    case "lock.readOnly" -> c.withLocks(bool(key, v), c.lockMainline(), c.lockLockable());
+                    case "lock.mainline" -> c.withLocks(c.lockReadOnly(), list(key, v), c.lockLockable());
+                    case "lock.lockable" -> c.withLocks(c.lockReadOnly(), c.lockMainline(), list(key, v));
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -76,6 +91,9 @@ public final class Settings {
                     case "user.email" -> c.withUserEmail(null);
                     case "remote.timeout" -> c.withRemoteTimeout(null);
                     case "remote.maxWait" -> c.withRemoteMaxWait(null);
+                    case "lock.readOnly" -> c.withLocks(null, c.lockMainline(), c.lockLockable());
+                    case "lock.mainline" -> c.withLocks(c.lockReadOnly(), null, c.lockLockable());
+                    case "lock.lockable" -> c.withLocks(c.lockReadOnly(), c.lockMainline(), null);
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -128,6 +146,24 @@ public final class Settings {
         }
         throw new InvalidInputException(key + " must be a whole number of seconds from " + min + " to "
                 + RepoConfig.MAX_REMOTE_SECONDS + ", got '" + v + "'");
+    }
+
+    private static boolean bool(String key, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new InvalidInputException(key + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    /** A comma-separated list: items trimmed, empty ones dropped, at least one; no control characters. */
+    private static String list(String key, String v) {
+        List<String> items = new java.util.ArrayList<>();
+        for (String s : v.split(",")) if (!s.isBlank()) items.add(s.strip());
+        if (items.isEmpty() || v.chars().anyMatch(Character::isISOControl))
+            throw new InvalidInputException(
+                    key + " takes a comma-separated list, e.g. 'main,release'; got '" + v + "'");
+        return String.join(",", items);
     }
 
     private static String email(String v) {

@@ -1,0 +1,215 @@
+package dev.forge.mirror;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.error.LockHeldException;
+import dev.forge.core.error.NotFoundException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link FileLocks} against one kind of remote, through the {@link dev.forge.core.port.BlobStore}
+ * contract only: subclasses say where the remote is (a folder, S3Proxy).
+ */
+public abstract class FileLocksContract {
+    @TempDir
+    protected Path tmp;
+
+    /** A URL of an empty remote, distinct per call. */
+    protected abstract String newRemoteUrl();
+
+    private String url;
+
+    /** A client of the test's remote with its own .forge folder (its own clone). */
+    private Remote client(String name) throws Exception {
+        if (url == null) url = newRemoteUrl();
+        Path forgeDir = Files.createDirectories(tmp.resolve(name).resolve(".forge"));
+        return Remote.open("origin", url, forgeDir, 4);
+    }
+
+    private static FileLocks.Owner owner(String who, String clone) {
+        return new FileLocks.Owner(who + " <" + who.toLowerCase(java.util.Locale.ROOT) + "@studio.example>", clone);
+    }
+
+    static final FileLocks.Owner ANA = owner("Ana", "a".repeat(32));
+    static final FileLocks.Owner BEN = owner("Ben", "b".repeat(32));
+
+    @Test
+    void aLockIsRefusedToOthersNamingTheHolderAndIdempotentForItsHolder() throws Exception {
+        try (Remote a = client("a");
+                Remote b = client("b")) {
+            FileLocks la = new FileLocks(a);
+            FileLocks lb = new FileLocks(b);
+            FileLocks.Taken t = la.lock("art/hero shot.psd", ANA, "main", "repainting the sky");
+            assertFalse(t.already());
+            assertEquals("art/hero shot.psd", t.lock().path());
+            LockHeldException e =
+                    assertThrows(LockHeldException.class, () -> lb.lock("art/hero shot.psd", BEN, "main", null));
+            assertTrue(e.getMessage().contains("Ana <ana@studio.example>"), e.getMessage());
+            assertTrue(e.getMessage().contains("repainting the sky"), e.getMessage());
+            FileLocks.Taken again = la.lock("art/hero shot.psd", ANA, "main", null);
+            assertTrue(again.already());
+            assertEquals(t.lock().id(), again.lock().id());
+            // Same person, another machine: a different clone, so refused.
+            assertThrows(
+                    LockHeldException.class,
+                    () -> lb.lock("art/hero shot.psd", new FileLocks.Owner(ANA.who(), "c".repeat(32)), "main", null));
+            FileLocks.Lock found = lb.find("art/hero shot.psd").orElseThrow();
+            assertEquals(ANA.cloneId(), found.cloneId());
+            assertEquals("main", found.branch());
+            assertTrue(found.heldBy(ANA));
+        }
+    }
+
+    @Test
+    void onlyTheHolderUnlocksUnlessForcedAndTheHolderLearnsOfItOnce() throws Exception {
+        try (Remote a = client("a");
+                Remote b = client("b")) {
+            FileLocks la = new FileLocks(a);
+            FileLocks lb = new FileLocks(b);
+            la.lock("a.psd", ANA, "main", null);
+            la.lock("b.psd", ANA, "main", null);
+            assertThrows(LockHeldException.class, () -> lb.unlock("a.psd", BEN, false));
+            assertTrue(lb.find("a.psd").isPresent());
+            FileLocks.Lock broken = lb.unlock("a.psd", BEN, true);
+            assertEquals(ANA.who(), broken.owner());
+            assertTrue(lb.find("a.psd").isEmpty());
+            assertThrows(NotFoundException.class, () -> lb.unlock("a.psd", BEN, true));
+            lb.lock("a.psd", BEN, "main", null);
+
+            List<FileLocks.Broken> seen = la.broken();
+            assertEquals(1, seen.size(), seen::toString);
+            assertEquals("a.psd", seen.getFirst().path());
+            assertEquals(BEN.who(), seen.getFirst().now().owner());
+            assertEquals(List.of(), la.broken(), "reported once");
+            la.unlock("b.psd", ANA, false);
+            assertEquals(List.of(), la.broken(), "an unlock of one's own is no broken lock");
+            assertEquals(List.of(), lb.broken());
+        }
+    }
+
+    @Test
+    void oneListingTellsWhichPathsAreLockedAndAllReadsThem() throws Exception {
+        try (Remote a = client("a")) {
+            FileLocks la = new FileLocks(a);
+            assertEquals(Map.of(), la.locksOn(List.of("x.psd")));
+            assertEquals(List.of(), la.all(4));
+            for (String p : List.of("z/3.psd", "1.psd", "ü/naïve name.ma")) la.lock(p, ANA, "main", null);
+            assertEquals(
+                    Set.of("1.psd", "ü/naïve name.ma"),
+                    la.locksOn(List.of("1.psd", "2.psd", "ü/naïve name.ma")).keySet());
+            assertEquals(
+                    List.of("1.psd", "z/3.psd", "ü/naïve name.ma"),
+                    la.all(4).stream().map(FileLocks.Lock::path).toList());
+            assertEquals(3, la.lockedBlobs().size());
+        }
+    }
+
+    /** On a store whose listing gives version tokens (S3), a second `forge locks` is one listing. */
+    @Test
+    void locksReadBeforeComeFromTheCacheUntilTheyChange() throws Exception {
+        try (Remote a = client("a");
+                Remote b = client("b")) {
+            FileLocks la = new FileLocks(a);
+            for (int i = 0; i < 30; i++) la.lock("shots/s" + i + ".exr", ANA, "main", null);
+            assertEquals(30, la.all(4).size());
+            boolean tokens = a.blobs().list(FileLocks.PREFIX).getFirst().token() != null;
+            long before = a.meter().requests();
+            List<FileLocks.Lock> again = la.all(4);
+            assertEquals(30, again.size());
+            assertEquals(tokens ? 1 : 31, a.meter().requests() - before, "one listing, plus reads without tokens");
+            FileLocks lb = new FileLocks(b);
+            lb.unlock("shots/s7.exr", BEN, true);
+            lb.lock("shots/s7.exr", BEN, "main", "mine now");
+            lb.unlock("shots/s8.exr", BEN, true);
+            List<FileLocks.Lock> now = la.all(4);
+            assertEquals(29, now.size());
+            FileLocks.Lock s7 = now.stream()
+                    .filter(l -> l.path().equals("shots/s7.exr"))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(BEN.who(), s7.owner(), "a changed lock is read again");
+        }
+    }
+
+    @Test
+    void aDamagedLockStillHoldsAndOnlyForceRemovesIt() throws Exception {
+        try (Remote a = client("a")) {
+            a.blobs().put(FileLocks.blobName("x.psd"), "{not json".getBytes(StandardCharsets.US_ASCII));
+            FileLocks la = new FileLocks(a);
+            assertThrows(LockHeldException.class, () -> la.lock("x.psd", ANA, "main", null));
+            assertThrows(LockHeldException.class, () -> la.unlock("x.psd", ANA, false));
+            la.unlock("x.psd", ANA, true);
+            assertFalse(la.lock("x.psd", ANA, "main", null).already());
+        }
+    }
+
+    @Test
+    void twentySimultaneousLocksOfOnePathHaveExactlyOneWinner() throws Exception {
+        int n = 20;
+        List<Remote> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) clients.add(client("c" + i));
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                FileLocks locks = new FileLocks(clients.get(i));
+                FileLocks.Owner me = owner("User" + i, String.format("%032x", i));
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        locks.lock("scene.ma", me, "main", null);
+                        return "won " + me.who();
+                    } catch (LockHeldException e) {
+                        return "lost: " + e.getMessage();
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> won = new ArrayList<>();
+            List<String> lost = new ArrayList<>();
+            for (Future<String> f : results) (f.get().startsWith("won ") ? won : lost).add(f.get());
+            assertEquals(1, won.size(), () -> won + " " + lost);
+            String winner = won.getFirst().substring(4);
+            for (String l : lost) assertTrue(l.contains(winner), l);
+            assertEquals(
+                    winner,
+                    new FileLocks(clients.getFirst())
+                            .find("scene.ma")
+                            .orElseThrow()
+                            .owner());
+        } finally {
+            for (Remote r : clients) r.close();
+        }
+    }
+
+    @Test
+    void theBranchRuleGuardsTheLocksBranchAndEveryBranchForAMainlineLock() {
+        FileLocks.Lock onMain = new FileLocks.Lock("a", "x", "c", "main", java.time.Instant.EPOCH, null, "1");
+        FileLocks.Lock onFeature = new FileLocks.Lock("a", "x", "c", "feature", java.time.Instant.EPOCH, null, "1");
+        FileLocks.Lock detached = new FileLocks.Lock("a", "x", "c", null, java.time.Instant.EPOCH, null, "1");
+        Set<String> mainline = Set.of("main");
+        assertTrue(FileLocks.guards(onMain, "main", mainline));
+        assertTrue(FileLocks.guards(onMain, "feature", mainline));
+        assertTrue(FileLocks.guards(onFeature, "feature", mainline));
+        assertFalse(FileLocks.guards(onFeature, "main", mainline));
+        assertFalse(FileLocks.guards(onFeature, "other", mainline));
+        assertTrue(FileLocks.guards(detached, "other", mainline));
+        assertNull(detached.branch());
+    }
+}
