@@ -17,6 +17,7 @@ import dev.forge.mirror.blob.RetryPolicy;
 import dev.forge.mirror.http.HttpBlobStore;
 import dev.forge.mirror.serve.BlobHttpServer;
 import dev.forge.mirror.serve.PullThroughCache;
+import dev.forge.mirror.serve.RepositoryBlobs;
 import dev.forge.mirror.serve.ServeMetrics;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -102,6 +103,36 @@ class ServeTest {
             String text = get(url + "metrics").body();
             assertTrue(text.contains("forge_serve_cache_hits_total"), text);
             assertTrue(text.matches("(?s).*forge_serve_responses_total\\{code=\"206\"} [1-9].*"), text);
+        }
+    }
+
+    @Test
+    void aRepositoryIsServedInTheRemoteFormatAndNewCommitsAreSeen() throws Exception {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a.resolve("shots"));
+        Files.write(a.resolve("shots/plate.bin"), random(1, 2_000_000));
+        Files.writeString(a.resolve("notes.txt"), "v1\n");
+        ServeMetrics metrics = new ServeMetrics();
+        try (Repository repo = init(a)) {
+            commit(repo, "v1");
+            try (RepositoryBlobs served = new RepositoryBlobs(a, () -> RepositoryBlobs.Snapshot.of(repo), 0);
+                    BlobHttpServer server =
+                            new BlobHttpServer(new InetSocketAddress("127.0.0.1", 0), served, metrics, null, null)) {
+                String url = server.url("127.0.0.1").toString();
+                cloneTo(url, tmp.resolve("b"));
+                assertSameFiles(a, tmp.resolve("b"));
+
+                Files.write(a.resolve("shots/plate2.bin"), random(2, 700_000));
+                var v2 = commit(repo, "v2");
+                try (Repository b = Repository.open(RemoteProtocolContract.STORES, tmp.resolve("b"));
+                        Remote origin = new Remotes(b).open("origin", 4)) {
+                    new Fetch(b, origin).run(P);
+                    assertEquals(v2, b.ref("refs/remotes/origin/main").orElseThrow());
+                    assertTrue(origin.meter().bytesReceived() > 700_000, "the new file came over HTTP");
+                }
+                assertEquals(404, get(url + "refs/remotes/origin/main").statusCode());
+                assertEquals(404, get(url + "index/CURRENT").statusCode());
+            }
         }
     }
 

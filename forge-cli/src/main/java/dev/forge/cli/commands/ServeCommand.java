@@ -9,11 +9,15 @@ import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.TransferOptions;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.port.BlobStore;
+import dev.forge.core.port.LocalStoreFactory;
+import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remote;
 import dev.forge.mirror.RemoteUrl;
 import dev.forge.mirror.serve.BlobHttpServer;
 import dev.forge.mirror.serve.PullThroughCache;
+import dev.forge.mirror.serve.RepositoryBlobs;
 import dev.forge.mirror.serve.ServeMetrics;
+import dev.forge.mirror.serve.ServedBlobs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "serve",
         description = {
-            "Serve a remote read-only over HTTP, as a pull-through cache.",
+            "Serve this repository, or a remote as a pull-through cache, read-only over HTTP.",
+            "Without --upstream: this repository's branches, tags and objects.",
             "With --upstream URL every pack a client asks for is fetched from URL once,",
             "verified, kept in --cache-dir (least recently used out past --cache-size)",
             "and served to every later client; refs are read through every 2 s.",
@@ -60,8 +65,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--upstream",
             paramLabel = "URL",
-            required = true,
-            description = "The remote to serve and cache: a path, s3://, r2:// or https:// URL.")
+            description = "The remote to serve and cache: a path, s3://, r2://, github:// or https:// URL.")
     String upstream;
 
     @Option(
@@ -92,9 +96,29 @@ public final class ServeCommand implements Callable<Integer> {
         String token = tokenFile == null ? null : readToken(common.cwd().resolve(tokenFile));
         Path dir = cacheDir == null ? common.cwd() : common.cwd().resolve(cacheDir);
         ServeMetrics metrics = new ServeMetrics();
-        BlobStore store = Remote.openStore(upstream, common.cwd(), transfer.options("upstream", out, null));
-        PullThroughCache cache =
-                new PullThroughCache(store, dir, maxBytes, PullThroughCache.DEFAULT_TTL_MILLIS, metrics);
+        ServedBlobs blobs;
+        String what;
+        if (upstream != null) {
+            BlobStore store = Remote.openStore(upstream, common.cwd(), transfer.options("upstream", out, null));
+            blobs = new PullThroughCache(store, dir, maxBytes, PullThroughCache.DEFAULT_TTL_MILLIS, metrics);
+            what = RemoteUrl.redact(store.describe());
+        } else {
+            if (cacheDir != null) throw new InvalidInputException("--cache-dir goes with --upstream");
+            Path root;
+            try (Repository repo = common.open(LocalStoreFactory.Mode.READ)) {
+                root = repo.root();
+            }
+            blobs = new RepositoryBlobs(
+                    root,
+                    () -> {
+                        try (Repository r = Repository.open(CommonOptions.STORES, root, LocalStoreFactory.Mode.READ)) {
+                            return RepositoryBlobs.Snapshot.of(r);
+                        }
+                    },
+                    RepositoryBlobs.REFRESH_MILLIS);
+            what = "the repository " + root;
+        }
+        ServedBlobs cache = blobs;
         boolean debug = common.debug();
         BlobHttpServer server = new BlobHttpServer(
                 new InetSocketAddress(bind, port),
@@ -111,14 +135,14 @@ public final class ServeCommand implements Callable<Integer> {
         String url = "http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + server.port() + "/";
         if (out.json()) {
             out.json(object().put("url", url)
-                    .put("upstream", RemoteUrl.redact(store.describe()))
-                    .put("cacheDir", dir.toString())
-                    .put("cacheSize", maxBytes)
+                    .put("serving", what)
+                    .put("cacheDir", upstream == null ? null : dir.toString())
+                    .put("cacheSize", upstream == null ? null : maxBytes)
                     .put("port", server.port()));
         } else {
             out.printf(
-                    "Serving %s at %s (cache %s, up to %s); Ctrl-C stops%n",
-                    RemoteUrl.redact(store.describe()), url, dir, Units.human(maxBytes));
+                    "Serving %s at %s%s; Ctrl-C stops%n",
+                    what, url, upstream == null ? "" : " (cache " + dir + ", up to " + Units.human(maxBytes) + ")");
         }
         stopped.await();
         return 0;

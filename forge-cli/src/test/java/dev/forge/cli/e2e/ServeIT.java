@@ -124,6 +124,36 @@ class ServeIT {
         assertEquals(143, serve.process().exitValue());
     }
 
+    /** forge serve inside a repository: clones and fetches see its branches, and it keeps no lock on it. */
+    @Test
+    void aRepositoryIsServedWhileItKeepsChanging(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        byte[] b = new byte[2_000_000];
+        new Random(3).nextBytes(b);
+        Files.write(a.resolve("plate.exr"), b);
+        ForgeProcess.run(a, "init").ok();
+        ForgeProcess.run(a, "add", ".").ok();
+        ForgeProcess.run(a, "commit", "-m", "v1").ok();
+        ForgeProcess.Started serve = serve(a, List.of("serve", "--port", "0", "--json"));
+        try {
+            String url = E2eFiles.JSON.readTree(serve.readStdout()).path("url").asText();
+            ForgeProcess.run(tmp, "clone", url, tmp.resolve("n1").toString()).ok();
+            assertSameTree(a, tmp.resolve("n1"));
+            // The served repository stays writable: a commit while serving.
+            Files.writeString(a.resolve("notes.txt"), "v2\n");
+            ForgeProcess.run(a, "add", ".").ok();
+            ForgeProcess.run(a, "commit", "-m", "v2").ok();
+            Thread.sleep(2500); // the served listing is refreshed every 2 s
+            ForgeProcess.run(tmp.resolve("n1"), "pull").ok();
+            assertSameTree(a, tmp.resolve("n1"));
+            ForgeProcess.run(tmp.resolve("n1"), "push").expect(10);
+        } finally {
+            serve.process().destroy();
+            serve.process().waitFor(20, TimeUnit.SECONDS);
+            serve.cleanup();
+        }
+    }
+
     @Test
     void metricsCountCacheHitsAndUpstreamBytes(@TempDir Path tmp) throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a"));

@@ -48,6 +48,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -318,13 +319,20 @@ public final class S3BlobStore implements BlobStore {
     public List<BlobInfo> list(String namePrefix) {
         List<BlobInfo> out = new ArrayList<>();
         call("list", namePrefix, () -> {
-            for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
-                            .bucket(bucket)
-                            .prefix(prefix + namePrefix)
-                            .overrideConfiguration(deadline(0))
-                            .build())
-                    .contents()) {
-                out.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), o.eTag()));
+            for (ListObjectsV2Response page : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                    .bucket(bucket)
+                    .prefix(prefix + namePrefix)
+                    .overrideConfiguration(deadline(0))
+                    .build())) {
+                // A response cut inside its headers reaches the SDK as an empty 200: it would read as
+                // "no blobs". Every real page names its bucket and says whether more follow.
+                if (page.name() == null || page.isTruncated() == null) {
+                    throw new RemoteUnavailableException(
+                            "incomplete listing of " + namePrefix + " from " + where + " (connection dropped?)", true);
+                }
+                for (S3Object o : page.contents()) {
+                    out.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), o.eTag()));
+                }
             }
             return null;
         });
