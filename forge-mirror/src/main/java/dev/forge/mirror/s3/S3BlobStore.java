@@ -531,6 +531,17 @@ public final class S3BlobStore implements BlobStore {
                     "cannot " + what + " " + name + " in " + where + ": " + firstLine(String.valueOf(e.getMessage())),
                     true,
                     e);
+        } catch (java.io.UncheckedIOException e) {
+            // A body the SDK reads lazily (a listing page) cut by a dropped connection.
+            throw new RemoteUnavailableException(
+                    "cannot " + what + " " + name + " in " + where + ": connection dropped while reading ("
+                            + firstLine(String.valueOf(
+                                    e.getCause() == null
+                                            ? e.getMessage()
+                                            : e.getCause().getMessage()))
+                            + ")",
+                    true,
+                    e);
         }
     }
 
