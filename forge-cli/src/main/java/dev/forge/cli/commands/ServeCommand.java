@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "serve",
         description = {
-            "Serve this repository, or a remote as a pull-through cache, read-only over HTTP.",
+            "Serve this repository or a remote read-only over HTTP.",
+            "With --upstream it is a pull-through cache.",
             "Without --upstream: this repository's branches, tags and objects.",
             "With --upstream URL every pack a client asks for is fetched from URL once,",
             "verified, kept in --cache-dir (least recently used out past --cache-size)",

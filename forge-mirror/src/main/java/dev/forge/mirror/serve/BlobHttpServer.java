@@ -151,6 +151,17 @@ public final class BlobHttpServer implements AutoCloseable {
                 ex.sendResponseHeaders(status, -1);
                 return;
             }
+            if (s instanceof Served.Arriving a) {
+                // A pack still arriving: wait for the start of the range before answering, so that a
+                // pack that fails verification there is a clean 502, not a cut body.
+                try {
+                    a.arrival().await(from + Math.min(count, 1 << 20));
+                } catch (IOException e) {
+                    h.remove("Content-Range");
+                    status = text(ex, 502, "upstream failed: " + e.getMessage() + "\n", false);
+                    return;
+                }
+            }
             ex.sendResponseHeaders(status, count == 0 ? -1 : count);
             sent = send(ex.getResponseBody(), s, from, count);
         } catch (NoSuchFileException e) {
@@ -170,6 +181,20 @@ public final class BlobHttpServer implements AutoCloseable {
             case Served.Bytes b -> {
                 out.write(b.data(), (int) from, (int) count);
                 return count;
+            }
+            case Served.Arriving a -> {
+                try (FileChannel in = FileChannel.open(a.path().get(), StandardOpenOption.READ)) {
+                    WritableByteChannel target = Channels.newChannel(out);
+                    long done = 0;
+                    while (done < count) {
+                        long want = Math.min(count - done, 1 << 20);
+                        a.arrival().await(from + done + want);
+                        long n = in.transferTo(from + done, want, target);
+                        if (n <= 0) throw new IOException(a.path().get() + " is shorter than announced");
+                        done += n;
+                    }
+                    return done;
+                }
             }
             case Served.File f -> {
                 try (FileChannel in = FileChannel.open(f.path(), StandardOpenOption.READ)) {

@@ -66,6 +66,7 @@ public final class PullThroughCache implements ServedBlobs {
     private final ExecutorService downloads = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, CompletableFuture<Optional<Path>>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Fresh> fresh = new ConcurrentHashMap<>();
+    private final Map<String, Arriving> arriving = new ConcurrentHashMap<>();
     /** Cached files by name, least recently used first; guarded by itself. */
     private final LinkedHashMap<String, Long> lru = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -160,6 +161,11 @@ public final class PullThroughCache implements ServedBlobs {
                 metrics.cacheHit();
                 return Optional.of(new Served.File(file, size, "\"" + name.substring(6) + "\""));
             }
+            if (name.endsWith(".pack")) {
+                Arriving a = arriving.computeIfAbsent(name, this::startPack);
+                if (a == null) return Optional.empty();
+                return Optional.of(new Served.Arriving(a::path, a.length, "\"" + name.substring(6) + "\"", a));
+            }
             CompletableFuture<Optional<Path>> download =
                     inFlight.computeIfAbsent(name, n -> CompletableFuture.supplyAsync(() -> download(n), downloads));
             try {
@@ -179,78 +185,176 @@ public final class PullThroughCache implements ServedBlobs {
         return e.getCause() instanceof RuntimeException r ? r : new ForgeException(String.valueOf(e.getCause()), e);
     }
 
-    /** Downloads, verifies and publishes one pack or index; empty when upstream does not have it. */
+    /** Downloads, verifies and publishes one pack index; empty when upstream does not have it. */
     private Optional<Path> download(String name) {
         metrics.cacheMiss();
         String file = name.substring("packs/".length());
         String id = file.substring(0, file.indexOf('.'));
         Path part = tmp.resolve(file + "." + ThreadLocalRandom.current().nextLong(1L << 40) + ".part");
         try {
-            if (file.endsWith(".idx")) {
-                Optional<BlobStore.Versioned> v = upstream.get(name);
-                if (v.isEmpty()) return Optional.empty();
-                byte[] data = v.get().data();
-                PackIndex.parse(id, data, Blake3.newHasher(), "upstream " + upstream.describe() + "/" + name);
-                metrics.fromUpstream(data.length);
-                Files.write(part, data);
-            } else {
-                Optional<Served> idx = cachedFile("packs/" + id + ".idx");
-                if (idx.isEmpty()) return Optional.empty();
-                byte[] idxBytes = Files.readAllBytes(((Served.File) idx.get()).path());
-                PackIndex index = PackIndex.parse(id, idxBytes, Blake3.newHasher(), name);
-                Optional<BlobStore.BlobInfo> info = upstream.stat(name);
-                if (info.isEmpty()) return Optional.empty();
-                long length = info.get().length();
-                try (FileChannel out =
-                        FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    for (long off = 0; off < length; off += DOWNLOAD_PIECE) {
-                        int n = (int) Math.min(DOWNLOAD_PIECE, length - off);
-                        byte[] piece = upstream.get(name, off, n);
-                        metrics.fromUpstream(piece.length);
-                        ByteBuffer b = ByteBuffer.wrap(piece);
-                        while (b.hasRemaining()) out.write(b);
-                    }
-                }
-                verifyPack(part, index, "upstream " + upstream.describe() + "/" + name);
-            }
-            try (FileChannel c = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                c.force(true);
-            }
-            Path target = packs.resolve(file);
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            long size = Files.size(target);
-            admit(name, size);
-            return Optional.of(target);
+            Optional<BlobStore.Versioned> v = upstream.get(name);
+            if (v.isEmpty()) return Optional.empty();
+            byte[] data = v.get().data();
+            PackIndex.parse(id, data, Blake3.newHasher(), "upstream " + upstream.describe() + "/" + name);
+            metrics.fromUpstream(data.length);
+            Files.write(part, data);
+            return Optional.of(publish(name, part));
         } catch (IOException e) {
             throw new ForgeException("cannot write the cache: " + e.getMessage(), e);
         } finally {
-            try {
-                Files.deleteIfExists(part);
-            } catch (IOException ignored) {
-                // a leftover .part is removed at the next start
-            }
+            deleteQuietly(part);
         }
     }
 
-    /** Checks every record of the pack in {@code file} against its index: what a client would check. */
-    private static void verifyPack(Path file, PackIndex index, String where) throws IOException {
+    /** fsyncs {@code part}, renames it into the cache as {@code name}, and admits it; returns where it is. */
+    private Path publish(String name, Path part) throws IOException {
+        try (FileChannel c = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+        Path target = packs.resolve(name.substring("packs/".length()));
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        admit(name, Files.size(target));
+        return target;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover .part is removed at the next start
+        }
+    }
+
+    /**
+     * A pack on its way from upstream. Clients are served from its part file as it grows, up to the
+     * end of the last record verified so far (every record is checked against the pack index, CRC
+     * and BLAKE3, as it lands), so a node starts receiving a pack at once instead of waiting for the
+     * whole of it, and never receives a byte the cache has not verified.
+     */
+    private final class Arriving implements Served.Arrival {
+        final long length;
+        private volatile Path path;
+        private long verified;
+        private Throwable failed;
+
+        Arriving(Path part, long length) {
+            this.path = part;
+            this.length = length;
+        }
+
+        Path path() {
+            return path;
+        }
+
+        synchronized void verifiedTo(long offset) {
+            verified = offset;
+            notifyAll();
+        }
+
+        synchronized void published(Path target) {
+            path = target;
+            verified = length;
+            notifyAll();
+        }
+
+        synchronized void fail(Throwable t) {
+            failed = t;
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void await(long bytes) throws IOException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+            while (verified < bytes && failed == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new IOException("the pack is still not here after 10 minutes");
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            if (verified < bytes) throw new IOException("the upstream download failed: " + failed.getMessage(), failed);
+        }
+    }
+
+    /** Starts downloading a pack into a part file; null when upstream does not have it. */
+    private Arriving startPack(String name) {
+        String file = name.substring("packs/".length());
+        String id = file.substring(0, file.indexOf('.'));
+        Optional<Served> idx = cachedFile("packs/" + id + ".idx");
+        if (idx.isEmpty()) return null;
+        PackIndex index;
+        try {
+            byte[] idxBytes = Files.readAllBytes(((Served.File) idx.get()).path());
+            index = PackIndex.parse(id, idxBytes, Blake3.newHasher(), name);
+        } catch (IOException e) {
+            throw new ForgeException("cannot read the cache: " + e.getMessage(), e);
+        }
+        Optional<BlobStore.BlobInfo> info = upstream.stat(name);
+        if (info.isEmpty()) return null;
+        if (info.get().length() != index.packLength()) {
+            throw new IntegrityException("upstream " + upstream.describe() + "/" + name + " is "
+                    + info.get().length() + " bytes, its index says " + index.packLength());
+        }
+        metrics.cacheMiss();
+        Path part = tmp.resolve(file + "." + ThreadLocalRandom.current().nextLong(1L << 40) + ".part");
+        try {
+            Files.createFile(part);
+        } catch (IOException e) {
+            throw new ForgeException("cannot write the cache: " + e.getMessage(), e);
+        }
+        Arriving a = new Arriving(part, index.packLength());
+        downloads.submit(() -> {
+            try {
+                fill(name, part, index, a);
+                a.published(publish(name, part));
+            } catch (Throwable t) {
+                a.fail(t);
+            } finally {
+                arriving.remove(name, a);
+                deleteQuietly(part);
+            }
+        });
+        return a;
+    }
+
+    /** Downloads the pack piece by piece, verifying each record as soon as it is whole. */
+    private void fill(String name, Path part, PackIndex index, Arriving a) throws IOException {
+        List<PackIndex.Entry> records = new ArrayList<>(index.entries());
+        records.sort(java.util.Comparator.comparingLong(PackIndex.Entry::offset));
         ChunkDecoder decoder = new ChunkDecoder();
         Blake3Hasher hasher = Blake3.newHasher();
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (in.size() != index.packLength()) {
-                throw new IntegrityException(
-                        where + " is " + in.size() + " bytes, its index says " + index.packLength());
-            }
-            for (PackIndex.Entry e : index.entries()) {
-                ByteBuffer rec = ByteBuffer.allocate(PackLayout.RECORD_HEADER_SIZE + e.storedLength());
-                while (rec.hasRemaining()) {
-                    if (in.read(rec, e.offset() + rec.position()) < 0) {
-                        throw new IntegrityException(where + " ends inside the record of " + e.id().shortHex());
+        String where = "upstream " + upstream.describe() + "/" + name;
+        long length = index.packLength();
+        int next = 0;
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            for (long off = 0; off < length; off += DOWNLOAD_PIECE) {
+                int n = (int) Math.min(DOWNLOAD_PIECE, length - off);
+                byte[] piece = upstream.get(name, off, n);
+                metrics.fromUpstream(piece.length);
+                ByteBuffer b = ByteBuffer.wrap(piece);
+                while (b.hasRemaining()) out.write(b, off + b.position());
+                long have = off + n;
+                long verifiedTo = -1;
+                while (next < records.size()) {
+                    PackIndex.Entry e = records.get(next);
+                    long end = e.offset() + PackLayout.RECORD_HEADER_SIZE + e.storedLength();
+                    if (end > have) break;
+                    ByteBuffer rec = ByteBuffer.allocate(PackLayout.RECORD_HEADER_SIZE + e.storedLength());
+                    while (rec.hasRemaining()) {
+                        if (out.read(rec, e.offset() + rec.position()) < 0)
+                            throw new IntegrityException(where + " ends inside a record");
                     }
+                    PackLayout.verifyRecord(e, rec.array(), 0, decoder, hasher, where);
+                    verifiedTo = end;
+                    next++;
                 }
-                PackLayout.verifyRecord(e, rec.array(), 0, decoder, hasher, where);
+                if (verifiedTo >= 0) a.verifiedTo(verifiedTo);
             }
         }
+        if (next != records.size()) throw new IntegrityException(where + " ends before its last record");
     }
 
     /** Records a new cached file and evicts the least recently used until the cache fits. */

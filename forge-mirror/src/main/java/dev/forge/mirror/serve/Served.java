@@ -32,4 +32,22 @@ public sealed interface Served {
             return true;
         }
     }
+
+    /**
+     * A pack still arriving from upstream ({@link PullThroughCache}): its bytes are sent as they land
+     * in the file {@code path} names, each range only once every record in it has been verified.
+     */
+    record Arriving(java.util.function.Supplier<Path> path, long length, String etag, Arrival arrival)
+            implements Served {
+        @Override
+        public boolean immutable() {
+            return true;
+        }
+    }
+
+    /** Waits for the bytes of an {@link Arriving} pack. */
+    interface Arrival {
+        /** Returns once the first {@code bytes} bytes are written and verified; throws if the download failed. */
+        void await(long bytes) throws java.io.IOException;
+    }
 }
