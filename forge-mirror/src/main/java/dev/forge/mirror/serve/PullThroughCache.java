@@ -163,6 +163,8 @@ public final class PullThroughCache implements ServedBlobs {
             }
             if (name.endsWith(".pack")) {
                 Arriving a = arriving.computeIfAbsent(name, this::startPack);
+                // A download that finished between the look above and this start is in the cache now.
+                if (a == null && cached(name)) continue;
                 if (a == null) return Optional.empty();
                 return Optional.of(new Served.Arriving(a::path, a.length, "\"" + name.substring(6) + "\"", a));
             }
@@ -279,8 +281,21 @@ public final class PullThroughCache implements ServedBlobs {
         }
     }
 
-    /** Starts downloading a pack into a part file; null when upstream does not have it. */
+    /** Whether {@code name} is in the cache (listed and on disk). */
+    private boolean cached(String name) {
+        synchronized (lru) {
+            if (!lru.containsKey(name)) return false;
+        }
+        return Files.exists(packs.resolve(name.substring("packs/".length())));
+    }
+
+    /**
+     * Starts downloading a pack into a part file; null when upstream does not have it, or when it is
+     * cached already (a download that ended just before: it is listed in the cache before it leaves
+     * the arrivals, so this look, made where no other start of the same name can run, sees it).
+     */
     private Arriving startPack(String name) {
+        if (cached(name)) return null;
         String file = name.substring("packs/".length());
         String id = file.substring(0, file.indexOf('.'));
         Optional<Served> idx = cachedFile("packs/" + id + ".idx");
