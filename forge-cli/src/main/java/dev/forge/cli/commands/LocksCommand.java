@@ -12,7 +12,6 @@ import dev.forge.core.model.PathText;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.FileLocks;
 import dev.forge.mirror.Remote;
-import dev.forge.mirror.Remotes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +42,7 @@ public final class LocksCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteOption.name();
         try (Repository repo = common.open(dev.forge.core.port.LocalStoreFactory.Mode.READ);
-                Remote remote =
-                        new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out, repo.config()))) {
+                Remote remote = remoteOption.open(repo, out)) {
             FileLocks locks = new FileLocks(remote);
             FileLocks.Owner me = FileLocks.owner(repo);
             List<FileLocks.Lock> all = path == null

@@ -10,7 +10,6 @@ import dev.forge.cli.options.RemoteOption;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Prefetch;
 import dev.forge.mirror.Remote;
-import dev.forge.mirror.Remotes;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,10 +43,8 @@ public final class PrefetchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        String remoteName = remoteOption.name();
         try (Repository repo = common.open();
-                Remote remote =
-                        new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out, repo.config()))) {
+                Remote remote = remoteOption.open(repo, out)) {
             Prefetch.Result r = new Prefetch(repo, remote).run(rev, paths, out.progress());
             if (out.json()) {
                 out.json(object().put("commit", r.commit().hex())

@@ -11,7 +11,6 @@ import dev.forge.core.model.PathText;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.FileLocks;
 import dev.forge.mirror.Remote;
-import dev.forge.mirror.Remotes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,8 +47,7 @@ public final class UnlockCommand implements Callable<Integer> {
         Output out = common.output(json);
         String remoteName = remoteOption.name();
         try (Repository repo = common.open(dev.forge.core.port.LocalStoreFactory.Mode.READ);
-                Remote remote =
-                        new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out, repo.config()))) {
+                Remote remote = remoteOption.open(repo, out)) {
             List<String> repoPaths = new ArrayList<>();
             for (String p : paths) repoPaths.add(repo.repoPath(common.cwd(), p));
             FileLocks locks = new FileLocks(remote);

@@ -22,6 +22,11 @@ public final class RemoteOption {
         return transfer.jobs();
     }
 
+    /** Opens the named remote of {@code repo} as {@link #options} says. */
+    public dev.forge.mirror.Remote open(dev.forge.core.repo.Repository repo, dev.forge.cli.Output out) {
+        return new dev.forge.mirror.Remotes(repo).open(name, options(name, out, repo.config()));
+    }
+
     /** How to talk to the remote: {@code -j}, deadlines and retry notices (see {@link TransferOptions#options}). */
     public dev.forge.mirror.RemoteOptions options(
             String remote, dev.forge.cli.Output out, dev.forge.core.port.RepoConfig config) {

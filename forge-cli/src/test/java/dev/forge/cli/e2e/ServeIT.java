@@ -46,6 +46,14 @@ class ServeIT {
         return s;
     }
 
+    /** SIGTERM, then up to 20 s for it to end; whether it ended. */
+    private static boolean stop(ForgeProcess.Started serve) throws InterruptedException {
+        serve.process().destroy();
+        boolean ended = serve.process().waitFor(20, TimeUnit.SECONDS);
+        serve.cleanup();
+        return ended;
+    }
+
     private static long metric(String url, String name) throws Exception {
         try (HttpClient c = HttpClient.newHttpClient()) {
             String text = c.send(
@@ -116,9 +124,7 @@ class ServeIT {
             assertSameTree(a, tmp.resolve("n2"));
             assertFalse(second.output().contains("farm-token-123"), "the token is never printed");
         } finally {
-            serve.process().destroy(); // SIGTERM
-            assertTrue(serve.process().waitFor(20, TimeUnit.SECONDS), "forge serve stops on SIGTERM");
-            serve.cleanup();
+            assertTrue(stop(serve), "forge serve stops on SIGTERM");
         }
         // 143 = 128 + SIGTERM: stopped by the signal, after closing the server and the cache.
         assertEquals(143, serve.process().exitValue());
@@ -148,9 +154,7 @@ class ServeIT {
             assertSameTree(a, tmp.resolve("n1"));
             ForgeProcess.run(tmp.resolve("n1"), "push").expect(10);
         } finally {
-            serve.process().destroy();
-            serve.process().waitFor(20, TimeUnit.SECONDS);
-            serve.cleanup();
+            stop(serve);
         }
     }
 
@@ -186,9 +190,7 @@ class ServeIT {
             assertTrue(metric(url, "forge_serve_cache_hits_total") > 0);
             assertTrue(metric(url, "forge_serve_bytes_served_total") > 9_000_000);
         } finally {
-            serve.process().destroy();
-            serve.process().waitFor(20, TimeUnit.SECONDS);
-            serve.cleanup();
+            stop(serve);
         }
     }
 }

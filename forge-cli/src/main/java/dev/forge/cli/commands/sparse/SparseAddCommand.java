@@ -9,7 +9,6 @@ import dev.forge.cli.options.JsonOption;
 import dev.forge.cli.options.RemoteOption;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remote;
-import dev.forge.mirror.Remotes;
 import dev.forge.mirror.SparseAdd;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,10 +38,8 @@ public final class SparseAddCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        String remoteName = remoteOption.name();
         try (Repository repo = common.open();
-                Remote remote =
-                        new Remotes(repo).open(remoteName, remoteOption.options(remoteName, out, repo.config()))) {
+                Remote remote = remoteOption.open(repo, out)) {
             SparseAdd.Result r = new SparseAdd(repo, remote).run(paths, out.progress());
             if (out.json()) {
                 var n = object().put("bytesReceived", r.bytesReceived())
