@@ -177,6 +177,11 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     }
 
     @Override
+    public long lastOperationSeq() {
+        return nextOp.get() - 1;
+    }
+
+    @Override
     public List<Operation> operations(int limit) {
         List<Operation> out = new ArrayList<>();
         try (RocksIterator it = index.db.newIterator(index.oplog)) {

@@ -52,6 +52,12 @@ public interface MetadataStore {
     /** The newest {@code limit} operations, newest first. */
     List<Operation> operations(int limit);
 
+    /**
+     * The sequence number of the newest operation (0 when none): it grows with every operation recorded,
+     * so a change of it says that some operation was recorded since it was read.
+     */
+    long lastOperationSeq();
+
     Update newUpdate();
 
     /** A batch of changes applied atomically by {@link #commit}. */

@@ -169,7 +169,7 @@ public final class Checkout {
         new LocalContent(repo).require(chosen.values(), source == null ? "the stage" : source);
         long bytes = 0;
         for (StageEntry e : chosen.values()) bytes += e.content().size();
-        new WorkTreeUpdate(repo).run(new ArrayList<>(chosen.values()), List.of(), false, progress);
+        new WorkTreeUpdate(repo).run(new ArrayList<>(chosen.values()), List.of(), false, progress, null);
         return new Result(
                 source == null ? null : repo.resolve(source),
                 null,

@@ -243,7 +243,7 @@ public final class Merge {
             next = next.without(path);
             resolved.add(path);
         }
-        new WorkTreeUpdate(repo).run(writes, removes, false, progress);
+        new WorkTreeUpdate(repo).run(writes, removes, false, progress, tx);
         tx.setMergeState(next).commit();
         return resolved;
     }

@@ -36,6 +36,7 @@ public final class Repository implements AutoCloseable {
         // What killed commands left: temporary files of processes that are gone, and a killed init's
         // folder (the repository exists now). Not on a store opened read-only: nothing may change there.
         if (!store.readOnly()) {
+            WorkTreeUpdate.recover(this);
             TempFiles.sweep(store.forgeDir());
             InitLeftovers.removeAll(workTree.root());
         }

@@ -57,6 +57,9 @@ public final class Transaction {
     private ObjectId stageAfterTree;
 
     private boolean movedWorkTree;
+    /** A work-tree change that this transaction makes final (its journal is deleted after commit). */
+    private WorkTreeUpdate workTreeUpdate;
+
     private boolean done;
 
     Transaction(Repository repo, String command) {
@@ -218,6 +221,17 @@ public final class Transaction {
     }
 
     /**
+     * Makes {@code update} (already applied to the work tree) final when this commits, and undoes it if
+     * the commit fails. Such a transaction always writes an op-log entry: that entry is how a command
+     * opened after a kill knows the change was committed ({@link WorkTreeJournal}).
+     */
+    void attach(WorkTreeUpdate update) {
+        checkOpen();
+        if (workTreeUpdate != null) throw new IllegalStateException("one work-tree change per transaction");
+        workTreeUpdate = update;
+    }
+
+    /**
      * Applies every change and the op-log entry atomically and durably. Returns the entry written, or
      * null when nothing logged changed (then only cache writes, if any, are applied).
      */
@@ -242,6 +256,7 @@ public final class Transaction {
         }
         boolean logged = stageAfter != null
                 || movedWorkTree
+                || workTreeUpdate != null
                 || !refChanges.isEmpty()
                 || !remoteChanges.isEmpty()
                 || !headBefore.equals(headAfter);
@@ -262,7 +277,13 @@ public final class Transaction {
                     remoteChanges);
             u.record(op);
         }
-        u.commit();
+        try {
+            u.commit();
+        } catch (RuntimeException | Error e) {
+            if (workTreeUpdate != null) workTreeUpdate.abandon(e);
+            throw e;
+        }
+        if (workTreeUpdate != null) workTreeUpdate.finish();
         return op;
     }
 

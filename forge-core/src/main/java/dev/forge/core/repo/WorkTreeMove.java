@@ -108,7 +108,7 @@ final class WorkTreeMove {
     void apply(boolean force, ProgressListener progress, Transaction tx, ObjectId targetTree) {
         new LocalContent(repo).require(toWrite, null);
         WorkTree wt = repo.workTree();
-        new WorkTreeUpdate(repo).run(toWrite, toRemove, force, progress);
+        new WorkTreeUpdate(repo).run(toWrite, toRemove, force, progress, tx);
         tx.replaceStage(target.values(), targetTree).movedWorkTree();
         long now = System.currentTimeMillis() * 1_000_000L;
         for (StageEntry t : toWrite) {

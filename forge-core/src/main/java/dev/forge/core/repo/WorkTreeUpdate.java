@@ -20,53 +20,88 @@ import java.util.List;
  * files in parallel) while the work tree is untouched, so damage met on the way changes nothing. Only
  * then are the files to delete moved aside (to temporary names) and each new file renamed into place,
  * what it replaces kept aside too (a hard link, or moved); if one of these steps fails, the steps done
- * are undone in reverse order. What was kept aside is deleted at the end.
+ * are undone in reverse order.
  *
- * <p>A kill during the renames leaves a mix (HEAD has not moved; {@code status} shows it, {@code
- * checkout --force} finishes it), and temporary files that the next command removes ({@link
- * TempFiles#sweep}); what they held is in the repository, or was discarded with {@code --force}. A
- * file on another file system than {@code .forge} (a mount inside the work tree) is copied into place
- * ({@link TempFiles#publish}), and what it replaces is deleted, not kept.
+ * <p>Each step is written to a {@link WorkTreeJournal} before it is taken, and the change stays
+ * pending until the {@link Transaction} that records it (HEAD, refs, stage) commits: then the journal
+ * and what was kept aside are deleted. A command killed in between is undone by the next command that
+ * opens the repository to write (or finished, if its transaction committed), so a kill never leaves
+ * the work tree half moved. A file on another file system than {@code .forge} (a mount inside the work
+ * tree) is copied into place ({@link TempFiles#publish}), and what it replaces is deleted, not kept.
  */
 final class WorkTreeUpdate {
     private final Repository repo;
     private final Path root;
+    private final Path tmpDir;
     private final TempFiles temp;
-    private final List<Undo> undo = new ArrayList<>();
+    /** The steps taken, in order; their undo is {@link WorkTreeJournal#undo}. */
+    private final List<WorkTreeJournal.Step> steps = new ArrayList<>();
     /** Every temporary file this change made: removed at the end, whatever happened. */
     private final List<Path> temporary = new ArrayList<>();
 
-    /** One step done in the work tree and how to take it back. */
-    private interface Undo {
-        void run() throws IOException;
+    private WorkTreeJournal journal;
+    /** Test hook: after this many steps an update stops as a killed process would (-1: never). */
+    static volatile int crashAfterSteps = -1;
+
+    /** Thrown by the test hook {@link #crashAfterSteps}: nothing is undone or cleaned, as after a kill. */
+    static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash", null, false, false);
+        }
     }
 
     WorkTreeUpdate(Repository repo) {
         this.repo = repo;
         this.root = repo.workTree().root();
+        this.tmpDir = repo.forgeDir().resolve("tmp");
         this.temp = TempFiles.in(repo.forgeDir());
+    }
+
+    /**
+     * Undoes what a killed update left, unless its transaction committed ({@link WorkTreeJournal}).
+     * Called when a repository is opened to write, before temporary files are swept.
+     */
+    static void recover(Repository repo) {
+        WorkTreeJournal.recover(
+                repo.forgeDir(), repo.workTree().root(), repo.meta().lastOperationSeq());
     }
 
     /**
      * Writes {@code writes} and deletes {@code removes} (paths relative to the root). With {@code force},
      * a file or symlink that stands where a folder of a new file should be, or a folder where a new file
      * goes, is removed; without it that is refused ({@link WouldOverwriteException}) and nothing changes.
+     * With a {@code tx}, the change is final when {@code tx} commits (and undone if it fails to); without
+     * one, when this returns.
      */
-    void run(List<StageEntry> writes, List<String> removes, boolean force, ProgressListener progress) {
+    void run(List<StageEntry> writes, List<String> removes, boolean force, ProgressListener progress, Transaction tx) {
         if (writes.isEmpty() && removes.isEmpty()) return;
-        boolean keepTemporary = false;
+        boolean pending = false;
         try {
             List<Path> staged = stage(writes, progress);
             try {
+                Files.createDirectories(tmpDir);
+                recover(repo); // a change this process left uncommitted
+                journal = WorkTreeJournal.start(repo.forgeDir(), repo.meta().lastOperationSeq());
                 // Deletions first: a file that goes may stand where a new file's folder comes.
                 for (String path : removes) remove(path);
                 for (int i = 0; i < writes.size(); i++) place(writes.get(i).path(), staged.get(i), force);
             } catch (IOException e) {
                 throw Repository.io("cannot update the work tree", e);
             }
+            if (tx != null) {
+                tx.attach(this);
+                pending = true;
+            } else {
+                finish();
+            }
+        } catch (SimulatedCrash e) {
+            pending = true;
+            throw e;
         } catch (RuntimeException | Error e) {
             if (!rollBack(e)) {
-                keepTemporary = true;
+                pending = true; // the journal stays: the next command tries again
                 throw new ForgeException(
                         e.getMessage() + "; the work tree could not be put back as it was: run 'forge status',"
                                 + " and 'forge checkout --force' to finish",
@@ -74,8 +109,26 @@ final class WorkTreeUpdate {
             }
             throw e;
         } finally {
-            if (!keepTemporary) deleteTemporary();
+            if (!pending) deleteTemporary();
         }
+    }
+
+    /** The transaction committed: the change is final. The journal goes first, then what was kept aside. */
+    void finish() {
+        try {
+            if (journal != null) journal.delete();
+        } catch (IOException e) {
+            // The next open finds the op log moved on and deletes it.
+        } finally {
+            journal = null;
+            deleteTemporary();
+        }
+    }
+
+    /** The transaction failed to commit: the work tree goes back as it was. */
+    void abandon(Throwable failure) {
+        rollBack(failure);
+        deleteTemporary();
     }
 
     /** Writes every new file into a temporary file; the work tree does not change. */
@@ -88,8 +141,7 @@ final class WorkTreeUpdate {
                 bytes += w.content().size();
             }
         } catch (IOException e) {
-            throw Repository.io(
-                    "cannot create temporary files in " + repo.forgeDir().resolve("tmp"), e);
+            throw Repository.io("cannot create temporary files in " + tmpDir, e);
         }
         progress.begin("Checking out", bytes, "B");
         try {
@@ -106,6 +158,25 @@ final class WorkTreeUpdate {
         return p;
     }
 
+    /** A temporary name that does not exist yet, for something moved aside. */
+    private Path asideName() throws IOException {
+        Path p = newTemporary();
+        Files.delete(p); // a folder cannot be renamed over a file
+        return p;
+    }
+
+    /** Journals {@code step} (before it is taken) and remembers it for a rollback. */
+    private void log(WorkTreeJournal.Kind kind, Path target, Path staged, Path aside) throws IOException {
+        if (crashAfterSteps >= 0 && steps.size() >= crashAfterSteps) throw new SimulatedCrash();
+        WorkTreeJournal.Step step = new WorkTreeJournal.Step(
+                kind,
+                root.relativize(target).toString(),
+                staged == null ? null : staged.getFileName().toString(),
+                aside == null ? null : aside.getFileName().toString());
+        journal.append(step);
+        steps.add(step);
+    }
+
     /**
      * Renames a staged file to {@code path}, keeping what stood there (a file, or with {@code force} a
      * folder in the way).
@@ -119,12 +190,17 @@ final class WorkTreeUpdate {
                 throw new WouldOverwriteException("cannot write " + path
                         + ": a folder is in the way; move it away (checkout and switch: or use --force)");
             }
-            moveAside(target);
+            Path aside = asideName();
+            log(WorkTreeJournal.Kind.PLACE, target, staged, aside);
+            moveAside(target, aside);
         } else if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            keep(target);
+            Path aside = asideName();
+            log(WorkTreeJournal.Kind.PLACE, target, staged, aside);
+            keep(target, aside);
+        } else {
+            log(WorkTreeJournal.Kind.PLACE, target, staged, null);
         }
         temp.publish(staged, target);
-        undo.add(() -> Files.deleteIfExists(target));
     }
 
     /**
@@ -142,10 +218,12 @@ final class WorkTreeUpdate {
                     throw new WouldOverwriteException("cannot write " + path + ": " + root.relativize(p)
                             + " is a file or symlink, not a directory; move it away or use --force");
                 }
-                moveAside(p);
+                Path aside = asideName();
+                log(WorkTreeJournal.Kind.ASIDE, p, null, aside);
+                moveAside(p, aside);
             }
+            log(WorkTreeJournal.Kind.MKDIR, p, null, null);
             Files.createDirectory(p);
-            undo.add(() -> Files.deleteIfExists(p));
         }
     }
 
@@ -156,63 +234,63 @@ final class WorkTreeUpdate {
     private void remove(String path) throws IOException {
         Path p = root.resolve(path);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) return;
-        moveAside(p);
+        Path aside = asideName();
+        log(WorkTreeJournal.Kind.ASIDE, p, null, aside);
+        moveAside(p, aside);
         for (Path d = p.getParent(); d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
             try (var s = Files.list(d)) {
                 if (s.findAny().isPresent()) return;
             }
+            log(WorkTreeJournal.Kind.RMDIR, d, null, null);
             Files.delete(d);
-            Path gone = d;
-            undo.add(() -> Files.createDirectories(gone));
         }
     }
 
-    /** Keeps a file that is about to be replaced: a hard link to it, else the file itself moved aside. */
-    private void keep(Path target) throws IOException {
+    /** Keeps a file that is about to be replaced at {@code aside}: a hard link to it, else the file itself moved. */
+    private void keep(Path target, Path aside) throws IOException {
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            Path copy = newTemporary();
             try {
-                Files.delete(copy);
-                Files.createLink(copy, target);
-                undo.add(() ->
-                        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+                Files.createLink(aside, target);
                 return;
             } catch (IOException | UnsupportedOperationException e) {
                 // No hard links here (or another file system): move it instead.
             }
         }
-        moveAside(target);
+        moveAside(target, aside);
     }
 
-    /** Moves {@code p} (a file, symlink or whole folder) to a temporary name, to be put back on failure. */
-    private void moveAside(Path p) throws IOException {
-        Path aside = newTemporary();
-        Files.delete(aside); // a folder cannot be renamed over a file
+    /** Moves {@code p} (a file, symlink or whole folder) to {@code aside}, to be put back on failure. */
+    private static void moveAside(Path p, Path aside) throws IOException {
         try {
             Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             // Another file system: it cannot be kept by a rename. Delete it; the change goes on without a way back.
             ContentWriter.deleteTree(p);
-            return;
         }
-        undo.add(() -> {
-            ContentWriter.deleteTree(p);
-            Files.move(aside, p, StandardCopyOption.ATOMIC_MOVE);
-        });
     }
 
     /** Undoes what was done, last step first; false when some step could not be undone. */
     private boolean rollBack(Throwable failure) {
         boolean whole = true;
-        for (int i = undo.size() - 1; i >= 0; i--) {
+        for (int i = steps.size() - 1; i >= 0; i--) {
             try {
-                undo.get(i).run();
+                WorkTreeJournal.undo(steps.get(i), root, tmpDir);
             } catch (IOException | RuntimeException e) {
                 failure.addSuppressed(e);
                 whole = false;
             }
         }
-        undo.clear();
+        steps.clear();
+        if (journal != null) {
+            try {
+                // Undone: the journal goes. Not wholly: it stays (closed) for the next command to try again.
+                if (whole) journal.delete();
+                else journal.close();
+                journal = null;
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+        }
         return whole;
     }
 
@@ -224,5 +302,6 @@ final class WorkTreeUpdate {
                 // A leftover in .forge/tmp/ takes space but is never read; the next command removes it.
             }
         }
+        temporary.clear();
     }
 }

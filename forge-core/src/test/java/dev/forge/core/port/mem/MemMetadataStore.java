@@ -131,6 +131,11 @@ final class MemMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized long lastOperationSeq() {
+        return operations.size();
+    }
+
+    @Override
     public synchronized List<Operation> operations(int limit) {
         List<Operation> out = new ArrayList<>();
         for (int i = operations.size() - 1; i >= 0 && out.size() < limit; i--) out.add(operations.get(i));
