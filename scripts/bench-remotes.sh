@@ -16,61 +16,26 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 CORPUS=${1:-$ROOT/forge-cli/target/e2e-corpus/scale-2}
 FORGE=$ROOT/dist/forge
-JAR=${S3PROXY_JAR:-$HOME/.m2/repository/org/gaul/s3proxy/4.0.0/s3proxy-4.0.0-jar-with-dependencies.jar}
 . "$ROOT/scripts/lib/find-jdk.sh"
+. "$ROOT/scripts/lib/s3proxy.sh"
 forge_find_jdk_home
 for t in rclone restic python3; do command -v $t >/dev/null || { echo "bench-remotes: missing $t" >&2; exit 1; }; done
 [ -x "$FORGE" ] || { echo "bench-remotes: build dist/forge first (scripts/forge version)" >&2; exit 1; }
-[ -f "$JAR" ] || { echo "bench-remotes: no S3Proxy jar at $JAR" >&2; exit 1; }
 [ -d "$CORPUS/v1" ] && [ -d "$CORPUS/v2" ] || { echo "bench-remotes: no corpus v1/ v2/ in $CORPUS" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/forge-bench-remotes.XXXXXX")
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-S3PORT=$(free_port)
-mkdir -p "$WORK/s3/bench"
-cat > "$WORK/s3proxy.properties" <<EOF
-s3proxy.endpoint=http://127.0.0.1:$S3PORT
-s3proxy.authorization=aws-v2-or-v4
-s3proxy.identity=bench
-s3proxy.credential=bench-secret
-jclouds.provider=filesystem
-jclouds.filesystem.basedir=$WORK/s3
-EOF
-"$FORGE_JDK_HOME/bin/java" -Xmx1g -jar "$JAR" --properties "$WORK/s3proxy.properties" >"$WORK/s3proxy.log" 2>&1 &
-PIDS+=($!)
-PORT=$(free_port)
-python3 "$ROOT/scripts/lib/count-proxy.py" "$PORT" "$S3PORT" "$WORK/stats" &
-PIDS+=($!)
-for _ in $(seq 600); do
-  (exec 3<>/dev/tcp/127.0.0.1/$S3PORT) 2>/dev/null && [ -f "$WORK/stats" ] && break
-  sleep 0.1
-done
-EP=http://127.0.0.1:$PORT
+start_s3proxy "$WORK"
 
 unset AWS_CA_BUNDLE  # plain http on loopback; rclone refuses a custom CA bundle with its own transport
-export FORGE_S3_ACCESS_KEY_ID=bench FORGE_S3_SECRET_ACCESS_KEY=bench-secret CI=true FORGE_AUTHOR="Bench <bench@forge.invalid>"
+export CI=true FORGE_AUTHOR="Bench <bench@forge.invalid>"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret RESTIC_PASSWORD=bench
 export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=bench \
   RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=bench-secret RCLONE_CONFIG_BENCH_ENDPOINT=$EP RCLONE_CONFIG_BENCH_REGION=us-east-1
 ROWS=()
-# step NAME COMMAND...: runs it, records wall time and the proxy's counters for it.
-step() {
-  local name=$1; shift
-  sleep 0.3
-  read -r r0 u0 d0 < "$WORK/stats"
-  local t0; t0=$(date +%s.%N)
-  "$@" >"$WORK/last.log" 2>&1 || { echo "bench-remotes: '$name' failed:" >&2; cat "$WORK/last.log" >&2; exit 1; }
-  local t1; t1=$(date +%s.%N)
-  sleep 0.3
-  read -r r1 u1 d1 < "$WORK/stats"
-  ROWS+=("$(printf '| %s | %.1f | %.1f | %.1f | %d |' "$name" "$(echo "$t1 - $t0" | bc)" "$(echo "($u1 - $u0)/1000000" | bc -l)" \
-    "$(echo "($d1 - $d0)/1000000" | bc -l)" "$((r1 - r0))")")
-  echo "${ROWS[-1]}" >&2
-}
 replace_tree() { # replace_tree FROM TO: TO gets exactly FROM's files (like an artist's edits in place)
   find "$2" -mindepth 1 -maxdepth 1 ! -name .forge -exec rm -rf {} +
   cp -a "$1/." "$2/"

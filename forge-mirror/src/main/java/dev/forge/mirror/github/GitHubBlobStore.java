@@ -351,7 +351,7 @@ public final class GitHubBlobStore implements BlobStore {
         }
         int slash = prefix.lastIndexOf('/');
         String dir = slash < 0 ? "" : prefix.substring(0, slash);
-        listContents(dir, prefix, out);
+        listContents(dir, prefix, out, null);
         return out;
     }
 
@@ -453,8 +453,17 @@ public final class GitHubBlobStore implements BlobStore {
         }
     }
 
-    /** Adds every file under {@code dir} (a blob-name folder, "" for all) whose name starts with {@code prefix}. */
-    private void listContents(String dir, String prefix, List<BlobInfo> out) {
+    /**
+     * The Contents API lists at most this many entries of a folder and silently drops the rest (GitHub
+     * documents the cap); a folder listed this full is read again through the Git Trees API.
+     */
+    static final int CONTENTS_DIRECTORY_LIMIT = 1000;
+
+    /**
+     * Adds every file under {@code dir} (a blob-name folder, "" for all) whose name starts with {@code
+     * prefix}. {@code treeSha} is the folder's git tree id when a listing above gave it (null: unknown).
+     */
+    private void listContents(String dir, String prefix, List<BlobInfo> out, String treeSha) {
         HttpUrl u = contentsUrl(dir.isEmpty() ? "" : dir);
         Request req = apiRequest(u).get().build();
         JsonNode entries;
@@ -467,17 +476,82 @@ public final class GitHubBlobStore implements BlobStore {
             entries = parse(r, prefix);
         }
         if (!entries.isArray()) return; // a file, not a folder
+        if (entries.size() >= CONTENTS_DIRECTORY_LIMIT) {
+            // Locks and refs can pass a thousand: a lock missed here would let a push through.
+            String sha = treeSha != null ? treeSha : folderSha(dir, prefix);
+            entries = treeEntries(sha, prefix);
+        }
         for (JsonNode e : entries) {
             String name = (dir.isEmpty() ? "" : dir + "/") + e.path("name").asText();
             String type = e.path("type").asText();
             if ("dir".equals(type)) {
-                if ((name + "/").startsWith(prefix) || prefix.startsWith(name + "/")) listContents(name, prefix, out);
+                if ((name + "/").startsWith(prefix) || prefix.startsWith(name + "/")) {
+                    listContents(name, prefix, out, e.path("sha").asText(null));
+                }
             } else if ("file".equals(type) && name.startsWith(prefix) && isBlobName(name)) {
                 if (assetName(name) != null) continue; // such a name is an asset, never a file
                 out.add(new BlobInfo(
                         name, e.path("size").asLong(), e.path("sha").asText()));
             }
         }
+    }
+
+    /** The git tree id of folder {@code dir} (below the contents root), from its parent's listing. */
+    private String folderSha(String dir, String prefix) {
+        String full = (CONTENTS_ROOT + dir).replaceAll("/+$", "");
+        int slash = full.lastIndexOf('/');
+        String parent = slash < 0 ? "" : full.substring(0, slash);
+        String leaf = full.substring(slash + 1);
+        HttpUrl.Builder b = repoUrl().addPathSegment("contents");
+        for (String seg : parent.split("/")) if (!seg.isEmpty()) b.addPathSegment(seg);
+        Request req = apiRequest(b.build()).get().build();
+        try (Response r = send(req, "list", prefix, false, 0)) {
+            if (r.code() != 200) throw unexpected(r, "list", prefix);
+            for (JsonNode e : parse(r, prefix)) {
+                if (leaf.equals(e.path("name").asText())
+                        && "dir".equals(e.path("type").asText())) {
+                    return e.path("sha").asText();
+                }
+            }
+        }
+        throw new RemoteUnavailableException(
+                where + " listed over " + CONTENTS_DIRECTORY_LIMIT + " entries in " + dir
+                        + " but its parent folder does not name it; try again",
+                true);
+    }
+
+    /**
+     * Every entry of the folder with git tree id {@code sha} (Git Trees API, not recursive: one folder,
+     * all its entries), shaped like Contents API entries ({@code name}, {@code type} file/dir, {@code
+     * sha}, {@code size}).
+     */
+    private JsonNode treeEntries(String sha, String prefix) {
+        HttpUrl u = repoUrl()
+                .addPathSegment("git")
+                .addPathSegment("trees")
+                .addPathSegment(sha)
+                .build();
+        Request req = apiRequest(u).get().build();
+        JsonNode tree;
+        try (Response r = send(req, "list", prefix, false, 0)) {
+            if (r.code() != 200) throw unexpected(r, "list", prefix);
+            tree = parse(r, prefix);
+        }
+        if (tree.path("truncated").asBoolean(false)) {
+            throw new RemoteUnavailableException(
+                    where + " cut off the listing of " + prefix + " (the Git Trees API's limit)", false);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode out = MAPPER.createArrayNode();
+        for (JsonNode t : tree.path("tree")) {
+            String type = t.path("type").asText();
+            if (!type.equals("blob") && !type.equals("tree")) continue; // a submodule
+            ObjectNode e = out.addObject();
+            e.put("name", t.path("path").asText());
+            e.put("type", type.equals("tree") ? "dir" : "file");
+            e.put("sha", t.path("sha").asText());
+            e.put("size", t.path("size").asLong(0));
+        }
+        return out;
     }
 
     private static boolean isBlobName(String name) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /repos/O/R}; the Contents API ({@code GET|PUT|DELETE /repos/O/R/contents/PATH}, blob
  *       {@code sha} = git's SHA-1 of the blob, 422 for a create over an existing file, 409 for a stale
- *       sha, directory listings as arrays);
+ *       sha, directory listings as arrays cut off at 1,000 entries as GitHub documents); {@code GET
+ *       /repos/O/R/git/trees/SHA} for a folder's sha from a listing (all its entries);
  *   <li>releases ({@code GET|POST /repos/O/R/releases}, 422 {@code already_exists} for a taken tag, 422
  *       for a release in an empty repository), their assets ({@code GET .../releases/ID/assets}),
  *       uploads ({@code POST .../releases/ID/assets?name=N}: 422 {@code already_exists} for a taken name
@@ -298,6 +300,8 @@ public final class FakeGitHub implements AutoCloseable {
                 n.put("default_branch", "main");
                 n.put("private", true);
                 send(ex, 200, n);
+            } else if (rest.startsWith("/git/trees/") && method.equals("GET")) {
+                gitTree(ex, rest.substring("/git/trees/".length()));
             } else if (rest.startsWith("/contents")) {
                 String p = decode(rest.substring("/contents".length()).replaceAll("^/+", ""));
                 contents(ex, method, p, body);
@@ -438,6 +442,78 @@ public final class FakeGitHub implements AutoCloseable {
 
     // ---- Contents API ----
 
+    /** The Contents API's cap on a directory listing (GitHub's documented 1,000 files). */
+    public static final int DIRECTORY_LIMIT = 1000;
+
+    /** Directory path to its tree sha, as handed out by listings, for {@code GET /git/trees/SHA}. */
+    private final Map<String, String> treeShas = new HashMap<>();
+
+    /** The entries of folder {@code path} ("" for the root) as the Contents API lists them, by name. */
+    private Map<String, ObjectNode> children(String path) {
+        String dir = path.isEmpty() ? "" : path + "/";
+        Map<String, ObjectNode> children = new TreeMap<>();
+        for (Map.Entry<String, byte[]> e : files.tailMap(dir).entrySet()) {
+            if (!e.getKey().startsWith(dir)) break;
+            String rest = e.getKey().substring(dir.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                children.put(rest, entry(e.getKey(), e.getValue()));
+            } else if (!children.containsKey(rest.substring(0, slash))) {
+                String sub = rest.substring(0, slash);
+                ObjectNode d = JSON.createObjectNode();
+                d.put("type", "dir");
+                d.put("name", sub);
+                d.put("path", dir + sub);
+                d.put("size", 0);
+                d.put("sha", treeSha(dir + sub));
+                children.put(sub, d);
+            }
+        }
+        return children;
+    }
+
+    /** A sha for folder {@code path} that changes with what it holds (git's tree id stands in here). */
+    private String treeSha(String path) {
+        StringBuilder b = new StringBuilder("tree ").append(path).append('\n');
+        String dir = path + "/";
+        for (Map.Entry<String, byte[]> e : files.tailMap(dir).entrySet()) {
+            if (!e.getKey().startsWith(dir)) break;
+            b.append(e.getKey()).append(' ').append(sha(e.getValue())).append('\n');
+        }
+        String sha = sha(b.toString().getBytes(StandardCharsets.UTF_8));
+        treeShas.put(sha, path);
+        return sha;
+    }
+
+    /**
+     * {@code GET /repos/O/R/git/trees/SHA} (not recursive): every entry of that folder at once, with
+     * {@code path} relative to it, {@code type} blob or tree, and blobs' {@code size}.
+     */
+    private void gitTree(HttpExchange ex, String sha) throws IOException {
+        synchronized (lock) {
+            String path = treeShas.get(sha);
+            if (path == null || !treeSha(path).equals(sha)) {
+                send(ex, 404, error("Not Found"));
+                return;
+            }
+            ArrayNode tree = JSON.createArrayNode();
+            for (ObjectNode c : children(path).values()) {
+                ObjectNode t = tree.addObject();
+                boolean dir = c.path("type").asText().equals("dir");
+                t.put("path", c.path("name").asText());
+                t.put("mode", dir ? "040000" : "100644");
+                t.put("type", dir ? "tree" : "blob");
+                t.put("sha", c.path("sha").asText());
+                if (!dir) t.put("size", c.path("size").asLong());
+            }
+            ObjectNode n = JSON.createObjectNode();
+            n.put("sha", sha);
+            n.set("tree", tree);
+            n.put("truncated", false);
+            send(ex, 200, n);
+        }
+    }
+
     private void contents(HttpExchange ex, String method, String path, byte[] body) throws IOException {
         synchronized (lock) {
             switch (method) {
@@ -460,31 +536,14 @@ public final class FakeGitHub implements AutoCloseable {
                         send(ex, 200, n);
                         return;
                     }
-                    String dir = path.isEmpty() ? "" : path + "/";
-                    Map<String, ObjectNode> children = new TreeMap<>();
-                    for (Map.Entry<String, byte[]> e : files.tailMap(dir).entrySet()) {
-                        if (!e.getKey().startsWith(dir)) break;
-                        String rest = e.getKey().substring(dir.length());
-                        int slash = rest.indexOf('/');
-                        if (slash < 0) {
-                            children.put(rest, entry(e.getKey(), e.getValue()));
-                        } else {
-                            String sub = rest.substring(0, slash);
-                            ObjectNode d = JSON.createObjectNode();
-                            d.put("type", "dir");
-                            d.put("name", sub);
-                            d.put("path", dir + sub);
-                            d.put("size", 0);
-                            d.put("sha", "0000000000000000000000000000000000000000");
-                            children.putIfAbsent(sub, d);
-                        }
-                    }
+                    Map<String, ObjectNode> children = children(path);
                     if (children.isEmpty()) {
                         send(ex, 404, error("Not Found"));
                         return;
                     }
+                    // "This API has an upper limit of 1,000 files for a directory": the rest is cut off.
                     ArrayNode arr = JSON.createArrayNode();
-                    children.values().forEach(arr::add);
+                    children.values().stream().limit(DIRECTORY_LIMIT).forEach(arr::add);
                     send(ex, 200, arr);
                 }
                 case "PUT" -> {
