@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,6 +114,81 @@ public final class FileLocks {
      * throws {@link LockHeldException} naming the holder when someone else holds it.
      */
     public Taken lock(String path, Owner me, String branch, String message) {
+        Taken t = take(path, me, branch, message);
+        remember(List.of(t.lock()));
+        return t;
+    }
+
+    /**
+     * One path's outcome in {@link #lockAll} or {@link #unlockAll}: the value, or why this path was
+     * refused ({@link LockHeldException}: another's lock, exit 9; {@link NotFoundException}: not locked).
+     */
+    public record Outcome<T>(String path, T value, ForgeException refused) {}
+
+    /**
+     * Locks each of {@code paths} for {@code me}, {@code parallelism} at a time (a folder of a thousand
+     * frames is a thousand conditional writes: one at a time they take a minute on S3). A path held by
+     * someone else is refused without stopping the others. This clone's record of its locks is written
+     * once, for all of them, even when a remote failure ends the command (then that failure is thrown,
+     * and what was taken stays taken).
+     */
+    public List<Outcome<Taken>> lockAll(List<String> paths, Owner me, String branch, String message, int parallelism) {
+        return eachPath(paths, parallelism, p -> take(p, me, branch, message), done -> {
+            List<Lock> taken = new ArrayList<>();
+            for (Outcome<Taken> o : done)
+                if (o.value() != null) taken.add(o.value().lock());
+            remember(taken);
+        });
+    }
+
+    /**
+     * Unlocks each of {@code paths} as {@link #unlock} does, {@code parallelism} at a time; a path
+     * refused does not stop the others, and this clone's record of its locks is written once.
+     */
+    public List<Outcome<Lock>> unlockAll(List<String> paths, Owner me, boolean force, int parallelism) {
+        return eachPath(paths, parallelism, p -> release(p, me, force), done -> {
+            List<String> gone = new ArrayList<>();
+            for (Outcome<Lock> o : done) if (o.value() != null) gone.add(o.path());
+            forget(gone);
+        });
+    }
+
+    /**
+     * Runs {@code action} on every path, {@code parallelism} at a time; outcomes in the order of {@code
+     * paths}. {@code always} sees them all before the first failure that is not a refusal is thrown.
+     */
+    private static <T> List<Outcome<T>> eachPath(
+            List<String> paths,
+            int parallelism,
+            java.util.function.Function<String, T> action,
+            java.util.function.Consumer<List<Outcome<T>>> always) {
+        List<Outcome<T>> out = new ArrayList<>();
+        RuntimeException failure = null;
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, paths.size())))) {
+            List<Future<T>> tries = new ArrayList<>();
+            for (String p : paths) tries.add(pool.submit(() -> action.apply(p)));
+            for (int i = 0; i < paths.size(); i++) {
+                try {
+                    out.add(new Outcome<>(paths.get(i), tries.get(i).get(), null));
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof LockHeldException || e.getCause() instanceof NotFoundException) {
+                        out.add(new Outcome<>(paths.get(i), null, (ForgeException) e.getCause()));
+                    } else if (failure == null) {
+                        failure = Parallel.unwrap(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failure == null) failure = new ForgeException("interrupted");
+                }
+            }
+        }
+        always.accept(out);
+        if (failure != null) throw failure;
+        return out;
+    }
+
+    /** Takes {@code path}'s lock on the remote (see {@link #lock}); this clone's record is not written. */
+    private Taken take(String path, Owner me, String branch, String message) {
         String name = blobName(path);
         Lock mine = new Lock(
                 path,
@@ -123,21 +199,12 @@ public final class FileLocks {
                 message,
                 HexFormat.of().formatHex(randomBytes()));
         for (int attempt = 0; attempt < 5; attempt++) {
-            if (blobs.putIfAbsent(name, encode(mine))) {
-                remember(mine);
-                return new Taken(mine, false);
-            }
+            if (blobs.putIfAbsent(name, encode(mine))) return new Taken(mine, false);
             Optional<Lock> current = read(name, path);
             if (current.isEmpty()) continue; // unlocked meanwhile: try again
             Lock held = current.get();
-            if (held.id().equals(mine.id())) { // our own create, whose answer was lost
-                remember(mine);
-                return new Taken(mine, false);
-            }
-            if (held.heldBy(me)) {
-                remember(held);
-                return new Taken(held, true);
-            }
+            if (held.id().equals(mine.id())) return new Taken(mine, false); // our own create, its answer lost
+            if (held.heldBy(me)) return new Taken(held, true);
             throw new LockHeldException(PathText.quote(path) + " is locked by " + held.describe() + " on "
                     + remote.name() + "; ask them to unlock it, or break the lock with 'forge unlock --force'");
         }
@@ -151,6 +218,13 @@ public final class FileLocks {
      * holds it and {@code force} is not given.
      */
     public Lock unlock(String path, Owner me, boolean force) {
+        Lock l = release(path, me, force);
+        forget(Set.of(path));
+        return l;
+    }
+
+    /** Removes {@code path}'s lock on the remote (see {@link #unlock}); this clone's record is not written. */
+    private Lock release(String path, Owner me, boolean force) {
         String name = blobName(path);
         Lock held = read(name, path)
                 .orElseThrow(() -> new NotFoundException(PathText.quote(path) + " is not locked on " + remote.name()));
@@ -161,7 +235,6 @@ public final class FileLocks {
         // No conditional delete exists on every store (S3Proxy refuses If-Match on DELETE): the lock
         // read just above is removed unconditionally, as git-lfs servers do.
         blobs.delete(name);
-        forget(Set.of(path));
         return held;
     }
 
@@ -407,9 +480,10 @@ public final class FileLocks {
         return out;
     }
 
-    private synchronized void remember(Lock l) {
+    private synchronized void remember(Collection<Lock> locks) {
+        if (locks.isEmpty()) return;
         Map<String, String> m = remembered();
-        m.put(l.path(), l.id());
+        for (Lock l : locks) m.put(l.path(), l.id());
         save(m);
     }
 

@@ -120,6 +120,44 @@ public abstract class FileLocksContract {
         }
     }
 
+    @Test
+    void manyPathsAreLockedInParallelAndOneHeldByAnotherRefusesOnlyItself() throws Exception {
+        try (Remote a = client("a");
+                Remote b = client("b")) {
+            FileLocks la = new FileLocks(a);
+            FileLocks lb = new FileLocks(b);
+            lb.lock("frames/f05.exr", BEN, "main", "mine");
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < 12; i++) paths.add(String.format(java.util.Locale.ROOT, "frames/f%02d.exr", i));
+            List<FileLocks.Outcome<FileLocks.Taken>> got = la.lockAll(paths, ANA, "main", null, 4);
+            assertEquals(paths, got.stream().map(FileLocks.Outcome::path).toList(), "in the order given");
+            for (FileLocks.Outcome<FileLocks.Taken> o : got) {
+                if (o.path().equals("frames/f05.exr")) {
+                    assertNull(o.value());
+                    assertTrue(o.refused() instanceof LockHeldException, String.valueOf(o.refused()));
+                    assertTrue(
+                            o.refused().getMessage().contains("Ben"),
+                            o.refused().getMessage());
+                } else {
+                    assertNull(o.refused());
+                    assertFalse(o.value().already());
+                }
+            }
+            assertEquals(12, la.all(4).size());
+            // This clone remembers the 11 it took: unlocking them all (and one not locked) in one go.
+            List<String> mine = new ArrayList<>(paths);
+            mine.remove("frames/f05.exr");
+            mine.add("frames/never.exr");
+            List<FileLocks.Outcome<FileLocks.Lock>> released = la.unlockAll(mine, ANA, false, 4);
+            assertEquals(11, released.stream().filter(o -> o.value() != null).count());
+            assertTrue(released.getLast().refused() instanceof NotFoundException);
+            assertEquals(
+                    List.of("frames/f05.exr"),
+                    la.all(4).stream().map(FileLocks.Lock::path).toList());
+            assertEquals(List.of(), la.broken(), "nothing of ours was broken");
+        }
+    }
+
     /** On a store whose listing gives version tokens (S3), a second `forge locks` is one listing. */
     @Test
     void locksReadBeforeComeFromTheCacheUntilTheyChange() throws Exception {

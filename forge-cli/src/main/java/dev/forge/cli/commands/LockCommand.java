@@ -58,17 +58,21 @@ public final class LockCommand implements Callable<Integer> {
             FileLocks locks = new FileLocks(remote);
             FileLocks.Owner me = FileLocks.owner(repo);
             ArrayNode taken = dev.forge.cli.Json.array();
-            for (String p : repoPaths) {
-                FileLocks.Taken t = locks.lock(p, me, branch, message);
-                LockFiles.makeWritable(repo, p);
+            List<FileLocks.Outcome<FileLocks.Taken>> outcomes =
+                    locks.lockAll(repoPaths, me, branch, message, remoteOption.jobs());
+            for (FileLocks.Outcome<FileLocks.Taken> o : outcomes) {
+                FileLocks.Taken t = o.value();
+                if (t == null) continue;
+                LockFiles.makeWritable(repo, o.path());
                 taken.add(LocksCommand.json(t.lock(), me).put("already", t.already()));
                 if (!out.json()) {
                     out.info(
                             t.already() ? "Already locked by you: %s on %s%n" : "Locked %s on %s%n",
-                            PathText.quote(p),
+                            PathText.quote(o.path()),
                             remoteName);
                 }
             }
+            LocksCommand.throwRefusals(outcomes);
             if (out.json()) out.json(object().put("remote", remoteName).set("locks", taken));
         }
         return 0;

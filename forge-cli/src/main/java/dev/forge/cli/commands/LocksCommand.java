@@ -67,6 +67,24 @@ public final class LocksCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * After lock or unlock of several paths (the others done and reported): the refusals as one error,
+     * the first one's message and how many more; exit 9 when any is another's lock, else 4 (not locked).
+     */
+    static void throwRefusals(List<? extends FileLocks.Outcome<?>> outcomes) {
+        List<dev.forge.core.error.ForgeException> refused = new java.util.ArrayList<>();
+        for (FileLocks.Outcome<?> o : outcomes) if (o.refused() != null) refused.add(o.refused());
+        if (refused.isEmpty()) return;
+        String message = refused.getFirst().getMessage();
+        if (refused.size() > 1) {
+            message += " (and " + (refused.size() - 1) + " more of the paths given were refused; the others were done)";
+        }
+        boolean held = refused.stream().anyMatch(e -> e instanceof dev.forge.core.error.LockHeldException);
+        throw held
+                ? new dev.forge.core.error.LockHeldException(message)
+                : new dev.forge.core.error.NotFoundException(message);
+    }
+
     static ObjectNode json(FileLocks.Lock l, FileLocks.Owner me) {
         return object().put("path", l.path())
                 .put("owner", l.owner())

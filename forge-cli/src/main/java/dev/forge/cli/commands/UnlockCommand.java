@@ -53,14 +53,18 @@ public final class UnlockCommand implements Callable<Integer> {
             FileLocks locks = new FileLocks(remote);
             FileLocks.Owner me = FileLocks.owner(repo);
             ArrayNode removed = dev.forge.cli.Json.array();
-            for (String p : repoPaths) {
-                FileLocks.Lock l = locks.unlock(p, me, force);
+            List<FileLocks.Outcome<FileLocks.Lock>> outcomes =
+                    locks.unlockAll(repoPaths, me, force, remoteOption.jobs());
+            for (FileLocks.Outcome<FileLocks.Lock> o : outcomes) {
+                FileLocks.Lock l = o.value();
+                if (l == null) continue;
                 removed.add(LocksCommand.json(l, me));
                 if (!out.json()) {
-                    if (l.heldBy(me)) out.info("Unlocked %s on %s%n", PathText.quote(p), remoteName);
-                    else out.info("Broke the lock of %s on %s%n", l.describe(), PathText.quote(p));
+                    if (l.heldBy(me)) out.info("Unlocked %s on %s%n", PathText.quote(o.path()), remoteName);
+                    else out.info("Broke the lock of %s on %s%n", l.describe(), PathText.quote(o.path()));
                 }
             }
+            LocksCommand.throwRefusals(outcomes);
             if (out.json()) out.json(object().put("remote", remoteName).set("unlocked", removed));
         }
         return 0;
