@@ -16,10 +16,11 @@ stats = {"requests": 0, "up": 0, "down": 0}
 def save():
     with lock:
         line = f"{stats['requests']} {stats['up']} {stats['down']}\n"
-    with open(stats_file + ".tmp", "w") as f:
-        f.write(line)
     import os
-    os.replace(stats_file + ".tmp", stats_file)
+    tmp = f"{stats_file}.{threading.get_ident()}.tmp"  # the saver and a SIGTERM may save at once
+    with open(tmp, "w") as f:
+        f.write(line)
+    os.replace(tmp, stats_file)
 
 
 def add(key, n):
@@ -128,7 +129,10 @@ def saver():
     import time
     while True:
         time.sleep(0.1)
-        save()
+        try:
+            save()
+        except OSError:
+            pass  # the folder is being removed at exit
 
 
 def main():

@@ -250,17 +250,23 @@ public final class FileLocks {
         return out;
     }
 
+    /** Up to this many paths, {@link #locksOn} reads their locks directly instead of listing every lock. */
+    static final int DIRECT_READS = 16;
+
     /**
-     * The locks on those of {@code paths} that are locked: one listing, then one read per path that is
-     * locked (none when none is).
+     * The locks on those of {@code paths} that are locked. A few paths (an artist's push): their lock
+     * blobs are read directly, in parallel, one round trip whatever the number of locks on the remote.
+     * More: one listing of every lock (paginated), then reads of only the listed ones among them.
      */
     public Map<String, Lock> locksOn(Collection<String> paths) {
-        Set<String> locked = lockedBlobs();
+        List<String> ask = new ArrayList<>(new java.util.LinkedHashSet<>(paths));
+        if (ask.size() > DIRECT_READS) {
+            Set<String> locked = lockedBlobs();
+            ask.removeIf(p -> !locked.contains(blobName(p)));
+        }
         Map<String, Lock> out = new LinkedHashMap<>();
-        if (locked.isEmpty()) return out;
-        for (String p : paths) {
-            String name = blobName(p);
-            if (locked.contains(name)) read(name, p).ifPresent(l -> out.put(p, l));
+        for (Outcome<Optional<Lock>> o : eachPath(ask, 8, p -> read(blobName(p), p), done -> {})) {
+            o.value().ifPresent(l -> out.put(o.path(), l));
         }
         return out;
     }

@@ -144,6 +144,17 @@ public abstract class FileLocksContract {
                 }
             }
             assertEquals(12, la.all(4).size());
+            // More paths than are read directly: one listing, then reads of the locked ones only.
+            List<String> asked = new ArrayList<>(paths);
+            for (int i = 0; i < 8; i++) asked.add("other/o" + i + ".exr");
+            assertTrue(asked.size() > FileLocks.DIRECT_READS);
+            assertEquals(
+                    new java.util.HashSet<>(paths),
+                    la.locksOn(asked).keySet(),
+                    "every lock among them, whoever holds it");
+            assertEquals(
+                    Set.of("frames/f05.exr"),
+                    lb.locksOn(List.of("frames/f05.exr", "other/o1.exr")).keySet());
             // This clone remembers the 11 it took: unlocking them all (and one not locked) in one go.
             List<String> mine = new ArrayList<>(paths);
             mine.remove("frames/f05.exr");
