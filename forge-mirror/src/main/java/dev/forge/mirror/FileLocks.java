@@ -283,6 +283,13 @@ public final class FileLocks {
         Map<String, String[]> cache = readCache();
         Map<String, String[]> next = new HashMap<>();
         List<BlobStore.BlobInfo> toRead = new ArrayList<>();
+        long misses = listed.stream()
+                .filter(b -> {
+                    String[] hit = cache.get(b.name());
+                    return hit == null || !hit[0].equals(normalToken(b.token()));
+                })
+                .count();
+        if (misses >= SNAPSHOT_MIN) fromSnapshot(listed, cache);
         for (BlobStore.BlobInfo b : listed) {
             String[] hit = cache.get(b.name());
             String token = normalToken(b.token());
@@ -315,8 +322,72 @@ public final class FileLocks {
             }
         }
         if (!next.equals(cache)) writeCache(next);
+        if (toRead.size() >= SNAPSHOT_MIN && !next.isEmpty()) {
+            try {
+                blobs.put(SNAPSHOT, format(next).getBytes(StandardCharsets.US_ASCII));
+            } catch (RuntimeException e) {
+                // Only a shortcut for other clones: they read the locks themselves.
+            }
+        }
         out.sort(Comparator.comparing(Lock::path));
         return out;
+    }
+
+    /**
+     * The locks as one clone last read them all, for every other clone's first {@code forge locks}: the
+     * listing plus this one read, not a read per lock. Same lines as the local cache.
+     */
+    static final String SNAPSHOT = "locks/snapshot";
+
+    /** Misses in the local cache from which the shared snapshot is worth reading (and writing). */
+    static final int SNAPSHOT_MIN = 64;
+
+    /**
+     * Adds to {@code cache} the entries of the remote's lock snapshot that are still current (their
+     * token is the one listed) and that their token vouches for: S3's ETag is the MD5 of a small
+     * object's bytes, GitHub's sha the git blob id, so a stale or forged snapshot line is never
+     * believed. Best effort: no snapshot, or one that cannot be read, adds nothing.
+     */
+    private void fromSnapshot(List<BlobStore.BlobInfo> listed, Map<String, String[]> cache) {
+        Map<String, String> listedTokens = new HashMap<>();
+        for (BlobStore.BlobInfo b : listed) {
+            String t = normalToken(b.token());
+            if (t != null) listedTokens.put(b.name(), t);
+        }
+        if (listedTokens.isEmpty()) return;
+        try {
+            Optional<BlobStore.Versioned> snap = blobs.get(SNAPSHOT);
+            if (snap.isEmpty()) return;
+            String text = new String(snap.get().data(), StandardCharsets.US_ASCII);
+            for (Map.Entry<String, String[]> e : parse(text.lines().toList()).entrySet()) {
+                String token = e.getValue()[0];
+                if (!token.equals(listedTokens.get(e.getKey()))) continue;
+                byte[] data = java.util.Base64.getDecoder().decode(e.getValue()[1]);
+                if (tokenVouchesFor(token, data)) cache.put(e.getKey(), e.getValue());
+            }
+        } catch (RuntimeException e) {
+            // read the locks one by one instead
+        }
+    }
+
+    /** Whether {@code token} is a hash of {@code data}: an S3 ETag (MD5) or a git blob id (SHA-1). */
+    static boolean tokenVouchesFor(String token, byte[] data) {
+        try {
+            if (token.length() == 32) {
+                return HexFormat.of()
+                        .formatHex(
+                                java.security.MessageDigest.getInstance("MD5").digest(data))
+                        .equalsIgnoreCase(token);
+            }
+            if (token.length() == 40) {
+                java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+                sha1.update(("blob " + data.length + "\0").getBytes(StandardCharsets.US_ASCII));
+                return HexFormat.of().formatHex(sha1.digest(data)).equalsIgnoreCase(token);
+            }
+            return false;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return false;
+        }
     }
 
     private static String normalToken(String token) {
@@ -336,21 +407,24 @@ public final class FileLocks {
         Path f = cacheFile();
         if (!Files.isRegularFile(f)) return out;
         try {
-            for (String line : Files.readAllLines(f, StandardCharsets.US_ASCII)) {
-                String[] parts = line.split(" ");
-                if (parts.length == 3 && parts[0].startsWith(PREFIX))
-                    out.put(parts[0], new String[] {parts[1], parts[2]});
-            }
+            return parse(Files.readAllLines(f, StandardCharsets.US_ASCII));
         } catch (IOException | RuntimeException e) {
-            return new HashMap<>();
+            return out;
+        }
+    }
+
+    private static Map<String, String[]> parse(List<String> lines) {
+        Map<String, String[]> out = new HashMap<>();
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            if (parts.length == 3 && parts[0].startsWith(PREFIX)) out.put(parts[0], new String[] {parts[1], parts[2]});
         }
         return out;
     }
 
-    private void writeCache(Map<String, String[]> cache) {
-        Path f = cacheFile();
+    private static String format(Map<String, String[]> cache) {
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String[]> e : cache.entrySet()) {
+        for (Map.Entry<String, String[]> e : new java.util.TreeMap<>(cache).entrySet()) {
             sb.append(e.getKey())
                     .append(' ')
                     .append(e.getValue()[0])
@@ -358,6 +432,12 @@ public final class FileLocks {
                     .append(e.getValue()[1])
                     .append('\n');
         }
+        return sb.toString();
+    }
+
+    private void writeCache(Map<String, String[]> cache) {
+        Path f = cacheFile();
+        String sb = format(cache);
         try {
             Files.createDirectories(f.getParent());
             Path tmp =

@@ -169,6 +169,49 @@ public abstract class FileLocksContract {
         }
     }
 
+    /**
+     * A clone's first {@code forge locks} reads the snapshot another clone left, not every lock; a line
+     * of it that its token does not vouch for (forged, or stale) is read from the lock itself.
+     */
+    @Test
+    void aFirstListingOfManyLocksReadsTheSharedSnapshotNotEveryLock() throws Exception {
+        try (Remote a = client("a");
+                Remote b = client("b")) {
+            FileLocks la = new FileLocks(a);
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < FileLocks.SNAPSHOT_MIN + 6; i++) paths.add("plates/p" + i + ".dpx");
+            la.lockAll(paths, ANA, "main", null, 8);
+            boolean tokens = a.blobs().list(FileLocks.PREFIX).getFirst().token() != null;
+            la.all(4); // reads them all, and leaves the snapshot
+            if (!tokens) {
+                assertTrue(a.blobs().get(FileLocks.SNAPSHOT).isEmpty(), "no tokens, no snapshot");
+                return;
+            }
+            // Forge one line: Ben's name on plates/p3's lock, under the real lock's token.
+            String snap =
+                    new String(a.blobs().get(FileLocks.SNAPSHOT).orElseThrow().data(), StandardCharsets.US_ASCII);
+            String p3 = FileLocks.blobName("plates/p3.dpx");
+            StringBuilder forged = new StringBuilder();
+            for (String line : snap.lines().toList()) {
+                if (line.startsWith(p3 + " ")) {
+                    String[] parts = line.split(" ");
+                    String json = new String(java.util.Base64.getDecoder().decode(parts[2]), StandardCharsets.UTF_8);
+                    line = parts[0] + " " + parts[1] + " "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(json.replace("Ana", "Ben").getBytes(StandardCharsets.UTF_8));
+                }
+                forged.append(line).append('\n');
+            }
+            a.blobs().put(FileLocks.SNAPSHOT, forged.toString().getBytes(StandardCharsets.US_ASCII));
+            long before = b.meter().requests();
+            List<FileLocks.Lock> seen = new FileLocks(b).all(4);
+            assertEquals(paths.size(), seen.size());
+            long requests = b.meter().requests() - before;
+            assertTrue(requests <= 4, "the listing, the snapshot and the one lock it could not vouch for: " + requests);
+            for (FileLocks.Lock l : seen) assertEquals(ANA.who(), l.owner(), l.path());
+        }
+    }
+
     /** On a store whose listing gives version tokens (S3), a second `forge locks` is one listing. */
     @Test
     void locksReadBeforeComeFromTheCacheUntilTheyChange() throws Exception {
