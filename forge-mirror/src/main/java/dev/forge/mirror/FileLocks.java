@@ -456,10 +456,21 @@ public final class FileLocks {
     public List<Broken> broken() {
         Map<String, String> mine = remembered();
         List<Broken> out = new ArrayList<>();
+        if (mine.isEmpty()) return out;
+        // A few locks of ours: read directly. Many: the cached listing of all (a push of an artist who
+        // holds a thousand frames must not read a thousand locks).
+        Map<String, Lock> now = new HashMap<>();
+        if (mine.size() > DIRECT_READS) {
+            for (Lock l : all(8)) now.put(l.path(), l);
+        } else {
+            List<String> paths = new ArrayList<>(mine.keySet());
+            for (Outcome<Optional<Lock>> o : eachPath(paths, 8, p -> read(blobName(p), p), done -> {})) {
+                o.value().ifPresent(l -> now.put(o.path(), l));
+            }
+        }
         for (Map.Entry<String, String> e : mine.entrySet()) {
-            Optional<Lock> now = read(blobName(e.getKey()), e.getKey());
-            if (now.isEmpty() || !now.get().id().equals(e.getValue()))
-                out.add(new Broken(e.getKey(), now.orElse(null)));
+            Lock l = now.get(e.getKey());
+            if (l == null || !l.id().equals(e.getValue())) out.add(new Broken(e.getKey(), l));
         }
         if (!out.isEmpty()) forget(out.stream().map(Broken::path).toList());
         return out;
@@ -625,19 +636,26 @@ public final class FileLocks {
      * skipping equal subtrees whole.
      */
     public static void changedPaths(ObjectReader objects, ObjectId a, ObjectId b, String prefix, Set<String> out) {
-        if (java.util.Objects.equals(a, b)) return;
-        Map<String, TreeEntry> ea = entries(objects, a);
-        Map<String, TreeEntry> eb = entries(objects, b);
-        Set<String> names = new java.util.TreeSet<>(ea.keySet());
-        names.addAll(eb.keySet());
-        for (String name : names) {
-            TreeEntry x = ea.get(name);
-            TreeEntry y = eb.get(name);
-            if (x != null && y != null && x.kind() == y.kind() && x.id().equals(y.id())) continue;
-            boolean xd = x != null && x.kind() == FileKind.DIRECTORY;
-            boolean yd = y != null && y.kind() == FileKind.DIRECTORY;
-            if (xd || yd) changedPaths(objects, xd ? x.id() : null, yd ? y.id() : null, prefix + name + "/", out);
-            if ((x != null && !xd) || (y != null && !yd)) out.add(prefix + name);
+        // A work list, not recursion: a tree may be deeper than the stack (trees are walked iteratively).
+        record Pair(ObjectId a, ObjectId b, String prefix) {}
+        java.util.ArrayDeque<Pair> todo = new java.util.ArrayDeque<>();
+        todo.push(new Pair(a, b, prefix));
+        while (!todo.isEmpty()) {
+            Pair p = todo.pop();
+            if (java.util.Objects.equals(p.a(), p.b())) continue;
+            Map<String, TreeEntry> ea = entries(objects, p.a());
+            Map<String, TreeEntry> eb = entries(objects, p.b());
+            Set<String> names = new java.util.TreeSet<>(ea.keySet());
+            names.addAll(eb.keySet());
+            for (String name : names) {
+                TreeEntry x = ea.get(name);
+                TreeEntry y = eb.get(name);
+                if (x != null && y != null && x.kind() == y.kind() && x.id().equals(y.id())) continue;
+                boolean xd = x != null && x.kind() == FileKind.DIRECTORY;
+                boolean yd = y != null && y.kind() == FileKind.DIRECTORY;
+                if (xd || yd) todo.push(new Pair(xd ? x.id() : null, yd ? y.id() : null, p.prefix() + name + "/"));
+                if ((x != null && !xd) || (y != null && !yd)) out.add(p.prefix() + name);
+            }
         }
     }
 

@@ -152,13 +152,11 @@ public final class Push {
     /**
      * Refuses, before anything is sent, a push whose new commits change a path that someone else has
      * locked (and whose lock guards {@code remoteBranch}; {@code null} for tags, which every lock
-     * guards): one listing of the remote's locks, then a read of each lock among the changed paths
-     * only.
+     * guards): the paths the new commits change, then {@link FileLocks#locksOn} (a few paths: their
+     * locks read directly; more: one listing of the remote's locks, then reads of the locked ones).
      */
     private void checkLocks(String remoteBranch, List<ObjectId> tips, Map<String, RemoteRefs.RemoteRef> remoteRefs) {
         FileLocks locks = new FileLocks(remote);
-        Set<String> locked = locks.lockedBlobs();
-        if (locked.isEmpty()) return;
         Set<ObjectId> stop = new HashSet<>();
         for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
             if (store.contains(r.commit())) stop.add(r.commit());
@@ -171,7 +169,7 @@ public final class Push {
                     : objects.commit(commit.parents().getFirst()).tree();
             FileLocks.changedPaths(objects, parentTree, commit.tree(), "", changed);
         }
-        changed.removeIf(p -> !locked.contains(FileLocks.blobName(p)));
+        if (changed.isEmpty()) return;
         FileLocks.Owner me = FileLocks.owner(repo);
         Map<String, FileLocks.Lock> blocking = new java.util.TreeMap<>();
         for (Map.Entry<String, FileLocks.Lock> e : locks.locksOn(changed).entrySet()) {
