@@ -1,0 +1,230 @@
+package dev.forge.mirror;
+
+import static dev.forge.mirror.RemoteProtocolContract.P;
+import static dev.forge.mirror.RemoteProtocolContract.STORES;
+import static dev.forge.mirror.RemoteProtocolContract.addRemote;
+import static dev.forge.mirror.RemoteProtocolContract.assertSameFiles;
+import static dev.forge.mirror.RemoteProtocolContract.cloneTo;
+import static dev.forge.mirror.RemoteProtocolContract.commit;
+import static dev.forge.mirror.RemoteProtocolContract.init;
+import static dev.forge.mirror.RemoteProtocolContract.origin;
+import static dev.forge.mirror.RemoteProtocolContract.push;
+import static dev.forge.mirror.RemoteProtocolContract.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.port.BlobStore;
+import dev.forge.core.repo.Fsck;
+import dev.forge.core.repo.Repository;
+import dev.forge.mirror.blob.FileBlobStore;
+import dev.forge.mirror.blob.Listings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Remote gc against a folder remote: what it deletes, when, and what it must never delete. */
+class RemoteGcTest {
+    private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+
+    @TempDir
+    Path tmp;
+
+    private RemoteGc.Result gc(Repository repo, Duration grace, boolean dryRun) {
+        try (Remote r = origin(repo)) {
+            return new RemoteGc(repo, r).clock(now::get).run(grace, dryRun, P);
+        }
+    }
+
+    private Set<String> packs(Path remote) {
+        return new FileBlobStore(remote)
+                .list("packs/").stream().map(BlobStore.BlobInfo::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static long size(Path remote) {
+        long n = 0;
+        for (BlobStore.BlobInfo b : new FileBlobStore(remote).list("packs/")) n += b.length();
+        return n;
+    }
+
+    private void deleteRemoteBranch(Repository repo, String branch) {
+        try (Remote r = origin(repo)) {
+            new Push(repo, r).deleteBranch(branch);
+        }
+    }
+
+    private void branch(Repository repo, String name, ObjectId commit) {
+        repo.begin("test").setRef("refs/heads/" + name, commit).commit();
+    }
+
+    /** Clones {@code branch} (its tip checked out) and checks it whole: fsck clean, files as expected. */
+    private void assertClonesWhole(Path remote, Path expected) throws Exception {
+        Path c = tmp.resolve("clone-" + System.nanoTime());
+        cloneTo(remote.toString(), c);
+        try (Repository repo = Repository.open(STORES, c)) {
+            assertTrue(new Fsck(repo).run(P).ok(), "fsck of the clone");
+        }
+        assertSameFiles(expected, c);
+    }
+
+    @Test
+    void aDeadPackGoesOnlyInALaterRunAfterTheGraceAndBytesAreFreed() throws Exception {
+        Path remote = tmp.resolve("remote");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.write(a.resolve("keep.bin"), random(1, 400_000));
+        try (Repository repo = init(a)) {
+            ObjectId main = commit(repo, "main");
+            addRemote(repo, remote.toString());
+            push(repo, "main");
+            Files.write(a.resolve("render.bin"), random(2, 2_500_000));
+            ObjectId big = commit(repo, "a big render");
+            branch(repo, "render", big);
+            push(repo, "render");
+            repo.begin("test").setRef("refs/heads/main", main).commit();
+            long before = size(remote);
+            deleteRemoteBranch(repo, "render");
+
+            RemoteGc.Result dry = gc(repo, Duration.ZERO, true);
+            assertTrue(dry.objectsToFree() > 30, "the render's chunks, its tree and commit: " + dry);
+            assertTrue(dry.bytesToFree() > 2_400_000, "about the render's size: " + dry);
+            assertEquals(before, size(remote), "a dry run changes nothing");
+            assertFalse(Files.exists(remote.resolve("gc/pending")), "a dry run writes no record");
+
+            RemoteGc.Result first = gc(repo, Duration.ofHours(1), false);
+            assertEquals(0, first.packsDeleted(), "the run that finds a pack dead never deletes it");
+            assertTrue(first.packsPending() >= 2, first.toString());
+            assertEquals(before, size(remote));
+
+            now.addAndGet(Duration.ofMinutes(30).toMillis());
+            RemoteGc.Result early = gc(repo, Duration.ofHours(1), false);
+            assertEquals(0, early.packsDeleted(), "within the grace: " + early);
+
+            now.addAndGet(Duration.ofMinutes(31).toMillis());
+            RemoteGc.Result due = gc(repo, Duration.ofHours(1), false);
+            assertEquals(first.packsPending(), due.packsDeleted(), due.toString());
+            assertEquals(0, due.packsPending());
+            long after = size(remote);
+            assertTrue(before - after > 2_400_000, before + " -> " + after);
+            assertEquals(before - after, due.bytesDeleted());
+
+            // pack-list names exactly what is left.
+            var listed = Listings.parse(Files.readAllBytes(remote.resolve("pack-list")), "pack-list");
+            assertEquals(packs(remote), listed.keySet());
+            String config = Files.readString(remote.resolve("config"), StandardCharsets.UTF_8);
+            assertTrue(config.contains("\"gc\""), config);
+        }
+        Files.delete(a.resolve("render.bin"));
+        assertClonesWhole(remote, a);
+    }
+
+    @Test
+    void aMostlyDeadPackIsRewrittenAndTheOldOneGoesNextRun() throws Exception {
+        Path remote = tmp.resolve("remote");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.write(a.resolve("small.bin"), random(3, 100_000));
+        Files.write(a.resolve("big.bin"), random(4, 700_000));
+        try (Repository repo = init(a)) {
+            ObjectId both = commit(repo, "both");
+            branch(repo, "tmp", both);
+            addRemote(repo, remote.toString());
+            push(repo, "tmp");
+            deleteRemoteBranch(repo, "tmp");
+        }
+        // A fresh repository whose main has only small.bin: its chunks are in tmp's pack, with big.bin's.
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Files.write(b.resolve("small.bin"), random(3, 100_000));
+        try (Repository repo = init(b)) {
+            commit(repo, "small alone");
+            addRemote(repo, remote.toString());
+            Push.Result pushed = push(repo, "main");
+            assertEquals(2, pushed.objects(), "only the commit and its tree: the chunks are in tmp's pack");
+            long before = size(remote);
+            RemoteGc.Result first = gc(repo, Duration.ZERO, false);
+            assertTrue(first.packsRewritten() >= 1, first.toString());
+            assertEquals(0, first.packsDeleted());
+            now.addAndGet(1000);
+            RemoteGc.Result second = gc(repo, Duration.ZERO, false);
+            assertTrue(second.packsDeleted() >= 1, second.toString());
+            assertTrue(before - size(remote) > 600_000, before + " -> " + size(remote));
+        }
+        assertClonesWhole(remote, b);
+    }
+
+    @Test
+    void aPackThatAPushReliedOnAfterItWasFoundDeadIsKept() throws Exception {
+        Path remote = tmp.resolve("remote");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.write(a.resolve("shot.bin"), random(5, 900_000));
+        try (Repository repo = init(a)) {
+            ObjectId c = commit(repo, "shot");
+            branch(repo, "x", c);
+            addRemote(repo, remote.toString());
+            push(repo, "x");
+            deleteRemoteBranch(repo, "x");
+            RemoteGc.Result first = gc(repo, Duration.ZERO, false);
+            assertTrue(first.packsPending() >= 1, first.toString());
+            Set<String> marked = packs(remote);
+            // A push that finds every object on the remote (in packs gc recorded dead) sends none.
+            branch(repo, "y", c);
+            Push.Result y;
+            try (Remote r = origin(repo)) {
+                y = new Push(repo, r).packSize(1 << 20).run("y", "y", P);
+            }
+            assertEquals(0, y.objects(), "the push relied on the dead packs");
+            now.addAndGet(1000);
+            RemoteGc.Result second = gc(repo, Duration.ZERO, false);
+            assertEquals(0, second.packsDeleted(), second.toString());
+            assertEquals(0, second.packsPending(), "live again: out of the record");
+            assertEquals(marked, packs(remote));
+        }
+        assertClonesWhole(remote, a);
+    }
+
+    @Test
+    void deletingWaitsForAPushThatHoldsItsLease() throws Exception {
+        Path remote = tmp.resolve("remote");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.write(a.resolve("keep.bin"), random(6, 50_000));
+        try (Repository repo = init(a)) {
+            ObjectId main = commit(repo, "main");
+            addRemote(repo, remote.toString());
+            push(repo, "main");
+            Files.write(a.resolve("gone.bin"), random(7, 300_000));
+            branch(repo, "gone", commit(repo, "gone"));
+            push(repo, "gone");
+            repo.begin("test").setRef("refs/heads/main", main).commit();
+            deleteRemoteBranch(repo, "gone");
+            gc(repo, Duration.ZERO, false);
+            Set<String> before = packs(remote);
+            now.addAndGet(1000);
+            try (Remote r = origin(repo)) {
+                GcLocks.Lease lease = GcLocks.push(r);
+                var result = new java.util.concurrent.CompletableFuture<RemoteGc.Result>();
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try {
+                        result.complete(gc(repo, Duration.ZERO, false));
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+                // Wait until the gc is in its delete phase: it must then wait for the lease.
+                while (!Files.readString(remote.resolve("gc/lock")).contains(GcLocks.DELETE)) Thread.sleep(20);
+                assertEquals(before, packs(remote), "nothing deleted while a push holds its lease");
+                lease.close();
+                t.join();
+                assertTrue(result.get().packsDeleted() >= 1, result.get().toString());
+            }
+            assertTrue(packs(remote).size() < before.size());
+            Files.delete(a.resolve("gone.bin"));
+        }
+        assertClonesWhole(remote, a);
+    }
+}
