@@ -154,14 +154,20 @@ final class GcLocks {
             GcState s = g.map(v -> GcState.parse(v.data())).orElse(null);
             if (s == null || !DELETE.equals(s.phase()) || s.stale(System.currentTimeMillis())) {
                 Lease lease = new Lease() {
+                    private boolean released;
+
+                    // Both synchronized: a refresh still under way when the push ends must not put the
+                    // lease back after its delete (a gc would then wait for a push that is gone).
                     @Override
-                    boolean refresh() {
+                    synchronized boolean refresh() {
+                        if (released) return true;
                         blobs.put(name, stamp());
                         return true;
                     }
 
                     @Override
-                    void release() {
+                    synchronized void release() {
+                        released = true;
                         blobs.delete(name);
                     }
                 };

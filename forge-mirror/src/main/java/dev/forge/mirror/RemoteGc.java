@@ -167,6 +167,13 @@ public final class RemoteGc {
                 lock.checkFresh("gc");
                 ((ListingBlobStore) blobs).deleteAll(names);
                 packsDeleted = gone.size();
+                for (String id : gone) {
+                    try {
+                        Files.deleteIfExists(remote.stateDir().resolve("idx").resolve(id + ".idx"));
+                    } catch (IOException e) {
+                        // a stale cached index is never used: a sync loads only the indexes the remote lists
+                    }
+                }
                 gone.forEach(packs::remove);
                 gone.forEach(pending::remove);
             } else {
