@@ -227,4 +227,38 @@ class RemoteGcTest {
         }
         assertClonesWhole(remote, a);
     }
+
+    @Test
+    void aSecondGcIsRefusedWhileTheFirstLivesAndAStaleLockIsTakenOver() {
+        BlobStore blobs = new FileBlobStore(tmp.resolve("r"));
+        GcLocks.GcLock first = GcLocks.GcLock.acquire(blobs);
+        var busy = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.forge.core.error.RepositoryBusyException.class, () -> GcLocks.GcLock.acquire(blobs));
+        assertTrue(busy.getMessage().contains("another gc is running"), busy.getMessage());
+        first.close();
+        assertTrue(new String(blobs.get(GcLocks.GC_LOCK).orElseThrow().data(), StandardCharsets.US_ASCII)
+                .startsWith("released "));
+        GcLocks.GcLock.acquire(blobs).close();
+        long dead = System.currentTimeMillis() - GcLocks.STALE.toMillis() - 60_000;
+        blobs.put(GcLocks.GC_LOCK, ("0123 " + dead + " delete\n").getBytes(StandardCharsets.US_ASCII));
+        GcLocks.GcLock.acquire(blobs).close();
+    }
+
+    @Test
+    void aPushLeaseIgnoresADeadGcAndIsGoneWhenThePushEnds() throws Exception {
+        Path dir = tmp.resolve("r");
+        BlobStore blobs = new FileBlobStore(dir);
+        blobs.put(
+                "config",
+                "{\"format\": 1, \"writerFeatures\": [\"gc\", \"pack-list\"]}\n".getBytes(StandardCharsets.UTF_8));
+        long dead = System.currentTimeMillis() - GcLocks.STALE.toMillis() - 60_000;
+        blobs.put(GcLocks.GC_LOCK, ("0123 " + dead + " delete\n").getBytes(StandardCharsets.US_ASCII));
+        try (Remote r = Remote.over("origin", new FileBlobStore(dir), tmp.resolve("forge"), 1)) {
+            GcLocks.Lease lease = GcLocks.push(r);
+            assertEquals(1, blobs.list(GcLocks.PUSHES).size());
+            assertEquals(1, GcLocks.livePushes(blobs));
+            lease.close();
+            assertEquals(0, blobs.list(GcLocks.PUSHES).size());
+        }
+    }
 }

@@ -152,9 +152,10 @@ class RemoteGcIT {
             forge(w, "push", "origin", b).ok();
         }
         forge(w, "switch", "main").ok();
-        long before = size(remote);
         for (String b : List.of("render-a", "render-b"))
             forge(w, "push", "origin", "--delete", b).ok();
+        long before = size(remote);
+        var filesBefore = sizes(remote);
 
         forge(w, "config", "remote.origin.pricePerGiBMonth", "0.02").ok();
         JsonNode dry =
