@@ -18,7 +18,6 @@ import dev.forge.core.model.ObjectId;
 import dev.forge.core.port.BlobStore;
 import dev.forge.core.repo.Fsck;
 import dev.forge.core.repo.Repository;
-import dev.forge.mirror.blob.FileBlobStore;
 import dev.forge.mirror.blob.Listings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,12 +30,25 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Remote gc against a folder remote: what it deletes, when, and what it must never delete. */
+/**
+ * Remote gc: what it deletes, when, and what it must never delete. Against a folder remote here;
+ * subclasses run the same tests against S3Proxy and a fake GitHub.
+ */
 class RemoteGcTest {
     private final AtomicLong now = new AtomicLong(1_800_000_000_000L);
 
     @TempDir
     Path tmp;
+
+    /** The URL of this test's remote (one per test). */
+    protected String url() {
+        return tmp.resolve("remote").toString();
+    }
+
+    /** The remote's blob store, to look at. */
+    BlobStore store(String url) {
+        return Remote.openStore(url, tmp, RemoteOptions.defaults());
+    }
 
     private RemoteGc.Result gc(Repository repo, Duration grace, boolean dryRun) {
         try (Remote r = origin(repo)) {
@@ -44,14 +56,15 @@ class RemoteGcTest {
         }
     }
 
-    private Set<String> packs(Path remote) {
-        return new FileBlobStore(remote)
-                .list("packs/").stream().map(BlobStore.BlobInfo::name).collect(Collectors.toCollection(TreeSet::new));
+    private Set<String> packs(String remote) {
+        return store(remote).list("packs/").stream()
+                .map(BlobStore.BlobInfo::name)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static long size(Path remote) {
+    private long size(String remote) {
         long n = 0;
-        for (BlobStore.BlobInfo b : new FileBlobStore(remote).list("packs/")) n += b.length();
+        for (BlobStore.BlobInfo b : store(remote).list("packs/")) n += b.length();
         return n;
     }
 
@@ -66,9 +79,9 @@ class RemoteGcTest {
     }
 
     /** Clones {@code branch} (its tip checked out) and checks it whole: fsck clean, files as expected. */
-    private void assertClonesWhole(Path remote, Path expected) throws Exception {
+    private void assertClonesWhole(String remote, Path expected) throws Exception {
         Path c = tmp.resolve("clone-" + System.nanoTime());
-        cloneTo(remote.toString(), c);
+        cloneTo(remote, c);
         try (Repository repo = Repository.open(STORES, c)) {
             assertTrue(new Fsck(repo).run(P).ok(), "fsck of the clone");
         }
@@ -77,7 +90,7 @@ class RemoteGcTest {
 
     @Test
     void aDeadPackGoesOnlyInALaterRunAfterTheGraceAndBytesAreFreed() throws Exception {
-        Path remote = tmp.resolve("remote");
+        String remote = url();
         Path a = Files.createDirectories(tmp.resolve("a"));
         Files.write(a.resolve("keep.bin"), random(1, 400_000));
         try (Repository repo = init(a)) {
@@ -96,7 +109,7 @@ class RemoteGcTest {
             assertTrue(dry.objectsToFree() > 30, "the render's chunks, its tree and commit: " + dry);
             assertTrue(dry.bytesToFree() > 2_400_000, "about the render's size: " + dry);
             assertEquals(before, size(remote), "a dry run changes nothing");
-            assertFalse(Files.exists(remote.resolve("gc/pending")), "a dry run writes no record");
+            assertFalse(store(remote).get("gc/pending").isPresent(), "a dry run writes no record");
 
             RemoteGc.Result first = gc(repo, Duration.ofHours(1), false);
             assertEquals(0, first.packsDeleted(), "the run that finds a pack dead never deletes it");
@@ -116,9 +129,10 @@ class RemoteGcTest {
             assertEquals(before - after, due.bytesDeleted());
 
             // pack-list names exactly what is left.
-            var listed = Listings.parse(Files.readAllBytes(remote.resolve("pack-list")), "pack-list");
+            var listed =
+                    Listings.parse(store(remote).get("pack-list").orElseThrow().data(), "pack-list");
             assertEquals(packs(remote), listed.keySet());
-            String config = Files.readString(remote.resolve("config"), StandardCharsets.UTF_8);
+            String config = new String(store(remote).get("config").orElseThrow().data(), StandardCharsets.UTF_8);
             assertTrue(config.contains("\"gc\""), config);
         }
         Files.delete(a.resolve("render.bin"));
@@ -127,7 +141,7 @@ class RemoteGcTest {
 
     @Test
     void aMostlyDeadPackIsRewrittenAndTheOldOneGoesNextRun() throws Exception {
-        Path remote = tmp.resolve("remote");
+        String remote = url();
         Path a = Files.createDirectories(tmp.resolve("a"));
         Files.write(a.resolve("small.bin"), random(3, 100_000));
         Files.write(a.resolve("big.bin"), random(4, 700_000));
@@ -160,7 +174,7 @@ class RemoteGcTest {
 
     @Test
     void aPackThatAPushReliedOnAfterItWasFoundDeadIsKept() throws Exception {
-        Path remote = tmp.resolve("remote");
+        String remote = url();
         Path a = Files.createDirectories(tmp.resolve("a"));
         Files.write(a.resolve("shot.bin"), random(5, 900_000));
         try (Repository repo = init(a)) {
@@ -190,7 +204,7 @@ class RemoteGcTest {
 
     @Test
     void deletingWaitsForAPushThatHoldsItsLease() throws Exception {
-        Path remote = tmp.resolve("remote");
+        String remote = url();
         Path a = Files.createDirectories(tmp.resolve("a"));
         Files.write(a.resolve("keep.bin"), random(6, 50_000));
         try (Repository repo = init(a)) {
@@ -216,7 +230,13 @@ class RemoteGcTest {
                     }
                 });
                 // Wait until the gc is in its delete phase: it must then wait for the lease.
-                while (!Files.readString(remote.resolve("gc/lock")).contains(GcLocks.DELETE)) Thread.sleep(20);
+                while (!new String(
+                                store(remote)
+                                        .get(GcLocks.GC_LOCK)
+                                        .map(BlobStore.Versioned::data)
+                                        .orElse(new byte[0]),
+                                StandardCharsets.US_ASCII)
+                        .contains(GcLocks.DELETE)) Thread.sleep(20);
                 assertEquals(before, packs(remote), "nothing deleted while a push holds its lease");
                 lease.close();
                 t.join();
@@ -230,7 +250,7 @@ class RemoteGcTest {
 
     @Test
     void aSecondGcIsRefusedWhileTheFirstLivesAndAStaleLockIsTakenOver() {
-        BlobStore blobs = new FileBlobStore(tmp.resolve("r"));
+        BlobStore blobs = store(url());
         GcLocks.GcLock first = GcLocks.GcLock.acquire(blobs);
         var busy = org.junit.jupiter.api.Assertions.assertThrows(
                 dev.forge.core.error.RepositoryBusyException.class, () -> GcLocks.GcLock.acquire(blobs));
@@ -246,14 +266,13 @@ class RemoteGcTest {
 
     @Test
     void aPushLeaseIgnoresADeadGcAndIsGoneWhenThePushEnds() throws Exception {
-        Path dir = tmp.resolve("r");
-        BlobStore blobs = new FileBlobStore(dir);
+        BlobStore blobs = store(url());
         blobs.put(
                 "config",
                 "{\"format\": 1, \"writerFeatures\": [\"gc\", \"pack-list\"]}\n".getBytes(StandardCharsets.UTF_8));
         long dead = System.currentTimeMillis() - GcLocks.STALE.toMillis() - 60_000;
         blobs.put(GcLocks.GC_LOCK, ("0123 " + dead + " delete\n").getBytes(StandardCharsets.US_ASCII));
-        try (Remote r = Remote.over("origin", new FileBlobStore(dir), tmp.resolve("forge"), 1)) {
+        try (Remote r = Remote.open("origin", url(), tmp.resolve("forge"), 1)) {
             GcLocks.Lease lease = GcLocks.push(r);
             assertEquals(1, blobs.list(GcLocks.PUSHES).size());
             assertEquals(1, GcLocks.livePushes(blobs));
