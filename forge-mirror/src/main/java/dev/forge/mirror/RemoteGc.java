@@ -69,6 +69,7 @@ public final class RemoteGc {
     private final ObjectReader objects;
     private final BlobStore blobs;
     private LongSupplier clock = System::currentTimeMillis;
+    private Runnable waiting = () -> {};
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
 
     public RemoteGc(Repository repo, Remote remote) {
@@ -81,6 +82,12 @@ public final class RemoteGc {
     /** For tests: the time, epoch ms. */
     RemoteGc clock(LongSupplier millis) {
         this.clock = millis;
+        return this;
+    }
+
+    /** For tests: called once when the run first waits for running pushes before it deletes. */
+    RemoteGc onWaitingForPushes(Runnable r) {
+        this.waiting = r;
         return this;
     }
 
@@ -147,8 +154,7 @@ public final class RemoteGc {
         long bytesDeleted = 0;
         boolean deferred = false;
         if (!dryRun && !due.isEmpty()) {
-            lock.phase(GcLocks.DELETE);
-            if (waitForPushes()) {
+            if (enterDeletePhase(lock)) {
                 // Under phase delete no push runs: what they added meanwhile is in the refs and indexes now.
                 packs.clear();
                 packs.putAll(packs());
@@ -247,14 +253,28 @@ public final class RemoteGc {
                 dryRun ? bytesBefore : total(packs));
     }
 
-    /** Waits, in phase delete, until no push holds a live lease; false when they outlast {@link GcLocks#WAIT}. */
-    private boolean waitForPushes() {
+    /**
+     * Gets to phase delete with no push running: waits in phase mark (pushes go on) until no lease is
+     * live, then writes phase delete and lists the leases again; a push that started in between sends
+     * the gc back to phase mark to wait for it. So pushes are held up only for the deleting itself.
+     * False (in phase mark) when pushes kept running for {@link GcLocks#WAIT}.
+     */
+    private boolean enterDeletePhase(GcLocks.GcLock lock) {
         long deadline = System.nanoTime() + GcLocks.WAIT.toNanos();
-        while (GcLocks.livePushes(blobs) > 0) {
+        boolean told = false;
+        while (true) {
+            while (GcLocks.livePushes(blobs) > 0) {
+                if (!told) waiting.run();
+                told = true;
+                if (System.nanoTime() > deadline) return false;
+                GcLocks.sleep(500);
+            }
+            lock.phase(GcLocks.DELETE);
+            if (GcLocks.livePushes(blobs) == 0) return true;
+            lock.phase(GcLocks.MARK);
             if (System.nanoTime() > deadline) return false;
-            GcLocks.sleep(500);
+            GcLocks.sleep(200);
         }
-        return true;
     }
 
     /**

@@ -222,21 +222,24 @@ class RemoteGcTest {
             try (Remote r = origin(repo)) {
                 GcLocks.Lease lease = GcLocks.push(r);
                 var result = new java.util.concurrent.CompletableFuture<RemoteGc.Result>();
+                var waiting = new java.util.concurrent.CountDownLatch(1);
                 Thread t = Thread.ofPlatform().start(() -> {
                     try {
-                        result.complete(gc(repo, Duration.ZERO, false));
+                        try (Remote gr = origin(repo)) {
+                            result.complete(new RemoteGc(repo, gr)
+                                    .clock(now::get)
+                                    .onWaitingForPushes(waiting::countDown)
+                                    .run(Duration.ZERO, false, P));
+                        }
                     } catch (Throwable e) {
                         result.completeExceptionally(e);
                     }
                 });
-                // Wait until the gc is in its delete phase: it must then wait for the lease.
-                while (!new String(
-                                store(remote)
-                                        .get(GcLocks.GC_LOCK)
-                                        .map(BlobStore.Versioned::data)
-                                        .orElse(new byte[0]),
-                                StandardCharsets.US_ASCII)
-                        .contains(GcLocks.DELETE)) Thread.sleep(20);
+                // The gc waits for the lease (in phase mark: other pushes go on meanwhile).
+                waiting.await();
+                assertTrue(new String(
+                                store(remote).get(GcLocks.GC_LOCK).orElseThrow().data(), StandardCharsets.US_ASCII)
+                        .contains(GcLocks.MARK));
                 assertEquals(before, packs(remote), "nothing deleted while a push holds its lease");
                 lease.close();
                 t.join();
