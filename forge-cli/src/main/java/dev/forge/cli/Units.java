@@ -45,6 +45,25 @@ public final class Units {
         }
     }
 
+    /**
+     * A duration as people write it: a whole number and a unit, {@code 30d}, {@code 12h}, {@code 45m},
+     * {@code 90s}, {@code 0s}. Throws {@link IllegalArgumentException} naming what is wrong.
+     */
+    public static java.time.Duration parseDuration(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.matches("\\d{1,9}[smhdw]")) {
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> java.time.Duration.ofSeconds(n);
+                case 'm' -> java.time.Duration.ofMinutes(n);
+                case 'h' -> java.time.Duration.ofHours(n);
+                case 'd' -> java.time.Duration.ofDays(n);
+                default -> java.time.Duration.ofDays(7 * n);
+            };
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 30d, 12h, 45m, 0s)");
+    }
+
     /** Bytes per second in MB/s, or "-" when no time passed. */
     public static String rate(long bytes, double seconds) {
         if (seconds <= 0) return "-";

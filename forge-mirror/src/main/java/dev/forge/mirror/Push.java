@@ -86,6 +86,13 @@ public final class Push {
     public Result run(String branch, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireWritable();
+        // The gc lease is taken before the refs and indexes are read: a gc deletes nothing while it is held.
+        try (GcLocks.Lease lease = GcLocks.push(remote)) {
+            return run(branch, remoteBranch, progress, start, lease);
+        }
+    }
+
+    private Result run(String branch, String remoteBranch, ProgressListener progress, long start, GcLocks.Lease lease) {
         ObjectId tip = repo.ref(RefNames.branch(branch))
                 .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
         RemoteRefs refs = remote.refs();
@@ -129,6 +136,7 @@ public final class Push {
             up.seal();
             for (ObjectId id : meta) up.add(id);
             up.finish();
+            lease.checkFresh("push");
             moveRef(branch, remoteBranch, before, tip);
             track(branch, remoteBranch, tip);
             return new Result(
@@ -215,6 +223,17 @@ public final class Push {
         RemoteRefs refs = remote.refs();
         SortedMap<String, ObjectId> local = repo.refs(RefNames.TAGS);
         if (local.isEmpty()) return new TagResult(List.of(), List.of(), List.of(), List.of(), 0);
+        try (GcLocks.Lease lease = GcLocks.push(remote)) {
+            return pushTags(force, progress, local, refs, lease);
+        }
+    }
+
+    private TagResult pushTags(
+            boolean force,
+            ProgressListener progress,
+            SortedMap<String, ObjectId> local,
+            RemoteRefs refs,
+            GcLocks.Lease lease) {
         SortedMap<String, RemoteRefs.RemoteRef> remoteTags = refs.tags();
         List<String> created = new ArrayList<>();
         List<String> moved = new ArrayList<>();
@@ -249,6 +268,7 @@ public final class Push {
             } finally {
                 progress.end();
             }
+            lease.checkFresh("push");
             for (Map.Entry<String, ObjectId> e : toSend.entrySet()) {
                 String tag = e.getKey();
                 RemoteRefs.RemoteRef there = remoteTags.get(tag);

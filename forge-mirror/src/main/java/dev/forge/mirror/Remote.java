@@ -180,7 +180,7 @@ public final class Remote implements AutoCloseable {
     }
 
     /** Adds a writer feature to the remote's config by compare-and-swap, keeping what others wrote. */
-    private RemoteConfig addWriterFeature(String feature) {
+    RemoteConfig addWriterFeature(String feature) {
         while (true) {
             BlobStore.Versioned v = blobs.get(RemoteConfig.BLOB)
                     .orElseThrow(() -> new NotFoundException("the config of " + describe() + " vanished"));

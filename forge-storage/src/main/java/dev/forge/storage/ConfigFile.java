@@ -59,6 +59,12 @@ final class ConfigFile {
                     if (c.remoteMaxWait() != null) g.writeNumberField("maxWait", c.remoteMaxWait());
                     g.writeEndObject();
                 }
+                if (!c.remotePrices().isEmpty()) {
+                    // Per remote; a remote name may hold '.', so these live apart from "remote".
+                    g.writeObjectFieldStart("remotePricePerGiBMonth");
+                    for (var e : c.remotePrices().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+                    g.writeEndObject();
+                }
                 if (c.lockReadOnly() != null || c.lockMainline() != null || c.lockLockable() != null) {
                     g.writeObjectFieldStart("lock");
                     if (c.lockReadOnly() != null) g.writeBooleanField("readOnly", c.lockReadOnly());
@@ -125,10 +131,20 @@ final class ConfigFile {
                     maxWait,
                     lockReadOnly,
                     values.get("lock.mainline"),
-                    values.get("lock.lockable"));
+                    values.get("lock.lockable"),
+                    prices(values));
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
         }
+    }
+
+    private static java.util.SortedMap<String, String> prices(Map<String, String> values) {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        String prefix = "remotePricePerGiBMonth.";
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length()) out.put(k.substring(prefix.length()), v);
+        });
+        return out;
     }
 
     /** Reads the object the parser is in into dotted keys ("chunking.min"); arrays are not part of the format. */

@@ -150,4 +150,28 @@ class SettingsTest {
                     s.list());
         }
     }
+
+    @Test
+    void aRemotesPriceIsKeptPerRemoteAcrossReopening() {
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            s.set("remote.origin.pricePerGiBMonth", "0.023");
+            s.set("remote.nas.backup.pricePerGiBMonth", "0");
+            assertThrows(InvalidInputException.class, () -> s.set("remote.origin.pricePerGiBMonth", "cheap"));
+            assertThrows(InvalidInputException.class, () -> s.set("remote.origin.pricePerGiBMonth", "-1"));
+            assertThrows(InvalidInputException.class, () -> s.set("remote.origin.url", "x"));
+        }
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            assertEquals(Optional.of("0.023"), s.get("remote.origin.pricePerGiBMonth"));
+            assertEquals(Optional.of("0"), s.get("remote.nas.backup.pricePerGiBMonth"));
+            assertEquals("0.023", s.list().get("remote.origin.pricePerGiBMonth"));
+            assertEquals(Optional.empty(), s.get("remote.other.pricePerGiBMonth"));
+            s.unset("remote.origin.pricePerGiBMonth");
+        }
+        try (Repository repo = open()) {
+            assertEquals(Optional.empty(), new Settings(repo).get("remote.origin.pricePerGiBMonth"));
+            assertEquals(Map.of("nas.backup", "0"), repo.config().remotePrices());
+        }
+    }
 }

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
         description = {
             "Delete unreachable objects and rewrite mostly-garbage packs.",
             "An object is kept when a ref, tag, the stage, a merge or a recent operation (gc.graceDays,",
-            "default 14) reaches it. Never removes reachable data."
+            "default 14) reaches it. Never removes reachable data.",
+            "With --remote NAME: collects the remote instead, safely while others push to it (a pack is",
+            "deleted only by a later run than the one that found it dead, after --grace)."
         })
 public final class GcCommand implements Callable<Integer> {
     @Mixin
@@ -34,9 +36,32 @@ public final class GcCommand implements Callable<Integer> {
             description = "Only print what would be freed.")
     boolean dryRun;
 
+    @Mixin
+    dev.forge.cli.options.TransferOptions transfer;
+
+    @Option(
+            names = "--remote",
+            paramLabel = "NAME",
+            description = "Collect the remote NAME instead of the local store.")
+    String remote;
+
+    @Option(
+            names = "--grace",
+            paramLabel = "DURATION",
+            description = "With --remote: how long a pack must have been found dead before it is deleted"
+                    + " (e.g. 30d, 12h, 0s; default " + DEFAULT_GRACE + ").")
+    String grace;
+
+    static final String DEFAULT_GRACE = "1d";
+
     @Override
     public Integer call() {
         Output out = common.output(json);
+        if (remote != null) return remote(out);
+        if (grace != null) {
+            throw new dev.forge.core.error.InvalidInputException(
+                    "--grace applies to 'forge gc --remote NAME' only; local gc keeps what gc.graceDays says");
+        }
         try (Repository repo = common.open(dryRun ? Mode.READ : Mode.RECLAIM)) {
             Gc.Report r = new Gc(repo).run(dryRun, out.progress());
             LocalStore.SweepReport s = r.sweep();
@@ -78,6 +103,69 @@ public final class GcCommand implements Callable<Integer> {
                             "Compacted: packs %d -> %d, index files %d -> %d%n",
                             c.packsBefore(), c.packsAfter(), c.indexFilesBefore(), c.indexFilesAfter());
                 }
+            }
+        }
+        return 0;
+    }
+
+    private Integer remote(Output out) {
+        java.time.Duration g;
+        try {
+            g = dev.forge.cli.Units.parseDuration(grace == null ? DEFAULT_GRACE : grace);
+        } catch (IllegalArgumentException e) {
+            throw new dev.forge.core.error.InvalidInputException("--grace: " + e.getMessage());
+        }
+        try (Repository repo = common.open(Mode.WRITE);
+                dev.forge.mirror.Remote r =
+                        new dev.forge.mirror.Remotes(repo).open(remote, transfer.options(remote, out, repo.config()))) {
+            dev.forge.mirror.RemoteGc.Result x = new dev.forge.mirror.RemoteGc(repo, r).run(g, dryRun, out.progress());
+            String price = repo.config().remotePrices().get(remote);
+            Double saving = price == null ? null : x.bytesToFree() / (double) (1L << 30) * Double.parseDouble(price);
+            if (out.json()) {
+                var n = object().put("remote", remote)
+                        .put("dryRun", dryRun)
+                        .put("graceSeconds", g.toSeconds())
+                        .put("liveObjects", x.liveObjects())
+                        .put("objectsToFree", x.objectsToFree())
+                        .put("bytesToFree", x.bytesToFree())
+                        .put("packsBefore", x.packsBefore())
+                        .put("bytesBefore", x.bytesBefore())
+                        .put("packsRewritten", x.packsRewritten())
+                        .put("packsDeleted", x.packsDeleted())
+                        .put("bytesDeleted", x.bytesDeleted())
+                        .put("packsPending", x.packsPending())
+                        .put("bytesPending", x.bytesPending())
+                        .put("deletionDeferred", x.deletionDeferred())
+                        .put("bytesAfter", x.bytesAfter());
+                if (saving != null)
+                    n.put("pricePerGiBMonth", Double.parseDouble(price)).put("monthlySaving", saving);
+                out.json(n);
+                return 0;
+            }
+            String save = saving == null
+                    ? ""
+                    : String.format(java.util.Locale.ROOT, ", saving %.2f a month at %s per GiB", saving, price);
+            if (dryRun) {
+                out.printf(
+                        "Would free %d object(s), about %s of %s on %s%s%n",
+                        x.objectsToFree(), human(x.bytesToFree()), human(x.bytesBefore()), remote, save);
+                return 0;
+            }
+            out.info(
+                    "%s: %d pack(s) deleted (%s), %d rewritten; %d dead pack(s) (%s) wait for a later run after the"
+                            + " grace of %s; %s -> %s%s%n",
+                    remote,
+                    x.packsDeleted(),
+                    human(x.bytesDeleted()),
+                    x.packsRewritten(),
+                    x.packsPending(),
+                    human(x.bytesPending()),
+                    grace == null ? DEFAULT_GRACE : grace,
+                    human(x.bytesBefore()),
+                    human(x.bytesAfter()),
+                    save);
+            if (x.deletionDeferred()) {
+                out.info("Pushes kept running; deleting was left to the next run%n");
             }
         }
         return 0;

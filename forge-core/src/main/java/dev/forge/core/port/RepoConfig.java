@@ -21,7 +21,8 @@ public record RepoConfig(
         Integer remoteMaxWait,
         Boolean lockReadOnly,
         String lockMainline,
-        String lockLockable) {
+        String lockLockable,
+        java.util.SortedMap<String, String> remotePrices) {
     /** The branches that others merge into when {@code lock.mainline} is not set. */
     public static final String DEFAULT_LOCK_MAINLINE = "main";
 
@@ -75,10 +76,41 @@ public record RepoConfig(
                 remoteMaxWait,
                 null,
                 null,
-                null);
+                null,
+                java.util.Collections.emptySortedMap());
+    }
+
+    /** A config without remote prices. */
+    public RepoConfig(
+            int format,
+            ChunkerParams chunking,
+            CompressionPolicy compression,
+            int gcGraceDays,
+            String userName,
+            String userEmail,
+            Integer remoteTimeout,
+            Integer remoteMaxWait,
+            Boolean lockReadOnly,
+            String lockMainline,
+            String lockLockable) {
+        this(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable,
+                java.util.Collections.emptySortedMap());
     }
 
     public RepoConfig {
+        remotePrices = java.util.Collections.unmodifiableSortedMap(
+                new java.util.TreeMap<>(remotePrices == null ? java.util.Map.of() : remotePrices));
         if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
         if (remoteTimeout != null && (remoteTimeout < 1 || remoteTimeout > MAX_REMOTE_SECONDS))
             throw new IllegalArgumentException(
@@ -107,7 +139,8 @@ public record RepoConfig(
                 remoteMaxWait,
                 lockReadOnly,
                 lockMainline,
-                lockLockable);
+                lockLockable,
+                remotePrices);
     }
 
     public RepoConfig withGcGraceDays(int days) {
@@ -122,7 +155,8 @@ public record RepoConfig(
                 remoteMaxWait,
                 lockReadOnly,
                 lockMainline,
-                lockLockable);
+                lockLockable,
+                remotePrices);
     }
 
     public RepoConfig withUserName(String name) {
@@ -137,7 +171,8 @@ public record RepoConfig(
                 remoteMaxWait,
                 lockReadOnly,
                 lockMainline,
-                lockLockable);
+                lockLockable,
+                remotePrices);
     }
 
     public RepoConfig withUserEmail(String email) {
@@ -152,7 +187,8 @@ public record RepoConfig(
                 remoteMaxWait,
                 lockReadOnly,
                 lockMainline,
-                lockLockable);
+                lockLockable,
+                remotePrices);
     }
 
     /** {@code seconds} null: not set (the default applies). */
@@ -168,7 +204,8 @@ public record RepoConfig(
                 remoteMaxWait,
                 lockReadOnly,
                 lockMainline,
-                lockLockable);
+                lockLockable,
+                remotePrices);
     }
 
     /** {@code seconds} null: not set (the default applies). */
@@ -184,7 +221,8 @@ public record RepoConfig(
                 seconds,
                 lockReadOnly,
                 lockMainline,
-                lockLockable);
+                lockLockable,
+                remotePrices);
     }
 
     public RepoConfig withLocks(Boolean readOnly, String mainline, String lockable) {
@@ -199,6 +237,30 @@ public record RepoConfig(
                 remoteMaxWait,
                 readOnly,
                 mainline,
-                lockable);
+                lockable,
+                remotePrices);
+    }
+
+    /**
+     * {@code remote.NAME.pricePerGiBMonth}: what a GiB stored on remote {@code name} costs a month
+     * (decimal text in the user's currency), null to remove it.
+     */
+    public RepoConfig withRemotePrice(String name, String price) {
+        java.util.SortedMap<String, String> p = new java.util.TreeMap<>(remotePrices);
+        if (price == null) p.remove(name);
+        else p.put(name, price);
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable,
+                p);
     }
 }

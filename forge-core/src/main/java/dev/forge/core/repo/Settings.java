@@ -26,7 +26,14 @@ public final class Settings {
             "remote.maxWait",
             "lock.readOnly",
             "lock.mainline",
-            "lock.lockable");
+            "lock.lockable",
+            "remote.NAME.pricePerGiBMonth");
+
+    /** The per-remote key: {@code NAME} is the remote's name. */
+    public static final String PRICE_KEY = "remote.NAME.pricePerGiBMonth";
+
+    private static final java.util.regex.Pattern PRICE =
+            java.util.regex.Pattern.compile("remote\\.([A-Za-z0-9._-]+)\\.pricePerGiBMonth");
 
     /** Keys that later versions will use; refused until then. {@code NAME} is any remote's name. */
     public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize");
@@ -40,6 +47,8 @@ public final class Settings {
     /** The value of {@code key}: the default when it has one and is not set, else empty when not set. */
     public Optional<String> get(String key) {
         RepoConfig c = repo.config();
+        var price = PRICE.matcher(key);
+        if (price.matches()) return Optional.ofNullable(c.remotePrices().get(price.group(1)));
         return Optional.ofNullable(
                 switch (known(key)) {
                     case "compression" -> c.compression().name().toLowerCase(Locale.ROOT);
@@ -64,6 +73,11 @@ public final class Settings {
     public void set(String key, String value) {
         RepoConfig c = repo.config();
         String v = value.strip();
+        var price = PRICE.matcher(key);
+        if (price.matches()) {
+            repo.saveConfig(c.withRemotePrice(price.group(1), price(key, v)));
+            return;
+        }
         repo.saveConfig(
                 switch (known(key)) {
                     case "compression" -> c.withCompression(compression(v));
@@ -83,6 +97,11 @@ public final class Settings {
     public void unset(String key) {
         RepoConfig c = repo.config();
         RepoConfig d = RepoConfig.defaults();
+        var price = PRICE.matcher(key);
+        if (price.matches()) {
+            repo.saveConfig(c.withRemotePrice(price.group(1), null));
+            return;
+        }
         repo.saveConfig(
                 switch (known(key)) {
                     case "compression" -> c.withCompression(d.compression());
@@ -101,7 +120,13 @@ public final class Settings {
     /** Every key that has a value (set, or by default), in {@link #KEYS} order. */
     public SequencedMap<String, String> list() {
         SequencedMap<String, String> out = new LinkedHashMap<>();
-        for (String k : KEYS) get(k).ifPresent(v -> out.put(k, v));
+        for (String k : KEYS) {
+            if (k.equals(PRICE_KEY)) {
+                repo.config().remotePrices().forEach((name, v) -> out.put("remote." + name + ".pricePerGiBMonth", v));
+            } else {
+                get(k).ifPresent(v -> out.put(k, v));
+            }
+        }
         return out;
     }
 
@@ -117,6 +142,16 @@ public final class Settings {
     static boolean isReserved(String key) {
         if (key.startsWith("remote.") && key.indexOf('.', "remote.".length()) > "remote.".length()) return true;
         return RESERVED.contains(key);
+    }
+
+    /** A price: a decimal number >= 0 such as {@code 0.023}. */
+    private static String price(String key, String v) {
+        try {
+            if (v.matches("\\d{1,9}(\\.\\d{1,9})?")) return new java.math.BigDecimal(v).toPlainString();
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new InvalidInputException(key + " must be a price per GiB and month such as 0.023, got '" + v + "'");
     }
 
     private static CompressionPolicy compression(String v) {

@@ -68,6 +68,25 @@ public final class ListingBlobStore extends ForwardingBlobStore {
         super.delete(name);
     }
 
+    /**
+     * Removes many blobs: each leaves its listing first (one update per listing, not one per blob),
+     * then the blobs go in the order given.
+     */
+    public void deleteAll(java.util.List<String> names) {
+        java.util.Set<String> packs = new java.util.HashSet<>();
+        java.util.Set<String> refs = new java.util.HashSet<>();
+        for (String n : names) {
+            unlisted.remove(n);
+            if (Listings.PACKS.equals(Listings.listingOf(n))) packs.add(n);
+            else if (Listings.REFS.equals(Listings.listingOf(n))) refs.add(n);
+        }
+        if (!packs.isEmpty())
+            Listings.update(inner(), Listings.PACKS, entries -> entries.keySet().removeAll(packs));
+        if (!refs.isEmpty())
+            Listings.update(inner(), Listings.REFS, entries -> entries.keySet().removeAll(refs));
+        for (String n : names) super.delete(n);
+    }
+
     /** Lists the packs put so far and not yet listed (also done before every ref write). */
     public void flush() {
         if (unlisted.isEmpty()) return;

@@ -34,9 +34,10 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
 
     /**
      * The writer features this forge maintains when it writes: {@code pack-list}, the listings that
-     * readers over plain HTTP need ({@code dev.forge.mirror.blob.Listings}).
+     * readers over plain HTTP need ({@code dev.forge.mirror.blob.Listings}); {@code gc}, the remote
+     * gc protocol, under which every push holds a lease ({@code dev.forge.mirror.GcLocks}).
      */
-    public static final Set<String> WRITER_FEATURES = Set.of("pack-list");
+    public static final Set<String> WRITER_FEATURES = Set.of("pack-list", "gc");
 
     private static final Pattern FEATURE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
