@@ -5,38 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.github.FakeGitHub;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.forge.mirror.github.FakeGitHubs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link FileLocks} on {@link FakeGitHub}: locks are Contents API files created without a {@code sha}
  * (GitHub refuses a create over an existing file with 422), and let go by a delete with the sha read.
  */
 class GitHubFileLocksTest extends FileLocksContract {
-    static final List<FakeGitHub> SERVERS = new CopyOnWriteArrayList<>();
-
-    @AfterAll
-    static void stop() {
-        SERVERS.forEach(FakeGitHub::close);
-    }
+    @RegisterExtension
+    static final FakeGitHubs GITHUB = new FakeGitHubs();
 
     @Override
     protected String newRemoteUrl() {
-        try {
-            FakeGitHub s = FakeGitHub.start("studio", "film", null);
-            SERVERS.add(s);
-            return s.url();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return GITHUB.newUrl();
     }
 
     /**

@@ -1,32 +1,19 @@
 package dev.forge.mirror;
 
-import dev.forge.mirror.github.FakeGitHub;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import dev.forge.mirror.github.FakeGitHubs;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RemoteGcTest} against a fake GitHub (releases for packs, the Contents API for the rest). */
 class GitHubRemoteGcTest extends RemoteGcTest {
-    static final List<FakeGitHub> SERVERS = new CopyOnWriteArrayList<>();
-    private String url;
+    @RegisterExtension
+    static final FakeGitHubs GITHUB = new FakeGitHubs();
 
-    @AfterAll
-    static void stop() {
-        SERVERS.forEach(FakeGitHub::close);
-    }
+    private String url;
 
     @Override
     protected String url() {
         if (url == null) {
-            try {
-                FakeGitHub s = FakeGitHub.start("studio", "film", null);
-                SERVERS.add(s);
-                url = s.url();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            url = GITHUB.newUrl();
         }
         return url;
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forge.mirror.s3.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -35,23 +33,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class LocksIT {
     static final String ANA = "Ana Lima <ana@studio.example>";
     static final String BEN = "Ben Ode <ben@studio.example>";
-    static S3ProxyServer s3;
-    static Map<String, String> creds;
+
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension("forge-it-s3proxy-locks");
+
+    static final Map<String, String> creds = S3ProxyExtension.CREDS;
     static int n;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        ForgeProcess.forge();
-        s3 = S3ProxyServer.start(Files.createTempDirectory("forge-it-s3proxy-locks"));
-        s3.createBucket("forge");
-        creds = Map.of(
-                "FORGE_S3_ACCESS_KEY_ID", S3ProxyServer.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (s3 != null) s3.close();
-    }
 
     static ForgeProcess.Result as(String who, Path dir, String... args) {
         Map<String, String> env = new HashMap<>(creds);
@@ -64,14 +51,15 @@ class LocksIT {
     }
 
     static String s3Url(String prefix) {
-        return "s3://forge/" + prefix + "?endpoint=" + s3.endpoint() + "&path-style=true";
+        return "s3://forge/" + prefix + "?endpoint=" + S3.server().endpoint() + "&path-style=true";
     }
 
     /** What is on an S3 remote: every key under the prefix with its ETag. */
     static Supplier<SortedMap<String, String>> s3State(String prefix) {
         return () -> {
             SortedMap<String, String> out = new TreeMap<>();
-            for (S3Object o : s3.client()
+            for (S3Object o : S3.server()
+                    .client()
                     .listObjectsV2Paginator(ListObjectsV2Request.builder()
                             .bucket("forge")
                             .prefix(prefix + "/")

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forge.mirror.s3.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,22 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RemoteGcIT {
-    static S3ProxyServer s3;
-    static Map<String, String> creds;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension("forge-it-s3proxy-gc");
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        ForgeProcess.forge();
-        s3 = S3ProxyServer.start(Files.createTempDirectory("forge-it-s3proxy-gc"));
-        s3.createBucket("forge");
-        creds = Map.of(
-                "FORGE_S3_ACCESS_KEY_ID", S3ProxyServer.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (s3 != null) s3.close();
-    }
+    static final Map<String, String> creds = S3ProxyExtension.CREDS;
 
     static ForgeProcess.Result forge(Path dir, String... args) {
         return ForgeProcess.run(dir, Duration.ofMinutes(5), Arrays.asList(args), creds);
@@ -62,7 +48,7 @@ class RemoteGcIT {
 
     @Test
     void pushesWhileGcRunsLoseNothing(@TempDir Path tmp) throws Exception {
-        String url = "s3://forge/gc?endpoint=" + s3.endpoint() + "&path-style=true";
+        String url = "s3://forge/gc?endpoint=" + S3.server().endpoint() + "&path-style=true";
         byte[] shared = random(99, 600_000);
         Path seed = Files.createDirectories(tmp.resolve("seed"));
         forge(seed, "init").ok();
@@ -132,7 +118,7 @@ class RemoteGcIT {
             Path c = tmp.resolve("check" + p);
             forge(tmp, "clone", url, c.toString(), "--branch", "p" + p).ok();
             forge(c, "fsck").ok();
-            assertSameFiles(repos.get(p), c);
+            E2eFiles.assertSameTree(repos.get(p), c);
             assertArrayEquals(random(1, 200_000), Files.readAllBytes(c.resolve("base.bin")));
         }
     }
@@ -218,24 +204,6 @@ class RemoteGcIT {
     static java.util.SortedMap<String, Long> packSizes(java.util.SortedMap<String, Long> sizes) {
         java.util.SortedMap<String, Long> out = new java.util.TreeMap<>(sizes);
         out.keySet().removeIf(k -> !k.startsWith("packs/"));
-        return out;
-    }
-
-    /** The work-tree files of two repositories are the same, byte for byte. */
-    static void assertSameFiles(Path a, Path b) throws Exception {
-        assertEquals(files(a).keySet(), files(b).keySet());
-        for (var e : files(a).entrySet()) assertArrayEquals(e.getValue(), files(b).get(e.getKey()), e.getKey());
-    }
-
-    static java.util.SortedMap<String, byte[]> files(Path root) throws Exception {
-        java.util.SortedMap<String, byte[]> out = new java.util.TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String rel = root.relativize(p).toString();
-                if (rel.startsWith(".forge") || !Files.isRegularFile(p)) continue;
-                out.put(rel, Files.readAllBytes(p));
-            }
-        }
         return out;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forge.mirror.s3.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +18,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,29 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class RemoteIT {
-    static S3ProxyServer s3;
-    static Map<String, String> creds;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension("forge-it-s3proxy");
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        ForgeProcess.forge();
-        s3 = S3ProxyServer.start(Files.createTempDirectory("forge-it-s3proxy"));
-        s3.createBucket("forge");
-        creds = Map.of(
-                "FORGE_S3_ACCESS_KEY_ID", S3ProxyServer.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (s3 != null) s3.close();
-    }
+    static final Map<String, String> creds = S3ProxyExtension.CREDS;
 
     static ForgeProcess.Result forge(Path dir, String... args) {
         return ForgeProcess.run(dir, Duration.ofMinutes(10), Arrays.asList(args), creds);
     }
 
     static String s3Url(String prefix) {
-        return "s3://forge/" + prefix + "?endpoint=" + s3.endpoint() + "&path-style=true";
+        return "s3://forge/" + prefix + "?endpoint=" + S3.server().endpoint() + "&path-style=true";
     }
 
     @Test
@@ -228,7 +214,12 @@ class RemoteIT {
         forge(w, "remote", "add", "origin", "s3://KEY:SECRET@bucket/x")
                 .expect(2)
                 .oneLineError();
-        forge(w, "remote", "add", "nowhere", "s3://missing-bucket/x?endpoint=" + s3.endpoint() + "&path-style=true")
+        forge(
+                        w,
+                        "remote",
+                        "add",
+                        "nowhere",
+                        "s3://missing-bucket/x?endpoint=" + S3.server().endpoint() + "&path-style=true")
                 .ok();
         ForgeProcess.Result r = forge(w, "push", "nowhere").expect(10).oneLineError();
         assertTrue(r.stderr().contains("missing-bucket"), r::describe);

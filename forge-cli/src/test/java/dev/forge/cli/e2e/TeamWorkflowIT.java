@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forge.mirror.s3.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,22 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * unless forced), fetch --prune, push --delete, and the pre-commit, pre-push and post-checkout hooks.
  */
 class TeamWorkflowIT {
-    static S3ProxyServer s3;
-    static Map<String, String> creds;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension("forge-it-s3proxy-team");
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        ForgeProcess.forge();
-        s3 = S3ProxyServer.start(Files.createTempDirectory("forge-it-s3proxy-team"));
-        s3.createBucket("forge");
-        creds = Map.of(
-                "FORGE_S3_ACCESS_KEY_ID", S3ProxyServer.IDENTITY, "FORGE_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (s3 != null) s3.close();
-    }
+    static final Map<String, String> creds = S3ProxyExtension.CREDS;
 
     static ForgeProcess.Result forge(Path dir, String... args) {
         return ForgeProcess.run(dir, Duration.ofMinutes(5), Arrays.asList(args), creds);
@@ -65,7 +51,7 @@ class TeamWorkflowIT {
 
     @Test
     void tagsRoundTripAndNeverMoveUnlessForced(@TempDir Path tmp) throws Exception {
-        Path[] ab = sharedRepo(tmp, "s3://forge/tags?endpoint=" + s3.endpoint() + "&path-style=true");
+        Path[] ab = sharedRepo(tmp, "s3://forge/tags?endpoint=" + S3.server().endpoint() + "&path-style=true");
         Path a = ab[0];
         Path b = ab[1];
         String v1 = head(a);

@@ -1,11 +1,7 @@
 package dev.forge.mirror.github;
 
 import dev.forge.mirror.RemoteProtocolContract;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The push/fetch/pull/clone protocol against {@link FakeGitHub}, one fake repository per remote. The
@@ -13,21 +9,11 @@ import org.junit.jupiter.api.AfterAll;
  * which a test JVM cannot set (GitHubBlobStoreTest checks tokens).
  */
 class GitHubRemoteTest extends RemoteProtocolContract {
-    static final List<FakeGitHub> SERVERS = new CopyOnWriteArrayList<>();
-
-    @AfterAll
-    static void stop() {
-        SERVERS.forEach(FakeGitHub::close);
-    }
+    @RegisterExtension
+    static final FakeGitHubs GITHUB = new FakeGitHubs();
 
     @Override
     protected String newRemoteUrl() {
-        try {
-            FakeGitHub s = FakeGitHub.start("studio", "film", null);
-            SERVERS.add(s);
-            return s.url();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return GITHUB.newUrl();
     }
 }
