@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP/1.1 proxy on 127.0.0.1 that sits between the S3 client and S3Proxy and misbehaves at
- * random (seeded): per request it may answer 500, 503 SlowDown or 429 itself, cut the connection
- * half way through the request body, or let the request through and cut the response half way. It
- * parses only request framing (headers, Content-Length); responses are piped as bytes.
+ * random (seeded): per request it may answer 500, 503 SlowDown, 429, or 400 IncompleteBody or
+ * RequestTimeout (S3's answers to a cut or stalled upload) itself, cut the connection half way
+ * through the request body, or let the request through and cut the response half way. It parses
+ * only request framing (headers, Content-Length); responses are piped as bytes.
  */
 public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -77,6 +78,10 @@ public final class FaultProxy implements AutoCloseable {
         ERROR_500,
         ERROR_503,
         ERROR_429,
+        /** 400 IncompleteBody: S3's answer to a body shorter than its Content-Length (a cut upload). */
+        ERROR_400_INCOMPLETE,
+        /** 400 RequestTimeout: S3's answer to a connection idle too long mid-request. */
+        ERROR_400_TIMEOUT,
         DROP_REQUEST,
         DROP_RESPONSE
     }
@@ -85,7 +90,11 @@ public final class FaultProxy implements AutoCloseable {
         double r = roll();
         if (r < errorRate) {
             double k = roll();
-            return k < 0.34 ? Fault.ERROR_500 : k < 0.67 ? Fault.ERROR_503 : Fault.ERROR_429;
+            return k < 0.2
+                    ? Fault.ERROR_500
+                    : k < 0.4
+                            ? Fault.ERROR_503
+                            : k < 0.6 ? Fault.ERROR_429 : k < 0.8 ? Fault.ERROR_400_INCOMPLETE : Fault.ERROR_400_TIMEOUT;
         }
         if (r < errorRate + dropRate) return roll() < 0.5 ? Fault.DROP_REQUEST : Fault.DROP_RESPONSE;
         return Fault.NONE;
@@ -119,13 +128,22 @@ public final class FaultProxy implements AutoCloseable {
                     }
                 }
                 switch (f) {
-                    case ERROR_500, ERROR_503, ERROR_429 -> {
+                    case ERROR_500, ERROR_503, ERROR_429, ERROR_400_INCOMPLETE, ERROR_400_TIMEOUT -> {
                         injected.incrementAndGet();
                         if (!expectContinue) cin.skipNBytes(length);
-                        int status = f == Fault.ERROR_500 ? 500 : f == Fault.ERROR_503 ? 503 : 429;
-                        String code = f == Fault.ERROR_500
-                                ? "InternalError"
-                                : f == Fault.ERROR_503 ? "SlowDown" : "TooManyRequests";
+                        int status = switch (f) {
+                            case ERROR_500 -> 500;
+                            case ERROR_503 -> 503;
+                            case ERROR_429 -> 429;
+                            default -> 400;
+                        };
+                        String code = switch (f) {
+                            case ERROR_500 -> "InternalError";
+                            case ERROR_503 -> "SlowDown";
+                            case ERROR_429 -> "TooManyRequests";
+                            case ERROR_400_INCOMPLETE -> "IncompleteBody";
+                            default -> "RequestTimeout";
+                        };
                         String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code
                                 + "</Code><Message>injected</Message></Error>";
                         String resp =

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The same protocol tests through {@link FaultProxy}: about one request in eight is answered 500,
- * 503 or 429 by the proxy, or has its connection cut in the request or the response. Everything
- * must still complete with identical bytes (retries with backoff, idempotent puts, re-read refs).
+ * 503, 429 or 400 (IncompleteBody, RequestTimeout) by the proxy, or has its connection cut in the
+ * request or the response. Everything must still complete with identical bytes (retries with
+ * backoff, idempotent puts, re-read refs).
  */
 class FaultyS3RemoteTest extends RemoteProtocolContract {
     static S3ProxyServer server;
