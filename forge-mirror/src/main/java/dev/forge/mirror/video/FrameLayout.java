@@ -153,6 +153,15 @@ public final class FrameLayout {
      * frame's own black and white levels. Returns capacityBytes() bytes.
      */
     public byte[] readData(LocatedFrame f) {
+        return readData(f, null);
+    }
+
+    /**
+     * As {@link #readData(LocatedFrame)}, also filling {@code doubt[b]} (when not null) with how far the
+     * least certain cell of byte b lay from its level, in hundredths of a level step (0 = exactly on a level,
+     * 50 = half-way between two): the decoder treats the most doubtful bytes as erasures.
+     */
+    public byte[] readData(LocatedFrame f, int[] doubt) {
         double refPerPx = 1.0 / scale();
         double cellRef = cellPx * refPerPx;
         int levels = 1 << bitsPerCell;
@@ -161,7 +170,9 @@ public final class FrameLayout {
         double half = f.sampleHalf(cellRef);
         for (int i = 0; i < capacityBytes() * perByte; i++) {
             double lum = f.sample(cellX[i] * refPerPx + cellRef / 2, cellY[i] * refPerPx + cellRef / 2, half);
-            int v = f.level(lum, levels);
+            double t = f.position(lum, levels);
+            int v = (int) Math.round(t);
+            if (doubt != null) doubt[i / perByte] = Math.max(doubt[i / perByte], (int) (Math.abs(t - v) * 100));
             int shift = 8 - bitsPerCell * (1 + i % perByte);
             out[i / perByte] |= (byte) (v << shift);
         }

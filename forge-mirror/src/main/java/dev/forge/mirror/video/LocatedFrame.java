@@ -117,8 +117,12 @@ public final class LocatedFrame {
 
     /** The nearest of {@code levels} equally spaced levels between this frame's black and white. */
     int level(double lum, int levels) {
+        return (int) Math.round(position(lum, levels));
+    }
+
+    /** Where {@code lum} lies on the scale of levels 0 .. levels-1 (clamped to it). */
+    double position(double lum, int levels) {
         double t = (lum - black) / (white - black) * (levels - 1);
-        int v = (int) Math.round(t);
-        return Math.max(0, Math.min(levels - 1, v));
+        return Math.max(0, Math.min(levels - 1, t));
     }
 }

@@ -59,9 +59,10 @@ public final class VideoDecoder {
             duplicate++;
             return;
         }
-        byte[] channel = layout.readData(located);
+        int[] doubt = new int[layout.capacityBytes()];
+        byte[] channel = layout.readData(located, doubt);
         byte[] block = new byte[plan.blockBytes()];
-        int fixed = decodeChannel(channel, block);
+        int fixed = decodeChannel(channel, doubt, block);
         CRC32C crc = new CRC32C();
         crc.update(block);
         if (fixed < 0 || (int) crc.getValue() != header.frameCrc()) {
@@ -95,8 +96,12 @@ public final class VideoDecoder {
         blocks = new byte[plan.totalFrames()][];
     }
 
-    /** Corrects each interleaved codeword; the corrected symbol count, or -1 when one is beyond repair. */
-    private int decodeChannel(byte[] channel, byte[] block) {
+    /**
+     * Corrects each interleaved codeword; the corrected symbol count, or -1 when one is beyond repair. A
+     * codeword is first decoded with its most doubtful bytes as erasures (an erasure costs half an error),
+     * then, if that fails, with none.
+     */
+    private int decodeChannel(byte[] channel, int[] doubt, byte[] block) {
         int m = plan.codewords();
         int n = plan.codewordLength();
         int k = n - plan.innerParity();
@@ -105,12 +110,31 @@ public final class VideoDecoder {
         int total = 0;
         for (int c = 0; c < m; c++) {
             for (int i = 0; i < n; i++) cw[i] = channel[i * m + c] & 0xff;
-            int r = inner.decode(cw, none);
+            int r = inner.decode(cw, erasures(doubt, c, m, n));
+            if (r < 0) r = inner.decode(cw, none);
             if (r < 0) return -1;
             total += r;
             for (int i = 0; i < k; i++) block[i * m + c] = (byte) cw[i];
         }
         return total;
+    }
+
+    /** Doubt (hundredths of a level step) above which a byte may be erased. */
+    static final int ERASE_DOUBT = 30;
+
+    /** The positions of codeword c whose doubt exceeds ERASE_DOUBT, most doubtful first, at most 3/4 of the parity. */
+    private int[] erasures(int[] doubt, int c, int m, int n) {
+        int max = plan.innerParity() * 3 / 4;
+        int count = 0;
+        for (int i = 0; i < n; i++) if (doubt[i * m + c] > ERASE_DOUBT) count++;
+        if (count == 0) return new int[0];
+        Integer[] pos = new Integer[count];
+        int j = 0;
+        for (int i = 0; i < n; i++) if (doubt[i * m + c] > ERASE_DOUBT) pos[j++] = i;
+        java.util.Arrays.sort(pos, (a, b) -> Integer.compare(doubt[b * m + c], doubt[a * m + c]));
+        int[] out = new int[Math.min(max, count)];
+        for (int i = 0; i < out.length; i++) out[i] = pos[i];
+        return out;
     }
 
     /**
