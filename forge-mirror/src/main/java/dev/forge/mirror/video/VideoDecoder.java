@@ -25,6 +25,9 @@ public final class VideoDecoder {
             boolean blake3Matched,
             FrameHeader stream) {}
 
+    /** Largest payload a reader accepts (the encoder's limit): a header cannot make it allocate more. */
+    public static final long MAX_PAYLOAD = 256L << 20;
+
     private FrameHeader stream;
     private FrameLayout layout;
     private StreamPlan plan;
@@ -74,6 +77,7 @@ public final class VideoDecoder {
     }
 
     private static boolean plausible(FrameHeader h) {
+        if (h.payloadLength() < 0 || h.payloadLength() > MAX_PAYLOAD) return false;
         try {
             FrameLayout l = new FrameLayout(h.width(), h.height(), h.cellPx(), h.bitsPerCell());
             StreamPlan p = StreamPlan.of(l, h.innerParity(), h.payloadLength());

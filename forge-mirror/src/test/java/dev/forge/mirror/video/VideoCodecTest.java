@@ -78,6 +78,26 @@ class VideoCodecTest {
     }
 
     @Test
+    void aBurstOfLostFramesIsSpreadOverTheGroupsAndRebuilt() throws Exception {
+        FrameLayout layout = new FrameLayout(W, H, 8, 1);
+        int block = StreamPlan.of(layout, 32, 1).blockBytes();
+        byte[] p = payload(165 * block - 32 - 100, 11);
+        StreamPlan plan = StreamPlan.of(layout, 32, p.length);
+        assertEquals(2, plan.groups());
+        int burst = plan.parityPerGroup() * 2 - 2;
+        assertTrue(burst > plan.parityPerGroup(), "more than one group could rebuild alone");
+        VideoDecoder d = new VideoDecoder();
+        int[] index = {0};
+        VideoEncoder.encode(p, plan, frame -> {
+            int f = index[0]++;
+            if (f < 50 || f >= 50 + burst) d.accept(frame, W, H);
+        });
+        VideoDecoder.Result r = d.finish();
+        assertArrayEquals(p, r.payload());
+        assertEquals(burst, r.framesMissing());
+    }
+
+    @Test
     void scatteredBadCellsAreCorrectedInsideTheFrame() throws Exception {
         byte[] p = payload(20_000, 6);
         List<byte[]> frames = encode(p, 8, 1);
