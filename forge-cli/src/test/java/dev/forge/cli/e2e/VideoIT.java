@@ -210,6 +210,7 @@ class VideoIT {
                 "yuv420p",
                 "tiny.mp4");
         expectIntegrityError("tiny.mp4", "cannot recover the payload");
+        expectJsonIntegrityError("tiny.mp4", "cannot recover the payload");
         // Half the frames cut off.
         ffmpeg(
                 "-i",
@@ -311,6 +312,11 @@ class VideoIT {
                 .oneLineError();
         assertTrue(r.stderr().contains(message), r.describe());
         assertFalse(Files.exists(dir.resolve(out)), "no output for " + video);
+        assertNoTemporaryFiles();
+    }
+
+    private void expectJsonIntegrityError(String video, String message) throws IOException {
+        String out = "out-json-" + video + ".bin";
         ForgeProcess.Result jr =
                 run(dir, "video", "decode", "--json", video, out).expect(ExitCode.INTEGRITY.code());
         JsonNode j = E2eFiles.JSON.readTree(jr.stderr());
