@@ -100,6 +100,11 @@ public final class Ffmpeg {
         /** Stops ffmpeg after an error elsewhere. */
         public void abort() {
             process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private int waitFor() {

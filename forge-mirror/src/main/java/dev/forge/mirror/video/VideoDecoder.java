@@ -25,7 +25,7 @@ public final class VideoDecoder {
             boolean blake3Matched,
             FrameHeader stream) {}
 
-    /** Largest payload a reader accepts (the encoder's limit): a header cannot make it allocate more. */
+    /** Largest payload: the encoder holds it in memory, and a header cannot make a reader allocate more. */
     public static final long MAX_PAYLOAD = 256L << 20;
 
     private FrameHeader stream;

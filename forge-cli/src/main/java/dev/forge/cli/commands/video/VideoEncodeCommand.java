@@ -11,6 +11,7 @@ import dev.forge.core.error.WouldOverwriteException;
 import dev.forge.mirror.video.Ffmpeg;
 import dev.forge.mirror.video.FrameLayout;
 import dev.forge.mirror.video.StreamPlan;
+import dev.forge.mirror.video.VideoDecoder;
 import dev.forge.mirror.video.VideoEncoder;
 import dev.forge.mirror.video.VideoFiles;
 import java.io.IOException;
@@ -30,9 +31,6 @@ import picocli.CommandLine.Parameters;
             "Exit 6 if OUT exists (unless --force), 1 if ffmpeg is missing or fails."
         })
 public final class VideoEncodeCommand implements Callable<Integer> {
-    /** Largest payload: the encoder holds it and its parity in memory. */
-    static final long MAX_PAYLOAD = 256L << 20;
-
     @Mixin
     CommonOptions common;
 
@@ -86,12 +84,20 @@ public final class VideoEncodeCommand implements Callable<Integer> {
         Path in = common.cwd().resolve(file);
         Path target = common.cwd().resolve(out);
         if (!Files.isRegularFile(in)) throw new NotFoundException("no such file: " + file);
-        if (Files.size(in) > MAX_PAYLOAD) throw new InvalidInputException(file + " is larger than 256 MiB");
+        if (Files.size(in) > VideoDecoder.MAX_PAYLOAD)
+            throw new InvalidInputException(file + " is larger than 256 MiB");
         if (Files.exists(target) && !force)
             throw new WouldOverwriteException(out + " exists: choose another name or pass --force");
         byte[] payload = Files.readAllBytes(in);
-        FrameLayout layout = new FrameLayout(1920 * scale, 1080 * scale, cellPx, bits);
-        StreamPlan plan = StreamPlan.of(layout, VideoDefaults.INNER_PARITY, payload.length);
+        FrameLayout layout;
+        StreamPlan plan;
+        try {
+            layout = new FrameLayout(1920 * scale, 1080 * scale, cellPx, bits);
+            plan = StreamPlan.of(layout, VideoDefaults.INNER_PARITY, payload.length);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(
+                    "cannot encode with --cell " + cellPx + " --bits " + bits + ": " + e.getMessage());
+        }
         Path tmp = VideoFiles.tempSibling(target);
         try {
             Ffmpeg.Writer writer = Ffmpeg.writer(tmp, layout.width(), layout.height(), fps);
