@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "video",
         description = {
-            "Encode a file into a video that survives lossy re-encoding, and decode it back (experimental).",
+            "Encode a file as video that survives re-encoding (experimental).",
+            "Decodes it back from the video or from a lossy re-encode of it.",
             "Needs the ffmpeg and ffprobe programs (Debian package ffmpeg)."
         },
         subcommands = {VideoEncodeCommand.class, VideoDecodeCommand.class})

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "decode",
         description = {
-            "Decode a video written by `forge video encode` (or a re-encoded copy of it) into OUT.",
+            "Decode a `forge video encode` video into OUT, every byte or none.",
+            "The video may be a re-encoded, scaled or frame-rate-changed copy.",
             "OUT is written only when every byte is recovered and the payload's BLAKE3 matches;",
             "otherwise exit 5 and no OUT. Exit 6 if OUT exists (unless --force)."
         })

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "encode",
         description = {
-            "Encode FILE into the video OUT (H.264 through ffmpeg; the container follows OUT's extension).",
+            "Encode FILE into the H.264 video OUT (through ffmpeg).",
+            "The container follows OUT's extension (.mp4 or .mkv).",
             "Exit 6 if OUT exists (unless --force), 1 if ffmpeg is missing or fails."
         })
 public final class VideoEncodeCommand implements Callable<Integer> {
