@@ -5,9 +5,10 @@ package dev.forge.mirror.video;
  * bytes, decoding errors and erasures (Berlekamp-Massey, Chien search, Forney), so a codeword with
  * {@code 2 * errors + erasures <= nsym} is corrected.
  *
- * <p>Hand-written rather than a library: no well-kept Maven artifact fits. ZXing's and Backblaze's
- * JavaReedSolomon are not among the artifacts this project may resolve (docs/format.md, "Video frames"),
- * Backblaze's is erasure-only and unmaintained, and the code is small and pinned by tests (ReedSolomonTest).
+ * <p>Hand-written rather than a library: neither ZXing (com.google.zxing:core, whose decoder corrects
+ * errors but takes no erasures) nor Backblaze's JavaReedSolomon (erasures only) is in the list of Maven
+ * artifacts this build may resolve (maven-partial.tsv, checked 2026-12-07), and the code is small and
+ * pinned by tests (ReedSolomonTest).
  * The generator's roots are alpha^0 .. alpha^(nsym-1); byte i of a codeword of length n is the
  * coefficient of x^(n-1-i).
  */
