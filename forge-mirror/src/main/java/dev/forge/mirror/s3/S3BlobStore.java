@@ -513,8 +513,7 @@ public final class S3BlobStore implements BlobStore {
             }
             // S3 answers a cut or stalled upload 400 IncompleteBody or 400 RequestTimeout: the request
             // was fine, the connection was not, so it is sent again.
-            boolean transient400 =
-                    status == 400 && ("IncompleteBody".equals(code) || "RequestTimeout".equals(code));
+            boolean transient400 = status == 400 && ("IncompleteBody".equals(code) || "RequestTimeout".equals(code));
             boolean retryable = status == 429 || status == 409 || status >= 500 || transient400;
             Duration retryAfter = retryable ? retryAfter(e) : null;
             throw new RemoteUnavailableException(

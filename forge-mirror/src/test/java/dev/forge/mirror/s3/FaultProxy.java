@@ -94,7 +94,9 @@ public final class FaultProxy implements AutoCloseable {
                     ? Fault.ERROR_500
                     : k < 0.4
                             ? Fault.ERROR_503
-                            : k < 0.6 ? Fault.ERROR_429 : k < 0.8 ? Fault.ERROR_400_INCOMPLETE : Fault.ERROR_400_TIMEOUT;
+                            : k < 0.6
+                                    ? Fault.ERROR_429
+                                    : k < 0.8 ? Fault.ERROR_400_INCOMPLETE : Fault.ERROR_400_TIMEOUT;
         }
         if (r < errorRate + dropRate) return roll() < 0.5 ? Fault.DROP_REQUEST : Fault.DROP_RESPONSE;
         return Fault.NONE;
