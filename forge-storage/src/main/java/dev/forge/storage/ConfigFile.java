@@ -101,13 +101,16 @@ final class ConfigFile {
         int format = intValue(values, "format", -1, file);
         if (format < 1) throw new IntegrityException("the repository config " + file + " has no valid format number");
         if (format > RepoConfig.FORMAT) {
-            throw new ForgeException("this repository has format " + format + ", newer than this forge understands ("
-                    + RepoConfig.FORMAT + "); upgrade forge");
+            // Exit 5 like any config this forge cannot trust: a newer forge's, or a damaged digit.
+            throw new IntegrityException("this repository has format " + format + ", newer than this forge"
+                    + " understands (" + RepoConfig.FORMAT + "): upgrade forge (or " + file + " is damaged)");
         }
         String algorithm = values.getOrDefault("chunking.algorithm", CHUNKER);
         if (!CHUNKER.equals(algorithm)) {
-            throw new ForgeException(
-                    "this repository uses chunking algorithm '" + algorithm + "', unknown to this forge");
+            // Only this algorithm has ever been written: another name is a damaged config (a flipped
+            // byte turns 'fastcdc2020' into 'fastcdc:020'), so it is an integrity error, exit 5.
+            throw new IntegrityException("the repository config " + file + " names chunking algorithm '" + algorithm
+                    + "', unknown to this forge: the file is damaged (or from a newer forge)");
         }
         try {
             ChunkerParams p = new ChunkerParams(

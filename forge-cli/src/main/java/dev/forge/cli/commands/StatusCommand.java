@@ -32,11 +32,19 @@ public final class StatusCommand implements Callable<Integer> {
             r.staged().forEach(c -> changedPaths.add(c.path()));
             r.unstaged().forEach(c -> changedPaths.add(c.path()));
             var locked = LockFiles.lockedByOthers(repo, changedPaths, out);
+            boolean interrupted = repo.workTreeChangePending();
+            if (interrupted) {
+                // Only where the repository could not be opened to write (else the opening put it back).
+                out.warn("a checkout, switch, merge, undo, resolve or restore was interrupted: the changes below"
+                        + " may be its half-moved files; the next command that can write this repository puts"
+                        + " the work tree back as it was");
+            }
             if (out.json()) {
                 ObjectNode n = object();
                 n.put("branch", r.branch());
                 n.put("head", r.headCommit().map(id -> id.hex()).orElse(null));
                 n.put("clean", r.clean());
+                n.put("interrupted", interrupted);
                 changes(n.putArray("staged"), r.staged());
                 changes(n.putArray("unstaged"), r.unstaged());
                 ArrayNode u = n.putArray("untracked");

@@ -74,6 +74,58 @@ class CommandsIT {
         return commit(repo, msg);
     }
 
+    /**
+     * What a checkout killed while moving files leaves: one file moved aside under {@code .forge/tmp} and
+     * the journal steps that say so (docs/format.md, {@code worktree-journal}), written here by hand. The
+     * next command that opens the repository (status too: it takes the lock where it can write) puts the
+     * file back before it looks.
+     */
+    @Test
+    void aWorkTreeChangeKilledHalfWayIsUndoneByTheNextCommand() throws IOException {
+        Path repo = repo();
+        write(repo.resolve("shots/a.txt"), "take 1\n");
+        addAndCommit(repo, "one");
+        int ops = json(run(repo, "op", "log", "-n", "1000", "--json").ok()).size();
+        Path tmpDir = Files.createDirectories(repo.resolve(".forge/tmp"));
+        String aside = "wt-999999999-1.part";
+        Files.move(repo.resolve("shots/a.txt"), tmpDir.resolve(aside));
+        Files.delete(repo.resolve("shots"));
+        java.io.ByteArrayOutputStream j = new java.io.ByteArrayOutputStream();
+        j.write(new byte[] {'F', 'W', 'J', '1'});
+        journalRecord(j, 0, Integer.toString(ops), null, null); // HEADER: the op log as it stood
+        journalRecord(j, 2, "shots/a.txt", null, aside); // ASIDE
+        journalRecord(j, 4, "shots", null, null); // RMDIR
+        Files.write(repo.resolve(".forge/worktree-journal"), j.toByteArray());
+
+        ForgeProcess.Result st = run(repo, "status", "--json").ok();
+        assertTrue(json(st).path("clean").asBoolean(), st::describe);
+        assertFalse(json(st).path("interrupted").asBoolean(), st::describe);
+        assertEquals("take 1\n", Files.readString(repo.resolve("shots/a.txt")));
+        assertFalse(Files.exists(repo.resolve(".forge/worktree-journal")));
+        assertFalse(Files.exists(tmpDir.resolve(aside)));
+    }
+
+    /** One journal record: u32 length, payload (u8 kind, three i32-length-prefixed UTF-8 strings), u32 CRC32C. */
+    private static void journalRecord(java.io.ByteArrayOutputStream out, int kind, String a, String b, String c) {
+        java.nio.ByteBuffer p = java.nio.ByteBuffer.allocate(1024).put((byte) kind);
+        for (String x : new String[] {a, b, c}) {
+            if (x == null) {
+                p.putInt(-1);
+            } else {
+                byte[] u = x.getBytes(UTF_8);
+                p.putInt(u.length).put(u);
+            }
+        }
+        byte[] payload = java.util.Arrays.copyOf(p.array(), p.position());
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(payload);
+        java.nio.ByteBuffer r = java.nio.ByteBuffer.allocate(payload.length + 8)
+                .putInt(payload.length)
+                .put(payload)
+                .putInt((int) crc.getValue());
+        out.writeBytes(r.array());
+    }
+
     // ------------------------------------------------------------------ exit codes and errors
 
     @Test

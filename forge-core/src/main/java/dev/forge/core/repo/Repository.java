@@ -110,6 +110,16 @@ public final class Repository implements AutoCloseable {
         return store.forgeDir();
     }
 
+    /**
+     * Whether a change of the work tree is under way or was interrupted ({@code .forge/worktree-journal}
+     * exists): a command opened read-only sees the work tree half moved, and the next command that opens
+     * the repository to write puts it back ({@link WorkTreeJournal}).
+     */
+    public boolean workTreeChangePending() {
+        return java.nio.file.Files.exists(
+                forgeDir().resolve(WorkTreeJournal.FILE), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** The stage as stored now. */
     public Stage stage() {
         return Stage.read(meta());

@@ -176,7 +176,9 @@ class WorkTreeUpdateTest {
                 }
                 crashes++;
                 assertTrue(Files.exists(dir.resolve(".forge/" + WorkTreeJournal.FILE)), "the journal is left");
+                assertTrue(repo.workTreeChangePending());
                 reopen();
+                assertFalse(repo.workTreeChangePending());
                 final int step = n;
                 assertEquals(
                         before, tree(), () -> "checkout " + m[0] + " killed after " + step + " steps, then undone");
