@@ -222,17 +222,16 @@ class WorkTreeUpdateTest {
         // Keep a copy of the journal as it stands just before the transaction commits (a kill right after
         // the commit would leave it), then put it back after the commit.
         Path journal = dir.resolve(".forge/" + WorkTreeJournal.FILE);
-        Path copy = dir.resolve("..").resolve("journal-copy-" + System.nanoTime());
         Transaction tx = repo.begin("checkout main");
         var target = Trees.flatten(
                 repo.objects, repo.objects.commit(repo.resolve("main")).tree());
         WorkTreeMove.plan(repo, target, WorkTreeMove.headFiles(repo))
                 .check("checkout main", true)
                 .apply(true, P, tx, null);
-        Files.copy(journal, copy);
+        byte[] copy = Files.readAllBytes(journal);
         tx.setHead(new dev.forge.core.model.Head.OnBranch("main")).commit();
         assertFalse(Files.exists(journal), "a committed change deletes its journal");
-        Files.move(copy, journal);
+        Files.write(journal, copy);
         reopen();
         assertEquals(second, tree(), "the committed checkout stays");
         assertFalse(Files.exists(journal));

@@ -389,8 +389,13 @@ public final class GitHubBlobStore implements BlobStore {
     // ---- Contents API ----
 
     private HttpUrl contentsUrl(String name) {
+        return contentsPathUrl(CONTENTS_ROOT + name);
+    }
+
+    /** The Contents API URL of {@code path} in the repository (not below the contents root). */
+    private HttpUrl contentsPathUrl(String path) {
         HttpUrl.Builder b = repoUrl().addPathSegment("contents");
-        for (String seg : (CONTENTS_ROOT + name).split("/")) {
+        for (String seg : path.split("/")) {
             if (!seg.isEmpty()) b.addPathSegment(seg);
         }
         return b.build();
@@ -502,9 +507,7 @@ public final class GitHubBlobStore implements BlobStore {
         int slash = full.lastIndexOf('/');
         String parent = slash < 0 ? "" : full.substring(0, slash);
         String leaf = full.substring(slash + 1);
-        HttpUrl.Builder b = repoUrl().addPathSegment("contents");
-        for (String seg : parent.split("/")) if (!seg.isEmpty()) b.addPathSegment(seg);
-        Request req = apiRequest(b.build()).get().build();
+        Request req = apiRequest(contentsPathUrl(parent)).get().build();
         try (Response r = send(req, "list", prefix, false, 0)) {
             if (r.code() != 200) throw unexpected(r, "list", prefix);
             for (JsonNode e : parse(r, prefix)) {
