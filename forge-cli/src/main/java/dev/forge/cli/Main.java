@@ -109,6 +109,7 @@ public final class Main implements Callable<Integer> {
             MvCommand.class,
             OpCommand.class,
             dev.forge.cli.commands.remote.RemoteCommand.class,
+            dev.forge.cli.commands.mirror.MirrorCommand.class,
             dev.forge.cli.commands.auth.AuthCommand.class,
             dev.forge.cli.commands.CloneCommand.class,
             dev.forge.cli.commands.FetchCommand.class,

@@ -49,6 +49,11 @@ public final class Push {
     private final ObjectReader objects;
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
     private Set<String> lockMainline = Set.of("main");
+    private Route route = Route.ALL;
+    private boolean follow;
+    private boolean full;
+    /** Files whose content the current plan has listed (reset by each {@link #plan}). */
+    private final Set<ObjectId> contentSeen = new HashSet<>();
 
     public Push(Repository repo, Remote remote) {
         this.repo = repo;
@@ -60,6 +65,27 @@ public final class Push {
     /** For tests: smaller packs. */
     public Push packSize(long bytes) {
         this.targetPackSize = bytes;
+        return this;
+    }
+
+    /**
+     * Pushes as a mirror does ({@link MirrorSync}): only the contents of files {@code route} takes
+     * (metadata always), and the remote branch follows the pushed commit even where that is not a
+     * fast-forward (a mirror copies its primary; it has no history of its own to protect), with no
+     * lock checks (locks live on the primary).
+     */
+    public Push asMirror(Route route) {
+        this.route = route;
+        this.follow = true;
+        return this;
+    }
+
+    /**
+     * Walks every commit, not only those the remote's branches do not reach yet: sends what an
+     * earlier push with a narrower route left out (after a mirror's {@code --only} changed).
+     */
+    public Push full(boolean full) {
+        this.full = full;
         return this;
     }
 
@@ -84,28 +110,39 @@ public final class Push {
             List<FileLocks.Broken> brokenLocks) {}
 
     public Result run(String branch, String remoteBranch, ProgressListener progress) {
+        ObjectId tip = repo.ref(RefNames.branch(branch))
+                .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
+        return run(branch, tip, remoteBranch, progress);
+    }
+
+    /** Pushes commit {@code tip} (named {@code label} in messages) to {@code remoteBranch}. */
+    public Result run(String label, ObjectId tip, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireWritable();
         // The gc lease is taken before the refs and indexes are read: a gc deletes nothing while it is held.
         try (GcLocks.Lease lease = GcLocks.push(remote)) {
-            return run(branch, remoteBranch, progress, start, lease);
+            return run(label, tip, remoteBranch, progress, start, lease);
         }
     }
 
-    private Result run(String branch, String remoteBranch, ProgressListener progress, long start, GcLocks.Lease lease) {
-        ObjectId tip = repo.ref(RefNames.branch(branch))
-                .orElseThrow(() -> new NotFoundException("there is no branch '" + branch + "' to push"));
+    private Result run(
+            String branch,
+            ObjectId tip,
+            String remoteBranch,
+            ProgressListener progress,
+            long start,
+            GcLocks.Lease lease) {
         RemoteRefs refs = remote.refs();
         RemoteRefs.RemoteRef before = refs.read(remoteBranch).orElse(null);
         ObjectId previous = before == null ? null : before.commit();
-        if (tip.equals(previous)) {
+        if (tip.equals(previous) && !full) {
             // Nothing to send; still give a remote written before listings existed its listings.
             if (remote.config()
                     .filter(c -> !c.writerFeatures().contains(Listings.FEATURE))
                     .isPresent()) {
                 remote.ensureConfig(repo.config().chunking());
             }
-            List<FileLocks.Broken> broken = new FileLocks(remote).broken();
+            List<FileLocks.Broken> broken = follow ? List.of() : new FileLocks(remote).broken();
             track(branch, remoteBranch, tip);
             return new Result(
                     branch,
@@ -121,9 +158,12 @@ public final class Push {
                     seconds(start),
                     broken);
         }
-        checkFastForward(branch, remoteBranch, before, tip);
-        checkLocks(remoteBranch, List.of(tip), refs.all());
-        List<FileLocks.Broken> broken = new FileLocks(remote).broken();
+        List<FileLocks.Broken> broken = List.of();
+        if (!follow) {
+            checkFastForward(branch, remoteBranch, before, tip);
+            checkLocks(remoteBranch, List.of(tip), refs.all());
+            broken = new FileLocks(remote).broken();
+        }
         remote.ensureConfig(repo.config().chunking());
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
@@ -252,7 +292,7 @@ public final class Push {
             Map<String, RemoteRefs.RemoteRef> reached = new java.util.HashMap<>(refs.all());
             remoteTags.forEach((t, r) -> reached.put("tag:" + t, r));
             List<ObjectId> tips = List.copyOf(new java.util.LinkedHashSet<>(toSend.values()));
-            checkLocks(null, tips, reached);
+            if (!follow) checkLocks(null, tips, reached);
             remote.ensureConfig(repo.config().chunking());
             finishInterruptedPush();
             RemoteIndex index = remote.indexCache().sync().index();
@@ -367,7 +407,7 @@ public final class Push {
             List<ObjectId> meta) {
         Set<ObjectId> stop = new HashSet<>();
         for (RemoteRefs.RemoteRef r : remoteRefs.values()) {
-            if (store.contains(r.commit())) stop.add(r.commit());
+            if (!full && store.contains(r.commit())) stop.add(r.commit());
         }
         Set<ObjectId> boundary = new HashSet<>();
         List<ObjectId> commits = objects.commitsBetween(tips, stop, boundary);
@@ -375,6 +415,7 @@ public final class Push {
         Set<ObjectId> have = new HashSet<>();
         for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
         Set<ObjectId> seen = new HashSet<>();
+        contentSeen.clear();
         long[] bytes = {0};
         for (ObjectId c : commits) {
             Commit commit = objects.commit(c);
@@ -409,10 +450,10 @@ public final class Push {
             List<ObjectId> data,
             List<ObjectId> meta,
             long[] bytes) {
-        record Open(ObjectId tree, java.util.Iterator<TreeEntry> entries) {}
+        record Open(ObjectId tree, String prefix, java.util.Iterator<TreeEntry> entries) {}
         java.util.Deque<Open> stack = new java.util.ArrayDeque<>();
         if (have.contains(root) || seen.contains(root)) return;
-        stack.push(new Open(root, objects.tree(root).entries().iterator()));
+        stack.push(new Open(root, "", objects.tree(root).entries().iterator()));
         while (!stack.isEmpty()) {
             Open top = stack.peek();
             if (!top.entries().hasNext()) {
@@ -423,8 +464,19 @@ public final class Push {
             TreeEntry e = top.entries().next();
             if (e.kind() == FileKind.DIRECTORY) {
                 if (!have.contains(e.id()) && !seen.contains(e.id()))
-                    stack.push(new Open(e.id(), objects.tree(e.id()).entries().iterator()));
-            } else if (!have.contains(e.id()) && !seen.contains(e.id())) {
+                    stack.push(new Open(
+                            e.id(),
+                            top.prefix() + e.name() + "/",
+                            objects.tree(e.id()).entries().iterator()));
+            } else if (!have.contains(e.id()) && !contentSeen.contains(e.id())) {
+                boolean taken = e.kind() == FileKind.SYMLINK || route.takes(top.prefix() + e.name(), () -> head(e));
+                if (!taken) {
+                    // Outside the route: only a list goes (metadata); a one-chunk file's content is its chunk.
+                    // The same content may still be taken at another path, so it is not marked seen.
+                    if (e.type() == ObjectType.LIST) send(e.id(), index, seen, meta, bytes);
+                    continue;
+                }
+                contentSeen.add(e.id());
                 if (e.type() == ObjectType.LIST) {
                     ChunkList list = objects.list(e.id());
                     for (ChunkList.ChunkRef c : list.chunks()) send(c.id(), index, seen, data, bytes);
@@ -433,6 +485,22 @@ public final class Push {
                     send(e.id(), index, seen, data, bytes);
                 }
             }
+        }
+    }
+
+    /** The first bytes of a file, for its media category; none when its first chunk is not here. */
+    private byte[] head(TreeEntry e) {
+        try {
+            ChunkList.ChunkRef first = e.type() == ObjectType.LIST
+                    ? objects.list(e.id()).chunks().stream().findFirst().orElse(null)
+                    : new ChunkList.ChunkRef(e.id(), (int) e.size());
+            if (first == null || !store.contains(first.id())) return new byte[0];
+            java.nio.ByteBuffer b = objects.chunkBuffer(first);
+            byte[] h = new byte[Math.min(b.remaining(), dev.forge.core.media.MediaCategory.HEAD_SIZE)];
+            b.get(h);
+            return h;
+        } catch (dev.forge.core.error.ForgeException ex) {
+            return new byte[0];
         }
     }
 
@@ -456,7 +524,8 @@ public final class Push {
             // Someone else moved it (or our own write landed but its answer was lost): look again.
             RemoteRefs.RemoteRef now = refs.read(remoteBranch).orElse(null);
             if (now != null && now.commit().equals(tip)) return;
-            if (now != null && !objects.isAncestor(now.commit(), tip)) checkFastForward(branch, remoteBranch, now, tip);
+            if (now != null && !follow && !objects.isAncestor(now.commit(), tip))
+                checkFastForward(branch, remoteBranch, now, tip);
             expected = now;
             sleepBriefly(attempt);
         }
@@ -477,8 +546,11 @@ public final class Push {
     /** Moves the remote-tracking ref to what the remote now has (an op-log entry when it moved). */
     private void track(String branch, String remoteBranch, ObjectId tip) {
         String what = branch.equals(remoteBranch) ? branch : branch + ":" + remoteBranch;
-        repo.begin("push " + remote.name() + " " + what)
-                .setRef(RefNames.remoteBranch(remote.name(), remoteBranch), tip)
-                .commit();
+        // Mirrors are pushed from several threads (MirrorSync): one transaction at a time.
+        synchronized (repo) {
+            repo.begin("push " + remote.name() + " " + what)
+                    .setRef(RefNames.remoteBranch(remote.name(), remoteBranch), tip)
+                    .commit();
+        }
     }
 }

@@ -46,6 +46,7 @@ public final class Remotes {
         Transaction tx = repo.begin("remote remove " + name).deleteRemote(name);
         for (String ref : repo.refs(RefNames.REMOTES + name + "/").keySet()) tx.deleteRef(ref);
         tx.commit();
+        new Mirrors(repo).forget(name);
         Path state = repo.forgeDir().resolve("remotes").resolve(name);
         if (Files.exists(state)) {
             try (Stream<Path> s = Files.walk(state)) {

@@ -61,6 +61,11 @@ public final class PushCommand implements Callable<Integer> {
             description = "Delete BRANCH on the remote (and its remote-tracking branch here).")
     String delete;
 
+    @picocli.CommandLine.Option(
+            names = "--no-mirrors",
+            description = "Do not bring the remote's mirrors up to date ('forge mirror sync' does it later).")
+    boolean noMirrors;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
@@ -84,6 +89,14 @@ public final class PushCommand implements Callable<Integer> {
                     .lockMainline(LockSettings.mainline(repo))
                     .run(refspec.local(), refspec.remote(), out.progress());
             for (var b : r.brokenLocks()) out.warn(LocksCommand.brokenText(remoteName, b));
+            // The primary is done; its mirrors follow. A failing mirror is a warning, never the push's failure.
+            var mirrors = noMirrors
+                    ? List.<dev.forge.mirror.Mirrors.Mirror>of()
+                    : new dev.forge.mirror.Mirrors(repo).of(remoteName);
+            List<dev.forge.mirror.MirrorSync.Report> mirrored = new dev.forge.mirror.MirrorSync(
+                            repo, name -> new Remotes(repo).open(name, remoteArg.options(name, out, repo.config())))
+                    .tags(tags)
+                    .sync(mirrors, java.util.Map.of(r.remoteBranch(), r.commit()));
             if (out.json()) {
                 out.json(object().put("remote", remoteName)
                         .put("branch", r.branch())
@@ -100,7 +113,9 @@ public final class PushCommand implements Callable<Integer> {
                         .put("requests", r.requests())
                         .put("seconds", r.seconds())
                         .<com.fasterxml.jackson.databind.node.ObjectNode>set("brokenLocks", brokenLocks(r))
-                        .set("tags", tagResult == null ? null : tagsJson(tagResult)));
+                        .<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                                "tags", tagResult == null ? null : tagsJson(tagResult))
+                        .set("mirrors", dev.forge.cli.commands.mirror.MirrorReports.json(mirrored)));
             } else if (r.upToDate()) {
                 out.info(
                         "Everything up to date: %s/%s is at %s%n",
@@ -119,6 +134,11 @@ public final class PushCommand implements Callable<Integer> {
                         r.seconds(),
                         rate(r.bytesSent(), r.seconds()));
             }
+            if (!out.json()) dev.forge.cli.commands.mirror.MirrorReports.print(out, mirrored);
+            else
+                mirrored.stream()
+                        .filter(m -> !m.ok())
+                        .forEach(m -> out.warn("mirror " + m.mirror() + " not updated: " + m.error()));
             if (tagResult != null && !tagResult.refused().isEmpty()) {
                 throw new dev.forge.core.error.NonFastForwardException(
                         "push rejected: " + (tagResult.refused().size() == 1 ? "tag " : "tags ")

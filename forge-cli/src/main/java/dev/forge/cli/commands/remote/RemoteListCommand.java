@@ -27,13 +27,26 @@ public final class RemoteListCommand implements Callable<Integer> {
         Output out = common.output(json);
         try (Repository repo = common.open(Mode.READ)) {
             Map<String, String> remotes = new Remotes(repo).list();
+            var mirrors = new dev.forge.mirror.Mirrors(repo).list();
             if (out.json()) {
                 ArrayNode a = array();
-                remotes.forEach(
-                        (n, u) -> a.addObject().put("name", n).put("url", dev.forge.mirror.RemoteUrl.redact(u)));
+                remotes.forEach((n, u) -> {
+                    var o = a.addObject().put("name", n).put("url", dev.forge.mirror.RemoteUrl.redact(u));
+                    var m = mirrors.get(n);
+                    o.put("role", m == null ? "remote" : "mirror");
+                    if (m != null)
+                        o.put("mirrorOf", m.of()).put("takes", m.route().toString());
+                });
                 out.json(a);
             } else {
-                remotes.forEach((n, u) -> out.printf("%s\t%s%n", n, dev.forge.mirror.RemoteUrl.redact(u)));
+                remotes.forEach((n, u) -> {
+                    var m = mirrors.get(n);
+                    String role = m == null
+                            ? ""
+                            : "\t(mirror of " + (m.of() == null ? "local branches" : m.of()) + ", takes " + m.route()
+                                    + ")";
+                    out.printf("%s\t%s%s%n", n, dev.forge.mirror.RemoteUrl.redact(u), role);
+                });
             }
             remotes.forEach((n, u) -> {
                 if (dev.forge.mirror.RemoteUrl.hasCredentials(u)) {

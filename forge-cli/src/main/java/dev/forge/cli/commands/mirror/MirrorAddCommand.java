@@ -1,0 +1,71 @@
+package dev.forge.cli.commands.mirror;
+
+import static dev.forge.cli.Json.object;
+
+import dev.forge.cli.Output;
+import dev.forge.cli.options.CommonOptions;
+import dev.forge.cli.options.JsonOption;
+import dev.forge.core.repo.Repository;
+import dev.forge.mirror.Mirrors;
+import dev.forge.mirror.RemoteUrl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "add",
+        description = {
+            "Add a mirror named NAME at URL (any remote URL: folder, s3://, r2://, github://).",
+            "Every push to the remote it follows then brings it up to date too."
+        })
+public final class MirrorAddCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The mirror's name (a remote name).")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "URL", description = "Where it is.")
+    String url;
+
+    @Option(
+            names = "--of",
+            paramLabel = "REMOTE",
+            description = "The remote it follows (default: origin, or the only remote that is not a mirror).")
+    String of;
+
+    @Option(
+            names = "--only",
+            paramLabel = "CATEGORY|GLOB",
+            split = ",",
+            description = "Take only these files' contents: video, image, audio, model, game, document, other,"
+                    + " or globs such as '*.exr' (repeatable, or comma-separated).")
+    List<String> only = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Output out = common.output(json);
+        try (Repository repo = common.open()) {
+            Mirrors.Mirror m = new Mirrors(repo).add(name, url, of, only, common.cwd());
+            String stored = RemoteUrl.redact(repo.remotes().get(name));
+            if (out.json()) {
+                var n = object().put("name", name).put("url", stored).put("of", m.of());
+                m.only().forEach(n.putArray("only")::add);
+                out.json(n);
+            } else {
+                out.info(
+                        "Added mirror %s: %s, following %s, taking %s%n",
+                        name, stored, m.of() == null ? "this repository's branches" : m.of(), m.route());
+                out.info("Run 'forge mirror sync %s' to copy what is there now.%n", name);
+            }
+        }
+        return 0;
+    }
+}

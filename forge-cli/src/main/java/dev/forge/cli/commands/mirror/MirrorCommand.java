@@ -1,0 +1,26 @@
+package dev.forge.cli.commands.mirror;
+
+import dev.forge.cli.options.CommonOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** A group of subcommands: run without one it is a usage error (exit 2), which picocli reports. */
+@Command(
+        name = "mirror",
+        description = {
+            "Manage mirrors: remotes that a push to their primary also brings up to date.",
+            "A mirror may take only some files' contents (--only video,*.exr); commits, trees and",
+            "chunk lists go to every mirror."
+        },
+        subcommands = {
+            MirrorAddCommand.class,
+            MirrorListCommand.class,
+            MirrorRemoveCommand.class,
+            MirrorStatusCommand.class,
+            MirrorSyncCommand.class,
+            MirrorVerifyCommand.class
+        })
+public final class MirrorCommand {
+    @Mixin
+    CommonOptions common;
+}
