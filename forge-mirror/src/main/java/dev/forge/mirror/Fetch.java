@@ -38,6 +38,11 @@ import java.util.function.Predicate;
  * <p>Objects whose local record is known to be damaged ({@link ObjectStore#knownDamaged}) count as
  * missing: every fetch first downloads again those the remote has (the new records replace the
  * damaged ones), so {@code forge fetch} repairs what reads and fsck found damaged.
+ *
+ * <p>An object the remote lacks (a partial mirror, a pack lost on the remote) is taken from the
+ * repository's other remotes and mirrors that have it ({@link #others}): they are opened, and their
+ * pack indexes synced, only when the first such object is met. Every object is verified the same way
+ * whatever remote it comes from.
  */
 public final class Fetch {
     private final Repository repo;
@@ -46,6 +51,8 @@ public final class Fetch {
     private final ObjectReader objects;
     private Predicate<String> pathFilter;
     private boolean prune;
+    private java.util.function.Supplier<List<String>> others;
+    private final Map<String, Long> fromOthers = new java.util.TreeMap<>();
 
     public Fetch(Repository repo, Remote remote) {
         this.repo = repo;
@@ -53,6 +60,20 @@ public final class Fetch {
         this.store = repo.objectStore();
         this.objects = repo.objects();
         this.pathFilter = repo.sparse()::includes;
+        this.others = () -> repo.remotes().keySet().stream()
+                .filter(n -> !n.equals(remote.name()))
+                .toList();
+    }
+
+    /** The remotes (by name) to take what this one lacks from; by default every other configured remote. */
+    public Fetch others(List<String> names) {
+        this.others = () -> List.copyOf(names);
+        return this;
+    }
+
+    /** How many objects each other remote supplied (after a run). */
+    public Map<String, Long> fromOthers() {
+        return java.util.Collections.unmodifiableMap(fromOthers);
     }
 
     /**
@@ -140,11 +161,12 @@ public final class Fetch {
         Set<ObjectId> damaged = store.knownDamaged();
         if (!tips.isEmpty() || !damaged.isEmpty()) {
             RemoteIndex index = remote.indexCache().sync().index();
-            Downloader d = new Downloader(index, progress, packsRead);
-            // Damage first: a damaged commit or tree would stop the walk below.
-            repaired = d.refetch(damaged).size();
-            if (!tips.isEmpty()) download(tips, d);
-            objectsBefore = d.objects - repaired;
+            try (Downloader d = new Downloader(index, progress, packsRead)) {
+                // Damage first: a damaged commit or tree would stop the walk below.
+                repaired = d.refetch(damaged).size();
+                if (!tips.isEmpty()) download(tips, d);
+                objectsBefore = d.objects - repaired;
+            }
         }
         List<RefUpdate> updates = new ArrayList<>();
         for (RemoteRefs.RemoteRef r : refs.values()) {
@@ -212,7 +234,9 @@ public final class Fetch {
         List<ObjectId> roots = new ArrayList<>();
         for (ObjectId c : objects.commitsBetween(tips, Set.of(), new HashSet<>()))
             roots.add(objects.commit(c).tree());
-        fetchContents(roots, paths, new Downloader(index, progress, new HashSet<>()));
+        try (Downloader d = new Downloader(index, progress, new HashSet<>())) {
+            fetchContents(roots, paths, d);
+        }
         return remote.meter().bytesReceived();
     }
 
@@ -224,7 +248,9 @@ public final class Fetch {
         if (ids.isEmpty()) return Set.of();
         remote.requireConfig();
         RemoteIndex index = remote.indexCache().sync().index();
-        return new Downloader(index, progress, new HashSet<>()).refetch(ids);
+        try (Downloader d = new Downloader(index, progress, new HashSet<>())) {
+            return d.refetch(ids);
+        }
     }
 
     /**
@@ -234,7 +260,12 @@ public final class Fetch {
     public long contents(Collection<ObjectId> fileContents, ProgressListener progress) {
         remote.requireConfig();
         RemoteIndex index = remote.indexCache().sync().index();
-        Downloader d = new Downloader(index, progress, new HashSet<>());
+        try (Downloader d = new Downloader(index, progress, new HashSet<>())) {
+            return contents(fileContents, d);
+        }
+    }
+
+    private long contents(Collection<ObjectId> fileContents, Downloader d) {
         List<ObjectId> lists = new ArrayList<>();
         List<ObjectId> chunks = new ArrayList<>();
         for (ObjectId f : fileContents) {
@@ -305,11 +336,50 @@ public final class Fetch {
     }
 
     /** One fetch's downloads: which are missing, where they are, and the rounds of ranged reads. */
-    private final class Downloader {
+    private final class Downloader implements AutoCloseable {
         final RemoteIndex index;
         final ProgressListener progress;
         final Set<String> packsRead;
         long objects;
+        /** The other remotes with their indexes, opened at the first object this remote lacks. */
+        private List<Source> sources;
+
+        private record Source(Remote remote, RemoteIndex index) {}
+
+        private List<Source> sources() {
+            if (sources != null) return sources;
+            sources = new ArrayList<>();
+            for (String name : others.get()) {
+                Remote r = null;
+                try {
+                    r = new Remotes(repo).open(name, remote.parallelism());
+                    if (r.config().isPresent()) {
+                        sources.add(new Source(r, r.indexCache().sync().index()));
+                        continue;
+                    }
+                } catch (dev.forge.core.error.ForgeException e) {
+                    // Unreachable or not a forge remote: it cannot help; the object stays missing.
+                }
+                if (r != null) r.close();
+            }
+            return sources;
+        }
+
+        /** Where {@code id} is: this remote first, then the others; empty when none has it. */
+        private java.util.Optional<Map.Entry<Remote, RemoteIndex.Location>> find(ObjectId id) {
+            var here = index.locate(id);
+            if (here.isPresent()) return java.util.Optional.of(Map.entry(remote, here.get()));
+            for (Source src : sources()) {
+                var there = src.index().locate(id);
+                if (there.isPresent()) return java.util.Optional.of(Map.entry(src.remote(), there.get()));
+            }
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            if (sources != null) for (Source src : sources) src.remote().close();
+        }
 
         Downloader(RemoteIndex index, ProgressListener progress, Set<String> packsRead) {
             this.index = index;
@@ -320,12 +390,18 @@ public final class Fetch {
         ObjectType typeOf(ObjectId id) {
             var s = store.stat(id);
             if (s.isPresent()) return s.get().type();
-            return index.locate(id).map(l -> l.entry().type()).orElseThrow(() -> missing(id));
+            return find(id).map(l -> l.getValue().entry().type()).orElseThrow(() -> missing(id));
         }
 
         IntegrityException missing(ObjectId id) {
+            String also = sources == null || sources.isEmpty()
+                    ? ""
+                    : ", and so do "
+                            + String.join(
+                                    ", ",
+                                    sources.stream().map(x -> x.remote().name()).toList());
             return new IntegrityException("the remote " + remote.describe() + " lacks object " + id.shortHex()
-                    + " that its branches need (a damaged or incomplete remote)");
+                    + " that its branches need (a damaged or incomplete remote)" + also);
         }
 
         /** Fetches those of {@code damaged} that the remote has and returns them. */
@@ -339,22 +415,31 @@ public final class Fetch {
         }
 
         void fetch(String phase, Collection<ObjectId> ids) {
-            List<RemoteIndex.Location> wanted = new ArrayList<>();
+            Map<Remote, List<RemoteIndex.Location>> wanted = new LinkedHashMap<>();
+            wanted.put(remote, new ArrayList<>());
             for (ObjectId id : ids) {
                 if (store.containsIntact(id)) continue;
-                wanted.add(index.locate(id).orElseThrow(() -> missing(id)));
+                var where = find(id).orElseThrow(() -> missing(id));
+                wanted.computeIfAbsent(where.getKey(), k -> new ArrayList<>()).add(where.getValue());
             }
-            if (wanted.isEmpty()) return;
-            List<RangeReader.Request> requests = RangeReader.plan(wanted);
-            for (RangeReader.Request r : requests) packsRead.add(r.packId());
-            RangeReader reader = new RangeReader(remote.blobs(), store, Math.max(remote.parallelism(), 2) * 2);
-            progress.begin(phase, RangeReader.bytes(requests), "B");
-            try {
-                reader.run(requests, progress);
-            } finally {
-                progress.end();
+            for (Map.Entry<Remote, List<RemoteIndex.Location>> w : wanted.entrySet()) {
+                if (w.getValue().isEmpty()) continue;
+                Remote from = w.getKey();
+                List<RangeReader.Request> requests = RangeReader.plan(w.getValue());
+                if (from == remote) for (RangeReader.Request r : requests) packsRead.add(r.packId());
+                RangeReader reader = new RangeReader(from.blobs(), store, Math.max(from.parallelism(), 2) * 2);
+                progress.begin(
+                        from == remote ? phase : phase + " (from " + from.name() + ")",
+                        RangeReader.bytes(requests),
+                        "B");
+                try {
+                    reader.run(requests, progress);
+                } finally {
+                    progress.end();
+                }
+                objects += reader.objects();
+                if (from != remote) fromOthers.merge(from.name(), reader.objects(), Long::sum);
             }
-            objects += reader.objects();
         }
     }
 }

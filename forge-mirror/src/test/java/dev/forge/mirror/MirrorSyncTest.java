@@ -290,4 +290,84 @@ class MirrorSyncTest {
             assertTrue(new Mirrors(repo).list().isEmpty(), "removing the remote removes its role");
         }
     }
+
+    @Test
+    void aFetchTakesWhatAPartialMirrorLacksFromTheOtherRemotes() throws IOException {
+        try (Repository repo = project()) {
+            addMirror(repo, "video", "video");
+            syncAfterPush(repo);
+            Path b = tmp.resolve("b");
+            cloneTo(tmp.resolve("origin").toString(), b);
+            // New content of every kind, pushed to origin and so to the video-only mirror.
+            Files.write(repo.root().resolve("shots/frame.png"), withHead(pngHead(), random(12, 800_000)));
+            Files.write(repo.root().resolve("shots/clip.mov"), withHead(mp4Head(), random(11, 1_200_000)));
+            ObjectId second = commit(repo, "second");
+            syncAfterPush(repo);
+            try (Repository clone = Repository.open(RemoteProtocolContract.STORES, b)) {
+                new Remotes(clone).add("video", tmp.resolve("video").toString(), b);
+                try (Remote r = new Remotes(clone).open("video", 4)) {
+                    Fetch fetch = new Fetch(clone, r);
+                    fetch.run(P);
+                    assertTrue(
+                            fetch.fromOthers().getOrDefault("origin", 0L) > 0,
+                            fetch.fromOthers().toString());
+                }
+                assertEquals(second, clone.ref("refs/remotes/video/main").orElseThrow());
+                for (StageEntry f : clone.objects()
+                        .files(clone.objects().commit(second).tree())
+                        .values()) {
+                    var c = f.content();
+                    if (c.type() == ObjectType.LIST)
+                        for (ChunkList.ChunkRef ch :
+                                clone.objects().list(c.id()).chunks())
+                            assertTrue(clone.objectStore().contains(ch.id()), f.path());
+                    else assertTrue(clone.objectStore().contains(c.id()), f.path());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPackLostOnThePrimaryIsFetchedFromAFullMirror() throws IOException {
+        try (Repository repo = project()) {
+            addMirror(repo, "backup");
+            syncAfterPush(repo);
+            Path b = tmp.resolve("b");
+            cloneTo(tmp.resolve("origin").toString(), b);
+            Path packs = tmp.resolve("origin/packs");
+            Set<Path> before;
+            try (var files = Files.list(packs)) {
+                before = files.collect(java.util.stream.Collectors.toSet());
+            }
+            Files.write(repo.root().resolve("shots/clip.mov"), withHead(mp4Head(), random(21, 1_500_000)));
+            commit(repo, "second");
+            syncAfterPush(repo);
+            // origin loses the new data pack (and its index): a billing mistake, a bad lifecycle rule.
+            Path biggest;
+            try (var files = Files.list(packs)) {
+                biggest = files.filter(f -> f.toString().endsWith(".pack") && !before.contains(f))
+                        .max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                        .orElseThrow();
+            }
+            String id = biggest.getFileName().toString().replace(".pack", "");
+            try (var files = Files.list(packs)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().startsWith(id))
+                        .toList()) Files.delete(f);
+            }
+            try (Repository clone = Repository.open(RemoteProtocolContract.STORES, b)) {
+                new Remotes(clone).add("backup", tmp.resolve("backup").toString(), b);
+                try (Remote r = new Remotes(clone).open("origin", 4)) {
+                    Fetch fetch = new Fetch(clone, r);
+                    fetch.run(P);
+                    assertTrue(
+                            fetch.fromOthers().getOrDefault("backup", 0L) > 0,
+                            fetch.fromOthers().toString());
+                }
+                try (Remote r = new Remotes(clone).open("origin", 4)) {
+                    new Pull(clone, r).run(P);
+                }
+                assertSameFiles(repo.root(), b);
+            }
+        }
+    }
 }
