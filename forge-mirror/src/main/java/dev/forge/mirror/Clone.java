@@ -67,13 +67,31 @@ public final class Clone {
         return this;
     }
 
+    private boolean lazy;
+
+    /**
+     * A lazy clone: every commit and tree, and only the contents the checkout writes; older versions
+     * are fetched when a command needs them ({@code .forge/lazy}).
+     */
+    public Clone lazy(boolean lazy) {
+        this.lazy = lazy;
+        return this;
+    }
+
     /** A sparse clone: only files under {@code paths} are downloaded and checked out. */
     public Clone sparse(List<String> paths) {
         this.sparse = paths == null || paths.isEmpty() ? SparsePaths.ALL : SparsePaths.of(paths);
         return this;
     }
 
-    public record Result(Path dir, String branch, ObjectId commit, Fetch.Result fetch, Checkout.Result checkout) {}
+    /** {@code bytesReceived}: everything the clone downloaded, the checkout's lazy fetches included. */
+    public record Result(
+            Path dir,
+            String branch,
+            ObjectId commit,
+            Fetch.Result fetch,
+            Checkout.Result checkout,
+            long bytesReceived) {}
 
     /** The folder a clone of {@code url} goes to by default: the last segment of its path. */
     public static String defaultDirName(String url) {
@@ -116,18 +134,25 @@ public final class Clone {
     private Result fill(
             Repository repo, Remote remote, RemoteUrl parsed, Path target, String branch, ProgressListener progress) {
         if (sparse.isSparse()) sparse.save(repo.forgeDir());
+        if (lazy) {
+            repo.makeLazy(ORIGIN);
+            // The checkout below fetches what it writes, exactly that, through the remote already open
+            // (origin is recorded only when the clone's transaction commits).
+            repo.lazyFetch((paths, contents) -> new Fetch(repo, remote)
+                    .contents(contents.stream().map(c -> c.id()).distinct().toList(), progress));
+        }
         // One operation: the remote, its tracking refs, the branch and the checkout.
         Transaction tx = repo.begin("clone " + parsed.text()).setRemote(ORIGIN, parsed.text());
         Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
         if (fetched.branches().isEmpty()) {
             tx.commit();
-            return new Result(target, null, null, fetched, null);
+            return new Result(target, null, null, fetched, null, remote.meter().bytesReceived());
         }
         String chosen = choose(branch, fetched.branches().keySet());
         ObjectId tip = fetched.branches().get(chosen);
         tx.setHead(new Head.OnBranch(chosen));
         Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
-        return new Result(target, chosen, tip, fetched, c);
+        return new Result(target, chosen, tip, fetched, c, remote.meter().bytesReceived());
     }
 
     private static String choose(String wanted, java.util.Set<String> branches) {

@@ -59,7 +59,8 @@ public final class Fetch {
         this.remote = remote;
         this.store = repo.objectStore();
         this.objects = repo.objects();
-        this.pathFilter = repo.sparse()::includes;
+        // A lazy clone fetches no contents ahead: commands fetch what they need (LazyFetch).
+        this.pathFilter = repo.lazyRemote().isPresent() ? path -> false : repo.sparse()::includes;
         this.others = () -> repo.remotes().keySet().stream()
                 .filter(n -> !n.equals(remote.name()))
                 .toList();

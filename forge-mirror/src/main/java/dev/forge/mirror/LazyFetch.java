@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Lazy fetch over a remote: what a sparse clone lacks is downloaded from {@code remoteName} (the
- * clone's {@code origin}) when a command needs it: exactly those chunk lists and chunks, by coalesced
+ * Lazy fetch over a remote: what a sparse or lazy clone lacks is downloaded from {@code remoteName}
+ * (the remote it was cloned from) when a command needs it: exactly those chunk lists and chunks, by coalesced
  * ranged reads, verified like every fetch. The remote is opened on the first need, so commands that
  * need nothing never touch the network.
  */
@@ -41,7 +41,8 @@ public final class LazyFetch implements ContentFetcher {
                     ? PathText.quote(paths.get(0))
                     : paths.size() + " files (" + PathText.quote(paths.get(0)) + ", ...)";
             throw new RemoteUnavailableException(
-                    "cannot fetch " + named + ", outside this sparse clone, from " + remoteName + ": " + e.getMessage(),
+                    "cannot fetch " + named + " from " + remoteName + " (this clone fetches contents when they are"
+                            + " needed): " + e.getMessage(),
                     e instanceof RemoteUnavailableException r && r.retryable(),
                     e);
         }

@@ -477,6 +477,11 @@ public final class Push {
                     continue;
                 }
                 contentSeen.add(e.id());
+                if (e.type() == ObjectType.LIST && route.takesAll() && !follow && index.contains(e.id())) {
+                    // The remote has this list, so (chunks before lists, docs/format.md) its chunks too:
+                    // nothing to read, which a lazy clone could not (the list need not be here).
+                    continue;
+                }
                 if (e.type() == ObjectType.LIST) {
                     ChunkList list = objects.list(e.id());
                     for (ChunkList.ChunkRef c : list.chunks()) send(c.id(), index, seen, data, bytes);

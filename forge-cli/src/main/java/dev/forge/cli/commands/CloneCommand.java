@@ -61,6 +61,14 @@ public final class CloneCommand implements Callable<Integer> {
             })
     java.util.List<String> sparse;
 
+    @Option(
+            names = "--lazy",
+            description = {
+                "Download every commit and tree but only the contents the checkout writes; older versions",
+                "come from the remote when a command needs them (checkout, show, diff, restore)."
+            })
+    boolean lazy;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
@@ -70,11 +78,14 @@ public final class CloneCommand implements Callable<Integer> {
         Clone.Result r = new Clone(CommonOptions.STORES)
                 .options(transfer.options(Clone.ORIGIN, out, null))
                 .sparse(sparse)
+                .lazy(lazy)
                 .run(url, cwd, target, branch, out.progress());
         if (!out.json()) FetchCommand.warnSkipped(out, Clone.ORIGIN, r.fetch());
         if (out.json()) {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
-            n.put("path", r.dir().toString())
+            n.put("bytesReceived", r.bytesReceived())
+                    .put("lazy", lazy)
+                    .put("path", r.dir().toString())
                     .put("branch", r.branch())
                     .put("commit", r.commit() == null ? null : r.commit().hex());
             if (r.checkout() != null)
@@ -92,9 +103,9 @@ public final class CloneCommand implements Callable<Integer> {
                     r.commit().shortHex(),
                     r.checkout().written(),
                     human(r.checkout().bytes()),
-                    human(r.fetch().bytesReceived()),
+                    human(r.bytesReceived()),
                     r.fetch().seconds(),
-                    rate(r.fetch().bytesReceived(), r.fetch().seconds()));
+                    rate(r.bytesReceived(), r.fetch().seconds()));
         }
         return 0;
     }

@@ -40,7 +40,8 @@ public final class FsckCommand implements Callable<Integer> {
                         .put("objects", r.objects())
                         .put("commits", r.commits())
                         .put("trees", r.trees())
-                        .put("files", r.files());
+                        .put("files", r.files())
+                        .put("remoteOnly", r.remoteOnly());
                 ArrayNode p = n.putArray("problems");
                 r.problems().forEach(p::add);
                 out.json(n);
@@ -57,6 +58,10 @@ public final class FsckCommand implements Callable<Integer> {
                         r.files(),
                         r.problems().size(),
                         r.problems().size() == 1 ? "" : "s");
+                if (r.remoteOnly() > 0)
+                    out.info(
+                            "%d file versions of this lazy clone are on the remote only (fetched when needed)%n",
+                            r.remoteOnly());
             }
             return r.ok() ? 0 : ExitCode.INTEGRITY.code();
         }

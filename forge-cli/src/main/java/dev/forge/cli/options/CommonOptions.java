@@ -89,11 +89,13 @@ public final class CommonOptions {
      */
     public Repository open(LocalStoreFactory.Mode mode) {
         Repository repo = Repository.open(STORES, cwd(), mode);
-        // A sparse clone fetches what a command needs and it lacks from the remote it was cloned from.
-        if (repo.sparse().isSparse() && repo.remotes().containsKey(LAZY_REMOTE)) {
+        // A sparse or lazy clone fetches what a command needs and it lacks from the remote it was
+        // cloned from (a lazy clone names it in .forge/lazy).
+        String from = repo.lazyRemote().orElse(repo.sparse().isSparse() ? LAZY_REMOTE : null);
+        if (from != null && repo.remotes().containsKey(from)) {
             repo.lazyFetch(new LazyFetch(
                     repo,
-                    LAZY_REMOTE,
+                    from,
                     new RemoteOptions(
                             Remote.DEFAULT_PARALLELISM,
                             TransferOptions.policy(System.getenv(), repo.config()),

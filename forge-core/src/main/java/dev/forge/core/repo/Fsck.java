@@ -26,12 +26,19 @@ import java.util.Set;
 public final class Fsck {
     private final Repository repo;
     private SparsePaths sparse = SparsePaths.ALL;
+    private boolean lazy;
+    private long remoteOnly;
 
     public Fsck(Repository repo) {
         this.repo = repo;
     }
 
-    public record Report(long packs, long objects, long commits, long trees, long files, List<String> problems) {
+    /**
+     * {@code remoteOnly}: files of a lazy clone whose contents are not here (they stay on the remote and
+     * are fetched when a command needs them); not a problem.
+     */
+    public record Report(
+            long packs, long objects, long commits, long trees, long files, long remoteOnly, List<String> problems) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -40,6 +47,8 @@ public final class Fsck {
     public Report run(ProgressListener progress) {
         LocalStore.StorageCheck storage = repo.store().checkStorage(progress);
         sparse = repo.sparse();
+        lazy = repo.lazyRemote().isPresent();
+        remoteOnly = 0;
         List<String> problems = new ArrayList<>(storage.problems());
         Set<ObjectId> seen = new HashSet<>();
         Deque<ObjectId> commits = new ArrayDeque<>();
@@ -65,7 +74,13 @@ public final class Fsck {
                 .forEachStage(e -> checkContent(
                         e.path(), e.kind(), e.content().type(), e.content().id(), seen, problems));
         return new Report(
-                storage.packs(), storage.indexEntries(), counts[0], counts[1], counts[2], List.copyOf(problems));
+                storage.packs(),
+                storage.indexEntries(),
+                counts[0],
+                counts[1],
+                counts[2],
+                remoteOnly,
+                List.copyOf(problems));
     }
 
     /**
@@ -111,6 +126,10 @@ public final class Fsck {
         // A sparse clone does not have the contents of files outside its paths; the remote does.
         if (!sparse.includes(name)) return;
         if (!seen.add(id)) return;
+        if (lazy && !local(type, id)) {
+            remoteOnly++;
+            return;
+        }
         try {
             if (type == ObjectType.LIST) {
                 for (ChunkList.ChunkRef c : repo.objects.list(id).chunks()) {
@@ -122,6 +141,15 @@ public final class Fsck {
         } catch (ForgeException ex) {
             problems.add("'" + name + "': " + ex.getMessage());
         }
+    }
+
+    /** Whether a file's content, and every chunk of a list, is stored here. */
+    private boolean local(ObjectType type, ObjectId id) {
+        var objects = repo.store().objects();
+        if (!objects.contains(id)) return false;
+        if (type != ObjectType.LIST) return true;
+        for (ChunkList.ChunkRef c : repo.objects.list(id).chunks()) if (!objects.contains(c.id())) return false;
+        return true;
     }
 
     private void requireChunk(String name, ObjectId id, List<String> problems) {

@@ -31,9 +31,11 @@ public final class Gc {
     public static final double DEFAULT_MIN_LIVE_SHARE = 0.5;
 
     private final Repository repo;
+    private final boolean partial;
 
     public Gc(Repository repo) {
         this.repo = repo;
+        this.partial = repo.partial();
     }
 
     /** {@code compaction} is null for a dry run. */
@@ -107,9 +109,8 @@ public final class Gc {
     private void markContent(StageEntry e, LiveSet live) {
         if (!live.add(e.content().id())) return;
         if (e.content().type() == ObjectType.LIST) {
-            // A sparse clone has no list (nor chunks) for files outside its paths: nothing to keep.
-            if (!repo.store().objects().contains(e.content().id())
-                    && repo.sparse().isSparse()) return;
+            // A sparse or lazy clone has no list (nor chunks) for files it never fetched: nothing to keep.
+            if (!repo.store().objects().contains(e.content().id()) && partial) return;
             for (ChunkList.ChunkRef c : repo.objects.list(e.content().id()).chunks()) live.add(c.id());
         }
     }

@@ -45,7 +45,7 @@ final class LocalContent {
     LocalContent(Repository repo) {
         this.store = repo.store().objects();
         this.objects = repo.objects;
-        this.sparse = repo.sparse().isSparse();
+        this.sparse = repo.partial();
         this.fetcher = repo.lazyFetch();
     }
 

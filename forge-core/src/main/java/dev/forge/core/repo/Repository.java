@@ -274,7 +274,7 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Installs lazy fetch: contents a sparse clone lacks are downloaded through {@code fetcher} when a
+     * Installs lazy fetch: contents a sparse or lazy clone lacks are downloaded through {@code fetcher} when a
      * command needs them, instead of the command refusing with exit 4.
      */
     public void lazyFetch(ContentFetcher fetcher) {
@@ -289,6 +289,51 @@ public final class Repository implements AutoCloseable {
     /** The paths a sparse clone keeps in its work tree ({@link SparsePaths#ALL} when not sparse). */
     public SparsePaths sparse() {
         return SparsePaths.load(store.forgeDir());
+    }
+
+    /** The file that makes a clone lazy: it names the remote that contents are fetched from on demand. */
+    public static final String LAZY_FILE = "lazy";
+
+    /**
+     * The remote a lazy clone ({@code forge clone --lazy}) fetches contents from when a command needs
+     * them, or empty when this is not a lazy clone. A lazy clone has every commit and tree, and the
+     * contents only of what it checked out or read: the rest stays on the remote.
+     */
+    public java.util.Optional<String> lazyRemote() {
+        try {
+            String name = java.nio.file.Files.readString(store.forgeDir().resolve(LAZY_FILE))
+                    .strip();
+            return name.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(name);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new dev.forge.core.error.ForgeException(
+                    "cannot read " + store.forgeDir().resolve(LAZY_FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes this a lazy clone that fetches contents from {@code remote} on demand (written atomically). */
+    public void makeLazy(String remote) {
+        java.nio.file.Path f = store.forgeDir().resolve(LAZY_FILE);
+        java.nio.file.Path tmp = f.resolveSibling(LAZY_FILE + ".tmp");
+        try {
+            java.nio.file.Files.writeString(tmp, remote + "\n");
+            java.nio.file.Files.move(
+                    tmp,
+                    f,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new dev.forge.core.error.ForgeException("cannot write " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether contents may be missing here by design (a sparse or a lazy clone), so commands check
+     * before reading them and fetch them on demand; in a full repository a missing one is damage.
+     */
+    public boolean partial() {
+        return sparse().isSparse() || lazyRemote().isPresent();
     }
 
     public void setCompression(dev.forge.core.codec.CompressionPolicy policy) {
