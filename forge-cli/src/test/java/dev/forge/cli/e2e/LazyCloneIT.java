@@ -1,0 +1,93 @@
+package dev.forge.cli.e2e;
+
+import static dev.forge.cli.e2e.E2eFiles.assertSameTree;
+import static dev.forge.cli.e2e.E2eFiles.json;
+import static dev.forge.cli.e2e.E2eFiles.totalSize;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code forge clone --lazy} through dist/forge: only the checked-out version is downloaded; older
+ * versions come when show or checkout needs them; a gone remote is exit 10 naming the path.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class LazyCloneIT {
+    @BeforeAll
+    static void built() {
+        ForgeProcess.forge();
+    }
+
+    private static byte[] random(long seed, int size) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aLazyCloneDownloadsTheCheckoutAndFetchesHistoryOnDemand(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path remote = tmp.resolve("remote");
+        ForgeProcess.run(a, "init").ok();
+        byte[][] plates = new byte[4][];
+        String[] commits = new String[4];
+        for (int i = 0; i < 4; i++) {
+            plates[i] = random(i, 3_000_000);
+            Files.write(a.resolve("plate.exr"), plates[i]);
+            ForgeProcess.run(a, "add", ".").ok();
+            commits[i] = json(ForgeProcess.run(a, "commit", "-m", "v" + i, "--json")
+                            .ok())
+                    .path("commit")
+                    .asText();
+        }
+        ForgeProcess.run(a, "remote", "add", "origin", remote.toString()).ok();
+        ForgeProcess.run(a, "push").ok();
+
+        Path full = tmp.resolve("full");
+        JsonNode fullClone = json(ForgeProcess.run(tmp, "clone", remote.toString(), full.toString(), "--json")
+                .ok());
+        Path lazy = tmp.resolve("lazy");
+        JsonNode lazyClone = json(ForgeProcess.run(tmp, "clone", "--lazy", remote.toString(), lazy.toString(), "--json")
+                .ok());
+        assertSameTree(a, lazy);
+        long fullBytes = fullClone.path("bytesReceived").asLong();
+        long lazyBytes = lazyClone.path("bytesReceived").asLong();
+        assertTrue(lazyBytes < fullBytes / 3, "lazy " + lazyBytes + " vs full " + fullBytes);
+        long store = totalSize(lazy.resolve(".forge"));
+        assertTrue(store < 2 * 3_000_000, "one version in .forge: " + store);
+
+        JsonNode fsck = json(ForgeProcess.run(lazy, "fsck", "--json").ok());
+        assertEquals(3, fsck.path("remoteOnly").asLong(), fsck.toString());
+
+        // An old version, read on demand.
+        ForgeProcess.Result show =
+                ForgeProcess.run(lazy, "show", commits[0] + ":plate.exr").ok();
+        assertEquals(plates[0].length, show.stdoutBytes().length);
+        assertArrayEquals(plates[0], show.stdoutBytes());
+        ForgeProcess.run(
+                        lazy,
+                        "checkout",
+                        commits[1],
+                        "--into",
+                        tmp.resolve("v1").toString())
+                .ok();
+        assertArrayEquals(plates[1], Files.readAllBytes(tmp.resolve("v1/plate.exr")));
+
+        // The remote is gone (an unmounted NAS): exit 10 naming the path, nothing half-written.
+        Files.move(remote, tmp.resolve("gone"));
+        ForgeProcess.Result cut = ForgeProcess.run(lazy, "checkout", commits[2]).expect(10);
+        assertTrue(cut.stderr().contains("plate.exr"), cut.describe());
+        assertArrayEquals(plates[3], Files.readAllBytes(lazy.resolve("plate.exr")));
+        ForgeProcess.run(lazy, "status").ok();
+    }
+}
