@@ -68,6 +68,21 @@ public final class Clone {
     }
 
     private boolean lazy;
+    private List<String> peers = List.of();
+
+    /**
+     * Reads the packs through these peers ({@code forge serve --upstream} URLs of other machines),
+     * kept as {@code remote.origin.peers} for later fetches.
+     */
+    public Clone peers(List<String> urls) {
+        this.peers = urls == null ? List.of() : List.copyOf(urls);
+        for (String u : peers) {
+            if (!(RemoteUrl.parse(u, java.nio.file.Path.of("")) instanceof RemoteUrl.Http))
+                throw new dev.forge.core.error.InvalidInputException(
+                        "--peer takes the http(s) URL of a 'forge serve' on another machine, got '" + u + "'");
+        }
+        return this;
+    }
 
     /**
      * A lazy clone: every commit and tree, and only the contents the checkout writes; older versions
@@ -115,6 +130,7 @@ public final class Clone {
             RemoteConfig rc = probe.requireConfig();
             RepoConfig config = new RepoConfig(
                     RepoConfig.FORMAT, rc.chunking(), RepoConfig.defaults().compression());
+            if (!peers.isEmpty()) config = config.withRemotePeers(ORIGIN, String.join(",", peers));
             Path marker = writeMarker(target, parsed.text());
             try (Repository repo = Repository.init(stores, target, config);
                     Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), options)) {
@@ -146,13 +162,13 @@ public final class Clone {
         Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
         if (fetched.branches().isEmpty()) {
             tx.commit();
-            return new Result(target, null, null, fetched, null, remote.meter().bytesReceived());
+            return new Result(target, null, null, fetched, null, fetched.bytesReceivedInAll());
         }
         String chosen = choose(branch, fetched.branches().keySet());
         ObjectId tip = fetched.branches().get(chosen);
         tx.setHead(new Head.OnBranch(chosen));
         Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
-        return new Result(target, chosen, tip, fetched, c, remote.meter().bytesReceived());
+        return new Result(target, chosen, tip, fetched, c, remote.meter().bytesReceived() + fetched.bytesFromOthers());
     }
 
     private static String choose(String wanted, java.util.Set<String> branches) {

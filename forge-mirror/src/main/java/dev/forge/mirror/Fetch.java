@@ -43,6 +43,14 @@ import java.util.function.Predicate;
  * repository's other remotes and mirrors that have it ({@link #others}): they are opened, and their
  * pack indexes synced, only when the first such object is met. Every object is verified the same way
  * whatever remote it comes from.
+ *
+ * <p>Peers ({@code remote.NAME.peers}): the {@code forge serve --upstream} caches of other machines of
+ * a farm. Each pack of this remote has one owner among the peers, chosen by rendezvous hashing of the
+ * peer's URL and the pack's id, and its ranges are read through that owner, which fetches the pack
+ * from upstream once for the whole farm; so simultaneous clones on every node still take each pack
+ * from the origin about once. A peer that fails or sends bytes that do not verify is dropped for the
+ * rest of the command (named in {@link #droppedPeers}) and what it owed is read from the next owner, or
+ * from the remote itself.
  */
 public final class Fetch {
     private final Repository repo;
@@ -53,6 +61,9 @@ public final class Fetch {
     private boolean prune;
     private java.util.function.Supplier<List<String>> others;
     private final Map<String, Long> fromOthers = new java.util.TreeMap<>();
+    private List<String> peers;
+    private final Map<String, String> droppedPeers = new java.util.TreeMap<>();
+    private long bytesFromOthers;
 
     public Fetch(Repository repo, Remote remote) {
         this.repo = repo;
@@ -70,6 +81,56 @@ public final class Fetch {
     public Fetch others(List<String> names) {
         this.others = () -> List.copyOf(names);
         return this;
+    }
+
+    /** Reads this remote's packs through these peers ({@code forge serve} URLs); default {@code remote.NAME.peers}. */
+    public Fetch peers(List<String> urls) {
+        this.peers = List.copyOf(urls);
+        return this;
+    }
+
+    /** The peers dropped during the run, with why (they failed, or sent bytes that did not verify). */
+    public Map<String, String> droppedPeers() {
+        return java.util.Collections.unmodifiableMap(droppedPeers);
+    }
+
+    private List<String> peerUrls() {
+        if (peers != null) return peers;
+        String configured = repo.config().remotePeers().get(remote.name());
+        if (configured == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String u : configured.split(",")) if (!u.isBlank()) out.add(u.strip());
+        return out;
+    }
+
+    /**
+     * Peers are asked briefly: two tries, 10 s without an answer, no waiting on Retry-After; a peer that
+     * cannot keep up is dropped and the remote itself serves what it owed.
+     */
+    private static final RemoteOptions PEER_OPTIONS = new RemoteOptions(
+            Remote.DEFAULT_PARALLELISM,
+            new dev.forge.mirror.blob.RetryPolicy(
+                    2,
+                    java.time.Duration.ofMillis(100),
+                    java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofSeconds(10),
+                    java.time.Duration.ZERO,
+                    dev.forge.mirror.blob.RetryPolicy.DEFAULT_MIN_BYTES_PER_SECOND),
+            dev.forge.mirror.blob.RetryListener.NONE);
+
+    /** A peer's local state name (its folder under .forge/remotes): from its URL, path-safe. */
+    private static String peerName(String url) {
+        return "peer-" + blake3Hex(url).substring(0, 16);
+    }
+
+    /** Rendezvous (highest random weight) score of a peer for a pack: every node computes the same owner. */
+    static long rendezvous(String peer, String packId) {
+        return Long.parseUnsignedLong(blake3Hex(peer + "\n" + packId).substring(0, 16), 16);
+    }
+
+    private static String blake3Hex(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return dev.forge.core.hash.Blake3.newHasher().hash(b, 0, b.length).hex();
     }
 
     /** How many objects each other remote supplied (after a run). */
@@ -115,7 +176,15 @@ public final class Fetch {
             double seconds,
             List<RefUpdate> tags,
             List<String> tagConflicts,
-            List<String> pruned) {}
+            List<String> pruned,
+            Map<String, Long> fromOthers,
+            long bytesFromOthers,
+            Map<String, String> droppedPeers) {
+        /** Every byte received: from the remote, its peers and other remotes. */
+        public long bytesReceivedInAll() {
+            return bytesReceived + bytesFromOthers;
+        }
+    }
 
     /** Fetches and moves the remote-tracking refs, recorded in the op log as {@code fetch <remote>}. */
     public Result run(ProgressListener progress) {
@@ -200,7 +269,10 @@ public final class Fetch {
                 (System.nanoTime() - start) / 1e9,
                 List.copyOf(tagUpdates),
                 List.copyOf(tagConflicts),
-                List.copyOf(pruned));
+                List.copyOf(pruned),
+                Map.copyOf(fromOthers),
+                bytesFromOthers,
+                Map.copyOf(droppedPeers));
     }
 
     /** Fetches every object reachable from {@code tips} that is missing here. */
@@ -347,6 +419,46 @@ public final class Fetch {
 
         private record Source(Remote remote, RemoteIndex index) {}
 
+        /** The peers still in use, opened at the first read (none when not configured). */
+        private List<Remote> livePeers;
+
+        private List<Remote> livePeers() {
+            if (livePeers != null) return livePeers;
+            livePeers = new ArrayList<>();
+            for (String url : peerUrls()) {
+                try {
+                    RemoteUrl parsed = RemoteUrl.parse(url, repo.root());
+                    if (!(parsed instanceof RemoteUrl.Http))
+                        throw new dev.forge.core.error.InvalidInputException(
+                                "a peer is an http(s) URL of 'forge serve'");
+                    livePeers.add(Remote.open(peerName(url), parsed, repo.forgeDir(), PEER_OPTIONS));
+                } catch (dev.forge.core.error.ForgeException e) {
+                    droppedPeers.put(url, e.getMessage());
+                }
+            }
+            return livePeers;
+        }
+
+        /** The live peer that owns {@code packId} (highest rendezvous score), or null when none is left. */
+        private Remote owner(String packId) {
+            Remote best = null;
+            long bestScore = Long.MIN_VALUE;
+            for (Remote p : livePeers()) {
+                long score = rendezvous(p.describe(), packId);
+                if (best == null || score > bestScore) {
+                    best = p;
+                    bestScore = score;
+                }
+            }
+            return best;
+        }
+
+        private void drop(Remote peer, RuntimeException why) {
+            livePeers.remove(peer);
+            droppedPeers.put(peer.describe(), why.getMessage());
+            peer.close();
+        }
+
         private List<Source> sources() {
             if (sources != null) return sources;
             sources = new ArrayList<>();
@@ -380,6 +492,7 @@ public final class Fetch {
         @Override
         public void close() {
             if (sources != null) for (Source src : sources) src.remote().close();
+            if (livePeers != null) for (Remote p : livePeers) p.close();
         }
 
         Downloader(RemoteIndex index, ProgressListener progress, Set<String> packsRead) {
@@ -416,30 +529,91 @@ public final class Fetch {
         }
 
         void fetch(String phase, Collection<ObjectId> ids) {
+            // Rounds: a peer that fails is dropped and what it owed is planned again.
+            while (true) {
+                Map<Remote, List<RemoteIndex.Location>> wanted = plan(ids);
+                wanted.values().removeIf(List::isEmpty);
+                if (wanted.isEmpty()) return;
+                Map<Remote, RuntimeException> failed = readAll(phase, wanted);
+                boolean peerFailed = false;
+                for (Map.Entry<Remote, RuntimeException> f : failed.entrySet()) {
+                    if (livePeers == null || !livePeers.contains(f.getKey())) throw f.getValue();
+                    drop(f.getKey(), f.getValue());
+                    peerFailed = true;
+                }
+                if (!peerFailed) return;
+            }
+        }
+
+        /**
+         * Reads each source's share, the sources at once (one progress bar for all); the transfers in
+         * flight are shared among them. Returns the sources that failed, with why.
+         */
+        private Map<Remote, RuntimeException> readAll(String phase, Map<Remote, List<RemoteIndex.Location>> wanted) {
+            Map<Remote, List<RangeReader.Request>> requests = new LinkedHashMap<>();
+            long bytes = 0;
+            for (Map.Entry<Remote, List<RemoteIndex.Location>> w : wanted.entrySet()) {
+                List<RangeReader.Request> r = RangeReader.plan(w.getValue());
+                requests.put(w.getKey(), r);
+                bytes += RangeReader.bytes(r);
+            }
+            int each = Math.max(2, Math.max(remote.parallelism(), 2) * 2 / requests.size());
+            Map<Remote, RuntimeException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+            Remote only = requests.size() == 1 ? requests.keySet().iterator().next() : null;
+            progress.begin(only == null || only == remote ? phase : phase + " (from " + label(only) + ")", bytes, "B");
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Map.Entry<Remote, List<RangeReader.Request>> r : requests.entrySet()) {
+                    pool.submit(() -> {
+                        try {
+                            read(r.getKey(), r.getValue(), only != null ? Math.max(remote.parallelism(), 2) * 2 : each);
+                        } catch (RuntimeException e) {
+                            failed.put(r.getKey(), e);
+                        }
+                    });
+                }
+            } finally {
+                progress.end();
+            }
+            return failed;
+        }
+
+        /** Where to read each wanted object: this remote's packs through their owner peer, else the remote. */
+        private Map<Remote, List<RemoteIndex.Location>> plan(Collection<ObjectId> ids) {
             Map<Remote, List<RemoteIndex.Location>> wanted = new LinkedHashMap<>();
-            wanted.put(remote, new ArrayList<>());
             for (ObjectId id : ids) {
                 if (store.containsIntact(id)) continue;
                 var where = find(id).orElseThrow(() -> missing(id));
-                wanted.computeIfAbsent(where.getKey(), k -> new ArrayList<>()).add(where.getValue());
-            }
-            for (Map.Entry<Remote, List<RemoteIndex.Location>> w : wanted.entrySet()) {
-                if (w.getValue().isEmpty()) continue;
-                Remote from = w.getKey();
-                List<RangeReader.Request> requests = RangeReader.plan(w.getValue());
-                if (from == remote) for (RangeReader.Request r : requests) packsRead.add(r.packId());
-                RangeReader reader = new RangeReader(from.blobs(), store, Math.max(from.parallelism(), 2) * 2);
-                progress.begin(
-                        from == remote ? phase : phase + " (from " + from.name() + ")",
-                        RangeReader.bytes(requests),
-                        "B");
-                try {
-                    reader.run(requests, progress);
-                } finally {
-                    progress.end();
+                Remote from = where.getKey();
+                if (from == remote) {
+                    Remote owner = owner(where.getValue().packId());
+                    if (owner != null) from = owner;
                 }
-                objects += reader.objects();
-                if (from != remote) fromOthers.merge(from.name(), reader.objects(), Long::sum);
+                wanted.computeIfAbsent(from, k -> new ArrayList<>()).add(where.getValue());
+            }
+            return wanted;
+        }
+
+        private String label(Remote from) {
+            return livePeers != null && livePeers.contains(from) ? from.describe() : from.name();
+        }
+
+        private void read(Remote from, List<RangeReader.Request> requests, int parallelism) {
+            boolean peer = livePeers != null && livePeers.contains(from);
+            if (from == remote || peer) {
+                synchronized (packsRead) {
+                    for (RangeReader.Request r : requests) packsRead.add(r.packId());
+                }
+            }
+            RangeReader reader = new RangeReader(from.blobs(), store, parallelism);
+            long before = from.meter().bytesReceived();
+            try {
+                reader.run(requests, progress);
+            } finally {
+                synchronized (this) {
+                    if (from != remote) bytesFromOthers += from.meter().bytesReceived() - before;
+                    objects += reader.objects();
+                    if (from != remote) fromOthers.merge(label(from), reader.objects(), Long::sum);
+                }
             }
         }
     }

@@ -65,6 +65,11 @@ final class ConfigFile {
                     for (var e : c.remotePrices().entrySet()) g.writeStringField(e.getKey(), e.getValue());
                     g.writeEndObject();
                 }
+                if (!c.remotePeers().isEmpty()) {
+                    g.writeObjectFieldStart("remotePeers");
+                    for (var e : c.remotePeers().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+                    g.writeEndObject();
+                }
                 if (c.lockReadOnly() != null || c.lockMainline() != null || c.lockLockable() != null) {
                     g.writeObjectFieldStart("lock");
                     if (c.lockReadOnly() != null) g.writeBooleanField("readOnly", c.lockReadOnly());
@@ -135,15 +140,15 @@ final class ConfigFile {
                     lockReadOnly,
                     values.get("lock.mainline"),
                     values.get("lock.lockable"),
-                    prices(values));
+                    perRemote(values, "remotePricePerGiBMonth."),
+                    perRemote(values, "remotePeers."));
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
         }
     }
 
-    private static java.util.SortedMap<String, String> prices(Map<String, String> values) {
+    private static java.util.SortedMap<String, String> perRemote(Map<String, String> values, String prefix) {
         java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-        String prefix = "remotePricePerGiBMonth.";
         values.forEach((k, v) -> {
             if (k.startsWith(prefix) && k.length() > prefix.length()) out.put(k.substring(prefix.length()), v);
         });

@@ -69,6 +69,16 @@ public final class CloneCommand implements Callable<Integer> {
             })
     boolean lazy;
 
+    @Option(
+            names = "--peer",
+            split = ",",
+            paramLabel = "URL",
+            description = {
+                "Read packs through the 'forge serve --upstream' cache at URL on another machine of the farm",
+                "(repeatable); kept as remote.origin.peers for later fetches."
+            })
+    java.util.List<String> peers;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
@@ -79,6 +89,7 @@ public final class CloneCommand implements Callable<Integer> {
                 .options(transfer.options(Clone.ORIGIN, out, null))
                 .sparse(sparse)
                 .lazy(lazy)
+                .peers(peers)
                 .run(url, cwd, target, branch, out.progress());
         if (!out.json()) FetchCommand.warnSkipped(out, Clone.ORIGIN, r.fetch());
         if (out.json()) {

@@ -68,7 +68,7 @@ public final class FetchCommand implements Callable<Integer> {
         n.put("objects", r.objects())
                 .put("repaired", r.repaired())
                 .put("packs", r.packsRead())
-                .put("bytesReceived", r.bytesReceived())
+                .put("bytesReceived", r.bytesReceivedInAll())
                 .put("requests", r.requests())
                 .put("seconds", r.seconds());
         ArrayNode skipped = n.putArray("skipped");
@@ -78,6 +78,10 @@ public final class FetchCommand implements Callable<Integer> {
             tags.addObject().put("tag", u.branch()).put("commit", u.after().hex());
         r.tagConflicts().forEach(n.putArray("tagConflicts")::add);
         r.pruned().forEach(n.putArray("pruned")::add);
+        ObjectNode others = n.putObject("fromOthers");
+        r.fromOthers().forEach(others::put);
+        ObjectNode dropped = n.putObject("droppedPeers");
+        r.droppedPeers().forEach(dropped::put);
         return n;
     }
 
@@ -86,6 +90,9 @@ public final class FetchCommand implements Callable<Integer> {
      * (fetch, pull and clone go on with the rest, exit 0); control characters in it are shown escaped.
      */
     static void warnSkipped(Output out, String remoteName, Fetch.Result r) {
+        r.droppedPeers()
+                .forEach((peer, why) -> out.warn("warning: peer " + peer + " was dropped (" + why
+                        + "); what it owed came" + " from " + remoteName));
         for (String b : r.skipped()) {
             out.warn("warning: skipped branch '" + dev.forge.core.model.PathText.quote(b) + "' of " + remoteName
                     + ": forge does not accept that name (no spaces, control characters, '~', '^', ':', '..',"
@@ -116,8 +123,8 @@ public final class FetchCommand implements Callable<Integer> {
                     "Fetched %d objects from %d packs, %s received in %.1f s (%s)%n",
                     r.objects(),
                     r.packsRead(),
-                    human(r.bytesReceived()),
+                    human(r.bytesReceivedInAll()),
                     r.seconds(),
-                    rate(r.bytesReceived(), r.seconds()));
+                    rate(r.bytesReceivedInAll(), r.seconds()));
     }
 }

@@ -70,7 +70,7 @@ public final class PullCommand implements Callable<Integer> {
                             r.after().shortHex(),
                             r.checkout().written(),
                             r.checkout().removed(),
-                            human(r.fetch().bytesReceived()),
+                            human(r.fetch().bytesReceivedInAll()),
                             r.fetch().seconds());
             }
         }

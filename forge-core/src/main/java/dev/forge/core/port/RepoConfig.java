@@ -22,7 +22,8 @@ public record RepoConfig(
         Boolean lockReadOnly,
         String lockMainline,
         String lockLockable,
-        java.util.SortedMap<String, String> remotePrices) {
+        java.util.SortedMap<String, String> remotePrices,
+        java.util.SortedMap<String, String> remotePeers) {
     /** The branches that others merge into when {@code lock.mainline} is not set. */
     public static final String DEFAULT_LOCK_MAINLINE = "main";
 
@@ -77,6 +78,7 @@ public record RepoConfig(
                 null,
                 null,
                 null,
+                java.util.Collections.emptySortedMap(),
                 java.util.Collections.emptySortedMap());
     }
 
@@ -105,12 +107,15 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
+                java.util.Collections.emptySortedMap(),
                 java.util.Collections.emptySortedMap());
     }
 
     public RepoConfig {
         remotePrices = java.util.Collections.unmodifiableSortedMap(
                 new java.util.TreeMap<>(remotePrices == null ? java.util.Map.of() : remotePrices));
+        remotePeers = java.util.Collections.unmodifiableSortedMap(
+                new java.util.TreeMap<>(remotePeers == null ? java.util.Map.of() : remotePeers));
         if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
         if (remoteTimeout != null && (remoteTimeout < 1 || remoteTimeout > MAX_REMOTE_SECONDS))
             throw new IllegalArgumentException(
@@ -140,7 +145,8 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     public RepoConfig withGcGraceDays(int days) {
@@ -156,7 +162,8 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     public RepoConfig withUserName(String name) {
@@ -172,7 +179,8 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     public RepoConfig withUserEmail(String email) {
@@ -188,7 +196,8 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     /** {@code seconds} null: not set (the default applies). */
@@ -205,7 +214,8 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     /** {@code seconds} null: not set (the default applies). */
@@ -222,7 +232,8 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     public RepoConfig withLocks(Boolean readOnly, String mainline, String lockable) {
@@ -238,7 +249,8 @@ public record RepoConfig(
                 readOnly,
                 mainline,
                 lockable,
-                remotePrices);
+                remotePrices,
+                remotePeers);
     }
 
     /**
@@ -261,6 +273,62 @@ public record RepoConfig(
                 lockReadOnly,
                 lockMainline,
                 lockLockable,
+                p,
+                remotePeers);
+    }
+
+    /** A config without peers. */
+    public RepoConfig(
+            int format,
+            ChunkerParams chunking,
+            CompressionPolicy compression,
+            int gcGraceDays,
+            String userName,
+            String userEmail,
+            Integer remoteTimeout,
+            Integer remoteMaxWait,
+            Boolean lockReadOnly,
+            String lockMainline,
+            String lockLockable,
+            java.util.SortedMap<String, String> remotePrices) {
+        this(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable,
+                remotePrices,
+                java.util.Collections.emptySortedMap());
+    }
+
+    /**
+     * {@code remote.NAME.peers}: the URLs (comma-separated) of the {@code forge serve --upstream}
+     * caches on other machines that fetches from remote {@code name} read packs through; null removes
+     * them.
+     */
+    public RepoConfig withRemotePeers(String name, String urls) {
+        java.util.SortedMap<String, String> p = new java.util.TreeMap<>(remotePeers);
+        if (urls == null) p.remove(name);
+        else p.put(name, urls);
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable,
+                remotePrices,
                 p);
     }
 }

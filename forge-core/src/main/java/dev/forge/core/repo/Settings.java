@@ -27,13 +27,20 @@ public final class Settings {
             "lock.readOnly",
             "lock.mainline",
             "lock.lockable",
-            "remote.NAME.pricePerGiBMonth");
+            "remote.NAME.pricePerGiBMonth",
+            "remote.NAME.peers");
 
     /** The per-remote key: {@code NAME} is the remote's name. */
     public static final String PRICE_KEY = "remote.NAME.pricePerGiBMonth";
 
     private static final java.util.regex.Pattern PRICE =
             java.util.regex.Pattern.compile("remote\\.([A-Za-z0-9._-]+)\\.pricePerGiBMonth");
+
+    /** The per-remote peers key: {@code NAME} is the remote's name. */
+    public static final String PEERS_KEY = "remote.NAME.peers";
+
+    private static final java.util.regex.Pattern PEERS =
+            java.util.regex.Pattern.compile("remote\\.([A-Za-z0-9._-]+)\\.peers");
 
     /** Keys that later versions will use; refused until then. {@code NAME} is any remote's name. */
     public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize");
@@ -49,6 +56,8 @@ public final class Settings {
         RepoConfig c = repo.config();
         var price = PRICE.matcher(key);
         if (price.matches()) return Optional.ofNullable(c.remotePrices().get(price.group(1)));
+        var peers = PEERS.matcher(key);
+        if (peers.matches()) return Optional.ofNullable(c.remotePeers().get(peers.group(1)));
         return Optional.ofNullable(
                 switch (known(key)) {
                     case "compression" -> c.compression().name().toLowerCase(Locale.ROOT);
@@ -78,6 +87,11 @@ public final class Settings {
             repo.saveConfig(c.withRemotePrice(price.group(1), price(key, v)));
             return;
         }
+        var peers = PEERS.matcher(key);
+        if (peers.matches()) {
+            repo.saveConfig(c.withRemotePeers(peers.group(1), urls(key, v)));
+            return;
+        }
         repo.saveConfig(
                 switch (known(key)) {
                     case "compression" -> c.withCompression(compression(v));
@@ -102,6 +116,11 @@ public final class Settings {
             repo.saveConfig(c.withRemotePrice(price.group(1), null));
             return;
         }
+        var peers = PEERS.matcher(key);
+        if (peers.matches()) {
+            repo.saveConfig(c.withRemotePeers(peers.group(1), null));
+            return;
+        }
         repo.saveConfig(
                 switch (known(key)) {
                     case "compression" -> c.withCompression(d.compression());
@@ -123,6 +142,8 @@ public final class Settings {
         for (String k : KEYS) {
             if (k.equals(PRICE_KEY)) {
                 repo.config().remotePrices().forEach((name, v) -> out.put("remote." + name + ".pricePerGiBMonth", v));
+            } else if (k.equals(PEERS_KEY)) {
+                repo.config().remotePeers().forEach((name, v) -> out.put("remote." + name + ".peers", v));
             } else {
                 get(k).ifPresent(v -> out.put(k, v));
             }
@@ -142,6 +163,30 @@ public final class Settings {
     static boolean isReserved(String key) {
         if (key.startsWith("remote.") && key.indexOf('.', "remote.".length()) > "remote.".length()) return true;
         return RESERVED.contains(key);
+    }
+
+    /** Comma-separated http(s) URLs (peers' {@code forge serve}), at least one. */
+    private static String urls(String key, String v) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String u : v.split(",")) {
+            String t = u.strip();
+            if (t.isEmpty()) continue;
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(t);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null
+                    || uri.getHost() == null
+                    || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())))
+                throw new InvalidInputException(
+                        key + " takes comma-separated http(s) URLs of 'forge serve', e.g. http://node2:8765/; got '" + t
+                                + "'");
+            out.add(t);
+        }
+        if (out.isEmpty()) throw new InvalidInputException(key + " takes at least one URL");
+        return String.join(",", out);
     }
 
     /** A price: a decimal number >= 0 such as {@code 0.023}. */
