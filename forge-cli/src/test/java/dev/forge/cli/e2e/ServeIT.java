@@ -130,6 +130,70 @@ class ServeIT {
         assertEquals(143, serve.process().exitValue());
     }
 
+    /** Two nodes' caches as peers: a clone reads every pack through them, the origin sends each once. */
+    @Test
+    void clonesWithPeersReadPacksThroughThemAndTheOriginSendsEachOnce(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        for (int i = 0; i < 3; i++) {
+            byte[] b = new byte[2_000_000];
+            new Random(10 + i).nextBytes(b);
+            Files.createDirectories(a.resolve("shots"));
+            Files.write(a.resolve("shots/plate" + i + ".exr"), b);
+        }
+        ForgeProcess.run(a, "init").ok();
+        ForgeProcess.run(a, "add", ".").ok();
+        ForgeProcess.run(a, "commit", "-m", "v1").ok();
+        Path remote = tmp.resolve("remote");
+        ForgeProcess.run(a, "remote", "add", "origin", remote.toString()).ok();
+        ForgeProcess.run(a, "push").ok();
+        List<ForgeProcess.Started> peers = new java.util.ArrayList<>();
+        List<String> urls = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                ForgeProcess.Started s = serve(
+                        tmp,
+                        List.of(
+                                "serve",
+                                "--upstream",
+                                remote.toString(),
+                                "--port",
+                                "0",
+                                "--cache-dir",
+                                tmp.resolve("cache" + i).toString(),
+                                "--json"));
+                peers.add(s);
+                urls.add(E2eFiles.JSON.readTree(s.readStdout()).path("url").asText());
+            }
+            String peerList = String.join(",", urls);
+            JsonNode first = E2eFiles.json(ForgeProcess.run(
+                            tmp, "clone", remote.toString(), tmp.resolve("n1").toString(), "--peer", peerList, "--json")
+                    .ok());
+            assertSameTree(a, tmp.resolve("n1"));
+            long viaPeers = 0;
+            for (var e : first.path("fromOthers").properties())
+                viaPeers += e.getValue().asLong();
+            assertTrue(viaPeers > 0 && first.path("droppedPeers").isEmpty(), first.toString());
+            long upstream = metric(urls.get(0), "forge_serve_bytes_from_upstream_total")
+                    + metric(urls.get(1), "forge_serve_bytes_from_upstream_total");
+            assertTrue(upstream >= 6_000_000, "upstream " + upstream);
+
+            ForgeProcess.run(tmp, "clone", remote.toString(), tmp.resolve("n2").toString(), "--peer", peerList)
+                    .ok();
+            assertSameTree(a, tmp.resolve("n2"));
+            long after = metric(urls.get(0), "forge_serve_bytes_from_upstream_total")
+                    + metric(urls.get(1), "forge_serve_bytes_from_upstream_total");
+            assertEquals(upstream, after, "the second clone's packs came from the peers' caches");
+            assertEquals(
+                    peerList,
+                    ForgeProcess.run(tmp.resolve("n2"), "config", "remote.origin.peers")
+                            .ok()
+                            .stdout()
+                            .strip());
+        } finally {
+            for (ForgeProcess.Started s : peers) stop(s);
+        }
+    }
+
     /** forge serve inside a repository: clones and fetches see its branches, and it keeps no lock on it. */
     @Test
     void aRepositoryIsServedWhileItKeepsChanging(@TempDir Path tmp) throws Exception {
