@@ -299,7 +299,7 @@ public final class DiffCommand implements Callable<Integer> {
     }
 
     /** One line for people; "?" where a field is unknown. */
-    static String describe(MediaInfo m) {
+    public static String describe(MediaInfo m) {
         return switch (m) {
             case MediaInfo.Image i ->
                 i.format().toUpperCase(Locale.ROOT) + " " + q(i.width()) + "x" + q(i.height())
