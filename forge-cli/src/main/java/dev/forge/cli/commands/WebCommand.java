@@ -12,6 +12,8 @@ import dev.forge.core.repo.Repository;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +78,8 @@ public final class WebCommand implements Callable<Integer> {
             out.println(url);
             out.println("Serving " + root + " read-only; Ctrl-C stops");
         }
-        if (!noOpen && System.console() != null && desktop()) open(url);
+        java.io.Console console = System.console();
+        if (!noOpen && console != null && console.isTerminal() && desktop()) open(url);
         stopped.await();
         return 0;
     }
@@ -88,12 +91,32 @@ public final class WebCommand implements Callable<Integer> {
         return System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
     }
 
-    /** Opens {@code url} in the default browser; nothing when that fails (the URL is printed). */
+    /**
+     * Opens {@code url} in the default browser; nothing when that fails (the URL is printed). As
+     * Jupyter does, the browser is given a file that only this user can read and that redirects to the
+     * URL, not the URL itself: a command line is visible to every user of the machine, the token must
+     * not be.
+     */
     private static void open(String url) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String target;
+        try {
+            // Created readable by this user only (the JDK's temporary files are 0600 on POSIX; on Windows
+            // the temporary folder is the user's own).
+            Path page = Files.createTempFile("forge-web-", ".html");
+            Files.writeString(
+                    page,
+                    "<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url=" + url
+                            + "\"><title>forge web</title><p><a href=\"" + url + "\">forge web</a>\n",
+                    StandardCharsets.UTF_8);
+            page.toFile().deleteOnExit();
+            target = page.toUri().toString();
+        } catch (IOException e) {
+            return;
+        }
         List<String> cmd = os.startsWith("windows")
-                ? List.of("rundll32", "url.dll,FileProtocolHandler", url)
-                : os.startsWith("mac") ? List.of("open", url) : List.of("xdg-open", url);
+                ? List.of("rundll32", "url.dll,FileProtocolHandler", target)
+                : os.startsWith("mac") ? List.of("open", target) : List.of("xdg-open", target);
         try {
             new ProcessBuilder(cmd)
                     .redirectInput(

@@ -28,6 +28,7 @@ final class Pages {
     static final int LOG_PAGE = 100;
     static final int FILES_PAGE = 200;
     static final int VERSIONS_PAGE = 50;
+    static final int TREE_PAGE = 500;
     /** Files counted per history row; a commit with more says "N+". */
     static final int ROW_FILES = 10_000;
     /** Commits read per page of a file's history. */
@@ -226,7 +227,7 @@ final class Pages {
 
     // ---- a folder
 
-    String tree(String rev, String path) throws IOException {
+    String tree(String rev, String path, int skip) throws IOException {
         return reader.read(repo -> {
             ObjectId id = repo.resolve(rev == null ? "HEAD" : rev);
             ObjectReader o = repo.objects();
@@ -245,7 +246,12 @@ final class Pages {
                     .link("/commit/" + hex(id), id.shortHex())
                     .raw("</p>");
             h.raw("<ul class=\"files\">");
-            List<TreeEntry> entries = o.tree(dir).entries();
+            // Folders first, then files; a page holds TREE_PAGE entries (a folder may hold 100,000 files).
+            List<TreeEntry> sorted = new ArrayList<>();
+            for (TreeEntry e : o.tree(dir).entries()) if (e.kind() == FileKind.DIRECTORY) sorted.add(e);
+            for (TreeEntry e : o.tree(dir).entries()) if (e.kind() != FileKind.DIRECTORY) sorted.add(e);
+            List<TreeEntry> entries =
+                    sorted.subList(Math.min(skip, sorted.size()), Math.min(skip + TREE_PAGE, sorted.size()));
             for (TreeEntry e : entries) {
                 String p = path.isEmpty() ? e.name() : path + "/" + e.name();
                 if (e.kind() != FileKind.DIRECTORY) continue;
@@ -266,7 +272,16 @@ final class Pages {
                         .link("/file?c=" + hex(id) + "&p=" + Html.q(p), "History")
                         .raw("</li>");
             }
-            h.raw("</ul>");
+            h.raw("</ul><p class=\"pager\">");
+            String base = "/tree?c=" + hex(id) + (path.isEmpty() ? "" : "&p=" + Html.q(path)) + "&skip=";
+            if (skip > 0) h.link(base + Math.max(0, skip - TREE_PAGE), "← Previous");
+            if (sorted.size() > 0)
+                h.raw(" <span>")
+                        .text((Math.min(skip, sorted.size()) + 1) + "–"
+                                + (Math.min(skip, sorted.size()) + entries.size()) + " of " + sorted.size())
+                        .raw("</span> ");
+            if (sorted.size() > skip + TREE_PAGE) h.link(base + (skip + TREE_PAGE), "Next →");
+            h.raw("</p>");
             return Html.page(path.isEmpty() ? "Files" : path, repoName, h);
         });
     }

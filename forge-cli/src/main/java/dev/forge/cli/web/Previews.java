@@ -77,9 +77,29 @@ final class Previews {
 
     Previews(Path dir, int workers, Ffmpeg ffmpeg) {
         this.dir = dir;
-        this.tmp = dir.resolve("tmp");
+        this.tmp = tempFolder(dir.resolve("tmp"));
         this.workers = new Semaphore(workers, true);
         this.ffmpeg = ffmpeg;
+    }
+
+    /**
+     * {@code preferred}, or where the repository cannot be written (a read-only mount) a private
+     * temporary folder: pictures are then drawn without being cached, never refused.
+     */
+    private static Path tempFolder(Path preferred) {
+        try {
+            Files.createDirectories(preferred);
+            if (Files.isWritable(preferred)) return preferred;
+        } catch (IOException e) {
+            // below
+        }
+        try {
+            Path t = Files.createTempDirectory("forge-web-");
+            t.toFile().deleteOnExit();
+            return t;
+        } catch (IOException e) {
+            return preferred;
+        }
     }
 
     /** How many pictures were drawn (not read from the cache) since start. */
@@ -211,7 +231,6 @@ final class Previews {
         }
         Path t = null;
         try {
-            Files.createDirectories(tmp);
             t = tmp.resolve(UUID.randomUUID().toString());
             BufferedImage img;
             try {
@@ -221,18 +240,8 @@ final class Previews {
             }
             byte[] png = png(img);
             made.incrementAndGet();
-            // Write, then rename into place: a reader sees the whole picture or none.
-            Path part = tmp.resolve(UUID.randomUUID() + ".png");
-            Files.write(part, png);
-            try {
-                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            store(file, png);
             return png;
-        } catch (IOException e) {
-            // The cache cannot be written (a read-only repository): show the picture uncached next time.
-            return placeholder(placeholderW, placeholderH);
         } finally {
             workers.release();
             if (t != null) {
@@ -243,6 +252,29 @@ final class Previews {
                         // a temporary file left in .forge/web-cache/tmp is removed at the next start
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes a picture into the cache: to a temporary file, then renamed into place, so a reader sees
+     * the whole picture or none. Where the cache cannot be written the picture is only not cached.
+     */
+    private void store(Path file, byte[] png) {
+        Path part = dir.resolve("tmp").resolve(UUID.randomUUID() + ".png");
+        try {
+            Files.createDirectories(part.getParent());
+            Files.write(part, png);
+            try {
+                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // nothing was written, or nothing can be
             }
         }
     }

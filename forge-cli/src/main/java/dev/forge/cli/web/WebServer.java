@@ -186,7 +186,8 @@ public final class WebServer implements AutoCloseable {
             if (path.startsWith("/commit/"))
                 return Response.html(200, pages.commit(path.substring("/commit/".length()), number(q.get("skip"))));
             if (path.equals("/tree"))
-                return Response.html(200, pages.tree(q.get("c"), RepoReader.checkPath(q.get("p"))));
+                return Response.html(
+                        200, pages.tree(q.get("c"), RepoReader.checkPath(q.get("p")), number(q.get("skip"))));
             if (path.equals("/file"))
                 return Response.html(
                         200, pages.file(q.get("c"), RepoReader.checkPath(required(q, "p")), number(q.get("skip"))));
