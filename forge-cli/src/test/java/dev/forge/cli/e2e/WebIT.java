@@ -126,6 +126,50 @@ class WebIT {
         }
     }
 
+    /** {@code forge diff A B --visual}: the same pictures as a file, for scripts. */
+    @Test
+    void diffVisualWritesThePicture(@TempDir Path tmp) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        Files.write(repo.resolve("poster.png"), png(false));
+        Files.write(repo.resolve("voice.wav"), wav(false));
+        Files.writeString(repo.resolve("notes.txt"), "a\n");
+        ForgeProcess.run(repo, "init").ok();
+        ForgeProcess.run(repo, "add", ".").ok();
+        ForgeProcess.run(repo, "commit", "-m", "v1").ok();
+        Files.write(repo.resolve("poster.png"), png(true));
+        Files.write(repo.resolve("voice.wav"), wav(true));
+        Files.writeString(repo.resolve("notes.txt"), "b\n");
+        ForgeProcess.run(repo, "add", ".").ok();
+        ForgeProcess.run(repo, "commit", "-m", "v2").ok();
+
+        ForgeProcess.Result r = ForgeProcess.run(
+                        repo, "diff", "HEAD~1", "HEAD", "--visual", "out/poster-diff.png", "--json", "--", "poster.png")
+                .ok();
+        assertEquals("image", E2eFiles.JSON.readTree(r.stdout()).path("kind").asText(), r.describe());
+        BufferedImage img = ImageIO.read(repo.resolve("out/poster-diff.png").toFile());
+        // before | after | difference, 8 pixels apart; the difference is magenta where the badge is.
+        assertEquals(3 * 320 + 2 * 8, img.getWidth());
+        int x0 = 2 * 320 + 2 * 8;
+        assertEquals(0xFFFF00FF, img.getRGB(x0 + 230, 170));
+        assertNotEquals(0xFFFF00FF, img.getRGB(x0 + 100, 100));
+        assertEquals(img.getRGB(100, 100), img.getRGB(320 + 8 + 100, 100), "before and after agree off the badge");
+        assertNotEquals(img.getRGB(230, 170), img.getRGB(320 + 8 + 230, 170), "and differ on it");
+
+        ForgeProcess.run(repo, "diff", "HEAD~1", "HEAD", "--visual", "wave.png", "--", "voice.wav")
+                .ok();
+        BufferedImage wave = ImageIO.read(repo.resolve("wave.png").toFile());
+        assertEquals(1000, wave.getWidth());
+        assertEquals(2 * 120 + 2 * 8 + 14, wave.getHeight(), "two waveforms and the bar of changed time");
+
+        ForgeProcess.run(repo, "diff", "HEAD~1", "HEAD", "--visual", "x.png", "--", "notes.txt")
+                .expect(2)
+                .oneLineError();
+        ForgeProcess.run(repo, "diff", "HEAD", "--visual", "x.png", "--", "poster.png")
+                .expect(2)
+                .oneLineError();
+        assertFalse(Files.exists(repo.resolve("x.png")));
+    }
+
     @Test
     void historyCommitAndVisualDiffInChromium(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue(
