@@ -64,6 +64,8 @@ public final class WebServer implements AutoCloseable {
         this.token = HexFormat.of().formatHex(random);
         this.tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
         this.reader = new RepoReader(stores, root);
+        // PNGs are encoded in memory; ImageIO's default would stage them in temporary files.
+        javax.imageio.ImageIO.setUseCache(false);
         Ffmpeg f = ffmpeg == null ? Ffmpeg.fromPath() : new Ffmpeg(ffmpeg);
         this.pages = new Pages(reader, f);
         this.previews = new Previews(root.resolve(".forge").resolve("web-cache"), workers, f);

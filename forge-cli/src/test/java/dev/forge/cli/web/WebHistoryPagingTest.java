@@ -86,6 +86,10 @@ class WebHistoryPagingTest {
                             .matcher(rest)
                             .results()
                             .count());
+
+            // The repository stays writable while it is served, and the next page shows the change.
+            forge(repo, "commit", "--allow-empty", "-m", "made while serving");
+            assertTrue(get.apply("/log").contains(">made while serving<"));
         }
     }
 }
