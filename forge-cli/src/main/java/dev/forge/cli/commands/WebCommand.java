@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "web",
         description = {
-            "Browse this repository's history in a web browser: commits, files, thumbnails",
-            "and visual diffs of images, video and audio. Read-only.",
+            "Browse the history in a browser with thumbnails and visual diffs.",
+            "Commits, folders, every version of a file, and the change of a picture, video",
+            "or audio file shown side by side. Read-only.",
             "Prints its URL first; the URL carries a random token that every request needs.",
             "Listens on 127.0.0.1 only unless --bind says otherwise. Opens the browser when",
             "run in a terminal on a desktop. Ctrl-C or SIGTERM stops it."
