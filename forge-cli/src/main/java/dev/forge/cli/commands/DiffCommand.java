@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         name = "diff",
         customSynopsis = {
             "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
-            "forge diff A B --visual OUT.png -- PATH"
+            "       forge diff A B --visual OUT.png -- PATH"
         },
         description = {
             "Show what changed, with new bytes and media details per file.",
