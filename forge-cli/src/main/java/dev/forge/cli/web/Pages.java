@@ -400,6 +400,7 @@ final class Pages {
             } else if (both && k.audio()) {
                 audioDiff(h, x, y, path, ea, eb, fd);
             }
+            if (fd.unifiedDiff() != null) unified(h, fd.unifiedDiff());
             byteRanges(h, fd, eb);
             return Html.page("Diff of " + path, repoName, h);
         });
@@ -482,6 +483,20 @@ final class Pages {
         h.raw("</div>");
         if (times == null) h.raw("<p class=\"sub\">This format has no map from bytes to time.</p>");
         else if (times.isEmpty()) h.raw("<p class=\"sub\">No time range changed.</p>");
+    }
+
+    /** A text file's unified diff (what {@code forge diff} prints), at most 5,000 lines. */
+    private static void unified(Html h, List<String> lines) {
+        h.raw("<h2>Text</h2><pre class=\"udiff\">");
+        for (String l : lines.subList(0, Math.min(5000, lines.size()))) {
+            String cls = l.startsWith("@@") ? "hunk" : l.startsWith("+") ? "add" : l.startsWith("-") ? "del" : "ctx";
+            h.raw("<span class=\"" + cls + "\">").text(l).raw("</span>\n");
+        }
+        if (lines.size() > 5000)
+            h.raw("<span class=\"hunk\">")
+                    .text("… " + lines.size() + " lines in all")
+                    .raw("</span>");
+        h.raw("</pre>");
     }
 
     private static void byteRanges(Html h, Diff.FileDiff fd, TreeEntry eb) {

@@ -101,10 +101,19 @@ public final class WebServer implements AutoCloseable {
         return previews.ffmpeg().available();
     }
 
+    /**
+     * Stops at once: requests still running are interrupted (an ffmpeg they started is killed, see
+     * Ffmpeg), and it waits a few seconds for them to end.
+     */
     @Override
     public void close() {
         server.stop(0);
-        executor.close();
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private record Response(int status, String type, byte[] body, String cache, String location) {

@@ -52,9 +52,11 @@ class WebServerTest {
         Files.write(repo.resolve(HOSTILE), png(null));
         Files.write(
                 repo.resolve("broken.png"), "not a picture at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(repo.resolve("notes.txt"), "keep\n<b>old</b>\n");
         forge("add", ".");
         forge("commit", "-m", "first <script>alert(2)</script>");
         Files.write(repo.resolve("img.png"), png(new java.awt.Rectangle(10, 20, 5, 4)));
+        Files.writeString(repo.resolve("notes.txt"), "keep\n<i>new</i>\n");
         forge("add", ".");
         forge("commit", "-m", "second");
         server = new WebServer(new InetSocketAddress("127.0.0.1", 0), CommonOptions.STORES, repo, 2, null);
@@ -169,6 +171,13 @@ class WebServerTest {
         // The hostile file's own pages work and stay escaped.
         String history = page("/file?p=" + Html.q(HOSTILE));
         assertTrue(history.contains("History of &lt;img src=x onerror=alert(1)&gt;.png"), history);
+    }
+
+    @Test
+    void aTextFileGetsItsUnifiedDiffEscaped() throws Exception {
+        String html = page("/diff?a=HEAD~1&b=HEAD&p=notes.txt");
+        assertTrue(html.contains("<span class=\"del\">-&lt;b&gt;old&lt;/b&gt;</span>"), html);
+        assertTrue(html.contains("<span class=\"add\">+&lt;i&gt;new&lt;/i&gt;</span>"), html);
     }
 
     @Test
