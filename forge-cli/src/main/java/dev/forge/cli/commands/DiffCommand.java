@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "diff",
-        customSynopsis = "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
+        customSynopsis = {
+            "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",
+            "       forge diff A B --visual OUT.png -- PATH"
+        },
         description = {
             "Show what changed, with new bytes and media details per file.",
             "Text files get a unified diff; images (PNG, JPEG), video (MP4, MOV) and WAV audio",
@@ -53,6 +56,13 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--stat", description = "One line per file (sizes and new bytes) and a total.")
     boolean stat;
 
+    @Option(
+            names = "--visual",
+            paramLabel = "OUT.png",
+            description = "Draw the change of one picture, video or audio file between two revisions into OUT.png"
+                    + " (as forge web shows it).")
+    java.nio.file.Path visual;
+
     @Mixin
     CommonOptions common;
 
@@ -73,6 +83,7 @@ public final class DiffCommand implements Callable<Integer> {
         int pathCount = dashes < 0 ? 0 : Math.min(args.size(), original.size() - dashes - 1);
         List<String> revs = args.subList(0, args.size() - pathCount);
         List<String> paths = args.subList(args.size() - pathCount, args.size());
+        if (visual != null) return visual(revs, paths);
         try (Repository repo = common.open(Mode.READ)) {
             Diff.Result r = new Diff(repo).run(common.cwd(), revs, paths, !stat, out.progress());
             if (out.json()) {
@@ -82,6 +93,33 @@ public final class DiffCommand implements Callable<Integer> {
             } else {
                 printFull(r);
             }
+        }
+        return 0;
+    }
+
+    private int visual(List<String> revs, List<String> paths) {
+        if (revs.size() != 2 || paths.size() != 1 || stat) {
+            throw new dev.forge.core.error.InvalidInputException(
+                    "--visual takes two revisions and one path: forge diff A B --visual OUT.png -- PATH");
+        }
+        try (Repository repo = common.open(Mode.READ)) {
+            dev.forge.cli.web.VisualDiff.Written w = dev.forge.cli.web.VisualDiff.write(
+                    repo,
+                    common.cwd(),
+                    revs.get(0),
+                    revs.get(1),
+                    paths.get(0),
+                    common.cwd().resolve(visual));
+            if (out.json()) {
+                out.json(object().put("file", common.cwd().resolve(visual).toString())
+                        .put("kind", w.kind())
+                        .put("width", w.width())
+                        .put("height", w.height()));
+            } else {
+                out.println("Wrote " + visual + " (" + w.kind() + ", " + w.width() + "x" + w.height() + ")");
+            }
+        } catch (java.io.IOException e) {
+            throw new dev.forge.core.error.ForgeException("cannot write " + visual + ": " + e.getMessage(), e);
         }
         return 0;
     }
@@ -299,7 +337,7 @@ public final class DiffCommand implements Callable<Integer> {
     }
 
     /** One line for people; "?" where a field is unknown. */
-    static String describe(MediaInfo m) {
+    public static String describe(MediaInfo m) {
         return switch (m) {
             case MediaInfo.Image i ->
                 i.format().toUpperCase(Locale.ROOT) + " " + q(i.width()) + "x" + q(i.height())
