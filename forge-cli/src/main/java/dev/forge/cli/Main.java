@@ -126,6 +126,7 @@ public final class Main implements Callable<Integer> {
             dev.forge.cli.commands.video.VideoCommand.class,
             UndoCommand.class,
             GcCommand.class,
+            dev.forge.cli.commands.EvictCommand.class,
             DemoCommand.class,
             VersionCommand.class,
             CompletionCommand.class,

@@ -90,4 +90,45 @@ class LazyCloneIT {
         assertArrayEquals(plates[3], Files.readAllBytes(lazy.resolve("plate.exr")));
         ForgeProcess.run(lazy, "status").ok();
     }
+
+    @Test
+    void evictFreesWhatIsSafeOnTheRemoteAndOldVersionsComeBackOnDemand(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        ForgeProcess.run(a, "init").ok();
+        byte[][] plates = new byte[3][];
+        String[] commits = new String[3];
+        for (int i = 0; i < 3; i++) {
+            plates[i] = random(20 + i, 3_000_000);
+            Files.write(a.resolve("plate.exr"), plates[i]);
+            ForgeProcess.run(a, "add", ".").ok();
+            commits[i] = json(ForgeProcess.run(a, "commit", "-m", "v" + i, "--json")
+                            .ok())
+                    .path("commit")
+                    .asText();
+        }
+        // Nothing pushed yet: nothing is safe anywhere else, so nothing goes.
+        ForgeProcess.run(a, "remote", "add", "origin", tmp.resolve("remote").toString())
+                .ok();
+        ForgeProcess.Result none = ForgeProcess.run(a, "evict", "--json").ok();
+        assertEquals(0, json(none).path("bytesFreed").asLong(), none.describe());
+        ForgeProcess.run(a, "push").ok();
+
+        long before = totalSize(a.resolve(".forge"));
+        JsonNode dry = json(ForgeProcess.run(a, "evict", "--dry-run", "--json").ok());
+        assertTrue(dry.path("bytesFreed").asLong() > 5_000_000, dry.toString());
+        assertEquals(before, totalSize(a.resolve(".forge")), "a dry run changes nothing");
+        JsonNode done = json(ForgeProcess.run(a, "evict", "--json").ok());
+        assertTrue(done.path("bytesFreed").asLong() > 5_000_000, done.toString());
+        assertTrue(totalSize(a.resolve(".forge")) < before - 5_000_000);
+        assertEquals(
+                2,
+                json(ForgeProcess.run(a, "fsck", "--json").ok())
+                        .path("remoteOnly")
+                        .asLong());
+        assertArrayEquals(
+                plates[0],
+                ForgeProcess.run(a, "show", commits[0] + ":plate.exr").ok().stdoutBytes());
+        assertArrayEquals(plates[2], Files.readAllBytes(a.resolve("plate.exr")));
+        ForgeProcess.run(a, "status").ok();
+    }
 }

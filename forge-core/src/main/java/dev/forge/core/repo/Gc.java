@@ -32,10 +32,23 @@ public final class Gc {
 
     private final Repository repo;
     private final boolean partial;
+    private java.util.function.Predicate<ObjectId> evict = id -> false;
+    private double minLiveShare = DEFAULT_MIN_LIVE_SHARE;
 
     public Gc(Repository repo) {
         this.repo = repo;
         this.partial = repo.partial();
+    }
+
+    /**
+     * Also drops the chunks {@code evictable} accepts though something reaches them ({@code forge
+     * evict}: chunks that are safe on a remote); lists, trees and commits stay. Every pack holding such a
+     * chunk is rewritten without it. The caller decides what is safe; this only obeys.
+     */
+    public Gc evicting(java.util.function.Predicate<ObjectId> evictable) {
+        this.evict = evictable;
+        this.minLiveShare = 1.0;
+        return this;
     }
 
     /** {@code compaction} is null for a dry run. */
@@ -83,7 +96,7 @@ public final class Gc {
         } finally {
             progress.end();
         }
-        LocalStore.SweepReport sweep = repo.store().sweep(live, DEFAULT_MIN_LIVE_SHARE, dryRun, progress);
+        LocalStore.SweepReport sweep = repo.store().sweep(live, minLiveShare, dryRun, progress);
         LocalStore.CompactReport compaction = dryRun ? null : repo.store().compact(progress);
         return new Report(live.size(), sweep, dryRun, compaction);
     }
@@ -107,11 +120,16 @@ public final class Gc {
     }
 
     private void markContent(StageEntry e, LiveSet live) {
-        if (!live.add(e.content().id())) return;
-        if (e.content().type() == ObjectType.LIST) {
-            // A sparse or lazy clone has no list (nor chunks) for files it never fetched: nothing to keep.
-            if (!repo.store().objects().contains(e.content().id()) && partial) return;
-            for (ChunkList.ChunkRef c : repo.objects.list(e.content().id()).chunks()) live.add(c.id());
+        ObjectId id = e.content().id();
+        if (e.content().type() != ObjectType.LIST) {
+            if (!evict.test(id)) live.add(id);
+            return;
+        }
+        if (!live.add(id)) return;
+        // A sparse or lazy clone has no list (nor chunks) for files it never fetched: nothing to keep.
+        if (!repo.store().objects().contains(id) && partial) return;
+        for (ChunkList.ChunkRef c : repo.objects.list(id).chunks()) {
+            if (!evict.test(c.id())) live.add(c.id());
         }
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "add",
         description = {
-            "Add a mirror named NAME at URL (any remote URL: folder, s3://, r2://, github://).",
+            "Add a mirror that follows a remote.",
+            "NAME at URL: any remote URL (folder, s3://, r2://, github://, dropbox://, gdrive://).",
             "Every push to the remote it follows then brings it up to date too."
         })
 public final class MirrorAddCommand implements Callable<Integer> {

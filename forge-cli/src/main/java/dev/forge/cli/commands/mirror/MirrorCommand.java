@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "mirror",
         description = {
-            "Manage mirrors: remotes that a push to their primary also brings up to date.",
+            "Manage mirrors, which every push to their remote also updates.",
             "A mirror may take only some files' contents (--only video,*.exr); commits, trees and",
             "chunk lists go to every mirror."
         },

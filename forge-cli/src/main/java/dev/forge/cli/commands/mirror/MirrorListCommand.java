@@ -13,10 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(
-        name = "list",
-        aliases = "ls",
-        description = "List the mirrors: name, URL, the remote each follows and what it takes.")
+@Command(name = "list", aliases = "ls", description = "List the mirrors with what each follows and takes.")
 public final class MirrorListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

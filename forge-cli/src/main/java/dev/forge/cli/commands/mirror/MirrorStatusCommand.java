@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "status",
         description = {
-            "Show, for each mirror and branch, whether it has what the remote it follows has (as this",
+            "Show which commits each mirror lacks.",
+            "For each mirror and branch: whether it has what the remote it follows has (as this",
             "repository last saw it), and which commits it is missing. Reads each mirror's branches."
         })
 public final class MirrorStatusCommand implements Callable<Integer> {

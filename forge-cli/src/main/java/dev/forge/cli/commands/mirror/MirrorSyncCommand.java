@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "sync",
         description = {
-            "Bring mirrors up to date now: each gets the branches of the remote it follows (as this",
+            "Bring mirrors up to date now.",
+            "Each gets the branches of the remote it follows (as this",
             "repository last saw them), sending only what it lacks. A branch deleted there stays on",
             "the mirror. Exit 12 when some mirrors failed (each is named)."
         })

@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "verify",
         description = {
-            "Say whether the mirrors together hold every byte of a commit (default HEAD), and which",
-            "paths they cannot restore. Reads each mirror's pack indexes. Exit 12 when some cannot be."
+            "Check that the mirrors together hold every byte of a commit.",
+            "The commit is REV (default HEAD); names the paths they cannot restore (exit 12).",
+            "Reads each mirror's pack indexes."
         })
 public final class MirrorVerifyCommand implements Callable<Integer> {
     @Mixin

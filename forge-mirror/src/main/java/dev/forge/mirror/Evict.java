@@ -1,0 +1,133 @@
+package dev.forge.mirror;
+
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.Commit;
+import dev.forge.core.model.ContentRef;
+import dev.forge.core.model.FileKind;
+import dev.forge.core.model.Head;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.model.RefNames;
+import dev.forge.core.model.TreeEntry;
+import dev.forge.core.port.MergeState;
+import dev.forge.core.port.ObjectStore;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.port.StageEntry;
+import dev.forge.core.repo.Gc;
+import dev.forge.core.repo.ObjectReader;
+import dev.forge.core.repo.Repository;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * {@code forge evict}: the local store as a cache of a remote. Chunks that are safe on the remote
+ * are dropped from {@code .forge}, unless something here needs them soon: the checked-out commit,
+ * the stage, a merge in progress, and commits younger than {@code keepRecent}. The repository then
+ * becomes a lazy clone of that remote ({@code .forge/lazy}): a command that needs an evicted chunk
+ * fetches it, verified, as {@code clone --lazy} does.
+ *
+ * <p>Safe means: listed in the remote's pack indexes, synced now, <em>and</em> reached from one of
+ * the remote's branches as this repository last saw them ({@code REMOTE/BRANCH}). The first alone
+ * is not enough: a chunk in a pack that no remote branch reaches may be deleted by the remote's gc.
+ * Chunk lists, trees and commits stay, so history, log and diff-by-size work offline.
+ */
+public final class Evict {
+    private final Repository repo;
+    private final ObjectReader objects;
+    private final ObjectStore store;
+
+    public Evict(Repository repo) {
+        this.repo = repo;
+        this.objects = repo.objects();
+        this.store = repo.objectStore();
+    }
+
+    /** What an eviction freed ({@code sweep} as gc reports it). */
+    public record Result(String remote, long evictableChunks, long keptChunks, boolean dryRun, Gc.Report gc) {}
+
+    public Result run(Remote remote, Duration keepRecent, boolean dryRun, ProgressListener progress) {
+        remote.requireConfig();
+        RemoteIndex index = remote.indexCache().sync().index();
+        Set<ObjectId> safe = new HashSet<>();
+        Set<ObjectId> walkedTrees = new HashSet<>();
+        Set<ObjectId> commits = new HashSet<>();
+        Deque<ObjectId> todo = new ArrayDeque<>(
+                repo.refs(RefNames.REMOTES + remote.name() + "/").values());
+        while (!todo.isEmpty()) {
+            ObjectId c = todo.pop();
+            if (!commits.add(c) || !store.contains(c)) continue;
+            Commit commit = objects.commit(c);
+            todo.addAll(commit.parents());
+            chunksOf(commit.tree(), walkedTrees, id -> {
+                if (index.contains(id)) safe.add(id);
+            });
+        }
+        Set<ObjectId> kept = new HashSet<>();
+        Set<ObjectId> keptTrees = new HashSet<>();
+        if (repo.head() instanceof Head.OnBranch b) {
+            repo.ref(RefNames.branch(b.branch()))
+                    .ifPresent(h -> chunksOf(objects.commit(h).tree(), keptTrees, kept::add));
+        } else if (repo.head() instanceof Head.Detached d) {
+            chunksOf(objects.commit(d.commit()).tree(), keptTrees, kept::add);
+        }
+        for (StageEntry e : repo.stage().entries().values()) contentChunks(e.content(), kept::add);
+        repo.mergeState().ifPresent(m -> keepMerge(m, keptTrees, kept));
+        Instant cutoff = Instant.now().minus(keepRecent);
+        Set<ObjectId> seen = new HashSet<>();
+        Deque<ObjectId> recent = new ArrayDeque<>(repo.refs(RefNames.HEADS).values());
+        while (!recent.isEmpty()) {
+            ObjectId c = recent.pop();
+            if (!seen.add(c) || !store.contains(c)) continue;
+            Commit commit = objects.commit(c);
+            if (commit.time().toInstant().isBefore(cutoff)) continue;
+            chunksOf(commit.tree(), keptTrees, kept::add);
+            recent.addAll(commit.parents());
+        }
+        Gc.Report gc = new Gc(repo)
+                .evicting(id -> safe.contains(id) && !kept.contains(id))
+                .run(dryRun, progress);
+        if (!dryRun) repo.makeLazy(remote.name());
+        long safeNotKept = safe.stream().filter(id -> !kept.contains(id)).count();
+        return new Result(remote.name(), safeNotKept, kept.size(), dryRun, gc);
+    }
+
+    private void keepMerge(MergeState m, Set<ObjectId> keptTrees, Set<ObjectId> kept) {
+        for (ObjectId c : new ObjectId[] {m.ours(), m.theirs(), m.base()}) {
+            if (c != null && store.contains(c)) chunksOf(objects.commit(c).tree(), keptTrees, kept::add);
+        }
+        for (MergeState.Conflict x : m.conflicts()) {
+            for (StageEntry e : new StageEntry[] {x.base(), x.ours(), x.theirs()}) {
+                if (e != null) contentChunks(e.content(), kept::add);
+            }
+        }
+    }
+
+    /** Every chunk of every file below {@code root} whose list is here (trees in {@code walked} are skipped). */
+    private void chunksOf(ObjectId root, Set<ObjectId> walked, java.util.function.Consumer<ObjectId> out) {
+        Deque<ObjectId> trees = new ArrayDeque<>();
+        trees.push(root);
+        while (!trees.isEmpty()) {
+            ObjectId t = trees.pop();
+            if (!walked.add(t) || !store.contains(t)) continue;
+            for (TreeEntry e : objects.tree(t).entries()) {
+                if (e.kind() == FileKind.DIRECTORY) trees.push(e.id());
+                else contentChunks(e.content(), out);
+            }
+        }
+    }
+
+    private void contentChunks(ContentRef c, java.util.function.Consumer<ObjectId> out) {
+        if (c.type() != ObjectType.LIST) {
+            out.accept(c.id());
+            return;
+        }
+        if (!store.contains(c.id())) return; // a lazy clone's list never fetched: its chunks are not here either
+        Collection<ChunkList.ChunkRef> chunks = objects.list(c.id()).chunks();
+        for (ChunkList.ChunkRef r : chunks) out.accept(r.id());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.forge.mirror;
+
+import static dev.forge.mirror.RemoteProtocolContract.P;
+import static dev.forge.mirror.RemoteProtocolContract.addRemote;
+import static dev.forge.mirror.RemoteProtocolContract.commit;
+import static dev.forge.mirror.RemoteProtocolContract.init;
+import static dev.forge.mirror.RemoteProtocolContract.push;
+import static dev.forge.mirror.RemoteProtocolContract.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.model.ChunkList;
+import dev.forge.core.model.ObjectId;
+import dev.forge.core.model.ObjectType;
+import dev.forge.core.repo.Checkout;
+import dev.forge.core.repo.Fsck;
+import dev.forge.core.repo.Repository;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code forge evict}: chunks safe on the remote leave the local store; what is needed stays. */
+class EvictTest {
+    @TempDir
+    Path tmp;
+
+    private static boolean local(Repository repo, ObjectId commit, String path) {
+        var c = repo.objects()
+                .files(repo.objects().commit(commit).tree())
+                .get(path)
+                .content();
+        if (!repo.objectStore().contains(c.id())) return false;
+        if (c.type() != ObjectType.LIST) return true;
+        for (ChunkList.ChunkRef ch : repo.objects().list(c.id()).chunks())
+            if (!repo.objectStore().contains(ch.id())) return false;
+        return true;
+    }
+
+    @Test
+    void evictDropsPushedOldVersionsKeepsTheCheckoutAndUnpushedWorkAndFetchesOnDemand() throws IOException {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        byte[][] v = {random(1, 2_000_000), random(2, 2_000_000), random(3, 2_000_000)};
+        ObjectId[] c = new ObjectId[3];
+        try (Repository repo = init(a)) {
+            for (int i = 0; i < 3; i++) {
+                Files.write(a.resolve("plate.exr"), v[i]);
+                c[i] = commit(repo, "v" + i);
+            }
+            addRemote(repo, tmp.resolve("remote").toString());
+            push(repo, "main");
+            // Unpushed work on another branch: never evicted, whatever its age.
+            repo.begin("test").setRef("refs/heads/wip", c[2]).commit();
+            new dev.forge.core.repo.Branches(repo).switchTo("wip", false, false, P);
+            byte[] wip = random(9, 1_500_000);
+            Files.write(a.resolve("wip.exr"), wip);
+            ObjectId w = commit(repo, "wip");
+            new dev.forge.core.repo.Branches(repo).switchTo("main", false, false, P);
+
+            Evict.Result dry;
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                dry = new Evict(repo).run(r, Duration.ZERO, true, P);
+            }
+            assertTrue(dry.gc().sweep().deadObjects() > 0);
+            assertTrue(local(repo, c[0], "plate.exr"), "a dry run changes nothing");
+            assertFalse(repo.lazyRemote().isPresent());
+
+            Evict.Result done;
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                done = new Evict(repo).run(r, Duration.ZERO, false, P);
+            }
+            assertTrue(done.gc().sweep().bytesAfter() < done.gc().sweep().bytesBefore() - 3_500_000, done.toString());
+            assertFalse(local(repo, c[0], "plate.exr"));
+            assertFalse(local(repo, c[1], "plate.exr"));
+            assertTrue(local(repo, c[2], "plate.exr"), "the checked-out version stays");
+            assertTrue(local(repo, w, "wip.exr"), "unpushed work stays");
+            assertEquals("origin", repo.lazyRemote().orElseThrow());
+            Fsck.Report fsck = new Fsck(repo).run(P);
+            assertTrue(fsck.ok(), fsck.problems().toString());
+            assertEquals(2, fsck.remoteOnly());
+        }
+        // A later command fetches an evicted version when it needs it.
+        try (Repository repo = Repository.open(RemoteProtocolContract.STORES, a)) {
+            repo.lazyFetch(new LazyFetch(repo, "origin", RemoteOptions.defaults()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new Checkout(repo).show(c[0].hex() + ":plate.exr", out);
+            assertArrayEquals(v[0], out.toByteArray());
+        }
+    }
+
+    @Test
+    void keepRecentKeepsTheVersionsOfRecentCommits() throws IOException {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        ObjectId first;
+        try (Repository repo = init(a)) {
+            Files.write(a.resolve("plate.exr"), random(1, 1_000_000));
+            first = commit(repo, "v1");
+            Files.write(a.resolve("plate.exr"), random(2, 1_000_000));
+            commit(repo, "v2");
+            addRemote(repo, tmp.resolve("remote").toString());
+            push(repo, "main");
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                new Evict(repo).run(r, Duration.ofDays(7), false, P);
+            }
+            assertTrue(local(repo, first, "plate.exr"), "made a moment ago: kept for 7 days");
+        }
+    }
+}
