@@ -13,6 +13,7 @@ import dev.forge.mirror.blob.Listings;
 import dev.forge.mirror.blob.MeteredBlobStore;
 import dev.forge.mirror.blob.ReadOnlyBlobStore;
 import dev.forge.mirror.blob.RetryingBlobStore;
+import dev.forge.mirror.dropbox.DropboxBlobStore;
 import dev.forge.mirror.format.RemoteConfig;
 import dev.forge.mirror.github.GitHubBlobStore;
 import dev.forge.mirror.http.HttpBlobStore;
@@ -84,6 +85,14 @@ public final class Remote implements AutoCloseable {
                 yield GitHubBlobStore.open(
                         g,
                         () -> TokenStore.forUser().find(Provider.GITHUB, api).map(FoundToken::token),
+                        options.parallelism(),
+                        options.policy());
+            }
+            case RemoteUrl.Dropbox d -> {
+                java.net.URI api = java.net.URI.create(d.api());
+                yield DropboxBlobStore.open(
+                        d,
+                        () -> TokenStore.forUser().find(Provider.DROPBOX, api).map(FoundToken::token),
                         options.parallelism(),
                         options.policy());
             }
