@@ -15,6 +15,7 @@ import dev.forge.mirror.blob.ReadOnlyBlobStore;
 import dev.forge.mirror.blob.RetryingBlobStore;
 import dev.forge.mirror.dropbox.DropboxBlobStore;
 import dev.forge.mirror.format.RemoteConfig;
+import dev.forge.mirror.gdrive.GDriveBlobStore;
 import dev.forge.mirror.github.GitHubBlobStore;
 import dev.forge.mirror.http.HttpBlobStore;
 import dev.forge.mirror.s3.S3BlobStore;
@@ -85,6 +86,14 @@ public final class Remote implements AutoCloseable {
                 yield GitHubBlobStore.open(
                         g,
                         () -> TokenStore.forUser().find(Provider.GITHUB, api).map(FoundToken::token),
+                        options.parallelism(),
+                        options.policy());
+            }
+            case RemoteUrl.GDrive g -> {
+                java.net.URI api = java.net.URI.create(g.api());
+                yield GDriveBlobStore.open(
+                        g,
+                        () -> TokenStore.forUser().find(Provider.GDRIVE, api).map(FoundToken::token),
                         options.parallelism(),
                         options.policy());
             }
