@@ -5,6 +5,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.auth.FoundToken;
+import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.auth.Provider;
 import dev.forge.mirror.auth.TokenStore;
 import dev.forge.mirror.blob.FileBlobStore;
@@ -94,6 +95,8 @@ public final class Remote implements AutoCloseable {
                 yield GDriveBlobStore.open(
                         g,
                         () -> TokenStore.forUser().find(Provider.GDRIVE, api).map(FoundToken::token),
+                        OAuthRefresh.fromEnv(
+                                System.getenv(), "FORGE_GDRIVE", "Google", GDriveBlobStore.tokenEndpoint(g)),
                         options.parallelism(),
                         options.policy());
             }
@@ -102,6 +105,8 @@ public final class Remote implements AutoCloseable {
                 yield DropboxBlobStore.open(
                         d,
                         () -> TokenStore.forUser().find(Provider.DROPBOX, api).map(FoundToken::token),
+                        OAuthRefresh.fromEnv(
+                                System.getenv(), "FORGE_DROPBOX", "Dropbox", DropboxBlobStore.tokenEndpoint(d)),
                         options.parallelism(),
                         options.policy());
             }

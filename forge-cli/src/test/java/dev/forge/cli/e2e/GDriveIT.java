@@ -209,6 +209,15 @@ class GDriveIT {
                 expired::describe);
         ForgeProcess.Result debug = forge(w, env, "--debug", "push").expect(10);
         assertFalse(debug.output().contains(TOKEN), debug::describe);
+        // With a refresh token in the environment, push trades it for a new access token and goes on.
+        drive.refreshToken("refresh-e2e-secret", "client-e2e");
+        Map<String, String> refreshing = new java.util.HashMap<>(env);
+        refreshing.put("FORGE_GDRIVE_REFRESH_TOKEN", "refresh-e2e-secret");
+        refreshing.put("FORGE_GDRIVE_CLIENT_ID", "client-e2e");
+        ForgeProcess.Result refreshed = forge(w, refreshing, "push").ok();
+        assertEquals(1, drive.refreshed().size(), drive.log()::toString);
+        assertFalse(refreshed.output().contains("refresh-e2e-secret"), refreshed::describe);
+        assertFalse(refreshed.output().contains(drive.refreshed().getFirst()), refreshed::describe);
         drive.token(TOKEN);
         forge(w, env, "push").ok();
 

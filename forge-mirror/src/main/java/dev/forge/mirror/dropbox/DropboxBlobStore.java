@@ -9,6 +9,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
@@ -90,6 +91,11 @@ public final class DropboxBlobStore implements BlobStore {
     private final HttpUrl content;
     private final String root;
     private final Supplier<Optional<String>> token;
+    /** Trades the refresh token in the environment for a new access token when one expires; null: none. */
+    private final OAuthRefresh refresher;
+    /** The access token the last refresh gave, used instead of {@link #token}'s for the rest of the process. */
+    private volatile String refreshed;
+
     private final RetryPolicy policy;
     private final long partSize;
     private final Semaphore commits = new Semaphore(MAX_COMMITS);
@@ -123,9 +129,11 @@ public final class DropboxBlobStore implements BlobStore {
     DropboxBlobStore(
             RemoteUrl.Dropbox url,
             Supplier<Optional<String>> token,
+            OAuthRefresh refresher,
             RetryPolicy policy,
             int parallelism,
             long partSize) {
+        this.refresher = refresher;
         if (partSize < 1 || partSize > MAX_REQUEST) throw new IllegalArgumentException("bad part size " + partSize);
         this.api = HttpUrl.parse(url.api() + "/2/");
         this.content = HttpUrl.parse(url.content() + "/2/");
@@ -151,16 +159,32 @@ public final class DropboxBlobStore implements BlobStore {
                 .build();
     }
 
-    /** Opens the folder {@code url} names, sending the token {@code token} gives (empty: none). */
+    /**
+     * Opens the folder {@code url} names, sending the token {@code token} gives (empty: none), and, when
+     * Dropbox says it expired and {@code refresher} is not null, the one a refresh gives.
+     */
     public static BlobStore open(
-            RemoteUrl.Dropbox url, Supplier<Optional<String>> token, int parallelism, RetryPolicy policy) {
-        return new DropboxBlobStore(url, token, policy, parallelism, DEFAULT_PART);
+            RemoteUrl.Dropbox url,
+            Supplier<Optional<String>> token,
+            OAuthRefresh refresher,
+            int parallelism,
+            RetryPolicy policy) {
+        return new DropboxBlobStore(url, token, refresher, policy, parallelism, DEFAULT_PART);
     }
 
     /** For tests: a smaller upload part, to see sessions with several parts. */
     public static BlobStore open(
-            RemoteUrl.Dropbox url, Supplier<Optional<String>> token, RetryPolicy policy, long partSize) {
-        return new DropboxBlobStore(url, token, policy, 4, partSize);
+            RemoteUrl.Dropbox url,
+            Supplier<Optional<String>> token,
+            OAuthRefresh refresher,
+            RetryPolicy policy,
+            long partSize) {
+        return new DropboxBlobStore(url, token, refresher, policy, 4, partSize);
+    }
+
+    /** Dropbox's OAuth token endpoint for the API at {@code api}: {@code API/oauth2/token}. */
+    public static String tokenEndpoint(RemoteUrl.Dropbox url) {
+        return url.api() + "/oauth2/token";
     }
 
     @Override
@@ -604,8 +628,24 @@ public final class DropboxBlobStore implements BlobStore {
 
     // ---- HTTP ----
 
+    private Optional<String> currentToken() {
+        String r = refreshed;
+        return r != null ? Optional.of(r) : token.get();
+    }
+
+    /**
+     * A new access token after {@code used} was refused as expired: one refresh for all threads (a thread
+     * whose request went out with an older token takes the one already refreshed).
+     */
+    private synchronized String refreshAfter(String used) {
+        String r = refreshed;
+        if (r != null && !("Bearer " + r).equals(used)) return r;
+        refreshed = refresher.refresh();
+        return refreshed;
+    }
+
     private Request.Builder withToken(Request.Builder b) {
-        token.get().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        currentToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return b.header("User-Agent", "forge");
     }
 
@@ -639,21 +679,13 @@ public final class DropboxBlobStore implements BlobStore {
      * 429 (retryable, with Dropbox's Retry-After), 401, 400 and 403 (not). 2xx, 409 and 416 are returned.
      */
     private Response send(Request req, String what, String name, long bytes) {
-        okhttp3.Call call = http.newCall(req);
-        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
-        Response r;
-        try {
-            r = call.execute();
-        } catch (IOException e) {
-            throw new RemoteUnavailableException(
-                    "cannot " + what + " " + name + " in " + where + ": " + failure(e), true, e);
-        }
+        Response r = executeRefreshing(req, what, name, bytes);
         int s = r.code();
         if (s < 400 || s == 409 || s == 416) return r;
         try (r) {
             String text = errorSummary(r);
             if (s == 401) {
-                String why = token.get().isEmpty()
+                String why = currentToken().isEmpty()
                         ? "no token set; "
                         : text.startsWith("expired_access_token")
                                 ? "the access token has expired; "
@@ -689,6 +721,28 @@ public final class DropboxBlobStore implements BlobStore {
                     "cannot " + what + " " + name + " in " + where + ": HTTP " + s
                             + (text.isEmpty() ? "" : " (" + text + ")"),
                     s >= 500 || s == 408);
+        }
+    }
+
+    /** One request; a 401 with a refresher set is sent once more with the access token a refresh gives. */
+    private Response executeRefreshing(Request req, String what, String name, long bytes) {
+        Response r = execute(req, what, name, bytes);
+        String used = req.header("Authorization");
+        if (r.code() != 401 || refresher == null || used == null) return r;
+        r.close();
+        String fresh = refreshAfter(used);
+        return execute(
+                req.newBuilder().header("Authorization", "Bearer " + fresh).build(), what, name, bytes);
+    }
+
+    private Response execute(Request req, String what, String name, long bytes) {
+        okhttp3.Call call = http.newCall(req);
+        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return call.execute();
+        } catch (IOException e) {
+            throw new RemoteUnavailableException(
+                    "cannot " + what + " " + name + " in " + where + ": " + failure(e), true, e);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
@@ -106,6 +107,11 @@ public final class GDriveBlobStore implements BlobStore {
     private final HttpUrl files; // API/drive/v3/files
     private final HttpUrl uploads; // API/upload/drive/v3/files
     private final Supplier<Optional<String>> token;
+    /** Trades the refresh token in the environment for a new access token when one expires; null: none. */
+    private final OAuthRefresh refresher;
+    /** The access token the last refresh gave, used instead of {@link #token}'s for the rest of the process. */
+    private volatile String refreshed;
+
     private final RetryPolicy policy;
     private final long chunk;
     private final Semaphore writes = new Semaphore(MAX_WRITES);
@@ -115,6 +121,9 @@ public final class GDriveBlobStore implements BlobStore {
     private volatile String folderId;
     private final Deque<String> idPool = new ArrayDeque<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** The newest file of each pack name this store has seen (for ranged reads). */
+    private final Map<String, JsonNode> known = new ConcurrentHashMap<>();
+
     private volatile Head cached;
     private volatile long cachedAt;
     /** How long a head seen is walked on from: a day, far less than the 30 days Drive keeps trashed files. */
@@ -139,7 +148,13 @@ public final class GDriveBlobStore implements BlobStore {
     }
 
     GDriveBlobStore(
-            RemoteUrl.GDrive url, Supplier<Optional<String>> token, RetryPolicy policy, int parallelism, long chunk) {
+            RemoteUrl.GDrive url,
+            Supplier<Optional<String>> token,
+            OAuthRefresh refresher,
+            RetryPolicy policy,
+            int parallelism,
+            long chunk) {
+        this.refresher = refresher;
         if (chunk < CHUNK_UNIT || chunk % CHUNK_UNIT != 0)
             throw new IllegalArgumentException("the chunk must be a multiple of 256 KiB, got " + chunk);
         this.url = url;
@@ -167,16 +182,34 @@ public final class GDriveBlobStore implements BlobStore {
                 .build();
     }
 
-    /** Opens the folder {@code url} names, sending the token {@code token} gives (empty: none). */
+    /**
+     * Opens the folder {@code url} names, sending the token {@code token} gives (empty: none), and, when
+     * Google says it expired and {@code refresher} is not null, the one a refresh gives.
+     */
     public static BlobStore open(
-            RemoteUrl.GDrive url, Supplier<Optional<String>> token, int parallelism, RetryPolicy policy) {
-        return new GDriveBlobStore(url, token, policy, parallelism, DEFAULT_CHUNK);
+            RemoteUrl.GDrive url,
+            Supplier<Optional<String>> token,
+            OAuthRefresh refresher,
+            int parallelism,
+            RetryPolicy policy) {
+        return new GDriveBlobStore(url, token, refresher, policy, parallelism, DEFAULT_CHUNK);
     }
 
     /** For tests: a smaller upload chunk (a multiple of 256 KiB), to see uploads in several chunks. */
     public static BlobStore open(
-            RemoteUrl.GDrive url, Supplier<Optional<String>> token, RetryPolicy policy, long chunk) {
-        return new GDriveBlobStore(url, token, policy, 4, chunk);
+            RemoteUrl.GDrive url,
+            Supplier<Optional<String>> token,
+            OAuthRefresh refresher,
+            RetryPolicy policy,
+            long chunk) {
+        return new GDriveBlobStore(url, token, refresher, policy, 4, chunk);
+    }
+
+    /** Google's OAuth token endpoint, or {@code API/token} for another API base (a test server). */
+    public static String tokenEndpoint(RemoteUrl.GDrive url) {
+        return url.api().equals(RemoteUrl.GDrive.DEFAULT_API)
+                ? "https://oauth2.googleapis.com/token"
+                : url.api() + "/token";
     }
 
     @Override
@@ -250,6 +283,7 @@ public final class GDriveBlobStore implements BlobStore {
         BlobNames.check(name);
         if (isPack(name)) {
             sessions.remove(name);
+            known.remove(name);
             for (JsonNode f : findPacks(name)) deleteFile(f.path("id").asText(), name);
             return;
         }
@@ -310,13 +344,32 @@ public final class GDriveBlobStore implements BlobStore {
                 throw pastEnd(name, e.data().length, offset, length);
             return Arrays.copyOfRange(e.data(), (int) offset, (int) offset + length);
         }
+        // Ranged reads (a clone's and a fetch's) take the file from what this store last saw of the name: a
+        // pack never changes, and a file gone since (a repair, gc) is a 404 that looks the name up again.
+        JsonNode f = known.get(name);
+        boolean fresh = f == null;
+        if (fresh) f = knownPack(name);
+        while (true) {
+            long size = f.path("size").asLong();
+            if (offset < 0 || length < 0 || offset + length > size) throw pastEnd(name, size, offset, length);
+            if (length == 0) return new byte[0];
+            try {
+                return download(name, f.path("id").asText(), offset, length);
+            } catch (NotFoundException e) {
+                known.remove(name);
+                if (fresh) throw e;
+                fresh = true;
+                f = knownPack(name);
+            }
+        }
+    }
+
+    /** The newest file of pack {@code name}, looked up now and remembered; missing is {@link NotFoundException}. */
+    private JsonNode knownPack(String name) {
         List<JsonNode> found = findPacks(name);
         if (found.isEmpty()) throw new NotFoundException("blob " + name + " is missing from " + where);
-        JsonNode f = found.getFirst();
-        long size = f.path("size").asLong();
-        if (offset < 0 || length < 0 || offset + length > size) throw pastEnd(name, size, offset, length);
-        if (length == 0) return new byte[0];
-        return download(name, f.path("id").asText(), offset, length);
+        known.put(name, found.getFirst());
+        return found.getFirst();
     }
 
     private IntegrityException pastEnd(String name, long size, long offset, int length) {
@@ -356,6 +409,7 @@ public final class GDriveBlobStore implements BlobStore {
                 JsonNode had = newest.get(n);
                 if (had == null || NEWEST_FIRST.compare(f, had) < 0) newest.put(n, f);
             }
+            known.putAll(newest);
             for (JsonNode f : newest.values()) {
                 out.add(new BlobInfo(
                         f.path("name").asText(),
@@ -721,6 +775,7 @@ public final class GDriveBlobStore implements BlobStore {
         JsonNode made = upload(name, meta, src, name);
         if (made == null) throw new RemoteUnavailableException("Drive refused the upload of " + name, true);
         String id = made.path("id").asText();
+        known.put(name, made);
         for (JsonNode f : findPacks(name)) { // an earlier copy, or one a lost answer left: one file per name
             if (!f.path("id").asText().equals(id)) deleteFile(f.path("id").asText(), name);
         }
@@ -932,9 +987,25 @@ public final class GDriveBlobStore implements BlobStore {
 
     // ---- HTTP ----
 
+    private Optional<String> currentToken() {
+        String r = refreshed;
+        return r != null ? Optional.of(r) : token.get();
+    }
+
+    /**
+     * A new access token after {@code used} was refused as expired: one refresh for all threads (a thread
+     * whose request went out with an older token takes the one already refreshed).
+     */
+    private synchronized String refreshAfter(String used) {
+        String r = refreshed;
+        if (r != null && !("Bearer " + r).equals(used)) return r;
+        refreshed = refresher.refresh();
+        return refreshed;
+    }
+
     private Request.Builder request(HttpUrl u) {
         Request.Builder b = new Request.Builder().url(u).header("User-Agent", "forge");
-        token.get().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        currentToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return b;
     }
 
@@ -944,7 +1015,7 @@ public final class GDriveBlobStore implements BlobStore {
         if (!u.scheme().equals(files.scheme()) || !u.host().equalsIgnoreCase(files.host()) || u.port() != files.port())
             return req.newBuilder().header("User-Agent", "forge").build();
         Request.Builder b = req.newBuilder().header("User-Agent", "forge");
-        token.get().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        currentToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return b.build();
     }
 
@@ -954,15 +1025,7 @@ public final class GDriveBlobStore implements BlobStore {
      * 403 rate limits (retryable), 401, other 403s and 400 (not). Other answers are returned.
      */
     private Response send(Request req, String what, String name, long bytes) {
-        okhttp3.Call call = http.newCall(req);
-        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
-        Response r;
-        try {
-            r = call.execute();
-        } catch (IOException e) {
-            throw new RemoteUnavailableException(
-                    "cannot " + what + " " + name + " in " + where + ": " + failure(e), true, e);
-        }
+        Response r = executeRefreshing(req, what, name, bytes);
         int s = r.code();
         if (s < 400 || s == 404 || s == 409 || s == 410 || s == 416) return r;
         try (r) {
@@ -974,7 +1037,7 @@ public final class GDriveBlobStore implements BlobStore {
                 throw new RemoteUnavailableException(
                         "Google refused the credentials for " + where + " (401" + (text.isEmpty() ? "" : " " + text)
                                 + "): "
-                                + (token.get().isPresent()
+                                + (currentToken().isPresent()
                                         ? "the access token has expired or is wrong; "
                                         : "no token set; ")
                                 + TOKEN_HINT,
@@ -1004,6 +1067,28 @@ public final class GDriveBlobStore implements BlobStore {
                     "cannot " + what + " " + name + " in " + where + ": HTTP " + s
                             + (text.isEmpty() ? "" : " (" + text + ")"),
                     s >= 500 || s == 408);
+        }
+    }
+
+    /** One request; a 401 with a refresher set is sent once more with the access token a refresh gives. */
+    private Response executeRefreshing(Request req, String what, String name, long bytes) {
+        Response r = execute(req, what, name, bytes);
+        String used = req.header("Authorization");
+        if (r.code() != 401 || refresher == null || used == null) return r;
+        r.close();
+        String fresh = refreshAfter(used);
+        return execute(
+                req.newBuilder().header("Authorization", "Bearer " + fresh).build(), what, name, bytes);
+    }
+
+    private Response execute(Request req, String what, String name, long bytes) {
+        okhttp3.Call call = http.newCall(req);
+        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return call.execute();
+        } catch (IOException e) {
+            throw new RemoteUnavailableException(
+                    "cannot " + what + " " + name + " in " + where + ": " + failure(e), true, e);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobStoreContract;
 import dev.forge.mirror.blob.RetryListener;
 import dev.forge.mirror.blob.RetryPolicy;
@@ -28,6 +29,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,7 @@ class DropboxBlobStoreTest extends BlobStoreContract {
         return DropboxBlobStore.open(
                 url(s),
                 () -> Optional.ofNullable(token),
+                null,
                 RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
                 PART);
     }
@@ -246,6 +251,88 @@ class DropboxBlobStoreTest extends BlobStoreContract {
         RemoteUnavailableException none = assertThrows(
                 RemoteUnavailableException.class, () -> raw(s, null).get("config"));
         assertTrue(none.getMessage().contains("no token set"), none.getMessage());
+    }
+
+    @Test
+    void anExpiredTokenIsRefreshedOnceWhenARefreshTokenIsGiven() throws Exception {
+        FakeDropbox s = server();
+        s.refreshToken("refresh-secret-1", "app-key");
+        BlobStore b = DropboxBlobStore.open(
+                url(s),
+                () -> Optional.of(TOKEN),
+                new OAuthRefresh(
+                        "Dropbox",
+                        okhttp3.HttpUrl.get(DropboxBlobStore.tokenEndpoint(url(s))),
+                        "refresh-secret-1",
+                        "app-key",
+                        null),
+                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
+                PART);
+        b.put("config", utf8("{}"));
+        s.expireToken();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<byte[]>> reads = new ArrayList<>();
+            for (int i = 0; i < 4; i++)
+                reads.add(pool.submit(() -> b.get("config").orElseThrow().data()));
+            for (Future<byte[]> f : reads) assertArrayEquals(utf8("{}"), f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, s.refreshed().size(), "one refresh for all threads");
+        b.put("refs/heads/main", utf8("m\n"));
+        assertEquals("Bearer " + s.refreshed().getFirst(), s.authorizations().getLast());
+        for (String line : s.log()) assertFalse(line.contains("refresh-secret"), line);
+
+        BlobStore wrong = DropboxBlobStore.open(
+                url(s),
+                () -> Optional.of(TOKEN),
+                new OAuthRefresh(
+                        "Dropbox",
+                        okhttp3.HttpUrl.get(DropboxBlobStore.tokenEndpoint(url(s))),
+                        "refresh-secret-wrong",
+                        "app-key",
+                        null),
+                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
+                PART);
+        RemoteUnavailableException e = assertThrows(RemoteUnavailableException.class, () -> wrong.get("config"));
+        assertFalse(e.retryable());
+        assertTrue(
+                e.getMessage().contains("refused to refresh") && e.getMessage().contains("invalid_grant"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("refresh-secret"), e.getMessage());
+    }
+
+    @Test
+    void concurrentWritersOnSeparateClientsLoseNoUpdate() throws Exception {
+        FakeDropbox s = server();
+        raw(s, TOKEN).put("refs/heads/counter", utf8("0"));
+        int writers = 6;
+        int each = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                BlobStore b = raw(s, TOKEN);
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        while (true) {
+                            BlobStore.Versioned v = b.get("refs/heads/counter").orElseThrow();
+                            int n = Integer.parseInt(new String(v.data(), StandardCharsets.UTF_8));
+                            if (b.replaceIfUnchanged("refs/heads/counter", utf8(String.valueOf(n + 1)), v.token()))
+                                break;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(
+                String.valueOf(writers * each),
+                new String(raw(s, TOKEN).get("refs/heads/counter").orElseThrow().data(), StandardCharsets.UTF_8));
     }
 
     @Test

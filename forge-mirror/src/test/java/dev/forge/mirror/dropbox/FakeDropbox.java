@@ -93,6 +93,9 @@ public final class FakeDropbox implements AutoCloseable {
     private volatile String token;
     private volatile boolean expired;
     private volatile int pageSize = 2000;
+    private volatile String refreshToken;
+    private volatile String clientId;
+    private final List<String> refreshed = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     private final TreeMap<String, FileEntry> files = new TreeMap<>();
@@ -141,6 +144,20 @@ public final class FakeDropbox implements AutoCloseable {
 
     public void pageSize(int n) {
         pageSize = n;
+    }
+
+    /**
+     * Accepts {@code refreshToken} with {@code clientId} at {@code POST /oauth2/token} (grant_type
+     * refresh_token): each refresh makes a new access token the only one accepted.
+     */
+    public void refreshToken(String refreshToken, String clientId) {
+        this.refreshToken = refreshToken;
+        this.clientId = clientId;
+    }
+
+    /** The access tokens refreshes handed out. */
+    public List<String> refreshed() {
+        return List.copyOf(refreshed);
     }
 
     /** From now on the token is expired: every request is 401 expired_access_token until {@link #token}. */
@@ -217,6 +234,12 @@ public final class FakeDropbox implements AutoCloseable {
             bytesIn.addAndGet(body.length);
             String argHeader = ex.getRequestHeaders().getFirst("Dropbox-API-Arg");
             String endpoint = path.startsWith("/2/") ? path.substring(3) : path;
+            if (endpoint.equals("/oauth2/token")) { // a form with the refresh token in it: not logged
+                log.add(endpoint);
+                if (fault(ex, endpoint, null, body)) return;
+                oauthToken(ex, body);
+                return;
+            }
             log.add(endpoint + " " + (argHeader != null ? argHeader : new String(body, StandardCharsets.UTF_8)));
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth != null) authorizations.add(auth);
@@ -341,6 +364,40 @@ public final class FakeDropbox implements AutoCloseable {
     }
 
     // ---- endpoints ----
+
+    private void oauthToken(HttpExchange ex, byte[] body) throws IOException {
+        Map<String, String> form = new HashMap<>();
+        for (String kv : new String(body, StandardCharsets.UTF_8).split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0)
+                form.put(
+                        java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        String want = refreshToken;
+        if (!"refresh_token".equals(form.get("grant_type"))
+                || want == null
+                || !want.equals(form.get("refresh_token"))
+                || !String.valueOf(clientId).equals(form.get("client_id"))) {
+            send(
+                    ex,
+                    400,
+                    JSON.createObjectNode()
+                            .put("error", "invalid_grant")
+                            .put("error_description", "refresh token is invalid or revoked"));
+            return;
+        }
+        String fresh = "sl.refreshed-" + refreshed.size() + "-" + Long.toHexString(System.nanoTime());
+        refreshed.add(fresh);
+        token(fresh);
+        send(
+                ex,
+                200,
+                JSON.createObjectNode()
+                        .put("access_token", fresh)
+                        .put("token_type", "bearer")
+                        .put("expires_in", 14400));
+    }
 
     private static String lower(String p) {
         return p.toLowerCase(Locale.ROOT);

@@ -122,6 +122,9 @@ public final class FakeDrive implements AutoCloseable {
     private volatile String token;
     private volatile boolean expired;
     private volatile int pageSize = 1000;
+    private volatile String refreshToken;
+    private volatile String clientId;
+    private final List<String> refreshed = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     private final Map<String, DFile> files = new LinkedHashMap<>();
@@ -205,6 +208,17 @@ public final class FakeDrive implements AutoCloseable {
 
     public void pageSize(int n) {
         pageSize = n;
+    }
+
+    /** Accepts {@code refreshToken} with {@code clientId} at {@code POST /token}: each refresh makes a new access token the only one. */
+    public void refreshToken(String refreshToken, String clientId) {
+        this.refreshToken = refreshToken;
+        this.clientId = clientId;
+    }
+
+    /** The access tokens refreshes handed out. */
+    public List<String> refreshed() {
+        return List.copyOf(refreshed);
     }
 
     public void expireToken() {
@@ -301,6 +315,10 @@ public final class FakeDrive implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth != null) authorizations.add(auth);
             if (fault(ex, method, full, body)) return;
+            if (path.equals("/token") && method.equals("POST")) {
+                oauthToken(ex, body);
+                return;
+            }
             if (!authorized(ex, auth)) return;
             Map<String, String> q = query(query);
             if (path.equals("/upload/drive/v3/files") && method.equals("POST")) {
@@ -397,6 +415,32 @@ public final class FakeDrive implements AutoCloseable {
     }
 
     // ---- files ----
+
+    private void oauthToken(HttpExchange ex, byte[] body) throws IOException {
+        Map<String, String> form = query(new String(body, StandardCharsets.UTF_8));
+        String want = refreshToken;
+        if (!"refresh_token".equals(form.get("grant_type"))
+                || want == null
+                || !want.equals(form.get("refresh_token"))
+                || !String.valueOf(clientId).equals(form.get("client_id"))) {
+            send(
+                    ex,
+                    400,
+                    JSON.createObjectNode().put("error", "invalid_grant").put("error_description", "Bad Request"));
+            return;
+        }
+        String fresh = "ya29.refreshed-" + refreshed.size() + "-" + Long.toHexString(System.nanoTime());
+        refreshed.add(fresh);
+        token(fresh);
+        send(
+                ex,
+                200,
+                JSON.createObjectNode()
+                        .put("access_token", fresh)
+                        .put("expires_in", 3599)
+                        .put("scope", "https://www.googleapis.com/auth/drive.file")
+                        .put("token_type", "Bearer"));
+    }
 
     private ObjectNode meta(DFile f) {
         ObjectNode n = JSON.createObjectNode();

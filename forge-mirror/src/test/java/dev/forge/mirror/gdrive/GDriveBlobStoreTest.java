@@ -12,6 +12,7 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobStoreContract;
 import dev.forge.mirror.blob.RetryListener;
 import dev.forge.mirror.blob.RetryPolicy;
@@ -66,6 +67,7 @@ class GDriveBlobStoreTest extends BlobStoreContract {
         return GDriveBlobStore.open(
                 (RemoteUrl.GDrive) RemoteUrl.parse(url, Path.of("/")),
                 () -> Optional.ofNullable(token),
+                null,
                 RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
                 CHUNK);
     }
@@ -291,6 +293,35 @@ class GDriveBlobStoreTest extends BlobStoreContract {
         RemoteUnavailableException none = assertThrows(
                 RemoteUnavailableException.class, () -> raw(s, null).get("config"));
         assertTrue(none.getMessage().contains("no token set"), none.getMessage());
+    }
+
+    @Test
+    void anExpiredTokenIsRefreshedWhenARefreshTokenIsGiven() {
+        FakeDrive s = server();
+        s.refreshToken("refresh-secret-1", "client.apps.googleusercontent.com");
+        String url = s.url("Forge/film");
+        RemoteUrl.GDrive u = (RemoteUrl.GDrive) RemoteUrl.parse(url, Path.of("/"));
+        BlobStore b = GDriveBlobStore.open(
+                u,
+                () -> Optional.of(TOKEN),
+                new OAuthRefresh(
+                        "Google",
+                        okhttp3.HttpUrl.get(GDriveBlobStore.tokenEndpoint(u)),
+                        "refresh-secret-1",
+                        "client.apps.googleusercontent.com",
+                        "client-secret"),
+                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
+                CHUNK);
+        b.put("config", utf8("{}"));
+        s.expireToken();
+        assertArrayEquals(utf8("{}"), b.get("config").orElseThrow().data());
+        b.put("packs/r.pack", random(9, 100));
+        assertEquals(1, s.refreshed().size());
+        assertEquals("Bearer " + s.refreshed().getFirst(), s.authorizations().getLast());
+        for (String line : s.log())
+            assertFalse(line.contains("refresh-secret") || line.contains("client-secret"), line);
+        assertEquals("https://oauth2.googleapis.com/token", GDriveBlobStore.tokenEndpoint((RemoteUrl.GDrive)
+                RemoteUrl.parse("gdrive://film", Path.of("/"))));
     }
 
     @Test
