@@ -442,7 +442,9 @@ public final class GDriveBlobStore implements BlobStore {
 
     /** Every file in the folder matching {@code term} (and not trashed), all pages of files.list. */
     private List<JsonNode> query(String term, String forName) {
-        String q = "'" + quote(folder()) + "' in parents and " + term + " and trashed = false";
+        String folder = folder(false);
+        if (folder == null) return List.of(); // never pushed to: nothing there
+        String q = "'" + quote(folder) + "' in parents and " + term + " and trashed = false";
         return listAll(q, forName);
     }
 
@@ -471,6 +473,14 @@ public final class GDriveBlobStore implements BlobStore {
 
     /** The folder's id: given, or found (and made where missing) along the path from My Drive's root. */
     private String folder() {
+        return folder(true);
+    }
+
+    /**
+     * The folder's id, or (with {@code create} false) null when its path does not exist yet: reading a
+     * remote that was never pushed to makes no folders.
+     */
+    private String folder(boolean create) {
         String f = folderId;
         if (f != null) return f;
         synchronized (folderLock) {
@@ -481,6 +491,7 @@ public final class GDriveBlobStore implements BlobStore {
                         + FOLDER_MIME + "' and trashed = false";
                 List<JsonNode> found = listAll(q, "folder " + seg);
                 if (found.isEmpty()) {
+                    if (!create) return null;
                     parent = createFolder(seg, parent);
                 } else {
                     // Two clients that made the folder at once made two: all use the oldest.
@@ -528,7 +539,8 @@ public final class GDriveBlobStore implements BlobStore {
     }
 
     private String readGenesis(boolean create) {
-        String folder = folder();
+        String folder = folder(create);
+        if (folder == null) return null;
         JsonNode f = metadata(folder, "id,appProperties", "the folder");
         if (f == null) {
             throw new RemoteUnavailableException(

@@ -142,6 +142,18 @@ class GDriveBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void readingARemoteNeverPushedToMakesNoFolders() {
+        FakeDrive s = server();
+        BlobStore b = raw(s, TOKEN);
+        assertTrue(b.get("config").isEmpty());
+        assertTrue(b.stat("packs/x.pack").isEmpty());
+        assertEquals(List.of(), b.list(""));
+        assertEquals(List.of(), s.names());
+        b.put("config", utf8("{}"));
+        assertEquals(List.of("Forge/", "film/"), s.names().subList(0, 2));
+    }
+
+    @Test
     void listingsFollowEveryPage() {
         FakeDrive s = server();
         s.pageSize(3);
