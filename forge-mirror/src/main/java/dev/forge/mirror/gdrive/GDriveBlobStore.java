@@ -119,6 +119,7 @@ public final class GDriveBlobStore implements BlobStore {
 
     private final Object folderLock = new Object();
     private volatile String folderId;
+    private volatile String genesisId;
     private final Deque<String> idPool = new ArrayDeque<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** The newest file of each pack name this store has seen (for ranged reads). */
@@ -492,7 +493,12 @@ public final class GDriveBlobStore implements BlobStore {
                 List<JsonNode> found = listAll(q, "folder " + seg);
                 if (found.isEmpty()) {
                     if (!create) return null;
-                    parent = createFolder(seg, parent);
+                    createFolder(seg, parent);
+                    found = listAll(q, "folder " + seg); // clients that made it at once: all take the oldest
+                }
+                if (found.isEmpty()) {
+                    throw new RemoteUnavailableException(
+                            "Drive does not list the folder " + seg + " of " + where + " yet", true);
                 } else {
                     // Two clients that made the folder at once made two: all use the oldest.
                     found.sort(NEWEST_FIRST.reversed());
@@ -539,35 +545,43 @@ public final class GDriveBlobStore implements BlobStore {
     }
 
     private String readGenesis(boolean create) {
+        String known = genesisId;
+        if (known != null) return known;
         String folder = folder(create);
         if (folder == null) return null;
-        JsonNode f = metadata(folder, "id,appProperties", "the folder");
-        if (f == null) {
+        String g = oldestGenesis();
+        if (g != null || !create) return genesisId = g;
+        if (metadata(folder, "id", "the folder") == null) {
             throw new RemoteUnavailableException(
                     "the Drive folder of " + where + " does not exist, or the token cannot see it (with the"
                             + " drive.file scope Forge sees only folders it made or that were opened with it)",
                     false);
         }
-        String g = f.path("appProperties").path(GENESIS).asText("");
-        if (!g.isEmpty() || !create) return g.isEmpty() ? null : g;
-        ObjectNode patch = MAPPER.createObjectNode();
-        patch.putObject("appProperties").put(GENESIS, newId());
-        Request req = request(files.newBuilder()
-                        .addPathSegment(folder)
-                        .addQueryParameter("fields", "id,appProperties")
-                        .build())
-                .patch(RequestBody.create(json(patch), JSON))
+        // Propose a start: a marker file naming a reserved id. Writers that proposed at once all take the
+        // oldest marker (createdTime, then id), so they go on in one chain; the others' markers stay unused.
+        ObjectNode meta = MAPPER.createObjectNode().put("name", "forge-genesis").put("mimeType", "application/json");
+        meta.putArray("parents").add(folder);
+        meta.putObject("appProperties").put(KIND, "genesis").put(GENESIS, newId());
+        Request req = request(
+                        files.newBuilder().addQueryParameter("fields", "id").build())
+                .post(RequestBody.create(json(meta), JSON))
                 .build();
-        try (Response r = send(req, "write", "the folder", 0)) {
-            if (r.code() != 200) throw unexpected(r, "write", "the folder");
+        try (Response r = send(req, "write", "the state's start", 0)) {
+            if (r.code() != 200) throw unexpected(r, "write", "the state's start");
         }
-        // Read it back: when two first writers raced, both go on with the one Drive kept.
-        JsonNode again = metadata(folder, "id,appProperties", "the folder");
-        String kept =
-                again == null ? "" : again.path("appProperties").path(GENESIS).asText("");
-        if (kept.isEmpty())
-            throw new RemoteUnavailableException("Drive did not keep the state chain's start in " + where, true);
-        return kept;
+        g = oldestGenesis();
+        if (g == null)
+            throw new RemoteUnavailableException("Drive does not list the state's start in " + where + " yet", true);
+        return genesisId = g;
+    }
+
+    /** The id the oldest genesis marker in the folder names, or null when there is none. */
+    private String oldestGenesis() {
+        List<JsonNode> markers = query("appProperties has { key='" + KIND + "' and value='genesis' }", "the state");
+        if (markers.isEmpty()) return null;
+        markers.sort(NEWEST_FIRST.reversed());
+        String g = markers.getFirst().path("appProperties").path(GENESIS).asText("");
+        return g.isEmpty() ? null : g;
     }
 
     /** A file id from files.generateIds, fetched a hundred at a time. */
