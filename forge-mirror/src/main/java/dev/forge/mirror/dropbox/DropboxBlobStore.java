@@ -228,7 +228,20 @@ public final class DropboxBlobStore implements BlobStore {
     public boolean replaceIfUnchanged(String name, byte[] data, String expectedToken) {
         BlobNames.check(name);
         if (expectedToken == null || expectedToken.isEmpty()) return false;
-        return upload(name, bytes(data), mode("update", expectedToken));
+        int mark = expectedToken.indexOf('#');
+        String rev = mark < 0 ? expectedToken : expectedToken.substring(0, mark);
+        if (rev.isEmpty()) return false;
+        return upload(name, bytes(data), mode("update", rev));
+    }
+
+    /**
+     * A file's version token: its {@code rev}, then {@code #} and its {@code content_hash} when Dropbox gave
+     * one (so the token vouches for the bytes; only the rev is compared by Dropbox).
+     */
+    static String token(JsonNode meta) {
+        String rev = meta.path("rev").asText("");
+        String hash = meta.path("content_hash").asText("");
+        return hash.isEmpty() ? rev : rev + "#" + hash;
     }
 
     private static ObjectNode mode(String tag, String rev) {
@@ -425,7 +438,7 @@ public final class DropboxBlobStore implements BlobStore {
             byte[] data = body(r, name);
             long size = meta.path("size").asLong(-1);
             if (size >= 0 && data.length != size) throw incomplete(name, data.length, size);
-            return Optional.of(new Versioned(data, meta.path("rev").asText()));
+            return Optional.of(new Versioned(data, token(meta)));
         }
     }
 
@@ -498,8 +511,7 @@ public final class DropboxBlobStore implements BlobStore {
             if (r.code() != 200) throw unexpected(r, "stat", name);
             JsonNode m = parse(r, name);
             if (!"file".equals(m.path(".tag").asText())) return Optional.empty();
-            return Optional.of(
-                    new BlobInfo(name, m.path("size").asLong(), m.path("rev").asText()));
+            return Optional.of(new BlobInfo(name, m.path("size").asLong(), token(m)));
         }
     }
 
@@ -536,8 +548,7 @@ public final class DropboxBlobStore implements BlobStore {
                 String rel = display.substring(root.length() + 1);
                 if (!rel.toLowerCase(Locale.ROOT).startsWith(lowerPrefix)) continue;
                 String name = prefix + rel.substring(prefix.length());
-                out.add(new BlobInfo(
-                        name, e.path("size").asLong(), e.path("rev").asText()));
+                out.add(new BlobInfo(name, e.path("size").asLong(), token(e)));
             }
             if (!page.path("has_more").asBoolean(false)) return out;
             String cursor = page.path("cursor").asText("");

@@ -13,6 +13,7 @@ import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
+import dev.forge.mirror.dropbox.DropboxContentHash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -302,13 +303,21 @@ public final class GDriveBlobStore implements BlobStore {
         return m;
     }
 
+    /** The state-file seq a token names ({@code s<seq>#<hash>}), or -1 for a token that is not a state token. */
     private static long version(String token) {
-        if (token == null || !token.startsWith("s") || !token.substring(1).matches("\\d{1,18}")) return -1;
-        return Long.parseLong(token.substring(1));
+        if (token == null) return -1;
+        int mark = token.indexOf('#');
+        String v = mark < 0 ? token : token.substring(0, mark);
+        if (!v.startsWith("s") || !v.substring(1).matches("\\d{1,18}")) return -1;
+        return Long.parseLong(v.substring(1));
     }
 
-    private static String token(long version) {
-        return "s" + version;
+    /**
+     * A state blob's token: {@code s<seq>} of the state file that last wrote it, {@code #} and the Dropbox
+     * content hash of its bytes (so the token vouches for them; only the seq is compared).
+     */
+    private static String token(Entry e) {
+        return "s" + e.version() + "#" + DropboxContentHash.of(e.data());
     }
 
     // ---- reads ----
@@ -320,7 +329,7 @@ public final class GDriveBlobStore implements BlobStore {
             Entry e = head().blobs().get(name);
             return e == null
                     ? Optional.empty()
-                    : Optional.of(new Versioned(e.data().clone(), token(e.version())));
+                    : Optional.of(new Versioned(e.data().clone(), token(e)));
         }
         List<JsonNode> found = findPacks(name);
         if (found.isEmpty()) return Optional.empty();
@@ -383,7 +392,7 @@ public final class GDriveBlobStore implements BlobStore {
         BlobNames.check(name);
         if (!isPack(name)) {
             Entry e = head().blobs().get(name);
-            return e == null ? Optional.empty() : Optional.of(new BlobInfo(name, e.data().length, token(e.version())));
+            return e == null ? Optional.empty() : Optional.of(new BlobInfo(name, e.data().length, token(e)));
         }
         List<JsonNode> found = findPacks(name);
         if (found.isEmpty()) return Optional.empty();
@@ -397,10 +406,7 @@ public final class GDriveBlobStore implements BlobStore {
         List<BlobInfo> out = new ArrayList<>();
         for (Map.Entry<String, Entry> e : head().blobs().entrySet()) {
             if (e.getKey().startsWith(prefix))
-                out.add(new BlobInfo(
-                        e.getKey(),
-                        e.getValue().data().length,
-                        token(e.getValue().version())));
+                out.add(new BlobInfo(e.getKey(), e.getValue().data().length, token(e.getValue())));
         }
         if ("packs/".startsWith(prefix) || prefix.startsWith("packs/")) {
             Map<String, JsonNode> newest = new LinkedHashMap<>();

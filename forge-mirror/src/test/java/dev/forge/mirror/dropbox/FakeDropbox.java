@@ -413,6 +413,7 @@ public final class FakeDropbox implements AutoCloseable {
         n.put("client_modified", "2026-01-01T00:00:00Z");
         n.put("server_modified", "2026-01-01T00:00:00Z");
         n.put("rev", f.rev());
+        n.put("content_hash", DropboxContentHash.of(f.data()));
         n.put("size", f.data().length);
         n.put("is_downloadable", true);
         return n;
