@@ -71,7 +71,7 @@ import okio.Okio;
  *       409 to every later create, so of several writers exactly one extends the chain: a
  *       compare-and-swap that Drive itself decides. The head is found by following the reserved ids
  *       with files.get (by id, so no search index is involved) until one does not exist. The first
- *       reserved id is kept in the folder's {@code appProperties forgeGenesis}.
+ *       id is named by the oldest {@code forge-genesis} marker file, which first writers propose.
  * </ul>
  *
  * <p>Failures: 403 {@code userRateLimitExceeded}/{@code rateLimitExceeded} and 429 are retryable (the
