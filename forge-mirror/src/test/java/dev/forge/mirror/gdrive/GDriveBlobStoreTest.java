@@ -207,6 +207,39 @@ class GDriveBlobStoreTest extends BlobStoreContract {
         assertTrue(live <= GDriveBlobStore.KEEP + GDriveBlobStore.PRUNE_EVERY + 2, "live state files: " + live);
     }
 
+    /** Clients whose very first writes to a brand-new folder overlap all go on in one chain. */
+    @Test
+    void firstWritesOfManyClientsToABrandNewRemoteShareOneChain() throws Exception {
+        FakeDrive s = server();
+        int n = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> created = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                BlobStore b = raw(s, TOKEN);
+                int me = i;
+                created.add(pool.submit(() -> {
+                    go.await();
+                    return b.putIfAbsent("locks/refs/heads/main", utf8("owner " + me));
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (Future<Boolean> f : created) if (f.get()) winners++;
+            assertEquals(1, winners);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(s.names().stream().filter("forge-genesis"::equals).count() >= 1);
+        // Clients that made the path's folders at once made several (Drive allows it); all use the oldest, and
+        // the others stay empty.
+        assertTrue(s.names().stream().filter("Forge/"::equals).count() >= 1);
+        String seen = new String(
+                raw(s, TOKEN).get("locks/refs/heads/main").orElseThrow().data(), StandardCharsets.UTF_8);
+        assertTrue(seen.startsWith("owner "), seen);
+    }
+
     @Test
     void aClientWhoseLastSeenHeadWasTrashedStillReadsTheCurrentState() {
         FakeDrive s = server();
