@@ -370,8 +370,16 @@ public final class FileLocks {
         }
     }
 
-    /** Whether {@code token} is a hash of {@code data}: an S3 ETag (MD5) or a git blob id (SHA-1). */
+    /**
+     * Whether {@code token} is a hash of {@code data}: an S3 ETag (MD5), a git blob id (SHA-1), or a Dropbox or
+     * Drive token ending in {@code #} and the Dropbox content hash of the bytes.
+     */
     static boolean tokenVouchesFor(String token, byte[] data) {
+        int mark = token.lastIndexOf('#');
+        if (mark >= 0) {
+            return token.length() - mark - 1 == 64
+                    && dev.forge.mirror.dropbox.DropboxContentHash.of(data).equalsIgnoreCase(token.substring(mark + 1));
+        }
         try {
             if (token.length() == 32) {
                 return HexFormat.of()

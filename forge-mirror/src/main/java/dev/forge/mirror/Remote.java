@@ -5,6 +5,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.auth.FoundToken;
+import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.auth.Provider;
 import dev.forge.mirror.auth.TokenStore;
 import dev.forge.mirror.blob.FileBlobStore;
@@ -13,7 +14,9 @@ import dev.forge.mirror.blob.Listings;
 import dev.forge.mirror.blob.MeteredBlobStore;
 import dev.forge.mirror.blob.ReadOnlyBlobStore;
 import dev.forge.mirror.blob.RetryingBlobStore;
+import dev.forge.mirror.dropbox.DropboxBlobStore;
 import dev.forge.mirror.format.RemoteConfig;
+import dev.forge.mirror.gdrive.GDriveBlobStore;
 import dev.forge.mirror.github.GitHubBlobStore;
 import dev.forge.mirror.http.HttpBlobStore;
 import dev.forge.mirror.s3.S3BlobStore;
@@ -84,6 +87,26 @@ public final class Remote implements AutoCloseable {
                 yield GitHubBlobStore.open(
                         g,
                         () -> TokenStore.forUser().find(Provider.GITHUB, api).map(FoundToken::token),
+                        options.parallelism(),
+                        options.policy());
+            }
+            case RemoteUrl.GDrive g -> {
+                java.net.URI api = java.net.URI.create(g.api());
+                yield GDriveBlobStore.open(
+                        g,
+                        () -> TokenStore.forUser().find(Provider.GDRIVE, api).map(FoundToken::token),
+                        OAuthRefresh.fromEnv(
+                                System.getenv(), "FORGE_GDRIVE", "Google", GDriveBlobStore.tokenEndpoint(g)),
+                        options.parallelism(),
+                        options.policy());
+            }
+            case RemoteUrl.Dropbox d -> {
+                java.net.URI api = java.net.URI.create(d.api());
+                yield DropboxBlobStore.open(
+                        d,
+                        () -> TokenStore.forUser().find(Provider.DROPBOX, api).map(FoundToken::token),
+                        OAuthRefresh.fromEnv(
+                                System.getenv(), "FORGE_DROPBOX", "Dropbox", DropboxBlobStore.tokenEndpoint(d)),
                         options.parallelism(),
                         options.policy());
             }

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A remote's address, parsed: a directory ({@code /mnt/nas/proj}, {@code file:///mnt/nas/proj}), an
  * S3 bucket and prefix ({@code s3://BUCKET/PREFIX?endpoint=URL&region=R&path-style=true}) or an R2
- * bucket ({@code r2://ACCOUNT_ID/BUCKET/PREFIX}) or a GitHub repository ({@code
+ * bucket ({@code r2://ACCOUNT_ID/BUCKET/PREFIX}), a Dropbox or Google Drive folder ({@code dropbox://PATH},
+ * {@code gdrive://FOLDER_ID_OR_PATH}) or a GitHub repository ({@code
  * github://OWNER/REPO?api=URL}). Credentials never go in the URL: they come from the
  * environment, so a URL is safe to store in {@code .forge} and to print. {@link #parse} refuses a URL
  * that carries any (user info in it or in its endpoint, a secret-looking option), and {@link #redact}
@@ -79,6 +80,38 @@ public sealed interface RemoteUrl {
     }
 
     /**
+     * A folder in a Dropbox: {@code dropbox://PATH[?api=URL&content=URL]}. {@code root} is the folder's
+     * Dropbox path ({@code /forge/film}); {@code api} and {@code content} are the RPC and content hosts
+     * without {@code /2} and without a trailing slash ({@code https://api.dropboxapi.com}, {@code
+     * https://content.dropboxapi.com}); a test server gives {@code ?api=} and, when it serves both, no
+     * {@code content}.
+     */
+    record Dropbox(String root, String api, String content, String original) implements RemoteUrl {
+        public static final String DEFAULT_API = "https://api.dropboxapi.com";
+        public static final String DEFAULT_CONTENT = "https://content.dropboxapi.com";
+
+        @Override
+        public String text() {
+            return original;
+        }
+    }
+
+    /**
+     * A Google Drive folder: {@code gdrive://FOLDER_ID} or {@code gdrive://PATH} (folders from My Drive's
+     * root, made when missing). Exactly one of {@code folderId} and {@code path} is set ({@code path}
+     * without leading or trailing slash). {@code api} is the base of both the metadata API ({@code
+     * API/drive/v3}) and the upload API ({@code API/upload/drive/v3}), without a trailing slash.
+     */
+    record GDrive(String folderId, String path, String api, String original) implements RemoteUrl {
+        public static final String DEFAULT_API = "https://www.googleapis.com";
+
+        @Override
+        public String text() {
+            return original;
+        }
+    }
+
+    /**
      * Parses {@code url}; a relative path is taken relative to {@code cwd}. A URL with credentials in it
      * is refused ({@link InvalidInputException}, exit 2) with a message that does not repeat them.
      */
@@ -112,10 +145,12 @@ public sealed interface RemoteUrl {
             case "s3" -> s3(uri, url);
             case "r2" -> r2(uri, url);
             case "github" -> github(uri, url);
+            case "dropbox" -> dropbox(uri, url);
+            case "gdrive" -> gdrive(uri, url);
             default ->
                 throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + redact(url)
                         + "'; use a path, file:///path, s3://BUCKET/PREFIX, r2://ACCOUNT_ID/BUCKET/PREFIX,"
-                        + " github://OWNER/REPO or https://HOST/PATH");
+                        + " github://OWNER/REPO, dropbox://PATH, gdrive://FOLDER_ID_OR_PATH or https://HOST/PATH");
         };
     }
 
@@ -213,6 +248,86 @@ public sealed interface RemoteUrl {
         while (api.endsWith("/")) api = api.substring(0, api.length() - 1);
         return new GitHub(owner, path, api, original);
     }
+
+    private static Dropbox dropbox(URI uri, String original) {
+        String rest = original.substring("dropbox://".length());
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        while (path.startsWith("/")) path = path.substring(1);
+        while (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        boolean ok = !path.isEmpty();
+        for (String seg : path.split("/", -1)) {
+            ok &= DROPBOX_SEGMENT.matcher(seg).matches() && !seg.equals(".") && !seg.equals("..");
+        }
+        if (!ok) {
+            throw new InvalidInputException("dropbox URL '" + redact(original)
+                    + "' must look like dropbox://FOLDER/SUBFOLDER (letters, digits, '.', '_', '-'),"
+                    + " optionally with ?api=URL&content=URL for a test server");
+        }
+        Map<String, String> opts = query(uri, original);
+        for (String k : opts.keySet()) {
+            if (!k.equals("api") && !k.equals("content"))
+                throw new InvalidInputException(
+                        "unknown option '" + k + "' in '" + redact(original) + "' (known: api, content)");
+        }
+        String api = httpBase(opts.getOrDefault("api", Dropbox.DEFAULT_API), "api", original);
+        String content = opts.containsKey("content")
+                ? httpBase(opts.get("content"), "content", original)
+                : opts.containsKey("api") ? api : Dropbox.DEFAULT_CONTENT;
+        return new Dropbox("/" + path, api, content, original);
+    }
+
+    private static GDrive gdrive(URI uri, String original) {
+        String rest = original.substring("gdrive://".length());
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        while (path.startsWith("/")) path = path.substring(1);
+        while (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+        boolean ok = !path.isEmpty();
+        for (String seg : path.split("/", -1)) {
+            ok &= DROPBOX_SEGMENT.matcher(seg).matches() && !seg.equals(".") && !seg.equals("..");
+        }
+        if (!ok) {
+            throw new InvalidInputException("gdrive URL '" + redact(original)
+                    + "' must look like gdrive://FOLDER_ID or gdrive://FOLDER/SUBFOLDER (letters, digits, '.', '_',"
+                    + " '-'), optionally with ?api=URL for a test server");
+        }
+        Map<String, String> opts = query(uri, original);
+        for (String k : opts.keySet()) {
+            if (!k.equals("api"))
+                throw new InvalidInputException(
+                        "unknown option '" + k + "' in '" + redact(original) + "' (known: api)");
+        }
+        String api = httpBase(opts.getOrDefault("api", GDrive.DEFAULT_API), "api", original);
+        boolean id = GDRIVE_ID.matcher(path).matches() && path.chars().anyMatch(Character::isDigit);
+        return new GDrive(id ? path : null, id ? null : path, api, original);
+    }
+
+    /** What a Drive folder id looks like (one segment of 25 or more letters, digits, '_' and '-', with a digit). */
+    java.util.regex.Pattern GDRIVE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{25,}");
+
+    /** An http(s) base URL given as option {@code option}, without a trailing slash. */
+    private static String httpBase(String value, String option, String original) {
+        URI a;
+        try {
+            a = new URI(value);
+        } catch (URISyntaxException x) {
+            throw new InvalidInputException(option + " in '" + redact(original) + "' is not a URL: " + x.getReason());
+        }
+        if (a.getScheme() == null
+                || !(a.getScheme().equals("http") || a.getScheme().equals("https"))
+                || a.getHost() == null
+                || a.getRawQuery() != null) {
+            throw new InvalidInputException(option + " in '" + redact(original)
+                    + "' must be an http(s) URL without a query, got '" + redact(value) + "'");
+        }
+        String v = value;
+        while (v.endsWith("/")) v = v.substring(0, v.length() - 1);
+        return v;
+    }
+
+    /** One folder name of a dropbox:// path. */
+    java.util.regex.Pattern DROPBOX_SEGMENT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
     /** An owner or repository name on GitHub. */
     java.util.regex.Pattern GITHUB_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");

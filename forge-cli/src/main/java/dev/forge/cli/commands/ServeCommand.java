@@ -66,7 +66,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--upstream",
             paramLabel = "URL",
-            description = "The remote to serve and cache: a path, s3://, r2://, github:// or https:// URL.")
+            description =
+                    "The remote to serve and cache: a path, s3://, r2://, github://, dropbox://, gdrive:// or https:// URL.")
     String upstream;
 
     @Option(

@@ -40,8 +40,10 @@ public enum Provider {
     }
 
     public static Provider of(String name) {
-        for (Provider p : values()) if (p.id.equals(name.toLowerCase(Locale.ROOT))) return p;
-        throw new InvalidInputException("unknown provider '" + name + "' (github, gdrive or dropbox)");
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("google")) return GDRIVE; // as docs and users often call it
+        for (Provider p : values()) if (p.id.equals(n)) return p;
+        throw new InvalidInputException("unknown provider '" + name + "' (github, gdrive or google, dropbox)");
     }
 
     /**

@@ -46,7 +46,7 @@ public final class AuthLoginCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Parameters(index = "0", paramLabel = "PROVIDER", description = "github, gdrive or dropbox.")
+    @Parameters(index = "0", paramLabel = "PROVIDER", description = "github, gdrive (or google) or dropbox.")
     String provider;
 
     @Option(

@@ -29,7 +29,7 @@ public final class AuthLogoutCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Parameters(index = "0", paramLabel = "PROVIDER", description = "github, gdrive or dropbox.")
+    @Parameters(index = "0", paramLabel = "PROVIDER", description = "github, gdrive (or google) or dropbox.")
     String provider;
 
     @Option(names = "--api", paramLabel = "URL", description = "The API base (default: the provider's).")

@@ -17,10 +17,11 @@ import picocli.CommandLine.Parameters;
         description = {
             "Add a remote named NAME at URL.",
             "URL: a folder or NAS mount (PATH, file:///PATH), s3://BUCKET/PREFIX",
-            "[?endpoint=URL&region=R&path-style=true], r2://ACCOUNT_ID/BUCKET/PREFIX or",
-            "github://OWNER/REPO[?api=https://HOST/api/v3].",
+            "[?endpoint=URL&region=R&path-style=true], r2://ACCOUNT_ID/BUCKET/PREFIX,",
+            "github://OWNER/REPO[?api=https://HOST/api/v3], dropbox://PATH or gdrive://FOLDER_ID_OR_PATH.",
             "Credentials come from FORGE_S3_ACCESS_KEY_ID/FORGE_S3_SECRET_ACCESS_KEY or the AWS default chain",
-            "(S3, R2) and FORGE_GITHUB_TOKEN or GITHUB_TOKEN (GitHub), never the URL."
+            "(S3, R2), FORGE_GITHUB_TOKEN or GITHUB_TOKEN (GitHub), FORGE_DROPBOX_TOKEN, FORGE_GDRIVE_TOKEN,",
+            "or 'forge auth login', never the URL."
         })
 public final class RemoteAddCommand implements Callable<Integer> {
     @Mixin
