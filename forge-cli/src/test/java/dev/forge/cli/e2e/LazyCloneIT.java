@@ -106,20 +106,22 @@ class LazyCloneIT {
                     .path("commit")
                     .asText();
         }
-        // Nothing pushed yet: nothing is safe anywhere else, so nothing goes.
+        // Nothing pushed yet: nothing is safe anywhere else, so nothing goes (exit 4, says to push).
         ForgeProcess.run(a, "remote", "add", "origin", tmp.resolve("remote").toString())
                 .ok();
-        ForgeProcess.Result none = ForgeProcess.run(a, "evict", "--json").ok();
-        assertEquals(0, json(none).path("bytesFreed").asLong(), none.describe());
+        long unpushed = totalSize(a.resolve(".forge"));
+        ForgeProcess.Result none = ForgeProcess.run(a, "evict").expect(4);
+        assertTrue(none.stderr().contains("push to it first"), none.describe());
+        assertEquals(unpushed, totalSize(a.resolve(".forge")));
         ForgeProcess.run(a, "push").ok();
 
-        long before = totalSize(a.resolve(".forge"));
+        long before = totalSize(a.resolve(".forge/packs"));
         JsonNode dry = json(ForgeProcess.run(a, "evict", "--dry-run", "--json").ok());
         assertTrue(dry.path("bytesFreed").asLong() > 5_000_000, dry.toString());
-        assertEquals(before, totalSize(a.resolve(".forge")), "a dry run changes nothing");
+        assertEquals(before, totalSize(a.resolve(".forge/packs")), "a dry run changes no pack");
         JsonNode done = json(ForgeProcess.run(a, "evict", "--json").ok());
         assertTrue(done.path("bytesFreed").asLong() > 5_000_000, done.toString());
-        assertTrue(totalSize(a.resolve(".forge")) < before - 5_000_000);
+        assertTrue(totalSize(a.resolve(".forge/packs")) < before - 5_000_000);
         assertEquals(
                 2,
                 json(ForgeProcess.run(a, "fsck", "--json").ok())
