@@ -165,11 +165,17 @@ public final class Remote implements AutoCloseable {
             }
             RepositoryKey rk = null;
             try {
-                rk = RemoteKeys.openLocal(stateDir, keys, e.epoch())
-                        .filter(k -> k.keyId().equals(e.keyId()))
-                        .orElse(null);
+                rk = RemoteKeys.openLocal(stateDir, keys, e.epoch()).orElse(null);
             } catch (KeyException ignored) {
                 // the local copy does not open (identity replaced): the remote's wrapped keys may
+            }
+            if (rk != null && !rk.keyId().equals(e.keyId())) {
+                // Never take a new key from the host for a remote this clone knows: a host could wrap
+                // its own key to the members' public keys and read what is pushed next.
+                throw new IntegrityException("the remote " + describe() + " names repository key " + e.keyId()
+                        + ", not the key this clone keeps for it (" + rk.keyId() + " in "
+                        + stateDir.resolve(RemoteKeys.LOCAL_FILE) + "): refusing it; if the remote was made"
+                        + " again on purpose, run 'forge remote remove " + name + "' and add it again");
             }
             if (rk == null) {
                 RemoteKeys.Opened o = RemoteKeys.openRemote(listing, e, keys);
@@ -217,18 +223,7 @@ public final class Remote implements AutoCloseable {
         RemoteConfig rc = requireConfig();
         if (rc.encryption() == null || encrypting == null)
             throw new InvalidInputException("the remote " + describe() + " is not encrypted");
-        try {
-            return RemoteKeys.openLocal(stateDir, keys, rc.encryption().epoch())
-                    .filter(k -> k.keyId().equals(rc.encryption().keyId()))
-                    .orElseGet(() -> new RepositoryKey(
-                            RemoteKeys.openRemote(listing, rc.encryption(), keys)
-                                    .key(),
-                            rc.encryption().epoch()));
-        } catch (KeyException e) {
-            return new RepositoryKey(
-                    RemoteKeys.openRemote(listing, rc.encryption(), keys).key(),
-                    rc.encryption().epoch());
-        }
+        return encrypting.key();
     }
 
     /** Deletes many blobs, each leaving its listing first (remote gc). */

@@ -64,6 +64,11 @@ public final class EncryptingBlobStore extends ForwardingBlobStore {
         this.names = new EncryptedNames(rk);
     }
 
+    /** The repository key this store encrypts with. */
+    public RepositoryKey key() {
+        return rk;
+    }
+
     /** The stored (encrypted) name of plaintext name {@code name}. */
     public String storedName(String name) {
         return names.encode(name);
