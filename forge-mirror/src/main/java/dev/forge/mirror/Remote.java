@@ -57,6 +57,7 @@ public final class Remote implements AutoCloseable {
     private RepositoryKey pendingKey;
 
     private RemoteConfig config;
+    private boolean configJustFoundAbsent;
 
     private Remote(String name, BlobStore backend, Path stateDir, RemoteOptions options, boolean mustEncrypt) {
         this.name = name;
@@ -187,6 +188,7 @@ public final class Remote implements AutoCloseable {
             encrypting = new EncryptingBlobStore(listing, rk);
             return encrypting;
         }
+        configJustFoundAbsent = true;
         if (localKey || Files.exists(stateDir.resolve(RemoteKeys.REQUEST_FILE)) || mustEncrypt) {
             RepositoryKey rk = null;
             try {
@@ -264,6 +266,11 @@ public final class Remote implements AutoCloseable {
     /** The remote's config, or empty when nothing was ever pushed there. */
     public Optional<RemoteConfig> config() {
         blobs();
+        if (config == null && configJustFoundAbsent) {
+            // choose() has just read it: no second request for the same answer
+            configJustFoundAbsent = false;
+            return Optional.empty();
+        }
         if (config == null) {
             config = listing.get(RemoteConfig.BLOB)
                     .map(v -> RemoteConfig.parse(v.data(), describe()))

@@ -141,6 +141,39 @@ class EncryptedRemoteTest {
         assertFalse(Files.exists(d));
     }
 
+    @Test
+    void aRemoteAddedWithPassphraseOpensWithFORGE_PASSPHRASEAloneAndNotWithAWrongOne() throws Exception {
+        Path remoteDir = tmp.resolve("premote");
+        Path a = Files.createDirectories(tmp.resolve("pa"));
+        Files.writeString(a.resolve("x.txt"), "x\n");
+        KeySource alice =
+                new KeySource(null, Map.of("FORGE_PASSPHRASE", "correct horse"), tmp.resolve("alice"), notices::add);
+        try (Repository repo = RemoteProtocolContract.init(a)) {
+            RemoteProtocolContract.commit(repo, "x");
+            new Remotes(repo).addEncrypted("origin", remoteDir.toString(), a, List.of(), true);
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                new Push(repo, r).run("main", "main", RemoteProtocolContract.P);
+            }
+        }
+        assertTrue(Files.exists(remoteDir.resolve("keys/1/passphrase.age")));
+        assertTrue(notices.stream().anyMatch(n -> n.contains("FORGE_PASSPHRASE")), notices::toString);
+        Path b = tmp.resolve("pb");
+        cloneTo(
+                remoteDir.toString(),
+                b,
+                new KeySource(null, Map.of("FORGE_PASSPHRASE", "correct horse"), tmp.resolve("bob"), s -> {}));
+        assertEquals("x\n", Files.readString(b.resolve("x.txt")));
+        Path c = tmp.resolve("pc");
+        KeyException e = assertThrows(
+                KeyException.class,
+                () -> cloneTo(
+                        remoteDir.toString(),
+                        c,
+                        new KeySource(null, Map.of("FORGE_PASSPHRASE", "wrong"), tmp.resolve("eve"), s -> {})));
+        assertTrue(e.getMessage().contains("FORGE_PASSPHRASE does not open"), e.getMessage());
+        assertFalse(Files.exists(c));
+    }
+
     static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

@@ -204,8 +204,10 @@ class GitHubIT {
         forge(work, "commit", "-m", "corpus v1").ok();
         forge(work, "remote", "add", "origin", github.url()).ok();
         github.holdUploadsAfter(3);
-        ForgeProcess.Started p =
-                ForgeProcess.start(work, List.of("push", "--json"), Map.of("FORGE_GITHUB_TOKEN", TOKEN));
+        ForgeProcess.Started p = ForgeProcess.start(
+                work,
+                List.of("push", "--json"),
+                Map.of("FORGE_GITHUB_TOKEN", TOKEN, "XDG_CONFIG_HOME", home.toString()));
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (github.heldUploads() == 0 && p.process().isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
