@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "add",
         description = {
-            "Let the owner of an age public key open the encrypted remote: wraps its repository key to it",
-            "(keys/EPOCH/recipients.age is rewritten by compare-and-swap). They then clone with --identity."
+            "Let the owner of an age public key open the encrypted remote.",
+            "Wraps its repository key to one more recipient (keys/EPOCH/recipients.age, rewritten by",
+            "compare-and-swap); no data is re-encrypted. They then clone with --identity FILE."
         })
 public final class KeyAddCommand implements Callable<Integer> {
     @Mixin

@@ -8,8 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "key",
         description = {
-            "Add or list the age recipients that can open an encrypted remote's key.",
-            "The repository key is wrapped to each member's age public key; adding one re-encrypts no data."
+            "Add or list who can open an encrypted remote.",
+            "Its repository key is wrapped to each member's age public key; adding one re-encrypts no data."
         },
         subcommands = {KeyAddCommand.class, KeyListCommand.class})
 public final class KeyCommand {

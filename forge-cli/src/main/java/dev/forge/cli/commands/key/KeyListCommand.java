@@ -17,7 +17,10 @@ import picocli.CommandLine.Mixin;
 
 @Command(
         name = "list",
-        description = "List the age public keys (and whether a passphrase) that open the encrypted remote's key.")
+        description = {
+            "List who can open the encrypted remote.",
+            "Its members' age public keys, and whether a passphrase opens it; --json adds the key's id."
+        })
 public final class KeyListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
