@@ -174,6 +174,54 @@ class EncryptedRemoteTest {
         assertFalse(Files.exists(c));
     }
 
+    @Test
+    void remoteGcDeletesADeadPackOfAnEncryptedRemote() throws Exception {
+        Path remoteDir = tmp.resolve("gremote");
+        Path a = Files.createDirectories(tmp.resolve("ga"));
+        Files.write(a.resolve("keep.bin"), RemoteProtocolContract.random(1, 400_000));
+        KeySource alice = keys("alice");
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_800_000_000_000L);
+        try (Repository repo = RemoteProtocolContract.init(a)) {
+            var main = RemoteProtocolContract.commit(repo, "main");
+            new Remotes(repo).addEncrypted("origin", remoteDir.toString(), a, List.of(), false);
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                new Push(repo, r).packSize(1 << 20).run("main", "main", RemoteProtocolContract.P);
+            }
+            Files.write(a.resolve("render.bin"), RemoteProtocolContract.random(2, 2_500_000));
+            var big = RemoteProtocolContract.commit(repo, "a big render");
+            repo.begin("test").setRef("refs/heads/render", big).commit();
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                new Push(repo, r).packSize(1 << 20).run("render", "render", RemoteProtocolContract.P);
+            }
+            repo.begin("test").setRef("refs/heads/main", main).commit();
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                new Push(repo, r).deleteBranch("render");
+            }
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                RemoteGc.Result first = new RemoteGc(repo, r)
+                        .clock(now::get)
+                        .run(java.time.Duration.ZERO, false, RemoteProtocolContract.P);
+                assertTrue(first.packsPending() >= 1, first.toString());
+            }
+            now.addAndGet(1000);
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                RemoteGc.Result due = new RemoteGc(repo, r)
+                        .clock(now::get)
+                        .run(java.time.Duration.ZERO, false, RemoteProtocolContract.P);
+                assertTrue(due.bytesDeleted() > 2_400_000, due.toString());
+            }
+        }
+        // Nothing stored under a plaintext name but the config and the wrapped key.
+        for (Path f : storedFiles(remoteDir)) {
+            String rel = remoteDir.relativize(f).toString();
+            assertFalse(rel.startsWith("gc/pending") || rel.startsWith("gc/lock") || rel.startsWith("gc/pushes"), rel);
+        }
+        Files.delete(a.resolve("render.bin"));
+        Path b = tmp.resolve("gb");
+        cloneTo(remoteDir.toString(), b, alice);
+        RemoteProtocolContract.assertSameFiles(a, b);
+    }
+
     static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
