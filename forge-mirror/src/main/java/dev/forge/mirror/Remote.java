@@ -52,6 +52,8 @@ public final class Remote implements AutoCloseable {
     /** What the protocol uses: {@link #listing}, or the encrypting store over it; chosen on first use. */
     private BlobStore blobs;
 
+    private final BlobStore view = new View();
+
     private EncryptingBlobStore encrypting;
     /** A new key, for a remote the first push is to set up encrypted. */
     private RepositoryKey pendingKey;
@@ -144,9 +146,75 @@ public final class Remote implements AutoCloseable {
      * and the encrypting store; a remote with no config yet that is to be encrypted (remote add --encrypt, or
      * GitHub) gets a new key that the first push sets up ({@link #ensureConfig}).
      */
-    synchronized BlobStore blobs() {
+    BlobStore blobs() {
+        return view;
+    }
+
+    /** The store {@link #blobs} hands to: chosen (reading the config) on the first call that needs it. */
+    private synchronized BlobStore resolved() {
         if (blobs == null) blobs = choose();
         return blobs;
+    }
+
+    /**
+     * What {@link #blobs} returns: it reads nothing until it is used, so a command still refuses a read-only
+     * remote (or fails on a bad argument) before it talks to it.
+     */
+    private final class View implements BlobStore {
+        @Override
+        public void put(String n, byte[] data) {
+            resolved().put(n, data);
+        }
+
+        @Override
+        public void put(String n, Path file) {
+            resolved().put(n, file);
+        }
+
+        @Override
+        public Optional<Versioned> get(String n) {
+            return resolved().get(n);
+        }
+
+        @Override
+        public byte[] get(String n, long offset, int length) {
+            return resolved().get(n, offset, length);
+        }
+
+        @Override
+        public Optional<BlobInfo> stat(String n) {
+            return resolved().stat(n);
+        }
+
+        @Override
+        public java.util.List<BlobInfo> list(String prefix) {
+            return resolved().list(prefix);
+        }
+
+        @Override
+        public void delete(String n) {
+            resolved().delete(n);
+        }
+
+        @Override
+        public boolean putIfAbsent(String n, byte[] data) {
+            return resolved().putIfAbsent(n, data);
+        }
+
+        @Override
+        public boolean replaceIfUnchanged(String n, byte[] data, String expectedToken) {
+            return resolved().replaceIfUnchanged(n, data, expectedToken);
+        }
+
+        @Override
+        public String describe() {
+            return listing.describe();
+        }
+
+        @Override
+        public void close() {
+            // the remote closes what is below
+        }
     }
 
     private BlobStore choose() {
@@ -205,12 +273,12 @@ public final class Remote implements AutoCloseable {
 
     /** Whether this remote is encrypted (or is to be, by its first push). */
     public boolean encrypted() {
-        return blobs() instanceof EncryptingBlobStore;
+        return resolved() instanceof EncryptingBlobStore;
     }
 
     /** The encrypting store of an encrypted remote, and the raw store below it (for forge key). */
     public EncryptingBlobStore encryptingStore() {
-        if (!(blobs() instanceof EncryptingBlobStore e)) {
+        if (!(resolved() instanceof EncryptingBlobStore e)) {
             throw new InvalidInputException("the remote " + describe() + " is not encrypted");
         }
         return e;
@@ -230,7 +298,7 @@ public final class Remote implements AutoCloseable {
 
     /** Deletes many blobs, each leaving its listing first (remote gc). */
     void deleteAll(java.util.List<String> names) {
-        if (blobs() instanceof EncryptingBlobStore e) e.deleteAll(names);
+        if (resolved() instanceof EncryptingBlobStore e) e.deleteAll(names);
         else listing.deleteAll(names);
     }
 
@@ -265,7 +333,7 @@ public final class Remote implements AutoCloseable {
 
     /** The remote's config, or empty when nothing was ever pushed there. */
     public Optional<RemoteConfig> config() {
-        blobs();
+        resolved();
         if (config == null && configJustFoundAbsent) {
             // choose() has just read it: no second request for the same answer
             configJustFoundAbsent = false;
