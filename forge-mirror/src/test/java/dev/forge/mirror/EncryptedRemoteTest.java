@@ -222,6 +222,30 @@ class EncryptedRemoteTest {
         RemoteProtocolContract.assertSameFiles(a, b);
     }
 
+    @Test
+    void anEncryptedFolderServedOverPlainHttpClones() throws Exception {
+        Path site = tmp.resolve("site");
+        Path folder = site.resolve("enc");
+        Path a = Files.createDirectories(tmp.resolve("ha"));
+        Files.write(a.resolve("plate.bin"), RemoteProtocolContract.random(4, 900_000));
+        KeySource alice = keys("alice");
+        try (Repository repo = RemoteProtocolContract.init(a)) {
+            RemoteProtocolContract.commit(repo, "v1");
+            new Remotes(repo).addEncrypted("origin", folder.toString(), a, List.of(), false);
+            try (Remote r = new Remotes(repo).open("origin", options(alice))) {
+                new Push(repo, r).packSize(1 << 20).run("main", "main", RemoteProtocolContract.P);
+            }
+        }
+        try (dev.forge.mirror.http.StaticHttpServer server = dev.forge.mirror.http.StaticHttpServer.jdk(site)) {
+            Path b = tmp.resolve("hb");
+            cloneTo(server.url("enc"), b, alice);
+            RemoteProtocolContract.assertSameFiles(a, b);
+            Path c = tmp.resolve("hc");
+            assertThrows(KeyException.class, () -> cloneTo(server.url("enc"), c, keys("bob")));
+            assertFalse(Files.exists(c));
+        }
+    }
+
     static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
