@@ -111,6 +111,7 @@ public final class Main implements Callable<Integer> {
             dev.forge.cli.commands.remote.RemoteCommand.class,
             dev.forge.cli.commands.mirror.MirrorCommand.class,
             dev.forge.cli.commands.auth.AuthCommand.class,
+            dev.forge.cli.commands.key.KeyCommand.class,
             dev.forge.cli.commands.CloneCommand.class,
             dev.forge.cli.commands.FetchCommand.class,
             dev.forge.cli.commands.PullCommand.class,

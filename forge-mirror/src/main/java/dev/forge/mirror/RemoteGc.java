@@ -16,7 +16,6 @@ import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.repo.ObjectReader;
 import dev.forge.core.repo.Repository;
-import dev.forge.mirror.blob.ListingBlobStore;
 import dev.forge.mirror.format.PackBuilder;
 import dev.forge.mirror.format.PackIndex;
 import dev.forge.mirror.format.PackLayout;
@@ -171,7 +170,7 @@ public final class RemoteGc {
                     bytesDeleted += packs.get(id).bytes();
                 }
                 lock.checkFresh("gc");
-                ((ListingBlobStore) blobs).deleteAll(names);
+                remote.deleteAll(names);
                 packsDeleted = gone.size();
                 for (String id : gone) {
                     try {
@@ -380,7 +379,7 @@ public final class RemoteGc {
                 throw new ForgeException("cannot read " + nb.index() + ": " + e.getMessage(), e);
             }
         }
-        ((ListingBlobStore) blobs).flush();
+        remote.flushListings();
         return old.size();
     }
 

@@ -40,6 +40,21 @@ public final class Remotes {
         return text;
     }
 
+    /**
+     * Adds remote {@code name} to be encrypted ({@code forge remote add --encrypt}): its first push creates the
+     * repository key and wraps it to the user's identity, {@code recipients} and, when {@code passphrase}, to
+     * FORGE_PASSPHRASE. A remote that is already encrypted needs no flag: its key is opened on first use.
+     */
+    public String addEncrypted(
+            String name, String url, Path cwd, java.util.List<String> recipients, boolean passphrase) {
+        for (String r : recipients) dev.forge.mirror.age.X25519Recipient.parse(r);
+        String text = add(name, url, cwd);
+        dev.forge.mirror.crypt.RemoteKeys.writeRequest(
+                repo.forgeDir().resolve("remotes").resolve(name),
+                new dev.forge.mirror.crypt.RemoteKeys.Request(recipients, passphrase));
+        return text;
+    }
+
     /** Removes remote {@code name}, its remote-tracking refs and its local cache. */
     public void remove(String name) {
         if (!list().containsKey(name)) throw new NotFoundException("no remote named '" + name + "'");

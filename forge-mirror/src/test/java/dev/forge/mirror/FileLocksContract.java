@@ -36,7 +36,7 @@ public abstract class FileLocksContract {
     private String url;
 
     /** A client of the test's remote with its own .forge folder (its own clone). */
-    private Remote client(String name) throws Exception {
+    protected Remote client(String name) throws Exception {
         if (url == null) url = newRemoteUrl();
         Path forgeDir = Files.createDirectories(tmp.resolve(name).resolve(".forge"));
         return Remote.open("origin", url, forgeDir, 4);

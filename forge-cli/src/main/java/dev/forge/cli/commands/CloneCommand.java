@@ -34,7 +34,8 @@ public final class CloneCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "URL",
-            description = "PATH, file:///PATH, s3://BUCKET/PREFIX[?endpoint=...] or r2://ACCOUNT_ID/BUCKET/PREFIX.")
+            description =
+                    "PATH, file:///PATH, s3://BUCKET/PREFIX[?endpoint=...], r2://ACCOUNT_ID/BUCKET/PREFIX or github://OWNER/REPO.")
     String url;
 
     @Parameters(
@@ -79,14 +80,26 @@ public final class CloneCommand implements Callable<Integer> {
             })
     java.util.List<String> peers;
 
+    @Option(
+            names = "--identity",
+            paramLabel = "FILE",
+            description = {
+                "An age identity file (AGE-SECRET-KEY-1...) that opens an encrypted remote's key. Without it:",
+                "FORGE_IDENTITY, then ~/.config/forge/identity.txt, then FORGE_PASSPHRASE."
+            })
+    Path identity;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
         Path cwd = common.cwd();
+        dev.forge.mirror.RemoteOptions options = transfer.options(Clone.ORIGIN, out, null);
+        if (identity != null)
+            options = options.withKeys(options.keys().withIdentityFile(cwd.resolve(identity)), options.encryptGitHub());
         Path target = cwd.resolve(dir != null ? dir : Path.of(Clone.defaultDirName(url)))
                 .normalize();
         Clone.Result r = new Clone(CommonOptions.STORES)
-                .options(transfer.options(Clone.ORIGIN, out, null))
+                .options(options)
                 .sparse(sparse)
                 .lazy(lazy)
                 .peers(peers)

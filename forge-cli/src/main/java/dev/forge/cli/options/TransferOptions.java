@@ -8,6 +8,7 @@ import dev.forge.mirror.Remote;
 import dev.forge.mirror.RemoteOptions;
 import dev.forge.mirror.blob.RetryListener;
 import dev.forge.mirror.blob.RetryPolicy;
+import dev.forge.mirror.crypt.KeySource;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -35,7 +36,9 @@ public final class TransferOptions {
      */
     public RemoteOptions options(String remote, Output out, RepoConfig config) {
         RetryListener notices = out.quiet() ? RetryListener.NONE : new RetryNotices(remote, out.json(), out.err());
-        return new RemoteOptions(jobs(), policy(System.getenv(), config), notices);
+        // Encryption notices (a first push that sets it up) go to stderr, also with -q: they say where a key is.
+        KeySource keys = KeySource.fromEnvironment().withNotices(out::warn);
+        return new RemoteOptions(jobs(), policy(System.getenv(), config), notices).withKeys(keys, true);
     }
 
     public static RetryPolicy policy(Map<String, String> env, RepoConfig config) {

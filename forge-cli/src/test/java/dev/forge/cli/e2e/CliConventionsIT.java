@@ -93,7 +93,7 @@ class CliConventionsIT {
 
     @Test
     void aGroupWithoutItsSubcommandIsAUsageError() {
-        for (String group : new String[] {"remote", "op", "sparse", "auth", "video", "mirror"}) {
+        for (String group : new String[] {"remote", "op", "sparse", "auth", "video", "mirror", "key"}) {
             ForgeProcess.Result r = run(tmp, group).expect(ExitCode.USAGE.code());
             assertEquals("", r.stdout(), r::describe);
             assertTrue(r.stderr().startsWith("forge: "), r::describe);
@@ -128,7 +128,7 @@ class CliConventionsIT {
                 all.keySet().containsAll(List.of("init", "add", "status", "push", "completion", "help")),
                 all::toString);
         assertTrue(all.size() >= 30, all::toString);
-        for (String group : new String[] {"remote", "op", "sparse", "auth", "video", "mirror"}) {
+        for (String group : new String[] {"remote", "op", "sparse", "auth", "video", "mirror", "key"}) {
             Map<String, String> sub = summaries(group);
             assertFalse(sub.isEmpty(), group);
             sub.forEach((k, v) -> all.put(group + " " + k, v));

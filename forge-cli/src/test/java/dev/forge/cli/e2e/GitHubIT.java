@@ -51,8 +51,14 @@ class GitHubIT {
         if (github != null) github.close();
     }
 
+    /** The user's config folder (their age identity: a new GitHub remote is encrypted to it). */
+    @TempDir
+    Path home;
+
     ForgeProcess.Result forge(Path dir, Map<String, String> env, String... args) {
-        ForgeProcess.Result r = ForgeProcess.run(dir, Duration.ofMinutes(10), Arrays.asList(args), env);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("XDG_CONFIG_HOME", home.toString());
+        ForgeProcess.Result r = ForgeProcess.run(dir, Duration.ofMinutes(10), Arrays.asList(args), all);
         runs.add(r);
         return r;
     }
@@ -101,7 +107,8 @@ class GitHubIT {
 
         if (faults) {
             github.failNext("POST", "/api/uploads/", FakeGitHub.Fault.STARTER_502, 1);
-            github.failNext("PUT", "/contents/forge/refs/heads/main", FakeGitHub.Fault.SECONDARY_403, 1);
+            // The branch's blob (its name is encrypted: the only blob under refs/).
+            github.failNext("PUT", "/contents/forge/refs/", FakeGitHub.Fault.SECONDARY_403, 1);
             github.failNext("GET", "/releases$", FakeGitHub.Fault.TOO_MANY_429, 1);
         }
         int h0 = github.log().size();
@@ -114,7 +121,24 @@ class GitHubIT {
             assertTrue(push1.stderr().contains("\"serverAsked\":true"), push1::describe);
         }
         for (String a : github.assets()) assertTrue(a.contains(" uploaded "), "no starter asset is left: " + a);
-        assertTrue(github.files().containsKey("forge/refs/heads/main"), github.files()::toString);
+        assertTrue(push1.stderr().contains("encrypting "), push1::describe);
+        assertTrue(
+                github.files().keySet().stream().anyMatch(k -> k.startsWith("forge/refs/")), github.files()::toString);
+        assertFalse(github.files().keySet().stream().anyMatch(k -> k.contains("heads")), github.files()::toString);
+        // No plaintext of a known file is stored (a new GitHub remote is encrypted).
+        List<byte[]> known = new ArrayList<>();
+        try (var walk = Files.walk(corpus.resolve("v1"))) {
+            for (Path f : walk.filter(Files::isRegularFile)
+                    .filter(f -> f.toFile().length() > 100_000)
+                    .limit(4)
+                    .toList()) {
+                byte[] b = Files.readAllBytes(f);
+                for (int k = 1; k <= 3; k++) known.add(Arrays.copyOfRange(b, b.length * k / 4, b.length * k / 4 + 64));
+            }
+        }
+        assertFalse(known.isEmpty());
+        for (byte[] stored : github.storedBytes())
+            for (byte[] k : known) assertFalse(contains(stored, k), "a plaintext chunk of a corpus file is stored");
 
         ForgeProcess.Result cloned = forge(tmp, "clone", url, "fresh", "--json").ok();
         int h2 = github.log().size();
@@ -180,8 +204,10 @@ class GitHubIT {
         forge(work, "commit", "-m", "corpus v1").ok();
         forge(work, "remote", "add", "origin", github.url()).ok();
         github.holdUploadsAfter(3);
-        ForgeProcess.Started p =
-                ForgeProcess.start(work, List.of("push", "--json"), Map.of("FORGE_GITHUB_TOKEN", TOKEN));
+        ForgeProcess.Started p = ForgeProcess.start(
+                work,
+                List.of("push", "--json"),
+                Map.of("FORGE_GITHUB_TOKEN", TOKEN, "XDG_CONFIG_HOME", home.toString()));
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (github.heldUploads() == 0 && p.process().isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
@@ -193,7 +219,9 @@ class GitHubIT {
         }
         github.releaseUploads(); // the held uploads complete on the server after their client died
         while (github.heldUploads() > 0) Thread.sleep(20);
-        assertFalse(github.files().containsKey("forge/refs/heads/main"), "the killed push moved no ref");
+        assertFalse(
+                github.files().keySet().stream().anyMatch(k -> k.startsWith("forge/refs/")),
+                "the killed push moved no ref");
         int before = github.assets().size();
         assertTrue(before >= 3, github.assets()::toString);
 

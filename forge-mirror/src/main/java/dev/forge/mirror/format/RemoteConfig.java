@@ -25,19 +25,36 @@ import java.util.regex.Pattern;
  * <pre>{"format": 1, "chunking": {"algorithm": "fastcdc2020", "min": 16384, "avg": 65536, "max": 262144},
  *  "readerFeatures": [...], "writerFeatures": [...]}</pre>
  */
-public record RemoteConfig(int format, ChunkerParams chunking, Set<String> readerFeatures, Set<String> writerFeatures) {
+public record RemoteConfig(
+        int format,
+        ChunkerParams chunking,
+        Set<String> readerFeatures,
+        Set<String> writerFeatures,
+        Encryption encryption) {
+    /**
+     * The {@code "encryption"} object of an encrypted remote (reader and writer feature {@value #ENCRYPTION}):
+     * the scheme, the current key epoch and the public fingerprint of that epoch's repository key
+     * (docs/format.md, "Encrypted remotes").
+     */
+    public record Encryption(String scheme, int epoch, String keyId) {
+        public static final String SCHEME = "forge-v1";
+    }
+
+    /** The feature of an encrypted remote: an older forge must neither read nor write it. */
+    public static final String ENCRYPTION = "encryption";
+
     /** The remote format this code writes and the newest it reads. */
     public static final int FORMAT = 1;
 
-    /** The reader features this forge understands (none defined yet). */
-    public static final Set<String> READER_FEATURES = Set.of();
+    /** The reader features this forge understands: {@code encryption} (dev.forge.mirror.crypt). */
+    public static final Set<String> READER_FEATURES = Set.of("encryption");
 
     /**
      * The writer features this forge maintains when it writes: {@code pack-list}, the listings that
      * readers over plain HTTP need ({@code dev.forge.mirror.blob.Listings}); {@code gc}, the remote
      * gc protocol, under which every push holds a lease ({@code dev.forge.mirror.GcLocks}).
      */
-    public static final Set<String> WRITER_FEATURES = Set.of("pack-list", "gc");
+    public static final Set<String> WRITER_FEATURES = Set.of("pack-list", "gc", "encryption");
 
     private static final Pattern FEATURE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
@@ -53,11 +70,24 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
         this(format, chunking, Set.of(), Set.of());
     }
 
+    public RemoteConfig(int format, ChunkerParams chunking, Set<String> readerFeatures, Set<String> writerFeatures) {
+        this(format, chunking, readerFeatures, writerFeatures, null);
+    }
+
+    /** This config marked encrypted under {@code e}: the reader and writer feature {@value #ENCRYPTION}. */
+    public RemoteConfig withEncryption(Encryption e) {
+        Set<String> r = new TreeSet<>(readerFeatures);
+        r.add(ENCRYPTION);
+        Set<String> w = new TreeSet<>(writerFeatures);
+        w.add(ENCRYPTION);
+        return new RemoteConfig(format, chunking, r, w, e);
+    }
+
     /** This config with {@code feature} among its writer features. */
     public RemoteConfig withWriterFeature(String feature) {
         Set<String> w = new TreeSet<>(writerFeatures);
         w.add(feature);
-        return new RemoteConfig(format, chunking, readerFeatures, w);
+        return new RemoteConfig(format, chunking, readerFeatures, w, encryption);
     }
 
     public static RemoteConfig of(ChunkerParams chunking) {
@@ -75,6 +105,12 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
         // Omitted when empty, so a remote without features keeps the config it always had.
         if (!readerFeatures.isEmpty()) new TreeSet<>(readerFeatures).forEach(root.putArray("readerFeatures")::add);
         if (!writerFeatures.isEmpty()) new TreeSet<>(writerFeatures).forEach(root.putArray("writerFeatures")::add);
+        if (encryption != null) {
+            ObjectNode e = root.putObject("encryption");
+            e.put("scheme", encryption.scheme());
+            e.put("epoch", encryption.epoch());
+            e.put("keyId", encryption.keyId());
+        }
         try {
             return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
@@ -125,7 +161,7 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
                             ch.path("min").asInt(),
                             ch.path("avg").asInt(),
                             ch.path("max").asInt());
-            return new RemoteConfig(format, p, readerFeatures, writerFeatures);
+            return new RemoteConfig(format, p, readerFeatures, writerFeatures, encryption(root, readerFeatures, where));
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the remote " + where + " has invalid chunking parameters: " + e.getMessage());
         }
@@ -152,6 +188,26 @@ public record RemoteConfig(int format, ChunkerParams chunking, Set<String> reade
 
     private static String describe(Set<String> features) {
         return (features.size() == 1 ? "feature " : "features ") + "'" + String.join("', '", features) + "'";
+    }
+
+    /** The encryption object: required exactly when the reader feature says the remote is encrypted. */
+    private static Encryption encryption(JsonNode root, Set<String> readerFeatures, String where) {
+        JsonNode e = root.path("encryption");
+        boolean feature = readerFeatures.contains(ENCRYPTION);
+        if (e.isMissingNode() && !feature) return null;
+        if (e.isMissingNode() || !feature || !e.isObject()) {
+            throw new IntegrityException("the remote " + where
+                    + " has a damaged config: 'encryption' and the reader feature 'encryption' must go together");
+        }
+        if (!Encryption.SCHEME.equals(e.path("scheme").asText())) {
+            throw new ForgeException("the remote " + where + " is encrypted with scheme '"
+                    + e.path("scheme").asText() + "', unknown to this forge; upgrade forge to use it");
+        }
+        int epoch = e.path("epoch").asInt(0);
+        String keyId = e.path("keyId").asText("");
+        if (epoch < 1 || !keyId.matches("[0-9a-f]{32}"))
+            throw new IntegrityException("the remote " + where + " has a damaged config: bad 'encryption' object");
+        return new Encryption(Encryption.SCHEME, epoch, keyId);
     }
 
     /** A feature list: absent is empty; anything but an array of feature names is a damaged config. */

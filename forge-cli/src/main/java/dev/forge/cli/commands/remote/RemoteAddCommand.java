@@ -5,11 +5,15 @@ import static dev.forge.cli.Json.object;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -18,7 +22,8 @@ import picocli.CommandLine.Parameters;
             "Add a remote named NAME at URL.",
             "URL: a folder or NAS mount (PATH, file:///PATH), s3://BUCKET/PREFIX",
             "[?endpoint=URL&region=R&path-style=true], r2://ACCOUNT_ID/BUCKET/PREFIX,",
-            "github://OWNER/REPO[?api=https://HOST/api/v3], dropbox://PATH or gdrive://FOLDER_ID_OR_PATH.",
+            "github://OWNER/REPO[?api=https://HOST/api/v3], dropbox://PATH or",
+            "gdrive://FOLDER_ID_OR_PATH; github:// remotes are always encrypted when new.",
             "Credentials come from FORGE_S3_ACCESS_KEY_ID/FORGE_S3_SECRET_ACCESS_KEY or the AWS default chain",
             "(S3, R2), FORGE_GITHUB_TOKEN or GITHUB_TOKEN (GitHub), FORGE_DROPBOX_TOKEN, FORGE_GDRIVE_TOKEN,",
             "or 'forge auth login', never the URL."
@@ -36,13 +41,41 @@ public final class RemoteAddCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "URL", description = "Where it is.")
     String url;
 
+    @Option(
+            names = "--encrypt",
+            description = {
+                "Encrypt everything pushed to it (contents, names, refs): the first push makes a repository key",
+                "and wraps it to your age identity (~/.config/forge/identity.txt, made if missing) and to each",
+                "--recipient. Always on for a new github:// remote. An existing encrypted remote needs no flag."
+            })
+    boolean encrypt;
+
+    @Option(
+            names = "--recipient",
+            paramLabel = "AGE1...",
+            description = "With --encrypt: also wrap the key to this age public key (repeatable).")
+    List<String> recipients = new ArrayList<>();
+
+    @Option(
+            names = "--passphrase",
+            description = "With --encrypt: also wrap the key to the passphrase in FORGE_PASSPHRASE (scrypt).")
+    boolean passphrase;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
+        if (!encrypt && (!recipients.isEmpty() || passphrase))
+            throw new InvalidInputException("--recipient and --passphrase go with --encrypt");
         try (Repository repo = common.open()) {
-            String stored = new Remotes(repo).add(name, url, common.cwd());
-            if (out.json()) out.json(object().put("name", name).put("url", stored));
-            else out.info("Added remote %s: %s%n", name, stored);
+            String stored = encrypt
+                    ? new Remotes(repo).addEncrypted(name, url, common.cwd(), recipients, passphrase)
+                    : new Remotes(repo).add(name, url, common.cwd());
+            if (out.json())
+                out.json(object().put("name", name).put("url", stored).put("encrypt", encrypt));
+            else
+                out.info(
+                        "Added remote %s: %s%s%n",
+                        name, stored, encrypt ? " (encrypted: the first push sets up its key)" : "");
         }
         return 0;
     }
