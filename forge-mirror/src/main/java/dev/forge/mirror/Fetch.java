@@ -104,8 +104,10 @@ public final class Fetch {
     }
 
     /**
-     * Peers are asked briefly: two tries, 10 s without an answer, no waiting on Retry-After; a peer that
-     * cannot keep up is dropped and the remote itself serves what it owed.
+     * Peers get two tries, 30 s each without an answer (a peer with a cold cache first takes the pack from
+     * upstream; on a busy node that can take a while), no waiting on Retry-After; a peer that fails is
+     * dropped and the next owner, or the remote itself, serves what it owed. (10 s dropped healthy peers
+     * of a 16-node farm on a loaded 2-core machine: docs/benchmarks.md, "Render farm".)
      */
     private static final RemoteOptions PEER_OPTIONS = new RemoteOptions(
             Remote.DEFAULT_PARALLELISM,
@@ -113,7 +115,7 @@ public final class Fetch {
                     2,
                     java.time.Duration.ofMillis(100),
                     java.time.Duration.ofSeconds(1),
-                    java.time.Duration.ofSeconds(10),
+                    java.time.Duration.ofSeconds(30),
                     java.time.Duration.ZERO,
                     dev.forge.mirror.blob.RetryPolicy.DEFAULT_MIN_BYTES_PER_SECOND),
             dev.forge.mirror.blob.RetryListener.NONE);
