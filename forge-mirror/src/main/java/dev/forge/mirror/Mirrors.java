@@ -74,6 +74,17 @@ public final class Mirrors {
      * not a mirror, if there is exactly one), taking only {@code only} (empty: everything).
      */
     public Mirror add(String name, String url, String of, List<String> only, Path cwd) {
+        return add(name, url, of, only, cwd, null);
+    }
+
+    /** Encryption of a new mirror: the age recipients its key is wrapped to, and FORGE_PASSPHRASE or not. */
+    public record Encryption(List<String> recipients, boolean passphrase) {}
+
+    /**
+     * Adds a mirror as {@link #add(String, String, String, List, Path)} does; with {@code encryption} not
+     * null it is an encrypted remote ({@code forge remote add --encrypt}): its first sync sets up its key.
+     */
+    public Mirror add(String name, String url, String of, List<String> only, Path cwd, Encryption encryption) {
         Route.of(only); // refuses a bad category or pattern before anything is written
         String primary = of != null ? of : defaultPrimary();
         if (primary != null) {
@@ -84,7 +95,8 @@ public final class Mirrors {
                 throw new InvalidInputException(
                         "'" + primary + "' is a mirror itself; a mirror follows a remote that is not one");
         }
-        new Remotes(repo).add(name, url, cwd);
+        if (encryption == null) new Remotes(repo).add(name, url, cwd);
+        else new Remotes(repo).addEncrypted(name, url, cwd, encryption.recipients(), encryption.passphrase());
         Mirror m = new Mirror(name, primary, only);
         SortedMap<String, Mirror> all = new TreeMap<>(list());
         all.put(name, m);

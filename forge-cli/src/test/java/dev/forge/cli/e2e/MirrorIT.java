@@ -130,4 +130,61 @@ class MirrorIT {
         ForgeProcess.run(b, "pull").ok();
         assertSameTree(a, b);
     }
+
+    @Test
+    void aPublicMirrorIsEncryptedAndClonesWithTheKey(@TempDir Path tmp) throws Exception {
+        java.util.Map<String, String> env =
+                java.util.Map.of("XDG_CONFIG_HOME", tmp.resolve("config").toString());
+        java.time.Duration t = java.time.Duration.ofMinutes(3);
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        write(a.resolve("shots/clip.mov"), MP4, 7, 1_500_000);
+        byte[] plain = Files.readAllBytes(a.resolve("shots/clip.mov"));
+        ForgeProcess.run(a, t, java.util.List.of("init"), env).ok();
+        ForgeProcess.run(a, t, java.util.List.of("add", "."), env).ok();
+        ForgeProcess.run(a, t, java.util.List.of("commit", "-m", "v1"), env).ok();
+        ForgeProcess.run(
+                        a,
+                        t,
+                        java.util.List.of(
+                                "remote", "add", "origin", tmp.resolve("origin").toString()),
+                        env)
+                .ok();
+        Path vault = tmp.resolve("vault");
+        JsonNode added = json(ForgeProcess.run(
+                        a, t, java.util.List.of("mirror", "add", "vault", vault.toString(), "--public", "--json"), env)
+                .ok());
+        assertTrue(added.path("encrypt").asBoolean(), added.toString());
+        JsonNode push = json(
+                ForgeProcess.run(a, t, java.util.List.of("push", "--json"), env).ok());
+        assertTrue(mirror(push.path("mirrors"), "vault").path("ok").asBoolean(), push.toString());
+
+        // Nothing the host stores shows the file's bytes (a 64-byte run from its middle).
+        byte[] probe = java.util.Arrays.copyOfRange(plain, 700_000, 700_064);
+        try (var files = Files.walk(vault)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] b = Files.readAllBytes(f);
+                for (int i = 0; i + probe.length <= b.length; i += 1) {
+                    if (b[i] == probe[0] && java.util.Arrays.equals(b, i, i + probe.length, probe, 0, probe.length))
+                        throw new AssertionError("plaintext of clip.mov in " + f);
+                }
+            }
+        }
+        // Without the key: exit 13; with this user's identity (the same config folder): byte for byte.
+        ForgeProcess.run(
+                        tmp,
+                        t,
+                        java.util.List.of(
+                                "clone", vault.toString(), tmp.resolve("x").toString()),
+                        java.util.Map.of("XDG_CONFIG_HOME", tmp.resolve("other").toString()))
+                .expect(13);
+        assertFalse(Files.exists(tmp.resolve("x")));
+        ForgeProcess.run(
+                        tmp,
+                        t,
+                        java.util.List.of(
+                                "clone", vault.toString(), tmp.resolve("b").toString()),
+                        env)
+                .ok();
+        assertSameTree(a, tmp.resolve("b"));
+    }
 }

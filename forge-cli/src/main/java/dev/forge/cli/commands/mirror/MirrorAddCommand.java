@@ -50,20 +50,60 @@ public final class MirrorAddCommand implements Callable<Integer> {
                     + " or globs such as '*.exr' (repeatable, or comma-separated).")
     List<String> only = new ArrayList<>();
 
+    @Option(
+            names = "--encrypt",
+            description = "Encrypt everything synced to it (see 'forge remote add --encrypt'); new github:// mirrors"
+                    + " always are.")
+    boolean encrypt;
+
+    @Option(
+            names = "--public",
+            description = "The mirror is readable by others (a public bucket or repository): encryption is mandatory"
+                    + " and turned on.")
+    boolean isPublic;
+
+    @Option(
+            names = "--recipient",
+            paramLabel = "AGE1...",
+            description = "With --encrypt: also wrap the key to this age public key (repeatable).")
+    List<String> recipients = new ArrayList<>();
+
+    @Option(
+            names = "--passphrase",
+            description = "With --encrypt: also wrap the key to the passphrase in FORGE_PASSPHRASE (scrypt).")
+    boolean passphrase;
+
     @Override
     public Integer call() {
         Output out = common.output(json);
         try (Repository repo = common.open()) {
-            Mirrors.Mirror m = new Mirrors(repo).add(name, url, of, only, common.cwd());
+            boolean encrypted = encrypt || isPublic;
+            if (!encrypted && (!recipients.isEmpty() || passphrase))
+                throw new dev.forge.core.error.InvalidInputException("--recipient and --passphrase go with --encrypt");
+            Mirrors.Mirror m = new Mirrors(repo)
+                    .add(
+                            name,
+                            url,
+                            of,
+                            only,
+                            common.cwd(),
+                            encrypted ? new Mirrors.Encryption(recipients, passphrase) : null);
             String stored = RemoteUrl.redact(repo.remotes().get(name));
             if (out.json()) {
-                var n = object().put("name", name).put("url", stored).put("of", m.of());
+                var n = object().put("name", name)
+                        .put("url", stored)
+                        .put("of", m.of())
+                        .put("encrypt", encrypted);
                 m.only().forEach(n.putArray("only")::add);
                 out.json(n);
             } else {
                 out.info(
-                        "Added mirror %s: %s, following %s, taking %s%n",
-                        name, stored, m.of() == null ? "this repository's branches" : m.of(), m.route());
+                        "Added mirror %s: %s, following %s, taking %s%s%n",
+                        name,
+                        stored,
+                        m.of() == null ? "this repository's branches" : m.of(),
+                        m.route(),
+                        encrypted ? " (encrypted: the first sync sets up its key)" : "");
                 out.info("Run 'forge mirror sync %s' to copy what is there now.%n", name);
             }
         }
