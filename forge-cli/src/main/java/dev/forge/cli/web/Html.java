@@ -79,7 +79,8 @@ final class Html {
                 + "<link rel=\"stylesheet\" href=\"/static/style.css\">"
                 + "<script src=\"/static/app.js\" defer></script></head><body>"
                 + "<header><a class=\"brand\" href=\"/log\">forge web</a> <span class=\"repo\">"
-                + escape(repoName) + "</span> <nav><a href=\"/log\">History</a> <a href=\"/tree\">Files</a></nav>"
+                + escape(repoName) + "</span> <nav><a href=\"/log\">History</a> <a href=\"/tree\">Files</a>"
+                + " <a href=\"/remotes\">Remotes</a></nav>"
                 + "</header><main>" + body.sb + "</main></body></html>\n";
     }
 

@@ -51,6 +51,11 @@ final class Pages {
         return id.hex();
     }
 
+    /** The remotes and mirrors; with {@code look}, that remote's locks and mirror status (network). */
+    String remotes(String look) throws IOException {
+        return RemotesPage.render(reader, repoName, look);
+    }
+
     // ---- history
 
     String log(String rev, int skip) throws IOException {

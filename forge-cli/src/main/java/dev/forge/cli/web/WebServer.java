@@ -194,6 +194,7 @@ public final class WebServer implements AutoCloseable {
             if (path.equals("/")) return redirect("/log");
             if (STATIC.containsKey(path)) return resource(path);
             if (path.equals("/log")) return Response.html(200, pages.log(q.get("rev"), number(q.get("skip"))));
+            if (path.equals("/remotes")) return Response.html(200, pages.remotes(q.get("look")));
             if (path.startsWith("/commit/"))
                 return Response.html(200, pages.commit(path.substring("/commit/".length()), number(q.get("skip"))));
             if (path.equals("/tree"))

@@ -259,4 +259,30 @@ class WebServerTest {
             }
         }
     }
+
+    @Test
+    void theRemotesPageShowsMirrorsAndOneRemotesLocksEscaped() throws Exception {
+        Path remote = Files.createTempDirectory("forge-web-remote");
+        Path mirror = Files.createTempDirectory("forge-web-mirror");
+        try {
+            forge("config", "user.name", "Ana Lima");
+            forge("config", "user.email", "ana@studio.example");
+            forge("remote", "add", "origin", remote.toString());
+            forge("mirror", "add", "footage", mirror.toString(), "--only", "video");
+            forge("push");
+            forge("lock", "notes.txt", "-m", "<b>repainting</b>");
+            String list = page("/remotes");
+            assertTrue(list.contains("mirror of origin, takes video"), list);
+            assertTrue(links(list, "/remotes?look=").contains("/remotes?look=origin"), list);
+            String look = page("/remotes?look=origin");
+            assertTrue(look.contains("notes.txt") && look.contains("Ana Lima"), look);
+            assertTrue(look.contains("&lt;b&gt;repainting&lt;/b&gt;") && !look.contains("<b>repainting"), look);
+            String status = page("/remotes?look=footage");
+            assertTrue(status.contains("Mirror status") && status.contains("main: up to date"), status);
+        } finally {
+            forge("unlock", "notes.txt");
+            forge("mirror", "remove", "footage");
+            forge("remote", "remove", "origin");
+        }
+    }
 }
