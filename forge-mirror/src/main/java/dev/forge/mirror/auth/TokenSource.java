@@ -1,8 +1,9 @@
 package dev.forge.mirror.auth;
 
-/** Where a token was found. The OS keyring is not among them yet: see docs/cli.md, "forge auth". */
+/** Where a token was found, in lookup order. */
 public enum TokenSource {
     ENVIRONMENT("environment"),
+    KEYRING("OS keyring"),
     ENCRYPTED_FILE("encrypted file"),
     PLAIN_FILE("plain-text file");
 

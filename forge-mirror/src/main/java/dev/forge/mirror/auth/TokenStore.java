@@ -56,11 +56,45 @@ public final class TokenStore {
 
     private final Map<String, String> env;
     private final Path dir;
+    private final Optional<Keyring> keyring;
 
     /** @param env the process environment (a map, so that tests can give their own) */
     public TokenStore(Map<String, String> env, Path configDir) {
         this.env = Map.copyOf(env);
         this.dir = configDir;
+        this.keyring = Keyring.of(this.env);
+    }
+
+    /** Where {@link #store} put a token: the keyring, or a file ({@code where} is its path). */
+    public record Saved(TokenSource source, String where) {}
+
+    /**
+     * Saves a token where it is safest: in the OS keyring when there is one (and not {@code insecure}),
+     * removing any copy from the files; otherwise as {@link #save} does.
+     */
+    public Saved store(Provider provider, URI apiBase, String token, boolean insecure) {
+        URI api = provider.normalize(apiBase);
+        if (!insecure && keyring.isPresent()) {
+            if (token.isBlank() || token.chars().anyMatch(c -> c < 33 || c > 126))
+                throw new dev.forge.core.error.InvalidInputException(
+                        "the token must be one line of printable characters without spaces");
+            if (keyring.get().store(provider.id(), api.toString(), token)) {
+                removeFromFiles(provider, api);
+                return new Saved(TokenSource.KEYRING, keyring.get().describe());
+            }
+        }
+        Path where = save(provider, api, token, insecure);
+        return new Saved(insecure ? TokenSource.PLAIN_FILE : TokenSource.ENCRYPTED_FILE, where.toString());
+    }
+
+    private void removeFromFiles(Provider provider, URI api) {
+        String key = key(provider, api);
+        locked(() -> {
+            removeEncrypted(key);
+            Map<String, String> plain = readPlain();
+            if (plain.remove(key) != null) writePlain(plain);
+            return null;
+        });
     }
 
     /** The store of the user running Forge: System.getenv() and its config folder. */
@@ -110,6 +144,16 @@ public final class TokenStore {
             if (i > 0 && !api.equals(provider.defaultApi())) continue;
             return Optional.of(new FoundToken(provider, api, v.strip(), TokenSource.ENVIRONMENT, var));
         }
+        if (keyring.isPresent()) {
+            Optional<String> t = keyring.get().lookup(provider.id(), api.toString());
+            if (t.isPresent())
+                return Optional.of(new FoundToken(
+                        provider,
+                        api,
+                        t.get(),
+                        TokenSource.KEYRING,
+                        keyring.get().describe()));
+        }
         String key = key(provider, api);
         if (Files.exists(dir.resolve(TOKENS_AGE))) {
             String t = readEncrypted().get(key);
@@ -136,6 +180,16 @@ public final class TokenStore {
                         p, api, v.strip(), TokenSource.ENVIRONMENT, p.envVars().get(i)));
             }
         }
+        keyring.ifPresent(k -> {
+            for (Keyring.Item i : k.list()) {
+                try {
+                    Provider p = Provider.of(i.provider());
+                    all.add(new FoundToken(p, URI.create(i.host()), i.token(), TokenSource.KEYRING, k.describe()));
+                } catch (RuntimeException e) {
+                    // an item another program labelled like ours: not a token of ours
+                }
+            }
+        });
         if (Files.exists(dir.resolve(TOKENS_AGE)))
             readEncrypted().forEach((k, t) -> all.add(entry(k, t, TokenSource.ENCRYPTED_FILE, path(TOKENS_AGE))));
         readPlain().forEach((k, t) -> all.add(entry(k, t, TokenSource.PLAIN_FILE, path(TOKENS_PLAIN))));
@@ -169,18 +223,22 @@ public final class TokenStore {
         });
     }
 
-    /** Removes the stored token of a provider's API host from both files; false when there was none. */
+    /** Removes the stored token of a provider's API host from the keyring and both files; false when there was none. */
     public boolean remove(Provider provider, URI apiBase) {
-        String key = key(provider, provider.normalize(apiBase));
-        return locked(() -> {
-            boolean removed = removeEncrypted(key);
-            Map<String, String> plain = readPlain();
-            if (plain.remove(key) != null) {
-                writePlain(plain);
-                removed = true;
-            }
-            return removed;
-        });
+        URI api = provider.normalize(apiBase);
+        String key = key(provider, api);
+        boolean fromKeyring =
+                keyring.map(k -> k.clear(provider.id(), api.toString())).orElse(false);
+        return fromKeyring
+                | locked(() -> {
+                    boolean removed = removeEncrypted(key);
+                    Map<String, String> plain = readPlain();
+                    if (plain.remove(key) != null) {
+                        writePlain(plain);
+                        removed = true;
+                    }
+                    return removed;
+                });
     }
 
     private boolean removeEncrypted(String key) throws IOException {

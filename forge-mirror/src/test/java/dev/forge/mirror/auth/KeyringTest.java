@@ -3,16 +3,11 @@ package dev.forge.mirror.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,55 +22,18 @@ class KeyringTest {
     @TempDir
     Path tmp;
 
-    private Process bus;
+    private SecretService service;
     private Map<String, String> env;
-
-    private static boolean onPath(String name) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":"))
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) return true;
-        return false;
-    }
 
     @BeforeEach
     void startKeyring() throws Exception {
-        assumeTrue(
-                onPath("dbus-daemon") && onPath("gnome-keyring-daemon") && onPath("secret-tool"),
-                "needs the Debian packages dbus, gnome-keyring and libsecret-tools");
-        env = new HashMap<>();
-        env.put("PATH", System.getenv("PATH"));
-        env.put("HOME", tmp.toString());
-        env.put("XDG_RUNTIME_DIR", Files.createDirectories(tmp.resolve("run")).toString());
-        ProcessBuilder pb = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1");
-        pb.environment().putAll(env);
-        bus = pb.start();
-        String address = new String(bus.getInputStream().readNBytes(1), StandardCharsets.UTF_8);
-        var r = new java.io.BufferedReader(new java.io.InputStreamReader(bus.getInputStream(), StandardCharsets.UTF_8));
-        address += r.readLine();
-        env.put("DBUS_SESSION_BUS_ADDRESS", address.strip());
-        ProcessBuilder kr = new ProcessBuilder("gnome-keyring-daemon", "--unlock", "--components=secrets");
-        kr.environment().putAll(env);
-        kr.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process daemon = kr.start();
-        daemon.getOutputStream().write("test-password".getBytes(StandardCharsets.UTF_8));
-        daemon.getOutputStream().close();
-        daemon.getInputStream().readAllBytes();
-        assertTrue(daemon.waitFor(20, TimeUnit.SECONDS));
+        service = SecretService.start(tmp);
+        env = service.env();
     }
 
     @AfterEach
-    void stop() throws IOException {
-        if (bus != null) {
-            bus.toHandle().descendants().forEach(ProcessHandle::destroy);
-            bus.destroy();
-        }
-        // gnome-keyring-daemon forks away from its starter: end the one on this test's bus.
-        ProcessHandle.allProcesses()
-                .filter(h -> h.info().command().orElse("").endsWith("gnome-keyring-daemon"))
-                .filter(h -> h.info()
-                        .arguments()
-                        .map(a -> List.of(a).contains("--components=secrets"))
-                        .orElse(false))
-                .forEach(ProcessHandle::destroy);
+    void stop() {
+        if (service != null) service.close();
     }
 
     @Test
