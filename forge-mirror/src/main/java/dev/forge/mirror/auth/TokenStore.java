@@ -47,12 +47,19 @@ public final class TokenStore {
     public static final String TOKENS_AGE = "tokens.age";
     public static final String TOKENS_PLAIN = "tokens.json";
     public static final String IDENTITY = "identity.txt";
-    static final String FORMAT = "forge-tokens/1";
+    /** What this version writes: version 2 adds the optional refresh fields to an entry (docs/format.md). */
+    static final String FORMAT = "forge-tokens/2";
+    /** Still read: entries with a token only. */
+    static final String FORMAT_V1 = "forge-tokens/1";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Threads of one process take this first: a second FileChannel.lock in the same JVM would throw. */
     private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS =
             new java.util.concurrent.locks.ReentrantLock();
+
+    /** A stored entry: the access token and, for an OAuth login with offline access, how to renew it. */
+    private record Stored(String token, RefreshGrant refresh) {}
 
     private final Map<String, String> env;
     private final Path dir;
@@ -112,13 +119,51 @@ public final class TokenStore {
         }
         String key = key(provider, api);
         if (Files.exists(dir.resolve(TOKENS_AGE))) {
-            String t = readEncrypted().get(key);
-            if (t != null)
-                return Optional.of(new FoundToken(provider, api, t, TokenSource.ENCRYPTED_FILE, path(TOKENS_AGE)));
+            Stored t = readEncrypted().get(key);
+            if (t != null) return Optional.of(entry(key, t, TokenSource.ENCRYPTED_FILE, path(TOKENS_AGE)));
         }
-        String t = readPlain().get(key);
-        if (t != null) return Optional.of(new FoundToken(provider, api, t, TokenSource.PLAIN_FILE, path(TOKENS_PLAIN)));
+        Stored t = readPlain().get(key);
+        if (t != null) return Optional.of(entry(key, t, TokenSource.PLAIN_FILE, path(TOKENS_PLAIN)));
         return Optional.empty();
+    }
+
+    /**
+     * How to renew the stored access token of a provider's API host (from the file that holds it; the
+     * environment has its own variables, read by OAuthRefresh.fromEnv), or empty when its login kept none.
+     */
+    public Optional<RefreshGrant> refreshGrant(Provider provider, URI apiBase) {
+        String key = key(provider, provider.normalize(apiBase));
+        if (Files.exists(dir.resolve(TOKENS_AGE))) {
+            Stored t = readEncrypted().get(key);
+            if (t != null) return Optional.ofNullable(t.refresh());
+        }
+        return Optional.ofNullable(readPlain().get(key)).map(Stored::refresh);
+    }
+
+    /**
+     * Keeps what a refresh gave in the file that holds the entry: the new access token and, when the server
+     * rotated it, the new refresh token (the old one may no longer work). Nothing when the entry is gone (a
+     * logout meanwhile) or holds another refresh token (another login meanwhile).
+     */
+    public void refreshed(Provider provider, URI apiBase, String usedRefreshToken, String access, String rotated) {
+        String key = key(provider, provider.normalize(apiBase));
+        locked(() -> {
+            boolean encrypted = Files.exists(dir.resolve(TOKENS_AGE));
+            Map<String, Stored> tokens = encrypted ? readEncrypted() : Map.of();
+            if (!tokens.containsKey(key)) {
+                encrypted = false;
+                tokens = readPlain();
+            }
+            Stored old = tokens.get(key);
+            if (old == null
+                    || old.refresh() == null
+                    || !old.refresh().refreshToken().equals(usedRefreshToken)) return null;
+            RefreshGrant grant = rotated == null ? old.refresh() : old.refresh().withRefreshToken(rotated);
+            tokens.put(key, new Stored(access, grant));
+            if (encrypted) writeEncrypted(tokens);
+            else writePlain(tokens);
+            return null;
+        });
     }
 
     /**
@@ -147,23 +192,29 @@ public final class TokenStore {
      * plain-text one; either way it leaves the other file, so one place holds it. Returns where it went.
      */
     public Path save(Provider provider, URI apiBase, String token, boolean insecure) {
+        return save(provider, apiBase, token, null, insecure);
+    }
+
+    /** {@link #save(Provider, URI, String, boolean)} with how to renew the token (null: no refresh token). */
+    public Path save(Provider provider, URI apiBase, String token, RefreshGrant refresh, boolean insecure) {
         if (token.isBlank() || token.chars().anyMatch(c -> c < 33 || c > 126))
             throw new dev.forge.core.error.InvalidInputException(
                     "the token must be one line of printable characters without spaces");
+        Stored entry = new Stored(token, refresh);
         String key = key(provider, provider.normalize(apiBase));
         return locked(() -> {
             if (insecure) {
-                Map<String, String> plain = readPlain();
-                plain.put(key, token);
+                Map<String, Stored> plain = readPlain();
+                plain.put(key, entry);
                 writePlain(plain);
                 removeEncrypted(key);
                 return dir.resolve(TOKENS_PLAIN);
             }
-            Map<String, String> tokens =
+            Map<String, Stored> tokens =
                     Files.exists(dir.resolve(TOKENS_AGE)) ? readEncrypted() : new LinkedHashMap<>();
-            tokens.put(key, token);
+            tokens.put(key, entry);
             writeEncrypted(tokens);
-            Map<String, String> plain = readPlain();
+            Map<String, Stored> plain = readPlain();
             if (plain.remove(key) != null) writePlain(plain);
             return dir.resolve(TOKENS_AGE);
         });
@@ -174,7 +225,7 @@ public final class TokenStore {
         String key = key(provider, provider.normalize(apiBase));
         return locked(() -> {
             boolean removed = removeEncrypted(key);
-            Map<String, String> plain = readPlain();
+            Map<String, Stored> plain = readPlain();
             if (plain.remove(key) != null) {
                 writePlain(plain);
                 removed = true;
@@ -185,7 +236,7 @@ public final class TokenStore {
 
     private boolean removeEncrypted(String key) throws IOException {
         if (!Files.exists(dir.resolve(TOKENS_AGE))) return false;
-        Map<String, String> tokens = readEncrypted();
+        Map<String, Stored> tokens = readEncrypted();
         if (tokens.remove(key) == null) return false;
         writeEncrypted(tokens);
         return true;
@@ -219,10 +270,15 @@ public final class TokenStore {
         return p.id() + " " + api;
     }
 
-    private static FoundToken entry(String key, String token, TokenSource source, String where) {
+    private static FoundToken entry(String key, Stored s, TokenSource source, String where) {
         int sp = key.indexOf(' ');
         return new FoundToken(
-                Provider.of(key.substring(0, sp)), URI.create(key.substring(sp + 1)), token, source, where);
+                Provider.of(key.substring(0, sp)),
+                URI.create(key.substring(sp + 1)),
+                s.token(),
+                source,
+                where,
+                s.refresh() != null);
     }
 
     private String path(String name) {
@@ -234,7 +290,7 @@ public final class TokenStore {
         return p == null || p.isEmpty() ? Optional.empty() : Optional.of(new Passphrase(p));
     }
 
-    private Map<String, String> readEncrypted() {
+    private Map<String, Stored> readEncrypted() {
         Path file = dir.resolve(TOKENS_AGE);
         byte[] bytes;
         try {
@@ -265,7 +321,7 @@ public final class TokenStore {
         return parse(plain, file);
     }
 
-    private void writeEncrypted(Map<String, String> tokens) throws IOException {
+    private void writeEncrypted(Map<String, Stored> tokens) throws IOException {
         Recipient to;
         Optional<Passphrase> p = passphrase();
         if (p.isPresent()) to = p.get();
@@ -300,7 +356,7 @@ public final class TokenStore {
         return identity().orElseThrow();
     }
 
-    private Map<String, String> readPlain() {
+    private Map<String, Stored> readPlain() {
         Path file = dir.resolve(TOKENS_PLAIN);
         try {
             return parse(Files.readAllBytes(file), file);
@@ -311,22 +367,31 @@ public final class TokenStore {
         }
     }
 
-    private void writePlain(Map<String, String> tokens) throws IOException {
+    private void writePlain(Map<String, Stored> tokens) throws IOException {
         Path file = dir.resolve(TOKENS_PLAIN);
         if (tokens.isEmpty()) AtomicFiles.delete(file);
         else AtomicFiles.write(file, render(tokens));
     }
 
-    /** {"format":"forge-tokens/1","tokens":[{"provider","api","token"}...]} */
-    private static byte[] render(Map<String, String> tokens) {
+    /**
+     * {"format":"forge-tokens/2","tokens":[{"provider","api","token"[,"refreshToken","clientId"[,"clientSecret"],
+     * "tokenEndpoint"]}...]}
+     */
+    private static byte[] render(Map<String, Stored> tokens) {
         ObjectNode root = JSON.createObjectNode().put("format", FORMAT);
         ArrayNode list = root.putArray("tokens");
         tokens.forEach((k, t) -> {
             int sp = k.indexOf(' ');
-            list.addObject()
+            ObjectNode e = list.addObject()
                     .put("provider", k.substring(0, sp))
                     .put("api", k.substring(sp + 1))
-                    .put("token", t);
+                    .put("token", t.token());
+            RefreshGrant r = t.refresh();
+            if (r != null) {
+                e.put("refreshToken", r.refreshToken()).put("clientId", r.clientId());
+                if (r.clientSecret() != null) e.put("clientSecret", r.clientSecret());
+                e.put("tokenEndpoint", r.tokenEndpoint().toString());
+            }
         });
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -335,8 +400,8 @@ public final class TokenStore {
         }
     }
 
-    private static Map<String, String> parse(byte[] bytes, Path file) {
-        Map<String, String> out = new LinkedHashMap<>();
+    private static Map<String, Stored> parse(byte[] bytes, Path file) {
+        Map<String, Stored> out = new LinkedHashMap<>();
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -344,8 +409,8 @@ public final class TokenStore {
             // Jackson's message may quote the bytes it read, a token among them: leave it out.
             throw new IntegrityException(file + " is not a Forge token file (it does not parse as JSON)");
         }
-        if (root == null
-                || !FORMAT.equals(root.path("format").asText())
+        String format = root == null ? "" : root.path("format").asText();
+        if (!(FORMAT.equals(format) || FORMAT_V1.equals(format))
                 || !root.path("tokens").isArray())
             throw new IntegrityException(file + " is not a Forge token file (want format " + FORMAT + ")");
         for (JsonNode t : root.get("tokens")) {
@@ -354,7 +419,24 @@ public final class TokenStore {
             String token = t.path("token").asText("");
             if (provider.isEmpty() || api.isEmpty() || token.isEmpty())
                 throw new IntegrityException(file + " has a token entry without provider, api or token");
-            out.put(provider + " " + api, token);
+            RefreshGrant refresh = null;
+            if (FORMAT.equals(format) && t.has("refreshToken")) {
+                String rt = t.path("refreshToken").asText("");
+                String id = t.path("clientId").asText("");
+                String endpoint = t.path("tokenEndpoint").asText("");
+                String secret = t.path("clientSecret").asText("");
+                URI at;
+                try {
+                    at = URI.create(endpoint);
+                } catch (IllegalArgumentException e) {
+                    at = null;
+                }
+                if (rt.isEmpty() || id.isEmpty() || at == null || at.getScheme() == null)
+                    throw new IntegrityException(
+                            file + " has a refresh entry without refreshToken, clientId or tokenEndpoint");
+                refresh = new RefreshGrant(rt, id, secret.isEmpty() ? null : secret, at);
+            }
+            out.put(provider + " " + api, new Stored(token, refresh));
         }
         return out;
     }
