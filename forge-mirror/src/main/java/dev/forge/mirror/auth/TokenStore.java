@@ -110,13 +110,8 @@ public final class TokenStore {
     /** The token for a provider's API host and where it came from, in lookup order. */
     public Optional<FoundToken> find(Provider provider, URI apiBase) {
         URI api = provider.normalize(apiBase);
-        for (int i = 0; i < provider.envVars().size(); i++) {
-            String var = provider.envVars().get(i);
-            String v = env.get(var);
-            if (v == null || v.isBlank()) continue;
-            if (i > 0 && !api.equals(provider.defaultApi())) continue;
-            return Optional.of(new FoundToken(provider, api, v.strip(), TokenSource.ENVIRONMENT, var));
-        }
+        Optional<FoundToken> set = fromEnvironment(provider, api);
+        if (set.isPresent()) return set;
         String key = key(provider, api);
         if (Files.exists(dir.resolve(TOKENS_AGE))) {
             Stored t = readEncrypted().get(key);
@@ -127,12 +122,27 @@ public final class TokenStore {
         return Optional.empty();
     }
 
+    private Optional<FoundToken> fromEnvironment(Provider provider, URI api) {
+        for (int i = 0; i < provider.envVars().size(); i++) {
+            String var = provider.envVars().get(i);
+            String v = env.get(var);
+            if (v == null || v.isBlank()) continue;
+            if (i > 0 && !api.equals(provider.defaultApi())) continue;
+            return Optional.of(new FoundToken(provider, api, v.strip(), TokenSource.ENVIRONMENT, var));
+        }
+        return Optional.empty();
+    }
+
     /**
-     * How to renew the stored access token of a provider's API host (from the file that holds it; the
-     * environment has its own variables, read by OAuthRefresh.fromEnv), or empty when its login kept none.
+     * How to renew the stored access token of a provider's API host (from the file that holds it), or empty
+     * when its login kept none, or when the access token comes from the environment: a stored refresh token
+     * goes with the stored access token, and the files are then not read at all (the environment has its own
+     * refresh variables, read by OAuthRefresh.fromEnv).
      */
     public Optional<RefreshGrant> refreshGrant(Provider provider, URI apiBase) {
-        String key = key(provider, provider.normalize(apiBase));
+        URI api = provider.normalize(apiBase);
+        if (fromEnvironment(provider, api).isPresent()) return Optional.empty();
+        String key = key(provider, api);
         if (Files.exists(dir.resolve(TOKENS_AGE))) {
             Stored t = readEncrypted().get(key);
             if (t != null) return Optional.ofNullable(t.refresh());

@@ -238,6 +238,12 @@ class TokenStoreTest {
         // A login with a bare token drops the refresh grant.
         s.save(Provider.DROPBOX, null, "sl.pasted", false);
         assertEquals(Optional.empty(), s.refreshGrant(Provider.DROPBOX, null));
+        // With the access token in the environment the stored refresh token is not used, nor the file read.
+        s.save(Provider.DROPBOX, null, "sl.access", new RefreshGrant("rt", "app-key", null, endpoint), false);
+        Files.delete(s.dir().resolve(TokenStore.IDENTITY));
+        TokenStore withEnv = new TokenStore(Map.of("FORGE_DROPBOX_TOKEN", "sl.env"), s.dir());
+        assertEquals(Optional.empty(), withEnv.refreshGrant(Provider.DROPBOX, null));
+        assertThrows(KeyException.class, () -> s.refreshGrant(Provider.DROPBOX, null));
     }
 
     @Test

@@ -308,6 +308,24 @@ class DropboxBlobStoreTest extends BlobStoreContract {
         assertFalse(e.getMessage().contains("refresh-secret"), e.getMessage());
     }
 
+    /** As Remote opens a Dropbox remote: the token from {@code store}, the refresh from {@code env} else it. */
+    static BlobStore asRemoteOpensIt(RemoteUrl.Dropbox u, TokenStore store, Map<String, String> env) {
+        java.net.URI api = java.net.URI.create(u.api());
+        return DropboxBlobStore.open(
+                u,
+                () -> store.find(Provider.DROPBOX, api).map(FoundToken::token),
+                OAuthRefresh.of(
+                        env,
+                        "FORGE_DROPBOX",
+                        "Dropbox",
+                        DropboxBlobStore.tokenEndpoint(u),
+                        store,
+                        Provider.DROPBOX,
+                        api),
+                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
+                PART);
+    }
+
     @Test
     void theStoredRefreshTokenIsUsedWithoutTheEnvironmentAndARotatedOneIsSaved(
             @org.junit.jupiter.api.io.TempDir Path home) throws Exception {
@@ -324,19 +342,7 @@ class DropboxBlobStoreTest extends BlobStoreContract {
                 new RefreshGrant(
                         "rt-stored-SECRET-1", "app-key", null, java.net.URI.create(DropboxBlobStore.tokenEndpoint(u))),
                 false);
-        BlobStore b = DropboxBlobStore.open(
-                u,
-                () -> store.find(Provider.DROPBOX, api).map(FoundToken::token),
-                OAuthRefresh.of(
-                        Map.of(),
-                        "FORGE_DROPBOX",
-                        "Dropbox",
-                        DropboxBlobStore.tokenEndpoint(u),
-                        store,
-                        Provider.DROPBOX,
-                        api),
-                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
-                PART);
+        BlobStore b = asRemoteOpensIt(u, store, Map.of());
         b.put("config", utf8("{}"));
         s.expireToken(); // every request is now 401 expired_access_token until a refresh
         assertArrayEquals(utf8("{}"), b.get("config").orElseThrow().data());
@@ -355,19 +361,7 @@ class DropboxBlobStoreTest extends BlobStoreContract {
                 store.refreshGrant(Provider.DROPBOX, api).orElseThrow().refreshToken());
         // A new process (a new refresher from the store) starts from the rotated one too.
         s.expireToken();
-        BlobStore again = DropboxBlobStore.open(
-                u,
-                () -> store.find(Provider.DROPBOX, api).map(FoundToken::token),
-                OAuthRefresh.of(
-                        Map.of(),
-                        "FORGE_DROPBOX",
-                        "Dropbox",
-                        DropboxBlobStore.tokenEndpoint(u),
-                        store,
-                        Provider.DROPBOX,
-                        api),
-                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
-                PART);
+        BlobStore again = asRemoteOpensIt(u, store, Map.of());
         assertArrayEquals(
                 utf8("m\n"), again.get("refs/heads/main").orElseThrow().data());
         assertEquals(3, s.refreshed().size());
@@ -384,19 +378,8 @@ class DropboxBlobStoreTest extends BlobStoreContract {
 
         // The environment's refresh token wins over the stored one (here a wrong one: refused).
         s.expireToken();
-        BlobStore env = DropboxBlobStore.open(
-                u,
-                () -> store.find(Provider.DROPBOX, api).map(FoundToken::token),
-                OAuthRefresh.of(
-                        Map.of("FORGE_DROPBOX_REFRESH_TOKEN", "rt-env-wrong", "FORGE_DROPBOX_CLIENT_ID", "app-key"),
-                        "FORGE_DROPBOX",
-                        "Dropbox",
-                        DropboxBlobStore.tokenEndpoint(u),
-                        store,
-                        Provider.DROPBOX,
-                        api),
-                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
-                PART);
+        BlobStore env = asRemoteOpensIt(
+                u, store, Map.of("FORGE_DROPBOX_REFRESH_TOKEN", "rt-env-wrong", "FORGE_DROPBOX_CLIENT_ID", "app-key"));
         RemoteUnavailableException e = assertThrows(RemoteUnavailableException.class, () -> env.get("config"));
         assertTrue(e.getMessage().contains("invalid_grant"), e.getMessage());
         assertFalse(e.getMessage().contains("rt-"), e.getMessage());

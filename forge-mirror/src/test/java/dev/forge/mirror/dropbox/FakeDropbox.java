@@ -159,6 +159,11 @@ public final class FakeDropbox implements AutoCloseable {
         this.clientId = clientId;
     }
 
+    /** The access token accepted now. */
+    public String acceptedToken() {
+        return token;
+    }
+
     /** From now on each refresh also hands out a new refresh token, and the old one stops working. */
     public void rotateRefreshTokens() {
         rotate = true;
