@@ -112,7 +112,8 @@ public final class Remote implements AutoCloseable {
             case RemoteUrl.Http h ->
                 new ReadOnlyBlobStore(HttpBlobStore.open(h, options.policy(), options.parallelism()));
             // forge auth's store, per API host: the environment first, then the encrypted token file;
-            // none is anonymous (enough to read a public repository).
+            // none is anonymous (enough to read a public repository). The refresh token likewise: the
+            // environment's FORGE_*_REFRESH_TOKEN first, then the one 'forge auth login' kept.
             case RemoteUrl.GitHub g -> {
                 java.net.URI api = java.net.URI.create(g.api());
                 yield GitHubBlobStore.open(
@@ -126,8 +127,14 @@ public final class Remote implements AutoCloseable {
                 yield GDriveBlobStore.open(
                         g,
                         () -> TokenStore.forUser().find(Provider.GDRIVE, api).map(FoundToken::token),
-                        OAuthRefresh.fromEnv(
-                                System.getenv(), "FORGE_GDRIVE", "Google", GDriveBlobStore.tokenEndpoint(g)),
+                        OAuthRefresh.of(
+                                System.getenv(),
+                                "FORGE_GDRIVE",
+                                "Google",
+                                GDriveBlobStore.tokenEndpoint(g),
+                                TokenStore.forUser(),
+                                Provider.GDRIVE,
+                                api),
                         options.parallelism(),
                         options.policy());
             }
@@ -136,8 +143,14 @@ public final class Remote implements AutoCloseable {
                 yield DropboxBlobStore.open(
                         d,
                         () -> TokenStore.forUser().find(Provider.DROPBOX, api).map(FoundToken::token),
-                        OAuthRefresh.fromEnv(
-                                System.getenv(), "FORGE_DROPBOX", "Dropbox", DropboxBlobStore.tokenEndpoint(d)),
+                        OAuthRefresh.of(
+                                System.getenv(),
+                                "FORGE_DROPBOX",
+                                "Dropbox",
+                                DropboxBlobStore.tokenEndpoint(d),
+                                TokenStore.forUser(),
+                                Provider.DROPBOX,
+                                api),
                         options.parallelism(),
                         options.policy());
             }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.forge.mirror.dropbox.FakeDropbox;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -303,6 +304,153 @@ class AuthIT {
             assertNoOutputHolds(token);
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    void googleDeviceFlowKeepsARefreshTokenAndShowsNone() throws Exception {
+        String access = "ya29.e2eGoogleAccessToken0123";
+        String refresh = "1//e2eGoogleRefreshToken0123";
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer google = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        google.createContext("/", ex -> {
+            bodies.add(ex.getRequestURI().getPath() + " "
+                    + new String(ex.getRequestBody().readAllBytes(), UTF_8));
+            reply(
+                    ex,
+                    ex.getRequestURI().getPath().equals("/device/code")
+                            ? "{\"device_code\":\"dev-g\",\"user_code\":\"GQVQ-JKEC\",\"expires_in\":1800,"
+                                    + "\"verification_url\":\"https://www.google.com/device\",\"interval\":1}"
+                            : "{\"access_token\":\"" + access + "\",\"refresh_token\":\"" + refresh
+                                    + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}");
+        });
+        google.start();
+        try {
+            String api = "http://127.0.0.1:" + google.getAddress().getPort();
+            Map<String, String> env = env(
+                    "FORGE_GDRIVE_CLIENT_ID",
+                    "e2e.apps.googleusercontent.com",
+                    "FORGE_GDRIVE_CLIENT_SECRET",
+                    "GOCSPX-e2e");
+            ForgeProcess.Result r = forge(env, "auth", "login", "google", "--api", api, "--device", "--debug")
+                    .ok();
+            assertTrue(
+                    r.stderr().contains("open https://www.google.com/device and enter the code GQVQ-JKEC"),
+                    r.describe());
+            assertEquals(
+                    "/device/code client_id=e2e.apps.googleusercontent.com"
+                            + "&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fdrive.file",
+                    bodies.getFirst());
+            assertTrue(
+                    bodies.get(1)
+                            .startsWith("/token client_id=e2e.apps.googleusercontent.com"
+                                    + "&client_secret=GOCSPX-e2e&device_code=dev-g&grant_type="),
+                    bodies.toString());
+            JsonNode entry = json(forge(env, "auth", "status", "--json").ok())
+                    .get("tokens")
+                    .get(0);
+            assertEquals("gdrive", entry.get("provider").asText());
+            assertTrue(entry.get("refreshToken").asBoolean(), entry.toString());
+            for (String secret : List.of(access, refresh, "GOCSPX-e2e")) {
+                assertNoFileHolds(tmp.resolve("config"), secret);
+                assertNoOutputHolds(secret);
+            }
+        } finally {
+            google.stop(0);
+        }
+    }
+
+    @Test
+    void dropboxCodeFlowWithPkceKeepsARefreshTokenAndShowsNone() throws Exception {
+        try (FakeDropbox dropbox = FakeDropbox.start("sl.unused")) {
+            String api = dropbox.api();
+            // The fake cannot see the page the user opens: it records the verifier, checked against the URL below.
+            dropbox.authorizationCode("PASTED-code-123", "e2e-app-key", null);
+            Map<String, String> env = env("FORGE_DROPBOX_CLIENT_ID", "e2e-app-key");
+            loginWithToken(
+                    env, "PASTED-code-123\n", "auth", "login", "dropbox", "--api", api, "--code-stdin", "--debug");
+            ForgeProcess.Result login = results.getLast();
+            assertTrue(login.output().contains("Saved the dropbox token and its refresh token"), login.describe());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("open (\\S+/oauth2/authorize\\?\\S+)")
+                    .matcher(login.stderr());
+            assertTrue(m.find(), login.describe());
+            String url = m.group(1);
+            assertTrue(url.contains("client_id=e2e-app-key&response_type=code&code_challenge="), url);
+            assertTrue(url.endsWith("&code_challenge_method=S256&token_access_type=offline"), url);
+            String challenge = url.replaceAll(".*code_challenge=([^&]+)&.*", "$1");
+            String verifier = dropbox.verifiers().getFirst();
+            assertEquals(
+                    challenge,
+                    java.util.Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(verifier.getBytes(UTF_8))));
+
+            JsonNode status = json(forge(env, "auth", "status", "--json").ok());
+            JsonNode entry = status.get("tokens").get(0);
+            assertEquals("dropbox", entry.get("provider").asText());
+            assertEquals(api, entry.get("api").asText());
+            assertEquals("encrypted file", entry.get("source").asText());
+            assertTrue(entry.get("refreshToken").asBoolean(), status.toString());
+            assertTrue(forge(env, "auth", "status", "--debug").ok().stdout().contains("(with a refresh token)"));
+
+            // A second login without a code on stdin: exit 13 after the page's line, the first login stays.
+            ForgeProcess.Result none = forge(env, "auth", "login", "dropbox", "--api", api, "--code-stdin")
+                    .expect(13);
+            assertEquals(2, none.stderr().strip().lines().count(), none.describe());
+            assertTrue(none.stderr().contains("no code on stdin"), none.describe());
+            assertEquals(
+                    1,
+                    json(forge(env, "auth", "status", "--json").ok())
+                            .get("tokens")
+                            .size());
+
+            List<String> secrets =
+                    new ArrayList<>(List.of(dropbox.currentRefreshToken(), dropbox.acceptedToken(), verifier));
+
+            // A push after the access token expired renews it with the saved refresh token (no FORGE_DROPBOX_*
+            // refresh variables set), and saves the new access token and the rotated refresh token.
+            dropbox.rotateRefreshTokens();
+            Path w = Files.createDirectories(tmp.resolve("w"));
+            Files.writeString(w.resolve("a.txt"), "a\n");
+            forge(env, "-C", "w", "init").ok();
+            forge(env, "-C", "w", "add", ".").ok();
+            forge(env, "-C", "w", "commit", "-m", "a").ok();
+            forge(env, "-C", "w", "remote", "add", "origin", dropbox.url("film"))
+                    .ok();
+            dropbox.expireToken();
+            forge(env, "-C", "w", "--debug", "push").ok();
+            assertEquals(1, dropbox.refreshed().size(), dropbox.log()::toString);
+            secrets.add(dropbox.currentRefreshToken());
+            secrets.add(dropbox.acceptedToken());
+            // The next command starts from the saved, rotated refresh token: the first no longer works.
+            dropbox.expireToken();
+            Files.writeString(w.resolve("b.txt"), "b\n");
+            forge(env, "-C", "w", "add", ".").ok();
+            forge(env, "-C", "w", "commit", "-m", "b").ok();
+            forge(env, "-C", "w", "push").ok();
+            assertEquals(2, dropbox.refreshed().size(), dropbox.log()::toString);
+            secrets.add(dropbox.currentRefreshToken());
+            secrets.add(dropbox.acceptedToken());
+            assertTrue(json(forge(env, "auth", "status", "--json").ok())
+                    .get("tokens")
+                    .get(0)
+                    .get("refreshToken")
+                    .asBoolean());
+            for (String secret : secrets) {
+                assertNoFileHolds(tmp, secret);
+                assertNoOutputHolds(secret);
+            }
+            // No prompt without a terminal, and no client id is a key error.
+            ForgeProcess.Result pipe = forge(env, "auth", "login", "dropbox", "--api", api)
+                    .expect(13)
+                    .oneLineError();
+            assertTrue(pipe.stderr().contains("--code-stdin"), pipe.describe());
+            ForgeProcess.Result noApp = forge(env(), "auth", "login", "dropbox", "--code-stdin")
+                    .expect(13)
+                    .oneLineError();
+            assertTrue(noApp.stderr().contains("FORGE_DROPBOX_CLIENT_ID"), noApp.describe());
+            forge(env, "auth", "login", "dropbox", "--device").expect(2).oneLineError();
         }
     }
 

@@ -7,8 +7,14 @@ import java.net.URI;
  * prints this record never shows it.
  *
  * @param where the variable's name for {@link TokenSource#ENVIRONMENT}, else the file's path
+ * @param refreshable a refresh token is stored with it (never for one from the environment)
  */
-public record FoundToken(Provider provider, URI api, String token, TokenSource source, String where) {
+public record FoundToken(
+        Provider provider, URI api, String token, TokenSource source, String where, boolean refreshable) {
+    public FoundToken(Provider provider, URI api, String token, TokenSource source, String where) {
+        this(provider, api, token, source, where, false);
+    }
+
     @Override
     public String toString() {
         return "FoundToken[" + provider.id() + " " + api + " from " + source.label() + " " + where + "]";

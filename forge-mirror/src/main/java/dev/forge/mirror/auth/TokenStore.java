@@ -47,12 +47,19 @@ public final class TokenStore {
     public static final String TOKENS_AGE = "tokens.age";
     public static final String TOKENS_PLAIN = "tokens.json";
     public static final String IDENTITY = "identity.txt";
-    static final String FORMAT = "forge-tokens/1";
+    /** What this version writes: version 2 adds the optional refresh fields to an entry (docs/format.md). */
+    static final String FORMAT = "forge-tokens/2";
+    /** Still read: entries with a token only. */
+    static final String FORMAT_V1 = "forge-tokens/1";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Threads of one process take this first: a second FileChannel.lock in the same JVM would throw. */
     private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS =
             new java.util.concurrent.locks.ReentrantLock();
+
+    /** A stored entry: the access token and, for an OAuth login with offline access, how to renew it. */
+    private record Stored(String token, RefreshGrant refresh) {}
 
     private final Map<String, String> env;
     private final Path dir;
@@ -65,16 +72,27 @@ public final class TokenStore {
         this.keyring = Keyring.of(this.env);
     }
 
+    /** Whether an OS keyring is in use here ({@link Keyring}). */
+    public boolean keyring() {
+        return keyring.isPresent();
+    }
+
     /** Where {@link #store} put a token: the keyring, or a file ({@code where} is its path). */
     public record Saved(TokenSource source, String where) {}
 
     /**
      * Saves a token where it is safest: in the OS keyring when there is one (and not {@code insecure}),
-     * removing any copy from the files; otherwise as {@link #save} does.
+     * removing any copy from the files; otherwise as {@link #save} does. A token with a refresh grant
+     * goes to the encrypted file, which keeps both (a keyring item holds one secret).
      */
     public Saved store(Provider provider, URI apiBase, String token, boolean insecure) {
+        return store(provider, apiBase, token, null, insecure);
+    }
+
+    /** {@link #store(Provider, URI, String, boolean)} with how to renew the token (null: none). */
+    public Saved store(Provider provider, URI apiBase, String token, RefreshGrant refresh, boolean insecure) {
         URI api = provider.normalize(apiBase);
-        if (!insecure && keyring.isPresent()) {
+        if (!insecure && refresh == null && keyring.isPresent()) {
             if (token.isBlank() || token.chars().anyMatch(c -> c < 33 || c > 126))
                 throw new dev.forge.core.error.InvalidInputException(
                         "the token must be one line of printable characters without spaces");
@@ -83,7 +101,7 @@ public final class TokenStore {
                 return new Saved(TokenSource.KEYRING, keyring.get().describe());
             }
         }
-        Path where = save(provider, api, token, insecure);
+        Path where = save(provider, api, token, refresh, insecure);
         return new Saved(insecure ? TokenSource.PLAIN_FILE : TokenSource.ENCRYPTED_FILE, where.toString());
     }
 
@@ -91,7 +109,7 @@ public final class TokenStore {
         String key = key(provider, api);
         locked(() -> {
             removeEncrypted(key);
-            Map<String, String> plain = readPlain();
+            Map<String, Stored> plain = readPlain();
             if (plain.remove(key) != null) writePlain(plain);
             return null;
         });
@@ -137,13 +155,8 @@ public final class TokenStore {
     /** The token for a provider's API host and where it came from, in lookup order. */
     public Optional<FoundToken> find(Provider provider, URI apiBase) {
         URI api = provider.normalize(apiBase);
-        for (int i = 0; i < provider.envVars().size(); i++) {
-            String var = provider.envVars().get(i);
-            String v = env.get(var);
-            if (v == null || v.isBlank()) continue;
-            if (i > 0 && !api.equals(provider.defaultApi())) continue;
-            return Optional.of(new FoundToken(provider, api, v.strip(), TokenSource.ENVIRONMENT, var));
-        }
+        Optional<FoundToken> set = fromEnvironment(provider, api);
+        if (set.isPresent()) return set;
         if (keyring.isPresent()) {
             Optional<String> t = keyring.get().lookup(provider.id(), api.toString());
             if (t.isPresent())
@@ -156,13 +169,66 @@ public final class TokenStore {
         }
         String key = key(provider, api);
         if (Files.exists(dir.resolve(TOKENS_AGE))) {
-            String t = readEncrypted().get(key);
-            if (t != null)
-                return Optional.of(new FoundToken(provider, api, t, TokenSource.ENCRYPTED_FILE, path(TOKENS_AGE)));
+            Stored t = readEncrypted().get(key);
+            if (t != null) return Optional.of(entry(key, t, TokenSource.ENCRYPTED_FILE, path(TOKENS_AGE)));
         }
-        String t = readPlain().get(key);
-        if (t != null) return Optional.of(new FoundToken(provider, api, t, TokenSource.PLAIN_FILE, path(TOKENS_PLAIN)));
+        Stored t = readPlain().get(key);
+        if (t != null) return Optional.of(entry(key, t, TokenSource.PLAIN_FILE, path(TOKENS_PLAIN)));
         return Optional.empty();
+    }
+
+    private Optional<FoundToken> fromEnvironment(Provider provider, URI api) {
+        for (int i = 0; i < provider.envVars().size(); i++) {
+            String var = provider.envVars().get(i);
+            String v = env.get(var);
+            if (v == null || v.isBlank()) continue;
+            if (i > 0 && !api.equals(provider.defaultApi())) continue;
+            return Optional.of(new FoundToken(provider, api, v.strip(), TokenSource.ENVIRONMENT, var));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * How to renew the stored access token of a provider's API host (from the file that holds it), or empty
+     * when its login kept none, or when the access token comes from the environment: a stored refresh token
+     * goes with the stored access token, and the files are then not read at all (the environment has its own
+     * refresh variables, read by OAuthRefresh.fromEnv).
+     */
+    public Optional<RefreshGrant> refreshGrant(Provider provider, URI apiBase) {
+        URI api = provider.normalize(apiBase);
+        if (fromEnvironment(provider, api).isPresent()) return Optional.empty();
+        String key = key(provider, api);
+        if (Files.exists(dir.resolve(TOKENS_AGE))) {
+            Stored t = readEncrypted().get(key);
+            if (t != null) return Optional.ofNullable(t.refresh());
+        }
+        return Optional.ofNullable(readPlain().get(key)).map(Stored::refresh);
+    }
+
+    /**
+     * Keeps what a refresh gave in the file that holds the entry: the new access token and, when the server
+     * rotated it, the new refresh token (the old one may no longer work). Nothing when the entry is gone (a
+     * logout meanwhile) or holds another refresh token (another login meanwhile).
+     */
+    public void refreshed(Provider provider, URI apiBase, String usedRefreshToken, String access, String rotated) {
+        String key = key(provider, provider.normalize(apiBase));
+        locked(() -> {
+            boolean encrypted = Files.exists(dir.resolve(TOKENS_AGE));
+            Map<String, Stored> tokens = encrypted ? readEncrypted() : Map.of();
+            if (!tokens.containsKey(key)) {
+                encrypted = false;
+                tokens = readPlain();
+            }
+            Stored old = tokens.get(key);
+            if (old == null
+                    || old.refresh() == null
+                    || !old.refresh().refreshToken().equals(usedRefreshToken)) return null;
+            RefreshGrant grant = rotated == null ? old.refresh() : old.refresh().withRefreshToken(rotated);
+            tokens.put(key, new Stored(access, grant));
+            if (encrypted) writeEncrypted(tokens);
+            else writePlain(tokens);
+            return null;
+        });
     }
 
     /**
@@ -201,23 +267,29 @@ public final class TokenStore {
      * plain-text one; either way it leaves the other file, so one place holds it. Returns where it went.
      */
     public Path save(Provider provider, URI apiBase, String token, boolean insecure) {
+        return save(provider, apiBase, token, null, insecure);
+    }
+
+    /** {@link #save(Provider, URI, String, boolean)} with how to renew the token (null: no refresh token). */
+    public Path save(Provider provider, URI apiBase, String token, RefreshGrant refresh, boolean insecure) {
         if (token.isBlank() || token.chars().anyMatch(c -> c < 33 || c > 126))
             throw new dev.forge.core.error.InvalidInputException(
                     "the token must be one line of printable characters without spaces");
+        Stored entry = new Stored(token, refresh);
         String key = key(provider, provider.normalize(apiBase));
         return locked(() -> {
             if (insecure) {
-                Map<String, String> plain = readPlain();
-                plain.put(key, token);
+                Map<String, Stored> plain = readPlain();
+                plain.put(key, entry);
                 writePlain(plain);
                 removeEncrypted(key);
                 return dir.resolve(TOKENS_PLAIN);
             }
-            Map<String, String> tokens =
+            Map<String, Stored> tokens =
                     Files.exists(dir.resolve(TOKENS_AGE)) ? readEncrypted() : new LinkedHashMap<>();
-            tokens.put(key, token);
+            tokens.put(key, entry);
             writeEncrypted(tokens);
-            Map<String, String> plain = readPlain();
+            Map<String, Stored> plain = readPlain();
             if (plain.remove(key) != null) writePlain(plain);
             return dir.resolve(TOKENS_AGE);
         });
@@ -232,7 +304,7 @@ public final class TokenStore {
         return fromKeyring
                 | locked(() -> {
                     boolean removed = removeEncrypted(key);
-                    Map<String, String> plain = readPlain();
+                    Map<String, Stored> plain = readPlain();
                     if (plain.remove(key) != null) {
                         writePlain(plain);
                         removed = true;
@@ -243,7 +315,7 @@ public final class TokenStore {
 
     private boolean removeEncrypted(String key) throws IOException {
         if (!Files.exists(dir.resolve(TOKENS_AGE))) return false;
-        Map<String, String> tokens = readEncrypted();
+        Map<String, Stored> tokens = readEncrypted();
         if (tokens.remove(key) == null) return false;
         writeEncrypted(tokens);
         return true;
@@ -277,10 +349,15 @@ public final class TokenStore {
         return p.id() + " " + api;
     }
 
-    private static FoundToken entry(String key, String token, TokenSource source, String where) {
+    private static FoundToken entry(String key, Stored s, TokenSource source, String where) {
         int sp = key.indexOf(' ');
         return new FoundToken(
-                Provider.of(key.substring(0, sp)), URI.create(key.substring(sp + 1)), token, source, where);
+                Provider.of(key.substring(0, sp)),
+                URI.create(key.substring(sp + 1)),
+                s.token(),
+                source,
+                where,
+                s.refresh() != null);
     }
 
     private String path(String name) {
@@ -292,7 +369,7 @@ public final class TokenStore {
         return p == null || p.isEmpty() ? Optional.empty() : Optional.of(new Passphrase(p));
     }
 
-    private Map<String, String> readEncrypted() {
+    private Map<String, Stored> readEncrypted() {
         Path file = dir.resolve(TOKENS_AGE);
         byte[] bytes;
         try {
@@ -323,7 +400,7 @@ public final class TokenStore {
         return parse(plain, file);
     }
 
-    private void writeEncrypted(Map<String, String> tokens) throws IOException {
+    private void writeEncrypted(Map<String, Stored> tokens) throws IOException {
         Recipient to;
         Optional<Passphrase> p = passphrase();
         if (p.isPresent()) to = p.get();
@@ -358,7 +435,7 @@ public final class TokenStore {
         return identity().orElseThrow();
     }
 
-    private Map<String, String> readPlain() {
+    private Map<String, Stored> readPlain() {
         Path file = dir.resolve(TOKENS_PLAIN);
         try {
             return parse(Files.readAllBytes(file), file);
@@ -369,22 +446,31 @@ public final class TokenStore {
         }
     }
 
-    private void writePlain(Map<String, String> tokens) throws IOException {
+    private void writePlain(Map<String, Stored> tokens) throws IOException {
         Path file = dir.resolve(TOKENS_PLAIN);
         if (tokens.isEmpty()) AtomicFiles.delete(file);
         else AtomicFiles.write(file, render(tokens));
     }
 
-    /** {"format":"forge-tokens/1","tokens":[{"provider","api","token"}...]} */
-    private static byte[] render(Map<String, String> tokens) {
+    /**
+     * {"format":"forge-tokens/2","tokens":[{"provider","api","token"[,"refreshToken","clientId"[,"clientSecret"],
+     * "tokenEndpoint"]}...]}
+     */
+    private static byte[] render(Map<String, Stored> tokens) {
         ObjectNode root = JSON.createObjectNode().put("format", FORMAT);
         ArrayNode list = root.putArray("tokens");
         tokens.forEach((k, t) -> {
             int sp = k.indexOf(' ');
-            list.addObject()
+            ObjectNode e = list.addObject()
                     .put("provider", k.substring(0, sp))
                     .put("api", k.substring(sp + 1))
-                    .put("token", t);
+                    .put("token", t.token());
+            RefreshGrant r = t.refresh();
+            if (r != null) {
+                e.put("refreshToken", r.refreshToken()).put("clientId", r.clientId());
+                if (r.clientSecret() != null) e.put("clientSecret", r.clientSecret());
+                e.put("tokenEndpoint", r.tokenEndpoint().toString());
+            }
         });
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -393,8 +479,8 @@ public final class TokenStore {
         }
     }
 
-    private static Map<String, String> parse(byte[] bytes, Path file) {
-        Map<String, String> out = new LinkedHashMap<>();
+    private static Map<String, Stored> parse(byte[] bytes, Path file) {
+        Map<String, Stored> out = new LinkedHashMap<>();
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -402,8 +488,8 @@ public final class TokenStore {
             // Jackson's message may quote the bytes it read, a token among them: leave it out.
             throw new IntegrityException(file + " is not a Forge token file (it does not parse as JSON)");
         }
-        if (root == null
-                || !FORMAT.equals(root.path("format").asText())
+        String format = root == null ? "" : root.path("format").asText();
+        if (!(FORMAT.equals(format) || FORMAT_V1.equals(format))
                 || !root.path("tokens").isArray())
             throw new IntegrityException(file + " is not a Forge token file (want format " + FORMAT + ")");
         for (JsonNode t : root.get("tokens")) {
@@ -412,7 +498,24 @@ public final class TokenStore {
             String token = t.path("token").asText("");
             if (provider.isEmpty() || api.isEmpty() || token.isEmpty())
                 throw new IntegrityException(file + " has a token entry without provider, api or token");
-            out.put(provider + " " + api, token);
+            RefreshGrant refresh = null;
+            if (FORMAT.equals(format) && t.has("refreshToken")) {
+                String rt = t.path("refreshToken").asText("");
+                String id = t.path("clientId").asText("");
+                String endpoint = t.path("tokenEndpoint").asText("");
+                String secret = t.path("clientSecret").asText("");
+                URI at;
+                try {
+                    at = URI.create(endpoint);
+                } catch (IllegalArgumentException e) {
+                    at = null;
+                }
+                if (rt.isEmpty() || id.isEmpty() || at == null || at.getScheme() == null)
+                    throw new IntegrityException(
+                            file + " has a refresh entry without refreshToken, clientId or tokenEndpoint");
+                refresh = new RefreshGrant(rt, id, secret.isEmpty() ? null : secret, at);
+            }
+            out.put(provider + " " + api, new Stored(token, refresh));
         }
         return out;
     }

@@ -89,7 +89,7 @@ class GitHubDeviceFlowTest {
         answers.add("{\"error\":\"slow_down\"}");
         answers.add("{\"access_token\":\"gho_SECRET\",\"token_type\":\"bearer\",\"scope\":\"repo\"}");
         List<Duration> waits = new ArrayList<>();
-        List<GitHubDeviceFlow.Prompt> prompts = new ArrayList<>();
+        List<DeviceFlow.Prompt> prompts = new ArrayList<>();
         String token = new GitHubDeviceFlow(base, "Iv1.client", waits::add).run(prompts::add);
         assertEquals("gho_SECRET", token);
         assertEquals(1, prompts.size());

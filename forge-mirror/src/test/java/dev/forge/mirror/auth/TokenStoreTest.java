@@ -97,7 +97,7 @@ class TokenStoreTest {
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        assertTrue(out.contains("\"format\" : \"forge-tokens/1\""), out);
+        assertTrue(out.contains("\"format\" : \"forge-tokens/2\""), out);
         assertTrue(out.contains("\"api\" : \"https://ghe.example/api/v3\""), out);
         assertTrue(out.contains("\"token\" : \"" + TOKEN + "\""), out);
     }
@@ -174,6 +174,76 @@ class TokenStoreTest {
         assertEquals(
                 TokenSource.ENCRYPTED_FILE,
                 s.find(Provider.GITHUB, null).orElseThrow().source());
+    }
+
+    @Test
+    void aVersionOneFileStillReads() throws Exception {
+        TokenStore s = store(Map.of());
+        Files.createDirectories(s.dir());
+        Files.writeString(
+                s.dir().resolve(TokenStore.TOKENS_PLAIN),
+                "{\"format\":\"forge-tokens/1\",\"tokens\":[{\"provider\":\"dropbox\","
+                        + "\"api\":\"https://api.dropboxapi.com\",\"token\":\"sl.old\"}]}");
+        FoundToken f = s.find(Provider.DROPBOX, null).orElseThrow();
+        assertEquals("sl.old", f.token());
+        assertFalse(f.refreshable());
+        assertEquals(Optional.empty(), s.refreshGrant(Provider.DROPBOX, null));
+        Files.writeString(s.dir().resolve(TokenStore.TOKENS_PLAIN), "{\"format\":\"forge-tokens/9\",\"tokens\":[]}");
+        assertThrows(IntegrityException.class, () -> s.find(Provider.DROPBOX, null));
+    }
+
+    @Test
+    void aRefreshGrantIsKeptAndARotatedRefreshTokenReplacesIt() throws Exception {
+        TokenStore s = store(Map.of());
+        URI endpoint = URI.create("https://api.dropboxapi.com/oauth2/token");
+        s.save(
+                Provider.DROPBOX,
+                null,
+                "sl.access-1",
+                new RefreshGrant("rt-SECRET-1", "app-key", null, endpoint),
+                false);
+        s.save(Provider.GDRIVE, null, "ya29.a", new RefreshGrant("g-rt", "gid", "g-SECRET", endpoint), true);
+        FoundToken f = s.find(Provider.DROPBOX, null).orElseThrow();
+        assertTrue(f.refreshable());
+        assertFalse(f.toString().contains("sl.access"), f.toString());
+        RefreshGrant g = s.refreshGrant(Provider.DROPBOX, null).orElseThrow();
+        assertEquals(new RefreshGrant("rt-SECRET-1", "app-key", null, endpoint), g);
+        assertFalse(g.toString().contains("rt-SECRET"), g.toString());
+        assertEquals(
+                "g-SECRET", s.refreshGrant(Provider.GDRIVE, null).orElseThrow().clientSecret());
+        assertFalse(
+                s.refreshGrant(Provider.GDRIVE, null).orElseThrow().toString().contains("SECRET"));
+        byte[] age = Files.readAllBytes(s.dir().resolve(TokenStore.TOKENS_AGE));
+        assertFalse(new String(age, StandardCharsets.ISO_8859_1).contains("rt-SECRET"));
+
+        // A refresh without rotation keeps the refresh token and saves the access token.
+        s.refreshed(Provider.DROPBOX, null, "rt-SECRET-1", "sl.access-2", null);
+        assertEquals("sl.access-2", s.lookup("dropbox", null).orElseThrow());
+        assertEquals(
+                "rt-SECRET-1",
+                s.refreshGrant(Provider.DROPBOX, null).orElseThrow().refreshToken());
+        // Rotation: the new refresh token replaces the old, client and endpoint stay.
+        s.refreshed(Provider.DROPBOX, null, "rt-SECRET-1", "sl.access-3", "rt-SECRET-2");
+        assertEquals(
+                new RefreshGrant("rt-SECRET-2", "app-key", null, endpoint),
+                s.refreshGrant(Provider.DROPBOX, null).orElseThrow());
+        assertEquals("sl.access-3", s.lookup("dropbox", null).orElseThrow());
+        // A refresh that used a refresh token no longer stored (another login meanwhile) changes nothing.
+        s.refreshed(Provider.DROPBOX, null, "rt-SECRET-1", "sl.stale", "rt-stale");
+        assertEquals("sl.access-3", s.lookup("dropbox", null).orElseThrow());
+        // The plain-text entry is updated in its own file.
+        s.refreshed(Provider.GDRIVE, null, "g-rt", "ya29.b", "g-rt-2");
+        assertTrue(Files.readString(s.dir().resolve(TokenStore.TOKENS_PLAIN)).contains("g-rt-2"));
+        assertEquals("ya29.b", s.lookup("google", null).orElseThrow());
+        // A login with a bare token drops the refresh grant.
+        s.save(Provider.DROPBOX, null, "sl.pasted", false);
+        assertEquals(Optional.empty(), s.refreshGrant(Provider.DROPBOX, null));
+        // With the access token in the environment the stored refresh token is not used, nor the file read.
+        s.save(Provider.DROPBOX, null, "sl.access", new RefreshGrant("rt", "app-key", null, endpoint), false);
+        Files.delete(s.dir().resolve(TokenStore.IDENTITY));
+        TokenStore withEnv = new TokenStore(Map.of("FORGE_DROPBOX_TOKEN", "sl.env"), s.dir());
+        assertEquals(Optional.empty(), withEnv.refreshGrant(Provider.DROPBOX, null));
+        assertThrows(KeyException.class, () -> s.refreshGrant(Provider.DROPBOX, null));
     }
 
     @Test

@@ -11,7 +11,11 @@ import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.auth.FoundToken;
 import dev.forge.mirror.auth.OAuthRefresh;
+import dev.forge.mirror.auth.Provider;
+import dev.forge.mirror.auth.RefreshGrant;
+import dev.forge.mirror.auth.TokenStore;
 import dev.forge.mirror.blob.BlobStoreContract;
 import dev.forge.mirror.blob.RetryListener;
 import dev.forge.mirror.blob.RetryPolicy;
@@ -25,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -301,6 +306,83 @@ class DropboxBlobStoreTest extends BlobStoreContract {
                 e.getMessage().contains("refused to refresh") && e.getMessage().contains("invalid_grant"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("refresh-secret"), e.getMessage());
+    }
+
+    /** As Remote opens a Dropbox remote: the token from {@code store}, the refresh from {@code env} else it. */
+    static BlobStore asRemoteOpensIt(RemoteUrl.Dropbox u, TokenStore store, Map<String, String> env) {
+        java.net.URI api = java.net.URI.create(u.api());
+        return DropboxBlobStore.open(
+                u,
+                () -> store.find(Provider.DROPBOX, api).map(FoundToken::token),
+                OAuthRefresh.of(
+                        env,
+                        "FORGE_DROPBOX",
+                        "Dropbox",
+                        DropboxBlobStore.tokenEndpoint(u),
+                        store,
+                        Provider.DROPBOX,
+                        api),
+                RetryPolicy.of(Duration.ofSeconds(4), Duration.ofSeconds(30)),
+                PART);
+    }
+
+    @Test
+    void theStoredRefreshTokenIsUsedWithoutTheEnvironmentAndARotatedOneIsSaved(
+            @org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        FakeDropbox s = server();
+        s.refreshToken("rt-stored-SECRET-1", "app-key");
+        s.rotateRefreshTokens();
+        RemoteUrl.Dropbox u = url(s);
+        java.net.URI api = java.net.URI.create(u.api());
+        TokenStore store = new TokenStore(Map.of(), home.resolve("config/forge"));
+        store.save(
+                Provider.DROPBOX,
+                api,
+                TOKEN,
+                new RefreshGrant(
+                        "rt-stored-SECRET-1", "app-key", null, java.net.URI.create(DropboxBlobStore.tokenEndpoint(u))),
+                false);
+        BlobStore b = asRemoteOpensIt(u, store, Map.of());
+        b.put("config", utf8("{}"));
+        s.expireToken(); // every request is now 401 expired_access_token until a refresh
+        assertArrayEquals(utf8("{}"), b.get("config").orElseThrow().data());
+        assertEquals(1, s.refreshed().size());
+        // The new access token and the rotated refresh token are in the store; the old refresh token is not.
+        assertEquals(s.refreshed().getFirst(), store.lookup("dropbox", api).orElseThrow());
+        RefreshGrant kept = store.refreshGrant(Provider.DROPBOX, api).orElseThrow();
+        assertEquals(s.currentRefreshToken(), kept.refreshToken());
+        assertFalse(kept.refreshToken().equals("rt-stored-SECRET-1"));
+        // A second expiry in the same process refreshes with the rotated token (the first no longer works).
+        s.expireToken();
+        b.put("refs/heads/main", utf8("m\n"));
+        assertEquals(2, s.refreshed().size());
+        assertEquals(
+                s.currentRefreshToken(),
+                store.refreshGrant(Provider.DROPBOX, api).orElseThrow().refreshToken());
+        // A new process (a new refresher from the store) starts from the rotated one too.
+        s.expireToken();
+        BlobStore again = asRemoteOpensIt(u, store, Map.of());
+        assertArrayEquals(
+                utf8("m\n"), again.get("refs/heads/main").orElseThrow().data());
+        assertEquals(3, s.refreshed().size());
+        for (String line : s.log()) assertFalse(line.contains("rt-"), line);
+        // No file but the encrypted one holds a token or refresh token.
+        try (var files = Files.walk(home)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                for (String secret :
+                        List.of(s.currentRefreshToken(), s.refreshed().getLast(), TOKEN))
+                    assertFalse(text.contains(secret), f + " holds a token");
+            }
+        }
+
+        // The environment's refresh token wins over the stored one (here a wrong one: refused).
+        s.expireToken();
+        BlobStore env = asRemoteOpensIt(
+                u, store, Map.of("FORGE_DROPBOX_REFRESH_TOKEN", "rt-env-wrong", "FORGE_DROPBOX_CLIENT_ID", "app-key"));
+        RemoteUnavailableException e = assertThrows(RemoteUnavailableException.class, () -> env.get("config"));
+        assertTrue(e.getMessage().contains("invalid_grant"), e.getMessage());
+        assertFalse(e.getMessage().contains("rt-"), e.getMessage());
     }
 
     @Test

@@ -96,6 +96,10 @@ public final class FakeDropbox implements AutoCloseable {
     private volatile String refreshToken;
     private volatile String clientId;
     private final List<String> refreshed = new CopyOnWriteArrayList<>();
+    private volatile boolean rotate;
+    private volatile String code;
+    private volatile String challenge;
+    private final List<String> verifiers = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     private final TreeMap<String, FileEntry> files = new TreeMap<>();
@@ -153,6 +157,37 @@ public final class FakeDropbox implements AutoCloseable {
     public void refreshToken(String refreshToken, String clientId) {
         this.refreshToken = refreshToken;
         this.clientId = clientId;
+    }
+
+    /** The access token accepted now. */
+    public String acceptedToken() {
+        return token;
+    }
+
+    /** From now on each refresh also hands out a new refresh token, and the old one stops working. */
+    public void rotateRefreshTokens() {
+        rotate = true;
+    }
+
+    /** The refresh token accepted now (after rotations, the last one handed out). */
+    public String currentRefreshToken() {
+        return refreshToken;
+    }
+
+    /**
+     * Accepts {@code code} once at {@code POST /oauth2/token} (grant_type authorization_code, as Dropbox's PKCE
+     * flow) from {@code clientId}, with a code_verifier whose S256 challenge is {@code challenge} (null: any,
+     * recorded in {@link #verifiers}); answers an access token and a refresh token, which it then accepts.
+     */
+    public void authorizationCode(String code, String clientId, String challenge) {
+        this.code = code;
+        this.clientId = clientId;
+        this.challenge = challenge;
+    }
+
+    /** The code verifiers the code exchanges sent. */
+    public List<String> verifiers() {
+        return List.copyOf(verifiers);
     }
 
     /** The access tokens refreshes handed out. */
@@ -374,6 +409,10 @@ public final class FakeDropbox implements AutoCloseable {
                         java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
                         java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
+        if ("authorization_code".equals(form.get("grant_type"))) {
+            authorizationCodeGrant(ex, form);
+            return;
+        }
         String want = refreshToken;
         if (!"refresh_token".equals(form.get("grant_type"))
                 || want == null
@@ -390,13 +429,61 @@ public final class FakeDropbox implements AutoCloseable {
         String fresh = "sl.refreshed-" + refreshed.size() + "-" + Long.toHexString(System.nanoTime());
         refreshed.add(fresh);
         token(fresh);
+        var answer = JSON.createObjectNode()
+                .put("access_token", fresh)
+                .put("token_type", "bearer")
+                .put("expires_in", 14400);
+        if (rotate) {
+            refreshToken = "rt-rotated-" + refreshed.size() + "-" + Long.toHexString(System.nanoTime());
+            answer.put("refresh_token", refreshToken);
+        }
+        send(ex, 200, answer);
+    }
+
+    private void authorizationCodeGrant(HttpExchange ex, Map<String, String> form) throws IOException {
+        String verifier = form.getOrDefault("code_verifier", "");
+        verifiers.add(verifier);
+        String want = code;
+        String wantChallenge = challenge;
+        boolean ok = want != null
+                && want.equals(form.get("code"))
+                && String.valueOf(clientId).equals(form.get("client_id"))
+                && verifier.matches("[A-Za-z0-9._~-]{43,128}")
+                && (wantChallenge == null || wantChallenge.equals(s256(verifier)));
+        if (!ok) {
+            send(
+                    ex,
+                    400,
+                    JSON.createObjectNode()
+                            .put("error", "invalid_grant")
+                            .put("error_description", "code doesn't exist or has expired"));
+            return;
+        }
+        code = null; // once
+        String access = "sl.code-" + Long.toHexString(System.nanoTime());
+        refreshToken = "rt-code-" + Long.toHexString(System.nanoTime());
+        token(access);
         send(
                 ex,
                 200,
                 JSON.createObjectNode()
-                        .put("access_token", fresh)
+                        .put("access_token", access)
                         .put("token_type", "bearer")
-                        .put("expires_in", 14400));
+                        .put("expires_in", 14400)
+                        .put("refresh_token", refreshToken)
+                        .put("account_id", "dbid:fake"));
+    }
+
+    /** RFC 7636's S256, written out here so that the fake does not trust the code under test. */
+    private static String s256(String verifier) {
+        try {
+            return java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String lower(String p) {

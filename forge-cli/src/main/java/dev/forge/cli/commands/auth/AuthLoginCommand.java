@@ -7,16 +7,19 @@ import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.KeyException;
+import dev.forge.mirror.auth.DeviceFlow;
 import dev.forge.mirror.auth.FoundToken;
 import dev.forge.mirror.auth.GitHubDeviceFlow;
+import dev.forge.mirror.auth.OAuthTokens;
+import dev.forge.mirror.auth.PkceFlow;
 import dev.forge.mirror.auth.Provider;
+import dev.forge.mirror.auth.RefreshGrant;
 import dev.forge.mirror.auth.TokenStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,13 +31,17 @@ import picocli.CommandLine.Parameters;
         name = "login",
         customSynopsis = {
             "forge auth login PROVIDER --with-token [--api URL] [--insecure-storage]",
-            "       forge auth login github [--device] [--api URL] [--insecure-storage]"
+            "       forge auth login github|google [--device] [--api URL] [--insecure-storage]",
+            "       forge auth login dropbox [--code-stdin] [--api URL] [--insecure-storage]"
         },
         description = {
             "Save a token for PROVIDER (github, gdrive, dropbox) and its API host.",
-            "--with-token reads it from stdin (never from an argument). For github without",
-            "--with-token: GitHub's device flow (FORGE_GITHUB_CLIENT_ID names the OAuth app);",
-            "it runs only on a terminal or with --device, never waiting on a pipe."
+            "--with-token reads it from stdin (never from an argument). Without it: github and",
+            "google use the device flow (FORGE_GITHUB_CLIENT_ID, FORGE_GDRIVE_CLIENT_ID and",
+            "FORGE_GDRIVE_CLIENT_SECRET name the OAuth app), dropbox the code flow with PKCE",
+            "(FORGE_DROPBOX_CLIENT_ID): open the URL shown, paste the code Dropbox gives. Google",
+            "and Dropbox logins also keep a refresh token, used when the access token expires.",
+            "They run only on a terminal, or with --device / --code-stdin, never waiting on a pipe."
         })
 public final class AuthLoginCommand implements Callable<Integer> {
     /** A token is short; anything longer on stdin is a mistake (a file piped by accident). */
@@ -58,8 +65,11 @@ public final class AuthLoginCommand implements Callable<Integer> {
     @Option(names = "--with-token", description = "Read the token from stdin.")
     boolean withToken;
 
-    @Option(names = "--device", description = "Use GitHub's device flow even when stdin is not a terminal.")
+    @Option(names = "--device", description = "github, google: use the device flow even when stdin is not a terminal.")
     boolean device;
+
+    @Option(names = "--code-stdin", description = "dropbox: read the code Dropbox shows from stdin, without a prompt.")
+    boolean codeStdin;
 
     @Option(
             names = "--insecure-storage",
@@ -71,33 +81,66 @@ public final class AuthLoginCommand implements Callable<Integer> {
         Output out = common.output(json);
         Provider p = Provider.of(provider);
         URI base = p.normalize(api);
-        if (withToken && device) throw new InvalidInputException("give --with-token or --device, not both");
+        if (withToken && (device || codeStdin))
+            throw new InvalidInputException("--with-token reads a token: give it without --device or --code-stdin");
+        if (device && p == Provider.DROPBOX)
+            throw new InvalidInputException("--device is for github and google; dropbox logs in with a code");
+        if (codeStdin && p != Provider.DROPBOX) throw new InvalidInputException("--code-stdin is for dropbox");
+        boolean terminal = dev.forge.cli.Terminal.stdinIsTerminal();
         String token;
+        RefreshGrant grant = null;
         if (withToken) {
             token = readToken(System.in);
-        } else if (p == Provider.GITHUB && (device || dev.forge.cli.Terminal.stdinIsTerminal())) {
-            token = deviceFlow(out, base);
-        } else if (p == Provider.GITHUB) {
+        } else if (p == Provider.DROPBOX) {
+            if (!codeStdin && !terminal)
+                throw new KeyException("no token: stdin is not a terminal, so forge does not ask for Dropbox's code;"
+                        + " pass it with --code-stdin, or pipe a token to 'forge auth login dropbox --with-token'");
+            String clientId = clientEnv("FORGE_DROPBOX_CLIENT_ID", "Dropbox");
+            PkceFlow flow = PkceFlow.dropbox(base, clientId);
+            var err = out.err();
+            err.println("forge: open " + flow.authorizeUrl() + " , allow Forge, and paste the code Dropbox shows"
+                    + (codeStdin ? "" : " here:"));
+            err.flush();
+            OAuthTokens t =
+                    flow.exchange(codeStdin ? readStdin(System.in, "code", "--code-stdin") : readLine(System.in));
+            token = t.accessToken();
+            if (t.refreshToken() != null)
+                grant = new RefreshGrant(t.refreshToken(), clientId, null, flow.tokenEndpoint());
+        } else if (!device && !terminal) {
             throw new KeyException("no token: stdin is not a terminal, so forge does not start the device login;"
-                    + " pipe a token to 'forge auth login github --with-token' (or pass --device)");
+                    + " pipe a token to 'forge auth login " + p.id() + " --with-token' (or pass --device)");
+        } else if (p == Provider.GITHUB) {
+            token = deviceFlow(out, base);
         } else {
-            throw new KeyException("no token: 'forge auth login " + p.id() + "' takes one on stdin with --with-token"
-                    + " (the " + (p == Provider.GDRIVE ? "Google device" : "Dropbox PKCE")
-                    + " login is not built yet)");
+            String clientId = clientEnv("FORGE_GDRIVE_CLIENT_ID", "Google");
+            String secret = System.getenv("FORGE_GDRIVE_CLIENT_SECRET");
+            secret = secret == null || secret.isBlank() ? null : secret.strip();
+            DeviceFlow flow = DeviceFlow.google(base, clientId, secret, d -> Thread.sleep(d.toMillis()));
+            OAuthTokens t = flow.run(prompt -> showCode(out, prompt));
+            token = t.accessToken();
+            if (t.refreshToken() != null)
+                grant = new RefreshGrant(t.refreshToken(), clientId, secret, flow.tokenEndpoint());
         }
         TokenStore store = TokenStore.forUser();
-        Path where = store.save(p, base, token, insecure);
+        TokenStore.Saved where = store.store(p, base, token, grant, insecure);
         Optional<FoundToken> now = store.find(p, base);
         if (out.json()) {
             var n = object().put("provider", p.id())
                     .put("api", base.toString())
-                    .put("storage", insecure ? "plain-text file" : "encrypted file")
-                    .put("path", where.toString());
+                    .put("storage", where.source().label())
+                    .put("path", where.source() == dev.forge.mirror.auth.TokenSource.KEYRING ? null : where.where())
+                    .put("refreshToken", grant != null);
             now.filter(f -> f.source() == dev.forge.mirror.auth.TokenSource.ENVIRONMENT)
                     .ifPresent(f -> n.put("overriddenBy", f.where()));
             out.json(n);
         } else {
-            out.info("Saved the %s token for %s in %s%s%n", p.id(), base, where, insecure ? " (plain text)" : "");
+            out.info(
+                    "Saved the %s token%s for %s in %s%s%n",
+                    p.id(),
+                    grant != null ? " and its refresh token" : "",
+                    base,
+                    where.where(),
+                    insecure ? " (plain text)" : "");
         }
         now.filter(f -> f.source() == dev.forge.mirror.auth.TokenSource.ENVIRONMENT)
                 .ifPresent(f -> out.warn(f.where() + " is set and is used instead of the saved token"));
@@ -105,16 +148,49 @@ public final class AuthLoginCommand implements Callable<Integer> {
     }
 
     static String readToken(InputStream in) {
+        return readStdin(in, "token", "--with-token");
+    }
+
+    /** What stdin holds, stripped: one token or code; {@code flag} is the option that reads it, for messages. */
+    private static String readStdin(InputStream in, String what, String flag) {
         byte[] bytes;
         try {
             bytes = in.readNBytes(MAX_TOKEN + 1);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the token from stdin: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read the " + what + " from stdin: " + e.getMessage(), e);
         }
-        if (bytes.length > MAX_TOKEN) throw new InvalidInputException("stdin holds more than a token (over 16 KiB)");
+        if (bytes.length > MAX_TOKEN)
+            throw new InvalidInputException("stdin holds more than a " + what + " (over 16 KiB)");
         String t = new String(bytes, StandardCharsets.UTF_8).strip();
-        if (t.isEmpty()) throw new KeyException("no token on stdin (--with-token reads one line from it)");
+        if (t.isEmpty()) throw new KeyException("no " + what + " on stdin (" + flag + " reads one line from it)");
         return t;
+    }
+
+    /** One line from a terminal: the code the user pasted. */
+    static String readLine(InputStream in) {
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), 1024)
+                    .readLine();
+            if (line == null || line.isBlank()) throw new KeyException("no code entered: the Dropbox login stopped");
+            return line.strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the code from stdin: " + e.getMessage(), e);
+        }
+    }
+
+    private static String clientEnv(String var, String service) {
+        String v = System.getenv(var);
+        if (v == null || v.isBlank())
+            throw new KeyException("the " + service + " login needs an OAuth app's client id in " + var
+                    + " (Forge has no registered app yet); or pipe a token to --with-token");
+        return v.strip();
+    }
+
+    private static void showCode(Output out, DeviceFlow.Prompt prompt) {
+        var err = out.err();
+        err.println("forge: open " + prompt.verificationUri() + " and enter the code " + prompt.userCode() + " (valid "
+                + prompt.expiresIn().toMinutes() + " min); waiting...");
+        err.flush();
     }
 
     private String deviceFlow(Output out, URI base) throws InterruptedException {
@@ -127,11 +203,6 @@ public final class AuthLoginCommand implements Callable<Integer> {
                 ? GitHubDeviceFlow.oauthBase(base)
                 : URI.create(override.replaceAll("/+$", ""));
         var flow = new GitHubDeviceFlow(oauth, clientId.strip(), d -> Thread.sleep(d.toMillis()));
-        return flow.run(prompt -> {
-            var err = out.err();
-            err.println("forge: open " + prompt.verificationUri() + " and enter the code " + prompt.userCode()
-                    + " (valid " + prompt.expiresIn().toMinutes() + " min); waiting...");
-            err.flush();
-        });
+        return flow.run(prompt -> showCode(out, prompt));
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
         name = "status",
         description = {
             "List which providers and API hosts have a token, and from where.",
-            "Sources: environment, encrypted file, plain-text file. Never prints a token."
+            "Sources: environment, encrypted file, plain-text file. Says whether a refresh",
+            "token is kept (never its value). Never prints a token."
         })
 public final class AuthStatusCommand implements Callable<Integer> {
     @Mixin
@@ -33,14 +34,16 @@ public final class AuthStatusCommand implements Callable<Integer> {
         TokenStore store = TokenStore.forUser();
         List<FoundToken> all = store.list();
         if (out.json()) {
-            ObjectNode root = object().put("configDir", store.dir().toString()).put("keyring", "not used");
+            ObjectNode root = object().put("configDir", store.dir().toString())
+                    .put("keyring", store.keyring() ? "secret-service" : "none");
             ArrayNode a = root.putArray("tokens");
             for (FoundToken f : all) {
                 a.addObject()
                         .put("provider", f.provider().id())
                         .put("api", f.api().toString())
                         .put("source", f.source().label())
-                        .put("where", f.where());
+                        .put("where", f.where())
+                        .put("refreshToken", f.refreshable());
             }
             out.json(root);
             return 0;
@@ -53,7 +56,13 @@ public final class AuthStatusCommand implements Callable<Integer> {
             String api = f.api().toString().equals("*")
                     ? "(every API host)"
                     : f.api().toString();
-            out.printf("%s\t%s\t%s\t%s%n", f.provider().id(), api, f.source().label(), f.where());
+            out.printf(
+                    "%s\t%s\t%s\t%s%s%n",
+                    f.provider().id(),
+                    api,
+                    f.source().label(),
+                    f.where(),
+                    f.refreshable() ? "\t(with a refresh token)" : "");
         }
         return 0;
     }
