@@ -34,10 +34,23 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
 
     /** Folders and files only forge makes in {@code .forge} (besides the config). */
     private static final java.util.Set<String> OWN_DIRS =
-            java.util.Set.of("packs", "tmp", "index", "remotes", IndexRebuild.NEW_DIR);
+            java.util.Set.of("packs", "tmp", "index", "remotes", "import", "web-cache", IndexRebuild.NEW_DIR);
 
-    private static final java.util.Set<String> OWN_FILES =
-            java.util.Set.of(OpJournal.FILE, SpaceReserve.FILE, SpaceReserve.FILE + ".tmp", "sparse", "config.tmp");
+    private static final java.util.Set<String> OWN_FILES = java.util.Set.of(
+            OpJournal.FILE,
+            SpaceReserve.FILE,
+            SpaceReserve.FILE + ".tmp",
+            "sparse",
+            "sparse.tmp",
+            "config.tmp",
+            "mirrors",
+            "mirrors.tmp",
+            "lazy",
+            "lazy.tmp",
+            "clone-id",
+            "damaged",
+            "worktree-journal",
+            "clone-in-progress");
 
     /** What the {@code .forge} folder of {@code workTree} is (see the class comment). */
     static ForgeDir classify(Path workTree) {
