@@ -66,6 +66,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,19 +79,24 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.ConnectionPool;
+import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.Dispatcher;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -112,7 +118,7 @@ import okhttp3.Response;
  * client --proto h1|h2|h3 --host H [--port 8443] --size N --sha256 HEX [--range 8388608] [--parallel 16] [--cc ..]
  * </pre>
  *
- * The client prints one tab-separated line: proto, bytes, seconds, MB/s, client CPU seconds, connections, "ok".
+ * The client prints one tab-separated line: proto, bytes, seconds, MB/s, client CPU seconds, connections (opened/used), "ok".
  * It exits non-zero when the received bytes do not hash to {@code --sha256}.
  */
 public final class HttpTransportBench {
@@ -382,7 +388,7 @@ public final class HttpTransportBench {
         byte[] target = new byte[size];
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
-        int connections = switch (proto) {
+        String connections = switch (proto) {
             case "h1", "h2" -> okhttp(proto, host, port, ranges, parallel, target);
             case "h3" -> http3(host, port, ranges, parallel, target, cc(o));
             default -> throw new IllegalArgumentException("proto h1|h2|h3, not " + proto);
@@ -394,7 +400,7 @@ public final class HttpTransportBench {
         boolean ok = got.equalsIgnoreCase(o.get("sha256"));
         out().printf(
                         Locale.ROOT,
-                        "%s\t%d\t%.3f\t%.1f\t%.2f\t%d\t%s%n",
+                        "%s\t%d\t%.3f\t%.1f\t%.2f\t%s\t%s%n",
                         proto,
                         size,
                         seconds,
@@ -416,7 +422,7 @@ public final class HttpTransportBench {
     }
 
     /** HTTP/1.1 or HTTP/2 over TLS with OkHttp, configured as Forge's HttpBlobStore configures it. */
-    private static int okhttp(String proto, String host, int port, List<long[]> ranges, int parallel, byte[] target)
+    private static String okhttp(String proto, String host, int port, List<long[]> ranges, int parallel, byte[] target)
             throws Exception {
         X509TrustManager trustAll = new X509TrustManager() {
             @Override
@@ -436,10 +442,21 @@ public final class HttpTransportBench {
         dispatcher.setMaxRequests(parallel);
         dispatcher.setMaxRequestsPerHost(parallel);
         Protocol expected = proto.equals("h2") ? Protocol.HTTP_2 : Protocol.HTTP_1_1;
-        ConnectionPool pool = new ConnectionPool();
+        AtomicInteger connects = new AtomicInteger(); // TCP connections opened
+        Set<Connection> used = ConcurrentHashMap.newKeySet(); // ... and those that carried a request
         OkHttpClient client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(pool)
+                .eventListener(new EventListener() {
+                    @Override
+                    public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+                        connects.incrementAndGet();
+                    }
+
+                    @Override
+                    public void connectionAcquired(Call call, Connection connection) {
+                        used.add(connection);
+                    }
+                })
                 .sslSocketFactory(ssl.getSocketFactory(), trustAll)
                 .hostnameVerifier((h, s) -> true)
                 .protocols(
@@ -449,10 +466,10 @@ public final class HttpTransportBench {
                 .readTimeout(120, TimeUnit.SECONDS)
                 .build();
         String url = "https://" + host + ":" + port + "/blob";
-        try (ExecutorService pool2 = Executors.newFixedThreadPool(parallel)) {
+        try (ExecutorService workers = Executors.newFixedThreadPool(parallel)) {
             List<Future<Void>> done = new ArrayList<>();
             for (long[] r : ranges) {
-                done.add(pool2.submit(() -> {
+                done.add(workers.submit(() -> {
                     Request request = new Request.Builder()
                             .url(url)
                             .header("Range", "bytes=" + r[0] + "-" + (r[1] - 1))
@@ -472,14 +489,13 @@ public final class HttpTransportBench {
             }
             for (Future<Void> f : done) f.get();
         }
-        int connections = pool.connectionCount();
         client.dispatcher().executorService().shutdown();
-        pool.evictAll();
-        return connections;
+        client.connectionPool().evictAll();
+        return connects.get() + "/" + used.size();
     }
 
     /** HTTP/3 with Netty QUIC: one connection, one request stream per range, at most {@code parallel} open. */
-    private static int http3(
+    private static String http3(
             String host, int port, List<long[]> ranges, int parallel, byte[] target, QuicCongestionControlAlgorithm cc)
             throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -529,7 +545,7 @@ public final class HttpTransportBench {
             for (CompletableFuture<Void> f : done) f.get(300, TimeUnit.SECONDS);
             quic.close().sync();
             udp.close().sync();
-            return 1;
+            return "1/1";
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
