@@ -114,8 +114,9 @@ import okhttp3.Response;
  * JMH's forked, in-process iteration model fits none of that.
  *
  * <pre>
- * server --file F --keystore K.p12 --password P [--port 8443] [--cc bbr|cubic|reno]
+ * server --file F --keystore K.p12 --password P [--port 8443] [--cc bbr|cubic|reno] [--udp-payload 1200]
  * client --proto h1|h2|h3 --host H [--port 8443] --size N --sha256 HEX [--range 8388608] [--parallel 16] [--cc ..]
+ *        [--udp-payload ..]
  * </pre>
  *
  * The client prints one tab-separated line: proto, bytes, seconds, MB/s, client CPU seconds, connections (opened/used), "ok".
@@ -141,6 +142,11 @@ public final class HttpTransportBench {
     private static QuicCongestionControlAlgorithm cc(Map<String, String> o) {
         return QuicCongestionControlAlgorithm.valueOf(
                 o.getOrDefault("cc", "bbr").toUpperCase(Locale.ROOT));
+    }
+
+    /** Largest UDP payload QUIC sends: 1200 (quiche's default, kept by Netty), or 1452 to fill a 1500-byte MTU as TCP does. */
+    private static int udpPayload(Map<String, String> o) {
+        return Integer.parseInt(o.getOrDefault("udp-payload", "1200"));
     }
 
     // ---------------------------------------------------------------- server
@@ -185,6 +191,7 @@ public final class HttpTransportBench {
                 .sslContext(quicTls)
                 .maxIdleTimeout(60, TimeUnit.SECONDS)
                 .congestionControlAlgorithm(cc(o))
+                .maxSendUdpPayloadSize(udpPayload(o))
                 .initialMaxData(16 * MIB)
                 .initialMaxStreamDataBidirectionalLocal(MIB)
                 .initialMaxStreamDataBidirectionalRemote(MIB)
@@ -390,7 +397,7 @@ public final class HttpTransportBench {
         long t0 = System.nanoTime();
         String connections = switch (proto) {
             case "h1", "h2" -> okhttp(proto, host, port, ranges, parallel, target);
-            case "h3" -> http3(host, port, ranges, parallel, target, cc(o));
+            case "h3" -> http3(host, port, ranges, parallel, target, cc(o), udpPayload(o));
             default -> throw new IllegalArgumentException("proto h1|h2|h3, not " + proto);
         };
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -496,7 +503,13 @@ public final class HttpTransportBench {
 
     /** HTTP/3 with Netty QUIC: one connection, one request stream per range, at most {@code parallel} open. */
     private static String http3(
-            String host, int port, List<long[]> ranges, int parallel, byte[] target, QuicCongestionControlAlgorithm cc)
+            String host,
+            int port,
+            List<long[]> ranges,
+            int parallel,
+            byte[] target,
+            QuicCongestionControlAlgorithm cc,
+            int udpPayload)
             throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -508,6 +521,7 @@ public final class HttpTransportBench {
                     .sslContext(tls)
                     .maxIdleTimeout(60, TimeUnit.SECONDS)
                     .congestionControlAlgorithm(cc)
+                    .maxSendUdpPayloadSize(udpPayload)
                     // OkHttp's HTTP/2 windows: 16 MiB per stream and for the connection
                     .initialMaxData(16 * MIB)
                     .initialMaxStreamDataBidirectionalLocal(16 * MIB)
