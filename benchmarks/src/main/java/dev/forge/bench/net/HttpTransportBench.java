@@ -139,7 +139,7 @@ public final class HttpTransportBench {
         }
     }
 
-    private static QuicCongestionControlAlgorithm cc(Map<String, String> o) {
+    static QuicCongestionControlAlgorithm cc(Map<String, String> o) {
         return QuicCongestionControlAlgorithm.valueOf(
                 o.getOrDefault("cc", "bbr").toUpperCase(Locale.ROOT));
     }
@@ -154,9 +154,28 @@ public final class HttpTransportBench {
     private static void serve(Map<String, String> o) throws Exception {
         byte[] data = Files.readAllBytes(Path.of(o.get("file")));
         int port = Integer.parseInt(o.getOrDefault("port", "8443"));
-        char[] password = o.get("password").toCharArray();
+        try (Server server = start(data, Path.of(o.get("keystore")), o.get("password"), "0.0.0.0", port, o)) {
+            out().println("listening on tcp+udp port " + server.port() + ", " + data.length + " bytes, quic cc "
+                    + cc(o));
+            out().flush();
+            Thread.currentThread().join();
+        }
+    }
+
+    /** The server's bound port (the same for TCP and UDP) and its event loops, shut down by {@link #close()}. */
+    record Server(int port, EventLoopGroup group) implements AutoCloseable {
+        @Override
+        public void close() {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Starts the server on {@code port} (0: a free one) for TCP and then the same port for UDP. */
+    static Server start(byte[] data, Path keystore, String pass, String bind, int port, Map<String, String> o)
+            throws Exception {
+        char[] password = pass.toCharArray();
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(Path.of(o.get("keystore")))) {
+        try (InputStream in = Files.newInputStream(keystore)) {
             ks.load(in, password);
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -172,7 +191,7 @@ public final class HttpTransportBench {
                         ApplicationProtocolNames.HTTP_2,
                         ApplicationProtocolNames.HTTP_1_1))
                 .build();
-        new ServerBootstrap()
+        Channel tcp = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -181,10 +200,12 @@ public final class HttpTransportBench {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()), new Alpn(data));
                     }
                 })
-                .bind(new InetSocketAddress(port))
-                .sync();
+                .bind(new InetSocketAddress(bind, port))
+                .sync()
+                .channel();
+        int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
 
-        QuicSslContext quicTls = QuicSslContextBuilder.forServer(kmf, new String(password))
+        QuicSslContext quicTls = QuicSslContextBuilder.forServer(kmf, pass)
                 .applicationProtocols(Http3.supportedApplicationProtocols())
                 .build();
         ChannelHandler quic = Http3.newQuicServerCodecBuilder()
@@ -216,11 +237,9 @@ public final class HttpTransportBench {
                 .option(ChannelOption.SO_RCVBUF, 4 * (int) MIB)
                 .option(ChannelOption.SO_SNDBUF, 4 * (int) MIB)
                 .handler(quic)
-                .bind(new InetSocketAddress(port))
+                .bind(new InetSocketAddress(bind, bound))
                 .sync();
-        out().println("listening on tcp+udp port " + port + ", " + data.length + " bytes, quic cc " + cc(o));
-        out().flush();
-        Thread.currentThread().join();
+        return new Server(bound, group);
     }
 
     /** {@code bytes=A-B} of the {@code Range} header, as {A, B + 1}; the whole file when absent. */
@@ -383,7 +402,8 @@ public final class HttpTransportBench {
 
     // ---------------------------------------------------------------- client
 
-    private static int fetch(Map<String, String> o) throws Exception {
+    /** Fetches as {@code o} says, prints the result line; 0 when the bytes hash to {@code sha256}, else 5. */
+    static int fetch(Map<String, String> o) throws Exception {
         String proto = o.get("proto");
         String host = o.get("host");
         int port = Integer.parseInt(o.getOrDefault("port", "8443"));
