@@ -66,17 +66,25 @@ final class PackUploader implements AutoCloseable {
     int resume() {
         if (!Files.isDirectory(outgoing)) return 0;
         int n = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(outgoing)) {
-            for (Path p : ds) {
-                String f = p.getFileName().toString();
-                if (f.endsWith(".part")) {
-                    Files.deleteIfExists(p);
-                } else if (f.endsWith(".idx") && Files.exists(outgoing.resolve(f.replace(".idx", ".pack")))) {
-                    String id = f.substring(0, f.length() - 4);
-                    Path pack = outgoing.resolve(id + ".pack");
-                    submit(id, pack, p, Files.size(pack));
-                    n++;
+        try {
+            // The whole listing first, half-written files removed, and only then the uploads: an upload
+            // may stage files in this folder (an encrypted remote's *.enc.part), which a cleanup running
+            // beside it would delete under it.
+            List<Path> indexes = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(outgoing)) {
+                for (Path p : ds) {
+                    String f = p.getFileName().toString();
+                    if (f.endsWith(".part")) Files.deleteIfExists(p);
+                    else if (f.endsWith(".idx")) indexes.add(p);
                 }
+            }
+            for (Path p : indexes) {
+                String f = p.getFileName().toString();
+                String id = f.substring(0, f.length() - 4);
+                Path pack = outgoing.resolve(id + ".pack");
+                if (!Files.exists(pack)) continue;
+                submit(id, pack, p, Files.size(pack));
+                n++;
             }
         } catch (IOException e) {
             throw new ForgeException("cannot read " + outgoing + ": " + e.getMessage(), e);
