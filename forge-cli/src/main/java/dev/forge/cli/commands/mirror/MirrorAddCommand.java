@@ -62,24 +62,15 @@ public final class MirrorAddCommand implements Callable<Integer> {
                     + " and turned on.")
     boolean isPublic;
 
-    @Option(
-            names = "--recipient",
-            paramLabel = "AGE1...",
-            description = "With --encrypt: also wrap the key to this age public key (repeatable).")
-    List<String> recipients = new ArrayList<>();
-
-    @Option(
-            names = "--passphrase",
-            description = "With --encrypt: also wrap the key to the passphrase in FORGE_PASSPHRASE (scrypt).")
-    boolean passphrase;
+    @picocli.CommandLine.Mixin
+    dev.forge.cli.options.KeyWrapOptions wrap;
 
     @Override
     public Integer call() {
         Output out = common.output(json);
         try (Repository repo = common.open()) {
             boolean encrypted = encrypt || isPublic;
-            if (!encrypted && (!recipients.isEmpty() || passphrase))
-                throw new dev.forge.core.error.InvalidInputException("--recipient and --passphrase go with --encrypt");
+            wrap.requireEncrypt(encrypted);
             Mirrors.Mirror m = new Mirrors(repo)
                     .add(
                             name,
@@ -87,7 +78,7 @@ public final class MirrorAddCommand implements Callable<Integer> {
                             of,
                             only,
                             common.cwd(),
-                            encrypted ? new Mirrors.Encryption(recipients, passphrase) : null);
+                            encrypted ? new Mirrors.Encryption(wrap.recipients(), wrap.passphrase()) : null);
             String stored = RemoteUrl.redact(repo.remotes().get(name));
             if (out.json()) {
                 var n = object().put("name", name)

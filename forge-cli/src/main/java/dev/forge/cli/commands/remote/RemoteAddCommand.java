@@ -5,11 +5,8 @@ import static dev.forge.cli.Json.object;
 import dev.forge.cli.Output;
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
-import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.Remotes;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,25 +47,16 @@ public final class RemoteAddCommand implements Callable<Integer> {
             })
     boolean encrypt;
 
-    @Option(
-            names = "--recipient",
-            paramLabel = "AGE1...",
-            description = "With --encrypt: also wrap the key to this age public key (repeatable).")
-    List<String> recipients = new ArrayList<>();
-
-    @Option(
-            names = "--passphrase",
-            description = "With --encrypt: also wrap the key to the passphrase in FORGE_PASSPHRASE (scrypt).")
-    boolean passphrase;
+    @picocli.CommandLine.Mixin
+    dev.forge.cli.options.KeyWrapOptions wrap;
 
     @Override
     public Integer call() {
         Output out = common.output(json);
-        if (!encrypt && (!recipients.isEmpty() || passphrase))
-            throw new InvalidInputException("--recipient and --passphrase go with --encrypt");
+        wrap.requireEncrypt(encrypt);
         try (Repository repo = common.open()) {
             String stored = encrypt
-                    ? new Remotes(repo).addEncrypted(name, url, common.cwd(), recipients, passphrase)
+                    ? new Remotes(repo).addEncrypted(name, url, common.cwd(), wrap.recipients(), wrap.passphrase())
                     : new Remotes(repo).add(name, url, common.cwd());
             if (out.json())
                 out.json(object().put("name", name).put("url", stored).put("encrypt", encrypt));
