@@ -13,13 +13,10 @@ import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
+import dev.forge.mirror.http.UploadSource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +35,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
-import okio.Okio;
 
 /**
  * A blob store in a Dropbox folder, over Dropbox's HTTP API v2 (RPC endpoints on {@code
@@ -114,16 +109,6 @@ public final class DropboxBlobStore implements BlobStore {
             this.source = source;
             this.offset = offset;
         }
-    }
-
-    /** Bytes to upload: a file or an array, any slice of it as a request body. */
-    private interface Source {
-        long size();
-
-        /** What it is, to tell whether a kept session was uploading the same bytes. */
-        String identity();
-
-        RequestBody slice(long offset, long length);
     }
 
     DropboxBlobStore(
@@ -261,7 +246,7 @@ public final class DropboxBlobStore implements BlobStore {
     }
 
     /** Uploads {@code src} as {@code name} under {@code mode}; false when Dropbox answered path/conflict. */
-    private boolean upload(String name, Source src, ObjectNode mode) {
+    private boolean upload(String name, UploadSource src, ObjectNode mode) {
         if (src.size() <= partSize) {
             sessions.remove(name);
             return commit(name, () -> {
@@ -291,7 +276,7 @@ public final class DropboxBlobStore implements BlobStore {
         }
     }
 
-    private Session start(String name, Source src) {
+    private Session start(String name, UploadSource src) {
         ObjectNode arg = MAPPER.createObjectNode().put("close", false);
         Request req = contentRequest("files/upload_session/start", arg)
                 .post(src.slice(0, partSize))
@@ -311,7 +296,7 @@ public final class DropboxBlobStore implements BlobStore {
         return MAPPER.createObjectNode().put("session_id", s.id).put("offset", s.offset);
     }
 
-    private void append(String name, Source src, Session s, long length) {
+    private void append(String name, UploadSource src, Session s, long length) {
         ObjectNode arg = MAPPER.createObjectNode();
         arg.set("cursor", cursor(s));
         arg.put("close", false);
@@ -332,7 +317,7 @@ public final class DropboxBlobStore implements BlobStore {
         }
     }
 
-    private boolean finish(String name, Source src, Session s, ObjectNode mode) {
+    private boolean finish(String name, UploadSource src, Session s, ObjectNode mode) {
         while (true) {
             long from = s.offset;
             Boolean done = commit(name, () -> {
@@ -581,60 +566,13 @@ public final class DropboxBlobStore implements BlobStore {
 
     // ---- sources ----
 
-    private static Source bytes(byte[] data) {
-        return new Source() {
-            @Override
-            public long size() {
-                return data.length;
-            }
-
-            @Override
-            public String identity() {
-                return "bytes " + data.length + " " + Arrays.hashCode(data) + " " + System.identityHashCode(data);
-            }
-
-            @Override
-            public RequestBody slice(long offset, long length) {
-                return RequestBody.create(data, OCTETS, (int) offset, (int) length);
-            }
-        };
+    private static UploadSource bytes(byte[] data) {
+        return UploadSource.bytes(
+                data, "bytes " + data.length + " " + Arrays.hashCode(data) + " " + System.identityHashCode(data));
     }
 
-    private static Source file(Path file, long size, long modified) {
-        return new Source() {
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public String identity() {
-                return "file " + file.toAbsolutePath() + " " + size + " " + modified;
-            }
-
-            @Override
-            public RequestBody slice(long offset, long length) {
-                return new RequestBody() {
-                    @Override
-                    public MediaType contentType() {
-                        return OCTETS;
-                    }
-
-                    @Override
-                    public long contentLength() {
-                        return length;
-                    }
-
-                    @Override
-                    public void writeTo(BufferedSink sink) throws IOException {
-                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-                                InputStream in = Channels.newInputStream(ch.position(offset))) {
-                            sink.write(Okio.source(in), length);
-                        }
-                    }
-                };
-            }
-        };
+    private static UploadSource file(Path file, long size, long modified) {
+        return UploadSource.file(file, size, modified);
     }
 
     // ---- HTTP ----

@@ -14,14 +14,11 @@ import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
 import dev.forge.mirror.dropbox.DropboxContentHash;
+import dev.forge.mirror.http.UploadSource;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -49,8 +46,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
-import okio.Okio;
 
 /**
  * A blob store in a Google Drive folder, over the Drive API v3 (scope {@code drive.file}: Forge sees
@@ -139,15 +134,6 @@ public final class GDriveBlobStore implements BlobStore {
 
     /** A blob in the state chain: its bytes and the sequence number of the state file that last wrote it. */
     private record Entry(byte[] data, long version) {}
-
-    /** Bytes to upload: a file or an array, any slice of it as a request body. */
-    private interface Source {
-        long size();
-
-        String identity();
-
-        RequestBody slice(long offset, long length);
-    }
 
     GDriveBlobStore(
             RemoteUrl.GDrive url,
@@ -798,7 +784,7 @@ public final class GDriveBlobStore implements BlobStore {
 
     // ---- uploads ----
 
-    private void putPack(String name, Source src) {
+    private void putPack(String name, UploadSource src) {
         ObjectNode meta = MAPPER.createObjectNode();
         meta.put("name", name);
         meta.put("mimeType", "application/octet-stream");
@@ -818,7 +804,7 @@ public final class GDriveBlobStore implements BlobStore {
      * when Drive answered 409 (the id in {@code meta} is taken). A session cut short is kept under {@code key},
      * so the put's retry asks Drive how much arrived (308 with Range) and sends only the rest.
      */
-    private JsonNode upload(String key, ObjectNode meta, Source src, String name) {
+    private JsonNode upload(String key, ObjectNode meta, UploadSource src, String name) {
         acquire(name);
         try {
             Session s = sessions.get(key);
@@ -961,60 +947,12 @@ public final class GDriveBlobStore implements BlobStore {
 
     // ---- sources ----
 
-    private static Source bytes(byte[] data) {
-        return new Source() {
-            @Override
-            public long size() {
-                return data.length;
-            }
-
-            @Override
-            public String identity() {
-                return "bytes " + data.length + " " + Arrays.hashCode(data);
-            }
-
-            @Override
-            public RequestBody slice(long offset, long length) {
-                return RequestBody.create(data, OCTETS, (int) offset, (int) length);
-            }
-        };
+    private static UploadSource bytes(byte[] data) {
+        return UploadSource.bytes(data, "bytes " + data.length + " " + Arrays.hashCode(data));
     }
 
-    private static Source file(Path file, long size, long modified) {
-        return new Source() {
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public String identity() {
-                return "file " + file.toAbsolutePath() + " " + size + " " + modified;
-            }
-
-            @Override
-            public RequestBody slice(long offset, long length) {
-                return new RequestBody() {
-                    @Override
-                    public MediaType contentType() {
-                        return OCTETS;
-                    }
-
-                    @Override
-                    public long contentLength() {
-                        return length;
-                    }
-
-                    @Override
-                    public void writeTo(BufferedSink sink) throws IOException {
-                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-                                InputStream in = Channels.newInputStream(ch.position(offset))) {
-                            sink.write(Okio.source(in), length);
-                        }
-                    }
-                };
-            }
-        };
+    private static UploadSource file(Path file, long size, long modified) {
+        return UploadSource.file(file, size, modified);
     }
 
     // ---- HTTP ----
