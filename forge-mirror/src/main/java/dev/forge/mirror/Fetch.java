@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Predicate;
@@ -441,8 +442,17 @@ public final class Fetch {
             return livePeers;
         }
 
+        /** Each pack's owner among the live peers, worked out once per pack (forgotten when a peer drops). */
+        private final Map<String, Optional<Remote>> owners = new java.util.HashMap<>();
+
         /** The live peer that owns {@code packId} (highest rendezvous score), or null when none is left. */
         private Remote owner(String packId) {
+            if (livePeers().isEmpty()) return null;
+            return owners.computeIfAbsent(packId, id -> Optional.ofNullable(rendezvousOwner(id)))
+                    .orElse(null);
+        }
+
+        private Remote rendezvousOwner(String packId) {
             Remote best = null;
             long bestScore = Long.MIN_VALUE;
             for (Remote p : livePeers()) {
@@ -457,6 +467,7 @@ public final class Fetch {
 
         private void drop(Remote peer, RuntimeException why) {
             livePeers.remove(peer);
+            owners.clear();
             droppedPeers.put(peer.describe(), why.getMessage());
             peer.close();
         }
