@@ -55,14 +55,35 @@ public final class YouTubeRestore {
             List<String> missing,
             String fetchError) {}
 
+    /** A video read back: its payload (every byte verified) and how many frames the cross-frame code rebuilt. */
+    public record Read(byte[] payload, int framesRepaired) {}
+
+    /** Reads a video file; throws IntegrityException when it cannot be recovered whole. */
+    @FunctionalInterface
+    public interface VideoReader {
+        Read read(Path video);
+    }
+
+    /** Through ffmpeg and the video codec. */
+    public static final VideoReader FFMPEG = f -> {
+        var r = YouTubeMirror.readVideo(f);
+        return new Read(r.payload(), r.framesRepaired());
+    };
+
     private final Repository repo;
     private final Function<String, Remote> open;
     private final Path cwd;
+    private final VideoReader reader;
 
     public YouTubeRestore(Repository repo, Function<String, Remote> open, Path cwd) {
+        this(repo, open, cwd, FFMPEG);
+    }
+
+    public YouTubeRestore(Repository repo, Function<String, Remote> open, Path cwd, VideoReader reader) {
         this.repo = repo;
         this.open = open;
         this.cwd = cwd;
+        this.reader = reader;
     }
 
     public Result run(String name, Path dir, ProgressListener progress) {
@@ -71,7 +92,7 @@ public final class YouTubeRestore {
         List<VideoPayload> good = new ArrayList<>();
         for (Path f : files(dir)) {
             try {
-                var decoded = YouTubeMirror.readVideo(f);
+                Read decoded = reader.read(f);
                 VideoPayload p =
                         VideoPayload.decode(decoded.payload(), f.getFileName().toString());
                 good.add(p);

@@ -91,6 +91,7 @@ public final class FakeYouTube implements AutoCloseable {
     private String token;
     private int tokens;
     private int quotaAfter = Integer.MAX_VALUE;
+    private int cuts;
     private int ids;
 
     private FakeYouTube(String token, String refreshToken) throws IOException {
@@ -118,9 +119,13 @@ public final class FakeYouTube implements AutoCloseable {
         }
     }
 
+    /** Faults for the next requests, one each in order; a CUT_UPLOAD waits for the next PUT of bytes. */
     public void failNext(Fault... f) {
         synchronized (lock) {
-            faults.addAll(List.of(f));
+            for (Fault x : f) {
+                if (x == Fault.CUT_UPLOAD) cuts++;
+                else faults.add(x);
+            }
         }
     }
 
@@ -192,7 +197,7 @@ public final class FakeYouTube implements AutoCloseable {
             if (fault == Fault.QUOTA) return quota(ex);
             return start(ex, q, body);
         }
-        if (ex.getRequestMethod().equals("PUT")) return put(ex, q, body, fault == Fault.CUT_UPLOAD);
+        if (ex.getRequestMethod().equals("PUT")) return put(ex, q, body);
         return error(ex, 405, "global", "methodNotAllowed", "Method Not Allowed");
     }
 
@@ -231,7 +236,7 @@ public final class FakeYouTube implements AutoCloseable {
         return 200;
     }
 
-    private int put(HttpExchange ex, Map<String, String> q, byte[] body, boolean cut) throws IOException {
+    private int put(HttpExchange ex, Map<String, String> q, byte[] body) throws IOException {
         Session s;
         synchronized (lock) {
             s = sessions.get(q.getOrDefault("upload_id", ""));
@@ -248,7 +253,8 @@ public final class FakeYouTube implements AutoCloseable {
                     || Long.parseLong(m.group(1)) != s.data.size()
                     || Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)) + 1 != body.length)
                 return error(ex, 400, "global", "badContent", "Content-Range does not match the session");
-            if (cut) {
+            if (cuts > 0) {
+                cuts--;
                 s.data.write(body, 0, body.length / 2);
                 throw new IOException("fault: connection dropped");
             }
