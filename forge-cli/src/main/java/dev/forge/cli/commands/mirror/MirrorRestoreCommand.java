@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "restore",
         description = {
-            "Restore a YouTube mirror from the video files its owner downloaded.",
+            "Restore a YouTube mirror from downloaded videos.",
             "Decodes every file in DIR (YouTube Studio or Takeout downloads, re-encoded by YouTube),",
             "puts back the packs of every video recovered whole, and fetches them as from any",
             "encrypted remote: decrypted and verified before anything enters the repository.",
