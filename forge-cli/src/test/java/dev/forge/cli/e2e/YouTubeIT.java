@@ -136,7 +136,7 @@ class YouTubeIT {
                 .redirectOutput(log.toFile())
                 .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ffmpeg timed out: " + cmd);
-        assertEquals(0, p.exitValue(), () -> "ffmpeg failed: " + cmd + "\n" + Files.readString(log));
+        assertEquals(0, p.exitValue(), () -> "ffmpeg failed: " + cmd + "\n" + ForgeProcess.readQuietly(log));
     }
 
     private static boolean onPath(String tool) {
