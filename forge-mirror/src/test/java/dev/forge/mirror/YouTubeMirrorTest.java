@@ -216,6 +216,39 @@ class YouTubeMirrorTest {
     }
 
     @Test
+    void urlsParseTheirOptionsAndAYouTubeMirrorIsNeverReadBack() throws Exception {
+        var u = (RemoteUrl.YouTube) RemoteUrl.parse("youtube://studio-backup", tmp);
+        assertEquals("studio-backup", u.label());
+        assertEquals("unlisted", u.privacy());
+        assertEquals(RemoteUrl.YouTube.DEFAULT_API, u.api());
+        assertEquals(RemoteUrl.YouTube.DEFAULT_PER_DAY, u.perDay());
+        var p = (RemoteUrl.YouTube)
+                RemoteUrl.parse("youtube://b?privacy=private&perDay=5&videoBytes=1000&api=http://127.0.0.1:9/", tmp);
+        assertEquals("private", p.privacy());
+        assertEquals(5, p.perDay());
+        assertEquals(1000, p.videoBytes());
+        assertEquals("http://127.0.0.1:9", p.api());
+        for (String bad : List.of(
+                "youtube://",
+                "youtube://a b",
+                "youtube://x?privacy=public",
+                "youtube://x?perDay=0",
+                "youtube://x?q=1")) {
+            assertThrows(dev.forge.core.error.InvalidInputException.class, () -> RemoteUrl.parse(bad, tmp), bad);
+        }
+        try (Repository repo = project("")) {
+            try (Remote r = open(repo, "yt")) {
+                var e = assertThrows(dev.forge.core.error.InvalidInputException.class, () -> new Fetch(repo, r).run(P));
+                assertTrue(e.getMessage().contains("forge mirror restore yt"), e.getMessage());
+            }
+            assertThrows(
+                    dev.forge.core.error.InvalidInputException.class,
+                    () -> new Clone(RemoteProtocolContract.STORES)
+                            .run("youtube://film", tmp, tmp.resolve("c"), null, P));
+        }
+    }
+
+    @Test
     void aFolderWithNoUsableVideoIsAnIntegrityError() throws Exception {
         Path dir = tmp.resolve("d");
         Files.createDirectories(dir);

@@ -154,7 +154,10 @@ public final class YouTubeRestore {
                     repo.headCommit().isEmpty() && repo.refs(RefNames.HEADS).isEmpty();
             Transaction tx = repo.begin("mirror restore " + name);
             try {
-                Fetch.Result fetched = new Fetch(repo, remote).others(List.of()).run(tx, progress);
+                Fetch.Result fetched = new Fetch(repo, remote)
+                        .others(List.of())
+                        .restoringVideos()
+                        .run(tx, progress);
                 branches.putAll(fetched.branches());
                 if (empty && !branches.isEmpty()) {
                     for (Map.Entry<String, ObjectId> b : branches.entrySet())

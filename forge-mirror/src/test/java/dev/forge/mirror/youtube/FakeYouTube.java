@@ -163,16 +163,25 @@ public final class FakeYouTube implements AutoCloseable {
         String line = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
         String range = ex.getRequestHeaders().getFirst("Content-Range");
         if (range != null) line += " [" + range + "]";
-        int status;
+        LINE.set(line);
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
-            status = route(ex, body);
+            route(ex, body);
         } catch (IOException e) {
             log.add(line + " -> dropped");
             throw e; // the server closes the connection without an answer
+        } finally {
+            LINE.remove();
         }
-        log.add(line + " -> " + status);
         ex.close();
+    }
+
+    /** The request being answered, logged just before its status goes out (so a client never sees it unlogged). */
+    private static final ThreadLocal<String> LINE = new ThreadLocal<>();
+
+    private void respond(HttpExchange ex, int code, long length) throws IOException {
+        log.add(LINE.get() + " -> " + code);
+        ex.sendResponseHeaders(code, length);
     }
 
     private int route(HttpExchange ex, byte[] body) throws IOException {
@@ -232,7 +241,7 @@ public final class FakeYouTube implements AutoCloseable {
         }
         ex.getResponseHeaders()
                 .set("Location", api() + "/upload/youtube/v3/videos?uploadType=resumable&upload_id=" + id);
-        ex.sendResponseHeaders(200, -1);
+        respond(ex, 200, -1);
         return 200;
     }
 
@@ -267,7 +276,7 @@ public final class FakeYouTube implements AutoCloseable {
     private int where(HttpExchange ex, Session s) throws IOException {
         if (s.data.size() < s.total) {
             if (s.data.size() > 0) ex.getResponseHeaders().set("Range", "bytes=0-" + (s.data.size() - 1));
-            ex.sendResponseHeaders(308, -1);
+            respond(ex, 308, -1);
             return 308;
         }
         if (s.videoId == null) {
@@ -300,8 +309,7 @@ public final class FakeYouTube implements AutoCloseable {
                         .put("token_type", "Bearer")));
     }
 
-    private static int error(HttpExchange ex, int code, String domain, String reason, String message)
-            throws IOException {
+    private int error(HttpExchange ex, int code, String domain, String reason, String message) throws IOException {
         ObjectNode e = JSON.createObjectNode();
         ObjectNode err = e.putObject("error").put("code", code).put("message", message);
         err.putArray("errors")
@@ -312,9 +320,9 @@ public final class FakeYouTube implements AutoCloseable {
         return send(ex, code, JSON.writeValueAsBytes(e));
     }
 
-    private static int send(HttpExchange ex, int code, byte[] body) throws IOException {
+    private int send(HttpExchange ex, int code, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-        ex.sendResponseHeaders(code, body.length);
+        respond(ex, code, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
         }
