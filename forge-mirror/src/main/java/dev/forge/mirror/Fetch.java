@@ -345,6 +345,24 @@ public final class Fetch {
     }
 
     /**
+     * {@code forge mirror restore} when the branches cannot be fetched (a video is missing): every object of the
+     * packs {@code packIds} that this repository lacks, each verified as any fetch verifies it. Returns how many.
+     */
+    public long packs(Collection<String> packIds, ProgressListener progress) {
+        remote.requireConfig();
+        RemoteIndex index = remote.indexCache().sync().index();
+        List<ObjectId> ids = new ArrayList<>();
+        for (PackIndex p : index.packs()) {
+            if (!packIds.contains(p.packId())) continue;
+            for (PackIndex.Entry e : p.entries()) if (!store.contains(e.id())) ids.add(e.id());
+        }
+        try (Downloader d = new Downloader(index, progress, new HashSet<>())) {
+            d.fetch("Restoring", ids);
+        }
+        return ids.size();
+    }
+
+    /**
      * Lazy fetch: downloads exactly the given file contents (each a chunk list or a chunk) with the chunks
      * the lists name, nothing else; returns the bytes received.
      */

@@ -191,6 +191,15 @@ class YouTubeMirrorTest {
 
             // In the uploading repository, with one video lost: its batch is listed as missing.
             Files.delete(files.getLast());
+            // Into an empty repository without the last video: no branch, but the packs found are imported.
+            try (Repository c = init(tmp.resolve("c"))) {
+                YouTubeRestore.Result r = new YouTubeRestore(c, n -> open(c, n), tmp, RAW_READ).run("yt", downloads, P);
+                assertTrue(r.fetchError() != null, r.toString());
+                assertNull(r.checkedOut());
+                assertTrue(r.objectsSalvaged() > 0, r.toString());
+                assertFalse(r.missing().isEmpty(), r.toString());
+                assertTrue(c.ref("refs/heads/main").isEmpty());
+            }
             Files.write(downloads.resolve("junk.mp4"), random(99, 5000));
             YouTubeRestore.Result partial =
                     new YouTubeRestore(repo, n -> open(repo, n), tmp, RAW_READ).run("yt", downloads, P);

@@ -50,6 +50,7 @@ public final class YouTubeRestore {
     public record Result(
             List<Video> videos,
             int packsRestored,
+            long objectsSalvaged,
             SortedMap<String, ObjectId> branches,
             String checkedOut,
             List<String> missing,
@@ -149,6 +150,7 @@ public final class YouTubeRestore {
         SortedMap<String, ObjectId> branches = new TreeMap<>();
         String fetchError = null;
         String checkedOut = null;
+        long salvaged = 0;
         try (Remote remote = open.apply(name)) {
             boolean empty =
                     repo.headCommit().isEmpty() && repo.refs(RefNames.HEADS).isEmpty();
@@ -172,10 +174,30 @@ public final class YouTubeRestore {
                 }
             } catch (ForgeException e) {
                 fetchError = e.getMessage();
+                // The branches need something DIR did not give back: still take every object of the packs it did.
+                try {
+                    salvaged = new Fetch(repo, remote).restoringVideos().packs(packIds(remote, usable), progress);
+                } catch (ForgeException again) {
+                    fetchError += "; the packs found could not be imported either: " + again.getMessage();
+                }
             }
             List<String> missing = missing(state, store, remote, usable, newest);
-            return new Result(List.copyOf(videos), packs, branches, checkedOut, missing, fetchError);
+            return new Result(List.copyOf(videos), packs, salvaged, branches, checkedOut, missing, fetchError);
         }
+    }
+
+    /** The plaintext pack ids of the packs the usable videos carry. */
+    private static Set<String> packIds(Remote remote, List<VideoPayload> usable) {
+        EncryptedNames names = new EncryptedNames(remote.encryptingStore().key());
+        Set<String> out = new LinkedHashSet<>();
+        for (VideoPayload p : usable) {
+            for (String s : p.header().packs()) {
+                names.decode(s)
+                        .filter(n -> n.startsWith("packs/") && n.endsWith(".pack"))
+                        .ifPresent(n -> out.add(n.substring("packs/".length(), n.length() - ".pack".length())));
+            }
+        }
+        return out;
     }
 
     private static List<Path> files(Path dir) {
@@ -237,11 +259,20 @@ public final class YouTubeRestore {
         Set<Long> found = new java.util.HashSet<>();
         usable.forEach(p -> found.add(p.header().batch()));
         UploadRecord rec = UploadRecord.read(YouTubeMirror.recordFile(state));
+        Set<Long> listed = new java.util.HashSet<>();
         for (UploadRecord.Video v : rec.videos()) {
-            if (!found.contains(v.batch()))
+            if (!found.contains(v.batch()) && listed.add(v.batch()))
                 out.add("video " + v.videoId() + " (batch " + v.batch() + ", "
                         + v.packs().size() + " packs, uploaded " + v.uploaded() + ")");
         }
+        // Batches count up from 1: a gap is a video DIR lacks; a newest one that left packs pending had successors.
+        for (long b = 1; b < newest.header().batch(); b++) {
+            if (!found.contains(b) && listed.add(b)) out.add("the video of batch " + b + " (not in DIR)");
+        }
+        if (!newest.header().complete()
+                && rec.videos().stream()
+                        .noneMatch(v -> v.batch() > newest.header().batch()))
+            out.add("the videos after batch " + newest.header().batch() + " (it left packs pending for later videos)");
         FileBlobStore raw = new FileBlobStore(store);
         Set<String> named = new LinkedHashSet<>(newest.header().allPacks());
         EncryptedNames names = null;

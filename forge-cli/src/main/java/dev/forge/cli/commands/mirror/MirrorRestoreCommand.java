@@ -53,6 +53,7 @@ public final class MirrorRestoreCommand implements Callable<Integer> {
             if (out.json()) {
                 var n = object().put("mirror", name)
                         .put("packsRestored", r.packsRestored())
+                        .put("objectsSalvaged", r.objectsSalvaged())
                         .put("checkedOut", r.checkedOut())
                         .put("fetchError", r.fetchError())
                         .put("complete", !partial);
@@ -87,7 +88,9 @@ public final class MirrorRestoreCommand implements Callable<Integer> {
                                 ? "none"
                                 : String.join(", ", r.branches().keySet()),
                         r.checkedOut() == null ? "" : " (checked out " + r.checkedOut() + ")");
-                if (r.fetchError() != null) out.warn("the restored packs are not complete: " + r.fetchError());
+                if (r.fetchError() != null)
+                    out.warn("the branches could not be restored: " + r.fetchError() + "; " + r.objectsSalvaged()
+                            + " objects of the packs found were imported (verified)");
                 for (String m : r.missing()) out.warn("missing: " + m);
             }
             return partial ? ExitCode.PARTIAL.code() : 0;
