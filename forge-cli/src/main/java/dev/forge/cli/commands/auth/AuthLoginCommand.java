@@ -35,11 +35,12 @@ import picocli.CommandLine.Parameters;
             "       forge auth login dropbox [--code-stdin] [--api URL] [--insecure-storage]"
         },
         description = {
-            "Save a token for PROVIDER (github, gdrive, dropbox, youtube) and its API host.",
+            "Save a token for PROVIDER and its API host.",
+            "PROVIDER: github, gdrive (or google), dropbox, youtube.",
             "--with-token reads it from stdin (never from an argument). Without it: github and",
             "google use the device flow (FORGE_GITHUB_CLIENT_ID, FORGE_GDRIVE_CLIENT_ID and",
-            "FORGE_GDRIVE_CLIENT_SECRET name the OAuth app; youtube: FORGE_YOUTUBE_CLIENT_ID/_SECRET,",
-            "scope youtube.upload), dropbox the code flow with PKCE",
+            "FORGE_GDRIVE_CLIENT_SECRET name the OAuth app), youtube too (scope youtube.upload;",
+            "FORGE_YOUTUBE_CLIENT_ID and _SECRET), dropbox the code flow with PKCE",
             "(FORGE_DROPBOX_CLIENT_ID): open the URL shown, paste the code Dropbox gives. Google",
             "and Dropbox logins also keep a refresh token, used when the access token expires.",
             "They run only on a terminal, or with --device / --code-stdin, never waiting on a pipe."
