@@ -250,6 +250,12 @@ class YouTubeMirrorTest {
                 var e = assertThrows(dev.forge.core.error.InvalidInputException.class, () -> new Fetch(repo, r).run(P));
                 assertTrue(e.getMessage().contains("forge mirror restore yt"), e.getMessage());
             }
+            try (Remote r = open(repo, "yt")) {
+                var e = assertThrows(
+                        dev.forge.core.error.InvalidInputException.class,
+                        () -> new Push(repo, r).run("main", "main", P));
+                assertTrue(e.getMessage().contains("only a mirror uploads to YouTube"), e.getMessage());
+            }
             assertThrows(
                     dev.forge.core.error.InvalidInputException.class,
                     () -> new Clone(RemoteProtocolContract.STORES)
