@@ -57,6 +57,8 @@ public final class MirrorStatusCommand implements Callable<Integer> {
                     if (repo.remotes().get(m.name()).startsWith("youtube://")) {
                         try (var remote = opener.apply(m.name())) {
                             videos.put(m.name(), YouTubeMirror.status(remote));
+                        } catch (dev.forge.core.error.ForgeException e) {
+                            // the branch status above already says why the mirror cannot be read
                         }
                     }
                 }
