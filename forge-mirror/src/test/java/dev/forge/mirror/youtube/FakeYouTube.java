@@ -58,7 +58,9 @@ public final class FakeYouTube implements AutoCloseable {
         /** The access token expires now: requests get 401 until the client refreshes it. */
         EXPIRE_TOKEN,
         /** 403 quotaExceeded. */
-        QUOTA
+        QUOTA,
+        /** At the next PUT the session is forgotten (expired): that request and later ones to it get 404. */
+        LOSE_SESSION
     }
 
     /** One uploaded video: its id, the resource the client sent, the file's bytes. */
@@ -92,6 +94,7 @@ public final class FakeYouTube implements AutoCloseable {
     private int tokens;
     private int quotaAfter = Integer.MAX_VALUE;
     private int cuts;
+    private int losses;
     private int ids;
 
     private FakeYouTube(String token, String refreshToken) throws IOException {
@@ -119,11 +122,12 @@ public final class FakeYouTube implements AutoCloseable {
         }
     }
 
-    /** Faults for the next requests, one each in order; a CUT_UPLOAD waits for the next PUT of bytes. */
+    /** Faults for the next requests, one each in order; CUT_UPLOAD and LOSE_SESSION wait for the next PUT. */
     public void failNext(Fault... f) {
         synchronized (lock) {
             for (Fault x : f) {
                 if (x == Fault.CUT_UPLOAD) cuts++;
+                else if (x == Fault.LOSE_SESSION) losses++;
                 else faults.add(x);
             }
         }
@@ -206,7 +210,15 @@ public final class FakeYouTube implements AutoCloseable {
             if (fault == Fault.QUOTA) return quota(ex);
             return start(ex, q, body);
         }
-        if (ex.getRequestMethod().equals("PUT")) return put(ex, q, body);
+        if (ex.getRequestMethod().equals("PUT")) {
+            synchronized (lock) {
+                if (losses > 0) {
+                    losses--;
+                    sessions.remove(q.getOrDefault("upload_id", ""));
+                }
+            }
+            return put(ex, q, body);
+        }
         return error(ex, 405, "global", "methodNotAllowed", "Method Not Allowed");
     }
 

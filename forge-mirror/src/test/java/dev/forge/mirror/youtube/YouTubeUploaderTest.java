@@ -133,6 +133,21 @@ class YouTubeUploaderTest {
     }
 
     @Test
+    void anExpiredSessionStartsOverOnce() throws Exception {
+        yt.failNext(FakeYouTube.Fault.ERROR_503, FakeYouTube.Fault.LOSE_SESSION);
+        uploader(null).upload(resource(), file);
+        assertArrayEquals(bytes, yt.videos().getFirst().bytes());
+        assertEquals(
+                List.of(
+                        "POST /upload/youtube/v3/videos -> 503",
+                        "POST /upload/youtube/v3/videos -> 200",
+                        "PUT /upload/youtube/v3/videos [bytes 0-299999/300000] -> 404",
+                        "POST /upload/youtube/v3/videos -> 200",
+                        "PUT /upload/youtube/v3/videos [bytes 0-299999/300000] -> 201"),
+                yt.log());
+    }
+
+    @Test
     void quotaExceededStopsWithoutRetrying() {
         yt.quotaAfter(0);
         YouTubeUploader.QuotaExceeded q = assertThrows(
