@@ -173,6 +173,16 @@ class YouTubeMirrorTest {
             // Uploaded pack bodies left the staging store; their indexes stay.
             assertTrue(storedFiles(store).stream().noneMatch(f -> f.toString().endsWith(".pack")));
             assertEquals(0, upload(repo, clock).videoIds().size());
+            // A branch made on an uploaded commit: no pack is new, the refs are; one video carries them.
+            try (Remote r = open(repo, "yt")) {
+                ObjectId tip = repo.ref("refs/heads/main").orElseThrow();
+                new Push(repo, r).asMirror(Route.ALL).run("feature", tip, "feature", P);
+            }
+            YouTubeMirror.Result refsOnly = upload(repo, clock);
+            assertEquals(1, refsOnly.videoIds().size());
+            assertEquals(0, refsOnly.packsUploaded());
+            assertEquals(0, upload(repo, clock).videoIds().size());
+            rec = UploadRecord.read(YouTubeMirror.recordFile(repo.forgeDir().resolve("remotes/yt")));
 
             Path downloads = tmp.resolve("downloads");
             List<Path> files = yt.download(downloads);
@@ -185,13 +195,15 @@ class YouTubeMirrorTest {
                 assertEquals("main", r.checkedOut());
                 assertEquals(rec.packs().size(), r.packsRestored());
                 assertEquals(repo.ref("refs/heads/main"), b.ref("refs/heads/main"));
+                assertEquals(repo.ref("refs/heads/main"), b.ref("refs/heads/feature"));
                 assertSameFiles(tmp.resolve("a"), tmp.resolve("b"));
                 assertTrue(b.remotes().get("yt").startsWith("youtube://film"));
             }
 
             // In the uploading repository, with one video lost: its batch is listed as missing.
-            Files.delete(files.getLast());
-            // Into an empty repository without the last video: no branch, but the packs found are imported.
+            // (the last video holds only refs; the one before it the newest packs)
+            Files.delete(files.get(files.size() - 2));
+            // Into an empty repository without that video: no branch, but the packs found are imported.
             try (Repository c = init(tmp.resolve("c"))) {
                 YouTubeRestore.Result r = new YouTubeRestore(c, n -> open(c, n), tmp, RAW_READ).run("yt", downloads, P);
                 assertTrue(r.fetchError() != null, r.toString());
@@ -204,7 +216,8 @@ class YouTubeMirrorTest {
             YouTubeRestore.Result partial =
                     new YouTubeRestore(repo, n -> open(repo, n), tmp, RAW_READ).run("yt", downloads, P);
             assertTrue(partial.missing().stream()
-                    .anyMatch(m -> m.startsWith("video " + yt.videos().getLast().id())));
+                    .anyMatch(m -> m.startsWith(
+                            "video " + yt.videos().get(files.size() - 2).id())));
             assertTrue(partial.videos().stream().anyMatch(v -> v.file().equals("junk.mp4") && !v.ok()));
         }
     }

@@ -22,7 +22,7 @@ import java.util.Set;
  * the stored names of its packs, its payload and file sizes and when it was uploaded. Written whole: temporary
  * file, fsync, rename.
  */
-public record UploadRecord(long nextBatch, List<Video> videos) {
+public record UploadRecord(long nextBatch, List<Video> videos, String lastRefs) {
     public static final String FILE = "youtube.json";
     public static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +38,7 @@ public record UploadRecord(long nextBatch, List<Video> videos) {
         videos = List.copyOf(videos);
     }
 
-    public static final UploadRecord EMPTY = new UploadRecord(1, List.of());
+    public static final UploadRecord EMPTY = new UploadRecord(1, List.of(), "");
 
     /** Every pack uploaded so far (stored names), in upload order. */
     public Set<String> packs() {
@@ -52,10 +52,11 @@ public record UploadRecord(long nextBatch, List<Video> videos) {
         return videos.stream().filter(v -> !v.uploaded().isBefore(since)).count();
     }
 
-    public UploadRecord with(Video v) {
+    /** With video {@code v}, whose payload carried the config, keys and refs whose digest is {@code refs}. */
+    public UploadRecord with(Video v, String refs) {
         List<Video> all = new ArrayList<>(videos);
         all.add(v);
-        return new UploadRecord(Math.max(nextBatch, v.batch() + 1), all);
+        return new UploadRecord(Math.max(nextBatch, v.batch() + 1), all, refs);
     }
 
     public static UploadRecord read(Path file) {
@@ -94,11 +95,15 @@ public record UploadRecord(long nextBatch, List<Video> videos) {
                     v.path("videoBytes").asLong(),
                     at));
         }
-        return new UploadRecord(root.path("nextBatch").asLong(1), videos);
+        return new UploadRecord(
+                root.path("nextBatch").asLong(1), videos, root.path("lastRefs").asText(""));
     }
 
     public void write(Path file) {
-        ObjectNode root = JSON.createObjectNode().put("format", FORMAT).put("nextBatch", nextBatch);
+        ObjectNode root = JSON.createObjectNode()
+                .put("format", FORMAT)
+                .put("nextBatch", nextBatch)
+                .put("lastRefs", lastRefs);
         var vs = root.putArray("videos");
         for (Video v : videos) {
             ObjectNode o = vs.addObject()

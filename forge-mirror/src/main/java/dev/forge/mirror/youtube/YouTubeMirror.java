@@ -177,7 +177,9 @@ public final class YouTubeMirror {
         List<Pack> pending = pending(remote, rec.packs());
         long today = rec.uploadedSince(clock.instant().minus(Duration.ofDays(1)));
         int allowed = (int) Math.max(0, url.perDay() - today);
-        List<List<Pack>> plan = batches(pending, url.videoBytes(), allowed);
+        List<List<Pack>> plan = new ArrayList<>(batches(pending, url.videoBytes(), allowed));
+        // Nothing new to carry but the refs moved (a branch made or moved onto uploaded commits): a video of its own.
+        if (pending.isEmpty() && allowed > 0 && !rec.lastRefs().equals(refsDigest(raw))) plan.add(List.of());
         List<String> ids = new ArrayList<>();
         int packsDone = 0;
         long bytesDone = 0;
@@ -229,8 +231,10 @@ public final class YouTubeMirror {
                     // a temporary file; the next run replaces it
                 }
             }
-            rec = rec.with(new UploadRecord.Video(
-                    id, batchNo, batch.stream().map(Pack::name).toList(), bytes.length, videoBytes, now));
+            rec = rec.with(
+                    new UploadRecord.Video(
+                            id, batchNo, batch.stream().map(Pack::name).toList(), bytes.length, videoBytes, now),
+                    refsDigest(blobs));
             rec.write(recordFile);
             // The video is recorded: the pack bodies may leave the staging store (their indexes stay).
             for (String s : stored) raw.delete(s);
@@ -243,6 +247,27 @@ public final class YouTubeMirror {
         if (stopped == null && leftPacks > 0)
             stopped = "the mirror's limit of " + url.perDay() + " videos a day is reached; the rest stays pending";
         return new Result(List.copyOf(ids), packsDone, bytesDone, leftPacks, leftBytes, stopped);
+    }
+
+    /** A digest of what restore takes as the mirror's state (config, wrapped keys, refs), to see when it moved. */
+    static String refsDigest(FileBlobStore raw) {
+        Map<String, byte[]> blobs = new LinkedHashMap<>();
+        for (BlobStore.BlobInfo b : raw.list("")) {
+            if (!b.name().startsWith("packs/")) blobs.put(b.name(), read(raw, b.name()));
+        }
+        return refsDigest(blobs);
+    }
+
+    private static String refsDigest(Map<String, byte[]> blobs) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        new java.util.TreeMap<>(blobs).forEach((n, data) -> {
+            if (n.equals("config") || n.startsWith("keys/") || n.startsWith("refs/")) {
+                all.writeBytes(n.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                all.write(0);
+                all.writeBytes(VideoPayload.hash(data).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        });
+        return VideoPayload.hash(all.toByteArray());
     }
 
     private static List<String> storedNames(EncryptingBlobStore enc, Set<String> plain) {
