@@ -124,6 +124,9 @@ public final class Clone {
      */
     public Result run(String url, Path cwd, Path dir, String branch, ProgressListener progress) {
         RemoteUrl parsed = RemoteUrl.parse(url, cwd);
+        if (parsed instanceof RemoteUrl.YouTube)
+            throw new dev.forge.core.error.InvalidInputException("YouTube cannot be read back: 'forge init', then"
+                    + " 'forge mirror restore NAME --from DIR' with the videos you downloaded");
         Path target = dir.toAbsolutePath().normalize();
         boolean created = prepare(target, parsed.text());
         try (Remote probe = Remote.open(ORIGIN, parsed, target.resolve(".forge"), options)) {

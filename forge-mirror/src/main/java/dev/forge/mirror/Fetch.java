@@ -73,9 +73,20 @@ public final class Fetch {
         this.objects = repo.objects();
         // A lazy clone fetches no contents ahead: commands fetch what they need (LazyFetch).
         this.pathFilter = repo.lazyRemote().isPresent() ? path -> false : repo.sparse()::includes;
-        this.others = () -> repo.remotes().keySet().stream()
-                .filter(n -> !n.equals(remote.name()))
+        // A youtube:// mirror cannot be read (its staging store keeps only what is not uploaded yet).
+        this.others = () -> repo.remotes().entrySet().stream()
+                .filter(e -> !e.getKey().equals(remote.name()))
+                .filter(e -> !e.getValue().startsWith("youtube://"))
+                .map(Map.Entry::getKey)
                 .toList();
+    }
+
+    private boolean restoringVideos;
+
+    /** For {@code forge mirror restore}: reads a YouTube mirror's staging store, refilled from downloaded videos. */
+    public Fetch restoringVideos() {
+        this.restoringVideos = true;
+        return this;
     }
 
     /** The remotes (by name) to take what this one lacks from; by default every other configured remote. */
@@ -203,6 +214,10 @@ public final class Fetch {
      */
     public Result run(Transaction tx, ProgressListener progress) {
         long start = System.nanoTime();
+        if (remote.youtube().isPresent() && !restoringVideos)
+            throw new dev.forge.core.error.InvalidInputException("'" + remote.name() + "' is a youtube:// mirror:"
+                    + " YouTube cannot be read back; restore from the downloaded videos with 'forge mirror restore "
+                    + remote.name() + " --from DIR'");
         remote.requireConfig();
         RemoteRefs.Listing listing = remote.refs().list();
         SortedMap<String, RemoteRefs.RemoteRef> refs = listing.branches();
@@ -327,6 +342,24 @@ public final class Fetch {
         try (Downloader d = new Downloader(index, progress, new HashSet<>())) {
             return d.refetch(ids);
         }
+    }
+
+    /**
+     * {@code forge mirror restore} when the branches cannot be fetched (a video is missing): every object of the
+     * packs {@code packIds} that this repository lacks, each verified as any fetch verifies it. Returns how many.
+     */
+    public long packs(Collection<String> packIds, ProgressListener progress) {
+        remote.requireConfig();
+        RemoteIndex index = remote.indexCache().sync().index();
+        List<ObjectId> ids = new ArrayList<>();
+        for (PackIndex p : index.packs()) {
+            if (!packIds.contains(p.packId())) continue;
+            for (PackIndex.Entry e : p.entries()) if (!store.contains(e.id())) ids.add(e.id());
+        }
+        try (Downloader d = new Downloader(index, progress, new HashSet<>())) {
+            d.fetch("Restoring", ids);
+        }
+        return ids.size();
     }
 
     /**

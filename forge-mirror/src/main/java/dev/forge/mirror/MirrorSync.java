@@ -40,7 +40,21 @@ public final class MirrorSync {
             long bytesSent,
             long requests,
             double seconds,
-            RuntimeException failure) {
+            RuntimeException failure,
+            dev.forge.mirror.youtube.YouTubeMirror.Result youtube) {
+        /** A report of a mirror that is not a YouTube mirror. */
+        public Report(
+                String mirror,
+                String route,
+                List<BranchResult> branches,
+                List<String> tags,
+                long bytesSent,
+                long requests,
+                double seconds,
+                RuntimeException failure) {
+            this(mirror, route, branches, tags, bytesSent, requests, seconds, failure, null);
+        }
+
         public boolean ok() {
             return failure == null;
         }
@@ -144,6 +158,10 @@ public final class MirrorSync {
                 tagsSent.addAll(t.created());
                 tagsSent.addAll(t.moved());
             }
+            // A YouTube mirror: what the pushes staged goes up as videos (dev.forge.mirror.youtube).
+            dev.forge.mirror.youtube.YouTubeMirror.Result videos = null;
+            if (remote.youtube().isPresent())
+                videos = uploadVideos(remote, remote.youtube().get());
             return new Report(
                     m.name(),
                     m.route().toString(),
@@ -152,7 +170,8 @@ public final class MirrorSync {
                     remote.meter().bytesSent(),
                     remote.meter().requests(),
                     seconds(start),
-                    null);
+                    null,
+                    videos);
         } catch (RuntimeException e) {
             Report f = failed(m, e, start);
             return new Report(
@@ -164,6 +183,20 @@ public final class MirrorSync {
                     remote.meter().requests(),
                     f.seconds(),
                     f.failure());
+        }
+    }
+
+    private static dev.forge.mirror.youtube.YouTubeMirror.Result uploadVideos(Remote remote, RemoteUrl.YouTube url) {
+        try {
+            return dev.forge.mirror.youtube.YouTubeMirror.upload(
+                    remote,
+                    url,
+                    dev.forge.mirror.youtube.YouTubeMirror.uploader(url),
+                    dev.forge.mirror.youtube.YouTubeMirror::writeVideo,
+                    java.time.Clock.systemUTC());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ForgeException("interrupted while uploading to YouTube", e);
         }
     }
 

@@ -119,6 +119,11 @@ public final class Push {
     public Result run(String label, ObjectId tip, String remoteBranch, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireWritable();
+        if (remote.youtube().isPresent() && !follow)
+            throw new dev.forge.core.error.InvalidInputException("'" + remote.name() + "' is a youtube:// remote: only"
+                    + " a mirror uploads to YouTube ('forge remote remove " + remote.name()
+                    + "', then 'forge mirror add "
+                    + remote.name() + " URL'; pushes to its primary and 'forge mirror sync' upload)");
         // The gc lease is taken before the refs and indexes are read: a gc deletes nothing while it is held.
         try (GcLocks.Lease lease = GcLocks.push(remote)) {
             return run(label, tip, remoteBranch, progress, start, lease);
@@ -260,6 +265,9 @@ public final class Push {
      * listed in the result (the caller exits 8 for them after the rest is done).
      */
     public TagResult pushTags(boolean force, ProgressListener progress) {
+        if (remote.youtube().isPresent() && !follow)
+            throw new dev.forge.core.error.InvalidInputException("'" + remote.name()
+                    + "' is a youtube:// remote: only a mirror uploads to YouTube (forge mirror add)");
         RemoteRefs refs = remote.refs();
         SortedMap<String, ObjectId> local = repo.refs(RefNames.TAGS);
         if (local.isEmpty()) return new TagResult(List.of(), List.of(), List.of(), List.of(), 0);

@@ -87,12 +87,29 @@ public final class Remote implements AutoCloseable {
     }
 
     static Remote open(String name, RemoteUrl url, Path forgeDir, RemoteOptions options) {
+        Path state = forgeDir.resolve("remotes").resolve(name);
+        if (url instanceof RemoteUrl.YouTube y) {
+            // Write-only host: a push lands in a local staging store, always encrypted (a public host);
+            // dev.forge.mirror.youtube.YouTubeMirror then packs what is new into videos and uploads them.
+            Remote r = new Remote(
+                    name, new FileBlobStore(dev.forge.mirror.youtube.YouTubeMirror.store(state)), state, options, true);
+            r.youtube = y;
+            return r;
+        }
         return new Remote(
                 name,
                 backend(url, options),
-                forgeDir.resolve("remotes").resolve(name),
+                state,
                 options,
                 options.encryptGitHub() && url instanceof RemoteUrl.GitHub);
+    }
+
+    /** Set for a youtube:// mirror: its URL (the blobs are then the local staging store). */
+    private RemoteUrl.YouTube youtube;
+
+    /** The youtube:// URL of a YouTube mirror. */
+    public Optional<RemoteUrl.YouTube> youtube() {
+        return Optional.ofNullable(youtube);
     }
 
     /**
@@ -138,6 +155,9 @@ public final class Remote implements AutoCloseable {
                         options.parallelism(),
                         options.policy());
             }
+            case RemoteUrl.YouTube y ->
+                throw new InvalidInputException("youtube:// is a write-only mirror: it cannot be read as a remote"
+                        + " (restore from downloaded videos: forge mirror restore NAME --from DIR)");
             case RemoteUrl.Dropbox d -> {
                 java.net.URI api = java.net.URI.create(d.api());
                 yield DropboxBlobStore.open(
@@ -351,7 +371,7 @@ public final class Remote implements AutoCloseable {
         return parallelism;
     }
 
-    Path stateDir() {
+    public Path stateDir() {
         return stateDir;
     }
 

@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -112,6 +113,28 @@ public sealed interface RemoteUrl {
     }
 
     /**
+     * A YouTube channel as a write-only, experimental mirror: {@code youtube://LABEL} ({@code LABEL} names the
+     * channel or the collection in titles; the upload goes to the channel of the authorised account). Options:
+     * {@code api} (the base of the Data API, {@code API/upload/youtube/v3/videos}; a test server), {@code
+     * privacy} ({@code unlisted}, the default, or {@code private}), {@code perDay} (videos uploaded a day at
+     * most, default {@link #DEFAULT_PER_DAY}), {@code videoBytes} (payload bytes a video carries at most,
+     * default {@link #DEFAULT_VIDEO_BYTES}).
+     */
+    record YouTube(String label, String api, String privacy, int perDay, long videoBytes, String original)
+            implements RemoteUrl {
+        public static final String DEFAULT_API = "https://www.googleapis.com";
+        /** The Data API's default videos.insert bucket is 100 calls a day per project (docs/cli.md); leave room. */
+        public static final int DEFAULT_PER_DAY = 90;
+        /** About 14 minutes of 1080p video at the codec's 74,917 B/s (docs/benchmarks.md, "Video codec"). */
+        public static final long DEFAULT_VIDEO_BYTES = 60L << 20;
+
+        @Override
+        public String text() {
+            return original;
+        }
+    }
+
+    /**
      * Parses {@code url}; a relative path is taken relative to {@code cwd}. A URL with credentials in it
      * is refused ({@link InvalidInputException}, exit 2) with a message that does not repeat them.
      */
@@ -147,10 +170,12 @@ public sealed interface RemoteUrl {
             case "github" -> github(uri, url);
             case "dropbox" -> dropbox(uri, url);
             case "gdrive" -> gdrive(uri, url);
+            case "youtube" -> youtube(uri, url);
             default ->
-                throw new InvalidInputException("unknown remote URL scheme '" + scheme + "' in '" + redact(url)
-                        + "'; use a path, file:///path, s3://BUCKET/PREFIX, r2://ACCOUNT_ID/BUCKET/PREFIX,"
-                        + " github://OWNER/REPO, dropbox://PATH, gdrive://FOLDER_ID_OR_PATH or https://HOST/PATH");
+                throw new InvalidInputException(
+                        "unknown remote URL scheme '" + scheme + "' in '" + redact(url)
+                                + "'; use a path, file:///path, s3://BUCKET/PREFIX, r2://ACCOUNT_ID/BUCKET/PREFIX,"
+                                + " github://OWNER/REPO, dropbox://PATH, gdrive://FOLDER_ID_OR_PATH, youtube://LABEL or https://HOST/PATH");
         };
     }
 
@@ -302,6 +327,48 @@ public sealed interface RemoteUrl {
         boolean id = GDRIVE_ID.matcher(path).matches() && path.chars().anyMatch(Character::isDigit);
         return new GDrive(id ? path : null, id ? null : path, api, original);
     }
+
+    private static YouTube youtube(URI uri, String original) {
+        String rest = original.substring("youtube://".length());
+        int q = rest.indexOf('?');
+        String label = q < 0 ? rest : rest.substring(0, q);
+        while (label.endsWith("/")) label = label.substring(0, label.length() - 1);
+        if (!YOUTUBE_LABEL.matcher(label).matches()) {
+            throw new InvalidInputException("youtube URL '" + redact(original)
+                    + "' must look like youtube://LABEL (letters, digits, '.', '_', '-'), optionally with"
+                    + " ?privacy=unlisted|private, perDay=N, videoBytes=N or api=URL");
+        }
+        Map<String, String> opts = query(uri, original);
+        for (String k : opts.keySet()) {
+            if (!List.of("api", "privacy", "perDay", "videoBytes").contains(k))
+                throw new InvalidInputException("unknown option '" + k + "' in '" + redact(original)
+                        + "' (known: api, privacy, perDay, videoBytes)");
+        }
+        String api = httpBase(opts.getOrDefault("api", YouTube.DEFAULT_API), "api", original);
+        String privacy = opts.getOrDefault("privacy", "unlisted");
+        if (!privacy.equals("unlisted") && !privacy.equals("private"))
+            throw new InvalidInputException("privacy in '" + redact(original) + "' must be unlisted or private");
+        long perDay = positive(opts.getOrDefault("perDay", "" + YouTube.DEFAULT_PER_DAY), "perDay", original);
+        long videoBytes =
+                positive(opts.getOrDefault("videoBytes", "" + YouTube.DEFAULT_VIDEO_BYTES), "videoBytes", original);
+        if (perDay > 100_000) throw new InvalidInputException("perDay in '" + redact(original) + "' is too large");
+        if (videoBytes > 200L << 20)
+            throw new InvalidInputException("videoBytes in '" + redact(original) + "' is over 200 MiB");
+        return new YouTube(label, api, privacy, (int) perDay, videoBytes, original);
+    }
+
+    private static long positive(String value, String option, String original) {
+        try {
+            long v = Long.parseLong(value);
+            if (v > 0) return v;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new InvalidInputException(option + " in '" + redact(original) + "' must be a positive number");
+    }
+
+    /** A youtube:// label: a channel handle or any short name. */
+    java.util.regex.Pattern YOUTUBE_LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     /** What a Drive folder id looks like (one segment of 25 or more letters, digits, '_' and '-', with a digit). */
     java.util.regex.Pattern GDRIVE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{25,}");

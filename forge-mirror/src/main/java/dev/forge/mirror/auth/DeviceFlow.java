@@ -88,6 +88,27 @@ public final class DeviceFlow {
                 sleeper);
     }
 
+    /**
+     * Google's device flow for the YouTube mirror: as {@link #google}, with the {@code youtube.upload} scope
+     * (upload only: it can neither read nor delete a channel's videos).
+     */
+    public static DeviceFlow youtube(URI api, String clientId, String clientSecret, Sleeper sleeper) {
+        URI n = Provider.YOUTUBE.normalize(api);
+        boolean own = n.equals(Provider.YOUTUBE.defaultApi());
+        return new DeviceFlow(
+                "Google",
+                "forge auth login youtube" + (own ? "" : " --api " + n),
+                own ? GOOGLE_DEVICE_CODE : URI.create(n + "/device/code"),
+                own ? GOOGLE_TOKEN : URI.create(n + "/token"),
+                clientId,
+                clientSecret,
+                YOUTUBE_SCOPE,
+                sleeper);
+    }
+
+    /** The scope of {@link #youtube}. */
+    public static final String YOUTUBE_SCOPE = "https://www.googleapis.com/auth/youtube.upload";
+
     public URI tokenEndpoint() {
         return tokenEndpoint;
     }

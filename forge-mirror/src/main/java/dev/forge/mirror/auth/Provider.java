@@ -14,7 +14,9 @@ import java.util.Locale;
 public enum Provider {
     GITHUB("github", "https://api.github.com", List.of("FORGE_GITHUB_TOKEN", "GITHUB_TOKEN")),
     GDRIVE("gdrive", "https://www.googleapis.com", List.of("FORGE_GDRIVE_TOKEN")),
-    DROPBOX("dropbox", "https://api.dropboxapi.com", List.of("FORGE_DROPBOX_TOKEN"));
+    DROPBOX("dropbox", "https://api.dropboxapi.com", List.of("FORGE_DROPBOX_TOKEN")),
+    /** Google with the {@code youtube.upload} scope, kept apart from Drive's token (another scope, another grant). */
+    YOUTUBE("youtube", "https://www.googleapis.com", List.of("FORGE_YOUTUBE_TOKEN"));
 
     private final String id;
     private final URI defaultApi;
@@ -43,7 +45,7 @@ public enum Provider {
         String n = name.toLowerCase(Locale.ROOT);
         if (n.equals("google")) return GDRIVE; // as docs and users often call it
         for (Provider p : values()) if (p.id.equals(n)) return p;
-        throw new InvalidInputException("unknown provider '" + name + "' (github, gdrive or google, dropbox)");
+        throw new InvalidInputException("unknown provider '" + name + "' (github, gdrive or google, dropbox, youtube)");
     }
 
     /**

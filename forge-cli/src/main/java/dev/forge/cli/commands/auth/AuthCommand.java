@@ -10,8 +10,9 @@ import picocli.CommandLine.Mixin;
         description = {
             "Log in to a storage provider, show or remove the saved tokens.",
             "Tokens are kept per provider and API host, encrypted (age) in ~/.config/forge;",
-            "FORGE_GITHUB_TOKEN, GITHUB_TOKEN (api.github.com only), FORGE_GDRIVE_TOKEN and",
-            "FORGE_DROPBOX_TOKEN take precedence. FORGE_PASSPHRASE encrypts with a passphrase."
+            "FORGE_GITHUB_TOKEN, GITHUB_TOKEN (api.github.com only), FORGE_GDRIVE_TOKEN,",
+            "FORGE_DROPBOX_TOKEN and FORGE_YOUTUBE_TOKEN take precedence. FORGE_PASSPHRASE",
+            "encrypts with a passphrase."
         },
         subcommands = {AuthLoginCommand.class, AuthStatusCommand.class, AuthLogoutCommand.class})
 public final class AuthCommand {

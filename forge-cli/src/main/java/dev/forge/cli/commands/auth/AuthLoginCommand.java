@@ -31,14 +31,16 @@ import picocli.CommandLine.Parameters;
         name = "login",
         customSynopsis = {
             "forge auth login PROVIDER --with-token [--api URL] [--insecure-storage]",
-            "       forge auth login github|google [--device] [--api URL] [--insecure-storage]",
+            "       forge auth login github|google|youtube [--device] [--api URL] [--insecure-storage]",
             "       forge auth login dropbox [--code-stdin] [--api URL] [--insecure-storage]"
         },
         description = {
-            "Save a token for PROVIDER (github, gdrive, dropbox) and its API host.",
+            "Save a token for PROVIDER and its API host.",
+            "PROVIDER: github, gdrive (or google), dropbox, youtube.",
             "--with-token reads it from stdin (never from an argument). Without it: github and",
             "google use the device flow (FORGE_GITHUB_CLIENT_ID, FORGE_GDRIVE_CLIENT_ID and",
-            "FORGE_GDRIVE_CLIENT_SECRET name the OAuth app), dropbox the code flow with PKCE",
+            "FORGE_GDRIVE_CLIENT_SECRET name the OAuth app), youtube too (scope youtube.upload;",
+            "FORGE_YOUTUBE_CLIENT_ID and _SECRET), dropbox the code flow with PKCE",
             "(FORGE_DROPBOX_CLIENT_ID): open the URL shown, paste the code Dropbox gives. Google",
             "and Dropbox logins also keep a refresh token, used when the access token expires.",
             "They run only on a terminal, or with --device / --code-stdin, never waiting on a pipe."
@@ -53,7 +55,7 @@ public final class AuthLoginCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Parameters(index = "0", paramLabel = "PROVIDER", description = "github, gdrive (or google) or dropbox.")
+    @Parameters(index = "0", paramLabel = "PROVIDER", description = "github, gdrive (or google), dropbox or youtube.")
     String provider;
 
     @Option(
@@ -65,7 +67,9 @@ public final class AuthLoginCommand implements Callable<Integer> {
     @Option(names = "--with-token", description = "Read the token from stdin.")
     boolean withToken;
 
-    @Option(names = "--device", description = "github, google: use the device flow even when stdin is not a terminal.")
+    @Option(
+            names = "--device",
+            description = "github, google, youtube: use the device flow even when stdin is not a terminal.")
     boolean device;
 
     @Option(names = "--code-stdin", description = "dropbox: read the code Dropbox shows from stdin, without a prompt.")
@@ -111,6 +115,16 @@ public final class AuthLoginCommand implements Callable<Integer> {
                     + " pipe a token to 'forge auth login " + p.id() + " --with-token' (or pass --device)");
         } else if (p == Provider.GITHUB) {
             token = deviceFlow(out, base);
+        } else if (p == Provider.YOUTUBE) {
+            // The Google device flow of 'login google', with the youtube.upload scope: its own token and grant.
+            String clientId = clientEnv("FORGE_YOUTUBE_CLIENT_ID", "Google");
+            String secret = System.getenv("FORGE_YOUTUBE_CLIENT_SECRET");
+            secret = secret == null || secret.isBlank() ? null : secret.strip();
+            DeviceFlow flow = DeviceFlow.youtube(base, clientId, secret, d -> Thread.sleep(d.toMillis()));
+            OAuthTokens t = flow.run(prompt -> showCode(out, prompt));
+            token = t.accessToken();
+            if (t.refreshToken() != null)
+                grant = new RefreshGrant(t.refreshToken(), clientId, secret, flow.tokenEndpoint());
         } else {
             String clientId = clientEnv("FORGE_GDRIVE_CLIENT_ID", "Google");
             String secret = System.getenv("FORGE_GDRIVE_CLIENT_SECRET");

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
         name = "add",
         description = {
             "Add a mirror that follows a remote.",
-            "NAME at URL: any remote URL (folder, s3://, r2://, github://, dropbox://, gdrive://).",
+            "NAME at URL: any remote URL (folder, s3://, r2://, github://, dropbox://, gdrive://),",
+            "or youtube://LABEL (experimental, write-only, always encrypted; see docs/cli.md).",
             "Every push to the remote it follows then brings it up to date too."
         })
 public final class MirrorAddCommand implements Callable<Integer> {
@@ -65,11 +66,19 @@ public final class MirrorAddCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     dev.forge.cli.options.KeyWrapOptions wrap;
 
+    /** What a YouTube mirror is and is not, said when one is added (README says the same). */
+    static final String YOUTUBE_WARNING = "youtube:// is EXPERIMENTAL: low density (about 75 KB of data per second"
+            + " of 1080p video), subject to YouTube's terms and daily upload quota, and NOT a durable replica"
+            + " (YouTube may re-encode, block or delete the videos; only the owner's own downloads restore it);"
+            + " data is always encrypted before it leaves; keep a real remote";
+
     @Override
     public Integer call() {
         Output out = common.output(json);
         try (Repository repo = common.open()) {
-            boolean encrypted = encrypt || isPublic;
+            boolean youtube = url.startsWith("youtube://");
+            // YouTube is a public host: everything sent there is always encrypted, whatever the flags say.
+            boolean encrypted = encrypt || isPublic || youtube;
             wrap.requireEncrypt(encrypted);
             Mirrors.Mirror m = new Mirrors(repo)
                     .add(
@@ -86,6 +95,7 @@ public final class MirrorAddCommand implements Callable<Integer> {
                         .put("of", m.of())
                         .put("encrypt", encrypted);
                 m.only().forEach(n.putArray("only")::add);
+                if (youtube) n.put("warning", YOUTUBE_WARNING);
                 out.json(n);
             } else {
                 out.info(
@@ -96,6 +106,7 @@ public final class MirrorAddCommand implements Callable<Integer> {
                         m.route(),
                         encrypted ? " (encrypted: the first sync sets up its key)" : "");
                 out.info("Run 'forge mirror sync %s' to copy what is there now.%n", name);
+                if (youtube) out.warn(YOUTUBE_WARNING);
             }
         }
         return 0;

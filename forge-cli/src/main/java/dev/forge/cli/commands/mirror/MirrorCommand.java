@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
             MirrorAddCommand.class,
             MirrorListCommand.class,
             MirrorRemoveCommand.class,
+            MirrorRestoreCommand.class,
             MirrorStatusCommand.class,
             MirrorSyncCommand.class,
             MirrorVerifyCommand.class

@@ -49,7 +49,35 @@ public final class MirrorReports {
                         r.seconds(),
                         r.route());
             }
+            if (r.youtube() != null) printVideos(out, r.mirror(), r.youtube());
         }
+    }
+
+    /** What a YouTube mirror's upload did: videos up, packs pending, and why it stopped (never an error). */
+    static void printVideos(Output out, String mirror, dev.forge.mirror.youtube.YouTubeMirror.Result y) {
+        if (!y.videoIds().isEmpty())
+            out.info(
+                    "  mirror %s: %d %s uploaded to YouTube (%d packs, %s): %s%n",
+                    mirror,
+                    y.videoIds().size(),
+                    y.videoIds().size() == 1 ? "video" : "videos",
+                    y.packsUploaded(),
+                    human(y.payloadBytes()),
+                    String.join(" ", y.videoIds()));
+        if (y.packsPending() > 0)
+            out.warn("mirror " + mirror + ": " + y.packsPending() + " packs (" + human(y.bytesPending())
+                    + ") still pending: " + y.stopped() + "; 'forge mirror sync " + mirror + "' uploads them later");
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode videosJson(dev.forge.mirror.youtube.YouTubeMirror.Result y) {
+        var n = Json.object()
+                .put("packsUploaded", y.packsUploaded())
+                .put("payloadBytes", y.payloadBytes())
+                .put("packsPending", y.packsPending())
+                .put("bytesPending", y.bytesPending())
+                .put("stopped", y.stopped());
+        y.videoIds().forEach(n.putArray("videos")::add);
+        return n;
     }
 
     public static ArrayNode json(List<MirrorSync.Report> reports) {
@@ -73,6 +101,7 @@ public final class MirrorReports {
                         .put("objects", b.objects());
             }
             r.tags().forEach(n.putArray("tags")::add);
+            if (r.youtube() != null) n.set("youtube", videosJson(r.youtube()));
         }
         return a;
     }

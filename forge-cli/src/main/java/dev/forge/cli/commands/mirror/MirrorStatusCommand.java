@@ -13,6 +13,7 @@ import dev.forge.core.repo.Repository;
 import dev.forge.mirror.MirrorCheck;
 import dev.forge.mirror.MirrorSync;
 import dev.forge.mirror.Mirrors;
+import dev.forge.mirror.youtube.YouTubeMirror;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,20 +47,44 @@ public final class MirrorStatusCommand implements Callable<Integer> {
         try (Repository repo = common.open(Mode.READ)) {
             var all = new Mirrors(repo).list();
             if (name != null && !all.containsKey(name)) throw new NotFoundException("no mirror named '" + name + "'");
-            MirrorCheck check = new MirrorCheck(repo, MirrorReports.opener(repo, out, transfer));
+            var opener = MirrorReports.opener(repo, out, transfer);
+            MirrorCheck check = new MirrorCheck(repo, opener);
             List<MirrorCheck.Status> statuses = new ArrayList<>();
+            java.util.Map<String, YouTubeMirror.Status> videos = new java.util.TreeMap<>();
             for (Mirrors.Mirror m : all.values()) {
-                if (name == null || name.equals(m.name())) statuses.add(check.status(m, MirrorSync.source(repo, m)));
+                if (name == null || name.equals(m.name())) {
+                    statuses.add(check.status(m, MirrorSync.source(repo, m)));
+                    if (repo.remotes().get(m.name()).startsWith("youtube://")) {
+                        try (var remote = opener.apply(m.name())) {
+                            videos.put(m.name(), YouTubeMirror.status(remote));
+                        } catch (dev.forge.core.error.ForgeException e) {
+                            // the branch status above already says why the mirror cannot be read
+                        }
+                    }
+                }
             }
-            if (out.json()) out.json(json(statuses));
+            if (out.json()) out.json(json(statuses, videos));
             else if (statuses.isEmpty()) out.info("No mirrors ('forge mirror add NAME URL' adds one).%n");
-            else print(out, statuses);
+            else print(out, statuses, videos);
         }
         return 0;
     }
 
-    private static void print(Output out, List<MirrorCheck.Status> statuses) {
+    private static void print(
+            Output out, List<MirrorCheck.Status> statuses, java.util.Map<String, YouTubeMirror.Status> videos) {
         for (MirrorCheck.Status s : statuses) {
+            YouTubeMirror.Status y = videos.get(s.mirror());
+            if (y != null)
+                out.printf(
+                        "%s: YouTube: %d %s uploaded (%d packs, %d bytes%s); %d packs (%d bytes) pending upload%n",
+                        s.mirror(),
+                        y.videos(),
+                        y.videos() == 1 ? "video" : "videos",
+                        y.packsUploaded(),
+                        y.payloadBytes(),
+                        y.last() == null ? "" : ", last " + y.last(),
+                        y.packsPending(),
+                        y.bytesPending());
             String head =
                     s.mirror() + " (of " + (s.of() == null ? "local branches" : s.of()) + ", takes " + s.route() + ")";
             if (s.error() != null) {
@@ -97,7 +122,8 @@ public final class MirrorStatusCommand implements Callable<Integer> {
         }
     }
 
-    private static ArrayNode json(List<MirrorCheck.Status> statuses) {
+    private static ArrayNode json(
+            List<MirrorCheck.Status> statuses, java.util.Map<String, YouTubeMirror.Status> videos) {
         ArrayNode a = array();
         for (MirrorCheck.Status s : statuses) {
             var n = a.addObject()
@@ -106,6 +132,15 @@ public final class MirrorStatusCommand implements Callable<Integer> {
                     .put("route", s.route())
                     .put("upToDate", s.upToDate())
                     .put("error", s.error());
+            YouTubeMirror.Status y = videos.get(s.mirror());
+            if (y != null)
+                n.putObject("youtube")
+                        .put("videos", y.videos())
+                        .put("packsUploaded", y.packsUploaded())
+                        .put("payloadBytes", y.payloadBytes())
+                        .put("lastUpload", y.last() == null ? null : y.last().toString())
+                        .put("packsPending", y.packsPending())
+                        .put("bytesPending", y.bytesPending());
             ArrayNode bs = n.putArray("branches");
             for (MirrorCheck.BranchState b : s.branches()) {
                 var bn = bs.addObject()
