@@ -69,13 +69,14 @@ public final class Evict {
         }
         Set<ObjectId> kept = new HashSet<>();
         Set<ObjectId> keptTrees = new HashSet<>();
-        if (repo.head() instanceof Head.OnBranch b) {
-            repo.ref(RefNames.branch(b.branch()))
-                    .ifPresent(h -> chunksOf(objects.commit(h).tree(), keptTrees, kept::add));
-        } else if (repo.head() instanceof Head.Detached d) {
-            chunksOf(objects.commit(d.commit()).tree(), keptTrees, kept::add);
+        // The checked-out files are the local copy of their chunks (read back from the work tree,
+        // verified, when a command needs them: WorkTreeSource), so those chunks leave .forge too. Staged
+        // contents that differ from the checkout stay: the work tree may not hold them.
+        java.util.Map<String, StageEntry> checkedOut = checkedOut();
+        for (StageEntry e : repo.stage().entries().values()) {
+            StageEntry h = checkedOut.get(e.path());
+            if (h == null || !h.content().equals(e.content())) contentChunks(e.content(), kept::add);
         }
-        for (StageEntry e : repo.stage().entries().values()) contentChunks(e.content(), kept::add);
         repo.mergeState().ifPresent(m -> keepMerge(m, keptTrees, kept));
         Instant cutoff = Instant.now().minus(keepRecent);
         Set<ObjectId> seen = new HashSet<>();
@@ -88,12 +89,33 @@ public final class Evict {
             chunksOf(commit.tree(), keptTrees, kept::add);
             recent.addAll(commit.parents());
         }
+        Set<ObjectId> inWorkTree = new HashSet<>();
+        for (StageEntry e : checkedOut.values()) contentChunks(e.content(), inWorkTree::add);
+        kept.removeAll(inWorkTree);
         Gc.Report gc = new Gc(repo)
                 .evicting(id -> safe.contains(id) && !kept.contains(id))
                 .run(dryRun, progress);
         if (!dryRun) repo.makeLazy(remote.name());
         long safeNotKept = safe.stream().filter(id -> !kept.contains(id)).count();
         return new Result(remote.name(), safeNotKept, kept.size(), dryRun, gc);
+    }
+
+    /** The files of the checked-out commit whose stage entry still names them (path to entry). */
+    private java.util.Map<String, StageEntry> checkedOut() {
+        java.util.Optional<ObjectId> head = repo.head() instanceof Head.OnBranch b
+                ? repo.ref(RefNames.branch(b.branch()))
+                : repo.head() instanceof Head.Detached d
+                        ? java.util.Optional.of(d.commit())
+                        : java.util.Optional.empty();
+        if (head.isEmpty()) return java.util.Map.of();
+        java.util.Map<String, StageEntry> out = new java.util.HashMap<>();
+        java.util.Map<String, StageEntry> stage = repo.stage().entries();
+        objects.files(objects.commit(head.get()).tree()).forEach((path, e) -> {
+            StageEntry s = stage.get(path);
+            if (s != null && s.content().equals(e.content()) && s.kind() != dev.forge.core.model.FileKind.SYMLINK)
+                out.put(path, e);
+        });
+        return out;
     }
 
     private void keepMerge(MergeState m, Set<ObjectId> keptTrees, Set<ObjectId> kept) {

@@ -43,7 +43,7 @@ class EvictTest {
     }
 
     @Test
-    void evictDropsPushedOldVersionsKeepsTheCheckoutAndUnpushedWorkAndFetchesOnDemand() throws IOException {
+    void evictDropsPushedVersionsKeepsUnpushedWorkAndFetchesOnDemand() throws IOException {
         Path a = tmp.resolve("a");
         Files.createDirectories(a);
         byte[][] v = {random(1, 2_000_000), random(2, 2_000_000), random(3, 2_000_000)};
@@ -78,12 +78,12 @@ class EvictTest {
             assertTrue(done.gc().sweep().bytesAfter() < done.gc().sweep().bytesBefore() - 3_500_000, done.toString());
             assertFalse(local(repo, c[0], "plate.exr"));
             assertFalse(local(repo, c[1], "plate.exr"));
-            assertTrue(local(repo, c[2], "plate.exr"), "the checked-out version stays");
+            assertFalse(local(repo, c[2], "plate.exr"), "the checked-out version lives in the work tree only");
             assertTrue(local(repo, w, "wip.exr"), "unpushed work stays");
             assertEquals("origin", repo.lazyRemote().orElseThrow());
             Fsck.Report fsck = new Fsck(repo).run(P);
             assertTrue(fsck.ok(), fsck.problems().toString());
-            assertEquals(2, fsck.remoteOnly());
+            assertEquals(3, fsck.remoteOnly());
         }
         // A later command fetches an evicted version when it needs it.
         try (Repository repo = Repository.open(RemoteProtocolContract.STORES, a)) {
@@ -91,6 +91,66 @@ class EvictTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             new Checkout(repo).show(c[0].hex() + ":plate.exr", out);
             assertArrayEquals(v[0], out.toByteArray());
+        }
+    }
+
+    /** A content fetcher for a remote that cannot be reached. */
+    private static final dev.forge.core.port.ContentFetcher UNREACHABLE = (paths, contents) -> {
+        throw new dev.forge.core.error.RemoteUnavailableException("remote unreachable (test): " + paths, false);
+    };
+
+    @Test
+    void theCheckedOutVersionIsReadBackFromTheWorkTreeVerifiedNeverTrusted() throws IOException {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        byte[] v1 = random(1, 3_000_000);
+        byte[] v2 = v1.clone();
+        for (int i = 1_500_000; i < 1_500_100; i++) v2[i] ^= 0x5a; // an edit in the middle: most chunks shared
+        ObjectId c1;
+        ObjectId c2;
+        try (Repository repo = init(a)) {
+            Files.write(a.resolve("plate.exr"), v1);
+            c1 = commit(repo, "v1");
+            Files.write(a.resolve("plate.exr"), v2);
+            c2 = commit(repo, "v2");
+            addRemote(repo, tmp.resolve("remote").toString());
+            push(repo, "main");
+            long before = new dev.forge.core.repo.Stats(repo).usage().packBytes();
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                new Evict(repo).run(r, Duration.ZERO, false, P);
+            }
+            long after = new dev.forge.core.repo.Stats(repo).usage().packBytes();
+            assertTrue(before > 3_000_000 && after < 300_000, before + " -> " + after);
+            assertFalse(local(repo, c2, "plate.exr"));
+        }
+        // The remote is gone: the checked-out version still comes back, from the work tree, verified.
+        try (Repository repo = Repository.open(RemoteProtocolContract.STORES, a)) {
+            repo.lazyFetch(UNREACHABLE);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new Checkout(repo).show(c2.hex() + ":plate.exr", out);
+            assertArrayEquals(v2, out.toByteArray());
+            // v1 shares all but the edited chunk with the work tree: that one needs the remote.
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.forge.core.error.RemoteUnavailableException.class,
+                    () -> new Checkout(repo).show(c1.hex() + ":plate.exr", new ByteArrayOutputStream()));
+        }
+        // An edited work-tree file is not a source: its bytes do not hash to the ids.
+        try (Repository repo = Repository.open(RemoteProtocolContract.STORES, a)) {
+            repo.lazyFetch(UNREACHABLE);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new Checkout(repo).show(c2.hex() + ":plate.exr", out); // recovered above: stored again
+            assertArrayEquals(v2, out.toByteArray());
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                new Evict(repo).run(r, Duration.ZERO, false, P);
+            }
+            Files.write(a.resolve("plate.exr"), random(7, 3_000_000));
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.forge.core.error.RemoteUnavailableException.class,
+                    () -> new Checkout(repo).show(c2.hex() + ":plate.exr", new ByteArrayOutputStream()));
+            repo.lazyFetch(new LazyFetch(repo, "origin", RemoteOptions.defaults()));
+            out.reset();
+            new Checkout(repo).show(c1.hex() + ":plate.exr", out);
+            assertArrayEquals(v1, out.toByteArray());
         }
     }
 
