@@ -95,7 +95,13 @@ public final class Evict {
         Gc.Report gc = new Gc(repo)
                 .evicting(id -> safe.contains(id) && !kept.contains(id))
                 .run(dryRun, progress);
-        if (!dryRun) repo.makeLazy(remote.name());
+        if (!dryRun) {
+            // What left stays known, so that add does not store those chunks again (EvictedSet).
+            java.util.List<ObjectId> gone =
+                    safe.stream().filter(id -> !store.contains(id)).toList();
+            dev.forge.core.repo.EvictedSet.save(repo.forgeDir(), gone);
+            repo.makeLazy(remote.name());
+        }
         long safeNotKept = safe.stream().filter(id -> !kept.contains(id)).count();
         return new Result(remote.name(), safeNotKept, kept.size(), dryRun, gc);
     }

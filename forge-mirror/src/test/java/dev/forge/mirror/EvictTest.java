@@ -155,6 +155,36 @@ class EvictTest {
     }
 
     @Test
+    void evictedChunksStillDeduplicateSoAnEditStoresOnlyItsNewChunks() throws IOException {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        byte[] v1 = random(4, 4_000_000);
+        try (Repository repo = init(a)) {
+            Files.write(a.resolve("layers.psd"), v1);
+            commit(repo, "v1");
+            addRemote(repo, tmp.resolve("remote").toString());
+            push(repo, "main");
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                new Evict(repo).run(r, Duration.ZERO, false, P);
+            }
+            assertTrue(dev.forge.core.repo.EvictedSet.load(repo.forgeDir()).size() > 1);
+            long before = new dev.forge.core.repo.Stats(repo).usage().packBytes();
+            byte[] v2 = v1.clone();
+            for (int i = 2_000_000; i < 2_000_050; i++) v2[i] = 0; // one layer touched
+            Files.write(a.resolve("layers.psd"), v2);
+            commit(repo, "v2");
+            long grew = new dev.forge.core.repo.Stats(repo).usage().packBytes() - before;
+            assertTrue(grew < 1_000_000, "only the edited chunks are stored, not the file again: " + grew);
+            // And a push sends only those: the remote has the rest.
+            push(repo, "main");
+        }
+        Path b = tmp.resolve("b");
+        new Clone(RemoteProtocolContract.STORES).run(tmp.resolve("remote").toString(), tmp, b, null, P);
+        byte[] expected = Files.readAllBytes(a.resolve("layers.psd"));
+        assertArrayEquals(expected, Files.readAllBytes(b.resolve("layers.psd")));
+    }
+
+    @Test
     void keepRecentKeepsTheVersionsOfRecentCommits() throws IOException {
         Path a = tmp.resolve("a");
         Files.createDirectories(a);
