@@ -185,6 +185,45 @@ class EvictTest {
     }
 
     @Test
+    void aSizeLimitEvictsTheLeastRecentlyUsedPacksFirst() throws IOException {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        ObjectId[] c = new ObjectId[3];
+        try (Repository repo = init(a)) {
+            for (int i = 0; i < 3; i++) {
+                Files.write(a.resolve("plate.exr"), random(20 + i, 1_000_000));
+                c[i] = commit(repo, "v" + i);
+            }
+            addRemote(repo, tmp.resolve("remote").toString());
+            push(repo, "main");
+            // Last used: v0 now, v1 an hour ago, v2 (checked out) two hours ago.
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 3; i++) {
+                var content = repo.objects()
+                        .files(repo.objects().commit(c[i]).tree())
+                        .get("plate.exr")
+                        .content();
+                ObjectId chunk =
+                        repo.objects().list(content.id()).chunks().get(0).id();
+                String pack = repo.objectStore().stat(chunk).orElseThrow().pack();
+                Files.setLastModifiedTime(
+                        a.resolve(".forge/packs/" + pack),
+                        java.nio.file.attribute.FileTime.fromMillis(now - i * 3_600_000L));
+            }
+            long size = new dev.forge.core.repo.Stats(repo).usage().packBytes();
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                assertEquals(null, new Evict(repo).runToSize(r, size, size / 2, P), "within the limit: nothing");
+                Evict.Result x = new Evict(repo).runToSize(r, size - 1, size - 1_500_000, P);
+                assertTrue(x.gc().sweep().bytesAfter() <= size - 1_500_000, x.toString());
+            }
+            assertTrue(local(repo, c[0], "plate.exr"), "used most recently: stays");
+            assertFalse(local(repo, c[1], "plate.exr"));
+            assertFalse(local(repo, c[2], "plate.exr"), "used longest ago: first to go (the work tree holds it)");
+            assertTrue(new Fsck(repo).run(P).ok());
+        }
+    }
+
+    @Test
     void keepRecentKeepsTheVersionsOfRecentCommits() throws IOException {
         Path a = tmp.resolve("a");
         Files.createDirectories(a);

@@ -101,6 +101,10 @@ public final class CommonOptions {
                             TransferOptions.policy(System.getenv(), repo.config()),
                             RetryListener.NONE)));
         }
+        if (mode == LocalStoreFactory.Mode.WRITE && repo.config().storeMaxSize() != null) {
+            java.io.PrintWriter err = mixee.commandLine().getErr();
+            repo.beforeClose(() -> dev.forge.cli.StoreLimit.enforce(repo, err));
+        }
         return repo;
     }
 

@@ -23,7 +23,8 @@ public record RepoConfig(
         String lockMainline,
         String lockLockable,
         java.util.SortedMap<String, String> remotePrices,
-        java.util.SortedMap<String, String> remotePeers) {
+        java.util.SortedMap<String, String> remotePeers,
+        Long storeMaxSize) {
     /** The branches that others merge into when {@code lock.mainline} is not set. */
     public static final String DEFAULT_LOCK_MAINLINE = "main";
 
@@ -79,7 +80,8 @@ public record RepoConfig(
                 null,
                 null,
                 java.util.Collections.emptySortedMap(),
-                java.util.Collections.emptySortedMap());
+                java.util.Collections.emptySortedMap(),
+                null);
     }
 
     /** A config without remote prices. */
@@ -108,7 +110,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 java.util.Collections.emptySortedMap(),
-                java.util.Collections.emptySortedMap());
+                java.util.Collections.emptySortedMap(),
+                null);
     }
 
     public RepoConfig {
@@ -116,6 +119,8 @@ public record RepoConfig(
                 new java.util.TreeMap<>(remotePrices == null ? java.util.Map.of() : remotePrices));
         remotePeers = java.util.Collections.unmodifiableSortedMap(
                 new java.util.TreeMap<>(remotePeers == null ? java.util.Map.of() : remotePeers));
+        if (storeMaxSize != null && storeMaxSize < 0)
+            throw new IllegalArgumentException("store.maxSize must not be negative: " + storeMaxSize);
         if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
         if (remoteTimeout != null && (remoteTimeout < 1 || remoteTimeout > MAX_REMOTE_SECONDS))
             throw new IllegalArgumentException(
@@ -146,7 +151,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     public RepoConfig withGcGraceDays(int days) {
@@ -163,7 +169,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     public RepoConfig withUserName(String name) {
@@ -180,7 +187,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     public RepoConfig withUserEmail(String email) {
@@ -197,7 +205,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     /** {@code seconds} null: not set (the default applies). */
@@ -215,7 +224,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     /** {@code seconds} null: not set (the default applies). */
@@ -233,7 +243,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     public RepoConfig withLocks(Boolean readOnly, String mainline, String lockable) {
@@ -250,7 +261,8 @@ public record RepoConfig(
                 mainline,
                 lockable,
                 remotePrices,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
     }
 
     /**
@@ -274,7 +286,30 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 p,
-                remotePeers);
+                remotePeers,
+                storeMaxSize);
+    }
+
+    /**
+     * {@code store.maxSize}: the most bytes the local store's packs may take before commands evict what
+     * a remote holds (least recently used first); null for no limit.
+     */
+    public RepoConfig withStoreMaxSize(Long bytes) {
+        return new RepoConfig(
+                format,
+                chunking,
+                compression,
+                gcGraceDays,
+                userName,
+                userEmail,
+                remoteTimeout,
+                remoteMaxWait,
+                lockReadOnly,
+                lockMainline,
+                lockLockable,
+                remotePrices,
+                remotePeers,
+                bytes);
     }
 
     /** A config without peers. */
@@ -304,7 +339,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                java.util.Collections.emptySortedMap());
+                java.util.Collections.emptySortedMap(),
+                null);
     }
 
     /**
@@ -329,6 +365,7 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                p);
+                p,
+                storeMaxSize);
     }
 }

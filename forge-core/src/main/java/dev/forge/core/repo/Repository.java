@@ -348,9 +348,24 @@ public final class Repository implements AutoCloseable {
         store.saveConfig(config);
     }
 
+    private final java.util.List<Runnable> beforeClose = new java.util.ArrayList<>();
+
+    /**
+     * Runs {@code action} when this repository is closed, before the store is (the CLI enforces {@code
+     * store.maxSize} this way after any command that may have grown the store). A failure of one is
+     * the action's own business: it must not throw.
+     */
+    public void beforeClose(Runnable action) {
+        beforeClose.add(action);
+    }
+
     @Override
     public void close() {
-        store.close();
+        try {
+            for (Runnable r : beforeClose) r.run();
+        } finally {
+            store.close();
+        }
     }
 
     static ForgeException io(String what, java.io.IOException e) {
