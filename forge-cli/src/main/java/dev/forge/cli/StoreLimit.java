@@ -32,9 +32,11 @@ public final class StoreLimit {
             String name = remote(repo);
             if (name == null) {
                 err.printf(
+                        java.util.Locale.ROOT,
                         "forge: warning: .forge holds %s, more than store.maxSize %s, and there is no remote to"
                                 + " evict to%n",
-                        Units.human(size), Units.human(max));
+                        Units.human(size),
+                        Units.human(max));
                 return;
             }
             try (Remote r = new Remotes(repo).open(name, Remote.DEFAULT_PARALLELISM)) {
@@ -42,6 +44,7 @@ public final class StoreLimit {
                 if (x == null) return;
                 long after = x.gc().sweep().bytesAfter();
                 err.printf(
+                        java.util.Locale.ROOT,
                         "forge: store.maxSize %s: evicted %d objects safe on %s, least recently used first; .forge"
                                 + " holds %s, was %s%s%n",
                         Units.human(max),
