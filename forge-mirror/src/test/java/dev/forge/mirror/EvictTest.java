@@ -224,6 +224,42 @@ class EvictTest {
     }
 
     @Test
+    void anEvictedRepositoryStillPushesEverythingToAnotherRemote() throws IOException {
+        Path a = tmp.resolve("a");
+        Files.createDirectories(a);
+        byte[] v1 = random(30, 2_000_000);
+        byte[] v2 = random(31, 2_000_000);
+        try (Repository repo = init(a)) {
+            Files.write(a.resolve("plate.exr"), v1);
+            commit(repo, "v1");
+            Files.write(a.resolve("plate.exr"), v2);
+            commit(repo, "v2");
+            addRemote(repo, tmp.resolve("remote").toString());
+            push(repo, "main");
+            try (Remote r = new Remotes(repo).open("origin", 4)) {
+                new Evict(repo).run(r, Duration.ZERO, false, P);
+            }
+            assertTrue(new dev.forge.core.repo.Stats(repo).usage().packBytes() < 200_000);
+            // A backup remote added later wants every version: the checked-out one comes back from the
+            // work tree, the old one from origin, both verified.
+            repo.lazyFetch(new LazyFetch(repo, "origin", RemoteOptions.defaults()));
+            new Remotes(repo).add("backup", tmp.resolve("backup").toString(), repo.root());
+            try (Remote r = new Remotes(repo).open("backup", 4)) {
+                new Push(repo, r).packSize(1 << 20).run("main", "main", P);
+            }
+        }
+        Path b = tmp.resolve("b");
+        RemoteProtocolContract.cloneTo(tmp.resolve("backup").toString(), b);
+        assertArrayEquals(v2, Files.readAllBytes(b.resolve("plate.exr")));
+        try (Repository repo = Repository.open(RemoteProtocolContract.STORES, b)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new Checkout(repo).show("HEAD~1:plate.exr", out);
+            assertArrayEquals(v1, out.toByteArray());
+            assertTrue(new Fsck(repo).run(P).ok());
+        }
+    }
+
+    @Test
     void keepRecentKeepsTheVersionsOfRecentCommits() throws IOException {
         Path a = tmp.resolve("a");
         Files.createDirectories(a);
