@@ -104,7 +104,7 @@ final class LocalContent {
         }
         if (missing.isEmpty()) return;
         // Chunks evicted because the checked-out files hold them are read back from there first.
-        if (new WorkTreeSource(repo).recover(refs) > 0) {
+        if (new WorkTreeSource(repo).recover(missing) > 0) {
             missing.values().removeIf(this::has);
             refs.removeIf(this::has);
             if (missing.isEmpty()) return;

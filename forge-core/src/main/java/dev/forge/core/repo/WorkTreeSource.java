@@ -51,9 +51,9 @@ final class WorkTreeSource {
      *
      * @return the number of bytes recovered from the work tree
      */
-    long recover(Collection<ContentRef> wanted) {
+    long recover(Map<String, ContentRef> wanted) {
         Set<ObjectId> need = new HashSet<>();
-        for (ContentRef c : wanted) {
+        for (ContentRef c : wanted.values()) {
             if (c.type() == ObjectType.CHUNK) {
                 if (!store.contains(c.id())) need.add(c.id());
             } else if (store.contains(c.id())) {
@@ -62,7 +62,24 @@ final class WorkTreeSource {
             }
         }
         if (need.isEmpty()) return 0;
-        Map<ObjectId, List<Place>> places = locate(need);
+        // The file at the same path usually holds most of them (an edit keeps most chunks); the
+        // whole stage, whose lists are read one by one, only for what is left.
+        java.util.SortedMap<String, StageEntry> stage = repo.stage().entries();
+        List<StageEntry> same = new ArrayList<>();
+        for (String path : wanted.keySet()) {
+            StageEntry e = stage.get(path);
+            if (e != null) same.add(e);
+        }
+        Map<ObjectId, List<Place>> places = locate(need, same);
+        if (!places.keySet().containsAll(need)) {
+            Set<ObjectId> rest = new HashSet<>(need);
+            rest.removeAll(places.keySet());
+            locate(rest, stage.values())
+                    .forEach((id, p) -> places.merge(id, p, (a, b) -> {
+                        a.addAll(b);
+                        return a;
+                    }));
+        }
         if (places.isEmpty()) return 0;
         long recovered = 0;
         Path root = repo.store().workTree();
@@ -95,10 +112,10 @@ final class WorkTreeSource {
         return recovered;
     }
 
-    /** Where each needed chunk lies in the files the stage lists whose lists are here. */
-    private Map<ObjectId, List<Place>> locate(Set<ObjectId> need) {
+    /** Where each needed chunk lies in the files of {@code entries} whose lists are here. */
+    private Map<ObjectId, List<Place>> locate(Set<ObjectId> need, Collection<StageEntry> entries) {
         Map<ObjectId, List<Place>> places = new LinkedHashMap<>();
-        for (StageEntry e : repo.stage().entries().values()) {
+        for (StageEntry e : entries) {
             if (e.kind() == FileKind.SYMLINK) continue;
             ContentRef c = e.content();
             Path file = Path.of(e.path());
