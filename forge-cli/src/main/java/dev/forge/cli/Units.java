@@ -25,24 +25,7 @@ public final class Units {
      * IllegalArgumentException} naming what is wrong.
      */
     public static long parseSize(String text) {
-        String t = text.strip().toUpperCase(Locale.ROOT);
-        if (t.endsWith("IB")) t = t.substring(0, t.length() - 2);
-        else if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
-        int shift = 0;
-        if (!t.isEmpty()) {
-            int i = "KMGTP".indexOf(t.charAt(t.length() - 1));
-            if (i >= 0) {
-                shift = 10 * (i + 1);
-                t = t.substring(0, t.length() - 1);
-            }
-        }
-        try {
-            long n = Long.parseLong(t.strip());
-            if (n < 0 || (shift > 0 && n > (Long.MAX_VALUE >> shift))) throw new NumberFormatException();
-            return n << shift;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 500M, 50G, 2T)");
-        }
+        return dev.forge.core.repo.Settings.parseSize(text);
     }
 
     /**

@@ -171,6 +171,10 @@ public final class Clone {
         ObjectId tip = fetched.branches().get(chosen);
         tx.setHead(new Head.OnBranch(chosen));
         Checkout.Result c = new FastForward(repo).run(tx, chosen, tip, progress);
+        // A lazy clone keeps one copy of the checkout: the work tree. Its chunks, fetched for the
+        // checkout, leave .forge again; they are on the remote and read back from the work tree when a
+        // command needs them (docs/cli.md, "forge evict").
+        if (lazy) new Evict(repo).run(remote, java.time.Duration.ZERO, false, progress);
         return new Result(target, chosen, tip, fetched, c, remote.meter().bytesReceived() + fetched.bytesFromOthers());
     }
 

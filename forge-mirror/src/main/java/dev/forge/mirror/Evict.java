@@ -50,7 +50,23 @@ public final class Evict {
     /** What an eviction freed ({@code sweep} as gc reports it). */
     public record Result(String remote, long evictableChunks, long keptChunks, boolean dryRun, Gc.Report gc) {}
 
+    /** What may leave: chunks safe on the remote, less those kept here. */
+    private record Plan(Set<ObjectId> safe, Set<ObjectId> kept) {
+        boolean evictable(ObjectId id) {
+            return safe.contains(id) && !kept.contains(id);
+        }
+    }
+
     public Result run(Remote remote, Duration keepRecent, boolean dryRun, ProgressListener progress) {
+        Plan p = plan(remote, keepRecent);
+        Gc.Report gc = new Gc(repo).evicting(p::evictable).run(dryRun, progress);
+        if (!dryRun) settle(remote, p);
+        long safeNotKept =
+                p.safe().stream().filter(id -> !p.kept().contains(id)).count();
+        return new Result(remote.name(), safeNotKept, p.kept().size(), dryRun, gc);
+    }
+
+    private Plan plan(Remote remote, Duration keepRecent) {
         remote.requireConfig();
         RemoteIndex index = remote.indexCache().sync().index();
         Set<ObjectId> safe = new HashSet<>();
@@ -69,13 +85,14 @@ public final class Evict {
         }
         Set<ObjectId> kept = new HashSet<>();
         Set<ObjectId> keptTrees = new HashSet<>();
-        if (repo.head() instanceof Head.OnBranch b) {
-            repo.ref(RefNames.branch(b.branch()))
-                    .ifPresent(h -> chunksOf(objects.commit(h).tree(), keptTrees, kept::add));
-        } else if (repo.head() instanceof Head.Detached d) {
-            chunksOf(objects.commit(d.commit()).tree(), keptTrees, kept::add);
+        // The checked-out files are the local copy of their chunks (read back from the work tree,
+        // verified, when a command needs them: WorkTreeSource), so those chunks leave .forge too. Staged
+        // contents that differ from the checkout stay: the work tree may not hold them.
+        java.util.Map<String, StageEntry> checkedOut = checkedOut();
+        for (StageEntry e : repo.stage().entries().values()) {
+            StageEntry h = checkedOut.get(e.path());
+            if (h == null || !h.content().equals(e.content())) contentChunks(e.content(), kept::add);
         }
-        for (StageEntry e : repo.stage().entries().values()) contentChunks(e.content(), kept::add);
         repo.mergeState().ifPresent(m -> keepMerge(m, keptTrees, kept));
         Instant cutoff = Instant.now().minus(keepRecent);
         Set<ObjectId> seen = new HashSet<>();
@@ -88,12 +105,82 @@ public final class Evict {
             chunksOf(commit.tree(), keptTrees, kept::add);
             recent.addAll(commit.parents());
         }
-        Gc.Report gc = new Gc(repo)
-                .evicting(id -> safe.contains(id) && !kept.contains(id))
-                .run(dryRun, progress);
-        if (!dryRun) repo.makeLazy(remote.name());
-        long safeNotKept = safe.stream().filter(id -> !kept.contains(id)).count();
-        return new Result(remote.name(), safeNotKept, kept.size(), dryRun, gc);
+        Set<ObjectId> inWorkTree = new HashSet<>();
+        for (StageEntry e : checkedOut.values()) contentChunks(e.content(), inWorkTree::add);
+        kept.removeAll(inWorkTree);
+        return new Plan(safe, kept);
+    }
+
+    /** After packs were rewritten: records what left ({@link dev.forge.core.repo.EvictedSet}), makes the clone lazy. */
+    private void settle(Remote remote, Plan p) {
+        // What left stays known, so that add does not store those chunks again.
+        java.util.List<ObjectId> gone =
+                p.safe().stream().filter(id -> !store.contains(id)).toList();
+        dev.forge.core.repo.EvictedSet.save(repo.forgeDir(), gone);
+        repo.makeLazy(remote.name());
+    }
+
+    /**
+     * {@code store.maxSize}: when the local packs take more than {@code maxBytes}, evicts what is safe on
+     * the remote, from the packs used longest ago first (a pack's file time is when a command last read
+     * contents from it, or when it was written), until they take about {@code targetBytes}. Null when
+     * the store was within {@code maxBytes}. What is not safe on the remote never goes, so the store may
+     * stay above the limit.
+     */
+    public Result runToSize(Remote remote, long maxBytes, long targetBytes, ProgressListener progress) {
+        long before = new dev.forge.core.repo.Stats(repo).usage().packBytes();
+        if (before <= maxBytes) return null;
+        Plan p = plan(remote, Duration.ZERO);
+        java.nio.file.Path packs = repo.forgeDir().resolve("packs");
+        java.util.Map<String, Long> packTime = new java.util.HashMap<>();
+        record Candidate(ObjectId id, long bytes, long time) {}
+        java.util.List<Candidate> candidates = new java.util.ArrayList<>();
+        for (ObjectId id : p.safe()) {
+            if (p.kept().contains(id)) continue;
+            var st = store.stat(id);
+            if (st.isEmpty()) continue;
+            long t = packTime.computeIfAbsent(st.get().pack(), name -> {
+                try {
+                    return java.nio.file.Files.getLastModifiedTime(packs.resolve(name))
+                            .toMillis();
+                } catch (java.io.IOException e) {
+                    return 0L;
+                }
+            });
+            candidates.add(new Candidate(id, st.get().storedLength() + RECORD_OVERHEAD, t));
+        }
+        candidates.sort(java.util.Comparator.comparingLong(Candidate::time));
+        Set<ObjectId> chosen = new HashSet<>();
+        long toFree = before - targetBytes;
+        for (Candidate c : candidates) {
+            if (toFree <= 0) break;
+            chosen.add(c.id());
+            toFree -= c.bytes();
+        }
+        Gc.Report gc = new Gc(repo).evicting(chosen::contains).run(false, progress);
+        settle(remote, p);
+        return new Result(remote.name(), chosen.size(), p.kept().size(), false, gc);
+    }
+
+    /** A pack record's bytes besides its payload (header and checksum), for estimates. */
+    private static final long RECORD_OVERHEAD = 48;
+
+    /** The files of the checked-out commit whose stage entry still names them (path to entry). */
+    private java.util.Map<String, StageEntry> checkedOut() {
+        java.util.Optional<ObjectId> head = repo.head() instanceof Head.OnBranch b
+                ? repo.ref(RefNames.branch(b.branch()))
+                : repo.head() instanceof Head.Detached d
+                        ? java.util.Optional.of(d.commit())
+                        : java.util.Optional.empty();
+        if (head.isEmpty()) return java.util.Map.of();
+        java.util.Map<String, StageEntry> out = new java.util.HashMap<>();
+        java.util.Map<String, StageEntry> stage = repo.stage().entries();
+        objects.files(objects.commit(head.get()).tree()).forEach((path, e) -> {
+            StageEntry s = stage.get(path);
+            if (s != null && s.content().equals(e.content()) && s.kind() != dev.forge.core.model.FileKind.SYMLINK)
+                out.put(path, e);
+        });
+        return out;
     }
 
     private void keepMerge(MergeState m, Set<ObjectId> keptTrees, Set<ObjectId> kept) {

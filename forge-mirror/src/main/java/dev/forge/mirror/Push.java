@@ -425,13 +425,33 @@ public final class Push {
         Set<ObjectId> seen = new HashSet<>();
         contentSeen.clear();
         long[] bytes = {0};
+        absent.clear();
         for (ObjectId c : commits) {
             Commit commit = objects.commit(c);
             visitTree(commit.tree(), index, have, seen, data, meta, bytes);
             send(c, index, seen, meta, bytes);
         }
+        if (!absent.isEmpty()) {
+            // Chunks this repository evicted (or a lazy clone never fetched) that the remote lacks: read
+            // back from the work tree, verified, or fetched from the lazy remote, before any upload.
+            java.util.Map<String, dev.forge.core.model.ContentRef> wanted = new java.util.LinkedHashMap<>();
+            absent.forEach((id, path) -> wanted.putIfAbsent(
+                    path + " (chunk " + id.shortHex() + ")",
+                    new dev.forge.core.model.ContentRef(ObjectType.CHUNK, id, 0)));
+            repo.ensureLocal(wanted, "the push to " + remote.name());
+            for (ObjectId id : absent.keySet()) {
+                bytes[0] += store.stat(id)
+                                .orElseThrow(() -> new NotFoundException("chunk " + id.shortHex() + " of "
+                                        + absent.get(id) + " is not here; cannot push it"))
+                                .storedLength()
+                        + 48L;
+            }
+        }
         return bytes[0];
     }
+
+    /** Chunks to send that are not here (evicted; a lazy clone's), with a path that holds each. */
+    private final java.util.Map<ObjectId, String> absent = new java.util.LinkedHashMap<>();
 
     private void collectTrees(ObjectId root, Set<ObjectId> have) {
         java.util.Deque<ObjectId> todo = new java.util.ArrayDeque<>();
@@ -491,8 +511,17 @@ public final class Push {
                     continue;
                 }
                 if (e.type() == ObjectType.LIST) {
+                    String path = top.prefix() + e.name();
+                    if (!store.contains(e.id()) && repo.partial()) {
+                        // A lazy clone that never fetched this version (a mirror wants it): fetch it now.
+                        repo.ensureLocal(java.util.Map.of(path, e.content()), "the push to " + remote.name());
+                    }
                     ChunkList list = objects.list(e.id());
-                    for (ChunkList.ChunkRef c : list.chunks()) send(c.id(), index, seen, data, bytes);
+                    for (ChunkList.ChunkRef c : list.chunks()) {
+                        if (!store.contains(c.id()) && !index.contains(c.id()) && !seen.contains(c.id()))
+                            absent.putIfAbsent(c.id(), path);
+                        send(c.id(), index, seen, data, bytes);
+                    }
                     send(e.id(), index, seen, meta, bytes);
                 } else {
                     send(e.id(), index, seen, data, bytes);
@@ -520,6 +549,10 @@ public final class Push {
     private void send(ObjectId id, RemoteIndex index, Set<ObjectId> seen, List<ObjectId> out, long[] bytes) {
         if (!seen.add(id) || index.contains(id)) return;
         Optional<StoredObject> s = store.stat(id);
+        if (s.isEmpty() && absent.containsKey(id)) {
+            out.add(id); // made local before the upload; its size is counted then
+            return;
+        }
         if (s.isEmpty()) {
             throw new NotFoundException(
                     "object " + id.shortHex() + " is missing from this repository (a sparse clone?); cannot push it");

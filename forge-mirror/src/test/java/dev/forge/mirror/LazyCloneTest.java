@@ -77,12 +77,15 @@ class LazyCloneTest {
         assertSameFiles(a, b);
         try (Repository repo = open(b)) {
             assertEquals("origin", repo.lazyRemote().orElseThrow());
-            assertTrue(local(repo, commits[2], "plate.exr"));
+            assertFalse(local(repo, commits[2], "plate.exr"), "the checked-out version is in the work tree only");
+            long packBytes = new dev.forge.core.repo.Stats(repo).usage().packBytes();
+            assertTrue(packBytes < 200_000, "one copy of the checkout, not two: .forge holds " + packBytes);
             assertFalse(local(repo, commits[0], "plate.exr"), "old versions stay on the remote");
             assertFalse(local(repo, commits[1], "plate.exr"));
             Fsck.Report fsck = new Fsck(repo).run(P);
             assertTrue(fsck.ok(), fsck.problems().toString());
-            assertEquals(4, fsck.remoteOnly(), "two older plates and two older notes: " + fsck);
+            assertEquals(
+                    6, fsck.remoteOnly(), "three plates and three notes, the checkout's in the work tree: " + fsck);
 
             // show of an old version fetches exactly it.
             ByteArrayOutputStream out = new ByteArrayOutputStream();

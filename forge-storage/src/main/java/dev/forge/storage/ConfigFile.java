@@ -65,6 +65,11 @@ final class ConfigFile {
                     for (var e : c.remotePrices().entrySet()) g.writeStringField(e.getKey(), e.getValue());
                     g.writeEndObject();
                 }
+                if (c.storeMaxSize() != null) {
+                    g.writeObjectFieldStart("store");
+                    g.writeNumberField("maxSize", c.storeMaxSize());
+                    g.writeEndObject();
+                }
                 if (!c.remotePeers().isEmpty()) {
                     g.writeObjectFieldStart("remotePeers");
                     for (var e : c.remotePeers().entrySet()) g.writeStringField(e.getKey(), e.getValue());
@@ -141,7 +146,8 @@ final class ConfigFile {
                     values.get("lock.mainline"),
                     values.get("lock.lockable"),
                     perRemote(values, "remotePricePerGiBMonth."),
-                    perRemote(values, "remotePeers."));
+                    perRemote(values, "remotePeers."),
+                    values.containsKey("store.maxSize") ? longValue(values, "store.maxSize", file) : null);
         } catch (IllegalArgumentException e) {
             throw new IntegrityException("the repository config " + file + " is invalid: " + e.getMessage());
         }
@@ -178,6 +184,16 @@ final class ConfigFile {
         if (v == null) return missing;
         try {
             return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IntegrityException(
+                    "the repository config " + file + " has a non-numeric " + key + ": '" + v + "'");
+        }
+    }
+
+    private static long longValue(Map<String, String> values, String key, Path file) {
+        String v = values.get(key);
+        try {
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IntegrityException(
                     "the repository config " + file + " has a non-numeric " + key + ": '" + v + "'");

@@ -47,6 +47,8 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
             "mirrors.tmp",
             "lazy",
             "lazy.tmp",
+            "evicted",
+            "evicted.tmp",
             "clone-id",
             "damaged",
             "worktree-journal",

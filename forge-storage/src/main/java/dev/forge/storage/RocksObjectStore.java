@@ -409,9 +409,32 @@ final class RocksObjectStore implements ObjectStore {
         if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
         IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
         try {
-            return readChunk(id, l);
+            ByteBuffer b = readChunk(id, l);
+            used(l.pack());
+            return b;
         } catch (IntegrityException e) {
             throw remember(id, l, e);
+        }
+    }
+
+    /** Packs this process has marked as used (see {@link #used}). */
+    private final java.util.Set<Integer> usedPacks = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Marks a pack as used now by setting its file's modification time, once per process: checkout,
+     * show and diff read contents through {@link #readChunk}, and {@code store.maxSize} evicts from the
+     * packs used longest ago first. Packs are immutable and named by content, so the time is free to
+     * carry this; fsck and gc read through other paths and do not count as use. Best effort: a
+     * read-only or full disk only loses the ordering.
+     */
+    private void used(int packNo) {
+        if (!usedPacks.add(packNo)) return;
+        try {
+            java.nio.file.Files.setLastModifiedTime(
+                    packDir.resolve(packName(packNo)),
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException | RuntimeException e) {
+            // ordering only
         }
     }
 

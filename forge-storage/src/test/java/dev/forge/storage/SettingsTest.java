@@ -112,11 +112,30 @@ class SettingsTest {
                 assertTrue(e.getMessage().contains("unknown setting '" + key + "'"), e::getMessage);
                 assertTrue(e.getMessage().contains("compression, gc.graceDays, user.name, user.email"), e::getMessage);
             }
-            for (String key : new String[] {"store.maxSize", "remote.origin.url"}) {
+            for (String key : new String[] {"remote.origin.url"}) {
                 InvalidInputException e = assertThrows(InvalidInputException.class, () -> s.set(key, "1"), key);
                 assertTrue(e.getMessage().contains("reserved"), e::getMessage);
                 assertTrue(e.getMessage().contains("user.email"), e::getMessage);
             }
+        }
+    }
+
+    @Test
+    void storeMaxSizeTakesSizesAsPeopleWriteThemAndSurvivesReopening() {
+        try (Repository repo = open()) {
+            Settings s = new Settings(repo);
+            assertTrue(s.get("store.maxSize").isEmpty());
+            s.set("store.maxSize", "50G");
+            assertEquals(50L << 30, repo.config().storeMaxSize());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> s.set("store.maxSize", "lots"));
+            assertTrue(e.getMessage().contains("store.maxSize"), e::getMessage);
+        }
+        try (Repository repo = open()) {
+            assertEquals(
+                    Long.toString(50L << 30),
+                    new Settings(repo).get("store.maxSize").orElseThrow());
+            new Settings(repo).unset("store.maxSize");
+            assertEquals(null, repo.config().storeMaxSize());
         }
     }
 

@@ -101,6 +101,12 @@ public final class CommonOptions {
                             TransferOptions.policy(System.getenv(), repo.config()),
                             RetryListener.NONE)));
         }
+        // A reading command may grow the store too (a lazy clone's show fetches); the index is open
+        // for writing (and so this process's alone) unless the disk is read-only.
+        if (!repo.readOnly() && repo.config().storeMaxSize() != null) {
+            java.io.PrintWriter err = mixee.commandLine().getErr();
+            repo.beforeClose(() -> dev.forge.cli.StoreLimit.enforce(repo, err));
+        }
         return repo;
     }
 

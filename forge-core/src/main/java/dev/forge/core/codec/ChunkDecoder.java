@@ -27,6 +27,17 @@ public final class ChunkDecoder implements AutoCloseable {
 
     public ChunkDecoder() {}
 
+    private byte[] scratch = new byte[0];
+
+    /**
+     * A buffer of at least {@code length} bytes owned by this decoder (like the decoder, by one thread),
+     * reused from call to call: verifying a record decodes it only to hash it.
+     */
+    public byte[] scratch(int length) {
+        if (scratch.length < length) scratch = new byte[Math.max(length, 256 << 10)];
+        return scratch;
+    }
+
     /** Decodes into a new array of exactly {@code rawLength} bytes. */
     public byte[] decode(Codec codec, byte[] stored, int off, int len, int rawLength) throws CorruptPayloadException {
         if (rawLength < 0) {

@@ -23,7 +23,8 @@ public record RepoConfig(
         String lockMainline,
         String lockLockable,
         java.util.SortedMap<String, String> remotePrices,
-        java.util.SortedMap<String, String> remotePeers) {
+        java.util.SortedMap<String, String> remotePeers,
+        Long storeMaxSize) {
     /** The branches that others merge into when {@code lock.mainline} is not set. */
     public static final String DEFAULT_LOCK_MAINLINE = "main";
 
@@ -79,7 +80,8 @@ public record RepoConfig(
                 null,
                 null,
                 java.util.Collections.emptySortedMap(),
-                java.util.Collections.emptySortedMap());
+                java.util.Collections.emptySortedMap(),
+                null);
     }
 
     /** A config without remote prices. */
@@ -108,7 +110,8 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 java.util.Collections.emptySortedMap(),
-                java.util.Collections.emptySortedMap());
+                java.util.Collections.emptySortedMap(),
+                null);
     }
 
     public RepoConfig {
@@ -116,6 +119,8 @@ public record RepoConfig(
                 new java.util.TreeMap<>(remotePrices == null ? java.util.Map.of() : remotePrices));
         remotePeers = java.util.Collections.unmodifiableSortedMap(
                 new java.util.TreeMap<>(remotePeers == null ? java.util.Map.of() : remotePeers));
+        if (storeMaxSize != null && storeMaxSize < 0)
+            throw new IllegalArgumentException("store.maxSize must not be negative: " + storeMaxSize);
         if (gcGraceDays < 0) throw new IllegalArgumentException("gc grace period must not be negative: " + gcGraceDays);
         if (remoteTimeout != null && (remoteTimeout < 1 || remoteTimeout > MAX_REMOTE_SECONDS))
             throw new IllegalArgumentException(
@@ -132,125 +137,109 @@ public record RepoConfig(
         return new RepoConfig(FORMAT, ChunkerParams.DEFAULT, CompressionPolicy.AUTO);
     }
 
+    /** A copy to change one setting of; {@link Edit#done} makes the new config (checked as any). */
+    private Edit edit() {
+        return new Edit(this);
+    }
+
+    /** The fields of a config, mutable, so that each {@code with...} names only what it changes. */
+    private static final class Edit {
+        final int format;
+        final ChunkerParams chunking;
+        CompressionPolicy compression;
+        int gcGraceDays;
+        String userName;
+        String userEmail;
+        Integer remoteTimeout;
+        Integer remoteMaxWait;
+        Boolean lockReadOnly;
+        String lockMainline;
+        String lockLockable;
+        java.util.SortedMap<String, String> remotePrices;
+        java.util.SortedMap<String, String> remotePeers;
+        Long storeMaxSize;
+
+        Edit(RepoConfig c) {
+            format = c.format;
+            chunking = c.chunking;
+            compression = c.compression;
+            gcGraceDays = c.gcGraceDays;
+            userName = c.userName;
+            userEmail = c.userEmail;
+            remoteTimeout = c.remoteTimeout;
+            remoteMaxWait = c.remoteMaxWait;
+            lockReadOnly = c.lockReadOnly;
+            lockMainline = c.lockMainline;
+            lockLockable = c.lockLockable;
+            remotePrices = new java.util.TreeMap<>(c.remotePrices);
+            remotePeers = new java.util.TreeMap<>(c.remotePeers);
+            storeMaxSize = c.storeMaxSize;
+        }
+
+        RepoConfig done() {
+            return new RepoConfig(
+                    format,
+                    chunking,
+                    compression,
+                    gcGraceDays,
+                    userName,
+                    userEmail,
+                    remoteTimeout,
+                    remoteMaxWait,
+                    lockReadOnly,
+                    lockMainline,
+                    lockLockable,
+                    remotePrices,
+                    remotePeers,
+                    storeMaxSize);
+        }
+    }
+
     public RepoConfig withCompression(CompressionPolicy policy) {
-        return new RepoConfig(
-                format,
-                chunking,
-                policy,
-                gcGraceDays,
-                userName,
-                userEmail,
-                remoteTimeout,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.compression = policy;
+        return e.done();
     }
 
     public RepoConfig withGcGraceDays(int days) {
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                days,
-                userName,
-                userEmail,
-                remoteTimeout,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.gcGraceDays = days;
+        return e.done();
     }
 
     public RepoConfig withUserName(String name) {
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                name,
-                userEmail,
-                remoteTimeout,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.userName = name;
+        return e.done();
     }
 
     public RepoConfig withUserEmail(String email) {
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                userName,
-                email,
-                remoteTimeout,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.userEmail = email;
+        return e.done();
     }
 
-    /** {@code seconds} null: not set (the default applies). */
+    /** {@code remote.timeout} in seconds, null to unset. */
     public RepoConfig withRemoteTimeout(Integer seconds) {
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                userName,
-                userEmail,
-                seconds,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.remoteTimeout = seconds;
+        return e.done();
     }
 
-    /** {@code seconds} null: not set (the default applies). */
+    /** {@code remote.maxWait} in seconds, null to unset. */
     public RepoConfig withRemoteMaxWait(Integer seconds) {
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                userName,
-                userEmail,
-                remoteTimeout,
-                seconds,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.remoteMaxWait = seconds;
+        return e.done();
     }
 
+    /** The lock settings ({@code lock.readOnly}, {@code lock.mainline}, {@code lock.lockable}); null unsets one. */
     public RepoConfig withLocks(Boolean readOnly, String mainline, String lockable) {
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                userName,
-                userEmail,
-                remoteTimeout,
-                remoteMaxWait,
-                readOnly,
-                mainline,
-                lockable,
-                remotePrices,
-                remotePeers);
+        Edit e = edit();
+        e.lockReadOnly = readOnly;
+        e.lockMainline = mainline;
+        e.lockLockable = lockable;
+        return e.done();
     }
 
     /**
@@ -258,23 +247,32 @@ public record RepoConfig(
      * (decimal text in the user's currency), null to remove it.
      */
     public RepoConfig withRemotePrice(String name, String price) {
-        java.util.SortedMap<String, String> p = new java.util.TreeMap<>(remotePrices);
-        if (price == null) p.remove(name);
-        else p.put(name, price);
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                userName,
-                userEmail,
-                remoteTimeout,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                p,
-                remotePeers);
+        Edit e = edit();
+        if (price == null) e.remotePrices.remove(name);
+        else e.remotePrices.put(name, price);
+        return e.done();
+    }
+
+    /**
+     * {@code remote.NAME.peers}: the URLs (comma-separated) of the {@code forge serve --upstream}
+     * caches on other machines that fetches from remote {@code name} read packs through; null removes
+     * them.
+     */
+    public RepoConfig withRemotePeers(String name, String urls) {
+        Edit e = edit();
+        if (urls == null) e.remotePeers.remove(name);
+        else e.remotePeers.put(name, urls);
+        return e.done();
+    }
+
+    /**
+     * {@code store.maxSize}: the most bytes the local store's packs may take before commands evict what
+     * a remote holds (least recently used first); null for no limit.
+     */
+    public RepoConfig withStoreMaxSize(Long bytes) {
+        Edit e = edit();
+        e.storeMaxSize = bytes;
+        return e.done();
     }
 
     /** A config without peers. */
@@ -304,31 +302,7 @@ public record RepoConfig(
                 lockMainline,
                 lockLockable,
                 remotePrices,
-                java.util.Collections.emptySortedMap());
-    }
-
-    /**
-     * {@code remote.NAME.peers}: the URLs (comma-separated) of the {@code forge serve --upstream}
-     * caches on other machines that fetches from remote {@code name} read packs through; null removes
-     * them.
-     */
-    public RepoConfig withRemotePeers(String name, String urls) {
-        java.util.SortedMap<String, String> p = new java.util.TreeMap<>(remotePeers);
-        if (urls == null) p.remove(name);
-        else p.put(name, urls);
-        return new RepoConfig(
-                format,
-                chunking,
-                compression,
-                gcGraceDays,
-                userName,
-                userEmail,
-                remoteTimeout,
-                remoteMaxWait,
-                lockReadOnly,
-                lockMainline,
-                lockLockable,
-                remotePrices,
-                p);
+                java.util.Collections.emptySortedMap(),
+                null);
     }
 }

@@ -83,7 +83,10 @@ public final class Add {
         }
         progress.begin("Adding", bytesToRead, "B");
         List<Ingester.Result> results;
-        Ingester ingester = new Ingester(repo.store().objects(), repo.config(), true, progress).skipUnreadable();
+        EvictedSet evicted = EvictedSet.load(repo.forgeDir());
+        Ingester ingester = new Ingester(repo.store().objects(), repo.config(), true, progress)
+                .skipUnreadable()
+                .skipping(evicted.size() == 0 ? id -> false : evicted::contains);
         try {
             results = ingester.run(toRead);
         } finally {

@@ -76,6 +76,14 @@ final class Ingester {
         this.progress = progress;
     }
 
+    private java.util.function.Predicate<dev.forge.core.model.ObjectId> heldElsewhere = id -> false;
+
+    /** Chunks not stored though this store lacks them: evicted ones a remote holds ({@link EvictedSet}). */
+    Ingester skipping(java.util.function.Predicate<dev.forge.core.model.ObjectId> held) {
+        this.heldElsewhere = held;
+        return this;
+    }
+
     static int threads() {
         return Workers.defaultThreads();
     }
@@ -160,7 +168,7 @@ final class Ingester {
 
     private final class Worker implements Workers.State {
         private final ObjectSink sink = storeObjects
-                ? new ObjectSink(store, config.compression(), config.chunking().maxSize())
+                ? new ObjectSink(store, config.compression(), config.chunking().maxSize()).skipping(heldElsewhere)
                 : null;
         private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
         private final ChunkStream stream;

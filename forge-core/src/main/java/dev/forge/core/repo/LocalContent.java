@@ -36,6 +36,7 @@ final class LocalContent {
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._/@%+=:,-]+");
 
+    private final Repository repo;
     private final ObjectStore store;
     private final ObjectReader objects;
     private final boolean sparse;
@@ -43,6 +44,7 @@ final class LocalContent {
     private final Set<ObjectId> present = new HashSet<>();
 
     LocalContent(Repository repo) {
+        this.repo = repo;
         this.store = repo.store().objects();
         this.objects = repo.objects;
         this.sparse = repo.partial();
@@ -101,6 +103,12 @@ final class LocalContent {
             }
         }
         if (missing.isEmpty()) return;
+        // Chunks evicted because the checked-out files hold them are read back from there first.
+        if (new WorkTreeSource(repo).recover(missing) > 0) {
+            missing.values().removeIf(this::has);
+            refs.removeIf(this::has);
+            if (missing.isEmpty()) return;
+        }
         if (fetcher != null) {
             fetcher.fetch(List.copyOf(missing.keySet()), refs);
             missing.values().removeIf(this::has);

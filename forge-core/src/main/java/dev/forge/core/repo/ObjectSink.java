@@ -23,11 +23,21 @@ final class ObjectSink implements AutoCloseable {
     private final ObjectWriter writer;
     private long newBytes;
     private long newStoredBytes;
+    private java.util.function.Predicate<ObjectId> heldElsewhere = id -> false;
 
     ObjectSink(ObjectStore store, CompressionPolicy policy, int maxChunk) {
         this.store = store;
         this.encoder = new ChunkEncoder(policy, maxChunk);
         this.writer = store.newWriter();
+    }
+
+    /**
+     * Chunks not to store though this store lacks them: those {@code forge evict} dropped because a
+     * remote holds them ({@link EvictedSet}).
+     */
+    ObjectSink skipping(java.util.function.Predicate<ObjectId> held) {
+        this.heldElsewhere = held;
+        return this;
     }
 
     Blake3Hasher hasher() {
@@ -41,7 +51,7 @@ final class ObjectSink implements AutoCloseable {
      *     {@code knownIncompressible})
      */
     Boolean putChunk(ObjectId id, byte[] buf, int off, int len, boolean knownIncompressible) {
-        if (store.containsIntact(id)) return null;
+        if (store.containsIntact(id) || heldElsewhere.test(id)) return null;
         ChunkEncoder.Encoded e = encoder.encode(buf, off, len, knownIncompressible);
         if (writer.put(id, ObjectType.CHUNK, e.codec(), len, e.buf(), e.off(), e.len())) {
             newBytes += len;

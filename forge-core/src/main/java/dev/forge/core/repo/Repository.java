@@ -348,9 +348,34 @@ public final class Repository implements AutoCloseable {
         store.saveConfig(config);
     }
 
+    /**
+     * Makes sure the contents {@code wanted} (a name for messages, the content) are in the local store
+     * of this sparse, lazy or evicted repository: read back from the work tree (verified) or fetched
+     * through the lazy fetcher; throws naming them when neither can (exit 4 or 10). Nothing to do in a
+     * full repository.
+     */
+    public void ensureLocal(java.util.Map<String, dev.forge.core.model.ContentRef> wanted, String where) {
+        new LocalContent(this).ensure(wanted.entrySet(), where);
+    }
+
+    private final java.util.List<Runnable> beforeClose = new java.util.ArrayList<>();
+
+    /**
+     * Runs {@code action} when this repository is closed, before the store is (the CLI enforces {@code
+     * store.maxSize} this way after any command that may have grown the store). A failure of one is
+     * the action's own business: it must not throw.
+     */
+    public void beforeClose(Runnable action) {
+        beforeClose.add(action);
+    }
+
     @Override
     public void close() {
-        store.close();
+        try {
+            for (Runnable r : beforeClose) r.run();
+        } finally {
+            store.close();
+        }
     }
 
     static ForgeException io(String what, java.io.IOException e) {

@@ -28,7 +28,8 @@ public final class Settings {
             "lock.mainline",
             "lock.lockable",
             "remote.NAME.pricePerGiBMonth",
-            "remote.NAME.peers");
+            "remote.NAME.peers",
+            "store.maxSize");
 
     /** The per-remote key: {@code NAME} is the remote's name. */
     public static final String PRICE_KEY = "remote.NAME.pricePerGiBMonth";
@@ -43,7 +44,7 @@ public final class Settings {
             java.util.regex.Pattern.compile("remote\\.([A-Za-z0-9._-]+)\\.peers");
 
     /** Keys that later versions will use; refused until then. {@code NAME} is any remote's name. */
-    public static final List<String> RESERVED = List.of("remote.NAME.*", "store.maxSize");
+    public static final List<String> RESERVED = List.of("remote.NAME.*");
 
     private final Repository repo;
 
@@ -74,6 +75,7 @@ public final class Settings {
                     case "lock.mainline" ->
                         c.lockMainline() != null ? c.lockMainline() : RepoConfig.DEFAULT_LOCK_MAINLINE;
                     case "lock.lockable" -> c.lockLockable();
+                    case "store.maxSize" -> c.storeMaxSize() == null ? null : Long.toString(c.storeMaxSize());
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -103,6 +105,7 @@ public final class Settings {
                     case "lock.readOnly" -> c.withLocks(bool(key, v), c.lockMainline(), c.lockLockable());
                     case "lock.mainline" -> c.withLocks(c.lockReadOnly(), list(key, v), c.lockLockable());
                     case "lock.lockable" -> c.withLocks(c.lockReadOnly(), c.lockMainline(), list(key, v));
+                    case "store.maxSize" -> c.withStoreMaxSize(size(key, v));
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -132,6 +135,7 @@ public final class Settings {
                     case "lock.readOnly" -> c.withLocks(null, c.lockMainline(), c.lockLockable());
                     case "lock.mainline" -> c.withLocks(c.lockReadOnly(), null, c.lockLockable());
                     case "lock.lockable" -> c.withLocks(c.lockReadOnly(), c.lockMainline(), null);
+                    case "store.maxSize" -> c.withStoreMaxSize(null);
                     default -> throw new IllegalStateException(key);
                 });
     }
@@ -187,6 +191,40 @@ public final class Settings {
         }
         if (out.isEmpty()) throw new InvalidInputException(key + " takes at least one URL");
         return String.join(",", out);
+    }
+
+    /**
+     * A size as people write it: {@code 500M}, {@code 50G}, {@code 2T}, {@code 1048576} (binary units,
+     * an optional {@code B} or {@code iB}: {@code 50GiB} = {@code 50G}). Throws {@link
+     * IllegalArgumentException} naming what is wrong.
+     */
+    public static long parseSize(String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT);
+        if (t.endsWith("IB")) t = t.substring(0, t.length() - 2);
+        else if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
+        int shift = 0;
+        if (!t.isEmpty()) {
+            int i = "KMGTP".indexOf(t.charAt(t.length() - 1));
+            if (i >= 0) {
+                shift = 10 * (i + 1);
+                t = t.substring(0, t.length() - 1);
+            }
+        }
+        try {
+            long n = Long.parseLong(t.strip());
+            if (n < 0 || (shift > 0 && n > (Long.MAX_VALUE >> shift))) throw new NumberFormatException();
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 500M, 50G, 2T)");
+        }
+    }
+
+    private static long size(String key, String v) {
+        try {
+            return parseSize(v);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(key + ": " + e.getMessage());
+        }
     }
 
     /** A price: a decimal number >= 0 such as {@code 0.023}. */

@@ -13,6 +13,7 @@ import dev.forge.mirror.auth.OAuthRefresh;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
+import dev.forge.mirror.http.BearerHttp;
 import dev.forge.mirror.http.UploadSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,11 +86,8 @@ public final class DropboxBlobStore implements BlobStore {
     private final HttpUrl api;
     private final HttpUrl content;
     private final String root;
-    private final Supplier<Optional<String>> token;
-    /** Trades the refresh token in the environment for a new access token when one expires; null: none. */
-    private final OAuthRefresh refresher;
-    /** The access token the last refresh gave, used instead of {@link #token}'s for the rest of the process. */
-    private volatile String refreshed;
+    /** The calls, with the bearer token and its refresh. */
+    private final BearerHttp calls;
 
     private final RetryPolicy policy;
     private final long partSize;
@@ -118,14 +116,12 @@ public final class DropboxBlobStore implements BlobStore {
             RetryPolicy policy,
             int parallelism,
             long partSize) {
-        this.refresher = refresher;
         if (partSize < 1 || partSize > MAX_REQUEST) throw new IllegalArgumentException("bad part size " + partSize);
         this.api = HttpUrl.parse(url.api() + "/2/");
         this.content = HttpUrl.parse(url.content() + "/2/");
         if (api == null || content == null)
             throw new ForgeException("bad Dropbox API URL " + RemoteUrl.redact(url.original()));
         this.root = url.root();
-        this.token = token;
         this.policy = policy;
         this.partSize = partSize;
         this.where = "dropbox://" + root.substring(1)
@@ -142,6 +138,7 @@ public final class DropboxBlobStore implements BlobStore {
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false) // retrying is RetryingBlobStore's, so each one is reported
                 .build();
+        this.calls = new BearerHttp(http, policy, where, token, refresher);
     }
 
     /**
@@ -577,24 +574,8 @@ public final class DropboxBlobStore implements BlobStore {
 
     // ---- HTTP ----
 
-    private Optional<String> currentToken() {
-        String r = refreshed;
-        return r != null ? Optional.of(r) : token.get();
-    }
-
-    /**
-     * A new access token after {@code used} was refused as expired: one refresh for all threads (a thread
-     * whose request went out with an older token takes the one already refreshed).
-     */
-    private synchronized String refreshAfter(String used) {
-        String r = refreshed;
-        if (r != null && !("Bearer " + r).equals(used)) return r;
-        refreshed = refresher.refresh();
-        return refreshed;
-    }
-
     private Request.Builder withToken(Request.Builder b) {
-        currentToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        calls.authorize(b);
         return b.header("User-Agent", "forge");
     }
 
@@ -628,13 +609,13 @@ public final class DropboxBlobStore implements BlobStore {
      * 429 (retryable, with Dropbox's Retry-After), 401, 400 and 403 (not). 2xx, 409 and 416 are returned.
      */
     private Response send(Request req, String what, String name, long bytes) {
-        Response r = executeRefreshing(req, what, name, bytes);
+        Response r = calls.execute(req, what, name, bytes);
         int s = r.code();
         if (s < 400 || s == 409 || s == 416) return r;
         try (r) {
             String text = errorSummary(r);
             if (s == 401) {
-                String why = currentToken().isEmpty()
+                String why = calls.currentToken().isEmpty()
                         ? "no token set; "
                         : text.startsWith("expired_access_token")
                                 ? "the access token has expired; "
@@ -671,37 +652,6 @@ public final class DropboxBlobStore implements BlobStore {
                             + (text.isEmpty() ? "" : " (" + text + ")"),
                     s >= 500 || s == 408);
         }
-    }
-
-    /** One request; a 401 with a refresher set is sent once more with the access token a refresh gives. */
-    private Response executeRefreshing(Request req, String what, String name, long bytes) {
-        Response r = execute(req, what, name, bytes);
-        String used = req.header("Authorization");
-        if (r.code() != 401 || refresher == null || used == null) return r;
-        r.close();
-        String fresh = refreshAfter(used);
-        return execute(
-                req.newBuilder().header("Authorization", "Bearer " + fresh).build(), what, name, bytes);
-    }
-
-    private Response execute(Request req, String what, String name, long bytes) {
-        okhttp3.Call call = http.newCall(req);
-        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return call.execute();
-        } catch (IOException e) {
-            throw new RemoteUnavailableException(
-                    "cannot " + what + " " + name + " in " + where + ": " + failure(e), true, e);
-        }
-    }
-
-    private String failure(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return "no answer within " + RetryPolicy.seconds(policy.readTimeout()) + " s";
-        }
-        if (e instanceof java.io.InterruptedIOException) return "no complete answer within the request's deadline";
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return RemoteUrl.redact(m);
     }
 
     private RemoteUnavailableException unexpected(Response r, String what, String name) {
@@ -764,7 +714,9 @@ public final class DropboxBlobStore implements BlobStore {
             return r.body().bytes();
         } catch (IOException e) {
             throw new RemoteUnavailableException(
-                    "cannot read " + name + " in " + where + ": " + failure(e) + " (connection dropped?)", true, e);
+                    "cannot read " + name + " in " + where + ": " + calls.failure(e) + " (connection dropped?)",
+                    true,
+                    e);
         }
     }
 

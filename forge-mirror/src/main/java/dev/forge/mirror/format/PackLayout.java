@@ -1,6 +1,7 @@
 package dev.forge.mirror.format;
 
 import dev.forge.core.codec.ChunkDecoder;
+import dev.forge.core.codec.Codec;
 import dev.forge.core.codec.CorruptPayloadException;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.hash.Blake3Hasher;
@@ -65,14 +66,24 @@ public final class PackLayout {
             throw new IntegrityException(
                     "the pack index does not match the record in " + where + " for object " + e.id().shortHex());
         }
-        byte[] raw;
-        try {
-            raw = decoder.decode(e.codec(), rec, off + RECORD_HEADER_SIZE, e.storedLength(), e.rawLength());
-        } catch (CorruptPayloadException x) {
-            throw new IntegrityException(
-                    "damaged payload in " + where + " for object " + e.id().shortHex() + ": " + x.getMessage());
+        ObjectId actual;
+        if (e.codec() == Codec.RAW) {
+            // Stored as is (most media): hashed where it lies, no copy.
+            if (e.storedLength() != e.rawLength()) {
+                throw new IntegrityException("damaged record in " + where + " for object " + e.id().shortHex()
+                        + ": a raw payload of " + e.storedLength() + " bytes for " + e.rawLength());
+            }
+            actual = hasher.hash(e.type(), rec, off + RECORD_HEADER_SIZE, e.storedLength());
+        } else {
+            byte[] raw = decoder.scratch(e.rawLength());
+            try {
+                decoder.decodeInto(e.codec(), rec, off + RECORD_HEADER_SIZE, e.storedLength(), raw, 0, e.rawLength());
+            } catch (CorruptPayloadException x) {
+                throw new IntegrityException(
+                        "damaged payload in " + where + " for object " + e.id().shortHex() + ": " + x.getMessage());
+            }
+            actual = hasher.hash(e.type(), raw, 0, e.rawLength());
         }
-        ObjectId actual = hasher.hash(e.type(), raw, 0, raw.length);
         if (!actual.equals(e.id())) {
             throw new IntegrityException("object " + e.id().shortHex() + " in " + where + " hashes to "
                     + actual.shortHex() + " (damaged data)");

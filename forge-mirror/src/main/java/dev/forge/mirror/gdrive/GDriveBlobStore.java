@@ -14,6 +14,7 @@ import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
 import dev.forge.mirror.dropbox.DropboxContentHash;
+import dev.forge.mirror.http.BearerHttp;
 import dev.forge.mirror.http.UploadSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,11 +103,8 @@ public final class GDriveBlobStore implements BlobStore {
     private final RemoteUrl.GDrive url;
     private final HttpUrl files; // API/drive/v3/files
     private final HttpUrl uploads; // API/upload/drive/v3/files
-    private final Supplier<Optional<String>> token;
-    /** Trades the refresh token in the environment for a new access token when one expires; null: none. */
-    private final OAuthRefresh refresher;
-    /** The access token the last refresh gave, used instead of {@link #token}'s for the rest of the process. */
-    private volatile String refreshed;
+    /** The calls, with the bearer token and its refresh. */
+    private final BearerHttp calls;
 
     private final RetryPolicy policy;
     private final long chunk;
@@ -142,7 +140,6 @@ public final class GDriveBlobStore implements BlobStore {
             RetryPolicy policy,
             int parallelism,
             long chunk) {
-        this.refresher = refresher;
         if (chunk < CHUNK_UNIT || chunk % CHUNK_UNIT != 0)
             throw new IllegalArgumentException("the chunk must be a multiple of 256 KiB, got " + chunk);
         this.url = url;
@@ -150,7 +147,6 @@ public final class GDriveBlobStore implements BlobStore {
         this.uploads = HttpUrl.parse(url.api() + "/upload/drive/v3/files");
         if (files == null || uploads == null)
             throw new ForgeException("bad Google Drive API URL " + RemoteUrl.redact(url.api()));
-        this.token = token;
         this.policy = policy;
         this.chunk = chunk;
         this.folderId = url.folderId();
@@ -168,6 +164,7 @@ public final class GDriveBlobStore implements BlobStore {
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false) // retrying is RetryingBlobStore's, so each one is reported
                 .build();
+        this.calls = new BearerHttp(http, policy, where, token, refresher);
     }
 
     /**
@@ -957,25 +954,9 @@ public final class GDriveBlobStore implements BlobStore {
 
     // ---- HTTP ----
 
-    private Optional<String> currentToken() {
-        String r = refreshed;
-        return r != null ? Optional.of(r) : token.get();
-    }
-
-    /**
-     * A new access token after {@code used} was refused as expired: one refresh for all threads (a thread
-     * whose request went out with an older token takes the one already refreshed).
-     */
-    private synchronized String refreshAfter(String used) {
-        String r = refreshed;
-        if (r != null && !("Bearer " + r).equals(used)) return r;
-        refreshed = refresher.refresh();
-        return refreshed;
-    }
-
     private Request.Builder request(HttpUrl u) {
         Request.Builder b = new Request.Builder().url(u).header("User-Agent", "forge");
-        currentToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        calls.authorize(b);
         return b;
     }
 
@@ -985,7 +966,7 @@ public final class GDriveBlobStore implements BlobStore {
         if (!u.scheme().equals(files.scheme()) || !u.host().equalsIgnoreCase(files.host()) || u.port() != files.port())
             return req.newBuilder().header("User-Agent", "forge").build();
         Request.Builder b = req.newBuilder().header("User-Agent", "forge");
-        currentToken().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        calls.authorize(b);
         return b.build();
     }
 
@@ -995,7 +976,7 @@ public final class GDriveBlobStore implements BlobStore {
      * 403 rate limits (retryable), 401, other 403s and 400 (not). Other answers are returned.
      */
     private Response send(Request req, String what, String name, long bytes) {
-        Response r = executeRefreshing(req, what, name, bytes);
+        Response r = calls.execute(req, what, name, bytes);
         int s = r.code();
         if (s < 400 || s == 404 || s == 409 || s == 410 || s == 416) return r;
         try (r) {
@@ -1007,7 +988,7 @@ public final class GDriveBlobStore implements BlobStore {
                 throw new RemoteUnavailableException(
                         "Google refused the credentials for " + where + " (401" + (text.isEmpty() ? "" : " " + text)
                                 + "): "
-                                + (currentToken().isPresent()
+                                + (calls.currentToken().isPresent()
                                         ? "the access token has expired or is wrong; "
                                         : "no token set; ")
                                 + TOKEN_HINT,
@@ -1038,37 +1019,6 @@ public final class GDriveBlobStore implements BlobStore {
                             + (text.isEmpty() ? "" : " (" + text + ")"),
                     s >= 500 || s == 408);
         }
-    }
-
-    /** One request; a 401 with a refresher set is sent once more with the access token a refresh gives. */
-    private Response executeRefreshing(Request req, String what, String name, long bytes) {
-        Response r = execute(req, what, name, bytes);
-        String used = req.header("Authorization");
-        if (r.code() != 401 || refresher == null || used == null) return r;
-        r.close();
-        String fresh = refreshAfter(used);
-        return execute(
-                req.newBuilder().header("Authorization", "Bearer " + fresh).build(), what, name, bytes);
-    }
-
-    private Response execute(Request req, String what, String name, long bytes) {
-        okhttp3.Call call = http.newCall(req);
-        call.timeout().timeout(policy.requestDeadline(bytes).toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return call.execute();
-        } catch (IOException e) {
-            throw new RemoteUnavailableException(
-                    "cannot " + what + " " + name + " in " + where + ": " + failure(e), true, e);
-        }
-    }
-
-    private String failure(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return "no answer within " + RetryPolicy.seconds(policy.readTimeout()) + " s";
-        }
-        if (e instanceof java.io.InterruptedIOException) return "no complete answer within the request's deadline";
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return RemoteUrl.redact(m);
     }
 
     private RemoteUnavailableException unexpected(Response r, String what, String name) {
@@ -1121,7 +1071,9 @@ public final class GDriveBlobStore implements BlobStore {
             return r.body().bytes();
         } catch (IOException e) {
             throw new RemoteUnavailableException(
-                    "cannot read " + name + " in " + where + ": " + failure(e) + " (connection dropped?)", true, e);
+                    "cannot read " + name + " in " + where + ": " + calls.failure(e) + " (connection dropped?)",
+                    true,
+                    e);
         }
     }
 
