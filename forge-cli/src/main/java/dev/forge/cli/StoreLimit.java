@@ -42,6 +42,16 @@ public final class StoreLimit {
             try (Remote r = new Remotes(repo).open(name, Remote.DEFAULT_PARALLELISM)) {
                 Evict.Result x = new Evict(repo).runToSize(r, max, (long) (max * TARGET_SHARE), ProgressListener.NONE);
                 if (x == null) return;
+                if (x.gc() == null) {
+                    err.printf(
+                            java.util.Locale.ROOT,
+                            "forge: warning: .forge holds %s, more than store.maxSize %s, and nothing more is safe on"
+                                    + " %s: push it%n",
+                            Units.human(size),
+                            Units.human(max),
+                            name);
+                    return;
+                }
                 long after = x.gc().sweep().bytesAfter();
                 err.printf(
                         java.util.Locale.ROOT,

@@ -124,8 +124,8 @@ public final class Evict {
      * {@code store.maxSize}: when the local packs take more than {@code maxBytes}, evicts what is safe on
      * the remote, from the packs used longest ago first (a pack's file time is when a command last read
      * contents from it, or when it was written), until they take about {@code targetBytes}. Null when
-     * the store was within {@code maxBytes}. What is not safe on the remote never goes, so the store may
-     * stay above the limit.
+     * the store was within {@code maxBytes}; {@code gc} null when nothing is safe to evict. What is not
+     * safe on the remote never goes, so the store may stay above the limit.
      */
     public Result runToSize(Remote remote, long maxBytes, long targetBytes, ProgressListener progress) {
         long before = new dev.forge.core.repo.Stats(repo).usage().packBytes();
@@ -157,6 +157,7 @@ public final class Evict {
             chosen.add(c.id());
             toFree -= c.bytes();
         }
+        if (chosen.isEmpty()) return new Result(remote.name(), 0, p.kept().size(), false, null);
         Gc.Report gc = new Gc(repo).evicting(chosen::contains).run(false, progress);
         settle(remote, p);
         return new Result(remote.name(), chosen.size(), p.kept().size(), false, gc);
