@@ -204,6 +204,9 @@ public final class Fetch {
     public Result run(Transaction tx, ProgressListener progress) {
         long start = System.nanoTime();
         remote.requireConfig();
+        // The policy and what was purged first: a purged content is not a missing one.
+        RemoteRetention.adopt(repo, remote);
+        purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
         RemoteRefs.Listing listing = remote.refs().list();
         SortedMap<String, RemoteRefs.RemoteRef> refs = listing.branches();
         String prefix = RefNames.REMOTES + remote.name() + "/";
@@ -341,10 +344,22 @@ public final class Fetch {
         }
     }
 
+    /** Purged contents read by this fetch (docs/format.md, "Purge record"); loaded by {@link #run}. */
+    private dev.forge.core.retain.PurgeRecord purged;
+
+    /** Whether {@code content} was purged: in the purge record, and neither here nor on a remote. */
+    private boolean purgedHere(ObjectId content, Downloader d) {
+        if (purged == null) purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        return purged.contains(content)
+                && !store.contains(content)
+                && d.find(content).isEmpty();
+    }
+
     private long contents(Collection<ObjectId> fileContents, Downloader d) {
         List<ObjectId> lists = new ArrayList<>();
         List<ObjectId> chunks = new ArrayList<>();
         for (ObjectId f : fileContents) {
+            if (purgedHere(f, d)) continue;
             if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
             else chunks.add(f);
         }
@@ -398,6 +413,7 @@ public final class Fetch {
         List<ObjectId> lists = new ArrayList<>();
         List<ObjectId> chunks = new ArrayList<>();
         for (ObjectId f : files.keySet()) {
+            if (purgedHere(f, d)) continue;
             if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
             else chunks.add(f);
         }

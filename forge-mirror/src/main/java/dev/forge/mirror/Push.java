@@ -142,6 +142,12 @@ public final class Push {
                     .isPresent()) {
                 remote.ensureConfig(repo.config().chunking());
             }
+            if (!dev.forge.core.retain.RetentionPolicy.load(repo.forgeDir())
+                    .all()
+                    .isEmpty()) {
+                remote.ensureConfig(repo.config().chunking());
+                RemoteRetention.sync(repo, remote);
+            }
             List<FileLocks.Broken> broken = follow ? List.of() : new FileLocks(remote).broken();
             track(branch, remoteBranch, tip);
             return new Result(
@@ -165,6 +171,8 @@ public final class Push {
             broken = new FileLocks(remote).broken();
         }
         remote.ensureConfig(repo.config().chunking());
+        // The retention policy travels with every push (merged rule by rule with the remote's).
+        RemoteRetention.sync(repo, remote);
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> data = new ArrayList<>();
