@@ -355,6 +355,19 @@ public final class Fetch {
                 && d.find(content).isEmpty();
     }
 
+    /**
+     * Whether {@code list} is a purged content whose list is still stored (its pack was mostly live) but
+     * some of whose chunks are gone: purged, so its chunks are not fetched.
+     */
+    private boolean purgedChunks(ObjectId list, Downloader d) {
+        if (purged == null) purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        if (!purged.contains(list)) return false;
+        for (ChunkList.ChunkRef c : objects.list(list).chunks()) {
+            if (!store.contains(c.id()) && d.find(c.id()).isEmpty()) return true;
+        }
+        return false;
+    }
+
     private long contents(Collection<ObjectId> fileContents, Downloader d) {
         List<ObjectId> lists = new ArrayList<>();
         List<ObjectId> chunks = new ArrayList<>();
@@ -366,6 +379,7 @@ public final class Fetch {
         d.fetch("Fetching lists", lists);
         Set<ObjectId> seen = new HashSet<>(chunks);
         for (ObjectId l : lists) {
+            if (purgedChunks(l, d)) continue;
             for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
                 if (seen.add(c.id())) chunks.add(c.id());
             }
@@ -420,6 +434,7 @@ public final class Fetch {
         d.fetch("Fetching lists", lists);
         Set<ObjectId> seenChunks = new HashSet<>(chunks);
         for (ObjectId l : lists) {
+            if (purgedChunks(l, d)) continue;
             for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
                 if (seenChunks.add(c.id())) chunks.add(c.id());
             }

@@ -103,7 +103,7 @@ public final class Obliterate {
             List<String> remotes,
             java.util.function.Function<String, Remote> open,
             ProgressListener progress) {
-        Gc.Report local = new Gc(repo).obliterating(contents).run(false, progress);
+        // Remotes first: their gc reads the chunk lists to find the chunks that go, from here when it can.
         Map<String, RemoteGc.Result> done = new TreeMap<>();
         Map<String, String> failed = new TreeMap<>();
         for (String name : remotes) {
@@ -113,6 +113,7 @@ public final class Obliterate {
                 failed.put(name, e.getMessage());
             }
         }
+        Gc.Report local = new Gc(repo).obliterating(contents).run(false, progress);
         return new Result(contents.size(), local, done, failed);
     }
 

@@ -166,6 +166,8 @@ public final class RemoteGc {
         // Retention: what the policy drops is not marked through trees; nor is what was purged before and
         // is gone (a later gc must not take it for a missing object).
         dev.forge.core.retain.PurgeRecord record = RemoteRetention.purged(remote);
+        purgedBefore = new HashSet<>();
+        for (var e : record.entries()) purgedBefore.add(e.content());
         Set<ObjectId> gone = new HashSet<>();
         RemoteIndex before = remote.indexCache().sync().index();
         for (var e : record.entries()) if (!before.contains(e.content())) gone.add(e.content());
@@ -176,13 +178,26 @@ public final class RemoteGc {
         mark(tips, live, skip, progress);
         List<dev.forge.core.retain.PurgeRecord.Entry> added = new ArrayList<>();
         purgeable.forEach((id, rule) -> {
-            if (!live.contains(id) && before.contains(id))
+            if (!live.contains(id) && before.contains(id) && !record.contains(id))
                 added.add(new dev.forge.core.retain.PurgeRecord.Entry(
                         id, now, dev.forge.core.retain.PurgeRecord.Why.RETENTION, rule.describe()));
         });
         obliterate.forEach((id, e) -> {
             if (!live.contains(id)) added.add(e);
         });
+        // Obliterated: the contents and those of their chunks nothing live needs; every pack holding one goes.
+        Set<ObjectId> doomed = new HashSet<>();
+        List<ObjectId> doomedLists = new ArrayList<>();
+        for (ObjectId id : obliterate.keySet()) {
+            if (live.contains(id)) continue;
+            doomed.add(id);
+            var at = before.locate(id);
+            if (at.isPresent() && at.get().entry().type() == ObjectType.LIST) doomedLists.add(id);
+        }
+        fetch(before, doomedLists, progress);
+        for (ObjectId l : doomedLists) {
+            for (ChunkList.ChunkRef c : objects.list(l).chunks()) if (!live.contains(c.id())) doomed.add(c.id());
+        }
         List<ObjectId> revived = new ArrayList<>();
         for (var e : record.entries()) {
             if (live.contains(e.content()) && before.contains(e.content())) revived.add(e.content());
@@ -250,7 +265,7 @@ public final class RemoteGc {
             if (p.index() != null) {
                 for (int i = 0; i < p.index().size(); i++) {
                     PackIndex.Entry e = p.index().entry(i);
-                    if (obliterate.containsKey(e.id())) obliterated = true;
+                    if (doomed.contains(e.id())) obliterated = true;
                     if (live.contains(e.id())) {
                         liveCount++;
                         liveBytes += PackLayout.RECORD_HEADER_SIZE + e.storedLength();
@@ -631,11 +646,17 @@ public final class RemoteGc {
         }
         fetch(index, lists, progress);
         for (ObjectId l : lists) {
+            // A recorded purged list may outlive some of its chunks (its pack was mostly live): not damage.
+            boolean recorded = purgedBefore.contains(l);
             for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
+                if (recorded && !index.contains(c.id())) continue;
                 if (live.add(c.id())) need(index, c.id());
             }
         }
     }
+
+    /** The contents in the remote's purge record when this run started. */
+    private Set<ObjectId> purgedBefore = Set.of();
 
     /** Stops gc when the remote lacks an object its refs reach: deleting anything then could lose more. */
     private void need(RemoteIndex index, ObjectId id) {

@@ -137,12 +137,13 @@ public final class Gc {
         java.util.List<dev.forge.core.retain.PurgeRecord.Entry> added = new java.util.ArrayList<>();
         long now = System.currentTimeMillis();
         purgeable.forEach((id, rule) -> {
-            if (!live.contains(id) && repo.store().objects().contains(id))
+            if (!live.contains(id) && repo.store().objects().contains(id) && !record.contains(id))
                 added.add(new dev.forge.core.retain.PurgeRecord.Entry(
                         id, now, dev.forge.core.retain.PurgeRecord.Why.RETENTION, rule.describe()));
         });
         obliterate.forEach((id, e) -> {
-            if (!live.contains(id)) added.add(e);
+            if (!live.contains(id)
+                    && !record.get(id).map(x -> x.why() == e.why()).orElse(false)) added.add(e);
         });
         java.util.List<ObjectId> back = new java.util.ArrayList<>();
         for (var e : record.entries()) {

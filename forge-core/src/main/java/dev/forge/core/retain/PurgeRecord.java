@@ -82,10 +82,13 @@ public final class PurgeRecord {
         return entries.size();
     }
 
-    /** This record with {@code more} added (an id already here keeps its entry). */
+    /** This record with {@code more} added (an id already here keeps its entry, unless now obliterated). */
     public PurgeRecord with(Collection<Entry> more) {
         PurgeRecord out = copy();
-        for (Entry e : more) out.entries.putIfAbsent(e.content(), e);
+        for (Entry e : more) {
+            // An obliteration says more than a retention purge: it wins.
+            out.entries.merge(e.content(), e, (a, b) -> a.why() == Why.RETENTION && b.why() == Why.OBLITERATED ? b : a);
+        }
         return out;
     }
 
