@@ -54,6 +54,10 @@ public final class Push {
     private boolean full;
     /** Files whose content the current plan has listed (reset by each {@link #plan}). */
     private final Set<ObjectId> contentSeen = new HashSet<>();
+    /** This repository's purge record, read by {@link #plan}. */
+    private dev.forge.core.retain.PurgeRecord purged = dev.forge.core.retain.PurgeRecord.empty();
+    /** Purged contents the pushed history names and the remote lacks: recorded there, not sent. */
+    private final List<dev.forge.core.retain.PurgeRecord.Entry> purgedSkipped = new ArrayList<>();
 
     public Push(Repository repo, Remote remote) {
         this.repo = repo;
@@ -178,6 +182,7 @@ public final class Push {
         List<ObjectId> data = new ArrayList<>();
         List<ObjectId> meta = new ArrayList<>();
         long bytes = plan(List.of(tip), refs.all(), index, data, meta);
+        recordPurged();
         progress.begin("Uploading", bytes, "B");
         try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
             for (ObjectId id : data) up.add(id);
@@ -307,6 +312,7 @@ public final class Push {
             List<ObjectId> data = new ArrayList<>();
             List<ObjectId> meta = new ArrayList<>();
             long bytes = plan(tips, reached, index, data, meta);
+            recordPurged();
             progress.begin("Uploading", bytes, "B");
             try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
                 for (ObjectId id : data) up.add(id);
@@ -424,6 +430,8 @@ public final class Push {
         for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
         Set<ObjectId> seen = new HashSet<>();
         contentSeen.clear();
+        purgedSkipped.clear();
+        purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
         long[] bytes = {0};
         for (ObjectId c : commits) {
             Commit commit = objects.commit(c);
@@ -485,6 +493,11 @@ public final class Push {
                     continue;
                 }
                 contentSeen.add(e.id());
+                if (purged.contains(e.id()) && !index.contains(e.id()) && !whole(e)) {
+                    // Purged here (retention or obliterate): the remote gets the record, not the content.
+                    purgedSkipped.add(purged.get(e.id()).orElseThrow());
+                    continue;
+                }
                 if (e.type() == ObjectType.LIST && route.takesAll() && !follow && index.contains(e.id())) {
                     // The remote has this list, so (chunks before lists, docs/format.md) its chunks too:
                     // nothing to read, which a lazy clone could not (the list need not be here).
@@ -499,6 +512,19 @@ public final class Push {
                 }
             }
         }
+    }
+
+    /** Whether a file's content (a list and all its chunks, or its one chunk) is in the local store. */
+    private boolean whole(TreeEntry e) {
+        if (!store.contains(e.id())) return false;
+        if (e.type() != ObjectType.LIST) return true;
+        for (ChunkList.ChunkRef c : objects.list(e.id()).chunks()) if (!store.contains(c.id())) return false;
+        return true;
+    }
+
+    /** Records on the remote the purged contents the pushed history names (before any ref names them). */
+    private void recordPurged() {
+        if (!purgedSkipped.isEmpty()) RemoteRetention.record(remote, purgedSkipped, List.of());
     }
 
     /** The first bytes of a file, for its media category; none when its first chunk is not here. */

@@ -125,6 +125,25 @@ class RemoteRetentionTest {
             new Checkout(clone).show("main:renders/frame.bin", tip);
             assertArrayEquals(Files.readAllBytes(a.resolve("renders/frame.bin")), tip.toByteArray());
         }
+        // The original purges locally too, then pushes its whole history to a new remote: the purged
+        // versions go as a record, and a clone of that remote sees them as purged.
+        String second = tmp.resolve("second").toString();
+        try (Repository repo = Repository.open(STORES, a)) {
+            assertEquals(4, new dev.forge.core.repo.Gc(repo).run(false, P).purged());
+            new Remotes(repo).add("second", second, repo.root());
+            try (Remote r = new Remotes(repo).open("second", 4)) {
+                new Push(repo, r).run("main", "main", P);
+            }
+        }
+        assertEquals(
+                4, PurgeRecord.parse(text(store(second), "purged"), "purged").size());
+        Path c2 = tmp.resolve("clone2");
+        cloneTo(second, c2);
+        try (Repository clone = Repository.open(STORES, c2)) {
+            Fsck.Report f = new Fsck(clone).run(P);
+            assertTrue(f.ok(), f.problems().toString());
+            assertEquals(4, f.purged().size(), f.purged().toString());
+        }
     }
 
     @Test

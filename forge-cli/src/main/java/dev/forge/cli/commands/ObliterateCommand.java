@@ -29,8 +29,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "obliterate",
         description = {
-            "Remove file contents for good: every version of PATH (or the one at --rev) leaves the local",
-            "store and, with --remote NAME or --all-remotes, those remotes (their packs are rewritten now).",
+            "Remove a file's contents for good, from the store and remotes; its history stays.",
+            "Every version of PATH (or the one at --rev) leaves the local store and, with --remote NAME",
+            "or --all-remotes, those remotes (their packs are rewritten now).",
             "Commits and trees stay; the versions show as obliterated everywhere. Cannot be undone:",
             "try --dry-run first. A path not in history exits 4."
         })
