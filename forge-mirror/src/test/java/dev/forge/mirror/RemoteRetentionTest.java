@@ -35,12 +35,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Retention and obliteration on a folder remote: gc under the policy, the purge record, clones that see it. */
+/**
+ * Retention and obliteration on a folder remote (and S3Proxy, in the subclass): gc under the policy, the
+ * purge record, clones that see it.
+ */
 class RemoteRetentionTest {
     private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
 
     @TempDir
     Path tmp;
+
+    /** A remote's URL (a folder here; S3Proxy in {@link S3RemoteRetentionTest}). */
+    protected String url(String name) {
+        return tmp.resolve(name).toString();
+    }
 
     private BlobStore store(String url) {
         return Remote.openStore(url, tmp, RemoteOptions.defaults());
@@ -64,7 +72,7 @@ class RemoteRetentionTest {
 
     @Test
     void remoteGcDropsVersionsOutsideThePolicyKeepsSharedChunksAndClonesSeePurged() throws Exception {
-        String url = tmp.resolve("remote").toString();
+        String url = url("remote");
         Path a = Files.createDirectories(tmp.resolve("a"));
         byte[] shared = random(99, 300_000);
         List<ObjectId> commits = new ArrayList<>();
@@ -127,7 +135,7 @@ class RemoteRetentionTest {
         }
         // The original purges locally too, then pushes its whole history to a new remote: the purged
         // versions go as a record, and a clone of that remote sees them as purged.
-        String second = tmp.resolve("second").toString();
+        String second = url("second");
         try (Repository repo = Repository.open(STORES, a)) {
             assertEquals(4, new dev.forge.core.repo.Gc(repo).run(false, P).purged());
             new Remotes(repo).add("second", second, repo.root());
@@ -148,7 +156,7 @@ class RemoteRetentionTest {
 
     @Test
     void obliterateRemovesAContentFromTheStoreAndTheRemoteInOneRun() throws Exception {
-        String url = tmp.resolve("remote").toString();
+        String url = url("remote");
         Path a = Files.createDirectories(tmp.resolve("a"));
         byte[] secret = random(7, 200_000);
         ObjectId leaked;

@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Repository;
+import dev.forge.storage.RocksLocalStoreFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,9 +35,7 @@ class RetentionIT {
     private static final int SECRET = 6_000;
 
     static ForgeProcess.Result forge(Path dir, String... args) {
-        ForgeProcess.Result r = ForgeProcess.run(dir, args);
-        System.err.println("RetentionIT: forge " + String.join(" ", args) + " took " + r.millis() + " ms");
-        return r;
+        return ForgeProcess.run(dir, args);
     }
 
     static byte[] random(long seed, int n) {
@@ -59,14 +63,19 @@ class RetentionIT {
                 forge(a, "retain", "render/**", "--keep-last", "1", "--json").ok());
         assertEquals(1, rule.path("keepLast").asInt(), rule::toString);
 
+        // The history is made in-process (the fixture, not what is under test): ten commits of a render
+        // folder of three files, a notes file, and a key committed in the first and removed in the second.
         Files.createDirectories(a.resolve("render"));
-        for (int round = 0; round < 10; round++) {
-            for (int f = 0; f < 3; f++) Files.write(a.resolve("render/f" + f + ".exr"), random(round * 10 + f, FILE));
-            Files.writeString(a.resolve("notes.txt"), "round " + round);
-            if (round == 0) Files.write(a.resolve("licence.key"), random(4242, SECRET));
-            if (round == 1) forge(a, "rm", "licence.key").ok();
-            forge(a, "add", ".").ok();
-            forge(a, "commit", "-m", "round " + round).ok();
+        try (Repository repo = Repository.open(new RocksLocalStoreFactory(), a)) {
+            for (int round = 0; round < 10; round++) {
+                for (int f = 0; f < 3; f++)
+                    Files.write(a.resolve("render/f" + f + ".exr"), random(round * 10 + f, FILE));
+                Files.writeString(a.resolve("notes.txt"), "round " + round);
+                if (round == 0) Files.write(a.resolve("licence.key"), random(4242, SECRET));
+                if (round == 1) Files.delete(a.resolve("licence.key"));
+                new Add(repo).run(a, List.of("."), ProgressListener.NONE);
+                new CommitOp(repo).run("round " + round, ForgeProcess.AUTHOR, false);
+            }
         }
         forge(a, "push", "origin").ok();
         assertTrue(Files.readString(remote.resolve("retention")).contains("render/**"), "the policy was pushed");
