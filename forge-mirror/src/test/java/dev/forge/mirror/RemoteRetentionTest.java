@@ -173,6 +173,13 @@ class RemoteRetentionTest {
             assertThrows(NotFoundException.class, () -> o.contents(List.of("nothere.key"), null));
             var contents = o.contents(List.of("licence.key"), null);
             assertEquals(1, contents.size());
+            assertEquals(
+                    contents.keySet(),
+                    o.contents(List.of("licence.key"), leaked.hex()).keySet(),
+                    "--rev");
+            assertThrows(NotFoundException.class, () -> o.contents(List.of("licence.key"), "main"), "not in main");
+            // What is checked out is refused: it must be removed and committed first.
+            assertThrows(dev.forge.core.error.InvalidInputException.class, () -> o.contents(List.of("keep.bin"), null));
             ObjectId content = contents.keySet().iterator().next();
             Obliterate.Result r = o.run(contents, List.of("origin"), name -> origin(repo), P);
             assertEquals(Map.of(), r.failed());
