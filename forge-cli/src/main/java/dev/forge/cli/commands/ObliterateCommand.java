@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "obliterate",
         description = {
-            "Remove a file's contents for good, from the store and remotes; its history stays.",
+            "Remove a file's contents for good; its history stays.",
             "Every version of PATH (or the one at --rev) leaves the local store and, with --remote NAME",
             "or --all-remotes, those remotes (their packs are rewritten now).",
             "Commits and trees stay; the versions show as obliterated everywhere. Cannot be undone:",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "retain",
         description = {
-            "Keep only some versions of matching files (like Perforce's +S): a retention policy.",
+            "Set which versions of matching files gc keeps.",
+            "A retention policy, like Perforce's +S file types.",
             "GLOB --keep-last N keeps each path's N newest versions along each branch's first-parent",
             "history; --keep-within DURATION those current within it. Branch and tag tips are always kept.",
             "The policy is pushed with every push; gc and gc --remote then drop the other versions'",
