@@ -72,7 +72,7 @@ public final class RemoteGc {
     private Runnable waiting = () -> {};
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
     /** A dry run: the policy is read, not written. */
-    private boolean lockedDry;
+    private boolean dryRunOnly;
 
     public RemoteGc(Repository repo, Remote remote) {
         this.remote = remote;
@@ -146,7 +146,7 @@ public final class RemoteGc {
         remote.requireWritable();
         remote.requireConfig().requireWritable(remote.describe());
         if (dryRun) {
-            lockedDry = true;
+            dryRunOnly = true;
             return pass(grace, true, null, progress);
         }
         remote.addWriterFeature(GcLocks.FEATURE);
@@ -381,7 +381,7 @@ public final class RemoteGc {
      * branches, with its tags kept whole. Reads the history it needs (commits and trees) first.
      */
     private Map<ObjectId, dev.forge.core.retain.RetentionPolicy.Rule> purgeable(ProgressListener progress) {
-        dev.forge.core.retain.RetentionPolicy policy = lockedDry
+        dev.forge.core.retain.RetentionPolicy policy = dryRunOnly
                 ? RemoteRetention.policy(remote).merge(dev.forge.core.retain.RetentionPolicy.load(repo.forgeDir()))
                 : RemoteRetention.sync(repo, remote);
         if (policy.isEmpty()) return Map.of();
