@@ -128,6 +128,8 @@ public final class Main implements Callable<Integer> {
             UndoCommand.class,
             GcCommand.class,
             dev.forge.cli.commands.EvictCommand.class,
+            dev.forge.cli.commands.RetainCommand.class,
+            dev.forge.cli.commands.ObliterateCommand.class,
             DemoCommand.class,
             VersionCommand.class,
             CompletionCommand.class,

@@ -219,6 +219,9 @@ public final class Fetch {
                     + " YouTube cannot be read back; restore from the downloaded videos with 'forge mirror restore "
                     + remote.name() + " --from DIR'");
         remote.requireConfig();
+        // The policy and what was purged first: a purged content is not a missing one.
+        RemoteRetention.adopt(repo, remote);
+        purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
         RemoteRefs.Listing listing = remote.refs().list();
         SortedMap<String, RemoteRefs.RemoteRef> refs = listing.branches();
         String prefix = RefNames.REMOTES + remote.name() + "/";
@@ -374,16 +377,42 @@ public final class Fetch {
         }
     }
 
+    /** Purged contents read by this fetch (docs/format.md, "Purge record"); loaded by {@link #run}. */
+    private dev.forge.core.retain.PurgeRecord purged;
+
+    /** Whether {@code content} was purged: in the purge record, and neither here nor on a remote. */
+    private boolean purgedHere(ObjectId content, Downloader d) {
+        if (purged == null) purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        return purged.contains(content)
+                && !store.contains(content)
+                && d.find(content).isEmpty();
+    }
+
+    /**
+     * Whether {@code list} is a purged content whose list is still stored (its pack was mostly live) but
+     * some of whose chunks are gone: purged, so its chunks are not fetched.
+     */
+    private boolean purgedChunks(ObjectId list, Downloader d) {
+        if (purged == null) purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        if (!purged.contains(list)) return false;
+        for (ChunkList.ChunkRef c : objects.list(list).chunks()) {
+            if (!store.contains(c.id()) && d.find(c.id()).isEmpty()) return true;
+        }
+        return false;
+    }
+
     private long contents(Collection<ObjectId> fileContents, Downloader d) {
         List<ObjectId> lists = new ArrayList<>();
         List<ObjectId> chunks = new ArrayList<>();
         for (ObjectId f : fileContents) {
+            if (purgedHere(f, d)) continue;
             if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
             else chunks.add(f);
         }
         d.fetch("Fetching lists", lists);
         Set<ObjectId> seen = new HashSet<>(chunks);
         for (ObjectId l : lists) {
+            if (purgedChunks(l, d)) continue;
             for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
                 if (seen.add(c.id())) chunks.add(c.id());
             }
@@ -431,12 +460,14 @@ public final class Fetch {
         List<ObjectId> lists = new ArrayList<>();
         List<ObjectId> chunks = new ArrayList<>();
         for (ObjectId f : files.keySet()) {
+            if (purgedHere(f, d)) continue;
             if (d.typeOf(f) == ObjectType.LIST) lists.add(f);
             else chunks.add(f);
         }
         d.fetch("Fetching lists", lists);
         Set<ObjectId> seenChunks = new HashSet<>(chunks);
         for (ObjectId l : lists) {
+            if (purgedChunks(l, d)) continue;
             for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
                 if (seenChunks.add(c.id())) chunks.add(c.id());
             }

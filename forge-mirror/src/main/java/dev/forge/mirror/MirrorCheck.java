@@ -136,10 +136,13 @@ public final class MirrorCheck {
         }
         SortedMap<String, Long> missingPaths = new TreeMap<>();
         long files = 0;
+        dev.forge.core.retain.PurgeRecord purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
         for (Map.Entry<String, StageEntry> f : objects.files(c.tree()).entrySet()) {
             files++;
             var content = f.getValue().content();
             long missing = 0;
+            // Purged (retention, obliterate) on purpose: no mirror is expected to hold it.
+            if (purged.contains(content.id()) && !held.test(content.id())) continue;
             if (content.type() == ObjectType.LIST) {
                 if (!held.test(content.id())) metadataMissing++;
                 for (ChunkList.ChunkRef ch : objects.list(content.id()).chunks()) if (!held.test(ch.id())) missing++;

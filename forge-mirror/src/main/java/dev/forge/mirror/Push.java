@@ -54,6 +54,10 @@ public final class Push {
     private boolean full;
     /** Files whose content the current plan has listed (reset by each {@link #plan}). */
     private final Set<ObjectId> contentSeen = new HashSet<>();
+    /** This repository's purge record, read by {@link #plan}. */
+    private dev.forge.core.retain.PurgeRecord purged = dev.forge.core.retain.PurgeRecord.empty();
+    /** Purged contents the pushed history names and the remote lacks: recorded there, not sent. */
+    private final List<dev.forge.core.retain.PurgeRecord.Entry> purgedSkipped = new ArrayList<>();
 
     public Push(Repository repo, Remote remote) {
         this.repo = repo;
@@ -147,6 +151,12 @@ public final class Push {
                     .isPresent()) {
                 remote.ensureConfig(repo.config().chunking());
             }
+            if (!dev.forge.core.retain.RetentionPolicy.load(repo.forgeDir())
+                    .all()
+                    .isEmpty()) {
+                remote.ensureConfig(repo.config().chunking());
+                RemoteRetention.sync(repo, remote);
+            }
             List<FileLocks.Broken> broken = follow ? List.of() : new FileLocks(remote).broken();
             track(branch, remoteBranch, tip);
             return new Result(
@@ -170,11 +180,14 @@ public final class Push {
             broken = new FileLocks(remote).broken();
         }
         remote.ensureConfig(repo.config().chunking());
+        // The retention policy travels with every push (merged rule by rule with the remote's).
+        RemoteRetention.sync(repo, remote);
         int resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> data = new ArrayList<>();
         List<ObjectId> meta = new ArrayList<>();
         long bytes = plan(List.of(tip), refs.all(), index, data, meta);
+        recordPurged();
         progress.begin("Uploading", bytes, "B");
         try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
             for (ObjectId id : data) up.add(id);
@@ -307,6 +320,7 @@ public final class Push {
             List<ObjectId> data = new ArrayList<>();
             List<ObjectId> meta = new ArrayList<>();
             long bytes = plan(tips, reached, index, data, meta);
+            recordPurged();
             progress.begin("Uploading", bytes, "B");
             try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
                 for (ObjectId id : data) up.add(id);
@@ -424,6 +438,8 @@ public final class Push {
         for (ObjectId b : boundary) collectTrees(objects.commit(b).tree(), have);
         Set<ObjectId> seen = new HashSet<>();
         contentSeen.clear();
+        purgedSkipped.clear();
+        purged = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
         long[] bytes = {0};
         absent.clear();
         for (ObjectId c : commits) {
@@ -505,6 +521,11 @@ public final class Push {
                     continue;
                 }
                 contentSeen.add(e.id());
+                if (purged.contains(e.id()) && !index.contains(e.id()) && !whole(e)) {
+                    // Purged here (retention or obliterate): the remote gets the record, not the content.
+                    purgedSkipped.add(purged.get(e.id()).orElseThrow());
+                    continue;
+                }
                 if (e.type() == ObjectType.LIST && route.takesAll() && !follow && index.contains(e.id())) {
                     // The remote has this list, so (chunks before lists, docs/format.md) its chunks too:
                     // nothing to read, which a lazy clone could not (the list need not be here).
@@ -524,10 +545,25 @@ public final class Push {
                     }
                     send(e.id(), index, seen, meta, bytes);
                 } else {
+                    if (!store.contains(e.id()) && !index.contains(e.id()) && !seen.contains(e.id()))
+                        absent.putIfAbsent(e.id(), top.prefix() + e.name());
                     send(e.id(), index, seen, data, bytes);
                 }
             }
         }
+    }
+
+    /** Whether a file's content (a list and all its chunks, or its one chunk) is in the local store. */
+    private boolean whole(TreeEntry e) {
+        if (!store.contains(e.id())) return false;
+        if (e.type() != ObjectType.LIST) return true;
+        for (ChunkList.ChunkRef c : objects.list(e.id()).chunks()) if (!store.contains(c.id())) return false;
+        return true;
+    }
+
+    /** Records on the remote the purged contents the pushed history names (before any ref names them). */
+    private void recordPurged() {
+        if (!purgedSkipped.isEmpty()) RemoteRetention.record(remote, purgedSkipped, List.of());
     }
 
     /** The first bytes of a file, for its media category; none when its first chunk is not here. */

@@ -498,6 +498,19 @@ public final class Remote implements AutoCloseable {
         }
     }
 
+    /** Adds a reader feature (also a writer feature) to the remote's config by compare-and-swap. */
+    RemoteConfig addReaderFeature(String feature) {
+        while (true) {
+            BlobStore.Versioned v = listing.get(RemoteConfig.BLOB)
+                    .orElseThrow(() -> new NotFoundException("the config of " + describe() + " vanished"));
+            RemoteConfig current = RemoteConfig.parse(v.data(), describe());
+            if (current.readerFeatures().contains(feature)
+                    && current.writerFeatures().contains(feature)) return config = current;
+            RemoteConfig next = current.withReaderFeature(feature);
+            if (listing.replaceIfUnchanged(RemoteConfig.BLOB, next.encode(), v.token())) return config = next;
+        }
+    }
+
     @Override
     public void close() {
         listing.close();

@@ -64,15 +64,19 @@ public final class RemoteGc {
     private static final String PENDING_HEADER = "forge-gc-pending 1";
 
     private final Remote remote;
+    private final Repository repo;
     private final ObjectStore store;
     private final ObjectReader objects;
     private final BlobStore blobs;
     private LongSupplier clock = System::currentTimeMillis;
     private Runnable waiting = () -> {};
     private long targetPackSize = PackUploader.TARGET_PACK_SIZE;
+    /** A dry run: the policy is read, not written. */
+    private boolean dryRunOnly;
 
     public RemoteGc(Repository repo, Remote remote) {
         this.remote = remote;
+        this.repo = repo;
         this.store = repo.objectStore();
         this.objects = repo.objects();
         this.blobs = remote.blobs();
@@ -87,6 +91,19 @@ public final class RemoteGc {
     /** For tests: called once when the run first waits for running pushes before it deletes. */
     RemoteGc onWaitingForPushes(Runnable r) {
         this.waiting = r;
+        return this;
+    }
+
+    /** Contents to obliterate (file content id to its record entry): see {@link #obliterating}. */
+    private Map<ObjectId, dev.forge.core.retain.PurgeRecord.Entry> obliterate = Map.of();
+
+    /**
+     * Also removes {@code contents} ({@code forge obliterate}) however they are reached: every pack that
+     * holds one is rewritten without it and deleted in this same run, under phase delete once no push
+     * holds a lease (no grace: the content must go; the two-run rule protects the other packs).
+     */
+    public RemoteGc obliterating(Map<ObjectId, dev.forge.core.retain.PurgeRecord.Entry> contents) {
+        this.obliterate = contents;
         return this;
     }
 
@@ -115,7 +132,8 @@ public final class RemoteGc {
             long bytesPending,
             long packsDue,
             boolean deletionDeferred,
-            long bytesAfter) {}
+            long bytesAfter,
+            long contentsPurged) {}
 
     /** A pack as the run sees it: its index (null for a pack without one) and its blob lengths. */
     private record Pack(String id, PackIndex index, long packBytes, long idxBytes) {
@@ -127,7 +145,10 @@ public final class RemoteGc {
     public Result run(Duration grace, boolean dryRun, ProgressListener progress) {
         remote.requireWritable();
         remote.requireConfig().requireWritable(remote.describe());
-        if (dryRun) return pass(grace, true, null, progress);
+        if (dryRun) {
+            dryRunOnly = true;
+            return pass(grace, true, null, progress);
+        }
         remote.addWriterFeature(GcLocks.FEATURE);
         try (GcLocks.GcLock lock = GcLocks.GcLock.acquire(blobs)) {
             return pass(grace, false, lock, progress);
@@ -142,7 +163,48 @@ public final class RemoteGc {
         long bytesBefore = total(packs);
         Set<ObjectId> live = new HashSet<>();
         Set<ObjectId> tips = tips();
-        mark(tips, live, progress);
+        // Retention: what the policy drops is not marked through trees; nor is what was purged before and
+        // is gone (a later gc must not take it for a missing object).
+        dev.forge.core.retain.PurgeRecord record = RemoteRetention.purged(remote);
+        purgedBefore = new HashSet<>();
+        for (var e : record.entries()) purgedBefore.add(e.content());
+        Set<ObjectId> gone = new HashSet<>();
+        RemoteIndex before = remote.indexCache().sync().index();
+        for (var e : record.entries()) if (!before.contains(e.content())) gone.add(e.content());
+        Map<ObjectId, dev.forge.core.retain.RetentionPolicy.Rule> purgeable = purgeable(progress);
+        Set<ObjectId> skip = new HashSet<>(gone);
+        skip.addAll(purgeable.keySet());
+        skip.addAll(obliterate.keySet());
+        mark(tips, live, skip, progress);
+        List<dev.forge.core.retain.PurgeRecord.Entry> added = new ArrayList<>();
+        purgeable.forEach((id, rule) -> {
+            if (!live.contains(id) && before.contains(id) && !record.contains(id))
+                added.add(new dev.forge.core.retain.PurgeRecord.Entry(
+                        id, now, dev.forge.core.retain.PurgeRecord.Why.RETENTION, rule.describe()));
+        });
+        obliterate.forEach((id, e) -> {
+            if (!live.contains(id)) added.add(e);
+        });
+        // Obliterated: the contents and those of their chunks nothing live needs; every pack holding one goes.
+        Set<ObjectId> doomed = new HashSet<>();
+        List<ObjectId> doomedLists = new ArrayList<>();
+        for (ObjectId id : obliterate.keySet()) {
+            if (live.contains(id)) continue;
+            doomed.add(id);
+            var at = before.locate(id);
+            if (at.isPresent() && at.get().entry().type() == ObjectType.LIST) doomedLists.add(id);
+        }
+        fetch(before, doomedLists, progress);
+        for (ObjectId l : doomedLists) {
+            for (ChunkList.ChunkRef c : objects.list(l).chunks()) if (!live.contains(c.id())) doomed.add(c.id());
+        }
+        List<ObjectId> revived = new ArrayList<>();
+        for (var e : record.entries()) {
+            if (live.contains(e.content()) && before.contains(e.content())) revived.add(e.content());
+        }
+        // The record (and the reader feature) before any pack changes: a reader never meets a content
+        // that is gone and not recorded.
+        if (!dryRun) RemoteRetention.record(remote, added, revived);
 
         // Due: recorded dead at least the grace ago, and still there.
         List<String> due = new ArrayList<>();
@@ -159,11 +221,12 @@ public final class RemoteGc {
                 packs.putAll(packs());
                 Set<ObjectId> newTips = tips();
                 newTips.removeAll(tips);
-                mark(newTips, live, progress);
+                // What a push added is marked whole (no retention), except what was purged and is gone.
+                mark(newTips, live, gone, progress);
                 due.removeIf(id -> !packs.containsKey(id));
-                Set<String> gone = dead(new HashSet<>(due), packs, live);
+                Set<String> deadPacks = dead(new HashSet<>(due), packs, live);
                 List<String> names = new ArrayList<>();
-                for (String id : gone) {
+                for (String id : deadPacks) {
                     // The index first: once it is gone nobody looks for objects in the pack.
                     names.add("packs/" + id + ".idx");
                     names.add("packs/" + id + ".pack");
@@ -171,16 +234,16 @@ public final class RemoteGc {
                 }
                 lock.checkFresh("gc");
                 remote.deleteAll(names);
-                packsDeleted = gone.size();
-                for (String id : gone) {
+                packsDeleted = deadPacks.size();
+                for (String id : deadPacks) {
                     try {
                         Files.deleteIfExists(remote.stateDir().resolve("idx").resolve(id + ".idx"));
                     } catch (IOException e) {
                         // a stale cached index is never used: a sync loads only the indexes the remote lists
                     }
                 }
-                gone.forEach(packs::remove);
-                gone.forEach(pending::remove);
+                deadPacks.forEach(packs::remove);
+                deadPacks.forEach(pending::remove);
             } else {
                 deferred = true;
             }
@@ -194,12 +257,15 @@ public final class RemoteGc {
         long objectsToFree = 0;
         long bytesToFree = 0;
         Set<ObjectId> deadIds = new HashSet<>();
+        Set<String> holding = new HashSet<>(); // packs holding obliterated content: they go in this run
         for (Pack p : packs.values()) {
             long liveBytes = 0;
             int liveCount = 0;
+            boolean obliterated = false;
             if (p.index() != null) {
                 for (int i = 0; i < p.index().size(); i++) {
                     PackIndex.Entry e = p.index().entry(i);
+                    if (doomed.contains(e.id())) obliterated = true;
                     if (live.contains(e.id())) {
                         liveCount++;
                         liveBytes += PackLayout.RECORD_HEADER_SIZE + e.storedLength();
@@ -208,10 +274,11 @@ public final class RemoteGc {
                     }
                 }
             }
+            if (obliterated) holding.add(p.id());
             if (liveCount == 0) {
                 deadNow.add(p.id());
                 bytesToFree += p.bytes();
-            } else if (liveBytes < REWRITE_BELOW * p.packBytes() && !pending.containsKey(p.id())) {
+            } else if (obliterated || (liveBytes < REWRITE_BELOW * p.packBytes() && !pending.containsKey(p.id()))) {
                 rewrite.add(p);
                 bytesToFree += p.bytes() - liveBytes;
             }
@@ -224,6 +291,13 @@ public final class RemoteGc {
             packs.clear();
             packs.putAll(packs());
             for (Pack p : rewrite) deadNow.add(p.id());
+        }
+        if (!dryRun && !holding.isEmpty()) {
+            // Obliteration: the packs that held the content go now (their other live records were copied).
+            long[] done = deleteNow(new ArrayList<>(holding), lock, tips, live, gone, packs, pending, progress);
+            packsDeleted += done[0];
+            bytesDeleted += done[1];
+            if (done[2] != 0) deferred = true;
         }
         deadNow.addAll(pending.keySet());
         deadNow.retainAll(packs.keySet());
@@ -249,7 +323,113 @@ public final class RemoteGc {
                 bytesPending,
                 due.size(),
                 deferred,
-                dryRun ? bytesBefore : total(packs));
+                dryRun ? bytesBefore : total(packs),
+                added.size());
+    }
+
+    /**
+     * Deletes {@code ids} now, those of them whose live records all exist elsewhere: under phase delete
+     * once no push holds a lease, with the refs and indexes read again (as for due packs). Returns packs
+     * and bytes deleted, and 1 when pushes kept running and nothing was deleted.
+     */
+    private long[] deleteNow(
+            List<String> ids,
+            GcLocks.GcLock lock,
+            Set<ObjectId> tips,
+            Set<ObjectId> live,
+            Set<ObjectId> gone,
+            Map<String, Pack> packs,
+            Map<String, Long> pending,
+            ProgressListener progress) {
+        if (!enterDeletePhase(lock)) return new long[] {0, 0, 1};
+        try {
+            packs.clear();
+            packs.putAll(packs());
+            Set<ObjectId> newTips = tips();
+            newTips.removeAll(tips);
+            Set<ObjectId> skip = new HashSet<>(gone);
+            skip.addAll(obliterate.keySet());
+            mark(newTips, live, skip, progress);
+            ids.removeIf(id -> !packs.containsKey(id));
+            Set<String> deadPacks = dead(new HashSet<>(ids), packs, live);
+            List<String> names = new ArrayList<>();
+            long bytes = 0;
+            for (String id : deadPacks) {
+                names.add("packs/" + id + ".idx");
+                names.add("packs/" + id + ".pack");
+                bytes += packs.get(id).bytes();
+            }
+            lock.checkFresh("gc");
+            remote.deleteAll(names);
+            for (String id : deadPacks) {
+                try {
+                    Files.deleteIfExists(remote.stateDir().resolve("idx").resolve(id + ".idx"));
+                } catch (IOException e) {
+                    // a stale cached index is never used
+                }
+            }
+            deadPacks.forEach(packs::remove);
+            deadPacks.forEach(pending::remove);
+            return new long[] {deadPacks.size(), bytes, 0};
+        } finally {
+            lock.phase(GcLocks.MARK);
+        }
+    }
+
+    /**
+     * What the remote's retention policy (merged with this repository's first) drops: over the remote's
+     * branches, with its tags kept whole. Reads the history it needs (commits and trees) first.
+     */
+    private Map<ObjectId, dev.forge.core.retain.RetentionPolicy.Rule> purgeable(ProgressListener progress) {
+        dev.forge.core.retain.RetentionPolicy policy = dryRunOnly
+                ? RemoteRetention.policy(remote).merge(dev.forge.core.retain.RetentionPolicy.load(repo.forgeDir()))
+                : RemoteRetention.sync(repo, remote);
+        if (policy.isEmpty()) return Map.of();
+        Map<String, ObjectId> branches = new TreeMap<>();
+        for (RemoteRefs.RemoteRef r : remote.refs().list().branches().values()) branches.put(r.branch(), r.commit());
+        List<ObjectId> tags = new ArrayList<>();
+        for (RemoteRefs.RemoteRef r : remote.refs().tags().values()) tags.add(r.commit());
+        Set<ObjectId> all = new HashSet<>(branches.values());
+        all.addAll(tags);
+        readHistory(all, progress);
+        return new dev.forge.core.retain.Retention(objects, policy)
+                .purgeable(branches, tags, List.of(), java.time.Instant.ofEpochMilli(clock.getAsLong()));
+    }
+
+    /** Reads into the local store the commits and trees {@code tips} reach that it lacks. */
+    private void readHistory(Collection<ObjectId> tips, ProgressListener progress) {
+        RemoteIndex index = remote.indexCache().sync().index();
+        List<ObjectId> commitIds = new ArrayList<>();
+        for (PackIndex p : index.packs()) {
+            for (int i = 0; i < p.size(); i++) {
+                PackIndex.Entry e = p.entry(i);
+                if (e.type() == ObjectType.COMMIT) commitIds.add(e.id());
+            }
+        }
+        fetch(index, commitIds, progress);
+        Set<ObjectId> seen = new HashSet<>();
+        List<ObjectId> level = new ArrayList<>();
+        java.util.Deque<ObjectId> todo = new java.util.ArrayDeque<>(tips);
+        while (!todo.isEmpty()) {
+            ObjectId c = todo.pop();
+            if (!seen.add(c)) continue;
+            need(index, c);
+            Commit commit = objects.commit(c);
+            level.add(commit.tree());
+            todo.addAll(commit.parents());
+        }
+        while (!level.isEmpty()) {
+            level.removeIf(t -> !seen.add(t));
+            for (ObjectId t : level) need(index, t);
+            fetch(index, level, progress);
+            List<ObjectId> next = new ArrayList<>();
+            for (ObjectId t : level) {
+                for (TreeEntry e : objects.tree(t).entries()) {
+                    if (e.kind() == FileKind.DIRECTORY && !seen.contains(e.id())) next.add(e.id());
+                }
+            }
+            level = next;
+        }
     }
 
     /**
@@ -424,7 +604,7 @@ public final class RemoteGc {
      * this repository lacks are read from the remote first (one round for the commits, one per tree
      * level, one for the lists); a reachable object the remote lacks stops gc.
      */
-    private void mark(Collection<ObjectId> tips, Set<ObjectId> live, ProgressListener progress) {
+    private void mark(Collection<ObjectId> tips, Set<ObjectId> live, Set<ObjectId> skip, ProgressListener progress) {
         if (tips.isEmpty()) return;
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> commitIds = new ArrayList<>();
@@ -456,7 +636,7 @@ public final class RemoteGc {
                 for (TreeEntry e : objects.tree(t).entries()) {
                     if (e.kind() == FileKind.DIRECTORY) {
                         if (!live.contains(e.id())) next.add(e.id());
-                    } else if (live.add(e.id())) {
+                    } else if (!skip.contains(e.id()) && live.add(e.id())) {
                         need(index, e.id());
                         if (e.type() == ObjectType.LIST) lists.add(e.id());
                     }
@@ -466,11 +646,17 @@ public final class RemoteGc {
         }
         fetch(index, lists, progress);
         for (ObjectId l : lists) {
+            // A recorded purged list may outlive some of its chunks (its pack was mostly live): not damage.
+            boolean recorded = purgedBefore.contains(l);
             for (ChunkList.ChunkRef c : objects.list(l).chunks()) {
+                if (recorded && !index.contains(c.id())) continue;
                 if (live.add(c.id())) need(index, c.id());
             }
         }
     }
+
+    /** The contents in the remote's purge record when this run started. */
+    private Set<ObjectId> purgedBefore = Set.of();
 
     /** Stops gc when the remote lacks an object its refs reach: deleting anything then could lose more. */
     private void need(RemoteIndex index, ObjectId id) {

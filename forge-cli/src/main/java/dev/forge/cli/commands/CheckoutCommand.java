@@ -50,6 +50,7 @@ public final class CheckoutCommand implements Callable<Integer> {
         Output out = common.output(json);
         String previous = null;
         String now = null;
+        java.util.List<String> purged = java.util.List.of();
         try (Repository repo = common.open(into != null ? Mode.READ : Mode.WRITE)) {
             previous = repo.headCommit().map(id -> id.hex()).orElse(ZERO);
             Checkout.Result r = into != null
@@ -57,13 +58,16 @@ public final class CheckoutCommand implements Callable<Integer> {
                     : new Checkout(repo).run(rev, force, out.progress());
             if (into == null) LockFiles.afterCheckout(repo, out);
             now = r.commit().hex();
+            purged = r.purged();
             if (out.json()) {
-                out.json(object().put("commit", r.commit().hex())
+                var n = object().put("commit", r.commit().hex())
                         .put("branch", r.branch())
                         .put("filesWritten", r.written())
                         .put("filesRemoved", r.removed())
                         .put("bytesWritten", r.bytes())
-                        .put("seconds", r.seconds()));
+                        .put("seconds", r.seconds());
+                r.purged().forEach(n.putArray("purged")::add);
+                out.json(n);
             } else if (into != null) {
                 out.info(
                         "Wrote %d files (%s) of %s into %s (%s)%n",
@@ -83,6 +87,13 @@ public final class CheckoutCommand implements Callable<Integer> {
             }
         }
         if (into == null) postCheckout(common.cwd(), previous, now, out);
+        if (!purged.isEmpty()) {
+            // Everything else is written; these versions' contents were purged (fsck lists why).
+            throw new dev.forge.core.error.PartialResultException(
+                    "checked out; " + purged.size() + " file" + (purged.size() == 1 ? " was" : "s were")
+                            + " purged by the retention policy or obliterated and not written",
+                    purged);
+        }
         return 0;
     }
 

@@ -44,6 +44,8 @@ public final class FsckCommand implements Callable<Integer> {
                         .put("remoteOnly", r.remoteOnly());
                 ArrayNode p = n.putArray("problems");
                 r.problems().forEach(p::add);
+                ArrayNode g = n.putArray("purged");
+                r.purged().forEach(g::add);
                 out.json(n);
             } else {
                 for (String p : r.problems()) out.warn("fsck: " + dev.forge.core.model.PathText.sanitize(p));
@@ -60,8 +62,15 @@ public final class FsckCommand implements Callable<Integer> {
                         r.problems().size() == 1 ? "" : "s");
                 if (r.remoteOnly() > 0)
                     out.info(
-                            "%d file versions of this lazy clone are on the remote only (fetched when needed)%n",
+                            "%d file versions of this lazy clone are on the remote only, evicted or never fetched"
+                                    + " (fetched when needed)%n",
                             r.remoteOnly());
+                if (!r.purged().isEmpty()) {
+                    out.info(
+                            "%d file versions were purged (history kept, content gone; not damage):%n",
+                            r.purged().size());
+                    for (String x : r.purged()) out.info("  purged: %s%n", dev.forge.core.model.PathText.sanitize(x));
+                }
             }
             return r.ok() ? 0 : ExitCode.INTEGRITY.code();
         }

@@ -77,7 +77,8 @@ public final class GcCommand implements Callable<Integer> {
                         .put("orphanFiles", s.orphanFiles())
                         .put("bytesBefore", s.bytesBefore())
                         .put("bytesAfter", s.bytesAfter())
-                        .put("bytesFreed", freed);
+                        .put("bytesFreed", freed)
+                        .put("contentsPurged", r.purged());
                 if (c != null) {
                     n.put("packsAfter", c.packsAfter())
                             .put("indexFilesBefore", c.indexFilesBefore())
@@ -98,6 +99,11 @@ public final class GcCommand implements Callable<Integer> {
                         s.orphanFiles());
                 if (dryRun) out.printf("%s", line);
                 else out.info("%s", line);
+                if (r.purged() > 0) {
+                    out.info(
+                            "%s %d file version(s) outside the retention policy (forge fsck lists them)%n",
+                            dryRun ? "Would purge" : "Purged", r.purged());
+                }
                 if (c != null) {
                     out.info(
                             "Compacted: packs %d -> %d, index files %d -> %d%n",
@@ -136,7 +142,8 @@ public final class GcCommand implements Callable<Integer> {
                         .put("packsPending", x.packsPending())
                         .put("bytesPending", x.bytesPending())
                         .put("deletionDeferred", x.deletionDeferred())
-                        .put("bytesAfter", x.bytesAfter());
+                        .put("bytesAfter", x.bytesAfter())
+                        .put("contentsPurged", x.contentsPurged());
                 if (saving != null)
                     n.put("pricePerGiBMonth", Double.parseDouble(price)).put("monthlySaving", saving);
                 out.json(n);
@@ -164,6 +171,11 @@ public final class GcCommand implements Callable<Integer> {
                     human(x.bytesBefore()),
                     human(x.bytesAfter()),
                     save);
+            if (x.contentsPurged() > 0) {
+                out.info(
+                        "%s: %d file version(s) outside the retention policy purged (their packs go as above)%n",
+                        remote, x.contentsPurged());
+            }
             if (x.deletionDeferred()) {
                 out.info("Pushes kept running; deleting was left to the next run%n");
             }

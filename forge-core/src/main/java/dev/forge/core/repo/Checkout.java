@@ -32,6 +32,10 @@ public final class Checkout {
         this.repo = repo;
     }
 
+    /**
+     * {@code purged}: files of the commit whose contents were purged (retention policy or obliteration):
+     * not written; the command reports them as a partial result (exit 12).
+     */
     public record Result(
             ObjectId commit,
             String branch,
@@ -39,7 +43,19 @@ public final class Checkout {
             int removed,
             long bytes,
             List<String> discarded,
-            double seconds) {}
+            double seconds,
+            List<String> purged) {
+        public Result(
+                ObjectId commit,
+                String branch,
+                int written,
+                int removed,
+                long bytes,
+                List<String> discarded,
+                double seconds) {
+            this(commit, branch, written, removed, bytes, discarded, seconds, List.of());
+        }
+    }
 
     public Result run(String rev, boolean force, ProgressListener progress) {
         long start = System.nanoTime();
@@ -74,7 +90,8 @@ public final class Checkout {
                 move.toRemove.size(),
                 move.bytes(),
                 move.blocked,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9,
+                List.copyOf(move.purged));
     }
 
     /**
@@ -88,7 +105,13 @@ public final class Checkout {
         Path out = dir.toAbsolutePath().normalize();
         SortedMap<String, StageEntry> target =
                 Trees.flatten(repo.objects, repo.objects.commit(commit).tree());
-        new LocalContent(repo).require(target.values(), rev);
+        LocalContent local = new LocalContent(repo);
+        List<String> purged = new ArrayList<>();
+        for (StageEntry e : local.purged(target.values())) {
+            purged.add(e.path());
+            target.remove(e.path());
+        }
+        local.require(target.values(), rev);
         Path created = null; // the outermost folder this command creates; null when out exists
         try {
             if (Files.exists(out)) {
@@ -125,7 +148,7 @@ public final class Checkout {
         } finally {
             progress.end();
         }
-        return new Result(commit, null, target.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9);
+        return new Result(commit, null, target.size(), 0, bytes, List.of(), (System.nanoTime() - start) / 1e9, purged);
     }
 
     /** Removes {@code created}, or when {@code out} was there already (empty), everything in it. */

@@ -28,6 +28,8 @@ public final class Fsck {
     private SparsePaths sparse = SparsePaths.ALL;
     private boolean lazy;
     private long remoteOnly;
+    private dev.forge.core.retain.PurgeRecord record = dev.forge.core.retain.PurgeRecord.empty();
+    private final List<String> purged = new ArrayList<>();
 
     public Fsck(Repository repo) {
         this.repo = repo;
@@ -35,10 +37,29 @@ public final class Fsck {
 
     /**
      * {@code remoteOnly}: files of a lazy clone whose contents are not here (they stay on the remote and
-     * are fetched when a command needs them); not a problem.
+     * are fetched when a command needs them); not a problem. {@code purged}: file versions whose contents were purged by the retention policy or obliterated
+     * ({@code path (why)}, once per content); not a problem either.
      */
     public record Report(
-            long packs, long objects, long commits, long trees, long files, long remoteOnly, List<String> problems) {
+            long packs,
+            long objects,
+            long commits,
+            long trees,
+            long files,
+            long remoteOnly,
+            List<String> problems,
+            List<String> purged) {
+        public Report(
+                long packs,
+                long objects,
+                long commits,
+                long trees,
+                long files,
+                long remoteOnly,
+                List<String> problems) {
+            this(packs, objects, commits, trees, files, remoteOnly, problems, List.of());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -49,6 +70,8 @@ public final class Fsck {
         sparse = repo.sparse();
         lazy = repo.lazyRemote().isPresent();
         remoteOnly = 0;
+        record = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        purged.clear();
         List<String> problems = new ArrayList<>(storage.problems());
         Set<ObjectId> seen = new HashSet<>();
         Deque<ObjectId> commits = new ArrayDeque<>();
@@ -80,7 +103,8 @@ public final class Fsck {
                 counts[1],
                 counts[2],
                 remoteOnly,
-                List.copyOf(problems));
+                List.copyOf(problems),
+                List.copyOf(purged));
     }
 
     /**
@@ -126,6 +150,11 @@ public final class Fsck {
         // A sparse clone does not have the contents of files outside its paths; the remote does.
         if (!sparse.includes(name)) return;
         if (!seen.add(id)) return;
+        var why = record.get(id);
+        if (why.isPresent() && !local(type, id)) {
+            purged.add(name + " (" + why.get().describe() + ")");
+            return;
+        }
         if (lazy && !local(type, id)) {
             remoteOnly++;
             return;

@@ -34,6 +34,9 @@ public final class Gc {
     private final boolean partial;
     private java.util.function.Predicate<ObjectId> evict = id -> false;
     private double minLiveShare = DEFAULT_MIN_LIVE_SHARE;
+    private java.util.Map<ObjectId, dev.forge.core.retain.PurgeRecord.Entry> obliterate = java.util.Map.of();
+    /** Contents not marked through trees: purgeable by the policy, obliterated, or purged before and absent. */
+    private final java.util.Set<ObjectId> skip = new java.util.HashSet<>();
 
     public Gc(Repository repo) {
         this.repo = repo;
@@ -51,9 +54,32 @@ public final class Gc {
         return this;
     }
 
-    /** {@code compaction} is null for a dry run. */
+    /**
+     * Also drops {@code contents} (file contents: a list with the chunks no other content needs, or a
+     * one-chunk file) wherever they are reached, and records them as obliterated ({@code forge
+     * obliterate}). Every pack holding one of them is rewritten without it.
+     */
+    public Gc obliterating(java.util.Map<ObjectId, dev.forge.core.retain.PurgeRecord.Entry> contents) {
+        this.obliterate = contents;
+        this.minLiveShare = 1.0;
+        return this;
+    }
+
+    /**
+     * {@code compaction} is null for a dry run. {@code purged}: file contents this run dropped (or, dry,
+     * would drop) under the retention policy or an obliteration.
+     */
     public record Report(
-            long liveObjects, LocalStore.SweepReport sweep, boolean dryRun, LocalStore.CompactReport compaction) {}
+            long liveObjects,
+            LocalStore.SweepReport sweep,
+            boolean dryRun,
+            LocalStore.CompactReport compaction,
+            long purged) {
+        public Report(
+                long liveObjects, LocalStore.SweepReport sweep, boolean dryRun, LocalStore.CompactReport compaction) {
+            this(liveObjects, sweep, dryRun, compaction, 0);
+        }
+    }
 
     public Report run(boolean dryRun, ProgressListener progress) {
         LiveSet live = new LiveSet(1 << 16);
@@ -73,14 +99,24 @@ public final class Gc {
             }
         });
         Instant cutoff = Instant.now().minus(Duration.ofDays(repo.config().gcGraceDays()));
+        java.util.List<ObjectId> recent = new java.util.ArrayList<>();
         for (Operation op : repo.meta().operations(Integer.MAX_VALUE)) {
             if (op.time().isBefore(cutoff)) break;
             for (ObjectId id : op.roots()) {
                 var info = repo.store().objects().stat(id);
                 if (info.isEmpty()) continue;
-                if (info.get().type() == ObjectType.COMMIT) commits.add(id);
-                else if (info.get().type() == ObjectType.TREE) trees.add(id);
+                if (info.get().type() == ObjectType.COMMIT) {
+                    commits.add(id);
+                    recent.add(id);
+                } else if (info.get().type() == ObjectType.TREE) trees.add(id);
             }
+        }
+        dev.forge.core.retain.PurgeRecord record = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        java.util.Map<ObjectId, dev.forge.core.retain.RetentionPolicy.Rule> purgeable = purgeable(recent);
+        skip.addAll(purgeable.keySet());
+        skip.addAll(obliterate.keySet());
+        for (var e : record.entries()) {
+            if (!repo.store().objects().contains(e.content())) skip.add(e.content());
         }
         progress.begin("Marking", -1, "objects");
         try {
@@ -96,9 +132,58 @@ public final class Gc {
         } finally {
             progress.end();
         }
+        // The record first (what is about to go, and why), then the sweep: a crash in between leaves
+        // recorded contents that are still here, which count as present, not purged.
+        java.util.List<dev.forge.core.retain.PurgeRecord.Entry> added = new java.util.ArrayList<>();
+        long now = System.currentTimeMillis();
+        purgeable.forEach((id, rule) -> {
+            if (!live.contains(id) && repo.store().objects().contains(id) && !record.contains(id))
+                added.add(new dev.forge.core.retain.PurgeRecord.Entry(
+                        id, now, dev.forge.core.retain.PurgeRecord.Why.RETENTION, rule.describe()));
+        });
+        obliterate.forEach((id, e) -> {
+            if (!live.contains(id)
+                    && !record.get(id).map(x -> x.why() == e.why()).orElse(false)) added.add(e);
+        });
+        java.util.List<ObjectId> back = new java.util.ArrayList<>();
+        for (var e : record.entries()) {
+            if (live.contains(e.content()) && repo.store().objects().contains(e.content())) back.add(e.content());
+        }
+        dev.forge.core.retain.PurgeRecord next = record.without(back).with(added);
+        if (!dryRun && !next.equals(record)) next.save(repo.forgeDir());
         LocalStore.SweepReport sweep = repo.store().sweep(live, minLiveShare, dryRun, progress);
         LocalStore.CompactReport compaction = dryRun ? null : repo.store().compact(progress);
-        return new Report(live.size(), sweep, dryRun, compaction);
+        return new Report(live.size(), sweep, dryRun, compaction, added.size());
+    }
+
+    /**
+     * What the retention policy drops from the local history: branches are the local branches and the
+     * remote-tracking ones (what this repository last saw of each remote's branches), tips kept whole are
+     * the tags and a detached HEAD.
+     */
+    private java.util.Map<ObjectId, dev.forge.core.retain.RetentionPolicy.Rule> purgeable(
+            java.util.List<ObjectId> recent) {
+        var policy = dev.forge.core.retain.RetentionPolicy.load(repo.forgeDir());
+        if (policy.isEmpty()) return java.util.Map.of();
+        java.util.Map<String, ObjectId> branches = new java.util.TreeMap<>();
+        repo.meta()
+                .refs(dev.forge.core.model.RefNames.HEADS)
+                .forEach((k, v) -> branches.put(k.substring(dev.forge.core.model.RefNames.HEADS.length()), v));
+        // A remote-tracking branch counts as the branch of the same name (a rule's --branch names it).
+        java.util.List<ObjectId> tips = new java.util.ArrayList<>();
+        repo.meta().refs(dev.forge.core.model.RefNames.REMOTES).forEach((k, v) -> {
+            String rest = k.substring(dev.forge.core.model.RefNames.REMOTES.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && !branches.containsKey(rest.substring(slash + 1))) {
+                branches.put(rest.substring(slash + 1), v);
+            } else {
+                tips.add(v);
+            }
+        });
+        tips.addAll(repo.meta().refs(dev.forge.core.model.RefNames.TAGS).values());
+        if (repo.head() instanceof Head.Detached d) tips.add(d.commit());
+        return new dev.forge.core.retain.Retention(repo.objects, policy)
+                .purgeable(branches, tips, recent, Instant.now());
     }
 
     /** Marks a tree and everything below it, without recursion (a hostile tree may be deep). */
@@ -112,7 +197,7 @@ public final class Gc {
             for (TreeEntry e : repo.objects.tree(tree).entries()) {
                 if (e.kind() == FileKind.DIRECTORY) {
                     todo.push(e.id());
-                } else {
+                } else if (!skip.contains(e.id())) {
                     markContent(new StageEntry(e.name(), e.kind(), e.content()), live);
                 }
             }

@@ -42,13 +42,32 @@ final class LocalContent {
     private final boolean sparse;
     private final ContentFetcher fetcher;
     private final Set<ObjectId> present = new HashSet<>();
+    private final dev.forge.core.retain.PurgeRecord record;
 
     LocalContent(Repository repo) {
         this.repo = repo;
         this.store = repo.store().objects();
         this.objects = repo.objects;
-        this.sparse = repo.partial();
+        this.record = dev.forge.core.retain.PurgeRecord.load(repo.forgeDir());
+        // Purged contents are missing by design too: check before reading, as in a sparse clone.
+        this.sparse = repo.partial() || !record.isEmpty();
         this.fetcher = repo.lazyFetch();
+    }
+
+    /** Why {@code c} is gone, when it was purged (in the purge record and not here). */
+    java.util.Optional<dev.forge.core.retain.PurgeRecord.Entry> purgedEntry(ContentRef c) {
+        if (record.isEmpty()) return java.util.Optional.empty();
+        var e = record.get(c.id());
+        if (e.isEmpty() || has(c)) return java.util.Optional.empty();
+        return e;
+    }
+
+    /** Those of {@code entries} whose contents were purged. */
+    List<StageEntry> purged(Collection<StageEntry> entries) {
+        List<StageEntry> out = new ArrayList<>();
+        if (record.isEmpty()) return out;
+        for (StageEntry e : entries) if (purgedEntry(e.content()).isPresent()) out.add(e);
+        return out;
     }
 
     /** Whether the content and, for a chunk list, every chunk it names are stored here. */
@@ -103,6 +122,10 @@ final class LocalContent {
             }
         }
         if (missing.isEmpty()) return;
+        for (Map.Entry<String, ContentRef> m : missing.entrySet()) {
+            var why = purgedEntry(m.getValue());
+            if (why.isPresent()) throw purged(m.getKey(), where, why.get());
+        }
         // Chunks evicted because the checked-out files hold them are read back from there first.
         if (new WorkTreeSource(repo).recover(missing) > 0) {
             missing.values().removeIf(this::has);
@@ -114,6 +137,13 @@ final class LocalContent {
             missing.values().removeIf(this::has);
         }
         if (!missing.isEmpty()) throw notFetched(List.copyOf(missing.keySet()), where);
+    }
+
+    /** The error for a file version whose content was purged: exit 4, naming the policy or obliteration. */
+    static NotFoundException purged(String path, String where, dev.forge.core.retain.PurgeRecord.Entry why) {
+        String in = where == null ? "" : " (in " + where + ")";
+        return new NotFoundException(
+                "'" + path + "'" + in + " was " + why.describe() + ": its history is kept, its content is gone");
     }
 
     /** The error for files whose contents this sparse clone never fetched: names them and how to get them. */

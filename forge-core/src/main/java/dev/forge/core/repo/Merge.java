@@ -156,6 +156,8 @@ public final class Merge {
         if (oe.kind() != te.kind() || oe.kind() == FileKind.SYMLINK) return null;
         if (oe.content().size() > 8 << 20 || te.content().size() > 8 << 20) return null;
         List<StageEntry> sides = be == null ? List.of(oe, te) : List.of(be, oe, te);
+        // A purged side (the base, under a retention policy) cannot be merged line by line: a conflict.
+        if (!localContent.purged(sides).isEmpty()) return null;
         if (!localContent.missing(sides).isEmpty()) {
             unfetched.add(path);
             return null;

@@ -28,6 +28,8 @@ final class WorkTreeMove {
     final List<StageEntry> toWrite = new ArrayList<>();
     final List<String> toRemove = new ArrayList<>();
     final List<String> blocked = new ArrayList<>();
+    /** Files of the target whose contents were purged: not written (and removed when on disk). */
+    final List<String> purged = new ArrayList<>();
 
     private WorkTreeMove(Repository repo, SortedMap<String, StageEntry> target) {
         this.repo = repo;
@@ -106,8 +108,14 @@ final class WorkTreeMove {
      * tree when a sparse clone lacks the contents of a file it would write.
      */
     void apply(boolean force, ProgressListener progress, Transaction tx, ObjectId targetTree) {
-        new LocalContent(repo).require(toWrite, null);
+        LocalContent local = new LocalContent(repo);
         WorkTree wt = repo.workTree();
+        for (StageEntry e : local.purged(toWrite)) {
+            toWrite.remove(e);
+            purged.add(e.path());
+            if (wt.stat(e.path()) != null && !toRemove.contains(e.path())) toRemove.add(e.path());
+        }
+        local.require(toWrite, null);
         new WorkTreeUpdate(repo).run(toWrite, toRemove, force, progress, tx);
         tx.replaceStage(target.values(), targetTree).movedWorkTree();
         long now = System.currentTimeMillis() * 1_000_000L;

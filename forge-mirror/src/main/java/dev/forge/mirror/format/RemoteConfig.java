@@ -46,15 +46,20 @@ public record RemoteConfig(
     /** The remote format this code writes and the newest it reads. */
     public static final int FORMAT = 1;
 
-    /** The reader features this forge understands: {@code encryption} (dev.forge.mirror.crypt). */
-    public static final Set<String> READER_FEATURES = Set.of("encryption");
+    /**
+     * The reader features this forge understands: {@code encryption} (dev.forge.mirror.crypt); {@code
+     * purge}, contents that are missing on purpose and listed in {@code purged}
+     * (dev.forge.mirror.RemoteRetention).
+     */
+    public static final Set<String> READER_FEATURES = Set.of("encryption", "purge");
 
     /**
      * The writer features this forge maintains when it writes: {@code pack-list}, the listings that
      * readers over plain HTTP need ({@code dev.forge.mirror.blob.Listings}); {@code gc}, the remote
-     * gc protocol, under which every push holds a lease ({@code dev.forge.mirror.GcLocks}).
+     * gc protocol, under which every push holds a lease ({@code dev.forge.mirror.GcLocks}); {@code
+     * retention}, the policy every gc applies; {@code purge}, the purge record.
      */
-    public static final Set<String> WRITER_FEATURES = Set.of("pack-list", "gc", "encryption");
+    public static final Set<String> WRITER_FEATURES = Set.of("pack-list", "gc", "encryption", "retention", "purge");
 
     private static final Pattern FEATURE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
@@ -88,6 +93,15 @@ public record RemoteConfig(
         Set<String> w = new TreeSet<>(writerFeatures);
         w.add(feature);
         return new RemoteConfig(format, chunking, readerFeatures, w, encryption);
+    }
+
+    /** This config with {@code feature} among its reader features (and writer features: every writer keeps it up). */
+    public RemoteConfig withReaderFeature(String feature) {
+        Set<String> r = new TreeSet<>(readerFeatures);
+        r.add(feature);
+        Set<String> w = new TreeSet<>(writerFeatures);
+        w.add(feature);
+        return new RemoteConfig(format, chunking, r, w, encryption);
     }
 
     public static RemoteConfig of(ChunkerParams chunking) {

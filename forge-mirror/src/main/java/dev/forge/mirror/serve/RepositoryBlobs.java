@@ -83,10 +83,24 @@ public final class RepositoryBlobs implements ServedBlobs {
     @Override
     public Optional<Served> open(String name) {
         if (!ServeNames.servable(name)) return Optional.empty();
+        Path forge = root.resolve(".forge");
         if (name.equals(RemoteConfig.BLOB)) {
-            return bytes(RemoteConfig.of(current().chunking())
-                    .withWriterFeature(Listings.FEATURE)
-                    .encode());
+            RemoteConfig c = RemoteConfig.of(current().chunking()).withWriterFeature(Listings.FEATURE);
+            // Purged contents are missing here on purpose: readers must know the purge record.
+            if (java.nio.file.Files.exists(forge.resolve(dev.forge.mirror.RemoteRetention.PURGED)))
+                c = c.withReaderFeature(dev.forge.mirror.RemoteRetention.PURGE_FEATURE);
+            return bytes(c.encode());
+        }
+        if (name.equals(dev.forge.mirror.RemoteRetention.POLICY)
+                || name.equals(dev.forge.mirror.RemoteRetention.PURGED)) {
+            try {
+                return bytes(java.nio.file.Files.readAllBytes(forge.resolve(name)));
+            } catch (java.nio.file.NoSuchFileException e) {
+                return Optional.empty();
+            } catch (java.io.IOException e) {
+                throw new dev.forge.core.error.ForgeException(
+                        "cannot read " + forge.resolve(name) + ": " + e.getMessage(), e);
+            }
         }
         if (name.equals(Listings.PACKS)) {
             Map<String, Long> entries = new TreeMap<>();

@@ -26,7 +26,9 @@ public final class ServeNames {
         if (immutable(name)
                 || name.equals(RemoteConfig.BLOB)
                 || name.equals(Listings.PACKS)
-                || name.equals(Listings.REFS)) return true;
+                || name.equals(Listings.REFS)
+                || name.equals(dev.forge.mirror.RemoteRetention.POLICY)
+                || name.equals(dev.forge.mirror.RemoteRetention.PURGED)) return true;
         if (!name.startsWith("refs/")) return false;
         try {
             BlobNames.check(name);
