@@ -65,6 +65,10 @@ public final class Fetch {
     private List<String> peers;
     private final Map<String, String> droppedPeers = new java.util.TreeMap<>();
     private long bytesFromOthers;
+    /** Ranged reads continued from a partial file an interrupted run left, and the bytes those held. */
+    private long rangesResumed;
+
+    private long bytesResumed;
 
     public Fetch(Repository repo, Remote remote) {
         this.repo = repo;
@@ -182,7 +186,9 @@ public final class Fetch {
             List<String> pruned,
             Map<String, Long> fromOthers,
             long bytesFromOthers,
-            Map<String, String> droppedPeers) {
+            Map<String, String> droppedPeers,
+            long packsResumed,
+            long bytesResumed) {
         /** Every byte received: from the remote, its peers and other remotes. */
         public long bytesReceivedInAll() {
             return bytesReceived + bytesFromOthers;
@@ -241,6 +247,9 @@ public final class Fetch {
                 objectsBefore = d.objects - repaired;
             }
         }
+        // Everything is stored: partial reads left by interrupted runs that this one did not continue go.
+        sweepIncoming();
+        TestHooks.reached("fetch.beforeRef");
         List<RefUpdate> updates = new ArrayList<>();
         for (RemoteRefs.RemoteRef r : refs.values()) {
             ObjectId old = tracking.get(prefix + r.branch());
@@ -275,8 +284,24 @@ public final class Fetch {
                 List.copyOf(pruned),
                 Map.copyOf(fromOthers),
                 bytesFromOthers,
-                Map.copyOf(droppedPeers));
+                Map.copyOf(droppedPeers),
+                rangesResumed,
+                bytesResumed);
     }
+
+    private void sweepIncoming() {
+        java.nio.file.Path dir = remote.stateDir().resolve(INCOMING);
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        try (var s = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator)
+                java.nio.file.Files.deleteIfExists(p);
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // the next fetch sweeps again
+        }
+    }
+
+    /** The folder of a remote's partial reads (docs/format.md, "Partial downloads"). */
+    static final String INCOMING = "incoming";
 
     /** Fetches every object reachable from {@code tips} that is missing here. */
     private void download(List<ObjectId> tips, Downloader d) {
@@ -617,7 +642,8 @@ public final class Fetch {
                     for (RangeReader.Request r : requests) packsRead.add(r.packId());
                 }
             }
-            RangeReader reader = new RangeReader(from.blobs(), store, parallelism);
+            RangeReader reader = new RangeReader(
+                    from.blobs(), store, parallelism, from.stateDir().resolve(INCOMING));
             long before = from.meter().bytesReceived();
             try {
                 reader.run(requests, progress);
@@ -625,6 +651,8 @@ public final class Fetch {
                 synchronized (this) {
                     if (from != remote) bytesFromOthers += from.meter().bytesReceived() - before;
                     objects += reader.objects();
+                    rangesResumed += reader.resumed();
+                    bytesResumed += reader.bytesResumed();
                     if (from != remote) fromOthers.merge(label(from), reader.objects(), Long::sum);
                 }
             }

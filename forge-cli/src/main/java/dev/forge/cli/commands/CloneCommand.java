@@ -109,6 +109,7 @@ public final class CloneCommand implements Callable<Integer> {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
             n.put("bytesReceived", r.bytesReceived())
                     .put("lazy", lazy)
+                    .put("resumed", r.resumed())
                     .put("path", r.dir().toString())
                     .put("branch", r.branch())
                     .put("commit", r.commit() == null ? null : r.commit().hex());
