@@ -148,7 +148,7 @@ final class RangeReader {
             Request r = todo.get(i);
             f.unflushed += read(r, f);
             progress.advance(r.length());
-            TestHooks.reached("fetch.afterRead");
+            if (r.length() >= PARTIAL_MIN) TestHooks.reached("fetch.afterRead");
             if (f.unflushed >= FLUSH_BYTES) {
                 f.flush();
                 f.unflushed = 0;
