@@ -190,6 +190,14 @@ public final class Clone {
                 Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), options)) {
             RemoteConfig rc = remote.requireConfig();
             if (!rc.chunking().equals(repo.config().chunking())) return null;
+            if (repo.headCommit().isPresent()) {
+                // Killed after its operation committed (the checkout is whole), before the marker went.
+                Fetch.Result fetched = new Fetch(repo, remote).run(progress);
+                delete(repo.forgeDir().resolve(MARKER_IN_REPO));
+                String on = repo.head() instanceof Head.OnBranch b ? b.branch() : null;
+                return new Result(
+                        target, on, repo.headCommit().get(), fetched, null, fetched.bytesReceivedInAll(), true);
+            }
             // Files a killed checkout wrote (whole or half) go: they are written again from the store.
             clearWorkTree(target);
             Result r = fill(repo, remote, parsed, target, branch, progress);

@@ -289,18 +289,29 @@ public final class Fetch {
                 bytesResumed);
     }
 
+    /**
+     * Deletes the partial reads that are left in every remote's {@code incoming/} (this one's, its
+     * peers', the other remotes'): after a fetch that completed, none is needed any more. (Fetches in
+     * one repository do not run at once: they hold its lock.)
+     */
     private void sweepIncoming() {
-        java.nio.file.Path dir = remote.stateDir().resolve(INCOMING);
-        if (!java.nio.file.Files.isDirectory(dir)) return;
-        try (var s = java.nio.file.Files.list(dir)) {
-            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator)
-                java.nio.file.Files.deleteIfExists(p);
+        java.nio.file.Path remotes = remote.stateDir().getParent();
+        if (remotes == null || !java.nio.file.Files.isDirectory(remotes)) return;
+        try (var all = java.nio.file.Files.list(remotes)) {
+            for (java.nio.file.Path r : (Iterable<java.nio.file.Path>) all::iterator) {
+                java.nio.file.Path dir = r.resolve(INCOMING);
+                if (!java.nio.file.Files.isDirectory(dir)) continue;
+                try (var s = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator)
+                        java.nio.file.Files.deleteIfExists(p);
+                }
+            }
         } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
             // the next fetch sweeps again
         }
     }
 
-    /** The folder of a remote's partial reads (docs/format.md, "Partial downloads"). */
+    /** The folder of a remote's partial reads (docs/format.md, "Local state for remotes"). */
     static final String INCOMING = "incoming";
 
     /** Fetches every object reachable from {@code tips} that is missing here. */

@@ -150,11 +150,12 @@ final class PackUploader implements AutoCloseable {
         }
         blobs.put("packs/" + id + ".idx", Files.readAllBytes(index));
         cache.remember(id, index);
-        journal(id, length);
         packs.incrementAndGet();
         progress.advance(length);
         Files.deleteIfExists(pack);
         Files.deleteIfExists(index);
+        // After the staged files are gone: a pack is never both staged and noted (counted twice).
+        journal(id, length);
         TestHooks.reached("push.afterPack");
     }
 

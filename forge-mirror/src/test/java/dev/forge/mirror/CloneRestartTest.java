@@ -107,6 +107,15 @@ class CloneRestartTest {
     }
 
     @Test
+    void killedAfterItsOperationCommittedBeforeTheMarkerWent() throws Exception {
+        cloneTo(remote.toString(), dir);
+        Files.writeString(dir.resolve(".forge").resolve(Clone.MARKER_IN_REPO), marker(url));
+        Clone.Result r = cloneTo(remote.toString(), dir);
+        assertTrue(r.resumed());
+        assertCloned();
+    }
+
+    @Test
     void anythingElseIsRefused() throws Exception {
         // An interrupted clone of another URL.
         Repository.init(STORES, dir, RepoConfig.defaults()).close();
