@@ -8,6 +8,7 @@ import dev.forge.cli.commands.CompletionCommand;
 import dev.forge.cli.commands.ConfigCommand;
 import dev.forge.cli.commands.DemoCommand;
 import dev.forge.cli.commands.DiffCommand;
+import dev.forge.cli.commands.DuCommand;
 import dev.forge.cli.commands.FsckCommand;
 import dev.forge.cli.commands.GcCommand;
 import dev.forge.cli.commands.HelpCommand;
@@ -99,6 +100,7 @@ public final class Main implements Callable<Integer> {
             FsckCommand.class,
             dev.forge.cli.commands.RepairCommand.class,
             StatsCommand.class,
+            DuCommand.class,
             ConfigCommand.class,
             BranchCommand.class,
             TagCommand.class,

@@ -2,6 +2,7 @@ package dev.forge.mirror;
 
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.NotFoundException;
+import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.error.WouldOverwriteException;
 import dev.forge.core.model.Head;
 import dev.forge.core.model.ObjectId;
@@ -32,7 +33,11 @@ import java.util.stream.Stream;
  * removed again, so a failed clone leaves nothing behind.
  *
  * <p>A clone that is killed cannot clean up; it leaves a marker instead, so that running the same
- * clone again recognises the leftovers as its own, removes them and starts over. The marker names the
+ * clone again recognises the leftovers as its own: once the repository exists it continues the clone
+ * (what was downloaded stays; {@link #resume}), before that it removes them and starts over. A clone
+ * cut off by the network after the repository exists keeps it the same way. Every other command
+ * refuses the unfinished clone, naming the command that finishes it ({@link
+ * Repository#unfinishedClone}). The marker names the
  * URL and is always in exactly one place: {@code DIR/.forge-clone} from before the repository is made
  * until it exists, then (moved atomically) {@code DIR/.forge/clone-in-progress} until the clone has
  * finished, when it is deleted. Before the checkout writes the first file it is inside {@code .forge},
@@ -106,7 +111,18 @@ public final class Clone {
             ObjectId commit,
             Fetch.Result fetch,
             Checkout.Result checkout,
-            long bytesReceived) {}
+            long bytesReceived,
+            boolean resumed) {
+        public Result(
+                Path dir,
+                String branch,
+                ObjectId commit,
+                Fetch.Result fetch,
+                Checkout.Result checkout,
+                long bytesReceived) {
+            this(dir, branch, commit, fetch, checkout, bytesReceived, false);
+        }
+    }
 
     /** The folder a clone of {@code url} goes to by default: the last segment of its path. */
     public static String defaultDirName(String url) {
@@ -128,7 +144,12 @@ public final class Clone {
             throw new dev.forge.core.error.InvalidInputException("YouTube cannot be read back: 'forge init', then"
                     + " 'forge mirror restore NAME --from DIR' with the videos you downloaded");
         Path target = dir.toAbsolutePath().normalize();
+        if (parsed.text().equals(Repository.unfinishedClone(target))) {
+            Result resumed = resume(parsed, target, branch, progress);
+            if (resumed != null) return resumed;
+        }
         boolean created = prepare(target, parsed.text());
+        boolean[] filling = {false};
         try (Remote probe = Remote.open(ORIGIN, parsed, target.resolve(".forge"), options)) {
             RemoteConfig rc = probe.requireConfig();
             RepoConfig config = new RepoConfig(
@@ -139,13 +160,78 @@ public final class Clone {
                     Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), options)) {
                 Path inRepo = repo.forgeDir().resolve(MARKER_IN_REPO);
                 move(marker, inRepo);
+                filling[0] = true;
                 Result r = fill(repo, remote, parsed, target, branch, progress);
                 delete(inRepo);
                 return r;
             }
+        } catch (RemoteUnavailableException e) {
+            // Cut off while downloading: what arrived stays for the same clone, run again, to continue.
+            if (filling[0]) throw unfinished(e, parsed, target);
+            cleanUp(target, created);
+            throw e;
         } catch (RuntimeException | Error e) {
             cleanUp(target, created);
             throw e;
+        }
+    }
+
+    /**
+     * Continues the unfinished clone of {@code parsed} in {@code target} (killed, or cut off): the
+     * objects it stored stay and are not downloaded again, partial reads continue ({@link Fetch}), the
+     * work tree is written anew, and only then the marker goes. Returns null when what is there cannot
+     * be continued (its chunking is not the remote's, or it does not open): the caller starts over.
+     */
+    private Result resume(RemoteUrl parsed, Path target, String branch, ProgressListener progress) {
+        Repository repo;
+        try {
+            repo = Repository.openUnfinishedClone(stores, target);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        try (repo;
+                Remote remote = Remote.open(ORIGIN, parsed, repo.forgeDir(), options)) {
+            RemoteConfig rc = remote.requireConfig();
+            if (!rc.chunking().equals(repo.config().chunking())) return null;
+            if (repo.headCommit().isPresent()) {
+                // Killed after its operation committed (the checkout is whole), before the marker went.
+                Fetch.Result fetched = new Fetch(repo, remote).run(progress);
+                delete(repo.forgeDir().resolve(MARKER_IN_REPO));
+                String on = repo.head() instanceof Head.OnBranch b ? b.branch() : null;
+                return new Result(
+                        target, on, repo.headCommit().get(), fetched, null, fetched.bytesReceivedInAll(), true);
+            }
+            // Files a killed checkout wrote (whole or half) go: they are written again from the store.
+            clearWorkTree(target);
+            Result r = fill(repo, remote, parsed, target, branch, progress);
+            delete(repo.forgeDir().resolve(MARKER_IN_REPO));
+            return new Result(r.dir(), r.branch(), r.commit(), r.fetch(), r.checkout(), r.bytesReceived(), true);
+        } catch (RemoteUnavailableException e) {
+            throw unfinished(e, parsed, target);
+        }
+    }
+
+    private static RemoteUnavailableException unfinished(RemoteUnavailableException e, RemoteUrl parsed, Path target) {
+        return new RemoteUnavailableException(
+                e.getMessage() + "; the clone in " + target + " is unfinished: run 'forge clone "
+                        + RemoteUrl.redact(parsed.text()) + " " + target + "' again to continue it",
+                e.retryable(),
+                e);
+    }
+
+    /** Removes everything in the work tree but {@code .forge}. */
+    private static void clearWorkTree(Path target) {
+        try (Stream<Path> top = Files.list(target)) {
+            for (Path p : (Iterable<Path>) top::iterator) {
+                if (p.getFileName().toString().equals(".forge")) continue;
+                List<Path> doomed;
+                try (Stream<Path> s = Files.walk(p)) {
+                    doomed = s.sorted(Comparator.reverseOrder()).toList();
+                }
+                for (Path d : doomed) Files.deleteIfExists(d);
+            }
+        } catch (IOException e) {
+            throw new ForgeException("cannot clear " + target + " to finish its clone: " + e.getMessage(), e);
         }
     }
 

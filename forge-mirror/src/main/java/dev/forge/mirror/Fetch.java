@@ -65,6 +65,10 @@ public final class Fetch {
     private List<String> peers;
     private final Map<String, String> droppedPeers = new java.util.TreeMap<>();
     private long bytesFromOthers;
+    /** Ranged reads continued from a partial file an interrupted run left, and the bytes those held. */
+    private long rangesResumed;
+
+    private long bytesResumed;
 
     public Fetch(Repository repo, Remote remote) {
         this.repo = repo;
@@ -193,7 +197,9 @@ public final class Fetch {
             List<String> pruned,
             Map<String, Long> fromOthers,
             long bytesFromOthers,
-            Map<String, String> droppedPeers) {
+            Map<String, String> droppedPeers,
+            long packsResumed,
+            long bytesResumed) {
         /** Every byte received: from the remote, its peers and other remotes. */
         public long bytesReceivedInAll() {
             return bytesReceived + bytesFromOthers;
@@ -259,6 +265,9 @@ public final class Fetch {
                 objectsBefore = d.objects - repaired;
             }
         }
+        // Everything is stored: partial reads left by interrupted runs that this one did not continue go.
+        sweepIncoming();
+        TestHooks.reached("fetch.beforeRef");
         List<RefUpdate> updates = new ArrayList<>();
         for (RemoteRefs.RemoteRef r : refs.values()) {
             ObjectId old = tracking.get(prefix + r.branch());
@@ -293,8 +302,35 @@ public final class Fetch {
                 List.copyOf(pruned),
                 Map.copyOf(fromOthers),
                 bytesFromOthers,
-                Map.copyOf(droppedPeers));
+                Map.copyOf(droppedPeers),
+                rangesResumed,
+                bytesResumed);
     }
+
+    /**
+     * Deletes the partial reads that are left in every remote's {@code incoming/} (this one's, its
+     * peers', the other remotes'): after a fetch that completed, none is needed any more. (Fetches in
+     * one repository do not run at once: they hold its lock.)
+     */
+    private void sweepIncoming() {
+        java.nio.file.Path remotes = remote.stateDir().getParent();
+        if (remotes == null || !java.nio.file.Files.isDirectory(remotes)) return;
+        try (var all = java.nio.file.Files.list(remotes)) {
+            for (java.nio.file.Path r : (Iterable<java.nio.file.Path>) all::iterator) {
+                java.nio.file.Path dir = r.resolve(INCOMING);
+                if (!java.nio.file.Files.isDirectory(dir)) continue;
+                try (var s = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator)
+                        java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // the next fetch sweeps again
+        }
+    }
+
+    /** The folder of a remote's partial reads (docs/format.md, "Local state for remotes"). */
+    static final String INCOMING = "incoming";
 
     /** Fetches every object reachable from {@code tips} that is missing here. */
     private void download(List<ObjectId> tips, Downloader d) {
@@ -681,7 +717,8 @@ public final class Fetch {
                     for (RangeReader.Request r : requests) packsRead.add(r.packId());
                 }
             }
-            RangeReader reader = new RangeReader(from.blobs(), store, parallelism);
+            RangeReader reader = new RangeReader(
+                    from.blobs(), store, parallelism, from.stateDir().resolve(INCOMING));
             long before = from.meter().bytesReceived();
             try {
                 reader.run(requests, progress);
@@ -689,6 +726,8 @@ public final class Fetch {
                 synchronized (this) {
                     if (from != remote) bytesFromOthers += from.meter().bytesReceived() - before;
                     objects += reader.objects();
+                    rangesResumed += reader.resumed();
+                    bytesResumed += reader.bytesResumed();
                     if (from != remote) fromOthers.merge(label(from), reader.objects(), Long::sum);
                 }
             }

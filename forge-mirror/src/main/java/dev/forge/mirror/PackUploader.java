@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PackUploader implements AutoCloseable {
     /** Packs are cut at about this size: big enough for few requests, small enough to spread over connections. */
-    static final long TARGET_PACK_SIZE = 32L << 20;
+    static final long TARGET_PACK_SIZE = TestHooks.size("FORGE_TEST_PACK_SIZE", 32L << 20);
 
     private final BlobStore blobs;
     private final IndexCache cache;
@@ -45,6 +45,8 @@ final class PackUploader implements AutoCloseable {
     private final AtomicLong packs = new AtomicLong();
     private final AtomicLong packBytes = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong bytesResumed = new AtomicLong();
+    static final String SENT = "sent";
     private PackBuilder current;
     private long objects;
 
@@ -139,9 +141,12 @@ final class PackUploader implements AutoCloseable {
         Optional<BlobStore.BlobInfo> there = blobs.stat(packName);
         if (there.isPresent() && there.get().length() == length) {
             skipped.incrementAndGet();
+            bytesResumed.addAndGet(length);
         } else {
-            blobs.put(packName, pack);
-            packBytes.addAndGet(length);
+            // A multipart upload of this pack cut off by an earlier push continues where it stopped.
+            long kept = blobs.putResuming(packName, pack);
+            bytesResumed.addAndGet(kept);
+            packBytes.addAndGet(length - kept);
         }
         blobs.put("packs/" + id + ".idx", Files.readAllBytes(index));
         cache.remember(id, index);
@@ -149,6 +154,58 @@ final class PackUploader implements AutoCloseable {
         progress.advance(length);
         Files.deleteIfExists(pack);
         Files.deleteIfExists(index);
+        // After the staged files are gone: a pack is never both staged and noted (counted twice).
+        journal(id, length);
+        TestHooks.reached("push.afterPack");
+    }
+
+    /**
+     * Notes in {@code outgoing/sent} a pack that is on the remote whole with its index: a push killed
+     * before it moved the branch leaves the list, and the next push counts those packs as resumed
+     * (they are in the remote's indexes, so it does not send them again). Deleted when a push ends.
+     */
+    private void journal(String id, long length) throws IOException {
+        synchronized (PackUploader.class) {
+            Files.createDirectories(outgoing);
+            Files.writeString(
+                    outgoing.resolve(SENT),
+                    id + " " + length + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    /** The packs (count, bytes) an interrupted push noted in {@code outgoing/sent}. */
+    static long[] sentByInterruptedPush(Path outgoing) {
+        Path f = outgoing.resolve(SENT);
+        long[] out = new long[2];
+        try {
+            if (!Files.exists(f)) return out;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String line : Files.readAllLines(f, java.nio.charset.StandardCharsets.UTF_8)) {
+                String[] w = line.split(" ");
+                if (w.length != 2 || !seen.add(w[0])) continue;
+                try {
+                    out[1] += Long.parseLong(w[1]);
+                    out[0]++;
+                } catch (NumberFormatException torn) {
+                    // the last line of a push killed while it wrote it
+                }
+            }
+        } catch (IOException e) {
+            // only a count in --json: never a reason to fail the push
+        }
+        return out;
+    }
+
+    /** Forgets {@code outgoing/sent}: the push it belonged to has ended. */
+    static void forgetSent(Path outgoing) {
+        try {
+            Files.deleteIfExists(outgoing.resolve(SENT));
+        } catch (IOException ignored) {
+            // counted once more by the next push's --json, nothing else
+        }
     }
 
     /** A failed upload ends the push early: stop building packs once one has failed. */
@@ -180,6 +237,11 @@ final class PackUploader implements AutoCloseable {
 
     long packBytes() {
         return packBytes.get();
+    }
+
+    /** Bytes of packs staged by an interrupted push that were not sent again (whole packs, multipart parts kept). */
+    long bytesResumed() {
+        return bytesResumed.get();
     }
 
     /** Packs that were already on the remote whole (from an interrupted push) and were not sent again. */

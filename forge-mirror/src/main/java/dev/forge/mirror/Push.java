@@ -108,6 +108,7 @@ public final class Push {
             long objects,
             long packs,
             long packsResumed,
+            long bytesResumed,
             long bytesSent,
             long requests,
             double seconds,
@@ -158,6 +159,7 @@ public final class Push {
                 RemoteRetention.sync(repo, remote);
             }
             List<FileLocks.Broken> broken = follow ? List.of() : new FileLocks(remote).broken();
+            PackUploader.forgetSent(outgoing());
             track(branch, remoteBranch, tip);
             return new Result(
                     branch,
@@ -165,6 +167,7 @@ public final class Push {
                     tip,
                     previous,
                     true,
+                    0,
                     0,
                     0,
                     0,
@@ -182,7 +185,7 @@ public final class Push {
         remote.ensureConfig(repo.config().chunking());
         // The retention policy travels with every push (merged rule by rule with the remote's).
         RemoteRetention.sync(repo, remote);
-        int resumed = finishInterruptedPush();
+        long[] resumed = finishInterruptedPush();
         RemoteIndex index = remote.indexCache().sync().index();
         List<ObjectId> data = new ArrayList<>();
         List<ObjectId> meta = new ArrayList<>();
@@ -195,7 +198,9 @@ public final class Push {
             for (ObjectId id : meta) up.add(id);
             up.finish();
             lease.checkFresh("push");
+            TestHooks.reached("push.beforeRef");
             moveRef(branch, remoteBranch, before, tip);
+            PackUploader.forgetSent(outgoing());
             track(branch, remoteBranch, tip);
             return new Result(
                     branch,
@@ -205,7 +210,8 @@ public final class Push {
                     false,
                     up.objects(),
                     up.packs(),
-                    resumed,
+                    resumed[0],
+                    resumed[1] + up.bytesResumed(),
                     remote.meter().bytesSent(),
                     remote.meter().requests(),
                     seconds(start),
@@ -331,6 +337,7 @@ public final class Push {
                 progress.end();
             }
             lease.checkFresh("push");
+            TestHooks.reached("push.beforeRef");
             for (Map.Entry<String, ObjectId> e : toSend.entrySet()) {
                 String tag = e.getKey();
                 RemoteRefs.RemoteRef there = remoteTags.get(tag);
@@ -346,6 +353,7 @@ public final class Push {
                 else refused.add(tag);
             }
         }
+        PackUploader.forgetSent(outgoing());
         return new TagResult(
                 List.copyOf(created),
                 List.copyOf(moved),
@@ -377,13 +385,23 @@ public final class Push {
                 "could not delete " + remote.name() + "/" + remoteBranch + ": it kept changing; try again", true);
     }
 
-    /** Uploads the packs an interrupted push left staged (skipping those that arrived whole); returns how many. */
-    private int finishInterruptedPush() {
+    /**
+     * Uploads the packs an interrupted push left staged (skipping those that arrived whole, continuing
+     * those cut off half way); returns how many packs of an interrupted push this one did not have to
+     * build and send again (those it finished and those the interrupted push had sent whole: {@code
+     * outgoing/sent}) and the bytes of them it did not send.
+     */
+    private long[] finishInterruptedPush() {
+        long[] sent = PackUploader.sentByInterruptedPush(outgoing());
         try (PackUploader leftovers = new PackUploader(remote, store, targetPackSize, ProgressListener.NONE)) {
             int n = leftovers.resume();
             leftovers.finish();
-            return n;
+            return new long[] {sent[0] + n, sent[1] + leftovers.bytesResumed()};
         }
+    }
+
+    private java.nio.file.Path outgoing() {
+        return remote.stateDir().resolve("outgoing");
     }
 
     private static double seconds(long start) {

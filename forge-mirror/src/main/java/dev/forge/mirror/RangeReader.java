@@ -10,6 +10,12 @@ import dev.forge.core.port.ObjectWriter;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.mirror.format.PackIndex;
 import dev.forge.mirror.format.PackLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,16 +37,35 @@ final class RangeReader {
     static final int MAX_GAP = 256 << 10;
     static final long FLUSH_BYTES = 64L << 20;
 
+    /** Reads at least this long go through a partial file ({@link #incoming}); shorter ones stay in memory. */
+    static final int PARTIAL_MIN = 64 << 10;
+
     private final BlobStore blobs;
     private final ObjectStore local;
     private final int parallelism;
     private final AtomicLong objects = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong resumed = new AtomicLong();
+    private final AtomicLong bytesResumed = new AtomicLong();
+    /** Where partial reads are kept between runs ({@code .forge/remotes/NAME/incoming}), or null. */
+    private final Path incoming;
 
     RangeReader(BlobStore blobs, ObjectStore local, int parallelism) {
+        this(blobs, local, parallelism, null);
+    }
+
+    /**
+     * With {@code incoming}: every read of {@link #PARTIAL_MIN} bytes or more streams into {@code
+     * incoming/PACK.OFFSET.part}, kept until the objects it held are durable in the local store; a
+     * read killed or cut off half way is continued by the next run (a {@code Range} read of the rest)
+     * when it asks for the same span's start, and what the file holds is verified like any read
+     * (each record's CRC, header against the index, BLAKE3 of the decoded object).
+     */
+    RangeReader(BlobStore blobs, ObjectStore local, int parallelism, Path incoming) {
         this.blobs = blobs;
         this.local = local;
         this.parallelism = parallelism;
+        this.incoming = incoming;
     }
 
     /** One ranged read: a span of one pack and the records in it. */
@@ -81,17 +106,36 @@ final class RangeReader {
         return n;
     }
 
-    /** One fetch thread's own hasher, decoder and pack writer. */
+    /** One fetch thread's own hasher, decoder and pack writer, and the partial files its unflushed objects came from. */
     private final class Fetcher implements Workers.State {
         final Blake3Hasher hasher = Blake3.newHasher();
         final ChunkDecoder decoder = new ChunkDecoder();
         final ObjectWriter writer = local.newWriter();
+        final List<Path> partials = new ArrayList<>();
         long unflushed;
+
+        void flush() {
+            writer.flush();
+            deletePartials();
+        }
+
+        /** Partial files go only once the objects read from them are durable here. */
+        void deletePartials() {
+            for (Path p : partials) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // swept with the folder at the end of the fetch
+                }
+            }
+            partials.clear();
+        }
 
         @Override
         public void close() {
             try {
                 writer.close();
+                deletePartials();
             } finally {
                 decoder.close();
             }
@@ -102,24 +146,74 @@ final class RangeReader {
     void run(List<Request> todo, ProgressListener progress) {
         Workers.run("forge-fetch", parallelism, todo.size(), Fetcher::new, (f, i) -> {
             Request r = todo.get(i);
-            f.unflushed += read(r, f.writer, f.decoder, f.hasher);
+            f.unflushed += read(r, f);
             progress.advance(r.length());
+            if (r.length() >= PARTIAL_MIN) TestHooks.reached("fetch.afterRead");
             if (f.unflushed >= FLUSH_BYTES) {
-                f.writer.flush();
+                f.flush();
                 f.unflushed = 0;
             }
         });
     }
 
-    private long read(Request r, ObjectWriter writer, ChunkDecoder decoder, Blake3Hasher hasher) {
+    /** The span's bytes: from memory for a short read, else through its partial file (continued if one is there). */
+    private byte[] span(Request r, String name, Fetcher f) {
+        if (incoming == null || r.length() < PARTIAL_MIN) return blobs.get(name, r.offset(), r.length());
+        Path partial = incoming.resolve(r.packId() + "." + r.offset() + ".part");
+        try {
+            Files.createDirectories(incoming);
+            long have = Files.exists(partial) ? Math.min(Files.size(partial), r.length()) : 0;
+            blobs.readInto(name, r.offset(), r.length(), partial);
+            f.partials.add(partial);
+            if (have > 0) {
+                resumed.incrementAndGet();
+                bytesResumed.addAndGet(have);
+            }
+            byte[] span = new byte[r.length()];
+            try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.wrap(span);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, b.position()) < 0) throw new IOException(partial + " is shorter than its read");
+                }
+            }
+            return span;
+        } catch (IOException e) {
+            throw new dev.forge.core.error.ForgeException("cannot use " + partial + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long read(Request r, Fetcher f) {
         String name = "packs/" + r.packId() + ".pack";
-        byte[] span = blobs.get(name, r.offset(), r.length());
+        byte[] span = span(r, name, f);
         requests.incrementAndGet();
+        try {
+            return store(r, name, span, f);
+        } catch (dev.forge.core.error.IntegrityException damaged) {
+            if (incoming == null || r.length() < PARTIAL_MIN) throw damaged;
+            // What a partial file held did not verify (a crash tore it, or the pack changed): read it all again once.
+            Path partial = incoming.resolve(r.packId() + "." + r.offset() + ".part");
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                throw damaged;
+            }
+            return store(r, name, span(r, name, f), f);
+        }
+    }
+
+    private long store(Request r, String name, byte[] span, Fetcher f) {
+        ObjectWriter writer = f.writer;
+        ChunkDecoder decoder = f.decoder;
+        Blake3Hasher hasher = f.hasher;
         long stored = 0;
+        // Every record verified before any is stored: a span that fails is read again whole.
         for (PackIndex.Entry e : r.entries()) {
             int off = (int) (e.offset() - r.offset());
             String where = blobs.describe() + "/" + name + " at offset " + e.offset();
             PackLayout.verifyRecord(e, span, off, decoder, hasher, where);
+        }
+        for (PackIndex.Entry e : r.entries()) {
+            int off = (int) (e.offset() - r.offset());
             writer.put(
                     e.id(),
                     e.type(),
@@ -140,5 +234,15 @@ final class RangeReader {
 
     long requests() {
         return requests.get();
+    }
+
+    /** Reads continued from a partial file an interrupted earlier read left. */
+    long resumed() {
+        return resumed.get();
+    }
+
+    /** The bytes those partial files held, which were not read again. */
+    long bytesResumed() {
+        return bytesResumed.get();
     }
 }

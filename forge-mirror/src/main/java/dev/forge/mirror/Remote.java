@@ -218,6 +218,16 @@ public final class Remote implements AutoCloseable {
      */
     private final class View implements BlobStore {
         @Override
+        public long putResuming(String n, Path file) {
+            return resolved().putResuming(n, file);
+        }
+
+        @Override
+        public long readInto(String n, long offset, long length, Path partial) {
+            return resolved().readInto(n, offset, length, partial);
+        }
+
+        @Override
         public void put(String n, byte[] data) {
             resolved().put(n, data);
         }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a killed clone leaves, at each stage, is recognised by the same clone run again, which starts
- * over; anything else in the folder still makes a clone refuse (exit 6). RemoteSafetyIT kills real
- * clone processes.
+ * over before the repository exists and continues it after (ResumeIT measures that nothing is
+ * downloaded twice); anything else in the folder still makes a clone refuse (exit 6), and every other
+ * command refuses an unfinished clone. RemoteSafetyIT kills real clone processes.
  */
 class CloneRestartTest {
     @TempDir
@@ -90,6 +91,27 @@ class CloneRestartTest {
         Files.writeString(dir.resolve("f.txt"), "half");
         Files.writeString(dir.resolve(Clone.MARKER), "a tracked file of that name, half written");
         cloneTo(remote.toString(), dir);
+        assertCloned();
+    }
+
+    @Test
+    void otherCommandsRefuseAnUnfinishedCloneNamingTheCommandThatFinishesIt() throws Exception {
+        Repository.init(STORES, dir, RepoConfig.defaults()).close();
+        Files.writeString(dir.resolve(".forge").resolve(Clone.MARKER_IN_REPO), marker(url));
+        var e = assertThrows(dev.forge.core.error.NotARepositoryException.class, () -> Repository.open(STORES, dir));
+        assertTrue(e.getMessage().contains("unfinished clone of " + url), e.getMessage());
+        assertTrue(e.getMessage().contains("forge clone " + url + " " + dir), e.getMessage());
+        cloneTo(remote.toString(), dir);
+        assertCloned();
+        Repository.open(STORES, dir).close();
+    }
+
+    @Test
+    void killedAfterItsOperationCommittedBeforeTheMarkerWent() throws Exception {
+        cloneTo(remote.toString(), dir);
+        Files.writeString(dir.resolve(".forge").resolve(Clone.MARKER_IN_REPO), marker(url));
+        Clone.Result r = cloneTo(remote.toString(), dir);
+        assertTrue(r.resumed());
         assertCloned();
     }
 

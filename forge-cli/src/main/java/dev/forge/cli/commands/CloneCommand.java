@@ -109,6 +109,7 @@ public final class CloneCommand implements Callable<Integer> {
             var n = FetchCommand.summary(Clone.ORIGIN, r.fetch());
             n.put("bytesReceived", r.bytesReceived())
                     .put("lazy", lazy)
+                    .put("resumed", r.resumed())
                     .put("path", r.dir().toString())
                     .put("branch", r.branch())
                     .put("commit", r.commit() == null ? null : r.commit().hex());
@@ -118,6 +119,13 @@ public final class CloneCommand implements Callable<Integer> {
             out.json(n);
         } else if (r.branch() == null) {
             out.info("Cloned an empty remote into %s%n", r.dir());
+        } else if (r.checkout() == null) {
+            out.info(
+                    "Finished the interrupted clone of %s in %s: %s at %s (it had been checked out)%n",
+                    dev.forge.mirror.RemoteUrl.redact(url),
+                    r.dir(),
+                    r.branch(),
+                    r.commit().shortHex());
         } else {
             out.info(
                     "Cloned %s into %s: %s at %s, %d files (%s); %s received in %.1f s (%s)%n",

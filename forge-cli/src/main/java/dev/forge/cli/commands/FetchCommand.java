@@ -69,6 +69,8 @@ public final class FetchCommand implements Callable<Integer> {
                 .put("repaired", r.repaired())
                 .put("packs", r.packsRead())
                 .put("bytesReceived", r.bytesReceivedInAll())
+                .put("packsResumed", r.packsResumed())
+                .put("bytesResumed", r.bytesResumed())
                 .put("requests", r.requests())
                 .put("seconds", r.seconds());
         ArrayNode skipped = n.putArray("skipped");

@@ -109,6 +109,7 @@ public final class PushCommand implements Callable<Integer> {
                         .put("objects", r.objects())
                         .put("packs", r.packs())
                         .put("packsResumed", r.packsResumed())
+                        .put("bytesResumed", r.bytesResumed())
                         .put("bytesSent", r.bytesSent())
                         .put("requests", r.requests())
                         .put("seconds", r.seconds())

@@ -46,6 +46,41 @@ public interface BlobStore extends AutoCloseable {
     /** Stores the contents of {@code file} under {@code name}; large files go up in parts where the store has them. */
     void put(String name, Path file);
 
+    /**
+     * Like {@link #put(String, Path)}, but continues an upload of this same file that an earlier,
+     * interrupted call left unfinished on the store, where the store keeps such uploads (S3 multipart
+     * uploads: the parts already there whose length and checksum match the file are not sent again).
+     * Returns the bytes that were not sent again. Stores without resumable uploads just put.
+     */
+    default long putResuming(String name, Path file) {
+        put(name, file);
+        return 0;
+    }
+
+    /**
+     * Makes {@code partial} hold the {@code length} bytes of the blob from {@code offset}: what it holds
+     * already (an interrupted earlier read's first bytes) is kept, and only the rest is read and
+     * appended. A store that streams appends bytes as they arrive, so a read cut off half way keeps
+     * what came. Returns the bytes read now. The caller verifies the result (the bytes are not
+     * fsynced: a crash may leave garbage, which the verification catches).
+     */
+    default long readInto(String name, long offset, long length, Path partial) {
+        try {
+            long have = java.nio.file.Files.exists(partial) ? java.nio.file.Files.size(partial) : 0;
+            if (have >= length) return 0;
+            byte[] rest = get(name, offset + have, Math.toIntExact(length - have));
+            java.nio.file.Files.write(
+                    partial,
+                    rest,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return rest.length;
+        } catch (java.io.IOException e) {
+            throw new dev.forge.core.error.ForgeException("cannot write " + partial + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The whole blob with its version token, or empty when there is none. */
     Optional<Versioned> get(String name);
 

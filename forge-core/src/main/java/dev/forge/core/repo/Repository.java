@@ -61,7 +61,40 @@ public final class Repository implements AutoCloseable {
             throw new NotARepositoryException("not a forge repository (or any parent up to /): "
                     + cwd.toAbsolutePath().normalize() + "; run 'forge init' to create one");
         }
+        String unfinished = unfinishedClone(root);
+        if (unfinished != null) {
+            throw new NotARepositoryException(root + " is an unfinished clone of " + unfinished
+                    + " (it was interrupted): run 'forge clone " + unfinished + " " + root
+                    + "' again to finish it, or remove the folder");
+        }
         return new Repository(factory.open(root, mode));
+    }
+
+    /** The marker a clone keeps in {@code .forge} until it has finished (docs/format.md). */
+    public static final String CLONE_IN_PROGRESS = "clone-in-progress";
+
+    private static final String CLONE_MARKER_TEXT = "forge clone in progress from ";
+
+    /** The URL of the unfinished clone that {@code root} is, or null when it is not one. */
+    public static String unfinishedClone(Path root) {
+        Path p = root.resolve(".forge").resolve(CLONE_IN_PROGRESS);
+        try {
+            if (!java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || java.nio.file.Files.size(p) > 64 << 10) return null;
+            String text = java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.startsWith(CLONE_MARKER_TEXT) || !text.endsWith("\n")) return null;
+            return text.substring(CLONE_MARKER_TEXT.length(), text.length() - 1);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Opens the unfinished clone in {@code root} for {@code forge clone} to finish it (the one opening
+     * that does not refuse one).
+     */
+    public static Repository openUnfinishedClone(LocalStoreFactory factory, Path root) {
+        return new Repository(factory.open(root, LocalStoreFactory.Mode.WRITE));
     }
 
     /**

@@ -45,6 +45,19 @@ public final class ListingBlobStore extends ForwardingBlobStore {
     }
 
     @Override
+    public long putResuming(String name, Path file) {
+        beforeWrite(name);
+        long skipped = forward(() -> inner().putResuming(name, file));
+        afterPut(name, size(file));
+        return skipped;
+    }
+
+    @Override
+    public long readInto(String name, long offset, long length, Path partial) {
+        return forward(() -> inner().readInto(name, offset, length, partial));
+    }
+
+    @Override
     public boolean putIfAbsent(String name, byte[] data) {
         beforeWrite(name);
         boolean created = super.putIfAbsent(name, data);

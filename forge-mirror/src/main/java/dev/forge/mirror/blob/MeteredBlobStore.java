@@ -84,4 +84,34 @@ public final class MeteredBlobStore extends ForwardingBlobStore {
         sent.addAndGet(data.length);
         return done;
     }
+
+    @Override
+    public long putResuming(String name, Path file) {
+        long skipped = forward(() -> inner().putResuming(name, file));
+        try {
+            sent.addAndGet(Files.size(file) - skipped);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return skipped;
+    }
+
+    @Override
+    public long readInto(String name, long offset, long length, Path partial) {
+        long before = size(partial);
+        try {
+            return forward(() -> inner().readInto(name, offset, length, partial));
+        } finally {
+            // What arrived counts even when the read was cut off half way.
+            received.addAndGet(Math.max(0, size(partial) - before));
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
 }

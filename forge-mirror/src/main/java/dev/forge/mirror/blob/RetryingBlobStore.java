@@ -117,4 +117,16 @@ public final class RetryingBlobStore extends ForwardingBlobStore {
     private static String seconds(long nanos) {
         return RetryPolicy.seconds(Duration.ofNanos(nanos));
     }
+
+    /** Each attempt lists what the last one left, so a retry after a dropped connection resumes too. */
+    @Override
+    public long putResuming(String name, java.nio.file.Path file) {
+        return forward(() -> inner().putResuming(name, file));
+    }
+
+    /** Each attempt appends to what the partial file holds, so a retry continues where the drop was. */
+    @Override
+    public long readInto(String name, long offset, long length, java.nio.file.Path partial) {
+        return forward(() -> inner().readInto(name, offset, length, partial));
+    }
 }

@@ -6,6 +6,7 @@ import dev.forge.core.error.NotFoundException;
 import dev.forge.core.error.RemoteUnavailableException;
 import dev.forge.core.port.BlobStore;
 import dev.forge.mirror.RemoteUrl;
+import dev.forge.mirror.TestHooks;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
@@ -47,8 +48,14 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -60,7 +67,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  *
  * <ul>
  *   <li>puts are single PUTs (atomic on S3) up to {@link #multipartThreshold}; larger files go as one
- *       multipart upload of equal-sized parts (R2 requires all parts but the last to be the same
+ *       multipart upload (resumed by {@link #putResuming} after an interruption) of equal-sized parts (R2 requires all parts but the last to be the same
  *       size; S3 allows 5 MiB to 5 GiB per part and 10,000 parts), completed atomically, and aborted
  *       on failure so no orphan parts are billed;
  *   <li>{@link #putIfAbsent} is {@code PUT If-None-Match: *} (412: it exists) and {@link
@@ -77,10 +84,17 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * Forge checks every object with its own CRC32C and BLAKE3 anyway.
  */
 public final class S3BlobStore implements BlobStore {
-    static final long DEFAULT_PART_SIZE = 16L << 20;
-    static final long DEFAULT_MULTIPART_THRESHOLD = 48L << 20;
+    /**
+     * Packs (about 32 MiB) go up as multipart uploads of 8 MiB parts, so that a push cut off inside
+     * a pack sends again at most the part in flight for each connection ({@link #putResuming}).
+     */
+    static final long DEFAULT_PART_SIZE = 8L << 20;
+
+    static final long DEFAULT_MULTIPART_THRESHOLD = 16L << 20;
     private static final long MIN_PART = 5L << 20;
     private static final int MAX_PARTS = 10_000;
+    /** Test-only: small parts against S3Proxy (TestHooks); 0 when not set. */
+    private static final long TEST_PART_SIZE = TestHooks.size("FORGE_TEST_S3_PART_SIZE", 0);
 
     private final S3Client client;
     private final String bucket;
@@ -98,7 +112,8 @@ public final class S3BlobStore implements BlobStore {
             long partSize,
             long multipartThreshold,
             RetryPolicy policy) {
-        if (partSize < MIN_PART) throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
+        if (partSize < MIN_PART && partSize != TEST_PART_SIZE)
+            throw new IllegalArgumentException("S3 parts must be at least 5 MiB, got " + partSize);
         this.client = client;
         this.bucket = bucket;
         this.prefix = prefix;
@@ -118,8 +133,8 @@ public final class S3BlobStore implements BlobStore {
                 url.bucket(),
                 url.prefix(),
                 describe(url),
-                DEFAULT_PART_SIZE,
-                DEFAULT_MULTIPART_THRESHOLD,
+                TEST_PART_SIZE > 0 ? TEST_PART_SIZE : DEFAULT_PART_SIZE,
+                TEST_PART_SIZE > 0 ? TEST_PART_SIZE : DEFAULT_MULTIPART_THRESHOLD,
                 policy);
     }
 
@@ -167,6 +182,21 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void put(String name, Path file) {
+        put(name, file, false);
+    }
+
+    /**
+     * A multipart upload of the same key that an interrupted earlier call left is continued: its parts
+     * are listed, and those whose number, length and ETag (the MD5 of the part, on S3 without KMS) match
+     * the file's bytes at that place are kept; only the rest are sent. An upload whose part size differs
+     * is left alone (another writer's, or the bucket's lifecycle rule takes it).
+     */
+    @Override
+    public long putResuming(String name, Path file) {
+        return put(name, file, true);
+    }
+
+    private long put(String name, Path file, boolean resume) {
         long size;
         try {
             size = Files.size(file);
@@ -187,42 +217,53 @@ public final class S3BlobStore implements BlobStore {
                                     .overrideConfiguration(deadline(size))
                                     .build(),
                             RequestBody.fromFile(file)));
-            return;
+            return 0;
         }
         // One part size for every part but the last; grow it only if 10,000 parts would not hold the file.
         long part = Math.max(partSize, (size + MAX_PARTS - 1) / MAX_PARTS);
-        String uploadId = call(
-                "start an upload of",
-                name,
-                () -> client.createMultipartUpload(CreateMultipartUploadRequest.builder()
-                                .bucket(bucket)
-                                .key(key(name))
-                                .overrideConfiguration(deadline(0))
-                                .build())
-                        .uploadId());
+        java.util.Map<Integer, String> done = new java.util.TreeMap<>();
+        String found = resume ? unfinishedUpload(name, file, size, part, done) : null;
+        String uploadId = found != null
+                ? found
+                : call(
+                        "start an upload of",
+                        name,
+                        () -> client.createMultipartUpload(CreateMultipartUploadRequest.builder()
+                                        .bucket(bucket)
+                                        .key(key(name))
+                                        .overrideConfiguration(deadline(0))
+                                        .build())
+                                .uploadId());
+        long kept = 0;
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             List<CompletedPart> parts = new ArrayList<>();
             for (int n = 1; (long) (n - 1) * part < size; n++) {
                 long off = (long) (n - 1) * part;
-                byte[] buf = new byte[(int) Math.min(part, size - off)];
-                in.seek(off);
-                in.readFully(buf);
+                int len = (int) Math.min(part, size - off);
                 int partNumber = n;
-                String etag = call(
-                        "upload part " + n + " of",
-                        name,
-                        () -> client.uploadPart(
-                                        UploadPartRequest.builder()
-                                                .bucket(bucket)
-                                                .key(key(name))
-                                                .uploadId(uploadId)
-                                                .partNumber(partNumber)
-                                                .contentLength((long) buf.length)
-                                                .contentMD5(md5(buf))
-                                                .overrideConfiguration(deadline(buf.length))
-                                                .build(),
-                                        RequestBody.fromBytes(buf))
-                                .eTag());
+                String etag = done.get(n);
+                if (etag != null) {
+                    kept += len;
+                } else {
+                    byte[] buf = new byte[len];
+                    in.seek(off);
+                    in.readFully(buf);
+                    etag = call(
+                            "upload part " + n + " of",
+                            name,
+                            () -> client.uploadPart(
+                                            UploadPartRequest.builder()
+                                                    .bucket(bucket)
+                                                    .key(key(name))
+                                                    .uploadId(uploadId)
+                                                    .partNumber(partNumber)
+                                                    .contentLength((long) buf.length)
+                                                    .contentMD5(md5(buf))
+                                                    .overrideConfiguration(deadline(buf.length))
+                                                    .build(),
+                                            RequestBody.fromBytes(buf))
+                                    .eTag());
+                }
                 parts.add(CompletedPart.builder()
                         .partNumber(partNumber)
                         .eTag(etag)
@@ -241,21 +282,155 @@ public final class S3BlobStore implements BlobStore {
                             // S3 takes longer to assemble more parts; it keeps the connection alive meanwhile.
                             .overrideConfiguration(deadline(size))
                             .build()));
+            return kept;
         } catch (IOException | RuntimeException e) {
-            try {
-                client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
-                        .bucket(bucket)
-                        .key(key(name))
-                        .uploadId(uploadId)
-                        .overrideConfiguration(deadline(0))
-                        .build());
-            } catch (SdkException ignored) {
-                // the bucket's lifecycle rule (or a later abort) cleans up; the original failure matters more
+            boolean retryable = e instanceof RemoteUnavailableException r && r.retryable();
+            // A resumable upload cut off by the network is kept for the retry (or the next run) to
+            // continue; anything else is aborted so that no orphan parts are billed.
+            if (!(resume && retryable)) {
+                try {
+                    client.abortMultipartUpload(AbortMultipartUploadRequest.builder()
+                            .bucket(bucket)
+                            .key(key(name))
+                            .uploadId(uploadId)
+                            .overrideConfiguration(deadline(0))
+                            .build());
+                } catch (SdkException ignored) {
+                    // the bucket's lifecycle rule (or a later abort) cleans up; the original failure matters more
+                }
             }
             if (e instanceof IOException io)
                 throw new ForgeException("cannot read " + file + ": " + io.getMessage(), io);
             throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * The id of the newest unfinished multipart upload of {@code name} cut into parts of {@code part}
+     * bytes, with the parts in {@code done} (number to ETag) whose bytes match {@code file}; null when
+     * there is none, or listing them fails (then the upload simply starts over).
+     */
+    private String unfinishedUpload(String name, Path file, long size, long part, java.util.Map<Integer, String> done) {
+        String key = key(name);
+        try {
+            List<MultipartUpload> uploads = new ArrayList<>();
+            for (ListMultipartUploadsResponse page :
+                    client.listMultipartUploadsPaginator(ListMultipartUploadsRequest.builder()
+                            .bucket(bucket)
+                            .prefix(key)
+                            .overrideConfiguration(deadline(0))
+                            .build())) {
+                for (MultipartUpload u : page.uploads()) if (key.equals(u.key())) uploads.add(u);
+            }
+            uploads.sort(java.util.Comparator.comparing(
+                            (MultipartUpload u) -> u.initiated() == null ? Instant.EPOCH : u.initiated())
+                    .reversed());
+            try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                for (MultipartUpload u : uploads) {
+                    java.util.Map<Integer, String> matching = new java.util.TreeMap<>();
+                    boolean sameCut = true;
+                    for (ListPartsResponse page : client.listPartsPaginator(ListPartsRequest.builder()
+                            .bucket(bucket)
+                            .key(key)
+                            .uploadId(u.uploadId())
+                            .overrideConfiguration(deadline(0))
+                            .build())) {
+                        for (Part p : page.parts()) {
+                            long off = (long) (p.partNumber() - 1) * part;
+                            long len = Math.min(part, size - off);
+                            if (p.partNumber() < 1 || off >= size || p.size() == null || p.size() != len) {
+                                sameCut = false;
+                                continue;
+                            }
+                            byte[] buf = new byte[(int) len];
+                            in.seek(off);
+                            in.readFully(buf);
+                            String want = java.util.HexFormat.of()
+                                    .formatHex(md5Digest().digest(buf));
+                            String etag = p.eTag() == null
+                                    ? ""
+                                    : p.eTag().replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+                            if (want.equals(etag)) matching.put(p.partNumber(), p.eTag());
+                        }
+                    }
+                    if (sameCut && !matching.isEmpty()) {
+                        done.putAll(matching);
+                        return u.uploadId();
+                    }
+                }
+            }
+            return null;
+        } catch (SdkException | IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Streams the range into {@code partial} as it arrives (appending after what it holds), so that a
+     * read cut off half way keeps what came; the request deadline bounds it as any read.
+     */
+    @Override
+    public long readInto(String name, long offset, long length, Path partial) {
+        long have;
+        try {
+            have = Files.exists(partial) ? Files.size(partial) : 0;
+        } catch (IOException e) {
+            throw new ForgeException("cannot read " + partial + ": " + e.getMessage(), e);
+        }
+        if (have >= length) return 0;
+        long from = offset + have;
+        long want = length - have;
+        String range = "bytes=" + from + "-" + (offset + length - 1);
+        return call("read", name, () -> {
+            try (var in = client.getObject(GetObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(key(name))
+                            .range(range)
+                            .build());
+                    java.io.OutputStream out = Files.newOutputStream(
+                            partial,
+                            java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.WRITE,
+                            java.nio.file.StandardOpenOption.APPEND)) {
+                Long announced = in.response().contentLength();
+                if (announced == null || announced != want) {
+                    throw new RemoteUnavailableException(
+                            "incomplete answer from " + where + " for " + name + " (range " + range + ")", true);
+                }
+                AtomicBoolean aborted = new AtomicBoolean();
+                Duration deadline = policy.requestDeadline(want);
+                ScheduledFuture<?> watchdog = WATCHDOG.schedule(
+                        () -> {
+                            aborted.set(true);
+                            in.abort();
+                        },
+                        deadline.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                long got = 0;
+                try {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; got < want && (n = in.read(buf, 0, (int) Math.min(buf.length, want - got))) > 0; ) {
+                        out.write(buf, 0, n);
+                        got += n;
+                    }
+                } catch (IOException e) {
+                    if (aborted.get()) {
+                        throw new RemoteUnavailableException(
+                                "no complete answer from " + where + " for " + name + " within "
+                                        + RetryPolicy.seconds(deadline) + " s",
+                                true,
+                                e);
+                    }
+                    throw e;
+                } finally {
+                    watchdog.cancel(false);
+                }
+                checkLength(name, want, got);
+                return got;
+            } catch (IOException e) {
+                throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.forge.mirror.s3;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,5 +74,60 @@ class S3BlobStoreTest extends BlobStoreContract {
                 RetryPolicy.standard());
         RemoteUnavailableException e = assertThrows(RemoteUnavailableException.class, () -> s.get("config"));
         assertTrue(e.retryable(), e.getMessage());
+    }
+
+    /**
+     * A multipart upload cut off after its first part (made here by hand, as a killed push leaves it) is
+     * continued: the part that matches the file is kept, one that does not (other bytes) is sent again.
+     */
+    @Test
+    void anInterruptedMultipartUploadIsContinuedFromItsListedParts(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String url =
+                "s3://contract/resume" + N.incrementAndGet() + "?endpoint=" + server.endpoint() + "&path-style=true";
+        String key = "resume" + N.get() + "/packs/p.pack";
+        BlobStore s = S3BlobStore.open(RemoteUrls.s3(url), 2, 5L << 20, 6L << 20);
+        byte[] data = new byte[(5 << 20) * 2 + 12345];
+        new java.util.Random(5).nextBytes(data);
+        java.nio.file.Path file = tmp.resolve("p.pack");
+        Files.write(file, data);
+        try (var c = server.client()) {
+            String id =
+                    c.createMultipartUpload(b -> b.bucket("contract").key(key)).uploadId();
+            c.uploadPart(
+                    b -> b.bucket("contract").key(key).uploadId(id).partNumber(1),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(java.util.Arrays.copyOf(data, 5 << 20)));
+            byte[] wrong = new byte[5 << 20];
+            c.uploadPart(
+                    b -> b.bucket("contract").key(key).uploadId(id).partNumber(2),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(wrong));
+        }
+        assertEquals(5L << 20, s.putResuming("packs/p.pack", file), "part 1 kept, part 2 (other bytes) sent again");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                data, s.get("packs/p.pack").orElseThrow().data());
+        try (var c = server.client()) {
+            assertTrue(
+                    c.listMultipartUploads(b -> b.bucket("contract").prefix(key))
+                            .uploads()
+                            .isEmpty(),
+                    "the continued upload was completed");
+        }
+        // Nothing unfinished: a plain upload, nothing kept.
+        assertEquals(0, s.putResuming("packs/p.pack", file));
+    }
+
+    /** A ranged read into a partial file that holds the first bytes reads only the rest. */
+    @Test
+    void aPartialReadIsContinued(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        BlobStore s = store();
+        byte[] data = new byte[300_000];
+        new java.util.Random(6).nextBytes(data);
+        s.put("packs/q.pack", data);
+        java.nio.file.Path partial = tmp.resolve("q.part");
+        Files.write(partial, java.util.Arrays.copyOfRange(data, 1000, 51_000));
+        assertEquals(150_000, s.readInto("packs/q.pack", 1000, 200_000, partial));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                java.util.Arrays.copyOfRange(data, 1000, 201_000), Files.readAllBytes(partial));
+        assertEquals(0, s.readInto("packs/q.pack", 1000, 200_000, partial), "complete: nothing to read");
     }
 }
