@@ -113,6 +113,13 @@ final class RangeReader {
         final ObjectWriter writer = local.newWriter();
         final List<Path> partials = new ArrayList<>();
         long unflushed;
+        private byte[] buffer = new byte[0];
+
+        /** This thread's span buffer, at least {@code length} bytes. */
+        byte[] buffer(int length) {
+            if (buffer.length < length) buffer = new byte[Math.max(length, Math.min(MAX_REQUEST, buffer.length * 2))];
+            return buffer;
+        }
 
         void flush() {
             writer.flush();
@@ -169,9 +176,11 @@ final class RangeReader {
                 resumed.incrementAndGet();
                 bytesResumed.addAndGet(have);
             }
-            byte[] span = new byte[r.length()];
+            // Read back into this thread's buffer (records are copied into the pack writer, so it is free
+            // again once the span is stored): no new array of up to 8 MiB per read.
+            byte[] span = f.buffer(r.length());
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.READ)) {
-                ByteBuffer b = ByteBuffer.wrap(span);
+                ByteBuffer b = ByteBuffer.wrap(span, 0, r.length());
                 while (b.hasRemaining()) {
                     if (ch.read(b, b.position()) < 0) throw new IOException(partial + " is shorter than its read");
                 }
