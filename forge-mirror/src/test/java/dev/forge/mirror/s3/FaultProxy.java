@@ -119,6 +119,11 @@ public final class FaultProxy implements AutoCloseable {
                 boolean expectContinue = headers.toLowerCase(Locale.ROOT).contains("expect: 100-continue");
                 boolean chunked = headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
                 Fault f = chunked ? Fault.NONE : choose();
+                // S3 answers 400 IncompleteBody or RequestTimeout only to a request whose body fell short
+                // or stalled; a request without a body (GET, HEAD, DELETE) gets a 500 instead. (A HEAD's
+                // answer has no body, so a client could not even tell those 400s from a bad request.)
+                if ((f == Fault.ERROR_400_INCOMPLETE || f == Fault.ERROR_400_TIMEOUT) && length <= 0)
+                    f = Fault.ERROR_500;
                 if (System.getenv("FORGE_FAULT_LOG") != null) {
                     synchronized (FaultProxy.class) {
                         java.nio.file.Files.writeString(
