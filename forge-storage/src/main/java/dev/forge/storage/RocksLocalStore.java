@@ -19,7 +19,8 @@ import org.rocksdb.RocksIterator;
  * <pre>
  * .forge/config      JSON settings with the format version
  * .forge/packs/      sealed pack files (immutable once published)
- * .forge/index/      RocksDB: object index, pack list, refs, HEAD, stage, stat cache, op log
+ * .forge/index/      RocksDB: object index, pack list, refs, HEAD, op log
+ * .forge/stage       the stage and the stat cache, one flat sorted file ({@link StageFile})
  * .forge/tmp/        packs being written; anything here at open time is left over from a crash
  * .forge/journal     the op log's copy beside the index, for rebuilding it ({@link OpJournal})
  * .forge/reserve     ballast that lets gc start on a full disk ({@link SpaceReserve})
@@ -53,10 +54,10 @@ public final class RocksLocalStore implements LocalStore {
                 config.chunking().maxSize(),
                 new DamagedRecords(forgeDir));
         if (readOnly == null) {
-            this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
+            this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)), forgeDir);
             sweepTmp();
         } else {
-            this.metadata = new RocksMetadataStore(index, null);
+            this.metadata = new RocksMetadataStore(index, null, forgeDir);
             ReadOnlyRepositoryException refusal = RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
             objects.refuseWrites(refusal);
             metadata.refuseWrites(refusal);

@@ -38,6 +38,8 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
 
     private static final java.util.Set<String> OWN_FILES = java.util.Set.of(
             OpJournal.FILE,
+            StageFile.FILE,
+            StageFile.NEW_FILE,
             SpaceReserve.FILE,
             SpaceReserve.FILE + ".tmp",
             "sparse",
