@@ -64,6 +64,27 @@ public final class RocksLocalStore implements LocalStore {
         }
     }
 
+    /**
+     * A store for a command that only reads and may refresh the stat cache ({@code Mode.SHARED}): the
+     * index open read-only (no log, manifest or options file written and synced, other readers
+     * beside it, writers kept out by the shared lock), every change refused, and stat-cache writes
+     * made to the stage file alone ({@link RocksMetadataStore#allowCacheWrites}). Null when the index
+     * cannot be opened so (another process holds it to write): then the caller opens it as before.
+     */
+    static RocksLocalStore shared(Path workTree, Path forgeDir, RepoConfig config, Path index) {
+        RocksIndex db;
+        try {
+            db = RocksIndex.open(index, RocksIndex.Access.READ_ONLY);
+        } catch (dev.forge.core.error.RepositoryBusyException e) {
+            throw e;
+        } catch (ForgeException e) {
+            return null;
+        }
+        RocksLocalStore s = new RocksLocalStore(workTree, forgeDir, config, db, "it is open for reading only");
+        s.metadata.allowCacheWrites();
+        return s;
+    }
+
     @Override
     public boolean readOnly() {
         return readOnly != null;
@@ -77,6 +98,7 @@ public final class RocksLocalStore implements LocalStore {
         } catch (IOException ignored) {
             // Best effort: leftovers waste space but never harm correctness.
         }
+        StageFile.sweep(forgeDir);
     }
 
     @Override

@@ -310,6 +310,17 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         writeRefusal = why.getMessage();
     }
 
+    /**
+     * Opened read-only on a writable device (a reading command): stat-cache writes are not dropped but
+     * written to the stage file alone, under the generation the index names (see {@link
+     * RocksUpdate#writeStatOnly}).
+     */
+    private volatile boolean cacheWrites;
+
+    void allowCacheWrites() {
+        cacheWrites = true;
+    }
+
     @Override
     public Update newUpdate() {
         return new RocksUpdate();
@@ -345,6 +356,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
          */
         private boolean dropped(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
             if (writeRefusal == null) return false;
+            if (cf == index.stat && cacheWrites && forgeDir != null) return false;
             if (cf != index.stat && !(cf == index.meta && Arrays.equals(k, STAGE_TREE_KEY))) refused = true;
             return true;
         }
@@ -524,11 +536,36 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             }
         }
 
+        /**
+         * A stat-cache refresh without an index write (the index is open read-only): the same stage
+         * under the same generation with the new stat cache, written to a file of its own, fsynced and
+         * renamed over {@code stage}. Writers are kept out meanwhile by the shared lock; two readers
+         * doing this at once each leave a whole file, and the last rename wins (it is a cache). Where
+         * the stage is still in the index, or a rename is still due, the refresh waits for a writer.
+         */
+        private void writeStatOnly() {
+            synchronized (RocksMetadataStore.this) {
+                StageFile cur;
+                try {
+                    cur = file();
+                } catch (RuntimeException e) {
+                    return;
+                }
+                if (cur == null || filePending) return;
+                List<byte[][]> stat = StageFile.merge(cur.statList(), statChanges, false);
+                byte[] bytes = StageFile.encode(cur.generation, cur.stageList(), stat);
+                if (StageFile.replace(forgeDir, bytes)) {
+                    file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
+                }
+            }
+        }
+
         @Override
         public void commit() {
             if (writeRefusal != null) {
                 batch.close();
                 if (refused) throw new dev.forge.core.error.ReadOnlyRepositoryException(writeRefusal);
+                if (!statChanges.isEmpty()) writeStatOnly();
                 return;
             }
             try {

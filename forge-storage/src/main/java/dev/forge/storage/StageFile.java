@@ -314,6 +314,47 @@ final class StageFile {
         }
     }
 
+    /** Names of the files {@link #replace} writes before renaming them ({@code stage.tmp-RANDOM}). */
+    static final String TMP_PREFIX = "stage.tmp-";
+
+    /**
+     * Writes {@code bytes} to a file of its own, fsyncs it and renames it over {@code stage}; false
+     * (and nothing changed) when that fails. Only for a file with the generation and stage the index
+     * already names (a stat-cache refresh).
+     */
+    static boolean replace(Path forgeDir, byte[] bytes) {
+        Path tmp = forgeDir.resolve(TMP_PREFIX
+                + Long.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            Files.move(
+                    tmp, forgeDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FileSync.directory(forgeDir);
+            return true;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a leftover the next writer's sweep removes
+            }
+            return false;
+        }
+    }
+
+    /** Removes what a killed {@link #replace} left (only where no reader can be writing one). */
+    static void sweep(Path forgeDir) {
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(forgeDir, TMP_PREFIX + "*")) {
+            for (Path p : ds) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // leftovers waste space but never harm correctness
+        }
+    }
+
     /** Renames {@code stage.new} over {@code stage} (once the index names its generation). */
     static void publish(Path forgeDir) {
         try {

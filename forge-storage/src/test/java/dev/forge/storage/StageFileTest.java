@@ -197,6 +197,44 @@ class StageFileTest {
         assertEquals(before.digest(), after.digest());
     }
 
+    /** Every file under {@code dir} with its size and modification time. */
+    private static SortedMap<String, String> files(Path dir) throws IOException {
+        SortedMap<String, String> out = new TreeMap<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList())
+                out.put(dir.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p));
+        }
+        return out;
+    }
+
+    @Test
+    void statusOpenedToReadRefreshesTheStatCacheWithoutWritingTheIndex() throws IOException {
+        Path a = dir.resolve("a.txt");
+        java.nio.file.attribute.FileTime hourAgo =
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        Files.setLastModifiedTime(a, hourAgo); // same bytes, new mtime: status must read it once
+        SortedMap<String, String> index = files(forge().resolve("index"));
+        try (Repository repo = Repository.open(factory, dir, dev.forge.core.port.LocalStoreFactory.Mode.SHARED)) {
+            assertTrue(repo.readOnly());
+            Status.Report r = new Status(repo).run(P);
+            assertEquals(List.of(), r.unstaged());
+            assertThrows(
+                    dev.forge.core.error.ReadOnlyRepositoryException.class,
+                    () -> new Add(repo).run(dir, List.of("a.txt"), P));
+        }
+        assertEquals(index, files(forge().resolve("index")), "nothing under .forge/index was written");
+        StageFile f = StageFile.read(forge().resolve(StageFile.FILE));
+        byte[] v = f.statValue("a.txt".getBytes(StandardCharsets.UTF_8));
+        assertEquals(
+                hourAgo.to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                IndexCodec.decodeStat("a.txt", v).mtimeNanos(),
+                "the stat cache holds the new mtime");
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(forge(), StageFile.TMP_PREFIX + "*")) {
+            assertFalse(ds.iterator().hasNext(), "no temporary file is left");
+        }
+        assertEquals(List.of(new Status.Change("c.txt", Status.ChangeKind.ADDED)), seen().staged());
+    }
+
     /**
      * Turns the repository into one made before the stage file: stage and stat cache in the index's
      * column families, no {@code STAGE_FILE} key, no file.
