@@ -515,6 +515,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                 do {
                     gen = java.util.concurrent.ThreadLocalRandom.current().nextLong();
                 } while (gen == 0 || (cur != null && gen == cur.generation));
+                if (migrate) markFormat();
                 byte[] bytes = StageFile.encode(gen, stage, stat);
                 StageFile.writeNew(forgeDir, bytes);
                 byte[] v = new byte[9];
@@ -558,6 +559,17 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                     file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
                 }
             }
+        }
+
+        /**
+         * Marks the repository with the format that has the stage file before the stage moves there,
+         * so that a forge that knows only format 1 refuses it instead of seeing an empty stage.
+         */
+        private void markFormat() {
+            java.nio.file.Path config = forgeDir.resolve("config");
+            if (!java.nio.file.Files.isRegularFile(config)) return; // tests of the store without a repository
+            dev.forge.core.port.RepoConfig c = ConfigFile.read(config);
+            if (c.format() < dev.forge.core.port.RepoConfig.FORMAT) ConfigFile.write(config, c);
         }
 
         @Override

@@ -251,6 +251,9 @@ class StageFileTest {
             throw new IllegalStateException(e);
         }
         Files.delete(forge().resolve(StageFile.FILE));
+        Path config = forge().resolve("config");
+        Files.writeString(config, Files.readString(config).replaceFirst("\"format\"\\s*:\\s*2", "\"format\": 1"));
+        assertEquals(1, ConfigFile.read(config).format());
     }
 
     @Test
@@ -269,6 +272,7 @@ class StageFileTest {
             new Add(repo).run(dir, List.of("e.txt"), P);
         }
         assertTrue(Files.isRegularFile(forge().resolve(StageFile.FILE)));
+        assertEquals(2, ConfigFile.read(forge().resolve("config")).format(), "marked as the format with the file");
         Seen moved = seen();
         assertEquals(
                 List.of("a.txt", "c.txt", "d/b.txt", "e.txt"),
