@@ -36,7 +36,7 @@ final class ConfigFile {
             try (JsonGenerator g = JSON.createGenerator(buf)) {
                 g.useDefaultPrettyPrinter();
                 g.writeStartObject();
-                g.writeNumberField("format", c.format());
+                g.writeNumberField("format", Math.max(c.format(), RepoConfig.FORMAT));
                 g.writeObjectFieldStart("chunking");
                 g.writeStringField("algorithm", CHUNKER);
                 g.writeNumberField("min", c.chunking().minSize());

@@ -200,6 +200,9 @@ final class IndexRebuild {
                 }
                 List<byte[][]> meta = new ArrayList<>();
                 for (byte[][] kv : readAll(old, old.meta)) {
+                    // The stage file the old index names: its entries go into the new index's stage
+                    // column family (a repository's stage before the file), and the key stays behind.
+                    if (Arrays.equals(kv[0], RocksMetadataStore.STAGE_FILE_KEY)) continue;
                     if (Arrays.equals(kv[0], HEAD_KEY))
                         RocksMetadataStore.decodeHead(new String(kv[1], StandardCharsets.UTF_8));
                     // STAGE_TREE holds only with the old stage's digest; the rebuilt index goes without it.
@@ -218,7 +221,9 @@ final class IndexRebuild {
                 notes.add("the op log in the old index does not read cleanly (" + e.getMessage() + ")");
             }
             try {
-                List<byte[][]> stage = readAll(old, old.stage);
+                byte[] sf = old.get(old.meta, RocksMetadataStore.STAGE_FILE_KEY);
+                Long stageFile = sf == null || sf.length != 9 ? null : PackFormat.getLong(sf, 1);
+                List<byte[][]> stage = stageFile == null ? readAll(old, old.stage) : readStageFile(stageFile);
                 for (byte[][] kv : stage) IndexCodec.decodeStage(new String(kv[0], StandardCharsets.UTF_8), kv[1]);
                 s.stage = stage;
             } catch (ForgeException e) {
@@ -226,6 +231,20 @@ final class IndexRebuild {
             }
         }
         return s;
+    }
+
+    /** The stage entries of the stage file with generation {@code gen} ({@code stage}, else {@code stage.new}). */
+    private List<byte[][]> readStageFile(long gen) {
+        for (String name : List.of(StageFile.FILE, StageFile.NEW_FILE)) {
+            StageFile f;
+            try {
+                f = StageFile.read(forge.resolve(name));
+            } catch (ForgeException e) {
+                continue;
+            }
+            if (f != null && f.generation == gen) return f.stageList();
+        }
+        throw new IntegrityException("the stage file the old index names is missing or damaged");
     }
 
     private static List<byte[][]> readAll(RocksIndex db, org.rocksdb.ColumnFamilyHandle cf) {

@@ -19,7 +19,8 @@ import org.rocksdb.RocksIterator;
  * <pre>
  * .forge/config      JSON settings with the format version
  * .forge/packs/      sealed pack files (immutable once published)
- * .forge/index/      RocksDB: object index, pack list, refs, HEAD, stage, stat cache, op log
+ * .forge/index/      RocksDB: object index, pack list, refs, HEAD, op log
+ * .forge/stage       the stage and the stat cache, one flat sorted file ({@link StageFile})
  * .forge/tmp/        packs being written; anything here at open time is left over from a crash
  * .forge/journal     the op log's copy beside the index, for rebuilding it ({@link OpJournal})
  * .forge/reserve     ballast that lets gc start on a full disk ({@link SpaceReserve})
@@ -53,14 +54,35 @@ public final class RocksLocalStore implements LocalStore {
                 config.chunking().maxSize(),
                 new DamagedRecords(forgeDir));
         if (readOnly == null) {
-            this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)));
+            this.metadata = new RocksMetadataStore(index, new OpJournal(forgeDir.resolve(OpJournal.FILE)), forgeDir);
             sweepTmp();
         } else {
-            this.metadata = new RocksMetadataStore(index, null);
+            this.metadata = new RocksMetadataStore(index, null, forgeDir);
             ReadOnlyRepositoryException refusal = RocksLocalStoreFactory.readOnly(forgeDir, readOnly);
             objects.refuseWrites(refusal);
             metadata.refuseWrites(refusal);
         }
+    }
+
+    /**
+     * A store for a command that only reads and may refresh the stat cache ({@code Mode.SHARED}): the
+     * index open read-only (no log, manifest or options file written and synced, other readers
+     * beside it, writers kept out by the shared lock), every change refused, and stat-cache writes
+     * made to the stage file alone ({@link RocksMetadataStore#allowCacheWrites}). Null when the index
+     * cannot be opened so (another process holds it to write): then the caller opens it as before.
+     */
+    static RocksLocalStore shared(Path workTree, Path forgeDir, RepoConfig config, Path index) {
+        RocksIndex db;
+        try {
+            db = RocksIndex.open(index, RocksIndex.Access.READ_ONLY);
+        } catch (dev.forge.core.error.RepositoryBusyException e) {
+            throw e;
+        } catch (ForgeException e) {
+            return null;
+        }
+        RocksLocalStore s = new RocksLocalStore(workTree, forgeDir, config, db, "it is open for reading only");
+        s.metadata.allowCacheWrites();
+        return s;
     }
 
     @Override
@@ -76,6 +98,7 @@ public final class RocksLocalStore implements LocalStore {
         } catch (IOException ignored) {
             // Best effort: leftovers waste space but never harm correctness.
         }
+        StageFile.sweep(forgeDir);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.forge.core.repo.InitLeftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Creates and opens {@link RocksLocalStore}s. A {@code .forge} folder is one of: a repository (it has
@@ -38,6 +39,8 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
 
     private static final java.util.Set<String> OWN_FILES = java.util.Set.of(
             OpJournal.FILE,
+            StageFile.FILE,
+            StageFile.NEW_FILE,
             SpaceReserve.FILE,
             SpaceReserve.FILE + ".tmp",
             "sparse",
@@ -165,7 +168,11 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
                     + " is missing; 'forge repair --index' rebuilds it from the pack files");
         }
         String unwritable = unwritableReason(forge);
-        if (mode != Mode.READ) {
+        if (mode == Mode.SHARED && unwritable == null && nothingToRecover(forge)) {
+            RocksLocalStore shared = RocksLocalStore.shared(workTree, forge, config, index);
+            if (shared != null) return shared;
+        }
+        if (mode != Mode.READ && mode != Mode.SHARED) {
             if (unwritable != null) throw readOnly(forge, unwritable);
             // gc on a (nearly) full disk: the reserve is what lets the index open and take the deletions
             if (mode == Mode.RECLAIM && usableSpace(forge) < READ_WRITE_MIN_FREE) SpaceReserve.release(forge);
@@ -200,6 +207,17 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         }
         return new RocksLocalStore(
                 workTree, forge, config, RocksIndex.open(index, RocksIndex.Access.READ_ONLY), unwritable);
+    }
+
+    /**
+     * Whether an opening to write would find nothing to finish: no interrupted work-tree change, no
+     * lazy or sparse clone (whose reads may fetch and store objects).
+     */
+    private static boolean nothingToRecover(Path forge) {
+        for (String f : List.of("worktree-journal", "lazy", "sparse", "clone-in-progress")) {
+            if (Files.exists(forge.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
+        }
+        return true;
     }
 
     private static LocalStore openReadWrite(Path workTree, Path forge, RepoConfig config) {

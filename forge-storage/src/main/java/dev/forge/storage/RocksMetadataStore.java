@@ -33,11 +33,25 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     private final RocksIndex index;
     private final OpJournal journal;
     private final AtomicLong nextOp;
+    /** Where the stage file lives ({@code .forge}); null keeps the stage in the index (tests of it alone). */
+    private final java.nio.file.Path forgeDir;
+
+    /**
+     * The stage file as last read or written, once read; null when not read yet. Which one holds the
+     * stage and the stat cache: the index's meta key {@code STAGE_FILE} names the file's generation; a
+     * repository without that key (made before the file existed) keeps them in its {@code stage} and
+     * {@code stat} column families until its first write that touches them moves them into the file.
+     */
+    private StageFile file;
+
+    /** Whether {@link #file} was read from {@code stage.new} (named by the index, rename still due). */
+    private boolean filePending;
 
     /** {@code journal} is null where nothing is mirrored (tests of the index alone). */
-    RocksMetadataStore(RocksIndex index, OpJournal journal) {
+    RocksMetadataStore(RocksIndex index, OpJournal journal, java.nio.file.Path forgeDir) {
         this.index = index;
         this.journal = journal;
+        this.forgeDir = forgeDir;
         long last = 0;
         try (RocksIterator it = index.db.newIterator(index.oplog)) {
             it.seekToLast();
@@ -94,14 +108,68 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         }
     }
 
+    static final byte[] STAGE_FILE_KEY = "STAGE_FILE".getBytes(StandardCharsets.UTF_8);
+
+    /** The generation of the stage file the index names, or null when the stage is in the index. */
+    private Long stageFileGeneration() {
+        if (forgeDir == null) return null;
+        byte[] v = index.get(index.meta, STAGE_FILE_KEY);
+        if (v == null) return null;
+        if (v.length != 9 || v[0] != 1)
+            throw new IntegrityException("meta STAGE_FILE is damaged (" + v.length + " bytes)");
+        return PackFormat.getLong(v, 1);
+    }
+
+    /** The stage file the index names, read once; null when the stage is still in the index. */
+    private synchronized StageFile file() {
+        if (file != null) return file;
+        Long gen = stageFileGeneration();
+        if (gen == null) return null;
+        StageFile f = StageFile.read(forgeDir.resolve(StageFile.FILE));
+        if (f != null && f.generation == gen) {
+            file = f;
+            return f;
+        }
+        // A writer stopped between publishing the generation and renaming the file into place.
+        StageFile next = StageFile.read(forgeDir.resolve(StageFile.NEW_FILE));
+        if (next != null && next.generation == gen) {
+            file = next;
+            filePending = true;
+            if (writeRefusal == null) settle();
+            return next;
+        }
+        throw new IntegrityException("the stage file " + forgeDir.resolve(StageFile.FILE)
+                + (f == null
+                        ? " is missing"
+                        : " is not the one the index names (generation " + f.generation + ", not " + gen + ")")
+                + "; 'forge repair --index' rebuilds the stage from the operation log");
+    }
+
+    /** Renames a {@code stage.new} that the index already names into place. */
+    private void settle() {
+        if (!filePending) return;
+        StageFile.publish(forgeDir);
+        if (!java.nio.file.Files.exists(forgeDir.resolve(StageFile.NEW_FILE))) filePending = false;
+    }
+
     @Override
     public Optional<StageEntry> stageEntry(String path) {
+        StageFile f = file();
+        if (f != null) {
+            byte[] v = f.stageValue(utf8(path));
+            return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
+        }
         byte[] v = index.get(index.stage, utf8(path));
         return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
     }
 
     @Override
     public long forEachStage(Consumer<StageEntry> action) {
+        StageFile f = file();
+        if (f != null) {
+            f.forEachStage((k, v) -> action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v)));
+            return f.stageDigest;
+        }
         java.util.zip.CRC32C keys = new java.util.zip.CRC32C();
         java.util.zip.CRC32C values = new java.util.zip.CRC32C();
         long n = 0;
@@ -120,7 +188,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         }
         // Two CRC32Cs (keys, values) and the count: a change that kept all three would have to collide
         // both checksums at once, and the digest is only ever compared with the same stage's earlier one.
-        return (keys.getValue() << 32 | values.getValue()) ^ n * 0x9E3779B97F4A7C15L;
+        return StageFile.combine(keys.getValue(), values.getValue(), n);
     }
 
     private static final byte[] STAGE_TREE_KEY = "STAGE_TREE".getBytes(StandardCharsets.UTF_8);
@@ -135,6 +203,14 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
 
     @Override
     public void forEachStat(java.util.function.BiConsumer<String, StatEntry> action) {
+        StageFile f = file();
+        if (f != null) {
+            f.forEachStat((k, v) -> {
+                String path = new String(k, StandardCharsets.UTF_8);
+                action.accept(path, IndexCodec.decodeStat(path, v));
+            });
+            return;
+        }
         try (RocksIterator it = index.db.newIterator(index.stat)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 String path = new String(it.key(), StandardCharsets.UTF_8);
@@ -146,6 +222,11 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
 
     @Override
     public Optional<StatEntry> stat(String path) {
+        StageFile f = file();
+        if (f != null) {
+            byte[] v = f.statValue(utf8(path));
+            return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
+        }
         byte[] v = index.get(index.stat, utf8(path));
         return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
     }
@@ -229,14 +310,43 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         writeRefusal = why.getMessage();
     }
 
+    /**
+     * Opened read-only on a writable device (a reading command): stat-cache writes are not dropped but
+     * written to the stage file alone, under the generation the index names (see {@link
+     * RocksUpdate#writeStatOnly}).
+     */
+    private volatile boolean cacheWrites;
+
+    void allowCacheWrites() {
+        cacheWrites = true;
+    }
+
     @Override
     public Update newUpdate() {
         return new RocksUpdate();
     }
 
+    private static final byte[] NO_KEY = new byte[0];
+    private static final byte[] LAST_KEY = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+
+    private static List<byte[][]> readAll(RocksIndex index, org.rocksdb.ColumnFamilyHandle cf) {
+        List<byte[][]> out = new ArrayList<>();
+        try (RocksIterator it = index.db.newIterator(cf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) out.add(new byte[][] {it.key(), it.value()});
+            RocksIndex.check(it);
+        }
+        return out;
+    }
+
     private final class RocksUpdate implements Update {
         private final WriteBatch batch = new WriteBatch();
         private final SortedMap<Long, byte[]> recorded = new TreeMap<>();
+        /** Stage and stat-cache changes for the stage file (a null value deletes), in path order. */
+        private final SortedMap<byte[], byte[]> stageChanges = new TreeMap<>(StageFile.KEY_ORDER);
+
+        private final SortedMap<byte[], byte[]> statChanges = new TreeMap<>(StageFile.KEY_ORDER);
+        private boolean stageCleared;
+        private boolean stageTouched;
         /** Read-only: a change other than a cache write was asked for. */
         private boolean refused;
 
@@ -246,6 +356,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
          */
         private boolean dropped(org.rocksdb.ColumnFamilyHandle cf, byte[] k) {
             if (writeRefusal == null) return false;
+            if (cf == index.stat && cacheWrites && forgeDir != null) return false;
             if (cf != index.stat && !(cf == index.meta && Arrays.equals(k, STAGE_TREE_KEY))) refused = true;
             return true;
         }
@@ -270,19 +381,37 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             return this;
         }
 
+        /** Records a stage or stat-cache change for the stage file; false when it is dropped (read-only). */
+        private boolean change(org.rocksdb.ColumnFamilyHandle cf, byte[] k, byte[] v) {
+            if (dropped(cf, k)) return true;
+            if (forgeDir == null) return false;
+            (cf == index.stage ? stageChanges : statChanges).put(k, v);
+            stageTouched = true;
+            return true;
+        }
+
         @Override
         public Update putStage(StageEntry e) {
-            return put(index.stage, utf8(e.path()), IndexCodec.encodeStage(e));
+            byte[] k = utf8(e.path());
+            byte[] v = IndexCodec.encodeStage(e);
+            return change(index.stage, k, v) ? this : put(index.stage, k, v);
         }
 
         @Override
         public Update deleteStage(String path) {
-            return delete(index.stage, utf8(path));
+            byte[] k = utf8(path);
+            return change(index.stage, k, null) ? this : delete(index.stage, k);
         }
 
         @Override
         public Update clearStage() {
             if (dropped(index.stage, new byte[0])) return this;
+            if (forgeDir != null) {
+                stageChanges.clear();
+                stageCleared = true;
+                stageTouched = true;
+                return this;
+            }
             try {
                 batch.deleteRange(
                         index.stage, new byte[0], new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
@@ -303,12 +432,15 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
 
         @Override
         public Update putStat(String path, StatEntry e) {
-            return put(index.stat, utf8(path), IndexCodec.encodeStat(e));
+            byte[] k = utf8(path);
+            byte[] v = IndexCodec.encodeStat(e);
+            return change(index.stat, k, v) ? this : put(index.stat, k, v);
         }
 
         @Override
         public Update deleteStat(String path) {
-            return delete(index.stat, utf8(path));
+            byte[] k = utf8(path);
+            return change(index.stat, k, null) ? this : delete(index.stat, k);
         }
 
         @Override
@@ -357,15 +489,103 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             return this;
         }
 
+        /**
+         * Writes the new stage file as {@code stage.new} (fsynced), then the batch with the file's
+         * generation (and, for a repository that still kept the stage in the index, the deletion of
+         * that copy), then renames the file into place: a kill before the batch leaves the old stage,
+         * after it the new one (read from {@code stage.new} if the rename did not happen).
+         */
+        private void writeStageFile() {
+            synchronized (RocksMetadataStore.this) {
+                StageFile cur = file();
+                boolean migrate = cur == null;
+                if (!migrate) {
+                    settle();
+                    if (filePending)
+                        throw new dev.forge.core.error.ForgeException(
+                                "cannot rename " + forgeDir.resolve(StageFile.NEW_FILE) + " into place");
+                }
+                List<byte[][]> stage = StageFile.merge(
+                        stageCleared ? List.of() : migrate ? readAll(index, index.stage) : cur.stageList(),
+                        stageChanges,
+                        false);
+                List<byte[][]> stat =
+                        StageFile.merge(migrate ? readAll(index, index.stat) : cur.statList(), statChanges, false);
+                long gen;
+                do {
+                    gen = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+                } while (gen == 0 || (cur != null && gen == cur.generation));
+                if (migrate) markFormat();
+                byte[] bytes = StageFile.encode(gen, stage, stat);
+                StageFile.writeNew(forgeDir, bytes);
+                byte[] v = new byte[9];
+                v[0] = 1; // version
+                PackFormat.putLong(v, 1, gen);
+                try {
+                    batch.put(index.meta, STAGE_FILE_KEY, v);
+                    if (migrate) {
+                        batch.deleteRange(index.stage, NO_KEY, LAST_KEY);
+                        batch.deleteRange(index.stat, NO_KEY, LAST_KEY);
+                    }
+                } catch (RocksDBException e) {
+                    throw RocksIndex.failure("write", e);
+                }
+                index.write(batch);
+                file = StageFile.parse(forgeDir.resolve(StageFile.NEW_FILE), java.nio.ByteBuffer.wrap(bytes));
+                filePending = true;
+                settle();
+            }
+        }
+
+        /**
+         * A stat-cache refresh without an index write (the index is open read-only): the same stage
+         * under the same generation with the new stat cache, written to a file of its own, fsynced and
+         * renamed over {@code stage}. Writers are kept out meanwhile by the shared lock; two readers
+         * doing this at once each leave a whole file, and the last rename wins (it is a cache). Where
+         * the stage is still in the index, or a rename is still due, the refresh waits for a writer.
+         */
+        private void writeStatOnly() {
+            synchronized (RocksMetadataStore.this) {
+                StageFile cur;
+                try {
+                    cur = file();
+                } catch (RuntimeException e) {
+                    return;
+                }
+                if (cur == null || filePending) return;
+                List<byte[][]> stat = StageFile.merge(cur.statList(), statChanges, false);
+                byte[] bytes = StageFile.encode(cur.generation, cur.stageList(), stat);
+                if (StageFile.replace(forgeDir, bytes)) {
+                    file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
+                }
+            }
+        }
+
+        /**
+         * Marks the repository with the format that has the stage file before the stage moves there,
+         * so that a forge that knows only format 1 refuses it instead of seeing an empty stage.
+         */
+        private void markFormat() {
+            java.nio.file.Path config = forgeDir.resolve("config");
+            if (!java.nio.file.Files.isRegularFile(config)) return; // tests of the store without a repository
+            dev.forge.core.port.RepoConfig c = ConfigFile.read(config);
+            if (c.format() < dev.forge.core.port.RepoConfig.FORMAT) ConfigFile.write(config, c);
+        }
+
         @Override
         public void commit() {
             if (writeRefusal != null) {
                 batch.close();
                 if (refused) throw new dev.forge.core.error.ReadOnlyRepositoryException(writeRefusal);
+                if (!statChanges.isEmpty()) writeStatOnly();
                 return;
             }
             try {
-                index.write(batch);
+                if (stageTouched) {
+                    writeStageFile();
+                } else {
+                    index.write(batch);
+                }
             } finally {
                 batch.close();
             }

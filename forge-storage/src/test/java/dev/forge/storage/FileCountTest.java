@@ -48,6 +48,26 @@ class FileCountTest {
     }
 
     @Test
+    void aLargeWriteIsFlushedAtCloseSoLaterOpeningsDoNotReplayIt() {
+        Repository.init(factory, dir, RepoConfig.defaults()).close();
+        Path index = dir.resolve(".forge/index");
+        try (RocksIndex db = RocksIndex.open(index, false);
+                org.rocksdb.WriteBatch b = new org.rocksdb.WriteBatch()) {
+            byte[] value = new byte[1024];
+            for (int i = 0; i < 6 * 1024; i++) { // 6 MiB, above WAL_BYTES_LIMIT
+                b.put(db.meta, ("k" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+            }
+            db.write(b);
+        } catch (org.rocksdb.RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+        try (RocksIndex db = RocksIndex.open(index, RocksIndex.Access.READ_ONLY)) {
+            assertEquals(0, db.walFiles(), "the log was flushed into table files at close");
+            assertEquals(1024, db.get(db.meta, "k6000".getBytes(java.nio.charset.StandardCharsets.UTF_8)).length);
+        }
+    }
+
+    @Test
     void manySessionsLeaveBoundedFilesAndGcCompactsThem() throws IOException {
         Repository.init(factory, dir, RepoConfig.defaults()).close();
         int commits = 60;

@@ -267,7 +267,8 @@ class PackStoreTest {
         assertThrows(NotARepositoryException.class, () -> factory.open(dir));
         factory.create(dir, RepoConfig.defaults()).close();
         Path config = dir.resolve(".forge/config");
-        Files.writeString(config, Files.readString(config).replace("\"format\" : 1", "\"format\" : 99"));
+        Files.writeString(
+                config, Files.readString(config).replace("\"format\" : " + RepoConfig.FORMAT, "\"format\" : 99"));
         ForgeException e = assertThrows(ForgeException.class, () -> factory.open(dir));
         assertTrue(e.getMessage().contains("upgrade forge"), e.getMessage());
         Files.writeString(config, "{not json", StandardCharsets.UTF_8);

@@ -26,7 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
-        try (Repository repo = common.open(Mode.READ)) {
+        try (Repository repo = common.open(Mode.SHARED)) {
             Status.Report r = new Status(repo).run(out.progress());
             java.util.List<String> changedPaths = new java.util.ArrayList<>();
             r.staged().forEach(c -> changedPaths.add(c.path()));

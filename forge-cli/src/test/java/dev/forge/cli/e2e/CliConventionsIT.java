@@ -75,7 +75,7 @@ class CliConventionsIT {
     @Test
     void versionJsonIsJson() {
         JsonNode n = json(run(tmp, "version", "--json").ok());
-        assertEquals(1, n.path("repositoryFormat").asInt(), n::toString);
+        assertEquals(2, n.path("repositoryFormat").asInt(), n::toString);
         assertFalse(n.path("java").asText().isEmpty(), n::toString);
         assertTrue(List.of("native", "java").contains(n.path("blake3").asText()), n::toString);
         assertFalse(n.path("version").asText().isEmpty(), n::toString);

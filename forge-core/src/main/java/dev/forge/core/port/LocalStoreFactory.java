@@ -25,6 +25,13 @@ public interface LocalStoreFactory {
          * cache writes (the stat cache) are dropped, any other change is refused.
          */
         READ,
+        /**
+         * The command only reads, and may refresh caches (status and the stat cache): the store opens
+         * the index read-only beside other readers whenever nothing waits to be recovered, so that no
+         * index file is written or synced; cache writes go where they need no index write. Else as
+         * {@link #READ}.
+         */
+        SHARED,
         /** The command changes the repository. */
         WRITE,
         /**

@@ -130,8 +130,13 @@ public record RepoConfig(
                     "remote.maxWait must be 0 to " + MAX_REMOTE_SECONDS + " s: " + remoteMaxWait);
     }
 
-    /** The repository format this code writes and the newest it can read. */
-    public static final int FORMAT = 1;
+    /**
+     * The repository format this code writes and the newest it can read: 2 since the stage and stat cache moved into
+     * {@code .forge/stage} (a forge that reads only format 1 would see an empty stage there, so it must
+     * refuse such a repository). Format 1 repositories are read as they are and marked 2 when the
+     * stage moves (docs/format.md, "Stage file").
+     */
+    public static final int FORMAT = 2;
 
     public static RepoConfig defaults() {
         return new RepoConfig(FORMAT, ChunkerParams.DEFAULT, CompressionPolicy.AUTO);

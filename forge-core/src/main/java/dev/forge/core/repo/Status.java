@@ -75,54 +75,44 @@ public final class Status {
             staged = diff(committed, stage);
         }
 
-        Map<String, WorkFile> work = new HashMap<>(stage.size() * 2);
         WorkTree.Scan scan = repo.workTree().scanUnsorted("");
-        for (WorkFile f : scan.files()) work.put(f.path(), f);
         List<SkippedPath> skipped = new ArrayList<>(scan.skipped());
-        java.util.Set<String> unknown = new java.util.HashSet<>();
-        for (String path : stage.keySet()) {
-            // Tracked files stay tracked even when an ignore pattern matches them now.
-            if (!work.containsKey(path)) {
-                if (covered(skipped, path)) {
-                    unknown.add(path);
-                    continue;
-                }
-                try {
-                    WorkFile f = repo.workTree().stat(path);
-                    if (f != null) work.put(path, f);
-                } catch (WorkTree.UnreadablePathException e) {
-                    skipped.add(e.skipped());
-                    unknown.add(path);
-                }
-            }
-        }
         // One pass over the stat cache instead of a lookup per file.
         Map<String, StatEntry> cache = new HashMap<>(stage.size() * 2);
         repo.meta().forEachStat(cache::put);
         List<Change> unstaged = new ArrayList<>();
         List<String> untracked = new ArrayList<>();
         List<WorkFile> toHash = new ArrayList<>();
-        SparsePaths sparse = repo.sparse();
-        for (StageEntry e : stage.values()) {
-            WorkFile f = work.get(e.path());
-            if (f == null && (!sparse.includes(e.path()) || unknown.contains(e.path()))) continue;
-            if (f == null) {
-                unstaged.add(new Change(e.path(), ChangeKind.DELETED));
-            } else if (f.kind() != e.kind()) {
-                unstaged.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
-            } else if (f.size() != e.content().size()) {
-                unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+        // One lookup per file found; the stage is searched for what the scan did not find only when
+        // fewer tracked files were found than the stage holds.
+        int found = 0;
+        for (WorkFile f : scan.files()) {
+            StageEntry e = stage.get(f.path());
+            if (e == null) {
+                untracked.add(f.path());
             } else {
-                StatEntry cached = cache.get(e.path());
-                if (WorkTree.unchanged(f, cached)) {
-                    if (!cached.content().equals(e.content())) unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
-                } else {
-                    toHash.add(f);
-                }
+                found++;
+                compare(e, f, cache, unstaged, toHash);
             }
         }
-        for (String path : work.keySet()) {
-            if (!stage.containsKey(path)) untracked.add(path);
+        if (found < stage.size()) {
+            java.util.Set<String> seen = new java.util.HashSet<>(scan.files().size() * 2);
+            for (WorkFile f : scan.files()) seen.add(f.path());
+            SparsePaths sparse = repo.sparse();
+            for (StageEntry e : stage.values()) {
+                String path = e.path();
+                // Tracked files stay tracked even when an ignore pattern matches them now.
+                if (seen.contains(path) || covered(skipped, path)) continue;
+                WorkFile f;
+                try {
+                    f = repo.workTree().stat(path);
+                } catch (WorkTree.UnreadablePathException x) {
+                    skipped.add(x.skipped());
+                    continue;
+                }
+                if (f != null) compare(e, f, cache, unstaged, toHash);
+                else if (sparse.includes(path)) unstaged.add(new Change(path, ChangeKind.DELETED));
+            }
         }
         untracked.sort(Tree.NAME_ORDER);
         if (!toHash.isEmpty()) {
@@ -154,6 +144,23 @@ public final class Status {
         String branch = repo.head().branchName().orElse(null);
         skipped.sort((a, b) -> Tree.NAME_ORDER.compare(a.path(), b.path()));
         return new Report(branch, head, staged, unstaged, untracked, repo.mergeState(), List.copyOf(skipped));
+    }
+
+    /** Compares a tracked file with its stage entry: a change found, or the file to hash, or nothing. */
+    private static void compare(
+            StageEntry e, WorkFile f, Map<String, StatEntry> cache, List<Change> unstaged, List<WorkFile> toHash) {
+        if (f.kind() != e.kind()) {
+            unstaged.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
+        } else if (f.size() != e.content().size()) {
+            unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+        } else {
+            StatEntry cached = cache.get(e.path());
+            if (WorkTree.unchanged(f, cached)) {
+                if (!cached.content().equals(e.content())) unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+            } else {
+                toHash.add(f);
+            }
+        }
     }
 
     private static boolean covered(List<SkippedPath> skipped, String path) {

@@ -1,0 +1,41 @@
+package dev.forge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+
+/** The command table and the start-up shortcuts of {@link Main}. */
+class MainTest {
+    @Test
+    void theWrittenOutNamesAreTheCommandsOwnNames() {
+        List<String> own = new ArrayList<>();
+        for (Class<?> c : Main.COMMANDS) own.add(c.getAnnotation(Command.class).name());
+        assertEquals(own, Main.NAMES);
+    }
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void versionPrintsOneLineWithAndWithoutTheShortcut() {
+        String line = dev.forge.cli.commands.VersionCommand.text() + System.lineSeparator();
+        for (String[] args : List.of(new String[] {"version"}, new String[] {"--version"}, new String[] {"-V"})) {
+            String[] r = run(args);
+            assertEquals("0", r[0], String.join(" ", args));
+            assertEquals(line, r[1], String.join(" ", args));
+            assertEquals("", r[2]);
+        }
+        String[] json = run("version", "--json");
+        assertEquals("0", json[0]);
+        assertEquals(true, json[1].contains("\"version\""), json[1]);
+    }
+}

@@ -1,0 +1,292 @@
+package dev.forge.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.core.error.IntegrityException;
+import dev.forge.core.port.ProgressListener;
+import dev.forge.core.port.RepoConfig;
+import dev.forge.core.port.StageEntry;
+import dev.forge.core.repo.Add;
+import dev.forge.core.repo.CommitOp;
+import dev.forge.core.repo.Repository;
+import dev.forge.core.repo.Status;
+import dev.forge.core.repo.Undo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The stage and stat cache in {@code .forge/stage} (docs/format.md, "Stage file"): the file round-trips,
+ * damage is found by its checksum and reported as an integrity error that {@code repair --index}
+ * mends, a write stopped at any point leaves the old stage or the new one, undo brings the stage back,
+ * and a repository that still keeps its stage in the index (made before the file) reads as before and
+ * moves it into the file on its first write, keeping the digest its last commit recorded.
+ */
+class StageFileTest {
+    private static final ProgressListener P = ProgressListener.NONE;
+    private static final String AUTHOR = "Test <test@forge.invalid>";
+
+    @TempDir
+    Path dir;
+
+    private final RocksLocalStoreFactory factory = new RocksLocalStoreFactory();
+
+    @BeforeEach
+    void repository() throws IOException {
+        Files.writeString(dir.resolve("a.txt"), "one\n");
+        Files.createDirectories(dir.resolve("d"));
+        Files.writeString(dir.resolve("d/b.txt"), "two\n");
+        try (Repository repo = Repository.init(factory, dir, RepoConfig.defaults())) {
+            new Add(repo).run(dir, List.of("."), P);
+            new CommitOp(repo).run("one", AUTHOR, false);
+        }
+        Files.writeString(dir.resolve("c.txt"), "staged\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("c.txt"), P);
+        }
+    }
+
+    private Path forge() {
+        return dir.resolve(".forge");
+    }
+
+    private record Seen(SortedMap<String, StageEntry> stage, long digest, List<Status.Change> staged) {}
+
+    private Seen seen() {
+        SortedMap<String, StageEntry> stage = new TreeMap<>();
+        long digest;
+        try (dev.forge.core.port.LocalStore store = factory.open(dir)) {
+            digest = store.metadata().forEachStage(e -> stage.put(e.path(), e));
+        }
+        try (Repository repo = Repository.open(factory, dir)) {
+            return new Seen(stage, digest, new Status(repo).run(P).staged());
+        }
+    }
+
+    private static byte[][] kv(String k, String v) {
+        return new byte[][] {k.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void theFileRoundTripsAndMergesChangesInPathOrder() {
+        List<byte[][]> stage = List.<byte[][]>of(kv("a", "1"), kv("b/c", "2"), kv("\u00e9", "3"));
+        List<byte[][]> stat = List.<byte[][]>of(kv("a", "s1"));
+        byte[] bytes = StageFile.encode(42, stage, stat);
+        StageFile f = StageFile.parse(Path.of("stage"), ByteBuffer.wrap(bytes));
+        assertEquals(42, f.generation);
+        assertEquals(StageFile.digestOf(stage), f.stageDigest);
+        assertEquals(3, f.stageCount());
+        assertEquals(1, f.statCount());
+        assertArrayEquals("2".getBytes(StandardCharsets.UTF_8), f.stageValue("b/c".getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals("s1".getBytes(StandardCharsets.UTF_8), f.statValue("a".getBytes(StandardCharsets.UTF_8)));
+        assertNull(f.stageValue("b".getBytes(StandardCharsets.UTF_8)));
+
+        SortedMap<byte[], byte[]> changes = new TreeMap<>(StageFile.KEY_ORDER);
+        changes.put("a".getBytes(StandardCharsets.UTF_8), null); // delete
+        changes.put("b/a".getBytes(StandardCharsets.UTF_8), "new".getBytes(StandardCharsets.UTF_8));
+        changes.put("z".getBytes(StandardCharsets.UTF_8), "last".getBytes(StandardCharsets.UTF_8));
+        List<String> merged = new ArrayList<>();
+        for (byte[][] e : StageFile.merge(f.stageList(), changes, false))
+            merged.add(new String(e[0], StandardCharsets.UTF_8) + "=" + new String(e[1], StandardCharsets.UTF_8));
+        assertEquals(List.of("b/a=new", "b/c=2", "z=last", "\u00e9=3"), merged);
+    }
+
+    @Test
+    void damageAndUnknownVersionsAreIntegrityErrors() {
+        byte[] bytes = StageFile.encode(7, List.<byte[][]>of(kv("a", "1")), List.of());
+        for (int i = 0; i < bytes.length; i++) {
+            byte[] bad = bytes.clone();
+            bad[i] ^= 0x10;
+            int at = i;
+            assertThrows(
+                    IntegrityException.class,
+                    () -> StageFile.parse(Path.of("stage"), ByteBuffer.wrap(bad)),
+                    "a flipped bit at " + at + " must be found");
+        }
+        IntegrityException shortFile = assertThrows(
+                IntegrityException.class,
+                () -> StageFile.parse(Path.of("stage"), ByteBuffer.wrap(java.util.Arrays.copyOf(bytes, 20))));
+        assertTrue(shortFile.getMessage().contains("repair --index"), shortFile.getMessage());
+    }
+
+    @Test
+    void theStageIsInTheFileAndADamagedFileIsReportedThenRepaired() throws IOException {
+        Seen before = seen();
+        assertEquals(
+                List.of("a.txt", "c.txt", "d/b.txt"), List.copyOf(before.stage().keySet()));
+        assertTrue(Files.isRegularFile(forge().resolve(StageFile.FILE)));
+
+        byte[] bytes = Files.readAllBytes(forge().resolve(StageFile.FILE));
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(forge().resolve(StageFile.FILE), bytes);
+        try (Repository repo = Repository.open(factory, dir)) {
+            IntegrityException e = assertThrows(IntegrityException.class, () -> new Status(repo).run(P));
+            assertTrue(e.getMessage().contains("stage file"), e.getMessage());
+            assertTrue(e.getMessage().contains("'forge repair --index'"), e.getMessage());
+        }
+        Repository.rebuildIndex(factory, dir, P);
+        Seen after = seen();
+        assertEquals(before.stage(), after.stage(), "the stage comes back from the op log's last snapshot");
+        assertEquals(before.staged(), after.staged());
+    }
+
+    @Test
+    void aWriteStoppedBeforeTheRenameIsFinishedByTheNextOpen() throws IOException {
+        Path file = forge().resolve(StageFile.FILE);
+        Path old = dir.resolve("stage.old");
+        Files.copy(file, old);
+        Files.writeString(dir.resolve("e.txt"), "new\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("e.txt"), P);
+        }
+        // as if killed after the index named the new file, before the rename
+        Files.move(file, forge().resolve(StageFile.NEW_FILE));
+        Files.copy(old, file);
+        Seen s = seen();
+        assertTrue(s.stage().containsKey("e.txt"), "the committed write is what the next command sees");
+        assertFalse(Files.exists(forge().resolve(StageFile.NEW_FILE)), "the next open renames it into place");
+        assertTrue(seen().stage().containsKey("e.txt"));
+    }
+
+    @Test
+    void aFileTheIndexDoesNotNameIsLeftOutAndOverwritten() throws IOException {
+        Seen before = seen();
+        // as if killed after writing stage.new, before the index batch
+        Files.write(
+                forge().resolve(StageFile.NEW_FILE), StageFile.encode(99, List.<byte[][]>of(kv("x", "1")), List.of()));
+        assertEquals(before.stage(), seen().stage());
+        Files.writeString(dir.resolve("e.txt"), "new\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("e.txt"), P);
+        }
+        Seen after = seen();
+        assertTrue(after.stage().containsKey("e.txt"));
+        assertFalse(after.stage().containsKey("x"));
+        assertFalse(Files.exists(forge().resolve(StageFile.NEW_FILE)));
+    }
+
+    @Test
+    void undoPutsTheStageBack() throws IOException {
+        Seen before = seen();
+        Files.writeString(dir.resolve("a.txt"), "changed\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("a.txt"), P);
+        }
+        assertNotEquals(before.stage().get("a.txt"), seen().stage().get("a.txt"));
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Undo(repo).run(P);
+        }
+        Seen after = seen();
+        assertEquals(before.stage(), after.stage());
+        assertEquals(before.digest(), after.digest());
+    }
+
+    /** Every file under {@code dir} with its size and modification time. */
+    private static SortedMap<String, String> files(Path dir) throws IOException {
+        SortedMap<String, String> out = new TreeMap<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList())
+                out.put(dir.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p));
+        }
+        return out;
+    }
+
+    @Test
+    void statusOpenedToReadRefreshesTheStatCacheWithoutWritingTheIndex() throws IOException {
+        Path a = dir.resolve("a.txt");
+        java.nio.file.attribute.FileTime hourAgo =
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        Files.setLastModifiedTime(a, hourAgo); // same bytes, new mtime: status must read it once
+        SortedMap<String, String> index = files(forge().resolve("index"));
+        try (Repository repo = Repository.open(factory, dir, dev.forge.core.port.LocalStoreFactory.Mode.SHARED)) {
+            assertTrue(repo.readOnly());
+            Status.Report r = new Status(repo).run(P);
+            assertEquals(List.of(), r.unstaged());
+            assertThrows(
+                    dev.forge.core.error.ReadOnlyRepositoryException.class,
+                    () -> new Add(repo).run(dir, List.of("a.txt"), P));
+        }
+        assertEquals(index, files(forge().resolve("index")), "nothing under .forge/index was written");
+        StageFile f = StageFile.read(forge().resolve(StageFile.FILE));
+        byte[] v = f.statValue("a.txt".getBytes(StandardCharsets.UTF_8));
+        assertEquals(
+                hourAgo.to(java.util.concurrent.TimeUnit.NANOSECONDS),
+                IndexCodec.decodeStat("a.txt", v).mtimeNanos(),
+                "the stat cache holds the new mtime");
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(forge(), StageFile.TMP_PREFIX + "*")) {
+            assertFalse(ds.iterator().hasNext(), "no temporary file is left");
+        }
+        assertEquals(List.of(new Status.Change("c.txt", Status.ChangeKind.ADDED)), seen().staged());
+    }
+
+    /**
+     * Turns the repository into one made before the stage file: stage and stat cache in the index's
+     * column families, no {@code STAGE_FILE} key, no file.
+     */
+    private void toIndexStage() throws IOException {
+        StageFile f = StageFile.read(forge().resolve(StageFile.FILE));
+        try (RocksIndex index = RocksIndex.open(forge().resolve("index"), false);
+                WriteBatch b = new WriteBatch()) {
+            for (byte[][] e : f.stageList()) b.put(index.stage, e[0], e[1]);
+            for (byte[][] e : f.statList()) b.put(index.stat, e[0], e[1]);
+            b.delete(index.meta, RocksMetadataStore.STAGE_FILE_KEY);
+            index.write(b);
+        } catch (org.rocksdb.RocksDBException e) {
+            throw new IllegalStateException(e);
+        }
+        Files.delete(forge().resolve(StageFile.FILE));
+        Path config = forge().resolve("config");
+        Files.writeString(config, Files.readString(config).replaceFirst("\"format\"\\s*:\\s*2", "\"format\": 1"));
+        assertEquals(1, ConfigFile.read(config).format());
+    }
+
+    @Test
+    void anOldRepositoryReadsAsBeforeAndMovesItsStageIntoTheFileOnItsFirstWrite() throws IOException {
+        try (Repository repo = Repository.open(factory, dir)) {
+            new CommitOp(repo).run("two", AUTHOR, false); // records the stage's digest with its tree
+        }
+        Seen before = seen();
+        toIndexStage();
+        Seen old = seen();
+        assertEquals(before, old, "same entries, same digest, same status");
+        assertFalse(Files.exists(forge().resolve(StageFile.FILE)), "reading does not move the stage");
+
+        Files.writeString(dir.resolve("e.txt"), "new\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("e.txt"), P);
+        }
+        assertTrue(Files.isRegularFile(forge().resolve(StageFile.FILE)));
+        assertEquals(2, ConfigFile.read(forge().resolve("config")).format(), "marked as the format with the file");
+        Seen moved = seen();
+        assertEquals(
+                List.of("a.txt", "c.txt", "d/b.txt", "e.txt"),
+                List.copyOf(moved.stage().keySet()));
+        assertEquals(List.of(new Status.Change("e.txt", Status.ChangeKind.ADDED)), moved.staged());
+        try (RocksIndex index = RocksIndex.open(forge().resolve("index"), RocksIndex.Access.READ_ONLY)) {
+            try (var it = index.db.newIterator(index.stage)) {
+                it.seekToFirst();
+                assertFalse(it.isValid(), "the index's copy of the stage is gone");
+            }
+            try (var it = index.db.newIterator(index.stat)) {
+                it.seekToFirst();
+                assertFalse(it.isValid(), "the index's copy of the stat cache is gone");
+            }
+        }
+    }
+}
