@@ -1056,12 +1056,7 @@ public final class GitHubBlobStore implements BlobStore {
     }
 
     private String failure(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException) {
-            return "no answer within " + RetryPolicy.seconds(policy.readTimeout()) + " s";
-        }
-        if (e instanceof java.io.InterruptedIOException) return "no complete answer within the request's deadline";
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return RemoteUrl.redact(m);
+        return dev.forge.mirror.http.BearerHttp.failure(policy, e);
     }
 
     private RemoteUnavailableException unexpected(Response r, String what, String name) {

@@ -92,6 +92,11 @@ public final class BearerHttp {
 
     /** What went wrong with a call, for a message: a timeout in the policy's terms, else the redacted cause. */
     public String failure(IOException e) {
+        return failure(policy, e);
+    }
+
+    /** What went wrong with a call under {@code policy}, for a message (also the GitHub store's). */
+    public static String failure(RetryPolicy policy, IOException e) {
         if (e instanceof java.net.SocketTimeoutException) {
             return "no answer within " + RetryPolicy.seconds(policy.readTimeout()) + " s";
         }
