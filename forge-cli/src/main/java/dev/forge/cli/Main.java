@@ -82,60 +82,62 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * Every command class, in the order help lists them. Only the one named on the command line is
+     * Every command's name and class, in the order help lists them. The names are written out rather
+     * than read from each class's {@code @Command} annotation: reading 45 annotations (a dynamic proxy
+     * each) was a fifth of {@code forge version}'s start-up. MainTest checks that they agree. Only the one named on the command line is
      * instantiated and introspected (picocli builds its model by reflection, a third of a run's start-up
      * when done for all of them); help, completion, unknown commands and a missing command get the whole
      * list, {@code forge --version} none.
      */
-    static final java.util.List<Class<?>> COMMANDS = java.util.List.of(
-            InitCommand.class,
-            AddCommand.class,
-            StatusCommand.class,
-            CommitCommand.class,
-            LogCommand.class,
-            CheckoutCommand.class,
-            DiffCommand.class,
-            RestoreCommand.class,
-            ShowCommand.class,
-            FsckCommand.class,
-            dev.forge.cli.commands.RepairCommand.class,
-            StatsCommand.class,
-            DuCommand.class,
-            ConfigCommand.class,
-            BranchCommand.class,
-            TagCommand.class,
-            SwitchCommand.class,
-            MergeCommand.class,
-            ResolveCommand.class,
-            RmCommand.class,
-            MvCommand.class,
-            OpCommand.class,
-            dev.forge.cli.commands.remote.RemoteCommand.class,
-            dev.forge.cli.commands.mirror.MirrorCommand.class,
-            dev.forge.cli.commands.auth.AuthCommand.class,
-            dev.forge.cli.commands.key.KeyCommand.class,
-            dev.forge.cli.commands.CloneCommand.class,
-            dev.forge.cli.commands.FetchCommand.class,
-            dev.forge.cli.commands.PullCommand.class,
-            dev.forge.cli.commands.PushCommand.class,
-            dev.forge.cli.commands.LockCommand.class,
-            dev.forge.cli.commands.UnlockCommand.class,
-            dev.forge.cli.commands.LocksCommand.class,
-            dev.forge.cli.commands.sparse.SparseCommand.class,
-            dev.forge.cli.commands.PrefetchCommand.class,
-            dev.forge.cli.commands.ServeCommand.class,
-            dev.forge.cli.commands.WebCommand.class,
-            dev.forge.cli.commands.imports.ImportCommand.class,
-            dev.forge.cli.commands.video.VideoCommand.class,
-            UndoCommand.class,
-            GcCommand.class,
-            dev.forge.cli.commands.EvictCommand.class,
-            dev.forge.cli.commands.RetainCommand.class,
-            dev.forge.cli.commands.ObliterateCommand.class,
-            DemoCommand.class,
-            VersionCommand.class,
-            CompletionCommand.class,
-            HelpCommand.class);
+    static final java.util.List<java.util.Map.Entry<String, Class<?>>> COMMANDS = java.util.List.of(
+            java.util.Map.entry("init", InitCommand.class),
+            java.util.Map.entry("add", AddCommand.class),
+            java.util.Map.entry("status", StatusCommand.class),
+            java.util.Map.entry("commit", CommitCommand.class),
+            java.util.Map.entry("log", LogCommand.class),
+            java.util.Map.entry("checkout", CheckoutCommand.class),
+            java.util.Map.entry("diff", DiffCommand.class),
+            java.util.Map.entry("restore", RestoreCommand.class),
+            java.util.Map.entry("show", ShowCommand.class),
+            java.util.Map.entry("fsck", FsckCommand.class),
+            java.util.Map.entry("repair", dev.forge.cli.commands.RepairCommand.class),
+            java.util.Map.entry("stats", StatsCommand.class),
+            java.util.Map.entry("du", DuCommand.class),
+            java.util.Map.entry("config", ConfigCommand.class),
+            java.util.Map.entry("branch", BranchCommand.class),
+            java.util.Map.entry("tag", TagCommand.class),
+            java.util.Map.entry("switch", SwitchCommand.class),
+            java.util.Map.entry("merge", MergeCommand.class),
+            java.util.Map.entry("resolve", ResolveCommand.class),
+            java.util.Map.entry("rm", RmCommand.class),
+            java.util.Map.entry("mv", MvCommand.class),
+            java.util.Map.entry("op", OpCommand.class),
+            java.util.Map.entry("remote", dev.forge.cli.commands.remote.RemoteCommand.class),
+            java.util.Map.entry("mirror", dev.forge.cli.commands.mirror.MirrorCommand.class),
+            java.util.Map.entry("auth", dev.forge.cli.commands.auth.AuthCommand.class),
+            java.util.Map.entry("key", dev.forge.cli.commands.key.KeyCommand.class),
+            java.util.Map.entry("clone", dev.forge.cli.commands.CloneCommand.class),
+            java.util.Map.entry("fetch", dev.forge.cli.commands.FetchCommand.class),
+            java.util.Map.entry("pull", dev.forge.cli.commands.PullCommand.class),
+            java.util.Map.entry("push", dev.forge.cli.commands.PushCommand.class),
+            java.util.Map.entry("lock", dev.forge.cli.commands.LockCommand.class),
+            java.util.Map.entry("unlock", dev.forge.cli.commands.UnlockCommand.class),
+            java.util.Map.entry("locks", dev.forge.cli.commands.LocksCommand.class),
+            java.util.Map.entry("sparse", dev.forge.cli.commands.sparse.SparseCommand.class),
+            java.util.Map.entry("prefetch", dev.forge.cli.commands.PrefetchCommand.class),
+            java.util.Map.entry("serve", dev.forge.cli.commands.ServeCommand.class),
+            java.util.Map.entry("web", dev.forge.cli.commands.WebCommand.class),
+            java.util.Map.entry("import", dev.forge.cli.commands.imports.ImportCommand.class),
+            java.util.Map.entry("video", dev.forge.cli.commands.video.VideoCommand.class),
+            java.util.Map.entry("undo", UndoCommand.class),
+            java.util.Map.entry("gc", GcCommand.class),
+            java.util.Map.entry("evict", dev.forge.cli.commands.EvictCommand.class),
+            java.util.Map.entry("retain", dev.forge.cli.commands.RetainCommand.class),
+            java.util.Map.entry("obliterate", dev.forge.cli.commands.ObliterateCommand.class),
+            java.util.Map.entry("demo", DemoCommand.class),
+            java.util.Map.entry("version", VersionCommand.class),
+            java.util.Map.entry("completion", CompletionCommand.class),
+            java.util.Map.entry("help", HelpCommand.class));
 
     /** Command lines that print the version line and nothing else. */
     private static final Set<String> VERSION_ONLY = Set.of("version", "--version", "-V");
@@ -143,62 +145,10 @@ public final class Main implements Callable<Integer> {
     /** Commands that describe the others, so need them all. */
     private static final Set<Class<?>> NEED_ALL = Set.of(HelpCommand.class, CompletionCommand.class);
 
-    /**
-     * The name of each of {@link #COMMANDS}, in the same order. Written out rather than read from each
-     * class's {@code @Command} annotation: reading 45 annotations (a dynamic proxy each) was a fifth of
-     * {@code forge version}'s start-up. MainTest checks that the two agree.
-     */
-    static final java.util.List<String> NAMES = java.util.List.of(
-            "init",
-            "add",
-            "status",
-            "commit",
-            "log",
-            "checkout",
-            "diff",
-            "restore",
-            "show",
-            "fsck",
-            "repair",
-            "stats",
-            "config",
-            "branch",
-            "tag",
-            "switch",
-            "merge",
-            "resolve",
-            "rm",
-            "mv",
-            "op",
-            "remote",
-            "mirror",
-            "auth",
-            "key",
-            "clone",
-            "fetch",
-            "pull",
-            "push",
-            "lock",
-            "unlock",
-            "locks",
-            "sparse",
-            "prefetch",
-            "serve",
-            "web",
-            "import",
-            "video",
-            "undo",
-            "gc",
-            "evict",
-            "demo",
-            "version",
-            "completion",
-            "help");
-
     private static final java.util.Map<String, Class<?>> BY_NAME = new java.util.HashMap<>();
 
     static {
-        for (int i = 0; i < COMMANDS.size(); i++) BY_NAME.put(NAMES.get(i), COMMANDS.get(i));
+        for (var e : COMMANDS) BY_NAME.put(e.getKey(), e.getValue());
     }
 
     /** The first argument that is not one of forge's own options (or the value of -C): the command name. */
@@ -223,7 +173,7 @@ public final class Main implements Callable<Integer> {
         if (one != null && !NEED_ALL.contains(one)) {
             cl.addSubcommand(newCommand(one));
         } else if (name != null || !versionOnly(args)) {
-            for (Class<?> c : COMMANDS) cl.addSubcommand(newCommand(c));
+            for (var e : COMMANDS) cl.addSubcommand(newCommand(e.getValue()));
         }
         return cl;
     }
