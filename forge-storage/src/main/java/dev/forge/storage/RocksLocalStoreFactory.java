@@ -221,6 +221,13 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         for (String f : List.of("worktree-journal", "lazy", "sparse", "clone-in-progress")) {
             if (Files.exists(forge.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
         }
+        // What a killed command left in .forge/tmp (packs, work-tree files) is swept by the next command
+        // that opens the repository to write: a status opens it so then, instead of read-only.
+        try (java.util.stream.Stream<Path> left = Files.list(forge.resolve("tmp"))) {
+            if (left.findAny().isPresent()) return false;
+        } catch (IOException e) {
+            // no tmp folder (or unreadable): nothing this status could sweep either
+        }
         return true;
     }
 

@@ -445,11 +445,20 @@ class CliConventionsIT {
                 1, E2eFiles.JSON.readTree(notSetJson.stderr()).path("exitCode").asInt());
 
         // unknown and reserved keys, bad values and bad usage: exit 2, naming the known keys
-        for (String[] args : new String[][] {{"config", "colour", "red"}, {"config", "store.maxSize", "10G"}}) {
+        for (String[] args : new String[][] {{"config", "colour", "red"}, {"config", "remote.origin.url", "x"}}) {
             ForgeProcess.Result r =
                     run(repo, args).expect(ExitCode.USAGE.code()).oneLineError();
             assertTrue(r.stderr().contains("compression, gc.graceDays, user.name, user.email"), r::describe);
         }
+        // store.maxSize (reserved until this version) takes a size, and refuses anything else
+        run(repo, "config", "store.maxSize", "10G").ok();
+        assertEquals(
+                Long.toString(10L << 30),
+                run(repo, "config", "store.maxSize").ok().stdout().strip());
+        run(repo, "config", "store.maxSize", "lots")
+                .expect(ExitCode.USAGE.code())
+                .oneLineError();
+        run(repo, "config", "--unset", "store.maxSize").ok();
         run(repo, "config", "gc.graceDays", "soon")
                 .expect(ExitCode.USAGE.code())
                 .oneLineError();
