@@ -321,8 +321,12 @@ class ResumeIT {
             return server.getLocalPort();
         }
 
+        /** Which count a kill belongs to: a kill left over from an earlier count must not touch this one's process. */
+        private long generation;
+
         /** Starts a new count; {@code killAt}: the count at which {@code victim} is killed (MAX_VALUE: never). */
         synchronized void reset(long killAt) {
+            generation++;
             bytes.set(0);
             this.killAt = killAt;
             this.victim = null;
@@ -379,7 +383,8 @@ class ResumeIT {
         private synchronized void kill() {
             if (frozen) return;
             frozen = true;
-            while (victim == null) {
+            long count = generation;
+            while (victim == null && count == generation) {
                 try {
                     wait(10);
                 } catch (InterruptedException e) {
@@ -387,6 +392,9 @@ class ResumeIT {
                     return;
                 }
             }
+            if (count != generation) return; // that run ended and a new count began: not its process
+            // The process of this count, taken now: the one a later count names must never be killed.
+            Process target = victim;
             // What the proxy passed has arrived: the process gets a moment to take it out of its socket
             // buffers (as it would on a network that stalls), then SIGKILL.
             try {
@@ -394,7 +402,7 @@ class ResumeIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            ForgeProcess.killTree(victim);
+            ForgeProcess.killTree(target);
             synchronized (open) {
                 for (Socket s : open) {
                     try {
