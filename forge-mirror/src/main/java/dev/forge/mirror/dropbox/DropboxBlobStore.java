@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -126,18 +125,7 @@ public final class DropboxBlobStore implements BlobStore {
         this.partSize = partSize;
         this.where = "dropbox://" + root.substring(1)
                 + (url.api().equals(RemoteUrl.Dropbox.DEFAULT_API) ? "" : " at " + url.api());
-        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
-        dispatcher.setMaxRequestsPerHost(Math.max(5, parallelism * 2));
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new okhttp3.ConnectionPool(Math.max(5, parallelism), 5, TimeUnit.MINUTES))
-                .connectTimeout(policy.connectTimeout())
-                .readTimeout(policy.readTimeout())
-                .writeTimeout(policy.readTimeout())
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .retryOnConnectionFailure(false) // retrying is RetryingBlobStore's, so each one is reported
-                .build();
+        this.http = BearerHttp.client(policy, parallelism);
         this.calls = new BearerHttp(http, policy, where, token, refresher);
     }
 
@@ -738,7 +726,6 @@ public final class DropboxBlobStore implements BlobStore {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        BearerHttp.close(http);
     }
 }

@@ -152,18 +152,7 @@ public final class GDriveBlobStore implements BlobStore {
         this.folderId = url.folderId();
         this.where = "gdrive://" + (url.folderId() != null ? url.folderId() : url.path())
                 + (url.api().equals(RemoteUrl.GDrive.DEFAULT_API) ? "" : " at " + url.api());
-        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
-        dispatcher.setMaxRequestsPerHost(Math.max(5, parallelism * 2));
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new okhttp3.ConnectionPool(Math.max(5, parallelism), 5, TimeUnit.MINUTES))
-                .connectTimeout(policy.connectTimeout())
-                .readTimeout(policy.readTimeout())
-                .writeTimeout(policy.readTimeout())
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .retryOnConnectionFailure(false) // retrying is RetryingBlobStore's, so each one is reported
-                .build();
+        this.http = BearerHttp.client(policy, parallelism);
         this.calls = new BearerHttp(http, policy, where, token, refresher);
     }
 
@@ -1095,7 +1084,6 @@ public final class GDriveBlobStore implements BlobStore {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        BearerHttp.close(http);
     }
 }

@@ -12,6 +12,7 @@ import dev.forge.mirror.RemoteUrl;
 import dev.forge.mirror.blob.BlobNames;
 import dev.forge.mirror.blob.RetryAfter;
 import dev.forge.mirror.blob.RetryPolicy;
+import dev.forge.mirror.http.BearerHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,18 +123,7 @@ public final class GitHubBlobStore implements BlobStore {
         this.assetsPerRelease = assetsPerRelease;
         this.mutationSpacingNanos = mutationSpacing.toNanos();
         this.where = "github://" + url.owner() + "/" + url.repo() + (url.isGitHubCom() ? "" : " at " + url.api());
-        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
-        dispatcher.setMaxRequestsPerHost(Math.max(5, parallelism * 2));
-        this.http = new OkHttpClient.Builder()
-                .dispatcher(dispatcher)
-                .connectionPool(new okhttp3.ConnectionPool(Math.max(5, parallelism), 5, TimeUnit.MINUTES))
-                .connectTimeout(policy.connectTimeout())
-                .readTimeout(policy.readTimeout())
-                .writeTimeout(policy.readTimeout())
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .retryOnConnectionFailure(false) // retrying is RetryingBlobStore's, so each one is reported
-                .build();
+        this.http = BearerHttp.client(policy, parallelism);
     }
 
     /**
@@ -1056,7 +1046,7 @@ public final class GitHubBlobStore implements BlobStore {
     }
 
     private String failure(IOException e) {
-        return dev.forge.mirror.http.BearerHttp.failure(policy, e);
+        return BearerHttp.failure(policy, e);
     }
 
     private RemoteUnavailableException unexpected(Response r, String what, String name) {
@@ -1117,7 +1107,6 @@ public final class GitHubBlobStore implements BlobStore {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        BearerHttp.close(http);
     }
 }

@@ -42,6 +42,33 @@ public final class BearerHttp {
         this.refresher = refresher;
     }
 
+    /**
+     * The HTTP client of a backend that talks to one API host: up to {@code parallelism * 2} requests
+     * at once (at least 5), the policy's timeouts, no redirects followed (a redirect must not carry the
+     * token elsewhere), and no retries of its own: retrying is RetryingBlobStore's, so each one is
+     * reported.
+     */
+    public static OkHttpClient client(RetryPolicy policy, int parallelism) {
+        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+        dispatcher.setMaxRequestsPerHost(Math.max(5, parallelism * 2));
+        return new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new okhttp3.ConnectionPool(Math.max(5, parallelism), 5, TimeUnit.MINUTES))
+                .connectTimeout(policy.connectTimeout())
+                .readTimeout(policy.readTimeout())
+                .writeTimeout(policy.readTimeout())
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    /** Releases what {@link #client} holds: its threads and pooled connections. */
+    public static void close(OkHttpClient http) {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
     /** The access token requests carry now: the refreshed one, else the one given. */
     public Optional<String> currentToken() {
         String r = refreshed;
