@@ -32,7 +32,30 @@ _forge_dir=$(cd -P "${_forge_self%/*}" 2>/dev/null && pwd -P) && _forge_self=$_f
 # its Vector API form on this hardware anyway (docs/benchmarks.md, "Chunking (JMH)"). To try it:
 # FORGE_JAVA_OPTS="--add-modules jdk.incubator.vector -Dforge.chunker.form=VECTOR".
 # -XX:-UsePerfData: no hsperfdata file in /tmp per run (jstat cannot attach; 70 ms less start-up).
-_forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xmx2g -XX:-UsePerfData -Xlog:cds*=off -Xlog:aot*=off"
+# -Djdk.console=java.base: System.console() (asked whether to draw a progress bar) otherwise loads the
+# JDK's JLine-based console from jdk.internal.le; java.base's own answers isTerminal() the same.
+_forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Xmx2g -XX:-UsePerfData -Djdk.console=java.base -Xlog:cds*=off -Xlog:aot*=off"
+# Commands that only read and write metadata finish in a fraction of a second, before the JIT's
+# optimising compiler (C2) has paid for itself: on two cores its threads took half the CPU of a
+# `status` of 4,000 files. They run with the quick compiler alone (-XX:TieredStopAtLevel=1;
+# docs/benchmarks.md, "Start-up"); commands that chunk, hash or copy file contents keep C2. The name
+# is the first argument that is not one of forge's own options (-C DIR, --debug, -q), as in Main.
+_forge_cmd=
+_forge_skip=
+for _forge_a in "$@"; do
+  if [ -n "$_forge_skip" ]; then _forge_skip=; continue; fi
+  case $_forge_a in
+    -C) _forge_skip=1 ;;
+    -C* | --debug | -q | --quiet) ;;
+    *) _forge_cmd=$_forge_a; break ;;
+  esac
+done
+case $_forge_cmd in
+  version | --version | -V | help | --help | -h | config | branch | tag | log | op | remote | locks | completion | status)
+    _forge_jit=-XX:TieredStopAtLevel=1 ;;
+  *) _forge_jit= ;;
+esac
+
 _forge_aot=
 if [ -z "${FORGE_NO_AOT:-}${FORGE_NO_CDS:-}" ]; then
   # The JVM accepts a cache only for the same jar (path, size, mtime) and java: all in the name.
@@ -69,15 +92,14 @@ esac
 set -f
 if [ -n "$_forge_aot" ] && [ -f "$_forge_aot" ]; then
   # shellcheck disable=SC2086
-  exec "$FORGE_JAVA" $_forge_flags -XX:AOTCache="$_forge_aot" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
+  exec "$FORGE_JAVA" $_forge_flags $_forge_jit -XX:AOTCache="$_forge_aot" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
 fi
 if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_forge_aot%/*}" ]; then
   _forge_lock=$_forge_aot.lock
-  if [ -n "$(find "$_forge_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then
-    # A trainer that was killed: drop its lock and its half-written files.
-    find "${_forge_aot%/*}" -maxdepth 1 -name "${_forge_aot##*/}.*.part*" -mmin +10 -exec rm -f {} + 2>/dev/null
-    rm -rf "$_forge_lock"
-  fi
+  # Trainers that were killed (of this forge file or of any other, older build): their locks and
+  # half-written caches, tens of MB each, once they are more than 10 minutes old.
+  find "${_forge_aot%/*}" -maxdepth 1 -name 'forge-*.aot.*.part*' -mmin +10 -exec rm -f {} + 2>/dev/null
+  find "${_forge_aot%/*}" -maxdepth 1 -name 'forge-*.aot.lock' -type d -mmin +10 -exec rmdir {} + 2>/dev/null
   if mkdir "$_forge_lock" 2>/dev/null; then
     (
       set +f
@@ -96,5 +118,5 @@ if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_f
   fi
 fi
 # shellcheck disable=SC2086
-exec "$FORGE_JAVA" $_forge_flags -Xshare:auto $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
+exec "$FORGE_JAVA" $_forge_flags $_forge_jit -Xshare:auto $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
 exit 127

@@ -80,6 +80,21 @@ public final class RocksLocalStore implements LocalStore {
         } catch (ForgeException e) {
             return null;
         }
+        RocksLocalStore s = sharedOn(workTree, forgeDir, config, db);
+        StatusSnapshot snap = StatusSnapshot.take(index, s.metadata, s.objects);
+        if (snap != null) snap.write(forgeDir);
+        return s;
+    }
+
+    /**
+     * As {@link #shared}, for a caller that holds the index's shared lock already ({@link
+     * SnapshotLocalStore}, which found its snapshot valid under it); failures are thrown.
+     */
+    static RocksLocalStore sharedLocked(Path workTree, Path forgeDir, RepoConfig config, Path index) {
+        return sharedOn(workTree, forgeDir, config, RocksIndex.open(index, RocksIndex.Access.READ_ONLY, false));
+    }
+
+    private static RocksLocalStore sharedOn(Path workTree, Path forgeDir, RepoConfig config, RocksIndex db) {
         RocksLocalStore s = new RocksLocalStore(workTree, forgeDir, config, db, "it is open for reading only");
         s.metadata.allowCacheWrites();
         return s;
@@ -99,6 +114,7 @@ public final class RocksLocalStore implements LocalStore {
             // Best effort: leftovers waste space but never harm correctness.
         }
         StageFile.sweep(forgeDir);
+        StatusSnapshot.sweep(forgeDir);
     }
 
     @Override

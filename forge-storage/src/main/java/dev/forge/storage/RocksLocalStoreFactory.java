@@ -39,6 +39,7 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
 
     private static final java.util.Set<String> OWN_FILES = java.util.Set.of(
             OpJournal.FILE,
+            StatusSnapshot.FILE,
             StageFile.FILE,
             StageFile.NEW_FILE,
             SpaceReserve.FILE,
@@ -173,6 +174,8 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         }
         String unwritable = unwritableReason(forge);
         if (mode == Mode.SHARED && unwritable == null && nothingToRecover(forge)) {
+            LocalStore fromSnapshot = fromSnapshot(workTree, forge, config, index);
+            if (fromSnapshot != null) return fromSnapshot;
             RocksLocalStore shared = RocksLocalStore.shared(workTree, forge, config, index);
             if (shared != null) return shared;
         }
@@ -211,6 +214,21 @@ public final class RocksLocalStoreFactory implements LocalStoreFactory {
         }
         return new RocksLocalStore(
                 workTree, forge, config, RocksIndex.open(index, RocksIndex.Access.READ_ONLY), unwritable);
+    }
+
+    /**
+     * A status's store that reads the index only if it must: when the last status's {@link
+     * StatusSnapshot} still matches the index under its shared lock. Null otherwise.
+     */
+    private static LocalStore fromSnapshot(Path workTree, Path forge, RepoConfig config, Path index) {
+        StatusSnapshot snap = StatusSnapshot.read(forge);
+        if (snap == null) return null;
+        IndexLock lock = IndexLock.shared(index, System.nanoTime() + RocksIndex.lockTimeoutSeconds() * 1_000_000_000L);
+        if (!snap.matches(index)) {
+            lock.close();
+            return null;
+        }
+        return new SnapshotLocalStore(workTree, forge, config, index, snap, lock);
     }
 
     /**

@@ -145,6 +145,37 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                 + "; 'forge repair --index' rebuilds the stage from the operation log");
     }
 
+    /**
+     * The generation of the stage file, when the stage is in one that is in place (not the index's
+     * column families, no {@code stage.new} still to be renamed): what {@link StatusSnapshot} records.
+     */
+    synchronized Long settledStageGeneration() {
+        StageFile f = file();
+        return f == null || filePending ? null : f.generation;
+    }
+
+    static Optional<StageEntry> stageEntry(StageFile f, String path) {
+        byte[] v = f.stageValue(utf8(path));
+        return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
+    }
+
+    static long forEachStage(StageFile f, Consumer<StageEntry> action) {
+        f.forEachStage((k, v) -> action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v)));
+        return f.stageDigest;
+    }
+
+    static void forEachStat(StageFile f, java.util.function.BiConsumer<String, StatEntry> action) {
+        f.forEachStat((k, v) -> {
+            String path = new String(k, StandardCharsets.UTF_8);
+            action.accept(path, IndexCodec.decodeStat(path, v));
+        });
+    }
+
+    static Optional<StatEntry> stat(StageFile f, String path) {
+        byte[] v = f.statValue(utf8(path));
+        return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
+    }
+
     /** Renames a {@code stage.new} that the index already names into place. */
     private void settle() {
         if (!filePending) return;
@@ -155,10 +186,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     @Override
     public Optional<StageEntry> stageEntry(String path) {
         StageFile f = file();
-        if (f != null) {
-            byte[] v = f.stageValue(utf8(path));
-            return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
-        }
+        if (f != null) return stageEntry(f, path);
         byte[] v = index.get(index.stage, utf8(path));
         return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStage(path, v));
     }
@@ -166,10 +194,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     @Override
     public long forEachStage(Consumer<StageEntry> action) {
         StageFile f = file();
-        if (f != null) {
-            f.forEachStage((k, v) -> action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v)));
-            return f.stageDigest;
-        }
+        if (f != null) return forEachStage(f, action);
         java.util.zip.CRC32C keys = new java.util.zip.CRC32C();
         java.util.zip.CRC32C values = new java.util.zip.CRC32C();
         long n = 0;
@@ -205,10 +230,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     public void forEachStat(java.util.function.BiConsumer<String, StatEntry> action) {
         StageFile f = file();
         if (f != null) {
-            f.forEachStat((k, v) -> {
-                String path = new String(k, StandardCharsets.UTF_8);
-                action.accept(path, IndexCodec.decodeStat(path, v));
-            });
+            forEachStat(f, action);
             return;
         }
         try (RocksIterator it = index.db.newIterator(index.stat)) {
@@ -223,10 +245,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     @Override
     public Optional<StatEntry> stat(String path) {
         StageFile f = file();
-        if (f != null) {
-            byte[] v = f.statValue(utf8(path));
-            return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
-        }
+        if (f != null) return stat(f, path);
         byte[] v = index.get(index.stat, utf8(path));
         return v == null ? Optional.empty() : Optional.of(IndexCodec.decodeStat(path, v));
     }

@@ -58,7 +58,6 @@ final class RocksObjectStore implements ObjectStore {
 
     private final DamagedRecords damaged;
     private final AtomicInteger nextPack;
-    private final SecureRandom random = new SecureRandom();
     private final ThreadLocal<Blake3Hasher> hashers = ThreadLocal.withInitial(Blake3::newHasher);
     private final ThreadLocal<ChunkDecoder> decoders = ThreadLocal.withInitial(ChunkDecoder::new);
 
@@ -105,13 +104,22 @@ final class RocksObjectStore implements ObjectStore {
         return k;
     }
 
+    /**
+     * Seeded on first use: creating a SecureRandom reads the entropy source and initialises the
+     * provider, about 7 ms of every command's start-up, and most commands (status, log, diff) never
+     * write a pack.
+     */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
+
     int allocatePackNumber() {
         return nextPack.getAndIncrement();
     }
 
     String newPackFileName() {
         byte[] r = new byte[16];
-        random.nextBytes(r);
+        Random.INSTANCE.nextBytes(r);
         return HexFormat.of().formatHex(r) + PackFormat.PACK_SUFFIX;
     }
 

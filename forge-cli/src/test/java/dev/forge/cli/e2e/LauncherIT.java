@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,6 +28,15 @@ class LauncherIT {
     @Test
     void firstRunTrainsTheCacheInTheBackgroundAndLaterRunsUseIt() throws Exception {
         Path cache = dir.resolve("cache");
+        // What killed trainers of other, older builds left: removed once older than 10 minutes, a
+        // running trainer's files are not.
+        Path folder = Files.createDirectories(cache.resolve("forge"));
+        FileTime old = FileTime.from(Instant.now().minus(Duration.ofMinutes(20)));
+        Path staleLock = Files.createDirectory(folder.resolve("forge-1-2-3.aot.lock"));
+        Path stalePart = Files.write(folder.resolve("forge-1-2-3.aot.77.part"), new byte[1000]);
+        Path staleConfig = Files.write(folder.resolve("forge-1-2-3.aot.78.part.config"), new byte[10]);
+        for (Path p : List.of(staleLock, stalePart, staleConfig)) Files.setLastModifiedTime(p, old);
+        Path running = Files.write(folder.resolve("forge-4-5-6.aot.79.part"), new byte[10]);
         Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
         ForgeProcess.Result first = ForgeProcess.run(dir, ForgeProcess.DEFAULT_TIMEOUT, List.of("version"), env)
                 .ok();
@@ -34,6 +45,9 @@ class LauncherIT {
 
         Path aot = awaitCache(cache.resolve("forge"), Duration.ofMinutes(3));
         assertTrue(Files.size(aot) > 1 << 20, "cache " + aot + " is only " + Files.size(aot) + " bytes");
+        for (Path p : List.of(staleLock, stalePart, staleConfig)) assertFalse(Files.exists(p), p + " was left");
+        assertTrue(Files.exists(running), "a running trainer's file was removed");
+        Files.delete(running);
         try (Stream<Path> s = Files.list(cache.resolve("forge"))) {
             List<String> left = s.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".part") || n.endsWith(".lock"))

@@ -35,6 +35,14 @@ public interface MetadataStore {
      */
     Optional<StageTree> stageTree();
 
+    /**
+     * The tree of {@code commit} when this store has it at hand without reading the commit (a status
+     * snapshot holds HEAD's); empty otherwise. Commits never change, so any answer is final.
+     */
+    default Optional<ObjectId> knownTree(ObjectId commit) {
+        return Optional.empty();
+    }
+
     /** A tree id and the digest of the stage that equalled it. */
     record StageTree(ObjectId tree, long stageDigest) {}
 

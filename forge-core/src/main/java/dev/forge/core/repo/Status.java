@@ -61,7 +61,8 @@ public final class Status {
         long stageDigest = repo.meta().forEachStage(e -> stage.put(e.path(), e));
         // Right after a commit the stage is HEAD's tree: the commit recorded that, with the stage's
         // digest, and while the digest is unchanged HEAD's trees need not be read and compared.
-        Optional<ObjectId> headTree = head.map(h -> repo.objects.commit(h).tree());
+        Optional<ObjectId> headTree = head.map(h ->
+                repo.meta().knownTree(h).orElseGet(() -> repo.objects.commit(h).tree()));
         Optional<MetadataStore.StageTree> known = repo.meta().stageTree();
         List<Change> staged;
         if (headTree.isPresent()
