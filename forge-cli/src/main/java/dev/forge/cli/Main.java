@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code forge} command: global options and the list of subcommands, one class each. */
 @Command(
+        addMethodSubcommands = false,
         name = "forge",
         mixinStandardHelpOptions = false,
         description = "Version control for large media files.",

@@ -22,6 +22,23 @@ class MainTest {
         assertEquals(own, written);
     }
 
+    /**
+     * Picocli scans every method of a command for {@code @Command} methods unless told not to: a
+     * tenth of a status's start-up. Forge has no method subcommands, so every command says so.
+     */
+    @Test
+    void noCommandIsScannedForMethodSubcommands() {
+        List<Class<?>> todo = new ArrayList<>(List.of(Main.class));
+        Main.COMMANDS.forEach(e -> todo.add(e.getValue()));
+        List<String> scanned = new ArrayList<>();
+        for (int i = 0; i < todo.size(); i++) {
+            Command c = todo.get(i).getAnnotation(Command.class);
+            if (c.addMethodSubcommands()) scanned.add(todo.get(i).getName());
+            todo.addAll(List.of(c.subcommands()));
+        }
+        assertEquals(List.of(), scanned);
+    }
+
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -163,9 +163,26 @@ final class RangeReader {
         });
     }
 
-    /** The span's bytes: from memory for a short read, else through its partial file (continued if one is there). */
+    /**
+     * Whether a read goes through a partial file: a long one from a store that is not local (a folder
+     * remote's blob is read again as cheaply as a partial file would be read back; staging it there
+     * cost a clone a second write and read of every byte).
+     */
+    private boolean staged(Request r) {
+        return incoming != null && r.length() >= PARTIAL_MIN && !blobs.local();
+    }
+
+    /**
+     * The span's bytes, in this thread's buffer (records are copied into the pack writer, so it is
+     * free again once the span is stored): read straight into it, or through its partial file
+     * (continued if one is there).
+     */
     private byte[] span(Request r, String name, Fetcher f) {
-        if (incoming == null || r.length() < PARTIAL_MIN) return blobs.get(name, r.offset(), r.length());
+        if (!staged(r)) {
+            byte[] span = f.buffer(r.length());
+            blobs.getInto(name, r.offset(), r.length(), span);
+            return span;
+        }
         Path partial = incoming.resolve(r.packId() + "." + r.offset() + ".part");
         try {
             Files.createDirectories(incoming);
@@ -176,8 +193,6 @@ final class RangeReader {
                 resumed.incrementAndGet();
                 bytesResumed.addAndGet(have);
             }
-            // Read back into this thread's buffer (records are copied into the pack writer, so it is free
-            // again once the span is stored): no new array of up to 8 MiB per read.
             byte[] span = f.buffer(r.length());
             try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.READ)) {
                 ByteBuffer b = ByteBuffer.wrap(span, 0, r.length());
@@ -198,7 +213,7 @@ final class RangeReader {
         try {
             return store(r, name, span, f);
         } catch (dev.forge.core.error.IntegrityException damaged) {
-            if (incoming == null || r.length() < PARTIAL_MIN) throw damaged;
+            if (!staged(r)) throw damaged;
             // What a partial file held did not verify (a crash tore it, or the pack changed): read it all again once.
             Path partial = incoming.resolve(r.packId() + "." + r.offset() + ".part");
             try {

@@ -228,6 +228,16 @@ public final class Remote implements AutoCloseable {
         }
 
         @Override
+        public void getInto(String n, long offset, int length, byte[] dst) {
+            resolved().getInto(n, offset, length, dst);
+        }
+
+        @Override
+        public boolean local() {
+            return resolved().local();
+        }
+
+        @Override
         public void put(String n, byte[] data) {
             resolved().put(n, data);
         }

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forge.core.port.BlobStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.repo.Repository;
+import dev.forge.mirror.blob.ForwardingBlobStore;
 import dev.forge.mirror.format.PackIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +62,14 @@ class PartialReadTest {
                 Files.write(partial, half);
 
                 long before = remote.meter().bytesReceived();
-                RangeReader reader = new RangeReader(remote.blobs(), c.objectStore(), 2, incoming);
+                // A folder remote is local, so its reads are never staged; as a store across a network.
+                BlobStore network = new ForwardingBlobStore(remote.blobs()) {
+                    @Override
+                    public boolean local() {
+                        return false;
+                    }
+                };
+                RangeReader reader = new RangeReader(network, c.objectStore(), 2, incoming);
                 reader.run(plan, ProgressListener.NONE);
                 assertEquals(1, reader.resumed());
                 assertEquals(half.length, reader.bytesResumed());
@@ -72,6 +81,36 @@ class PartialReadTest {
                 if (damaged) assertEquals(spans - half.length + span.length, read, "the damaged span read again whole");
                 else assertEquals(spans - half.length, read, "only the rest was read");
             }
+        }
+    }
+
+    @Test
+    void aLocalStoreIsReadStraightIntoMemory() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.write(a.resolve("big.bin"), random(4, 3 << 20));
+        String url = tmp.resolve("remote").toString();
+        try (Repository repo = init(a)) {
+            commit(repo, "v1");
+            addRemote(repo, url);
+            push(repo, "main");
+        }
+        try (Repository c = init(Files.createDirectories(tmp.resolve("c")));
+                Remote remote = Remote.open("origin", url, c.forgeDir(), 2)) {
+            assertTrue(remote.blobs().local());
+            List<RemoteIndex.Location> all = new ArrayList<>();
+            for (PackIndex p : remote.indexCache().sync().index().packs())
+                for (int i = 0; i < p.size(); i++) all.add(new RemoteIndex.Location(p.packId(), p.entry(i)));
+            List<RangeReader.Request> plan = RangeReader.plan(all);
+            assertTrue(plan.stream().anyMatch(r -> r.length() >= RangeReader.PARTIAL_MIN));
+            Path incoming = remote.stateDir().resolve(Fetch.INCOMING);
+            long before = remote.meter().bytesReceived();
+            RangeReader reader = new RangeReader(remote.blobs(), c.objectStore(), 2, incoming);
+            reader.run(plan, ProgressListener.NONE);
+            for (RemoteIndex.Location l : all)
+                assertTrue(c.objectStore().containsIntact(l.entry().id()));
+            assertFalse(Files.exists(incoming), "a folder remote's reads were staged in " + incoming);
+            assertEquals(RangeReader.bytes(plan), remote.meter().bytesReceived() - before, "every byte read once");
+            assertEquals(0, reader.resumed());
         }
     }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "checkout",
         description = {
             "Move HEAD and the work tree to REV, or write REV into a folder.",

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "commit", description = "Record the staged files as a new commit.")
+@Command(addMethodSubcommands = false, name = "commit", description = "Record the staged files as a new commit.")
 public final class CommitCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

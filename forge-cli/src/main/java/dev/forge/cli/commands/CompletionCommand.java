@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+        addMethodSubcommands = false,
         name = "completion",
         description = {
             "Print a shell completion script for bash or zsh.",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "config",
         customSynopsis = {
             "forge config KEY [VALUE] [--json]",

@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "demo",
         description = {
             "Version a generated media project and print what it cost.",

@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
+        addMethodSubcommands = false,
         name = "diff",
         customSynopsis = {
             "forge diff [REV [REV]] [--stat] [--json] [-- PATH...]",

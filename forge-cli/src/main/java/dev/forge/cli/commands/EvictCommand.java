@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "evict",
         description = {
             "Drop from .forge what is safe on a remote, to free disk.",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(
+        addMethodSubcommands = false,
         name = "fetch",
         description = {
             "Download a remote's branches as REMOTE/BRANCH (e.g. origin/main).",

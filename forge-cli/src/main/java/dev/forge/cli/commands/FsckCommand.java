@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(
+        addMethodSubcommands = false,
         name = "fsck",
         description = {"Verify every pack byte, index entry and reachable object.", "Exits 5 when anything is damaged."
         })

@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "gc",
         description = {
             "Delete unreachable objects and rewrite mostly-garbage packs.",

@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "help", description = "Show help for forge, a COMMAND, or a topic (exit-codes).")
+@Command(
+        addMethodSubcommands = false,
+        name = "help",
+        description = "Show help for forge, a COMMAND, or a topic (exit-codes).")
 public final class HelpCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

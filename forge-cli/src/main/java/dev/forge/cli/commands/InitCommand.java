@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "init", description = "Create an empty repository in DIR (default: the current folder).")
+@Command(
+        addMethodSubcommands = false,
+        name = "init",
+        description = "Create an empty repository in DIR (default: the current folder).")
 public final class InitCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

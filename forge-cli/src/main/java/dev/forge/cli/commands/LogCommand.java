@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "log", description = "Show commits, newest first.")
+@Command(addMethodSubcommands = false, name = "log", description = "Show commits, newest first.")
 public final class LogCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

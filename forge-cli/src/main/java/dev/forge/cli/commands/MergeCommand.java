@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "merge",
         description = {
             "Merge BRANCH (or any revision) into the current branch.",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "mv",
         description = {"Rename or move a tracked file or folder.", "When NEW is an existing folder, OLD moves into it."
         })

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "prefetch",
         description = {
             "Download ahead of need the files under PATH at a commit.",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(
+        addMethodSubcommands = false,
         name = "pull",
         description = {
             "Fetch, then fast-forward the current branch and the work tree.",

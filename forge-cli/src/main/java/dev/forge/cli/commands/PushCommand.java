@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "push",
         description = {
             "Send a branch to a remote, uploading only what the remote lacks.",

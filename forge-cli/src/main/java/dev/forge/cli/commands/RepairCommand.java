@@ -23,6 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "repair",
         description = {
             "Repair a damaged repository.",

@@ -15,7 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "resolve", description = "Resolve conflicts by taking our or their version of each PATH.")
+@Command(
+        addMethodSubcommands = false,
+        name = "resolve",
+        description = "Resolve conflicts by taking our or their version of each PATH.")
 public final class ResolveCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

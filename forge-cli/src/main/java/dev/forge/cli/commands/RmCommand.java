@@ -14,7 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", description = "Stop tracking files (and delete them, unless --cached).")
+@Command(
+        addMethodSubcommands = false,
+        name = "rm",
+        description = "Stop tracking files (and delete them, unless --cached).")
 public final class RmCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -30,6 +30,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "serve",
         description = {
             "Serve this repository or a remote read-only over HTTP.",

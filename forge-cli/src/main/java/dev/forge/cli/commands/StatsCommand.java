@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(
+        addMethodSubcommands = false,
         name = "stats",
         description = {
             "Show file counts, stored bytes and the deduplication ratio.",

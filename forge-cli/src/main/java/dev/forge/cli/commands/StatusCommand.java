@@ -15,7 +15,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "status", description = "Show staged changes, unstaged changes and untracked files.")
+@Command(
+        addMethodSubcommands = false,
+        name = "status",
+        description = "Show staged changes, unstaged changes and untracked files.")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

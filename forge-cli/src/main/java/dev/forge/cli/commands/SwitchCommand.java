@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "switch",
         description = {
             "Switch to BRANCH; the work tree and the stage follow.",

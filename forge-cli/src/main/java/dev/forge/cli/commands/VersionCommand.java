@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "version", description = "Print the version of forge and of the runtime.")
+@Command(addMethodSubcommands = false, name = "version", description = "Print the version of forge and of the runtime.")
 public final class VersionCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "web",
         description = {
             "Browse the history in a browser with thumbnails and visual diffs.",

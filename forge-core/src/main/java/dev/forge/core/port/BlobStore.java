@@ -81,6 +81,23 @@ public interface BlobStore extends AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #get(String, long, int)}, into {@code dst[0, length)}: a buffer the caller reuses, so
+     * that reading a store's packs does not make a new array of up to a few MiB per range.
+     */
+    default void getInto(String name, long offset, int length, byte[] dst) {
+        System.arraycopy(get(name, offset, length), 0, dst, 0, length);
+    }
+
+    /**
+     * Whether a read costs no more than reading a local file (a folder remote on a local disk or a
+     * mount): then reads are not staged in partial files to resume after an interruption, since
+     * reading the blob again costs what reading the partial file back would.
+     */
+    default boolean local() {
+        return false;
+    }
+
     /** The whole blob with its version token, or empty when there is none. */
     Optional<Versioned> get(String name);
 

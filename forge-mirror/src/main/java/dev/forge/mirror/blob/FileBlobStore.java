@@ -249,10 +249,21 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public byte[] get(String name, long offset, int length) {
-        Path p = path(name);
         byte[] out = new byte[length];
+        getInto(name, offset, length, out);
+        return out;
+    }
+
+    @Override
+    public boolean local() {
+        return true;
+    }
+
+    @Override
+    public void getInto(String name, long offset, int length, byte[] out) {
+        Path p = path(name);
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.wrap(out);
+            ByteBuffer b = ByteBuffer.wrap(out, 0, length);
             long pos = offset;
             while (b.hasRemaining()) {
                 int n = ch.read(b, pos);
@@ -261,7 +272,6 @@ public final class FileBlobStore implements BlobStore {
                             "blob " + name + " in " + root + " ends before byte " + (offset + length) + " (truncated)");
                 pos += n;
             }
-            return out;
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + name + " is missing from " + root);
         } catch (IOException e) {

@@ -60,6 +60,11 @@ public abstract class ForwardingBlobStore implements BlobStore {
     }
 
     @Override
+    public boolean local() {
+        return inner.local();
+    }
+
+    @Override
     public byte[] get(String name, long offset, int length) {
         return forward(() -> inner.get(name, offset, length));
     }

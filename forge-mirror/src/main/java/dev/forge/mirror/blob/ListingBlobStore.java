@@ -58,6 +58,14 @@ public final class ListingBlobStore extends ForwardingBlobStore {
     }
 
     @Override
+    public void getInto(String name, long offset, int length, byte[] dst) {
+        forward(() -> {
+            inner().getInto(name, offset, length, dst);
+            return null;
+        });
+    }
+
+    @Override
     public boolean putIfAbsent(String name, byte[] data) {
         beforeWrite(name);
         boolean created = super.putIfAbsent(name, data);

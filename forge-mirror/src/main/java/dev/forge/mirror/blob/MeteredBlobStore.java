@@ -97,6 +97,15 @@ public final class MeteredBlobStore extends ForwardingBlobStore {
     }
 
     @Override
+    public void getInto(String name, long offset, int length, byte[] dst) {
+        forward(() -> {
+            inner().getInto(name, offset, length, dst);
+            return null;
+        });
+        received.addAndGet(length);
+    }
+
+    @Override
     public long readInto(String name, long offset, long length, Path partial) {
         long before = size(partial);
         try {

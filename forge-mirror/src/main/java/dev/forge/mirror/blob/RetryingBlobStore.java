@@ -124,6 +124,14 @@ public final class RetryingBlobStore extends ForwardingBlobStore {
         return forward(() -> inner().putResuming(name, file));
     }
 
+    @Override
+    public void getInto(String name, long offset, int length, byte[] dst) {
+        forward(() -> {
+            inner().getInto(name, offset, length, dst);
+            return null;
+        });
+    }
+
     /** Each attempt appends to what the partial file holds, so a retry continues where the drop was. */
     @Override
     public long readInto(String name, long offset, long length, java.nio.file.Path partial) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ForwardingBlobStore} hands every method of the port, with its arguments, to the inner store
  * and returns what it returned; a method added to {@link BlobStore} later (even with a default body)
- * fails this test until it is forwarded too. Except the two whose default bodies are made of the
+ * fails this test until it is forwarded too. Except the three whose default bodies are made of the
  * decorator's own {@code put} and {@code get} ({@link #THROUGH_OWN_METHODS}): forwarding them would let
  * a decorator that transforms names or bytes (encryption) be bypassed, so each decorator that does not
  * transform forwards them itself (metering, retrying, listing).
@@ -42,7 +42,7 @@ class ForwardingBlobStoreTest {
         throw new AssertionError("no result for " + type);
     }
 
-    static final java.util.Set<String> THROUGH_OWN_METHODS = java.util.Set.of("putResuming", "readInto");
+    static final java.util.Set<String> THROUGH_OWN_METHODS = java.util.Set.of("putResuming", "readInto", "getInto");
 
     @Test
     void resumableTransfersGoThroughTheDecoratorsOwnPutAndGet() throws Exception {

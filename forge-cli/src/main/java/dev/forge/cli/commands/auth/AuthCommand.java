@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code forge auth}: the user's API tokens for GitHub, Google Drive and Dropbox remotes (docs/cli.md). */
 @Command(
+        addMethodSubcommands = false,
         name = "auth",
         description = {
             "Log in to a storage provider, show or remove the saved tokens.",

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "login",
         customSynopsis = {
             "forge auth login PROVIDER --with-token [--api URL] [--insecure-storage]",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "git",
         description = {
             "Import a git repository's branches, tags and history (LFS files too).",

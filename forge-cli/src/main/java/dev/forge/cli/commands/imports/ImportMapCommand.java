@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "map",
         description = {
             "Print the git and Forge ids of an imported commit: 'GIT_ID FORGE_ID'.",

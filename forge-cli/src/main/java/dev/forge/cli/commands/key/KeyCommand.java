@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code forge key}: who can open an encrypted remote (docs/cli.md, "Encrypted remotes"). */
 @Command(
+        addMethodSubcommands = false,
         name = "key",
         description = {
             "Add or list who can open an encrypted remote.",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(
+        addMethodSubcommands = false,
         name = "list",
         description = {
             "List who can open the encrypted remote.",

@@ -13,7 +13,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "list", aliases = "ls", description = "List the mirrors with what each follows and takes.")
+@Command(
+        addMethodSubcommands = false,
+        name = "list",
+        aliases = "ls",
+        description = "List the mirrors with what each follows and takes.")
 public final class MirrorListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "remove",
         aliases = "rm",
         description = {"Forget a mirror (its remote and role).", "The mirror's storage is not touched."})

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "restore",
         description = {
             "Restore a YouTube mirror from downloaded videos.",

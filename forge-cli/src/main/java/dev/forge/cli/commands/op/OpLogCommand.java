@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
+        addMethodSubcommands = false,
         name = "log",
         description = {"Show the operations that changed refs, HEAD or the stage.", "Newest first."})
 public final class OpLogCommand implements Callable<Integer> {

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "list", aliases = "ls", description = "List the remotes: name and URL.")
+@Command(addMethodSubcommands = false, name = "list", aliases = "ls", description = "List the remotes: name and URL.")
 public final class RemoteListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "remove",
         aliases = "rm",
         description = {"Forget a remote and its remote-tracking branches.", "The remote itself is not touched."})

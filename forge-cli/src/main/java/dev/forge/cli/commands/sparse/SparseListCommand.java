@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "list", description = "List the paths this sparse clone keeps (nothing: it is not sparse).")
+@Command(
+        addMethodSubcommands = false,
+        name = "list",
+        description = "List the paths this sparse clone keeps (nothing: it is not sparse).")
 public final class SparseListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code forge video}: the plumbing of the experimental video codec (docs/cli.md, docs/format.md). */
 @Command(
+        addMethodSubcommands = false,
         name = "video",
         description = {
             "Encode a file as video that survives re-encoding (experimental).",

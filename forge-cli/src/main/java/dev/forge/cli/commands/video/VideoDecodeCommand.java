@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "decode",
         description = {
             "Decode a `forge video encode` video into OUT, every byte or none.",

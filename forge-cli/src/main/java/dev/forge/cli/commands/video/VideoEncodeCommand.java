@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+        addMethodSubcommands = false,
         name = "encode",
         description = {
             "Encode FILE into the H.264 video OUT (through ffmpeg).",
