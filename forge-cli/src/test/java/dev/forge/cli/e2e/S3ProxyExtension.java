@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One S3Proxy with a bucket {@code forge} for an end-to-end test class ({@code @RegisterExtension}):
- * started before its tests (after dist/forge is built), stopped after them.
+ * started before its tests (after dist/forge is built), stopped and its folder removed after them.
  */
 final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallback {
     /** The environment a forge process needs to sign its requests to it. */
@@ -18,6 +18,7 @@ final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final String name;
     private S3ProxyServer server;
+    private java.nio.file.Path root;
 
     /** {@code name}: the prefix of its temporary folder. */
     S3ProxyExtension(String name) {
@@ -27,13 +28,20 @@ final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         ForgeProcess.forge();
-        server = S3ProxyServer.start(Files.createTempDirectory(name));
+        root = Files.createTempDirectory(name);
+        server = S3ProxyServer.start(root);
         server.createBucket("forge");
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws java.io.IOException {
         if (server != null) server.close();
+        // The bucket's files (a few hundred MB after the larger classes): each run left them in /tmp.
+        if (root != null) {
+            try (var s = Files.walk(root)) {
+                for (var p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 
     S3ProxyServer server() {
