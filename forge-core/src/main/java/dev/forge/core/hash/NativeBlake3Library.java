@@ -19,9 +19,9 @@ import java.util.Locale;
  * The bound C API of the libblake3 shipped at the root of the blake3-jni jar (BLAKE3's reference C
  * implementation with SSE4.1/AVX2/AVX-512 kernels and runtime CPU dispatch).
  *
- * <p>Loaded at most once per process: the library is extracted to an owner-only temp file (deleted
- * at exit), bound through the FFM API, and then checked against known BLAKE3 outputs before it is
- * trusted. Only the four stable {@code blake3_hasher_*} entry points are used; the library's JNI
+ * <p>Loaded at most once per process: the library is extracted once into the user's cache folder
+ * (or, where that cannot be written, to an owner-only temp file deleted at exit), bound through the
+ * FFM API, and then checked against known BLAKE3 outputs before it is trusted. Only the four stable {@code blake3_hasher_*} entry points are used; the library's JNI
  * glue is ignored.
  */
 final class NativeBlake3Library {
@@ -78,7 +78,6 @@ final class NativeBlake3Library {
      * @throws Throwable (of any kind, as downcalls declare Throwable) when the platform is
      *     unsupported or the library is unusable; the caller records the message and falls back to Java
      */
-    @SuppressWarnings("restricted")
     static NativeBlake3Library load() throws Throwable {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
@@ -86,27 +85,78 @@ final class NativeBlake3Library {
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             throw new UnsupportedOperationException("no bundled libblake3 for " + os + "/" + arch);
         }
-        Path file = extract();
+        Path cached = cached();
+        if (cached != null) {
+            try {
+                return bind(cached);
+            } catch (Throwable t) {
+                if (t instanceof VirtualMachineError e) throw e;
+                // Not the library it should be (a copy damaged on disk): never use it again.
+                Files.deleteIfExists(cached);
+            }
+        }
+        return bind(extract());
+    }
+
+    @SuppressWarnings("restricted")
+    private static NativeBlake3Library bind(Path file) throws Throwable {
         NativeBlake3Library lib = new NativeBlake3Library(SymbolLookup.libraryLookup(file, Arena.global()));
         lib.selfTest();
         return lib;
     }
 
-    private static Path extract() throws IOException {
+    private static InputStream resource() throws IOException {
         ClassLoader loader = NativeBlake3Library.class.getClassLoader();
-        try (InputStream in = loader == null
-                ? ClassLoader.getSystemResourceAsStream(RESOURCE)
-                : loader.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IOException(
-                        "resource " + RESOURCE + " is not on the classpath (org.alephium:blake3-jni missing?)");
-            }
+        InputStream in =
+                loader == null ? ClassLoader.getSystemResourceAsStream(RESOURCE) : loader.getResourceAsStream(RESOURCE);
+        if (in == null) {
+            throw new IOException(
+                    "resource " + RESOURCE + " is not on the classpath (org.alephium:blake3-jni missing?)");
+        }
+        return in;
+    }
+
+    private static Path extract() throws IOException {
+        try (InputStream in = resource()) {
             // createTempFile makes the file readable by its owner only, so nobody can swap the code
             // between extraction and dlopen.
             Path file = Files.createTempFile("forge-blake3-", ".so");
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             return file;
+        }
+    }
+
+    /**
+     * The library extracted once into the user's cache folder ({@code ~/.cache/forge/blake3-SIZE-CRC/},
+     * named by the resource's size and CRC-32 from the jar's directory, so another forge's library is
+     * another folder), instead of copying it out of the jar on every start: about a third of loading
+     * it. Published by rename, so no process binds a half-written copy; the self-test still runs on
+     * every load. Null when it cannot be cached (then the temp-file copy is used).
+     */
+    private static Path cached() {
+        try {
+            java.net.URL url = NativeBlake3Library.class.getClassLoader().getResource(RESOURCE);
+            if (url == null || !"jar".equals(url.getProtocol())) return null;
+            java.net.JarURLConnection c = (java.net.JarURLConnection) url.openConnection();
+            c.setUseCaches(true);
+            java.util.jar.JarEntry e = c.getJarEntry();
+            if (e == null || e.getSize() <= 0 || e.getCrc() == -1) return null;
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base =
+                    xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            Path dir = base.resolve("forge").resolve("blake3-" + e.getSize() + "-" + Long.toHexString(e.getCrc()));
+            Path lib = dir.resolve(RESOURCE);
+            if (Files.isRegularFile(lib) && Files.size(lib) == e.getSize()) return lib;
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, RESOURCE, ".part");
+            try (InputStream in = resource()) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return lib;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
