@@ -38,6 +38,9 @@ public final class LinuxDirs {
     /** STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_INO | STATX_SIZE. */
     static final int STATX_WANTED = 0x1 | 0x2 | 0x40 | 0x100 | 0x200;
 
+    /** The bytes of {@code struct statx} up to the end of {@code stx_mtime}. */
+    private static final int STAT_BYTES = 128;
+
     /** Bytes of the buffer {@code getdents64} fills per call. */
     static final int DIRENT_BUFFER = 64 * 1024;
 
@@ -139,7 +142,7 @@ public final class LinuxDirs {
             int fd = l.open("/".getBytes(StandardCharsets.US_ASCII));
             if (fd < 0) throw new IllegalStateException("cannot open /: errno " + -fd);
             try {
-                if (l.stat(fd, l.dot()) != 0 || (l.mode() & S_IFMT) != S_IFDIR)
+                if (l.stat(fd, l.dot) != 0 || (l.mode() & S_IFMT) != S_IFDIR)
                     throw new IllegalStateException("statx of / does not say it is a folder");
                 if (l.read(fd) <= 0) throw new IllegalStateException("getdents64 of / returned nothing");
             } finally {
@@ -158,6 +161,12 @@ public final class LinuxDirs {
         private final MemorySegment path;
         private final MemorySegment errno;
         private final MemorySegment dot;
+        /**
+         * The first bytes of the last {@code statx} record, copied to the heap: read there, the fields
+         * cost no accessor chain for the JIT to compile (a status is too short to repay compiling it).
+         */
+        private final byte[] stat = new byte[STAT_BYTES];
+
         /** What the last {@link #read} returned, copied to the heap (parsing there is faster). */
         public final byte[] entries = new byte[DIRENT_BUFFER];
 
@@ -167,10 +176,6 @@ public final class LinuxDirs {
             this.path = arena.allocate(4096 + 1);
             this.errno = arena.allocate(ERRNO_SIZE, 8);
             this.dot = arena.allocateFrom(".");
-        }
-
-        MemorySegment dot() {
-            return dot;
         }
 
         /**
@@ -219,23 +224,26 @@ public final class LinuxDirs {
                         statx.invokeExact(errno, fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_WANTED, stx);
                 if (rc != 0) return -errno();
                 // A file system that cannot say one of these: the caller's NIO path decides instead.
-                if ((stx.get(ValueLayout.JAVA_INT, 0) & STATX_WANTED) != STATX_WANTED) return -95; // EOPNOTSUPP
+                MemorySegment.copy(stx, ValueLayout.JAVA_BYTE, 0, stat, 0, STAT_BYTES);
+                int mask = (stat[0] & 0xFF) | (stat[1] & 0xFF) << 8 | (stat[2] & 0xFF) << 16 | (stat[3] & 0xFF) << 24;
+                if ((mask & STATX_WANTED) != STATX_WANTED) return -95; // EOPNOTSUPP
                 return 0;
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
         }
 
+        /** The mode (type and permission bits) the last {@link #statEntry} read. */
         public int mode() {
-            return Short.toUnsignedInt(stx.get(ValueLayout.JAVA_SHORT, 28));
+            return (stat[28] & 0xFF) | (stat[29] & 0xFF) << 8;
         }
 
         public long inode() {
-            return stx.get(ValueLayout.JAVA_LONG, 32);
+            return le64(32);
         }
 
         public long size() {
-            return stx.get(ValueLayout.JAVA_LONG, 40);
+            return le64(40);
         }
 
         /**
@@ -243,13 +251,20 @@ public final class LinuxDirs {
          * JDK's attributes (saturated where it does not fit).
          */
         public long mtimeNanos() {
-            long sec = stx.get(ValueLayout.JAVA_LONG, 112);
-            int nsec = stx.get(ValueLayout.JAVA_INT, 120);
+            long sec = le64(112);
+            int nsec = (int) le64(120);
             try {
                 return Math.addExact(Math.multiplyExact(sec, 1_000_000_000L), nsec);
             } catch (ArithmeticException e) {
                 return sec < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
             }
+        }
+
+        /** Little-endian (both architectures {@link #get} binds on are) u64 at {@code at} of {@link #stat}. */
+        private long le64(int at) {
+            long v = 0;
+            for (int i = 7; i >= 0; i--) v = v << 8 | (stat[at + i] & 0xFF);
+            return v;
         }
 
         public void close(int fd) {

@@ -189,14 +189,22 @@ final class WorkTree {
      * by NIO.
      */
     Scan scanUnsorted(String path) {
-        return scanUnsorted(path, NATIVE_LISTING && LinuxDirs.get() != null);
+        return scanUnsorted(path, NATIVE_AFTER);
     }
 
-    /** Whether scans may list through {@link LinuxDirs} ({@code -Dforge.scan.native=false}: never). */
-    private static final boolean NATIVE_LISTING = Boolean.parseBoolean(System.getProperty("forge.scan.native", "true"));
+    /**
+     * How many files a scan lists through NIO before it lists the rest through {@link LinuxDirs}
+     * ({@code -Dforge.scan.nativeAfter=N}; 0 from the start, -1 never). Binding the calls costs a
+     * command start-up about 50 ms of CPU (the JVM spins a class per call), more than NIO spends on a
+     * few thousand files, so small trees never bind them (docs/benchmarks.md, issue 16).
+     */
+    private static final int NATIVE_AFTER = Integer.getInteger("forge.scan.nativeAfter", 16_384);
 
-    /** As {@link #scanUnsorted(String)}, through {@link LinuxDirs} when {@code nativeListing} (tests compare). */
-    Scan scanUnsorted(String path, boolean nativeListing) {
+    /**
+     * As {@link #scanUnsorted(String)}, through {@link LinuxDirs} once {@code nativeAfter} files were
+     * listed (0: from the start, -1: never; tests compare the two).
+     */
+    Scan scanUnsorted(String path, int nativeAfter) {
         Path start = resolve(path);
         if (IgnoreRules.alwaysIgnored(path)) {
             throw new InvalidInputException(
@@ -223,7 +231,7 @@ final class WorkTree {
             }
             return new Scan(out, skipped);
         }
-        byte[] rootBytes = nativeListing ? rootBytes() : null;
+        Listing listing = new Listing(nativeAfter >= 0 ? rootBytes() : null, nativeAfter);
         java.util.concurrent.ConcurrentLinkedQueue<List<WorkFile>> parts =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.concurrent.ConcurrentLinkedQueue<SkippedPath> left =
@@ -231,7 +239,7 @@ final class WorkTree {
         java.util.concurrent.ForkJoinPool pool =
                 new java.util.concurrent.ForkJoinPool(dev.forge.core.concurrent.Workers.defaultThreads());
         try {
-            pool.invoke(new ListDir(start, path, parts, left, rootBytes));
+            pool.invoke(new ListDir(start, path, parts, left, listing));
         } finally {
             pool.shutdownNow();
         }
@@ -250,6 +258,26 @@ final class WorkTree {
         return root.toString().getBytes(FileNames.UTF8_NAMES ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
     }
 
+    /**
+     * One scan's choice of listing: {@code rootBytes} (the root's path, null when folders cannot be
+     * opened by it) and how many files were listed so far.
+     */
+    private static final class Listing {
+        final byte[] rootBytes;
+        final int nativeAfter;
+        final java.util.concurrent.atomic.AtomicLong listed = new java.util.concurrent.atomic.AtomicLong();
+
+        Listing(byte[] rootBytes, int nativeAfter) {
+            this.rootBytes = rootBytes;
+            this.nativeAfter = nativeAfter;
+        }
+
+        /** Whether the next folder is listed natively (binds the calls the first time it says so). */
+        boolean nativeNow() {
+            return rootBytes != null && nativeAfter >= 0 && listed.get() >= nativeAfter && LinuxDirs.get() != null;
+        }
+    }
+
     /** Each scanning thread's buffers for {@link LinuxDirs}, freed with the thread. */
     private static final ThreadLocal<LinuxDirs.Lister> LISTERS =
             ThreadLocal.withInitial(() -> LinuxDirs.get().new Lister(Arena.ofAuto()));
@@ -266,27 +294,27 @@ final class WorkTree {
     /**
      * Lists one directory: its files into {@code parts}, its subdirectories as forked tasks, and what it
      * cannot take in (an unreadable folder or entry, a name that is not UTF-8) into {@code skipped}.
-     * With {@code rootBytes} (the root's path) it lists through {@link LinuxDirs}, and through NIO when
-     * that fails.
+     * Once its {@link Listing} says so it lists through {@link LinuxDirs}, and through NIO when that
+     * fails.
      */
     private final class ListDir extends java.util.concurrent.RecursiveAction {
         private final Path dir;
         private final String rel;
         private final java.util.Queue<List<WorkFile>> parts;
         private final java.util.Queue<SkippedPath> skipped;
-        private final byte[] rootBytes;
+        private final Listing listing;
 
         ListDir(
                 Path dir,
                 String rel,
                 java.util.Queue<List<WorkFile>> parts,
                 java.util.Queue<SkippedPath> skipped,
-                byte[] rootBytes) {
+                Listing listing) {
             this.dir = dir;
             this.rel = rel;
             this.parts = parts;
             this.skipped = skipped;
-            this.rootBytes = rootBytes;
+            this.listing = listing;
         }
 
         @Override
@@ -294,7 +322,7 @@ final class WorkTree {
             List<WorkFile> files = new ArrayList<>();
             List<ListDir> subdirs = new ArrayList<>();
             List<SkippedPath> skippedHere = new ArrayList<>();
-            if (rootBytes != null && listNative(files, subdirs, skippedHere)) {
+            if (listing.nativeNow() && listNative(files, subdirs, skippedHere)) {
                 NATIVE_DIRS.increment();
             } else {
                 files.clear();
@@ -303,6 +331,7 @@ final class WorkTree {
                 listNio(files, subdirs, skippedHere);
             }
             skipped.addAll(skippedHere);
+            listing.listed.addAndGet(files.size());
             parts.add(files);
             invokeAll(subdirs);
         }
@@ -312,6 +341,7 @@ final class WorkTree {
          * call fails but for an entry removed meanwhile (NIO then lists the folder and words the error).
          */
         private boolean listNative(List<WorkFile> files, List<ListDir> subdirs, List<SkippedPath> skippedHere) {
+            byte[] rootBytes = listing.rootBytes;
             byte[] relBytes = rel.getBytes(StandardCharsets.UTF_8);
             int len = rootBytes.length + (rel.isEmpty() ? 0 : 1 + relBytes.length);
             // An entry's absolute path must fit PATH_MAX for NIO (and every later command) to name it.
@@ -351,7 +381,7 @@ final class WorkTree {
                         String r = prefix.concat(name);
                         if (type == LinuxDirs.S_IFDIR) {
                             if (!ignore.ignored(r, true))
-                                subdirs.add(new ListDir(dir.resolve(name), r, parts, skipped, rootBytes));
+                                subdirs.add(new ListDir(dir.resolve(name), r, parts, skipped, listing));
                         } else if ((type == LinuxDirs.S_IFREG || type == LinuxDirs.S_IFLNK)
                                 && !ignore.ignored(r, false)) {
                             FileKind kind;
@@ -401,7 +431,7 @@ final class WorkTree {
                         continue;
                     }
                     if (a.isDirectory()) {
-                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, this.skipped, rootBytes));
+                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, this.skipped, listing));
                     } else if ((a.isRegularFile() || a.isSymbolicLink()) && !ignore.ignored(r, false)) {
                         WorkFile f = toWorkFile(r, p, a);
                         if (f != null) files.add(f);
