@@ -3,12 +3,10 @@ package dev.forge.core.io;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -23,12 +21,12 @@ import java.util.Locale;
  *
  * <p>{@link #get} binds the four calls once, on first use, and returns null where that cannot be done
  * (not Linux on x86-64 or aarch64, a libc without these symbols, native access refused,
- * {@code -Dforge.scan.native=false}); callers then use NIO. Every call returns a negative errno
- * instead of throwing, so a caller can hand any failure to its NIO path, which words the error.
+ * {@code -Dforge.scan.native=false}); callers then use NIO. A call that fails returns -1 instead of
+ * throwing, so that a caller hands the folder to its NIO path, which words the error.
  */
 public final class LinuxDirs {
     /** {@code struct statx} is 256 bytes on every architecture. */
-    private static final long STATX_SIZE = 256;
+    private static final int STATX_SIZE = 256;
 
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
@@ -37,9 +35,6 @@ public final class LinuxDirs {
     private static final int AT_NO_AUTOMOUNT = 0x800;
     /** STATX_TYPE | STATX_MODE | STATX_MTIME | STATX_INO | STATX_SIZE. */
     static final int STATX_WANTED = 0x1 | 0x2 | 0x40 | 0x100 | 0x200;
-
-    /** The bytes of {@code struct statx} up to the end of {@code stx_mtime}. */
-    private static final int STAT_BYTES = 128;
 
     /** Bytes of the buffer {@code getdents64} fills per call. */
     static final int DIRENT_BUFFER = 64 * 1024;
@@ -51,15 +46,6 @@ public final class LinuxDirs {
     public static final int S_IFREG = 0x8000;
     public static final int S_IFLNK = 0xA000;
 
-    private static final VarHandle ERRNO_HANDLE;
-    private static final long ERRNO_SIZE;
-
-    static {
-        MemoryLayout state = Linker.Option.captureStateLayout();
-        ERRNO_HANDLE = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        ERRNO_SIZE = state.byteSize();
-    }
-
     private final MethodHandle openat;
     private final MethodHandle getdents64;
     private final MethodHandle statx;
@@ -69,7 +55,10 @@ public final class LinuxDirs {
     @SuppressWarnings("restricted")
     private LinuxDirs(SymbolLookup libc, String arch) {
         Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
+        // getdents64 and statx are short system calls on buffers this class owns: bound as critical
+        // with heap access, the kernel writes straight into the Java arrays and the call skips the
+        // thread-state transition, which for a one-microsecond statx was most of the call's cost.
+        Linker.Option critical = Linker.Option.critical(true);
         // O_DIRECTORY and O_NOFOLLOW differ between x86-64 (0200000, 0400000) and the generic table
         // aarch64 uses (040000, 0100000).
         int oDirectory = arch.equals("aarch64") ? 0x4000 : 0x10000;
@@ -84,14 +73,13 @@ public final class LinuxDirs {
                         ValueLayout.ADDRESS,
                         ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(3),
-                errno);
+                Linker.Option.firstVariadicArg(3));
         // ssize_t getdents64(int fd, void *dirp, size_t count)  (glibc 2.30)
         this.getdents64 = linker.downcallHandle(
                 find(libc, "getdents64"),
                 FunctionDescriptor.of(
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-                errno);
+                critical);
         // int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf)  (glibc 2.28)
         this.statx = linker.downcallHandle(
                 find(libc, "statx"),
@@ -102,7 +90,7 @@ public final class LinuxDirs {
                         ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS),
-                errno);
+                critical);
         this.close = linker.downcallHandle(
                 find(libc, "close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     }
@@ -140,7 +128,7 @@ public final class LinuxDirs {
         try (Arena arena = Arena.ofConfined()) {
             Lister l = new Lister(arena);
             int fd = l.open("/".getBytes(StandardCharsets.US_ASCII));
-            if (fd < 0) throw new IllegalStateException("cannot open /: errno " + -fd);
+            if (fd < 0) throw new IllegalStateException("cannot open /");
             try {
                 if (l.stat(fd, l.dot) != 0 || (l.mode() & S_IFMT) != S_IFDIR)
                     throw new IllegalStateException("statx of / does not say it is a folder");
@@ -152,43 +140,36 @@ public final class LinuxDirs {
     }
 
     /**
-     * One thread's buffers: the {@code getdents64} buffer with a heap copy of what it read, the {@code
-     * statx} record, a path buffer and the errno capture. Not thread-safe; one per thread.
+     * One thread's buffers: the {@code getdents64} buffer, the {@code statx} record and a path buffer.
+     * Not thread-safe; one per thread.
      */
     public final class Lister {
-        private final MemorySegment dirents;
-        private final MemorySegment stx;
-        private final MemorySegment path;
-        private final MemorySegment errno;
-        private final MemorySegment dot;
-        /**
-         * The first bytes of the last {@code statx} record, copied to the heap: read there, the fields
-         * cost no accessor chain for the JIT to compile (a status is too short to repay compiling it).
-         */
-        private final byte[] stat = new byte[STAT_BYTES];
-
-        /** What the last {@link #read} returned, copied to the heap (parsing there is faster). */
+        /** What the last {@link #read} returned (struct linux_dirent64 records). */
         public final byte[] entries = new byte[DIRENT_BUFFER];
 
+        private final MemorySegment entriesSegment = MemorySegment.ofArray(entries);
+        /** The last {@code statx} record. */
+        private final byte[] stat = new byte[STATX_SIZE];
+
+        private final MemorySegment statSegment = MemorySegment.ofArray(stat);
+        private final MemorySegment path;
+        private final MemorySegment dot;
+
         public Lister(Arena arena) {
-            this.dirents = arena.allocate(DIRENT_BUFFER, 8);
-            this.stx = arena.allocate(STATX_SIZE, 8);
             this.path = arena.allocate(4096 + 1);
-            this.errno = arena.allocate(ERRNO_SIZE, 8);
             this.dot = arena.allocateFrom(".");
         }
 
         /**
          * Opens the folder at absolute path {@code abs} (bytes, no NUL; at most 4095 bytes) without
-         * following a symlink there: the descriptor, or -errno.
+         * following a symlink there: the descriptor, or -1.
          */
         public int open(byte[] abs) {
-            if (abs.length >= 4096) return -36; // ENAMETOOLONG
+            if (abs.length >= 4096) return -1;
             MemorySegment.copy(abs, 0, path, ValueLayout.JAVA_BYTE, 0, abs.length);
             path.set(ValueLayout.JAVA_BYTE, abs.length, (byte) 0);
             try {
-                int fd = (int) openat.invokeExact(errno, AT_FDCWD, path, oDirectoryFlags, 0);
-                return fd >= 0 ? fd : -errno();
+                return (int) openat.invokeExact(AT_FDCWD, path, oDirectoryFlags, 0);
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
@@ -196,15 +177,13 @@ public final class LinuxDirs {
 
         /**
          * Reads the next entries of {@code fd} into {@link #entries}: the number of bytes (0 at the end),
-         * or -errno. Entries are {@code struct linux_dirent64}: u64 inode, s64 offset, u16 record length,
-         * u8 type, the NUL-terminated name from byte 19.
+         * or -1. Entries are {@code struct linux_dirent64}: u64 inode, s64 offset, u16 record length, u8
+         * type, the NUL-terminated name from byte 19.
          */
         public int read(int fd) {
             try {
-                long n = (long) getdents64.invokeExact(errno, fd, dirents, (long) DIRENT_BUFFER);
-                if (n < 0) return -errno();
-                MemorySegment.copy(dirents, ValueLayout.JAVA_BYTE, 0, entries, 0, (int) n);
-                return (int) n;
+                long n = (long) getdents64.invokeExact(fd, entriesSegment, (long) DIRENT_BUFFER);
+                return n < 0 ? -1 : (int) n;
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
@@ -212,22 +191,21 @@ public final class LinuxDirs {
 
         /**
          * lstat of the entry that starts at {@code offset} in {@link #entries} (relative to {@code fd}):
-         * 0, or -errno. The fields are then read with {@link #mode} and the others.
+         * 0, or -1 (whatever the reason: the caller's NIO path finds and words it). The fields are then
+         * read with {@link #mode} and the others.
          */
         public int statEntry(int fd, int offset) {
-            return stat(fd, dirents.asSlice(offset + 19));
+            return stat(fd, entriesSegment.asSlice(offset + 19));
         }
 
         private int stat(int fd, MemorySegment name) {
             try {
                 int rc = (int)
-                        statx.invokeExact(errno, fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_WANTED, stx);
-                if (rc != 0) return -errno();
-                // A file system that cannot say one of these: the caller's NIO path decides instead.
-                MemorySegment.copy(stx, ValueLayout.JAVA_BYTE, 0, stat, 0, STAT_BYTES);
+                        statx.invokeExact(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_WANTED, statSegment);
+                if (rc != 0) return -1;
                 int mask = (stat[0] & 0xFF) | (stat[1] & 0xFF) << 8 | (stat[2] & 0xFF) << 16 | (stat[3] & 0xFF) << 24;
-                if ((mask & STATX_WANTED) != STATX_WANTED) return -95; // EOPNOTSUPP
-                return 0;
+                // A file system that cannot say one of these: the caller's NIO path decides instead.
+                return (mask & STATX_WANTED) == STATX_WANTED ? 0 : -1;
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
@@ -273,10 +251,6 @@ public final class LinuxDirs {
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        private int errno() {
-            return (int) ERRNO_HANDLE.get(errno, 0L);
         }
     }
 }

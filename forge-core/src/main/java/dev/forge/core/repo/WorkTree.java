@@ -285,9 +285,6 @@ final class WorkTree {
     /** Folders listed through {@link LinuxDirs} so far (tests check that it was used). */
     static final java.util.concurrent.atomic.LongAdder NATIVE_DIRS = new java.util.concurrent.atomic.LongAdder();
 
-    /** errno values the native listing tells apart. */
-    private static final int ENOENT = 2;
-
     /** The longest path (bytes, with its NUL) the system takes; longer ones are NIO's to refuse. */
     private static final int PATH_MAX = 4096;
 
@@ -374,9 +371,7 @@ final class WorkTree {
                         if (rel.isEmpty()
                                 && name.startsWith(InitLeftovers.PREFIX)
                                 && InitLeftovers.isLeftover(dir.resolve(name))) continue;
-                        int rc = l.statEntry(fd, off);
-                        if (rc == -ENOENT) continue;
-                        if (rc != 0) return false;
+                        if (l.statEntry(fd, off) != 0) return false;
                         int type = l.mode() & LinuxDirs.S_IFMT;
                         String r = prefix.concat(name);
                         if (type == LinuxDirs.S_IFDIR) {
