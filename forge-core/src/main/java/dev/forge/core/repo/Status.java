@@ -83,7 +83,7 @@ public final class Status {
             staged = diff(committed, entries);
         }
 
-        WorkTree.Scan scan = repo.workTree().scanUnsorted("");
+        WorkTree.Scan scan = repo.workTree().scanUnsorted("", stage.size());
         List<SkippedPath> skipped = new ArrayList<>(scan.skipped());
         List<Change> unstaged = new ArrayList<>();
         List<String> untracked = new ArrayList<>();

@@ -180,31 +180,39 @@ final class WorkTree {
 
     /**
      * As {@link #scan}, in no particular order. Directories are listed on all cores (a fork-join task
-     * per directory). On Linux each is listed through {@link LinuxDirs} ({@code getdents64} and one
-     * {@code statx} per entry relative to the folder's descriptor, no object per entry but the file
-     * found); elsewhere, or for a folder where any of that fails, through NIO: one lstat per entry, read
-     * as {@link PosixFileAttributes} rather than through the "unix:" attribute map (with 100,000 files
-     * the map and the second stat that walkFileTree needed were most of {@code forge status}). Both give
-     * the same files, stat fields and skipped paths (WorkTreeListingTest); a failure is always worded
-     * by NIO.
+     * per directory), each through NIO: one lstat per entry, read as {@link PosixFileAttributes} rather
+     * than through the "unix:" attribute map (with 100,000 files the map and the second stat that
+     * walkFileTree needed were most of {@code forge status}). See {@link #scanUnsorted(String, int)}
+     * for the Linux listing.
      */
     Scan scanUnsorted(String path) {
-        return scanUnsorted(path, NATIVE_AFTER);
+        return scanUnsorted(path, 0);
     }
 
     /**
-     * How many files a scan lists through NIO before it lists the rest through {@link LinuxDirs}
-     * ({@code -Dforge.scan.nativeAfter=N}; 0 from the start, -1 never). Binding the calls costs a
-     * command start-up about 50 ms of CPU (the JVM spins a class per call), more than NIO spends on a
-     * few thousand files, so small trees never bind them (docs/benchmarks.md, issue 16).
+     * How many files a scan must be expected to find before it lists through {@link LinuxDirs}
+     * ({@code -Dforge.scan.nativeFrom=N}; 0: always, -1: never). Binding the calls costs a command
+     * about 60-80 ms of CPU (the JVM spins classes and stubs for them, even with the AOT cache), and the
+     * listing saves about 1.2 us per file against NIO: it pays from about 50,000 files
+     * (docs/benchmarks.md, issue 16).
      */
-    private static final int NATIVE_AFTER = Integer.getInteger("forge.scan.nativeAfter", 16_384);
+    static final int NATIVE_FROM = 50_000;
 
     /**
-     * As {@link #scanUnsorted(String)}, through {@link LinuxDirs} once {@code nativeAfter} files were
-     * listed (0: from the start, -1: never; tests compare the two).
+     * As {@link #scanUnsorted(String)}, for a scan expected to find about {@code expectedFiles} files
+     * (the stage's size, say): from {@link #NATIVE_FROM} of them, on Linux, each folder is listed
+     * through {@link LinuxDirs} ({@code getdents64} and one {@code statx} per entry relative to the
+     * folder's descriptor; no object per entry but the file found), and through NIO where any of that
+     * fails. Both give the same files, stat fields and skipped paths (WorkTreeListingTest); a failure is
+     * always worded by NIO.
      */
-    Scan scanUnsorted(String path, int nativeAfter) {
+    Scan scanUnsorted(String path, int expectedFiles) {
+        int from = Integer.getInteger("forge.scan.nativeFrom", NATIVE_FROM);
+        return scanUnsorted(path, from >= 0 && expectedFiles >= from && LinuxDirs.get() != null);
+    }
+
+    /** As {@link #scanUnsorted(String)}, through {@link LinuxDirs} when {@code nativeListing} (tests compare). */
+    Scan scanUnsorted(String path, boolean nativeListing) {
         Path start = resolve(path);
         if (IgnoreRules.alwaysIgnored(path)) {
             throw new InvalidInputException(
@@ -231,7 +239,7 @@ final class WorkTree {
             }
             return new Scan(out, skipped);
         }
-        Listing listing = new Listing(nativeAfter >= 0 ? rootBytes() : null, nativeAfter);
+        byte[] rootBytes = nativeListing ? rootBytes() : null;
         java.util.concurrent.ConcurrentLinkedQueue<List<WorkFile>> parts =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.concurrent.ConcurrentLinkedQueue<SkippedPath> left =
@@ -239,7 +247,7 @@ final class WorkTree {
         java.util.concurrent.ForkJoinPool pool =
                 new java.util.concurrent.ForkJoinPool(dev.forge.core.concurrent.Workers.defaultThreads());
         try {
-            pool.invoke(new ListDir(start, path, parts, left, listing));
+            pool.invoke(new ListDir(start, path, parts, left, rootBytes));
         } finally {
             pool.shutdownNow();
         }
@@ -258,26 +266,6 @@ final class WorkTree {
         return root.toString().getBytes(FileNames.UTF8_NAMES ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
     }
 
-    /**
-     * One scan's choice of listing: {@code rootBytes} (the root's path, null when folders cannot be
-     * opened by it) and how many files were listed so far.
-     */
-    private static final class Listing {
-        final byte[] rootBytes;
-        final int nativeAfter;
-        final java.util.concurrent.atomic.AtomicLong listed = new java.util.concurrent.atomic.AtomicLong();
-
-        Listing(byte[] rootBytes, int nativeAfter) {
-            this.rootBytes = rootBytes;
-            this.nativeAfter = nativeAfter;
-        }
-
-        /** Whether the next folder is listed natively (binds the calls the first time it says so). */
-        boolean nativeNow() {
-            return rootBytes != null && nativeAfter >= 0 && listed.get() >= nativeAfter && LinuxDirs.get() != null;
-        }
-    }
-
     /** Each scanning thread's buffers for {@link LinuxDirs}, freed with the thread. */
     private static final ThreadLocal<LinuxDirs.Lister> LISTERS =
             ThreadLocal.withInitial(() -> LinuxDirs.get().new Lister(Arena.ofAuto()));
@@ -291,27 +279,27 @@ final class WorkTree {
     /**
      * Lists one directory: its files into {@code parts}, its subdirectories as forked tasks, and what it
      * cannot take in (an unreadable folder or entry, a name that is not UTF-8) into {@code skipped}.
-     * Once its {@link Listing} says so it lists through {@link LinuxDirs}, and through NIO when that
-     * fails.
+     * With {@code rootBytes} (the root's path) it lists through {@link LinuxDirs}, and through NIO
+     * where that fails.
      */
     private final class ListDir extends java.util.concurrent.RecursiveAction {
         private final Path dir;
         private final String rel;
         private final java.util.Queue<List<WorkFile>> parts;
         private final java.util.Queue<SkippedPath> skipped;
-        private final Listing listing;
+        private final byte[] rootBytes;
 
         ListDir(
                 Path dir,
                 String rel,
                 java.util.Queue<List<WorkFile>> parts,
                 java.util.Queue<SkippedPath> skipped,
-                Listing listing) {
+                byte[] rootBytes) {
             this.dir = dir;
             this.rel = rel;
             this.parts = parts;
             this.skipped = skipped;
-            this.listing = listing;
+            this.rootBytes = rootBytes;
         }
 
         @Override
@@ -319,7 +307,7 @@ final class WorkTree {
             List<WorkFile> files = new ArrayList<>();
             List<ListDir> subdirs = new ArrayList<>();
             List<SkippedPath> skippedHere = new ArrayList<>();
-            if (listing.nativeNow() && listNative(files, subdirs, skippedHere)) {
+            if (rootBytes != null && listNative(files, subdirs, skippedHere)) {
                 NATIVE_DIRS.increment();
             } else {
                 files.clear();
@@ -328,7 +316,6 @@ final class WorkTree {
                 listNio(files, subdirs, skippedHere);
             }
             skipped.addAll(skippedHere);
-            listing.listed.addAndGet(files.size());
             parts.add(files);
             invokeAll(subdirs);
         }
@@ -338,7 +325,6 @@ final class WorkTree {
          * call fails but for an entry removed meanwhile (NIO then lists the folder and words the error).
          */
         private boolean listNative(List<WorkFile> files, List<ListDir> subdirs, List<SkippedPath> skippedHere) {
-            byte[] rootBytes = listing.rootBytes;
             byte[] relBytes = rel.getBytes(StandardCharsets.UTF_8);
             int len = rootBytes.length + (rel.isEmpty() ? 0 : 1 + relBytes.length);
             // An entry's absolute path must fit PATH_MAX for NIO (and every later command) to name it.
@@ -376,7 +362,7 @@ final class WorkTree {
                         String r = prefix.concat(name);
                         if (type == LinuxDirs.S_IFDIR) {
                             if (!ignore.ignored(r, true))
-                                subdirs.add(new ListDir(dir.resolve(name), r, parts, skipped, listing));
+                                subdirs.add(new ListDir(dir.resolve(name), r, parts, skipped, rootBytes));
                         } else if ((type == LinuxDirs.S_IFREG || type == LinuxDirs.S_IFLNK)
                                 && !ignore.ignored(r, false)) {
                             FileKind kind;
@@ -426,7 +412,7 @@ final class WorkTree {
                         continue;
                     }
                     if (a.isDirectory()) {
-                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, this.skipped, listing));
+                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, this.skipped, rootBytes));
                     } else if ((a.isRegularFile() || a.isSymbolicLink()) && !ignore.ignored(r, false)) {
                         WorkFile f = toWorkFile(r, p, a);
                         if (f != null) files.add(f);

@@ -84,9 +84,9 @@ class WorkTreeListingTest {
         Files.setPosixFilePermissions(noX, PosixFilePermissions.fromString("r--r--r--"));
         try {
             WorkTree wt = new WorkTree(root);
-            WorkTree.Scan nio = wt.scanUnsorted("", -1);
+            WorkTree.Scan nio = wt.scanUnsorted("", false);
             long before = WorkTree.NATIVE_DIRS.sum();
-            WorkTree.Scan nat = wt.scanUnsorted("", 0);
+            WorkTree.Scan nat = wt.scanUnsorted("", true);
             // every folder but the ignored ones: root, big, empty, empty/also-empty, locked, no-search,
             // seq_0..4 with sub0..3 and deeper each, seq_3/build is ignored
             assertEquals(6 + 5 * 9, WorkTree.NATIVE_DIRS.sum() - before);
@@ -110,8 +110,8 @@ class WorkTreeListingTest {
             assertEquals((Long) Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS), w.inode());
             assertEquals(f, w.file());
             // a sub-folder scan, and a scan of a single file
-            assertEquals(describe(wt.scanUnsorted("seq_3", -1)), describe(wt.scanUnsorted("seq_3", 0)));
-            assertEquals(describe(wt.scanUnsorted("run.sh", -1)), describe(wt.scanUnsorted("run.sh", 0)));
+            assertEquals(describe(wt.scanUnsorted("seq_3", false)), describe(wt.scanUnsorted("seq_3", true)));
+            assertEquals(describe(wt.scanUnsorted("run.sh", false)), describe(wt.scanUnsorted("run.sh", true)));
         } finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
             Files.setPosixFilePermissions(noX, PosixFilePermissions.fromString("rwx------"));
@@ -131,8 +131,8 @@ class WorkTreeListingTest {
         try {
             Assumptions.assumeFalse(Files.isReadable(locked), "running as root: permissions are not enforced");
             WorkTree wt = new WorkTree(root);
-            WorkTree.Scan nio = wt.scanUnsorted("", -1);
-            WorkTree.Scan nat = wt.scanUnsorted("", 0);
+            WorkTree.Scan nio = wt.scanUnsorted("", false);
+            WorkTree.Scan nat = wt.scanUnsorted("", true);
             assertEquals(describe(nio), describe(nat));
             assertEquals(nio.skipped(), nat.skipped());
             assertEquals(
