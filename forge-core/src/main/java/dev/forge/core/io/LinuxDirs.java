@@ -57,7 +57,9 @@ public final class LinuxDirs {
         Linker linker = Linker.nativeLinker();
         // getdents64 and statx are short system calls on buffers this class owns: bound as critical
         // with heap access, the kernel writes straight into the Java arrays and the call skips the
-        // thread-state transition, which for a one-microsecond statx was most of the call's cost.
+        // thread-state transition (with the fields read from a byte[], this form is what made the
+        // listing cheaper than NIO; docs/benchmarks.md). The price: while one such call blocks (a
+        // hung network file system), the JVM cannot reach a safepoint, so other threads wait too.
         Linker.Option critical = Linker.Option.critical(true);
         // O_DIRECTORY and O_NOFOLLOW differ between x86-64 (0200000, 0400000) and the generic table
         // aarch64 uses (040000, 0100000).
