@@ -243,6 +243,12 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     }
 
     @Override
+    public dev.forge.core.port.StageView stageView() {
+        StageFile f = file();
+        return f != null ? f.view() : MetadataStore.super.stageView();
+    }
+
+    @Override
     public Optional<StatEntry> stat(String path) {
         StageFile f = file();
         if (f != null) return stat(f, path);

@@ -100,6 +100,18 @@ final class StageFile {
         return v;
     }
 
+    /** The stage and stat cache as a {@link StageFileView} over this file's bytes. */
+    dev.forge.core.port.StageView view() {
+        byte[] bytes;
+        if (buf.hasArray() && buf.arrayOffset() == 0) {
+            bytes = buf.array();
+        } else {
+            bytes = new byte[buf.limit()];
+            buf.get(0, bytes);
+        }
+        return new StageFileView(bytes, stageAt, statAt, stageDigest);
+    }
+
     byte[] stageValue(byte[] key) {
         return find(stageAt, key);
     }

@@ -41,6 +41,20 @@ public final class FileNames {
         return isExact(fn) ? fn.toString() : null;
     }
 
+    /**
+     * The name whose bytes are {@code b[from, to)} as a String that names the same bytes, or null when
+     * there is none: the same rule as {@link #name(Path)}, for names read from the system as bytes.
+     */
+    public static String name(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && b[i] >= 0) i++;
+        if (i == to) return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+        if (!UTF8_NAMES) return null;
+        String s = new String(b, from, to - from, StandardCharsets.UTF_8);
+        byte[] back = s.getBytes(StandardCharsets.UTF_8);
+        return java.util.Arrays.equals(back, 0, back.length, b, from, to) ? s : null;
+    }
+
     /** Whether {@code p}'s String form names exactly {@code p}'s bytes (see {@link #name}). */
     public static boolean isExact(Path p) {
         String s = p.toString();

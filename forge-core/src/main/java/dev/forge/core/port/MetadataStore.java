@@ -51,6 +51,18 @@ public interface MetadataStore {
     /** Every stat-cache entry, in path order. */
     void forEachStat(java.util.function.BiConsumer<String, StatEntry> action);
 
+    /**
+     * The stage and stat cache as one read-only view (see {@link StageView}); by default decoded
+     * through {@link #forEachStage} and {@link #forEachStat}.
+     */
+    default StageView stageView() {
+        java.util.List<StageEntry> entries = new java.util.ArrayList<>();
+        long digest = forEachStage(entries::add);
+        java.util.Map<String, StatEntry> stats = new java.util.HashMap<>(entries.size() * 2);
+        forEachStat(stats::put);
+        return StageView.of(entries, stats, digest);
+    }
+
     /** Configured remotes: name to URL, by name. Credentials are never stored here. */
     SortedMap<String, String> remotes();
 

@@ -6,6 +6,7 @@ import dev.forge.core.model.Tree;
 import dev.forge.core.port.MetadataStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.StageEntry;
+import dev.forge.core.port.StageView;
 import dev.forge.core.port.StatEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,8 +58,10 @@ public final class Status {
         // Hash maps, not path-ordered ones: with 100,000 files, keeping three maps in path order cost more
         // than the whole scan. Only the (short) lists of changes are sorted, at the end.
         Optional<ObjectId> head = repo.headCommit();
-        Map<String, StageEntry> stage = new HashMap<>();
-        long stageDigest = repo.meta().forEachStage(e -> stage.put(e.path(), e));
+        // The stage and stat cache as a view over the stage file's bytes: a file found is looked up and
+        // compared there, and only the entries a change names become objects.
+        StageView stage = repo.meta().stageView();
+        long stageDigest = stage.digest();
         // Right after a commit the stage is HEAD's tree: the commit recorded that, with the stage's
         // digest, and while the digest is unchanged HEAD's trees need not be read and compared.
         Optional<ObjectId> headTree = head.map(h ->
@@ -73,37 +76,37 @@ public final class Status {
         } else {
             Map<String, StageEntry> committed = new HashMap<>();
             if (headTree.isPresent()) Trees.flattenInto(repo.objects, headTree.get(), committed);
-            staged = diff(committed, stage);
+            Map<String, StageEntry> entries = new HashMap<>(stage.size() * 2);
+            for (int i = 0; i < stage.size(); i++) {
+                StageEntry e = stage.entry(i);
+                entries.put(e.path(), e);
+            }
+            staged = diff(committed, entries);
         }
 
-        WorkTree.Scan scan = repo.workTree().scanUnsorted("");
+        WorkTree.Scan scan = repo.workTree().scanUnsorted("", stage.size());
         List<SkippedPath> skipped = new ArrayList<>(scan.skipped());
-        // One pass over the stat cache instead of a lookup per file.
-        Map<String, StatEntry> cache = new HashMap<>(stage.size() * 2);
-        repo.meta().forEachStat(cache::put);
         List<Change> unstaged = new ArrayList<>();
         List<String> untracked = new ArrayList<>();
         List<WorkFile> toHash = new ArrayList<>();
         // One lookup per file found; the stage is searched for what the scan did not find only when
         // fewer tracked files were found than the stage holds.
-        int found = 0;
+        java.util.BitSet seen = new java.util.BitSet(stage.size());
         for (WorkFile f : scan.files()) {
-            StageEntry e = stage.get(f.path());
-            if (e == null) {
+            int i = stage.find(f.path());
+            if (i < 0) {
                 untracked.add(f.path());
             } else {
-                found++;
-                compare(e, f, cache, unstaged, toHash);
+                seen.set(i);
+                compare(stage, i, f, unstaged, toHash);
             }
         }
-        if (found < stage.size()) {
-            java.util.Set<String> seen = new java.util.HashSet<>(scan.files().size() * 2);
-            for (WorkFile f : scan.files()) seen.add(f.path());
+        if (seen.cardinality() < stage.size()) {
             SparsePaths sparse = repo.sparse();
-            for (StageEntry e : stage.values()) {
-                String path = e.path();
+            for (int i = seen.nextClearBit(0); i < stage.size(); i = seen.nextClearBit(i + 1)) {
+                String path = stage.entry(i).path();
                 // Tracked files stay tracked even when an ignore pattern matches them now.
-                if (seen.contains(path) || covered(skipped, path)) continue;
+                if (covered(skipped, path)) continue;
                 WorkFile f;
                 try {
                     f = repo.workTree().stat(path);
@@ -111,7 +114,7 @@ public final class Status {
                     skipped.add(x.skipped());
                     continue;
                 }
-                if (f != null) compare(e, f, cache, unstaged, toHash);
+                if (f != null) compare(stage, i, f, unstaged, toHash);
                 else if (sparse.includes(path)) unstaged.add(new Change(path, ChangeKind.DELETED));
             }
         }
@@ -133,7 +136,7 @@ public final class Status {
             for (Ingester.Result r : results) {
                 if (r == null) continue;
                 WorkFile f = r.file();
-                if (!r.content().equals(stage.get(f.path()).content()))
+                if (!r.content().equals(stage.entry(stage.find(f.path())).content()))
                     unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
                 if (r.stable() && WorkTree.cacheable(f, wallStart)) {
                     tx.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
@@ -148,18 +151,16 @@ public final class Status {
     }
 
     /** Compares a tracked file with its stage entry: a change found, or the file to hash, or nothing. */
-    private static void compare(
-            StageEntry e, WorkFile f, Map<String, StatEntry> cache, List<Change> unstaged, List<WorkFile> toHash) {
-        if (f.kind() != e.kind()) {
-            unstaged.add(new Change(e.path(), ChangeKind.TYPE_CHANGED));
-        } else if (f.size() != e.content().size()) {
-            unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
+    private static void compare(StageView stage, int i, WorkFile f, List<Change> unstaged, List<WorkFile> toHash) {
+        if (f.kind() != stage.kind(i)) {
+            unstaged.add(new Change(f.path(), ChangeKind.TYPE_CHANGED));
+        } else if (f.size() != stage.contentSize(i)) {
+            unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
         } else {
-            StatEntry cached = cache.get(e.path());
-            if (WorkTree.unchanged(f, cached)) {
-                if (!cached.content().equals(e.content())) unstaged.add(new Change(e.path(), ChangeKind.MODIFIED));
-            } else {
-                toHash.add(f);
+            switch (stage.compareStat(i, f.size(), f.mtimeNanos(), f.inode())) {
+                case StageView.STAT_SAME_CONTENT -> {}
+                case StageView.STAT_OTHER_CONTENT -> unstaged.add(new Change(f.path(), ChangeKind.MODIFIED));
+                default -> toHash.add(f);
             }
         }
     }

@@ -4,9 +4,12 @@ import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.InvalidInputException;
 import dev.forge.core.error.NotFoundException;
 import dev.forge.core.io.FileNames;
+import dev.forge.core.io.LinuxDirs;
 import dev.forge.core.model.FileKind;
 import dev.forge.core.port.StatEntry;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -177,11 +180,39 @@ final class WorkTree {
 
     /**
      * As {@link #scan}, in no particular order. Directories are listed on all cores (a fork-join task
-     * per directory) and each entry costs one lstat, read as {@link PosixFileAttributes} rather than
-     * through the "unix:" attribute map: with 100,000 files the map and the second stat that
-     * walkFileTree needed were most of {@code forge status}.
+     * per directory), each through NIO: one lstat per entry, read as {@link PosixFileAttributes} rather
+     * than through the "unix:" attribute map (with 100,000 files the map and the second stat that
+     * walkFileTree needed were most of {@code forge status}). See {@link #scanUnsorted(String, int)}
+     * for the Linux listing.
      */
     Scan scanUnsorted(String path) {
+        return scanUnsorted(path, 0);
+    }
+
+    /**
+     * How many files a scan must be expected to find before it lists through {@link LinuxDirs}
+     * ({@code -Dforge.scan.nativeFrom=N}; 0: always, -1: never). Binding the calls costs a command
+     * about 60-80 ms of CPU (the JVM spins classes and stubs for them, even with the AOT cache), and the
+     * listing saves about 1.2 us per file against NIO: it pays from about 50,000 files
+     * (docs/benchmarks.md, issue 16).
+     */
+    static final int NATIVE_FROM = 50_000;
+
+    /**
+     * As {@link #scanUnsorted(String)}, for a scan expected to find about {@code expectedFiles} files
+     * (the stage's size, say): from {@link #NATIVE_FROM} of them, on Linux, each folder is listed
+     * through {@link LinuxDirs} ({@code getdents64} and one {@code statx} per entry relative to the
+     * folder's descriptor; no object per entry but the file found), and through NIO where any of that
+     * fails. Both give the same files, stat fields and skipped paths (WorkTreeListingTest); a failure is
+     * always worded by NIO.
+     */
+    Scan scanUnsorted(String path, int expectedFiles) {
+        int from = Integer.getInteger("forge.scan.nativeFrom", NATIVE_FROM);
+        return scanUnsorted(path, from >= 0 && expectedFiles >= from && LinuxDirs.get() != null);
+    }
+
+    /** As {@link #scanUnsorted(String)}, through {@link LinuxDirs} when {@code nativeListing} (tests compare). */
+    Scan scanUnsorted(String path, boolean nativeListing) {
         Path start = resolve(path);
         if (IgnoreRules.alwaysIgnored(path)) {
             throw new InvalidInputException(
@@ -208,6 +239,7 @@ final class WorkTree {
             }
             return new Scan(out, skipped);
         }
+        byte[] rootBytes = nativeListing ? rootBytes() : null;
         java.util.concurrent.ConcurrentLinkedQueue<List<WorkFile>> parts =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.concurrent.ConcurrentLinkedQueue<SkippedPath> left =
@@ -215,7 +247,7 @@ final class WorkTree {
         java.util.concurrent.ForkJoinPool pool =
                 new java.util.concurrent.ForkJoinPool(dev.forge.core.concurrent.Workers.defaultThreads());
         try {
-            pool.invoke(new ListDir(start, path, parts, left));
+            pool.invoke(new ListDir(start, path, parts, left, rootBytes));
         } finally {
             pool.shutdownNow();
         }
@@ -226,26 +258,140 @@ final class WorkTree {
     }
 
     /**
+     * The root's path as the system has it, for opening folders below it by absolute path; null when
+     * its String form does not name exactly those bytes (see FileNames), and then scans use NIO.
+     */
+    private byte[] rootBytes() {
+        if (!FileNames.isExact(root)) return null;
+        return root.toString().getBytes(FileNames.UTF8_NAMES ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
+    }
+
+    /** Each scanning thread's buffers for {@link LinuxDirs}, freed with the thread. */
+    private static final ThreadLocal<LinuxDirs.Lister> LISTERS =
+            ThreadLocal.withInitial(() -> LinuxDirs.get().new Lister(Arena.ofAuto()));
+
+    /** Folders listed through {@link LinuxDirs} so far (tests check that it was used). */
+    static final java.util.concurrent.atomic.LongAdder NATIVE_DIRS = new java.util.concurrent.atomic.LongAdder();
+
+    /** The longest path (bytes, with its NUL) the system takes; longer ones are NIO's to refuse. */
+    private static final int PATH_MAX = 4096;
+
+    /**
      * Lists one directory: its files into {@code parts}, its subdirectories as forked tasks, and what it
      * cannot take in (an unreadable folder or entry, a name that is not UTF-8) into {@code skipped}.
+     * With {@code rootBytes} (the root's path) it lists through {@link LinuxDirs}, and through NIO
+     * where that fails.
      */
     private final class ListDir extends java.util.concurrent.RecursiveAction {
         private final Path dir;
         private final String rel;
         private final java.util.Queue<List<WorkFile>> parts;
         private final java.util.Queue<SkippedPath> skipped;
+        private final byte[] rootBytes;
 
-        ListDir(Path dir, String rel, java.util.Queue<List<WorkFile>> parts, java.util.Queue<SkippedPath> skipped) {
+        ListDir(
+                Path dir,
+                String rel,
+                java.util.Queue<List<WorkFile>> parts,
+                java.util.Queue<SkippedPath> skipped,
+                byte[] rootBytes) {
             this.dir = dir;
             this.rel = rel;
             this.parts = parts;
             this.skipped = skipped;
+            this.rootBytes = rootBytes;
         }
 
         @Override
         protected void compute() {
             List<WorkFile> files = new ArrayList<>();
             List<ListDir> subdirs = new ArrayList<>();
+            List<SkippedPath> skippedHere = new ArrayList<>();
+            if (rootBytes != null && listNative(files, subdirs, skippedHere)) {
+                NATIVE_DIRS.increment();
+            } else {
+                files.clear();
+                subdirs.clear();
+                skippedHere.clear();
+                listNio(files, subdirs, skippedHere);
+            }
+            skipped.addAll(skippedHere);
+            parts.add(files);
+            invokeAll(subdirs);
+        }
+
+        /**
+         * Lists {@link #dir} through {@link LinuxDirs}: false, with the lists to be discarded, when any
+         * call fails but for an entry removed meanwhile (NIO then lists the folder and words the error).
+         */
+        private boolean listNative(List<WorkFile> files, List<ListDir> subdirs, List<SkippedPath> skippedHere) {
+            byte[] relBytes = rel.getBytes(StandardCharsets.UTF_8);
+            int len = rootBytes.length + (rel.isEmpty() ? 0 : 1 + relBytes.length);
+            // An entry's absolute path must fit PATH_MAX for NIO (and every later command) to name it.
+            if (len + 1 + 255 + 1 > PATH_MAX) return false;
+            byte[] abs = java.util.Arrays.copyOf(rootBytes, len);
+            if (!rel.isEmpty()) {
+                abs[rootBytes.length] = '/';
+                System.arraycopy(relBytes, 0, abs, rootBytes.length + 1, relBytes.length);
+            }
+            LinuxDirs.Lister l = LISTERS.get();
+            int fd = l.open(abs);
+            if (fd < 0) return false;
+            String prefix = rel.isEmpty() ? "" : rel + "/";
+            try {
+                for (int n; (n = l.read(fd)) != 0; ) {
+                    if (n < 0) return false;
+                    byte[] b = l.entries;
+                    for (int off = 0, reclen; off < n; off += reclen) {
+                        reclen = (b[off + 16] & 0xFF) | (b[off + 17] & 0xFF) << 8;
+                        int from = off + 19;
+                        int to = from;
+                        while (b[to] != 0) to++;
+                        if (b[from] == '.' && (to == from + 1 || (to == from + 2 && b[from + 1] == '.'))) continue;
+                        String name = FileNames.name(b, from, to);
+                        if (name == null) {
+                            skippedHere.add(SkippedPath.invalidName(rel, java.util.Arrays.copyOfRange(b, from, to)));
+                            continue;
+                        }
+                        if (IgnoreRules.ALWAYS_IGNORED.contains(name)) continue;
+                        if (rel.isEmpty()
+                                && name.startsWith(InitLeftovers.PREFIX)
+                                && InitLeftovers.isLeftover(dir.resolve(name))) continue;
+                        if (l.statEntry(fd, off) != 0) return false;
+                        int type = l.mode() & LinuxDirs.S_IFMT;
+                        String r = prefix.concat(name);
+                        if (type == LinuxDirs.S_IFDIR) {
+                            if (!ignore.ignored(r, true))
+                                subdirs.add(new ListDir(dir.resolve(name), r, parts, skipped, rootBytes));
+                        } else if ((type == LinuxDirs.S_IFREG || type == LinuxDirs.S_IFLNK)
+                                && !ignore.ignored(r, false)) {
+                            FileKind kind;
+                            if (type == LinuxDirs.S_IFLNK) {
+                                try {
+                                    if (!FileNames.isExact(Files.readSymbolicLink(dir.resolve(name)))) {
+                                        skippedHere.add(SkippedPath.of(r, BAD_LINK));
+                                        continue;
+                                    }
+                                } catch (IOException | RuntimeException e) {
+                                    return false;
+                                }
+                                kind = FileKind.SYMLINK;
+                            } else {
+                                kind = (l.mode() & 0100) != 0
+                                        ? FileKind.EXECUTABLE
+                                        : FileKind.FILE; // S_IXUSR, as OWNER_EXECUTE
+                            }
+                            files.add(WorkFile.under(root, r, kind, l.size(), l.mtimeNanos(), l.inode()));
+                        }
+                    }
+                }
+            } finally {
+                l.close(fd);
+            }
+            return true;
+        }
+
+        private void listNio(List<WorkFile> files, List<ListDir> subdirs, List<SkippedPath> skipped) {
             try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     String name = FileNames.name(p);
@@ -266,7 +412,7 @@ final class WorkTree {
                         continue;
                     }
                     if (a.isDirectory()) {
-                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, skipped));
+                        if (!ignore.ignored(r, true)) subdirs.add(new ListDir(p, r, parts, this.skipped, rootBytes));
                     } else if ((a.isRegularFile() || a.isSymbolicLink()) && !ignore.ignored(r, false)) {
                         WorkFile f = toWorkFile(r, p, a);
                         if (f != null) files.add(f);
@@ -280,8 +426,6 @@ final class WorkTree {
                         e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
                 skipped.add(SkippedPath.of(rel.isEmpty() ? "." : rel, io));
             }
-            parts.add(files);
-            invokeAll(subdirs);
         }
     }
 

@@ -180,6 +180,50 @@ public abstract class MetadataStoreContract extends StoreContract {
 
     /** Unsigned UTF-8 byte order, which is not Java's String order for characters beyond U+FFFF. */
     @Test
+    void theStageViewFindsAndComparesWhatTheEntriesSay() {
+        // ASCII, non-ASCII (2, 3 and 4 UTF-8 bytes), prefixes of each other, and many (hash collisions)
+        List<String> paths = new ArrayList<>(List.of("a", "a/b", "a.b", "é", "\uFF01", "\uD83D\uDE00x", "Aa", "BB"));
+        for (int i = 0; i < 300; i++) paths.add("seq/frame." + i + ".exr");
+        MetadataStore.Update u = meta().newUpdate();
+        for (int n = 0; n < paths.size(); n++) {
+            String p = paths.get(n);
+            FileKind kind = n % 3 == 1 ? FileKind.EXECUTABLE : n % 7 == 2 ? FileKind.SYMLINK : FileKind.FILE;
+            u.putStage(new StageEntry(p, kind, new ContentRef(ObjectType.CHUNK, id(n), 1000L + n * 300L)));
+            // no stat for every 5th; a stat whose content is not the stage's for every 4th
+            if (n % 5 == 0) continue;
+            ContentRef c = new ContentRef(ObjectType.CHUNK, id(n % 4 == 0 ? n + 1 : n), 1000L + n * 300L);
+            u.putStat(p, new StatEntry(1000L + n * 300L, 1_704_067_200_123_456_789L + n, 7_000_000_000L + n, c));
+        }
+        u.commit();
+        StageView v = meta().stageView();
+        assertEquals(paths.size(), v.size());
+        assertEquals(digest(), v.digest());
+        assertEquals(-1, v.find("missing"));
+        assertEquals(-1, v.find("a/"));
+        assertEquals(-1, v.find("\u00e8"));
+        for (int n = 0; n < paths.size(); n++) {
+            String p = paths.get(n);
+            int i = v.find(new String(p.toCharArray())); // a String whose hash is not cached yet
+            assertTrue(i >= 0, p);
+            StageEntry e = v.entry(i);
+            assertEquals(p, e.path());
+            assertEquals(meta().stageEntry(p).orElseThrow(), e);
+            assertEquals(e.kind(), v.kind(i));
+            assertEquals(e.content().size(), v.contentSize(i));
+            long size = 1000L + n * 300L;
+            long mtime = 1_704_067_200_123_456_789L + n;
+            long inode = 7_000_000_000L + n;
+            int want = n % 5 == 0
+                    ? StageView.STAT_DIFFERS
+                    : n % 4 == 0 ? StageView.STAT_OTHER_CONTENT : StageView.STAT_SAME_CONTENT;
+            assertEquals(want, v.compareStat(i, size, mtime, inode), p);
+            assertEquals(StageView.STAT_DIFFERS, v.compareStat(i, size + 1, mtime, inode), p);
+            assertEquals(StageView.STAT_DIFFERS, v.compareStat(i, size, mtime - 1, inode), p);
+            assertEquals(StageView.STAT_DIFFERS, v.compareStat(i, size, mtime, inode + 1), p);
+        }
+    }
+
+    @Test
     void stageAndStatCacheAreInUnsignedUtf8Order() {
         List<String> paths = List.of("b", "a/b", "a.b", "a", "a0", "Z", "é", "\uFF01", "\uD83D\uDE00", "a/b/c");
         MetadataStore.Update u = meta().newUpdate();
