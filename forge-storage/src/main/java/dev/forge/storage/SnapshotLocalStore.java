@@ -179,6 +179,12 @@ final class SnapshotLocalStore implements LocalStore {
         }
 
         @Override
+        public dev.forge.core.port.StageView stageView() {
+            StageFile f = stage();
+            return f != null ? f.view() : index().stageView();
+        }
+
+        @Override
         public Optional<StageTree> stageTree() {
             return snapshot.stageTree;
         }
