@@ -4,7 +4,7 @@
 # the jar bytes.
 #
 # Built by forge-cli's antrun execution "dist" from forge-cli/src/main/launcher/head.sh +
-# scripts/lib/find-jdk.sh + forge-cli/src/main/launcher/tail.sh + the shaded jar.
+# scripts/lib/find-jdk.sh + a line with the build id + forge-cli/src/main/launcher/tail.sh + the shaded jar.
 #
 # Environment: JAVA_HOME (used when it is Java 25+, else the newest JDK 25+ under /usr/lib/jvm,
 # else java on PATH); FORGE_JAVA_OPTS (extra JVM options, appended last: -Xmx8g there replaces

@@ -58,12 +58,29 @@ esac
 
 _forge_aot=
 if [ -z "${FORGE_NO_AOT:-}${FORGE_NO_CDS:-}" ]; then
-  # The JVM accepts a cache only for the same jar (path, size, mtime) and java: all in the name.
-  _forge_key=$(stat -L -c '%s-%Y' "$_forge_self" 2>/dev/null) || _forge_key=
-  _forge_jkey=$(printf '%s\n%s' "$FORGE_JAVA" "$_forge_self" | cksum 2>/dev/null) || _forge_jkey=
+  # The JVM accepts a cache only for the same jar (path, size, mtime) and java. The name says which
+  # build (_forge_build: the jar's MD5, written into this header by the build) at which path with
+  # which java (both paths with '/' spelled '+'), worked out without a child process (naming it by
+  # `stat` and `cksum` cost two, 5-10 ms of every command); a forge file newer than its cache
+  # (touched, or rebuilt in place with the same jar) gets a new one, below.
+  _forge_p=$_forge_self@$FORGE_JAVA
+  _forge_k=
+  while :; do
+    case $_forge_p in
+      */*) _forge_k=$_forge_k${_forge_p%%/*}+; _forge_p=${_forge_p#*/} ;;
+      *) _forge_k=$_forge_k$_forge_p; break ;;
+    esac
+  done
   _forge_cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/forge
-  if [ -n "$_forge_key" ] && [ -n "$_forge_jkey" ]; then
-    _forge_aot=$_forge_cache/forge-$_forge_key-${_forge_jkey%% *}.aot
+  if [ -n "${_forge_build:-}" ] && [ "${#_forge_k}" -le 180 ]; then
+    _forge_aot=$_forge_cache/forge-$_forge_build-$_forge_k.aot
+  else
+    # Very long paths: name it as before, by stat and cksum.
+    _forge_key=$(stat -L -c '%s-%Y' "$_forge_self" 2>/dev/null) || _forge_key=
+    _forge_jkey=$(printf '%s\n%s' "$FORGE_JAVA" "$_forge_self" | cksum 2>/dev/null) || _forge_jkey=
+    if [ -n "$_forge_key" ] && [ -n "$_forge_jkey" ]; then
+      _forge_aot=$_forge_cache/forge-$_forge_key-${_forge_jkey%% *}.aot
+    fi
   fi
 fi
 
@@ -90,7 +107,9 @@ esac
 # FORGE_JAVA_OPTS is split on blanks, never globbed; it comes last so that it wins (a cache that
 # does not fit the options it sets is ignored by the JVM, silently).
 set -f
-if [ -n "$_forge_aot" ] && [ -f "$_forge_aot" ]; then
+# (-nt is not in POSIX, but every sh forge runs under has it: dash, bash, ksh, zsh, busybox.)
+# shellcheck disable=SC3013
+if [ -n "$_forge_aot" ] && [ -f "$_forge_aot" ] && ! [ "$_forge_self" -nt "$_forge_aot" ]; then
   # shellcheck disable=SC2086
   exec "$FORGE_JAVA" $_forge_flags $_forge_jit -XX:AOTCache="$_forge_aot" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
 fi
