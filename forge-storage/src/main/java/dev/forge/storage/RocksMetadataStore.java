@@ -202,6 +202,12 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     }
 
     @Override
+    public byte[] stageCache() {
+        StageFile f = file();
+        return f == null || f.cache() == null ? null : f.cache().clone();
+    }
+
+    @Override
     public void forEachStat(java.util.function.BiConsumer<String, StatEntry> action) {
         StageFile f = file();
         if (f != null) {
@@ -347,6 +353,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         private final SortedMap<byte[], byte[]> statChanges = new TreeMap<>(StageFile.KEY_ORDER);
         private boolean stageCleared;
         private boolean stageTouched;
+        /** The tree cache to store with the stage, or null to keep the one stored. */
+        private byte[] cacheChange;
         /** Read-only: a change other than a cache write was asked for. */
         private boolean refused;
 
@@ -428,6 +436,15 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             tree.copyTo(v, 1);
             PackFormat.putLong(v, 33, stageDigest);
             return put(index.meta, STAGE_TREE_KEY, v);
+        }
+
+        @Override
+        public Update setStageCache(byte[] section) {
+            // A cache: dropped where nothing may be written, and where the stage is kept in the index.
+            if (writeRefusal != null || forgeDir == null) return this;
+            cacheChange = section.clone();
+            stageTouched = true;
+            return this;
         }
 
         @Override
@@ -516,7 +533,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                     gen = java.util.concurrent.ThreadLocalRandom.current().nextLong();
                 } while (gen == 0 || (cur != null && gen == cur.generation));
                 if (migrate) markFormat();
-                byte[] bytes = StageFile.encode(gen, stage, stat);
+                byte[] cache = cacheChange != null ? cacheChange : migrate ? null : cur.cache();
+                byte[] bytes = StageFile.encode(gen, stage, stat, cache);
                 StageFile.writeNew(forgeDir, bytes);
                 byte[] v = new byte[9];
                 v[0] = 1; // version
@@ -554,7 +572,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                 }
                 if (cur == null || filePending) return;
                 List<byte[][]> stat = StageFile.merge(cur.statList(), statChanges, false);
-                byte[] bytes = StageFile.encode(cur.generation, cur.stageList(), stat);
+                byte[] bytes = StageFile.encode(cur.generation, cur.stageList(), stat, cur.cache());
                 if (StageFile.replace(forgeDir, bytes)) {
                     file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
                 }

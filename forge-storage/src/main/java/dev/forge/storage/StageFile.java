@@ -24,16 +24,21 @@ import java.util.zip.CRC32C;
  * {@code stage.new}, fsynced, then published by the index batch that names its generation, then
  * renamed over {@code stage}. Hand-written because it is Forge's own format.
  *
- * <p>Layout (big-endian): magic {@code FGSTAGE\0}, u32 version (1), u32 flags (0), u64 generation,
+ * <p>Layout (big-endian): magic {@code FGSTAGE\0}, u32 version (1 or 2), u32 flags (0), u64 generation,
  * u64 stage digest (see {@link #digestOf}), u32 stage count, u32 stat count, the stage entries, the
- * stat entries, u32 CRC32C of every byte before it. An entry is u16 path length, the UTF-8 path, u16
- * value length, the value in the index's encoding ({@link IndexCodec#encodeStage}, {@link
- * IndexCodec#encodeStat}). Entries of each section are in unsigned byte order of their paths.
+ * stat entries, in version 2 a u32 length and that many bytes of tree cache (opaque here: the core's
+ * {@code TreeCache}, which checks it against the stage before use), then u32 CRC32C of every byte
+ * before it. An entry is u16 path length, the UTF-8 path, u16 value length, the value in the index's
+ * encoding ({@link IndexCodec#encodeStage}, {@link IndexCodec#encodeStat}). Entries of each section
+ * are in unsigned byte order of their paths. A file without a tree cache is written as version 1, so
+ * that a forge that reads only version 1 still reads it.
  */
 final class StageFile {
     static final String FILE = "stage";
     static final String NEW_FILE = "stage.new";
-    static final int VERSION = 1;
+    /** The newest version this build reads and writes (2: with a tree cache). */
+    static final int VERSION = 2;
+
     private static final byte[] MAGIC = "FGSTAGE\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = 8 + 4 + 4 + 8 + 8 + 4 + 4;
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
@@ -48,18 +53,26 @@ final class StageFile {
     private final int[] stageAt;
 
     private final int[] statAt;
+    /** The tree-cache section's bytes, or null (version 1). */
+    private final byte[] cache;
 
-    private StageFile(long generation, long stageDigest, ByteBuffer buf, int[] stageAt, int[] statAt) {
+    private StageFile(long generation, long stageDigest, ByteBuffer buf, int[] stageAt, int[] statAt, byte[] cache) {
         this.generation = generation;
         this.stageDigest = stageDigest;
         this.buf = buf;
         this.stageAt = stageAt;
         this.statAt = statAt;
+        this.cache = cache;
     }
 
     /** An empty stage and stat cache (a repository that has none stored). */
     static StageFile empty() {
-        return new StageFile(0, digestOf(java.util.List.of()), ByteBuffer.allocate(0), new int[0], new int[0]);
+        return new StageFile(0, digestOf(java.util.List.of()), ByteBuffer.allocate(0), new int[0], new int[0], null);
+    }
+
+    /** The tree-cache section stored with the stage, or null when there is none. */
+    byte[] cache() {
+        return cache;
     }
 
     int stageCount() {
@@ -196,15 +209,21 @@ final class StageFile {
         return (keysCrc << 32 | valuesCrc) ^ n * 0x9E3779B97F4A7C15L;
     }
 
-    /** The file's bytes for {@code stage} and {@code stat} (sorted by {@link #KEY_ORDER}). */
+    /** The file's bytes for {@code stage} and {@code stat} (sorted by {@link #KEY_ORDER}), without a tree cache. */
     static byte[] encode(long generation, java.util.List<byte[][]> stage, java.util.List<byte[][]> stat) {
+        return encode(generation, stage, stat, null);
+    }
+
+    /** The file's bytes, with the tree-cache section {@code cache} when it is not null (version 2). */
+    static byte[] encode(long generation, java.util.List<byte[][]> stage, java.util.List<byte[][]> stat, byte[] cache) {
         long size = HEADER + 4L;
         for (byte[][] e : stage) size += 4 + e[0].length + e[1].length;
         for (byte[][] e : stat) size += 4 + e[0].length + e[1].length;
+        if (cache != null) size += 4L + cache.length;
         if (size > Integer.MAX_VALUE - 16) throw new ForgeException("the stage is too large (" + size + " bytes)");
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
         b.put(MAGIC)
-                .putInt(VERSION)
+                .putInt(cache == null ? 1 : 2)
                 .putInt(0)
                 .putLong(generation)
                 .putLong(digestOf(stage))
@@ -212,6 +231,7 @@ final class StageFile {
                 .putInt(stat.size());
         put(b, stage);
         put(b, stat);
+        if (cache != null) b.putInt(cache.length).put(cache);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
@@ -266,7 +286,7 @@ final class StageFile {
         crc.update(b.slice(0, size - 4));
         if ((int) crc.getValue() != b.getInt(size - 4)) throw damaged(file, "its checksum does not match");
         int version = b.getInt(8);
-        if (version != VERSION)
+        if (version < 1 || version > VERSION)
             throw new IntegrityException(file + " has version " + version + ", which this forge does not read"
                     + " (it reads version " + VERSION + "): use a newer forge");
         long generation = b.getLong(16);
@@ -280,8 +300,18 @@ final class StageFile {
         int end = size - 4;
         off = index(file, b, off, end, stageAt);
         off = index(file, b, off, end, statAt);
+        byte[] cache = null;
+        if (version >= 2) {
+            if (off + 4 > end) throw damaged(file, "it ends before its tree cache");
+            int n = b.getInt(off);
+            off += 4;
+            if (n < 0 || n > end - off) throw damaged(file, "its tree cache runs past its end");
+            cache = new byte[n];
+            b.get(off, cache);
+            off += n;
+        }
         if (off != end) throw damaged(file, "it has " + (end - off) + " bytes after its last entry");
-        return new StageFile(generation, digest, b, stageAt, statAt);
+        return new StageFile(generation, digest, b, stageAt, statAt, cache);
     }
 
     private static int index(Path file, ByteBuffer b, int off, int end, int[] at) {
