@@ -32,8 +32,19 @@ public final class Add {
         this.repo = repo;
     }
 
+    /**
+     * What one run did; {@code unportable} lists the staged paths that will not check out as they are on
+     * every desktop (see {@link dev.forge.core.model.PortablePaths#check(java.util.Collection, Iterable)}).
+     */
     public record Result(
-            int files, int read, long bytes, long bytesRead, long removed, double seconds, List<SkippedPath> skipped) {}
+            int files,
+            int read,
+            long bytes,
+            long bytesRead,
+            long removed,
+            double seconds,
+            List<SkippedPath> skipped,
+            List<dev.forge.core.model.PortablePaths.Problem> unportable) {}
 
     public Result run(Path cwd, List<String> args, ProgressListener progress) {
         long start = System.nanoTime();
@@ -128,6 +139,11 @@ public final class Add {
             if (next.conflicts().size() != m.conflicts().size()) tx.setMergeState(next);
         });
         tx.commit();
+        // The paths this run staged, checked against the rest of the stage (not the whole stage again).
+        java.util.Set<String> gone = new java.util.HashSet<>(removed);
+        java.util.Set<String> before = stage.entries().keySet();
+        List<dev.forge.core.model.PortablePaths.Problem> unportable = dev.forge.core.model.PortablePaths.check(
+                staged, () -> before.stream().filter(p -> !gone.contains(p)).iterator());
         skipped.sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
         return new Result(
                 known.size() + read,
@@ -136,7 +152,8 @@ public final class Add {
                 bytesRead,
                 removed.size(),
                 (System.nanoTime() - start) / 1e9,
-                List.copyOf(skipped));
+                List.copyOf(skipped),
+                unportable);
     }
 
     private static boolean covered(List<SkippedPath> skipped, String path) {
