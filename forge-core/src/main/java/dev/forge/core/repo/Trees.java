@@ -24,8 +24,15 @@ final class Trees {
         return write(entries, null, sink).root();
     }
 
-    /** A stage's root tree, and the tree cache for that stage (null when none was asked for). */
-    record Snapshot(ObjectId root, TreeCache cache) {}
+    /**
+     * A stage's root tree, the tree cache for that stage (null when none was asked for), and how many
+     * folders were encoded (not taken from the cache).
+     */
+    record Snapshot(ObjectId root, TreeCache cache, int encoded) {
+        Snapshot(ObjectId root, TreeCache cache) {
+            this(root, cache, 0);
+        }
+    }
 
     /**
      * Writes the trees for {@code entries} (any order; a path given twice counts once, the last time),
@@ -37,7 +44,7 @@ final class Trees {
         List<StageEntry> sorted = inPathOrder(entries);
         Builder b = new Builder(sorted, cache, sink);
         ObjectId root = b.dir("", 0, 0, sorted.size()).id();
-        return new Snapshot(root, cache == null ? null : new TreeCache(cache.point, b.out));
+        return new Snapshot(root, cache == null ? null : new TreeCache(cache.point, b.out), b.encoded);
     }
 
     /** {@code entries} in path order, each path once (the last one given). */
@@ -118,6 +125,7 @@ final class Trees {
         final TreeCache.Prefix prefix;
         final ObjectSink sink;
         final java.util.SortedMap<String, TreeCache.Dir> out = new TreeMap<>(Tree.NAME_ORDER);
+        int encoded;
 
         Builder(List<StageEntry> entries, TreeCache cache, ObjectSink sink) {
             this.entries = entries;
@@ -190,6 +198,7 @@ final class Trees {
             }
             Tree t = new Tree(list);
             ObjectId id = sink.putObject(ObjectType.TREE, t.encode());
+            encoded++;
             long size = t.totalSize();
             if (prefix != null) out.put(path, new TreeCache.Dir(fingerprint, hi - lo, id, size));
             return new TreeEntry("-", FileKind.DIRECTORY, ObjectType.TREE, id, size);
