@@ -412,6 +412,10 @@ class TreeCacheTest {
         new Add(repo).run(dir, List.of("."), P);
         Thread.sleep(5); // every operation older than the gc's cutoff
         new Gc(repo).run(false, P);
+        TreeCache cache = repo.stage().treeCache();
+        assertEquals(5, cache.size()); // "", a, a/b0, a/b1, a/b2
+        for (var e : cache.dirs().entrySet())
+            assertTrue(repo.store().objects().containsIntact(e.getValue().tree()), "kept: '" + e.getKey() + "'");
         // the commit takes every folder's tree from the cache: they must all still be stored
         CommitOp.Result c = new CommitOp(repo).run("after gc", AUTHOR, false);
         ObjectId tree = repo.objects.commit(c.commit()).tree();
