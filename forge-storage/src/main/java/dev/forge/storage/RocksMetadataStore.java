@@ -522,19 +522,25 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                         throw new dev.forge.core.error.ForgeException(
                                 "cannot rename " + forgeDir.resolve(StageFile.NEW_FILE) + " into place");
                 }
-                List<byte[][]> stage = StageFile.merge(
-                        stageCleared ? List.of() : migrate ? readAll(index, index.stage) : cur.stageList(),
-                        stageChanges,
-                        false);
-                List<byte[][]> stat =
-                        StageFile.merge(migrate ? readAll(index, index.stat) : cur.statList(), statChanges, false);
                 long gen;
                 do {
                     gen = java.util.concurrent.ThreadLocalRandom.current().nextLong();
                 } while (gen == 0 || (cur != null && gen == cur.generation));
-                if (migrate) markFormat();
-                byte[] cache = cacheChange != null ? cacheChange : migrate ? null : cur.cache();
-                byte[] bytes = StageFile.encode(gen, stage, stat, cache);
+                byte[] bytes;
+                if (migrate) {
+                    markFormat();
+                    List<byte[][]> stage = StageFile.merge(
+                            stageCleared ? List.of() : readAll(index, index.stage), stageChanges, false);
+                    List<byte[][]> stat = StageFile.merge(readAll(index, index.stat), statChanges, false);
+                    bytes = StageFile.encode(gen, stage, stat, cacheChange);
+                } else {
+                    bytes = cur.with(
+                            gen,
+                            stageChanges,
+                            stageCleared,
+                            statChanges,
+                            cacheChange != null ? cacheChange : cur.cache());
+                }
                 StageFile.writeNew(forgeDir, bytes);
                 byte[] v = new byte[9];
                 v[0] = 1; // version
@@ -571,8 +577,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                     return;
                 }
                 if (cur == null || filePending) return;
-                List<byte[][]> stat = StageFile.merge(cur.statList(), statChanges, false);
-                byte[] bytes = StageFile.encode(cur.generation, cur.stageList(), stat, cur.cache());
+                byte[] bytes = cur.with(
+                        cur.generation, java.util.Collections.emptySortedMap(), false, statChanges, cur.cache());
                 if (StageFile.replace(forgeDir, bytes)) {
                     file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
                 }

@@ -109,6 +109,48 @@ class StageFileTest {
     }
 
     @Test
+    void aFileWithChangesCopiedRunByRunIsTheFileEncodedFromMergedLists() {
+        java.util.Random rnd = new java.util.Random(16);
+        for (int round = 0; round < 200; round++) {
+            SortedMap<byte[], byte[]> stage = new TreeMap<>(StageFile.KEY_ORDER);
+            SortedMap<byte[], byte[]> stat = new TreeMap<>(StageFile.KEY_ORDER);
+            int n = rnd.nextInt(30);
+            for (int i = 0; i < n; i++) {
+                byte[][] e = kv("p" + rnd.nextInt(60), "v" + rnd.nextInt(1000));
+                stage.put(e[0], e[1]);
+                if (rnd.nextBoolean()) stat.put(e[0], kv("", "s" + rnd.nextInt(1000))[1]);
+            }
+            byte[] cache = rnd.nextBoolean() ? null : kv("", "cache" + round)[1];
+            StageFile f = StageFile.parse(
+                    Path.of("stage"), ByteBuffer.wrap(StageFile.encode(1, list(stage), list(stat), cache)));
+            SortedMap<byte[], byte[]> stageChanges = new TreeMap<>(StageFile.KEY_ORDER);
+            SortedMap<byte[], byte[]> statChanges = new TreeMap<>(StageFile.KEY_ORDER);
+            for (int i = rnd.nextInt(6); i > 0; i--) {
+                byte[][] e = kv("p" + rnd.nextInt(60), "w" + rnd.nextInt(1000));
+                stageChanges.put(e[0], rnd.nextInt(3) == 0 ? null : e[1]);
+            }
+            for (int i = rnd.nextInt(4); i > 0; i--) {
+                byte[][] e = kv("p" + rnd.nextInt(60), "t" + rnd.nextInt(1000));
+                statChanges.put(e[0], rnd.nextInt(3) == 0 ? null : e[1]);
+            }
+            boolean cleared = rnd.nextInt(10) == 0;
+            byte[] newCache = rnd.nextBoolean() ? cache : kv("", "new" + round)[1];
+            byte[] expected = StageFile.encode(
+                    2,
+                    StageFile.merge(cleared ? List.of() : f.stageList(), stageChanges, false),
+                    StageFile.merge(f.statList(), statChanges, false),
+                    newCache);
+            assertArrayEquals(expected, f.with(2, stageChanges, cleared, statChanges, newCache), "round " + round);
+        }
+    }
+
+    private static List<byte[][]> list(SortedMap<byte[], byte[]> m) {
+        List<byte[][]> out = new ArrayList<>();
+        m.forEach((k, v) -> out.add(new byte[][] {k, v}));
+        return out;
+    }
+
+    @Test
     void aTreeCacheMakesVersion2AndAFileWithoutOneStaysVersion1() {
         List<byte[][]> stage = List.<byte[][]>of(kv("a", "1"), kv("b/c", "2"));
         byte[] cache = "opaque tree cache".getBytes(StandardCharsets.UTF_8);
