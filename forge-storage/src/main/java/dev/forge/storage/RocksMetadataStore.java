@@ -167,7 +167,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     public long forEachStage(Consumer<StageEntry> action) {
         StageFile f = file();
         if (f != null) {
-            f.forEachStage((k, v) -> action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v)));
+            f.forEachStageRaw((a, ko, kl, vo, vl) ->
+                    action.accept(IndexCodec.decodeStage(new String(a, ko, kl, StandardCharsets.UTF_8), a, vo, vl)));
             return f.stageDigest;
         }
         java.util.zip.CRC32C keys = new java.util.zip.CRC32C();

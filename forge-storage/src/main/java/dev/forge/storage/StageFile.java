@@ -96,6 +96,34 @@ final class StageFile {
         void visit(byte[] key, byte[] value);
     }
 
+    /** Sees an entry where it lies: its key at {@code a[keyOff, keyOff+keyLen)}, its value likewise. */
+    interface RawVisitor {
+        void visit(byte[] a, int keyOff, int keyLen, int valueOff, int valueLen);
+    }
+
+    /**
+     * Calls {@code action} with each stage entry in place (no copy of keys and values when the file was
+     * read into the heap, the default), in path order.
+     */
+    void forEachStageRaw(RawVisitor action) {
+        if (!buf.hasArray()) {
+            forEachStage((k, v) -> {
+                byte[] a = new byte[k.length + v.length];
+                System.arraycopy(k, 0, a, 0, k.length);
+                System.arraycopy(v, 0, a, k.length, v.length);
+                action.visit(a, 0, k.length, k.length, v.length);
+            });
+            return;
+        }
+        byte[] a = buf.array();
+        int base = buf.arrayOffset();
+        for (int off : stageAt) {
+            int kl = Short.toUnsignedInt(buf.getShort(off));
+            int vl = Short.toUnsignedInt(buf.getShort(off + 2 + kl));
+            action.visit(a, base + off + 2, kl, base + off + 4 + kl, vl);
+        }
+    }
+
     private void forEach(int[] at, EntryVisitor action) {
         for (int off : at) action.visit(key(off), value(off));
     }

@@ -58,9 +58,14 @@ public final class Add {
         List<SkippedPath> skipped = new ArrayList<>();
         for (String arg : args) {
             String rel = wt.relativize(cwd, arg);
+            // The tracked paths under rel: rel itself and the run "rel/" .. "rel0" of the sorted stage
+            // ('0' follows '/'), not a test of every path.
             List<String> tracked = new ArrayList<>();
-            for (String path : stage.entries().keySet()) {
-                if (WorkTree.under(path, rel)) tracked.add(path);
+            if (rel.isEmpty()) {
+                tracked.addAll(stage.entries().keySet());
+            } else {
+                if (stage.entries().containsKey(rel)) tracked.add(rel);
+                tracked.addAll(stage.entries().subMap(rel + "/", rel + "0").keySet());
             }
             WorkTree.Scan found;
             try {
