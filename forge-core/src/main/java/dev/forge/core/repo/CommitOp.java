@@ -101,7 +101,7 @@ public final class CommitOp {
         ObjectId commitId;
         try (ObjectSink sink = newSink(repo)) {
             // The stage's tree cache gives the trees of the folders the last `add` left as they are.
-            stageTree = Trees.write(entries, stage.treeCache(), sink).root();
+            stageTree = Trees.write(stage.entries(), stage.treeCache(), sink).root();
             if (!allowEmpty && merge.isEmpty()) {
                 if (parent.isPresent()
                         && repo.objects.commit(parent.get()).tree().equals(stageTree)) {

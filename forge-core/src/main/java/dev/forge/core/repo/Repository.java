@@ -307,6 +307,16 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /** As {@link #snapshot(java.util.Collection, TreeCache)} for the stage as a map by path. */
+    Trees.Snapshot snapshot(java.util.SortedMap<String, dev.forge.core.port.StageEntry> stage, TreeCache cache) {
+        try (ObjectSink sink = new ObjectSink(
+                store.objects(), config().compression(), config().chunking().maxSize())) {
+            Trees.Snapshot s = Trees.write(stage, cache, sink);
+            sink.flush();
+            return s;
+        }
+    }
+
     public Optional<dev.forge.core.port.MergeState> mergeState() {
         return meta().mergeState();
     }

@@ -166,6 +166,6 @@ public final class Stage {
         Optional<MetadataStore.StageTree> known = repo.meta().stageTree();
         if (known.isPresent() && known.get().stageDigest() == digest)
             return new Trees.Snapshot(known.get().tree(), null);
-        return repo.snapshot(entries.values(), treeCache());
+        return repo.snapshot(entries, treeCache());
     }
 }

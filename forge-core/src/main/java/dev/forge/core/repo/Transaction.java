@@ -260,8 +260,7 @@ public final class Transaction {
             if (stageAfterTree != null) {
                 after = stageAfterTree;
             } else {
-                Trees.Snapshot a =
-                        repo.snapshot(stageAfter.values(), b.cache() != null ? b.cache() : stage().treeCache());
+                Trees.Snapshot a = repo.snapshot(stageAfter, b.cache() != null ? b.cache() : stage().treeCache());
                 after = a.root();
                 cacheAfter = a.cache();
             }

@@ -138,10 +138,11 @@ final class TreeCache {
      * entries [0, i) and {@code words[i]} its number of words, so that any contiguous run (every folder's
      * entries are one, in path order) has its fingerprint in a few multiplications ({@link #of}).
      *
-     * <p>The words of one entry, each below P: the path's UTF-16 units packed three to a word, then one
-     * word with the one or two units left (0 when none), then {@code 2^60 | path length}, {@code kind << 40
-     * | type << 32 | size >>> 32}, {@code size & 0xFFFFFFFF}, and the id as four 7-byte words and one
-     * 4-byte word, all big-endian. A run's fingerprint is {@code sum of word[k] * point^(n-1-k) mod P}
+     * <p>The words of one entry, each below P: the path's UTF-16 units packed seven to a word (8 bits
+     * each) when all are below 256, else three to a word (16 bits each), then one word with the units left
+     * (0 when none), then {@code 2^60 | 2^59 (when seven to a word) | path length}, {@code kind << 40 |
+     * type << 32 | size >>> 32}, {@code size & 0xFFFFFFFF}, and the id as four 7-byte words and one 4-byte
+     * word, all big-endian. A run's fingerprint is {@code sum of word[k] * point^(n-1-k) mod P}
      * over its n words.
      */
     static final class Prefix {
@@ -161,15 +162,21 @@ final class TreeCache {
                 StageEntry e = entries.get(i);
                 String path = e.path();
                 int pl = path.length();
+                boolean narrow = true; // every unit below 256 (Latin-1): seven to a word, else three
+                for (int k = 0; k < pl && narrow; k++) narrow = path.charAt(k) < 0x100;
+                int per = narrow ? 7 : 3;
+                int bits = narrow ? 8 : 16;
                 int c = 0;
-                for (; c + 3 <= pl; c += 3) {
-                    h = step(h, (long) path.charAt(c) << 32 | (long) path.charAt(c + 1) << 16 | path.charAt(c + 2));
+                for (; c + per <= pl; c += per) {
+                    long w = 0;
+                    for (int k = c; k < c + per; k++) w = w << bits | path.charAt(k);
+                    h = step(h, w);
                 }
                 long rest = 0;
-                for (int k = c; k < pl; k++) rest = rest << 16 | path.charAt(k);
+                for (int k = c; k < pl; k++) rest = rest << bits | path.charAt(k);
                 h = step(h, rest);
-                // The path's length (above every packed word), so the words of a path are one way to read.
-                h = step(h, 1L << 60 | pl);
+                // The packing and the path's length (above every packed word), so a path's words read one way.
+                h = step(h, 1L << 60 | (narrow ? 1L << 59 : 0) | pl);
                 var content = e.content();
                 h = step(h, (long) e.kind().code() << 40 | (long) content.type().code() << 32 | content.size() >>> 32);
                 h = step(h, content.size() & 0xFFFFFFFFL);
@@ -179,7 +186,7 @@ final class TreeCache {
                 h = step(h, bits56(id, 14));
                 h = step(h, bits56(id, 21));
                 h = step(h, (id[28] & 0xFFL) << 24 | (id[29] & 0xFF) << 16 | (id[30] & 0xFF) << 8 | (id[31] & 0xFF));
-                len += (pl / 3) + 9;
+                len += (pl / per) + 9;
                 hash[i + 1] = h;
                 words[i + 1] = len;
             }

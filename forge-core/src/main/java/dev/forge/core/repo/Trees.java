@@ -41,7 +41,19 @@ final class Trees {
      * entries. With a null cache every folder is written and no cache is made.
      */
     static Snapshot write(List<StageEntry> entries, TreeCache cache, ObjectSink sink) {
-        List<StageEntry> sorted = inPathOrder(entries);
+        return writeSorted(inPathOrder(entries), cache, sink);
+    }
+
+    /**
+     * As {@link #write(List, TreeCache, ObjectSink)} for the entries of a map; those of a map kept in
+     * {@link Tree#NAME_ORDER} (the stage's) are taken as they come, without comparing 100,000 paths again.
+     */
+    static Snapshot write(SortedMap<String, StageEntry> stage, TreeCache cache, ObjectSink sink) {
+        List<StageEntry> list = new ArrayList<>(stage.values());
+        return writeSorted(stage.comparator() == Tree.NAME_ORDER ? list : inPathOrder(list), cache, sink);
+    }
+
+    private static Snapshot writeSorted(List<StageEntry> sorted, TreeCache cache, ObjectSink sink) {
         Builder b = new Builder(sorted, cache, sink);
         ObjectId root = b.dir("", 0, 0, sorted.size()).id();
         return new Snapshot(root, cache == null ? null : new TreeCache(cache.point, b.out), b.encoded);
