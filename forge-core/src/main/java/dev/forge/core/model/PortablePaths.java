@@ -123,19 +123,36 @@ public final class PortablePaths {
      * paths into keys.
      */
     public static List<Problem> check(Collection<String> paths, Iterable<String> among) {
-        Map<String, java.util.SortedSet<String>> byKey = new TreeMap<>();
-        long[] hashes = new long[paths.size()];
-        int n = 0;
-        for (String p : paths) {
-            byKey.computeIfAbsent(caseKey(p), k -> new java.util.TreeSet<>()).add(p);
-            hashes[n++] = caseHash(p);
+        // Case hashes first (no allocation per path); keys are built only for paths whose hash is shared.
+        String[] ps = paths.toArray(new String[0]);
+        long[] hashes = new long[ps.length];
+        for (int i = 0; i < ps.length; i++) hashes[i] = caseHash(ps[i]);
+        long[] sorted = hashes.clone();
+        java.util.Arrays.sort(sorted);
+        java.util.Set<Long> shared = new java.util.HashSet<>();
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) shared.add(sorted[i]);
         }
-        java.util.Arrays.sort(hashes, 0, n);
+        java.util.Set<String> candidates = new java.util.HashSet<>();
         for (String p : among) {
-            if (java.util.Arrays.binarySearch(hashes, 0, n, caseHash(p)) < 0) continue;
-            java.util.SortedSet<String> g = byKey.get(caseKey(p));
-            if (g != null) g.add(p);
+            long h = caseHash(p);
+            if (java.util.Arrays.binarySearch(sorted, h) >= 0) {
+                candidates.add(p);
+                shared.add(h);
+            }
         }
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (int i = 0; i < ps.length; i++) {
+            if (shared.contains(hashes[i])) {
+                candidates.add(ps[i]);
+                given.add(ps[i]);
+            }
+        }
+        Map<String, java.util.SortedSet<String>> byKey = new TreeMap<>();
+        for (String p : candidates)
+            byKey.computeIfAbsent(caseKey(p), k -> new java.util.TreeSet<>()).add(p);
+        // only groups that hold one of the given paths
+        byKey.values().removeIf(g -> g.stream().noneMatch(given::contains));
         List<Problem> out = new ArrayList<>();
         for (java.util.SortedSet<String> set : byKey.values()) {
             if (set.size() < 2) continue;
