@@ -33,8 +33,8 @@ public final class Add {
     }
 
     /**
-     * What one run did; {@code unportable} lists the staged paths that will not check out as they are on
-     * every desktop (see {@link dev.forge.core.model.PortablePaths#check(java.util.Collection, Iterable)}).
+     * What one run did; {@code unportable} lists the paths it started to track that will not check out
+     * as they are on every desktop (see {@link dev.forge.core.model.PortablePaths#check(java.util.Collection, Iterable)}).
      */
     public record Result(
             int files,
@@ -144,11 +144,19 @@ public final class Add {
             if (next.conflicts().size() != m.conflicts().size()) tx.setMergeState(next);
         });
         tx.commit();
-        // The paths this run staged, checked against the rest of the stage (not the whole stage again).
+        // The paths this run starts to track, checked against the rest of the stage (not the whole stage
+        // again): a path tracked before brings no new problem, so re-adding a changed file checks nothing.
         java.util.Set<String> gone = new java.util.HashSet<>(removed);
         java.util.Set<String> before = stage.entries().keySet();
-        List<dev.forge.core.model.PortablePaths.Problem> unportable = dev.forge.core.model.PortablePaths.check(
-                staged, () -> before.stream().filter(p -> !gone.contains(p)).iterator());
+        List<String> added = new ArrayList<>();
+        for (String p : staged) {
+            if (!before.contains(p)) added.add(p);
+        }
+        List<dev.forge.core.model.PortablePaths.Problem> unportable = added.isEmpty()
+                ? List.of()
+                : dev.forge.core.model.PortablePaths.check(
+                        added,
+                        () -> before.stream().filter(p -> !gone.contains(p)).iterator());
         skipped.sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
         return new Result(
                 known.size() + read,

@@ -160,36 +160,52 @@ final class TreeCache {
             long len = 0;
             for (int i = 0; i < n; i++) {
                 StageEntry e = entries.get(i);
-                String path = e.path();
-                int pl = path.length();
-                boolean narrow = true; // every unit below 256 (Latin-1): seven to a word, else three
-                for (int k = 0; k < pl && narrow; k++) narrow = path.charAt(k) < 0x100;
-                int per = narrow ? 7 : 3;
-                int bits = narrow ? 8 : 16;
-                int c = 0;
-                for (; c + per <= pl; c += per) {
-                    long w = 0;
-                    for (int k = c; k < c + per; k++) w = w << bits | path.charAt(k);
-                    h = step(h, w);
-                }
-                long rest = 0;
-                for (int k = c; k < pl; k++) rest = rest << bits | path.charAt(k);
-                h = step(h, rest);
-                // The packing and the path's length (above every packed word), so a path's words read one way.
-                h = step(h, 1L << 60 | (narrow ? 1L << 59 : 0) | pl);
-                var content = e.content();
-                h = step(h, (long) e.kind().code() << 40 | (long) content.type().code() << 32 | content.size() >>> 32);
-                h = step(h, content.size() & 0xFFFFFFFFL);
-                content.id().copyTo(id, 0);
-                h = step(h, bits56(id, 0));
-                h = step(h, bits56(id, 7));
-                h = step(h, bits56(id, 14));
-                h = step(h, bits56(id, 21));
-                h = step(h, (id[28] & 0xFFL) << 24 | (id[29] & 0xFF) << 16 | (id[30] & 0xFF) << 8 | (id[31] & 0xFF));
-                len += (pl / per) + 9;
+                h = entry(h, e, id);
+                len += e.path().length() / (narrow(e.path()) ? 7 : 3) + 9;
                 hash[i + 1] = h;
                 words[i + 1] = len;
             }
+        }
+
+        private static boolean narrow(String path) {
+            for (int k = 0; k < path.length(); k++) {
+                if (path.charAt(k) >= 0x100) return false;
+            }
+            return true;
+        }
+
+        /**
+         * {@code h} followed by the words of one entry. A method of its own (not the body of the loop in
+         * the constructor) so that the JIT compiles it after a few hundred entries, where a loop run once
+         * per process would wait for on-stack replacement and run its first tens of thousands of entries
+         * interpreted.
+         */
+        private long entry(long h, StageEntry e, byte[] id) {
+            String path = e.path();
+            int pl = path.length();
+            boolean narrow = narrow(path); // every unit below 256 (Latin-1): seven to a word, else three
+            int per = narrow ? 7 : 3;
+            int bits = narrow ? 8 : 16;
+            int c = 0;
+            for (; c + per <= pl; c += per) {
+                long w = 0;
+                for (int k = c; k < c + per; k++) w = w << bits | path.charAt(k);
+                h = step(h, w);
+            }
+            long rest = 0;
+            for (int k = c; k < pl; k++) rest = rest << bits | path.charAt(k);
+            h = step(h, rest);
+            // The packing and the path's length (above every packed word), so a path's words read one way.
+            h = step(h, 1L << 60 | (narrow ? 1L << 59 : 0) | pl);
+            var content = e.content();
+            h = step(h, (long) e.kind().code() << 40 | (long) content.type().code() << 32 | content.size() >>> 32);
+            h = step(h, content.size() & 0xFFFFFFFFL);
+            content.id().copyTo(id, 0);
+            h = step(h, bits56(id, 0));
+            h = step(h, bits56(id, 7));
+            h = step(h, bits56(id, 14));
+            h = step(h, bits56(id, 21));
+            return step(h, (id[28] & 0xFFL) << 24 | (id[29] & 0xFF) << 16 | (id[30] & 0xFF) << 8 | (id[31] & 0xFF));
         }
 
         private long step(long h, long word) {
