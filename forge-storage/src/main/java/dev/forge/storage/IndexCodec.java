@@ -82,8 +82,13 @@ final class IndexCodec {
     }
 
     static StageEntry decodeStage(String path, byte[] v) {
+        return decodeStage(path, v, 0, v.length);
+    }
+
+    /** The stage value in {@code a[off, off+len)}. */
+    static StageEntry decodeStage(String path, byte[] a, int off, int len) {
         try {
-            BinaryReader r = new BinaryReader(v);
+            BinaryReader r = new BinaryReader(a, off, len);
             checkVersion(r.u8(), "stage entry");
             FileKind kind = FileKind.fromCode(r.u8());
             ContentRef c = content(r);

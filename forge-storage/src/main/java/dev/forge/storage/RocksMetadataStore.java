@@ -160,7 +160,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     }
 
     static long forEachStage(StageFile f, Consumer<StageEntry> action) {
-        f.forEachStage((k, v) -> action.accept(IndexCodec.decodeStage(new String(k, StandardCharsets.UTF_8), v)));
+        f.forEachStageRaw((a, ko, kl, vo, vl) ->
+                action.accept(IndexCodec.decodeStage(new String(a, ko, kl, StandardCharsets.UTF_8), a, vo, vl)));
         return f.stageDigest;
     }
 
@@ -224,6 +225,12 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         if (v == null || v.length != 1 + 32 + 8 || v[0] != 1) return Optional.empty();
         return Optional.of(
                 new StageTree(ObjectId.of(java.util.Arrays.copyOfRange(v, 1, 33)), PackFormat.getLong(v, 33)));
+    }
+
+    @Override
+    public byte[] stageCache() {
+        StageFile f = file();
+        return f == null || f.cache() == null ? null : f.cache().clone();
     }
 
     @Override
@@ -372,6 +379,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         private final SortedMap<byte[], byte[]> statChanges = new TreeMap<>(StageFile.KEY_ORDER);
         private boolean stageCleared;
         private boolean stageTouched;
+        /** The tree cache to store with the stage, or null to keep the one stored. */
+        private byte[] cacheChange;
         /** Read-only: a change other than a cache write was asked for. */
         private boolean refused;
 
@@ -456,6 +465,15 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         }
 
         @Override
+        public Update setStageCache(byte[] section) {
+            // A cache: dropped where nothing may be written, and where the stage is kept in the index.
+            if (writeRefusal != null || forgeDir == null) return this;
+            cacheChange = section.clone();
+            stageTouched = true;
+            return this;
+        }
+
+        @Override
         public Update putStat(String path, StatEntry e) {
             byte[] k = utf8(path);
             byte[] v = IndexCodec.encodeStat(e);
@@ -530,18 +548,25 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                         throw new dev.forge.core.error.ForgeException(
                                 "cannot rename " + forgeDir.resolve(StageFile.NEW_FILE) + " into place");
                 }
-                List<byte[][]> stage = StageFile.merge(
-                        stageCleared ? List.of() : migrate ? readAll(index, index.stage) : cur.stageList(),
-                        stageChanges,
-                        false);
-                List<byte[][]> stat =
-                        StageFile.merge(migrate ? readAll(index, index.stat) : cur.statList(), statChanges, false);
                 long gen;
                 do {
                     gen = java.util.concurrent.ThreadLocalRandom.current().nextLong();
                 } while (gen == 0 || (cur != null && gen == cur.generation));
-                if (migrate) markFormat();
-                byte[] bytes = StageFile.encode(gen, stage, stat);
+                byte[] bytes;
+                if (migrate) {
+                    markFormat();
+                    List<byte[][]> stage = StageFile.merge(
+                            stageCleared ? List.of() : readAll(index, index.stage), stageChanges, false);
+                    List<byte[][]> stat = StageFile.merge(readAll(index, index.stat), statChanges, false);
+                    bytes = StageFile.encode(gen, stage, stat, cacheChange);
+                } else {
+                    bytes = cur.with(
+                            gen,
+                            stageChanges,
+                            stageCleared,
+                            statChanges,
+                            cacheChange != null ? cacheChange : cur.cache());
+                }
                 StageFile.writeNew(forgeDir, bytes);
                 byte[] v = new byte[9];
                 v[0] = 1; // version
@@ -578,8 +603,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                     return;
                 }
                 if (cur == null || filePending) return;
-                List<byte[][]> stat = StageFile.merge(cur.statList(), statChanges, false);
-                byte[] bytes = StageFile.encode(cur.generation, cur.stageList(), stat);
+                byte[] bytes = cur.with(
+                        cur.generation, java.util.Collections.emptySortedMap(), false, statChanges, cur.cache());
                 if (StageFile.replace(forgeDir, bytes)) {
                     file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
                 }

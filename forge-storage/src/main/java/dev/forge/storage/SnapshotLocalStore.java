@@ -190,6 +190,13 @@ final class SnapshotLocalStore implements LocalStore {
         }
 
         @Override
+        public byte[] stageCache() {
+            StageFile f = stage();
+            if (f == null) return index().stageCache();
+            return f.cache() == null ? null : f.cache().clone();
+        }
+
+        @Override
         public Optional<StatEntry> stat(String path) {
             StageFile f = stage();
             return f != null ? RocksMetadataStore.stat(f, path) : index().stat(path);

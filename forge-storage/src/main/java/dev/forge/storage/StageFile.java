@@ -24,16 +24,21 @@ import java.util.zip.CRC32C;
  * {@code stage.new}, fsynced, then published by the index batch that names its generation, then
  * renamed over {@code stage}. Hand-written because it is Forge's own format.
  *
- * <p>Layout (big-endian): magic {@code FGSTAGE\0}, u32 version (1), u32 flags (0), u64 generation,
+ * <p>Layout (big-endian): magic {@code FGSTAGE\0}, u32 version (1 or 2), u32 flags (0), u64 generation,
  * u64 stage digest (see {@link #digestOf}), u32 stage count, u32 stat count, the stage entries, the
- * stat entries, u32 CRC32C of every byte before it. An entry is u16 path length, the UTF-8 path, u16
- * value length, the value in the index's encoding ({@link IndexCodec#encodeStage}, {@link
- * IndexCodec#encodeStat}). Entries of each section are in unsigned byte order of their paths.
+ * stat entries, in version 2 a u32 length and that many bytes of tree cache (opaque here: the core's
+ * {@code TreeCache}, which checks it against the stage before use), then u32 CRC32C of every byte
+ * before it. An entry is u16 path length, the UTF-8 path, u16 value length, the value in the index's
+ * encoding ({@link IndexCodec#encodeStage}, {@link IndexCodec#encodeStat}). Entries of each section
+ * are in unsigned byte order of their paths. A file without a tree cache is written as version 1, so
+ * that a forge that reads only version 1 still reads it.
  */
 final class StageFile {
     static final String FILE = "stage";
     static final String NEW_FILE = "stage.new";
-    static final int VERSION = 1;
+    /** The newest version this build reads and writes (2: with a tree cache). */
+    static final int VERSION = 2;
+
     private static final byte[] MAGIC = "FGSTAGE\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = 8 + 4 + 4 + 8 + 8 + 4 + 4;
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
@@ -48,18 +53,26 @@ final class StageFile {
     private final int[] stageAt;
 
     private final int[] statAt;
+    /** The tree-cache section's bytes, or null (version 1). */
+    private final byte[] cache;
 
-    private StageFile(long generation, long stageDigest, ByteBuffer buf, int[] stageAt, int[] statAt) {
+    private StageFile(long generation, long stageDigest, ByteBuffer buf, int[] stageAt, int[] statAt, byte[] cache) {
         this.generation = generation;
         this.stageDigest = stageDigest;
         this.buf = buf;
         this.stageAt = stageAt;
         this.statAt = statAt;
+        this.cache = cache;
     }
 
     /** An empty stage and stat cache (a repository that has none stored). */
     static StageFile empty() {
-        return new StageFile(0, digestOf(java.util.List.of()), ByteBuffer.allocate(0), new int[0], new int[0]);
+        return new StageFile(0, digestOf(java.util.List.of()), ByteBuffer.allocate(0), new int[0], new int[0], null);
+    }
+
+    /** The tree-cache section stored with the stage, or null when there is none. */
+    byte[] cache() {
+        return cache;
     }
 
     int stageCount() {
@@ -81,6 +94,34 @@ final class StageFile {
 
     interface EntryVisitor {
         void visit(byte[] key, byte[] value);
+    }
+
+    /** Sees an entry where it lies: its key at {@code a[keyOff, keyOff+keyLen)}, its value likewise. */
+    interface RawVisitor {
+        void visit(byte[] a, int keyOff, int keyLen, int valueOff, int valueLen);
+    }
+
+    /**
+     * Calls {@code action} with each stage entry in place (no copy of keys and values when the file was
+     * read into the heap, the default), in path order.
+     */
+    void forEachStageRaw(RawVisitor action) {
+        if (!buf.hasArray()) {
+            forEachStage((k, v) -> {
+                byte[] a = new byte[k.length + v.length];
+                System.arraycopy(k, 0, a, 0, k.length);
+                System.arraycopy(v, 0, a, k.length, v.length);
+                action.visit(a, 0, k.length, k.length, v.length);
+            });
+            return;
+        }
+        byte[] a = buf.array();
+        int base = buf.arrayOffset();
+        for (int off : stageAt) {
+            int kl = Short.toUnsignedInt(buf.getShort(off));
+            int vl = Short.toUnsignedInt(buf.getShort(off + 2 + kl));
+            action.visit(a, base + off + 2, kl, base + off + 4 + kl, vl);
+        }
     }
 
     private void forEach(int[] at, EntryVisitor action) {
@@ -188,6 +229,120 @@ final class StageFile {
     }
 
     /**
+     * The bytes of a file with this file's entries and the given changes applied (a null value deletes;
+     * with {@code clearStage} no stage entry of this file is kept), under {@code generation} and with
+     * {@code cache} as its tree cache (null: none). Unchanged entries are copied from this file's bytes
+     * run by run, so a change of one path among 100,000 costs two copies of the bytes, not 200,000
+     * arrays ({@link #merge} and {@link #encode} of {@link #stageList}).
+     */
+    byte[] with(
+            long generation,
+            java.util.SortedMap<byte[], byte[]> stageChanges,
+            boolean clearStage,
+            java.util.SortedMap<byte[], byte[]> statChanges,
+            byte[] cache) {
+        java.util.List<Object> stage = pieces(clearStage ? new int[0] : stageAt, stageChanges);
+        java.util.List<Object> stat = pieces(statAt, statChanges);
+        long size = HEADER + 4L + (cache == null ? 0 : 4L + cache.length);
+        int stageCount = 0;
+        int statCount = 0;
+        for (Object o : stage) {
+            size += length(o);
+            stageCount += count(o);
+        }
+        for (Object o : stat) {
+            size += length(o);
+            statCount += count(o);
+        }
+        if (size > Integer.MAX_VALUE - 16) throw new ForgeException("the stage is too large (" + size + " bytes)");
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
+        b.put(MAGIC)
+                .putInt(cache == null ? 1 : 2)
+                .putInt(0)
+                .putLong(generation)
+                .putLong(0) // the digest, once the entries are in place
+                .putInt(stageCount)
+                .putInt(statCount);
+        int stageStart = b.position();
+        for (Object o : stage) putPiece(b, o);
+        b.putLong(24, digestAt(b.array(), stageStart, stageCount));
+        for (Object o : stat) putPiece(b, o);
+        if (cache != null) b.putInt(cache.length).put(cache);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** A section's new content: runs of this file's entries and byte[][] {key, value} entries, in key order. */
+    private java.util.List<Object> pieces(int[] at, java.util.SortedMap<byte[], byte[]> changes) {
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        int i = 0;
+        for (var c : changes.entrySet()) {
+            byte[] k = c.getKey();
+            int lo = i;
+            int hi = at.length;
+            while (lo < hi) { // the first entry at or after k
+                int mid = (lo + hi) >>> 1;
+                if (compareKey(at[mid], k) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo > i) out.add(new Run(at, i, lo));
+            if (lo < at.length && compareKey(at[lo], k) == 0) lo++;
+            if (c.getValue() != null) out.add(new byte[][] {k, c.getValue()});
+            i = lo;
+        }
+        if (i < at.length) out.add(new Run(at, i, at.length));
+        return out;
+    }
+
+    /** Entries [from, to) of a section of this file, whose offsets are {@code at}. */
+    private record Run(int[] at, int from, int to) {}
+
+    private int end(int off) {
+        int kl = Short.toUnsignedInt(buf.getShort(off));
+        return off + 4 + kl + Short.toUnsignedInt(buf.getShort(off + 2 + kl));
+    }
+
+    private long length(Object o) {
+        if (o instanceof Run r) return end(r.at()[r.to() - 1]) - r.at()[r.from()];
+        byte[][] e = (byte[][]) o;
+        return 4L + e[0].length + e[1].length;
+    }
+
+    private static int count(Object o) {
+        return o instanceof Run r ? r.to() - r.from() : 1;
+    }
+
+    private void putPiece(ByteBuffer b, Object o) {
+        if (o instanceof Run r) {
+            int from = r.at()[r.from()];
+            b.put(buf.slice(from, end(r.at()[r.to() - 1]) - from));
+        } else {
+            java.util.List<byte[][]> one = new java.util.ArrayList<>(1);
+            one.add((byte[][]) o);
+            put(b, one);
+        }
+    }
+
+    /** {@link #digestOf} of the {@code n} stage entries encoded in {@code a} from {@code off}. */
+    private static long digestAt(byte[] a, int off, int n) {
+        CRC32C keys = new CRC32C();
+        CRC32C values = new CRC32C();
+        for (int i = 0; i < n; i++) {
+            int kl = (a[off] & 0xFF) << 8 | (a[off + 1] & 0xFF);
+            keys.update(kl);
+            keys.update(a, off + 2, kl);
+            off += 2 + kl;
+            int vl = (a[off] & 0xFF) << 8 | (a[off + 1] & 0xFF);
+            values.update(vl);
+            values.update(a, off + 2, vl);
+            off += 2 + vl;
+        }
+        return combine(keys.getValue(), values.getValue(), n);
+    }
+
+    /**
      * The digest of a stage, as {@link dev.forge.core.port.MetadataStore#forEachStage} returns it: the
      * same formula over the same key and value bytes as the stage's RocksDB column family had, so a
      * stage moved from there into this file keeps the digest that {@code meta STAGE_TREE} names.
@@ -208,15 +363,21 @@ final class StageFile {
         return (keysCrc << 32 | valuesCrc) ^ n * 0x9E3779B97F4A7C15L;
     }
 
-    /** The file's bytes for {@code stage} and {@code stat} (sorted by {@link #KEY_ORDER}). */
+    /** The file's bytes for {@code stage} and {@code stat} (sorted by {@link #KEY_ORDER}), without a tree cache. */
     static byte[] encode(long generation, java.util.List<byte[][]> stage, java.util.List<byte[][]> stat) {
+        return encode(generation, stage, stat, null);
+    }
+
+    /** The file's bytes, with the tree-cache section {@code cache} when it is not null (version 2). */
+    static byte[] encode(long generation, java.util.List<byte[][]> stage, java.util.List<byte[][]> stat, byte[] cache) {
         long size = HEADER + 4L;
         for (byte[][] e : stage) size += 4 + e[0].length + e[1].length;
         for (byte[][] e : stat) size += 4 + e[0].length + e[1].length;
+        if (cache != null) size += 4L + cache.length;
         if (size > Integer.MAX_VALUE - 16) throw new ForgeException("the stage is too large (" + size + " bytes)");
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
         b.put(MAGIC)
-                .putInt(VERSION)
+                .putInt(cache == null ? 1 : 2)
                 .putInt(0)
                 .putLong(generation)
                 .putLong(digestOf(stage))
@@ -224,6 +385,7 @@ final class StageFile {
                 .putInt(stat.size());
         put(b, stage);
         put(b, stat);
+        if (cache != null) b.putInt(cache.length).put(cache);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
@@ -278,7 +440,7 @@ final class StageFile {
         crc.update(b.slice(0, size - 4));
         if ((int) crc.getValue() != b.getInt(size - 4)) throw damaged(file, "its checksum does not match");
         int version = b.getInt(8);
-        if (version != VERSION)
+        if (version < 1 || version > VERSION)
             throw new IntegrityException(file + " has version " + version + ", which this forge does not read"
                     + " (it reads version " + VERSION + "): use a newer forge");
         long generation = b.getLong(16);
@@ -292,8 +454,18 @@ final class StageFile {
         int end = size - 4;
         off = index(file, b, off, end, stageAt);
         off = index(file, b, off, end, statAt);
+        byte[] cache = null;
+        if (version >= 2) {
+            if (off + 4 > end) throw damaged(file, "it ends before its tree cache");
+            int n = b.getInt(off);
+            off += 4;
+            if (n < 0 || n > end - off) throw damaged(file, "its tree cache runs past its end");
+            cache = new byte[n];
+            b.get(off, cache);
+            off += n;
+        }
         if (off != end) throw damaged(file, "it has " + (end - off) + " bytes after its last entry");
-        return new StageFile(generation, digest, b, stageAt, statAt);
+        return new StageFile(generation, digest, b, stageAt, statAt, cache);
     }
 
     private static int index(Path file, ByteBuffer b, int off, int end, int[] at) {

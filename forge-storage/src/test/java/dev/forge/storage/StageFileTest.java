@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,6 +106,129 @@ class StageFileTest {
         for (byte[][] e : StageFile.merge(f.stageList(), changes, false))
             merged.add(new String(e[0], StandardCharsets.UTF_8) + "=" + new String(e[1], StandardCharsets.UTF_8));
         assertEquals(List.of("b/a=new", "b/c=2", "z=last", "\u00e9=3"), merged);
+    }
+
+    @Test
+    void aFileWithChangesCopiedRunByRunIsTheFileEncodedFromMergedLists() {
+        java.util.Random rnd = new java.util.Random(16);
+        for (int round = 0; round < 200; round++) {
+            SortedMap<byte[], byte[]> stage = new TreeMap<>(StageFile.KEY_ORDER);
+            SortedMap<byte[], byte[]> stat = new TreeMap<>(StageFile.KEY_ORDER);
+            int n = rnd.nextInt(30);
+            for (int i = 0; i < n; i++) {
+                byte[][] e = kv("p" + rnd.nextInt(60), "v" + rnd.nextInt(1000));
+                stage.put(e[0], e[1]);
+                if (rnd.nextBoolean()) stat.put(e[0], kv("", "s" + rnd.nextInt(1000))[1]);
+            }
+            byte[] cache = rnd.nextBoolean() ? null : kv("", "cache" + round)[1];
+            StageFile f = StageFile.parse(
+                    Path.of("stage"), ByteBuffer.wrap(StageFile.encode(1, list(stage), list(stat), cache)));
+            SortedMap<byte[], byte[]> stageChanges = new TreeMap<>(StageFile.KEY_ORDER);
+            SortedMap<byte[], byte[]> statChanges = new TreeMap<>(StageFile.KEY_ORDER);
+            for (int i = rnd.nextInt(6); i > 0; i--) {
+                byte[][] e = kv("p" + rnd.nextInt(60), "w" + rnd.nextInt(1000));
+                stageChanges.put(e[0], rnd.nextInt(3) == 0 ? null : e[1]);
+            }
+            for (int i = rnd.nextInt(4); i > 0; i--) {
+                byte[][] e = kv("p" + rnd.nextInt(60), "t" + rnd.nextInt(1000));
+                statChanges.put(e[0], rnd.nextInt(3) == 0 ? null : e[1]);
+            }
+            boolean cleared = rnd.nextInt(10) == 0;
+            byte[] newCache = rnd.nextBoolean() ? cache : kv("", "new" + round)[1];
+            byte[] expected = StageFile.encode(
+                    2,
+                    StageFile.merge(cleared ? List.of() : f.stageList(), stageChanges, false),
+                    StageFile.merge(f.statList(), statChanges, false),
+                    newCache);
+            assertArrayEquals(expected, f.with(2, stageChanges, cleared, statChanges, newCache), "round " + round);
+        }
+    }
+
+    private static List<byte[][]> list(SortedMap<byte[], byte[]> m) {
+        List<byte[][]> out = new ArrayList<>();
+        m.forEach((k, v) -> out.add(new byte[][] {k, v}));
+        return out;
+    }
+
+    @Test
+    void aTreeCacheMakesVersion2AndAFileWithoutOneStaysVersion1() {
+        List<byte[][]> stage = List.<byte[][]>of(kv("a", "1"), kv("b/c", "2"));
+        byte[] cache = "opaque tree cache".getBytes(StandardCharsets.UTF_8);
+        byte[] v2 = StageFile.encode(5, stage, List.of(), cache);
+        assertEquals(2, ByteBuffer.wrap(v2).getInt(8));
+        StageFile f = StageFile.parse(Path.of("stage"), ByteBuffer.wrap(v2));
+        assertArrayEquals(cache, f.cache());
+        assertEquals(2, f.stageCount());
+        assertEquals(StageFile.digestOf(stage), f.stageDigest, "the cache is not part of the stage's digest");
+        byte[] v1 = StageFile.encode(5, stage, List.of());
+        assertEquals(1, ByteBuffer.wrap(v1).getInt(8), "what an older forge reads");
+        assertNull(StageFile.parse(Path.of("stage"), ByteBuffer.wrap(v1)).cache());
+        for (int i = 0; i < v2.length; i++) {
+            byte[] bad = v2.clone();
+            bad[i] ^= 0x10;
+            int at = i;
+            assertThrows(
+                    IntegrityException.class,
+                    () -> StageFile.parse(Path.of("stage"), ByteBuffer.wrap(bad)),
+                    "a flipped bit at " + at + " must be found");
+        }
+        // a section length that runs past the end, under a checksum that matches
+        ByteBuffer b = ByteBuffer.wrap(v2.clone());
+        int lengthAt = v2.length - 4 - cache.length - 4;
+        b.putInt(lengthAt, cache.length + 1);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 0, v2.length - 4);
+        b.putInt(v2.length - 4, (int) crc.getValue());
+        IntegrityException e =
+                assertThrows(IntegrityException.class, () -> StageFile.parse(Path.of("stage"), b.rewind()));
+        assertTrue(e.getMessage().contains("tree cache"), e.getMessage());
+    }
+
+    /** The root tree of a commit of the same files made in a new repository (no cache ever involved). */
+    private dev.forge.core.model.ObjectId freshTree() throws IOException {
+        Path copy = dir.resolveSibling(dir.getFileName() + "-fresh");
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                if (dir.relativize(p).startsWith(".forge")
+                        || p.getFileName().toString().equals("stage.old")) continue;
+                Path to = copy.resolve(dir.relativize(p).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(p, to);
+            }
+        }
+        try (Repository repo = Repository.init(factory, copy, RepoConfig.defaults())) {
+            new Add(repo).run(copy, List.of("."), P);
+            var c = new CommitOp(repo).run("fresh", AUTHOR, false);
+            return repo.objects().commit(c.commit()).tree();
+        }
+    }
+
+    @Test
+    void theTreeCacheRidesWithTheStageAndAFileWithoutOneStillReads() throws IOException {
+        Path file = forge().resolve(StageFile.FILE);
+        Seen before = seen(); // (its status may refresh the stat cache: a new generation)
+        StageFile f = StageFile.read(file);
+        assertNotNull(f.cache(), "add stored a tree cache with the stage");
+        assertEquals(2, ByteBuffer.wrap(Files.readAllBytes(file)).getInt(8));
+        // the same stage as an older forge writes it: version 1, no cache, same generation
+        Files.write(file, StageFile.encode(f.generation, f.stageList(), f.statList()));
+        assertEquals(before, seen());
+        Files.writeString(dir.resolve("d/e.txt"), "new\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("d/e.txt"), P);
+            assertNotNull(StageFile.read(file).cache(), "the next stage write stores a cache again");
+            var c = new CommitOp(repo).run("two", AUTHOR, false);
+            assertEquals(freshTree(), repo.objects().commit(c.commit()).tree());
+        }
+        // a status that refreshes the stat cache without the index keeps the tree cache
+        byte[] cache = StageFile.read(file).cache();
+        Files.setLastModifiedTime(
+                dir.resolve("a.txt"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        try (Repository repo = Repository.open(factory, dir, dev.forge.core.port.LocalStoreFactory.Mode.SHARED)) {
+            new Status(repo).run(P);
+        }
+        assertArrayEquals(cache, StageFile.read(file).cache());
     }
 
     @Test

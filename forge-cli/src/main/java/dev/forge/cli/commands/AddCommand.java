@@ -57,7 +57,7 @@ public final class AddCommand implements Callable<Integer> {
                         rate(r.bytesRead(), r.seconds()),
                         r.removed() > 0 ? ", " + r.removed() + " removed" : "");
             }
-            warnUnportable(out, repo.stage().entries().keySet());
+            warnUnportable(out, r.unportable());
             Skipped.check(r.skipped(), "the rest was added");
         }
         return 0;
@@ -67,8 +67,7 @@ public final class AddCommand implements Callable<Integer> {
      * Tracked paths that will not check out as they are on every desktop (differing only by case, or names
      * Windows refuses): stored as they are, and reported on stderr so they can be renamed in time.
      */
-    static void warnUnportable(Output out, java.util.Collection<String> paths) {
-        var problems = dev.forge.core.model.PortablePaths.check(paths);
+    static void warnUnportable(Output out, List<dev.forge.core.model.PortablePaths.Problem> problems) {
         for (var p : problems.subList(0, Math.min(5, problems.size())))
             out.warn("'" + p.path() + "' will not check out as it is everywhere: " + p.problem());
         if (problems.size() > 5) out.warn("... and " + (problems.size() - 5) + " more such paths");

@@ -21,8 +21,11 @@ public enum FileKind {
         return this == FILE || this == EXECUTABLE;
     }
 
+    /** {@link #values()} once (each call of it copies the array). */
+    private static final FileKind[] VALUES = values();
+
     public static FileKind fromCode(int code) throws MalformedObjectException {
-        for (FileKind k : values()) {
+        for (FileKind k : VALUES) {
             if (k.code == code) return k;
         }
         throw new MalformedObjectException("unknown entry kind " + code);

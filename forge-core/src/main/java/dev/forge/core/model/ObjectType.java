@@ -34,8 +34,11 @@ public enum ObjectType {
         };
     }
 
+    /** {@link #values()} once (each call of it copies the array). */
+    private static final ObjectType[] VALUES = values();
+
     public static ObjectType fromCode(int code) {
-        for (ObjectType t : values()) {
+        for (ObjectType t : VALUES) {
             if (t.code == code) return t;
         }
         throw new IllegalArgumentException("unknown object type code " + code);

@@ -31,6 +31,17 @@ public final class PortablePaths {
      * so "ß" and "SS" stay apart while "É" and "é" meet.
      */
     static String caseKey(String path) {
+        int n = path.length();
+        int i = 0;
+        while (i < n && path.charAt(i) < 0x80) i++;
+        if (i == n) { // ASCII: the fold is lower case (no allocation per code point)
+            char[] c = new char[n];
+            for (int k = 0; k < n; k++) {
+                char ch = path.charAt(k);
+                c[k] = ch >= 'A' && ch <= 'Z' ? (char) (ch + 32) : ch;
+            }
+            return new String(c);
+        }
         StringBuilder sb = new StringBuilder(path.length());
         path.codePoints().forEach(cp -> sb.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
         return sb.toString();
@@ -51,12 +62,38 @@ public final class PortablePaths {
         return out;
     }
 
+    /**
+     * A hash of {@link #caseKey}{@code (path)} computed without building the key: equal keys have equal
+     * hashes, so paths whose hashes differ cannot collide.
+     */
+    static long caseHash(String path) {
+        long h = 0;
+        int n = path.length();
+        for (int i = 0; i < n; ) {
+            int cp = path.charAt(i);
+            if (cp < 0x80) {
+                if (cp >= 'A' && cp <= 'Z') cp += 32;
+                i++;
+            } else {
+                cp = path.codePointAt(i);
+                i += Character.charCount(cp);
+                cp = Character.toLowerCase(Character.toUpperCase(cp));
+            }
+            h = h * 0x100000001B3L + cp;
+        }
+        return h;
+    }
+
     /** Why Windows cannot create {@code path} ('/'-separated), or empty when it can. */
     public static Optional<String> windowsProblem(String path) {
         for (String name : path.split("/")) {
             String base = name.indexOf('.') >= 0 ? name.substring(0, name.indexOf('.')) : name;
             String upper = base.strip().toUpperCase(Locale.ROOT);
-            if (upper.length() <= 7 && DEVICE.matcher(upper).matches()) {
+            // every device name starts with one of these (a cheap test before the pattern)
+            if (upper.length() >= 3
+                    && upper.length() <= 7
+                    && "CPANL".indexOf(upper.charAt(0)) >= 0
+                    && DEVICE.matcher(upper).matches()) {
                 return Optional.of("'" + name + "' is a reserved device name on Windows");
             }
             if (name.endsWith(".") || name.endsWith(" ")) {
@@ -75,14 +112,60 @@ public final class PortablePaths {
 
     /** Every case collision and every path Windows cannot create, among {@code paths}. */
     public static List<Problem> check(Collection<String> paths) {
+        return check(paths, List.of());
+    }
+
+    /**
+     * The problems {@code paths} bring among the tracked paths {@code among} (which may hold them): each of
+     * {@code paths} that Windows cannot create, and each group of paths of both that differ only by case
+     * and hold one of {@code paths}. One pass over {@code among} that folds only the paths whose case
+     * hash matches one of {@code paths}, so that adding one file beside 100,000 does not fold 100,000
+     * paths into keys.
+     */
+    public static List<Problem> check(Collection<String> paths, Iterable<String> among) {
+        // Case hashes first (no allocation per path); keys are built only for paths whose hash is shared.
+        String[] ps = paths.toArray(new String[0]);
+        long[] hashes = new long[ps.length];
+        for (int i = 0; i < ps.length; i++) hashes[i] = caseHash(ps[i]);
+        long[] sorted = hashes.clone();
+        java.util.Arrays.sort(sorted);
+        java.util.Set<Long> shared = new java.util.HashSet<>();
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1]) shared.add(sorted[i]);
+        }
+        java.util.Set<String> candidates = new java.util.HashSet<>();
+        for (String p : among) {
+            long h = caseHash(p);
+            if (java.util.Arrays.binarySearch(sorted, h) >= 0) {
+                candidates.add(p);
+                shared.add(h);
+            }
+        }
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (int i = 0; i < ps.length; i++) {
+            if (shared.contains(hashes[i])) {
+                candidates.add(ps[i]);
+                given.add(ps[i]);
+            }
+        }
+        Map<String, java.util.SortedSet<String>> byKey = new TreeMap<>();
+        for (String p : candidates)
+            byKey.computeIfAbsent(caseKey(p), k -> new java.util.TreeSet<>()).add(p);
+        // only groups that hold one of the given paths
+        byKey.values().removeIf(g -> g.stream().noneMatch(given::contains));
         List<Problem> out = new ArrayList<>();
-        for (List<String> g : caseCollisions(paths)) {
+        for (java.util.SortedSet<String> set : byKey.values()) {
+            if (set.size() < 2) continue;
+            List<String> g = List.copyOf(set);
             out.add(new Problem(
                     g.get(0),
                     "differs only by case from " + String.join(", ", g.subList(1, g.size()))
                             + ": one file on a case-insensitive file system (macOS, Windows)"));
         }
-        for (String p : paths) windowsProblem(p).ifPresent(w -> out.add(new Problem(p, w)));
+        List<Problem> windows = new ArrayList<>();
+        for (String p : paths) windowsProblem(p).ifPresent(w -> windows.add(new Problem(p, w)));
+        windows.sort(java.util.Comparator.comparing(Problem::path, Tree.NAME_ORDER));
+        out.addAll(windows);
         return out;
     }
 

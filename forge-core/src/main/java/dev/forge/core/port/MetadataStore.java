@@ -46,6 +46,12 @@ public interface MetadataStore {
     /** A tree id and the digest of the stage that equalled it. */
     record StageTree(ObjectId tree, long stageDigest) {}
 
+    /**
+     * The stage's tree cache as last stored with it ({@code Update#setStageCache}), or null when there is
+     * none. Opaque to the store; its reader checks every record against the stage before using it.
+     */
+    byte[] stageCache();
+
     Optional<StatEntry> stat(String path);
 
     /** Every stat-cache entry, in path order. */
@@ -90,6 +96,12 @@ public interface MetadataStore {
 
         /** Records that the stage with digest {@code stageDigest} equals {@code tree} (see {@link #stageTree}). */
         Update setStageTree(ObjectId tree, long stageDigest);
+
+        /**
+         * Stores {@code section} as the stage's tree cache, written with the stage (a store that keeps the
+         * stage elsewhere may drop it). An update that does not set it keeps the one stored before.
+         */
+        Update setStageCache(byte[] section);
 
         Update putStat(String path, StatEntry entry);
 

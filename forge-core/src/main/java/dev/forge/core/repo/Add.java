@@ -32,8 +32,19 @@ public final class Add {
         this.repo = repo;
     }
 
+    /**
+     * What one run did; {@code unportable} lists the paths it started to track that will not check out
+     * as they are on every desktop (see {@link dev.forge.core.model.PortablePaths#check(java.util.Collection, Iterable)}).
+     */
     public record Result(
-            int files, int read, long bytes, long bytesRead, long removed, double seconds, List<SkippedPath> skipped) {}
+            int files,
+            int read,
+            long bytes,
+            long bytesRead,
+            long removed,
+            double seconds,
+            List<SkippedPath> skipped,
+            List<dev.forge.core.model.PortablePaths.Problem> unportable) {}
 
     public Result run(Path cwd, List<String> args, ProgressListener progress) {
         long start = System.nanoTime();
@@ -47,9 +58,14 @@ public final class Add {
         List<SkippedPath> skipped = new ArrayList<>();
         for (String arg : args) {
             String rel = wt.relativize(cwd, arg);
+            // The tracked paths under rel: rel itself and the run "rel/" .. "rel0" of the sorted stage
+            // ('0' follows '/'), not a test of every path.
             List<String> tracked = new ArrayList<>();
-            for (String path : stage.entries().keySet()) {
-                if (WorkTree.under(path, rel)) tracked.add(path);
+            if (rel.isEmpty()) {
+                tracked.addAll(stage.entries().keySet());
+            } else {
+                if (stage.entries().containsKey(rel)) tracked.add(rel);
+                tracked.addAll(stage.entries().subMap(rel + "/", rel + "0").keySet());
             }
             WorkTree.Scan found;
             try {
@@ -128,6 +144,19 @@ public final class Add {
             if (next.conflicts().size() != m.conflicts().size()) tx.setMergeState(next);
         });
         tx.commit();
+        // The paths this run starts to track, checked against the rest of the stage (not the whole stage
+        // again): a path tracked before brings no new problem, so re-adding a changed file checks nothing.
+        java.util.Set<String> gone = new java.util.HashSet<>(removed);
+        java.util.Set<String> before = stage.entries().keySet();
+        List<String> added = new ArrayList<>();
+        for (String p : staged) {
+            if (!before.contains(p)) added.add(p);
+        }
+        List<dev.forge.core.model.PortablePaths.Problem> unportable = added.isEmpty()
+                ? List.of()
+                : dev.forge.core.model.PortablePaths.check(
+                        added,
+                        () -> before.stream().filter(p -> !gone.contains(p)).iterator());
         skipped.sort((a, b) -> dev.forge.core.model.Tree.NAME_ORDER.compare(a.path(), b.path()));
         return new Result(
                 known.size() + read,
@@ -136,7 +165,8 @@ public final class Add {
                 bytesRead,
                 removed.size(),
                 (System.nanoTime() - start) / 1e9,
-                List.copyOf(skipped));
+                List.copyOf(skipped),
+                unportable);
     }
 
     private static boolean covered(List<SkippedPath> skipped, String path) {

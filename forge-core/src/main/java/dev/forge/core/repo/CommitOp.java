@@ -79,8 +79,9 @@ public final class CommitOp {
         if (message == null || message.isBlank())
             throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
         checkAuthor(author);
-        List<StageEntry> entries = new ArrayList<>();
-        long stageDigest = repo.meta().forEachStage(entries::add);
+        Stage stage = repo.stage();
+        List<StageEntry> entries = new ArrayList<>(stage.entries().values());
+        long stageDigest = stage.digest();
         Head head = repo.head();
         Optional<ObjectId> parent = repo.headCommit();
         Optional<dev.forge.core.port.MergeState> merge = repo.mergeState();
@@ -99,7 +100,8 @@ public final class CommitOp {
         ObjectId stageTree;
         ObjectId commitId;
         try (ObjectSink sink = newSink(repo)) {
-            stageTree = Trees.write(entries, sink);
+            // The stage's tree cache gives the trees of the folders the last `add` left as they are.
+            stageTree = Trees.write(stage.entries(), stage.treeCache(), sink).root();
             if (!allowEmpty && merge.isEmpty()) {
                 if (parent.isPresent()
                         && repo.objects.commit(parent.get()).tree().equals(stageTree)) {

@@ -87,7 +87,13 @@ public final class Gc {
         Deque<ObjectId> trees = new ArrayDeque<>();
         repo.meta().refs("refs/").values().forEach(commits::add);
         if (repo.head() instanceof Head.Detached d) commits.add(d.commit());
-        repo.meta().forEachStage(e -> markContent(e, live));
+        Stage stage = repo.stage();
+        for (StageEntry e : stage.entries().values()) markContent(e, live);
+        // The trees the stage's tree cache would reuse: a later snapshot or commit names them unread.
+        for (ObjectId t :
+                Trees.cachedTrees(new java.util.ArrayList<>(stage.entries().values()), stage.treeCache())) {
+            if (repo.store().objects().contains(t)) trees.add(t);
+        }
         repo.mergeState().ifPresent(m -> {
             commits.add(m.ours());
             commits.add(m.theirs());

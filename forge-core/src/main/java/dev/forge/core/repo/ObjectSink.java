@@ -79,6 +79,11 @@ final class ObjectSink implements AutoCloseable {
         return id;
     }
 
+    /** Whether the store holds {@code id} with a record not known to be damaged. */
+    boolean containsIntact(ObjectId id) {
+        return store.containsIntact(id);
+    }
+
     long newBytes() {
         return newBytes;
     }

@@ -290,11 +290,30 @@ public final class Repository implements AutoCloseable {
      * stage state that undo can bring back. Identical stages share their trees.
      */
     ObjectId snapshot(java.util.Collection<dev.forge.core.port.StageEntry> stage) {
+        return snapshot(stage, null).root();
+    }
+
+    /**
+     * As {@link #snapshot(java.util.Collection)}, taking the trees of unchanged folders from {@code
+     * cache} (see {@link TreeCache}) and returning the cache for {@code stage} (none when {@code cache}
+     * is null).
+     */
+    Trees.Snapshot snapshot(java.util.Collection<dev.forge.core.port.StageEntry> stage, TreeCache cache) {
         try (ObjectSink sink = new ObjectSink(
                 store.objects(), config().compression(), config().chunking().maxSize())) {
-            ObjectId id = Trees.write(new ArrayList<>(stage), sink);
+            Trees.Snapshot s = Trees.write(new ArrayList<>(stage), cache, sink);
             sink.flush();
-            return id;
+            return s;
+        }
+    }
+
+    /** As {@link #snapshot(java.util.Collection, TreeCache)} for the stage as a map by path. */
+    Trees.Snapshot snapshot(java.util.SortedMap<String, dev.forge.core.port.StageEntry> stage, TreeCache cache) {
+        try (ObjectSink sink = new ObjectSink(
+                store.objects(), config().compression(), config().chunking().maxSize())) {
+            Trees.Snapshot s = Trees.write(stage, cache, sink);
+            sink.flush();
+            return s;
         }
     }
 

@@ -18,16 +18,27 @@ import java.util.TreeMap;
 public final class Stage {
     private final SortedMap<String, StageEntry> entries;
     private final long digest;
+    /** The stored tree-cache section (see {@link TreeCache}), or null; decoded when first needed. */
+    private final byte[] cacheBytes;
 
-    private Stage(SortedMap<String, StageEntry> entries, long digest) {
+    private TreeCache cache;
+
+    private Stage(SortedMap<String, StageEntry> entries, long digest, byte[] cacheBytes) {
         this.entries = entries;
         this.digest = digest;
+        this.cacheBytes = cacheBytes;
     }
 
     static Stage read(MetadataStore meta) {
         java.util.List<StageEntry> list = new java.util.ArrayList<>();
         long digest = meta.forEachStage(list::add);
-        return new Stage(sortedMap(list), digest);
+        return new Stage(sortedMap(list), digest, meta.stageCache());
+    }
+
+    /** The tree cache stored with this stage (records not checked yet), or an empty one. */
+    TreeCache treeCache() {
+        if (cache == null) cache = TreeCache.decode(cacheBytes);
+        return cache;
     }
 
     /**
@@ -144,9 +155,17 @@ public final class Stage {
      * snapshot (identical stages share their trees).
      */
     ObjectId snapshot(Repository repo) {
+        return snapshotWithCache(repo).root();
+    }
+
+    /**
+     * As {@link #snapshot}, with the tree cache for this stage when the trees were computed (taking
+     * what the stored cache still holds), or a null cache when the tree was known.
+     */
+    Trees.Snapshot snapshotWithCache(Repository repo) {
         Optional<MetadataStore.StageTree> known = repo.meta().stageTree();
         if (known.isPresent() && known.get().stageDigest() == digest)
-            return known.get().tree();
-        return repo.snapshot(entries.values());
+            return new Trees.Snapshot(known.get().tree(), null);
+        return repo.snapshot(entries, treeCache());
     }
 }

@@ -250,9 +250,20 @@ public final class Transaction {
         }
         ObjectId before = null;
         ObjectId after = null;
+        TreeCache cacheAfter = null;
         if (stageAfter != null) {
-            before = stage().snapshot(repo);
-            after = stageAfterTree != null ? stageAfterTree : repo.snapshot(stageAfter.values());
+            // Both snapshots take unchanged folders' trees from the stage's tree cache; the cache for the
+            // stage after is stored with it. A stage replaced by a known tree keeps the old cache, whose
+            // records still match wherever the folders did not change (each is checked when used).
+            Trees.Snapshot b = stage().snapshotWithCache(repo);
+            before = b.root();
+            if (stageAfterTree != null) {
+                after = stageAfterTree;
+            } else {
+                Trees.Snapshot a = repo.snapshot(stageAfter, b.cache() != null ? b.cache() : stage().treeCache());
+                after = a.root();
+                cacheAfter = a.cache();
+            }
         }
         boolean logged = stageAfter != null
                 || movedWorkTree
@@ -263,6 +274,7 @@ public final class Transaction {
         if (writes.isEmpty() && !logged) return null;
         MetadataStore.Update u = meta.newUpdate();
         for (Consumer<MetadataStore.Update> w : writes) w.accept(u);
+        if (cacheAfter != null) u.setStageCache(cacheAfter.encode());
         Operation op = null;
         if (logged) {
             op = new Operation(

@@ -21,59 +21,219 @@ final class Trees {
      * (add, mv and the other commands that change the stage never make such a pair).
      */
     static ObjectId write(List<StageEntry> entries, ObjectSink sink) {
-        Dir root = new Dir();
-        for (StageEntry e : entries) {
-            String[] parts = e.path().split("/");
-            Dir d = root;
-            for (int i = 0; i < parts.length - 1; i++) d = d.dirs.computeIfAbsent(parts[i], k -> new Dir());
-            d.files.put(parts[parts.length - 1], e);
-        }
-        root.checkNoFileIsAFolder();
-        return root.write(sink).id();
+        return write(entries, null, sink).root();
     }
 
-    private static final class Dir {
-        final TreeMap<String, Dir> dirs = new TreeMap<>();
-        final TreeMap<String, StageEntry> files = new TreeMap<>();
+    /**
+     * A stage's root tree, the tree cache for that stage (null when none was asked for), and how many
+     * folders were encoded (not taken from the cache).
+     */
+    record Snapshot(ObjectId root, TreeCache cache, int encoded) {
+        Snapshot(ObjectId root, TreeCache cache) {
+            this(root, cache, 0);
+        }
+    }
 
-        void checkNoFileIsAFolder() {
-            for (var d : dirs.entrySet()) {
-                StageEntry file = files.get(d.getKey());
-                if (file != null) {
-                    String under = file.path() + "/" + d.getValue().anyPath();
-                    throw new dev.forge.core.error.ForgeException("the stage holds '" + file.path()
-                            + "' both as a file and as a folder (of '" + under
-                            + "'); remove one of them with 'forge rm --cached'");
+    /**
+     * Writes the trees for {@code entries} (any order; a path given twice counts once, the last time),
+     * taking from {@code cache} the tree of every folder whose entries it still matches (see {@link
+     * TreeCache}) instead of encoding and hashing it again; returns the root and a cache for these
+     * entries. With a null cache every folder is written and no cache is made.
+     */
+    static Snapshot write(List<StageEntry> entries, TreeCache cache, ObjectSink sink) {
+        return writeSorted(inPathOrder(entries), cache, sink);
+    }
+
+    /**
+     * As {@link #write(List, TreeCache, ObjectSink)} for the entries of a map; those of a map kept in
+     * {@link Tree#NAME_ORDER} (the stage's) are taken as they come, without comparing 100,000 paths again.
+     */
+    static Snapshot write(SortedMap<String, StageEntry> stage, TreeCache cache, ObjectSink sink) {
+        List<StageEntry> list = new ArrayList<>(stage.values());
+        return writeSorted(stage.comparator() == Tree.NAME_ORDER ? list : inPathOrder(list), cache, sink);
+    }
+
+    private static Snapshot writeSorted(List<StageEntry> sorted, TreeCache cache, ObjectSink sink) {
+        Builder b = new Builder(sorted, cache, sink);
+        ObjectId root = b.dir("", 0, 0, sorted.size()).id();
+        return new Snapshot(root, cache == null ? null : new TreeCache(cache.point, b.out), b.encoded);
+    }
+
+    /** {@code entries} in path order, each path once (the last one given). */
+    static List<StageEntry> inPathOrder(List<StageEntry> entries) {
+        boolean sorted = true;
+        for (int i = 1; i < entries.size() && sorted; i++) {
+            sorted = Tree.NAME_ORDER.compare(
+                            entries.get(i - 1).path(), entries.get(i).path())
+                    < 0;
+        }
+        if (sorted) return entries;
+        List<StageEntry> copy = new ArrayList<>(entries);
+        copy.sort(java.util.Comparator.comparing(StageEntry::path, Tree.NAME_ORDER)); // stable
+        List<StageEntry> out = new ArrayList<>(copy.size());
+        for (int i = 0; i < copy.size(); i++) {
+            if (i + 1 < copy.size() && copy.get(i + 1).path().equals(copy.get(i).path())) continue;
+            out.add(copy.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * The end of the run from {@code from} of paths that start as {@code path} does up to and with its
+     * '/' at {@code slash} (the entries of one folder).
+     */
+    private static int groupEnd(List<StageEntry> entries, String path, int slash, int from, int hi) {
+        int j = from;
+        while (j < hi && entries.get(j).path().regionMatches(0, path, 0, slash + 1)) j++;
+        return j;
+    }
+
+    /**
+     * The trees of the outermost folders whose records in {@code cache} match {@code entries} (any
+     * order) as they are: what a snapshot of these entries would take from the cache, which gc keeps.
+     */
+    static List<ObjectId> cachedTrees(List<StageEntry> entries, TreeCache cache) {
+        List<ObjectId> out = new ArrayList<>();
+        if (cache.size() == 0) return out;
+        List<StageEntry> sorted = inPathOrder(entries);
+        matching(sorted, cache, new TreeCache.Prefix(cache.point, sorted), "", 0, 0, sorted.size(), out);
+        return out;
+    }
+
+    private static void matching(
+            List<StageEntry> entries,
+            TreeCache cache,
+            TreeCache.Prefix prefix,
+            String path,
+            int nameAt,
+            int lo,
+            int hi,
+            List<ObjectId> out) {
+        TreeCache.Dir known = cache.get(path);
+        if (known != null && known.count() == hi - lo && known.fingerprint() == prefix.of(lo, hi)) {
+            out.add(known.tree());
+            return;
+        }
+        for (int i = lo; i < hi; ) {
+            String p = entries.get(i).path();
+            int slash = p.indexOf('/', nameAt);
+            if (slash < 0) {
+                i++;
+                continue;
+            }
+            int j = groupEnd(entries, p, slash, i + 1, hi);
+            matching(entries, cache, prefix, p.substring(0, slash), slash + 1, i, j, out);
+            i = j;
+        }
+    }
+
+    /**
+     * Writes folders from the stage in path order, where the entries of any folder are one contiguous
+     * run (they share the prefix "folder/"), so each folder is a range and no map of folders is built.
+     */
+    private static final class Builder {
+        final List<StageEntry> entries;
+        final TreeCache cache;
+        final TreeCache.Prefix prefix;
+        final ObjectSink sink;
+        final java.util.SortedMap<String, TreeCache.Dir> out = new TreeMap<>(Tree.NAME_ORDER);
+        int encoded;
+
+        Builder(List<StageEntry> entries, TreeCache cache, ObjectSink sink) {
+            this.entries = entries;
+            this.cache = cache;
+            this.prefix = cache == null ? null : new TreeCache.Prefix(cache.point, entries);
+            this.sink = sink;
+        }
+
+        private int groupEnd(String path, int slash, int from, int hi) {
+            return Trees.groupEnd(entries, path, slash, from, hi);
+        }
+
+        /**
+         * The tree of the folder {@code path} (the root when ""), whose entries are [lo, hi) and whose
+         * names start at {@code nameAt} in each entry's path.
+         */
+        TreeEntry dir(String path, int nameAt, int lo, int hi) {
+            long fingerprint = 0;
+            if (prefix != null) {
+                fingerprint = prefix.of(lo, hi);
+                TreeCache.Dir known = cache.get(path);
+                if (known != null
+                        && known.count() == hi - lo
+                        && known.fingerprint() == fingerprint
+                        && sink.containsIntact(known.tree())) {
+                    out.put(path, known);
+                    carry(nameAt, lo, hi);
+                    return new TreeEntry("-", FileKind.DIRECTORY, ObjectType.TREE, known.tree(), known.size());
                 }
-                d.getValue().checkNoFileIsAFolder();
             }
-        }
-
-        /** The path, relative to this folder, of one file below it. */
-        String anyPath() {
-            if (!files.isEmpty()) return files.firstKey();
-            var d = dirs.firstEntry();
-            return d.getKey() + "/" + d.getValue().anyPath();
-        }
-
-        TreeEntry write(ObjectSink sink) {
             List<TreeEntry> list = new ArrayList<>();
-            for (var f : files.entrySet()) {
-                StageEntry e = f.getValue();
-                list.add(new TreeEntry(
-                        f.getKey(),
-                        e.kind(),
-                        e.content().type(),
-                        e.content().id(),
-                        e.content().size()));
+            java.util.Set<String> files = null;
+            List<Integer> folderAt = null;
+            for (int i = lo; i < hi; ) {
+                StageEntry e = entries.get(i);
+                String p = e.path();
+                int slash = p.indexOf('/', nameAt);
+                if (slash < 0) {
+                    String name = p.substring(nameAt);
+                    list.add(new TreeEntry(
+                            name,
+                            e.kind(),
+                            e.content().type(),
+                            e.content().id(),
+                            e.content().size()));
+                    if (files == null) files = new java.util.HashSet<>();
+                    files.add(name);
+                    i++;
+                } else {
+                    int j = groupEnd(p, slash, i + 1, hi);
+                    TreeEntry sub = dir(p.substring(0, slash), slash + 1, i, j);
+                    list.add(new TreeEntry(
+                            p.substring(nameAt, slash), FileKind.DIRECTORY, ObjectType.TREE, sub.id(), sub.size()));
+                    if (folderAt == null) folderAt = new ArrayList<>();
+                    folderAt.add(i);
+                    i = j;
+                }
             }
-            for (var d : dirs.entrySet()) {
-                TreeEntry sub = d.getValue().write(sink);
-                list.add(new TreeEntry(d.getKey(), FileKind.DIRECTORY, ObjectType.TREE, sub.id(), sub.size()));
+            if (files != null && folderAt != null) {
+                for (int at : folderAt) {
+                    String under = entries.get(at).path();
+                    String name = under.substring(nameAt, under.indexOf('/', nameAt));
+                    if (files.contains(name)) {
+                        throw new dev.forge.core.error.ForgeException(
+                                "the stage holds '" + under.substring(0, under.indexOf('/', nameAt))
+                                        + "' both as a file and as a folder (of '" + under
+                                        + "'); remove one of them with 'forge rm --cached'");
+                    }
+                }
             }
             Tree t = new Tree(list);
             ObjectId id = sink.putObject(ObjectType.TREE, t.encode());
-            return new TreeEntry("-", FileKind.DIRECTORY, ObjectType.TREE, id, t.totalSize());
+            encoded++;
+            long size = t.totalSize();
+            if (prefix != null) out.put(path, new TreeCache.Dir(fingerprint, hi - lo, id, size));
+            return new TreeEntry("-", FileKind.DIRECTORY, ObjectType.TREE, id, size);
+        }
+
+        /** Keeps the records of the folders below a folder taken from the cache that still match. */
+        private void carry(int nameAt, int lo, int hi) {
+            for (int i = lo; i < hi; ) {
+                String p = entries.get(i).path();
+                int slash = p.indexOf('/', nameAt);
+                if (slash < 0) {
+                    i++;
+                    continue;
+                }
+                int j = groupEnd(p, slash, i + 1, hi);
+                String sub = p.substring(0, slash);
+                TreeCache.Dir known = cache.get(sub);
+                if (known != null && known.count() == j - i && known.fingerprint() == prefix.of(i, j)) {
+                    out.put(sub, known);
+                }
+                carry(slash + 1, i, j);
+                i = j;
+            }
         }
     }
 

@@ -69,6 +69,36 @@ class PortablePathsTest {
     }
 
     @Test
+    void checkingStagedPathsAgainstTheRestFindsWhatCheckingEverythingFindsAboutThem() {
+        java.util.Random rnd = new java.util.Random(16);
+        String[] names = {"a", "A", "b", "\u00e9", "\u00c9", "\u212a", "k", "K", "con", "x.", "\u0130", "i", "I"};
+        for (int round = 0; round < 300; round++) {
+            java.util.Set<String> stage = new java.util.TreeSet<>();
+            java.util.Set<String> staged = new java.util.TreeSet<>();
+            for (int i = rnd.nextInt(12); i > 0; i--) {
+                String p = names[rnd.nextInt(names.length)] + "/" + names[rnd.nextInt(names.length)];
+                (rnd.nextInt(3) == 0 ? staged : stage).add(p);
+            }
+            if (rnd.nextBoolean() && !stage.isEmpty())
+                staged.add(stage.iterator().next()); // staged again
+            java.util.Set<String> all = new java.util.TreeSet<>(stage);
+            all.addAll(staged);
+            List<PortablePaths.Problem> expected = new java.util.ArrayList<>();
+            for (List<String> g : PortablePaths.caseCollisions(all)) {
+                if (g.stream().anyMatch(staged::contains))
+                    expected.add(new PortablePaths.Problem(
+                            g.get(0),
+                            "differs only by case from " + String.join(", ", g.subList(1, g.size()))
+                                    + ": one file on a case-insensitive file system (macOS, Windows)"));
+            }
+            for (String p : staged)
+                PortablePaths.windowsProblem(p).ifPresent(w -> expected.add(new PortablePaths.Problem(p, w)));
+            assertEquals(
+                    expected, PortablePaths.check(staged, stage), "round " + round + ": " + staged + " among " + stage);
+        }
+    }
+
+    @Test
     void checkoutRefusesCollisionsOnlyWhereCaseIsNotTold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         List<String> paths = List.of("Shot.txt", "shot.txt", "other.txt");
         // A simulated case-insensitive file system refuses; a case-sensitive one (and no collision) passes.

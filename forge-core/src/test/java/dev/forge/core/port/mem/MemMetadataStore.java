@@ -41,6 +41,7 @@ final class MemMetadataStore implements MetadataStore {
     private Head head = new Head.OnBranch(RefNames.DEFAULT_BRANCH);
     private final TreeMap<String, StageEntry> stage = new TreeMap<>(UTF8_ORDER);
     private StageTree stageTree;
+    private byte[] stageCache;
     private final TreeMap<String, StatEntry> stat = new TreeMap<>(UTF8_ORDER);
     private final TreeMap<String, String> remotes = new TreeMap<>(UTF8_ORDER);
     private MergeState mergeState;
@@ -104,6 +105,11 @@ final class MemMetadataStore implements MetadataStore {
     @Override
     public synchronized Optional<StageTree> stageTree() {
         return Optional.ofNullable(stageTree);
+    }
+
+    @Override
+    public synchronized byte[] stageCache() {
+        return stageCache == null ? null : stageCache.clone();
     }
 
     @Override
@@ -179,6 +185,12 @@ final class MemMetadataStore implements MetadataStore {
         public Update setStageTree(ObjectId tree, long stageDigest) {
             StageTree t = new StageTree(Objects.requireNonNull(tree, "tree"), stageDigest);
             return add(() -> stageTree = t);
+        }
+
+        @Override
+        public Update setStageCache(byte[] section) {
+            byte[] copy = section.clone();
+            return add(() -> stageCache = copy);
         }
 
         @Override
