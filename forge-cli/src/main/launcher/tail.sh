@@ -56,6 +56,10 @@ case $_forge_cmd in
   *) _forge_jit= ;;
 esac
 
+# The build's id also names forge's extracted native library (libblake3), so finding it needs no
+# look into the jar.
+if [ -n "${_forge_build:-}" ]; then _forge_flags="$_forge_flags -Dforge.build=$_forge_build"; fi
+
 _forge_aot=
 if [ -z "${FORGE_NO_AOT:-}${FORGE_NO_CDS:-}" ]; then
   # The JVM accepts a cache only for the same jar (path, size, mtime) and java. The name says which
