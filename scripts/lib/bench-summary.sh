@@ -397,7 +397,7 @@ print(); print(head)
 for l in gl: print(l)
 
 mdx = []
-if rmd: mdx += ['', '### Remotes (same run)', ''] + rmd + [''] + ['- ' + l for l in rr]
+if rmd: mdx += ['', '### Remotes (same run)', ''] + rmd + [''] + ['- ' + ' '.join(l.split()) for l in rr]
 mdx += ['', '### Issue 16 goals', '']
 if scale != '100' and scale is not None: mdx += ['Corpus at SCALE_PCT=%s: a functional check, not a result (the goals are set for the full corpus).' % scale, '']
 mdx += ['| goal | Forge | peer (same run) | verdict |', '|---|---|---|---|'] + ['| %s | %s | %s | %s |' % g for g in goals]
