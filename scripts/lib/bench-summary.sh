@@ -335,7 +335,7 @@ def wall_goal(name, op, limit, ptool, pop, what=None, expect=None):
     note = ''
     if f and what and expect and f['files'] != expect: note = '(%s files, the goal is for %d)' % (f['files'], expect)
     if failed('forge', op): goal(name, 'FAILED', None, False); return
-    goal(name, f and '%.3f s' % f['wall'], p and '%s %s %.3f s' % (ptool, pop, p['wall']), f and f['wall'] <= limit, note)
+    goal(name, f and '%.2f s' % f['wall'], p and '%s %s %.2f s' % (ptool, pop, p['wall']), f and f['wall'] <= limit, note)
 def speed_goal(name, fop, ptool, pop, factor, cache='warm'):
     f, p = row('forge', fop, cache), row(ptool, pop, cache)
     if failed('forge', fop, cache): goal(name, 'FAILED', None, False); return
