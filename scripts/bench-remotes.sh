@@ -16,12 +16,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 CORPUS=${1:-$ROOT/forge-cli/target/e2e-corpus/scale-2}
 FORGE=$ROOT/dist/forge
+# shellcheck source=scripts/lib/find-jdk.sh
 . "$ROOT/scripts/lib/find-jdk.sh"
+# shellcheck source=scripts/lib/s3proxy.sh
 . "$ROOT/scripts/lib/s3proxy.sh"
 forge_find_jdk_home
 for t in rclone restic python3; do command -v $t >/dev/null || { echo "bench-remotes: missing $t" >&2; exit 1; }; done
 [ -x "$FORGE" ] || { echo "bench-remotes: build dist/forge first (scripts/forge version)" >&2; exit 1; }
-[ -d "$CORPUS/v1" ] && [ -d "$CORPUS/v2" ] || { echo "bench-remotes: no corpus v1/ v2/ in $CORPUS" >&2; exit 1; }
+if [ ! -d "$CORPUS/v1" ] || [ ! -d "$CORPUS/v2" ]; then echo "bench-remotes: no corpus v1/ v2/ in $CORPUS" >&2; exit 1; fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/forge-bench-remotes.XXXXXX")
 PIDS=()
@@ -30,16 +32,9 @@ trap cleanup EXIT
 
 start_s3proxy "$WORK"
 
-unset AWS_CA_BUNDLE  # plain http on loopback; rclone refuses a custom CA bundle with its own transport
+s3_peer_env
 export CI=true FORGE_AUTHOR="Bench <bench@forge.invalid>"
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret RESTIC_PASSWORD=bench
-export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=bench \
-  RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=bench-secret RCLONE_CONFIG_BENCH_ENDPOINT=$EP RCLONE_CONFIG_BENCH_REGION=us-east-1
 ROWS=()
-replace_tree() { # replace_tree FROM TO: TO gets exactly FROM's files (like an artist's edits in place)
-  find "$2" -mindepth 1 -maxdepth 1 ! -name .forge -exec rm -rf {} +
-  cp -a "$1/." "$2/"
-}
 
 # forge
 mkdir -p "$WORK/forge/tree"

@@ -2,8 +2,9 @@
 # bench-summary.sh -- the table of scripts/bench-e2e.  Bash; sourced, never run.
 #
 # bench_summary WORK CORPUS: reads WORK/runs.tsv (one row per timed command, Forge's and the peers'),
-# WORK/sizes.tsv (store sizes) and WORK/notes.txt; prints the table, the Forge/peer ratios and the
-# issue's targets; writes WORK/results.tsv (the table, machine-readable), WORK/summary.txt (what was
+# WORK/sizes.tsv (store sizes), WORK/traffic.tsv (what crossed the S3 proxy in the remote phases)
+# and WORK/notes.txt; prints the table, the Forge/peer ratios, the remote phases' traffic and ratios,
+# issue 4's targets and issue 16's goals (PASS/MISS, each beside its peer); writes WORK/results.tsv (the table, machine-readable), WORK/summary.txt (what was
 # printed) and WORK/summary.md (the table as Markdown, for docs/benchmarks.md).
 
 bench_summary() {
@@ -250,6 +251,157 @@ if fr:
 if t:
     print(); print("ISSUE 4 TARGETS (warm cache)")
     for l in t: print(l)
+
+# ---- remotes (issue 16): what crossed the S3 proxy, and the ratios of each step to its peers
+traffic = {}   # (tool, op) -> [row per round]
+tp = os.path.join(work, 'traffic.tsv')
+if os.path.exists(tp):
+    for line in open(tp):
+        p = line.rstrip('\n').split('\t')
+        if not p or p[0] == 'round': continue
+        rnd, tool, op, rc, req, up, down, fb = p
+        traffic.setdefault((tool, op), []).append(dict(round=int(rnd), rc=int(rc), req=num(req), up=num(up), down=num(down), fb=num(fb)))
+rsizes = {}    # (round, key) -> bytes
+if os.path.exists(sp):
+    for line in open(sp):
+        rnd, k, v = line.rstrip('\n').split('\t')
+        rsizes[(int(rnd), k)] = int(v)
+
+def anyrow(tool, op, cache='warm'):
+    return next((a for a in rows if a['tool'] == tool and a['op'] == op and a['cache'] == cache), None)
+
+def push2_ratios():
+    """per round: bytes the push of v2 sent through the proxy / the stored increment of v2"""
+    out = []
+    for t in traffic.get(('forge', 'push v2 (s3)'), []):
+        p1, p2 = rsizes.get((t['round'], 'remote.forge.v1.packs')), rsizes.get((t['round'], 'remote.forge.v2.packs'))
+        if t['rc'] == 0 and t['up'] is not None and p1 is not None and p2 is not None and p2 > p1:
+            out.append((t['up'] / (p2 - p1), t['up'], p2 - p1, t['fb']))
+    return out
+
+rl, rmd = [], []
+if traffic:
+    RF = '%-8s %-20s %4s %8s %9s %9s %9s %12s'
+    rl.append(RF % ('tool', 'step', 'runs', 'wall s', 'MB up', 'MB down', 'requests', 'forge says MB'))
+    rmd += ['| tool | step | runs | wall s | MB up | MB down | requests | peak RSS MiB |', '|---|---|--:|--:|--:|--:|--:|--:|']
+    for (tool, op), ts in traffic.items():
+        a = anyrow(tool, op)
+        wall = a['wall'] if a else None
+        up, down, req = med([t['up'] for t in ts]), med([t['down'] for t in ts]), med([t['req'] for t in ts])
+        fb = med([t['fb'] for t in ts])
+        rl.append(RF % (tool, op, len(ts), fmt(wall, '%.2f'), fmt(up and up / 1e6, '%.1f') if up is not None else '-',
+                        fmt(down / 1e6, '%.1f') if down is not None else '-', fmt(req, '%.0f') if req is not None else '-',
+                        fmt(fb and fb / 1e6, '%.1f') if fb is not None else '') + ('  FAILED' if a and a['rc'] else ''))
+        rmd.append('| %s | %s | %d | %s | %s | %s | %s | %s |' % (tool, op, len(ts), fmt(wall, '%.2f'),
+                   fmt(up / 1e6, '%.1f') if up is not None else '-', fmt(down / 1e6, '%.1f') if down is not None else '-',
+                   fmt(req, '%.0f') if req is not None else '-', '%.0f' % (a['rss'] / 1024) if a else ''))
+    rr = []
+    def wratio(label, fop, tool, op):   # peer wall / forge wall: > 1 means Forge is faster
+        f, p = row('forge', fop), row(tool, op)
+        if f and p and f['wall']:
+            rr.append('%-44s %6.2fx (forge %.2f s, %s %.2f s)' % (label + ':', p['wall'] / f['wall'], f['wall'], tool, p['wall']))
+    wratio('push v1 (s3): rclone copy / forge', 'push v1 (s3)', 'rclone', 'copy v1 (s3)')
+    wratio('push v1 (s3): restic backup / forge', 'push v1 (s3)', 'restic', 'backup v1 (s3)')
+    wratio('clone v1 (s3): restic restore / forge', 'clone v1 (s3)', 'restic', 'restore v1 (s3)')
+    wratio('clone v1 (s3): rclone copy down / forge', 'clone v1 (s3)', 'rclone', 'copy v1 down (s3)')
+    for r, up, inc, fb in push2_ratios():
+        rr.append('%-44s %6.2fx (%.2f MB sent through the proxy, forge says %s MB; stored increment %.2f MB)' % (
+            'push v2 (s3): bytes sent / stored increment:', r, up / 1e6, fmt(fb and fb / 1e6, '%.2f'), inc / 1e6))
+    for op in ('push v1', 'clone v1', 'push v2', 'pull v2'):
+        wratio('%s (file): git-lfs / forge' % op, op + ' (file)', 'git-lfs', op + ' (file)')
+    rl.append('')
+    rl += ['RATIOS (same run; > 1: Forge is faster)'] + ['  ' + l for l in rr]
+    print(); print('REMOTES (S3Proxy behind count-proxy.py, and file:// folders; MB up/down = what crossed the proxy)')
+    for l in rl: print('  ' + l if l else '')
+
+# ---- the goals of issue 16, one line each: Forge, its peer in the same run, the verdict
+scale = None
+vp = os.path.join(corpus, 'VERSIONS.txt')
+if os.path.exists(vp):
+    for l in open(vp):
+        if 'SCALE_PCT=' in l: scale = l.split('SCALE_PCT=')[1].split()[0]
+goals = []
+def goal(name, f, peer, ok, note=''):
+    """f: the Forge figure (text) or None when not measured; ok: True/False, or None = no verdict"""
+    if f is None: verdict = 'not measured'
+    elif ok is None: verdict = 'no verdict (no peer in this run)'
+    else: verdict = 'PASS' if ok else 'MISS'
+    goals.append((name, f if f is not None else '', peer or '', verdict + (' ' + note if note else '')))
+def failed(tool, op, cache='warm'):
+    a = anyrow(tool, op, cache)
+    return a is not None and a['rc'] != 0
+def wall_goal(name, op, limit, ptool, pop, what=None, expect=None):
+    f, p = row('forge', op), row(ptool, pop) if ptool else None
+    note = ''
+    if f and what and expect and f['files'] != expect: note = '(%s files, the goal is for %d)' % (f['files'], expect)
+    if failed('forge', op): goal(name, 'FAILED', None, False); return
+    goal(name, f and '%.2f s' % f['wall'], p and '%s %s %.2f s' % (ptool, pop, p['wall']), f and f['wall'] <= limit, note)
+def speed_goal(name, fop, ptool, pop, factor, cache='warm'):
+    f, p = row('forge', fop, cache), row(ptool, pop, cache)
+    if failed('forge', fop, cache): goal(name, 'FAILED', None, False); return
+    ok = None
+    if f and p and mbps(f) and mbps(p): ok = mbps(f) >= factor * mbps(p)
+    goal(name, f and mbps(f) and '%.0f MB/s (%.2f s)' % (mbps(f), f['wall']),
+         p and mbps(p) and '%s %s %.0f MB/s (%.2f s)%s' % (ptool, pop, mbps(p), p['wall'],
+                                                         ': %.2fx' % (mbps(f) / mbps(p)) if f and mbps(f) else ''), ok)
+wall_goal('forge version <= 0.1 s', 'version', 0.1, 'java', 'version')
+wall_goal('status of the asset folder <= 0.15 s', 'status assets', 0.15, 'git', 'status assets', 'files', 4000)
+wall_goal('status of unchanged corpus v1 <= 0.25 s', 'status v1', 0.25, None, None)
+wall_goal('status of the image tree <= 0.5 s', 'status images', 0.5, 'git', 'status images', 'files', 100000)
+fi1 = row('forge', 'add images')
+wall_goal('add of one changed image <= 0.6 s', 'add one image', 0.6, 'git', 'add one image')
+if fi1 and fi1['files'] != 100000 and goals: goals[-1] = goals[-1][:3] + (goals[-1][3] + ' (%s files, the goal is for 100000)' % fi1['files'],)
+wall_goal('add+commit of the image tree <= 5 s', 'add+commit images', 5.0, 'git', 'add+commit images', 'files', 100000)
+speed_goal('add+commit v1 >= 3x borg create', 'add+commit v1', 'borg', 'create v1', 3)
+speed_goal('checkout v1 >= 3x borg extract', 'checkout v1', 'borg', 'extract v1', 3)
+speed_goal('cold checkout v1 >= 80% of dd direct I/O', 'checkout v1', 'dd', 'copy packs (direct I/O)', 0.8, 'cold')
+# remotes
+f, pr, pt = row('forge', 'push v1 (s3)'), row('rclone', 'copy v1 (s3)'), row('restic', 'backup v1 (s3)')
+if failed('forge', 'push v1 (s3)'): goal('push v1 to S3 <= rclone copy', 'FAILED', None, False)
+else: goal('push v1 to S3 <= rclone copy', f and '%.2f s' % f['wall'],
+           '; '.join(x for x in (pr and 'rclone copy %.2f s' % pr['wall'], pt and 'restic backup %.2f s' % pt['wall']) if x),
+           f and pr and f['wall'] <= pr['wall'] if pr else None)
+f, pr, pt = row('forge', 'clone v1 (s3)'), row('restic', 'restore v1 (s3)'), row('rclone', 'copy v1 down (s3)')
+if failed('forge', 'clone v1 (s3)'): goal('clone v1 from S3 <= restic restore', 'FAILED', None, False)
+else: goal('clone v1 from S3 <= restic restore', f and '%.2f s' % f['wall'],
+           '; '.join(x for x in (pr and 'restic restore %.2f s' % pr['wall'], pt and 'rclone copy down %.2f s' % pt['wall']) if x),
+           f and pr and f['wall'] <= pr['wall'] if pr else None)
+p2r = push2_ratios()
+if failed('forge', 'push v2 (s3)'): goal('push v2 to S3 sends <= 1.1x the stored increment', 'FAILED', None, False)
+elif p2r:
+    r = med([x[0] for x in p2r]); x = p2r[0]
+    ps = [t for t in traffic.get(('rclone', 'sync v2 (s3)'), []) if t['up'] is not None]
+    qs = [t for t in traffic.get(('restic', 'backup v2 (s3)'), []) if t['up'] is not None]
+    goal('push v2 to S3 sends <= 1.1x the stored increment', '%.2fx (%.1f MB sent, increment %.1f MB)' % (r, med([y[1] for y in p2r]) / 1e6, med([y[2] for y in p2r]) / 1e6),
+         '; '.join(y for y in (ps and 'rclone sync sent %.1f MB' % (med([t['up'] for t in ps]) / 1e6),
+                               qs and 'restic backup sent %.1f MB' % (med([t['up'] for t in qs]) / 1e6)) if y), r <= 1.1)
+else: goal('push v2 to S3 sends <= 1.1x the stored increment', None, None, None)
+for op, lo, hi in (('clone v1', 3, 10), ('pull v2', 5, 20), ('push v1', 5, 25), ('push v2', 5, 25)):
+    name = '%s (file) >= %dx git-lfs (promise %d-%dx)' % (op, lo, lo, hi)
+    f, p = row('forge', op + ' (file)'), row('git-lfs', op + ' (file)')
+    if failed('forge', op + ' (file)'): goal(name, 'FAILED', None, False); continue
+    goal(name, f and '%.2f s' % f['wall'], p and 'git-lfs %.2f s: %.2fx' % (p['wall'], p['wall'] / f['wall']) if f and p and f['wall'] else p and 'git-lfs %.2f s' % p['wall'],
+         (p['wall'] / f['wall'] >= lo) if f and p and f['wall'] else None)
+fr = [a for a in rows if a['tool'] == 'forge']
+if fr:
+    top = max(fr, key=lambda a: a['rss'])
+    goal('peak RSS <= 1 GiB (every forge step)', '%.0f MiB (%s, %s)' % (top['rss'] / 1024, top['op'], top['cache']), None, top['rss'] <= 1 << 20)
+gl = []
+GF = '  %-50s %-34s %-46s %s'
+gl.append(GF % ('goal', 'forge', 'peer (same run)', 'verdict'))
+for g in goals: gl.append(GF % g)
+head = ('ISSUE 16 GOALS (medians over runs and rounds; verdicts against the goals as the issue states them)')
+if scale != '100' and scale is not None:
+    head += '\n  corpus SCALE_PCT=%s: the goals are set for the full corpus, so this is a functional check, not a result' % scale
+print(); print(head)
+for l in gl: print(l)
+
+mdx = []
+if rmd: mdx += ['', '### Remotes (same run)', ''] + rmd + [''] + ['- ' + ' '.join(l.split()) for l in rr]
+mdx += ['', '### Issue 16 goals', '']
+if scale != '100' and scale is not None: mdx += ['Corpus at SCALE_PCT=%s: a functional check, not a result (the goals are set for the full corpus).' % scale, '']
+mdx += ['| goal | Forge | peer (same run) | verdict |', '|---|---|---|---|'] + ['| %s | %s | %s | %s |' % g for g in goals]
+open(os.path.join(work, 'summary.md'), 'a').write('\n'.join(mdx) + '\n')
 
 np_ = os.path.join(work, 'notes.txt')
 if os.path.exists(np_) and os.path.getsize(np_):
