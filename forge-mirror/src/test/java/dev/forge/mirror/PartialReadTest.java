@@ -32,22 +32,34 @@ class PartialReadTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void aPartialReadIsContinuedAndOneThatDoesNotVerifyIsReadAgain() throws Exception {
+    /** A folder remote holding one commit of a 3 MiB random file; its URL. */
+    private String pushedRemote(long seed) throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a"));
-        Files.write(a.resolve("big.bin"), random(3, 3 << 20));
+        Files.write(a.resolve("big.bin"), random(seed, 3 << 20));
         String url = tmp.resolve("remote").toString();
         try (Repository repo = init(a)) {
             commit(repo, "v1");
             addRemote(repo, url);
             push(repo, "main");
         }
+        return url;
+    }
+
+    /** Every object of every pack on the remote. */
+    private static List<RemoteIndex.Location> everything(Remote remote) {
+        List<RemoteIndex.Location> all = new ArrayList<>();
+        for (PackIndex p : remote.indexCache().sync().index().packs())
+            for (int i = 0; i < p.size(); i++) all.add(new RemoteIndex.Location(p.packId(), p.entry(i)));
+        return all;
+    }
+
+    @Test
+    void aPartialReadIsContinuedAndOneThatDoesNotVerifyIsReadAgain() throws Exception {
+        String url = pushedRemote(3);
         for (boolean damaged : List.of(false, true)) {
             try (Repository c = init(Files.createDirectories(tmp.resolve("c" + damaged)));
                     Remote remote = Remote.open("origin", url, c.forgeDir(), 2)) {
-                List<RemoteIndex.Location> all = new ArrayList<>();
-                for (PackIndex p : remote.indexCache().sync().index().packs())
-                    for (int i = 0; i < p.size(); i++) all.add(new RemoteIndex.Location(p.packId(), p.entry(i)));
+                List<RemoteIndex.Location> all = everything(remote);
                 List<RangeReader.Request> plan = RangeReader.plan(all);
                 RangeReader.Request big = plan.stream()
                         .max(Comparator.comparingInt(RangeReader.Request::length))
@@ -86,20 +98,11 @@ class PartialReadTest {
 
     @Test
     void aLocalStoreIsReadStraightIntoMemory() throws Exception {
-        Path a = Files.createDirectories(tmp.resolve("a"));
-        Files.write(a.resolve("big.bin"), random(4, 3 << 20));
-        String url = tmp.resolve("remote").toString();
-        try (Repository repo = init(a)) {
-            commit(repo, "v1");
-            addRemote(repo, url);
-            push(repo, "main");
-        }
+        String url = pushedRemote(4);
         try (Repository c = init(Files.createDirectories(tmp.resolve("c")));
                 Remote remote = Remote.open("origin", url, c.forgeDir(), 2)) {
             assertTrue(remote.blobs().local());
-            List<RemoteIndex.Location> all = new ArrayList<>();
-            for (PackIndex p : remote.indexCache().sync().index().packs())
-                for (int i = 0; i < p.size(); i++) all.add(new RemoteIndex.Location(p.packId(), p.entry(i)));
+            List<RemoteIndex.Location> all = everything(remote);
             List<RangeReader.Request> plan = RangeReader.plan(all);
             assertTrue(plan.stream().anyMatch(r -> r.length() >= RangeReader.PARTIAL_MIN));
             Path incoming = remote.stateDir().resolve(Fetch.INCOMING);

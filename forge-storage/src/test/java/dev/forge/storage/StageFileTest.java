@@ -50,6 +50,11 @@ class StageFileTest {
 
     @BeforeEach
     void repository() throws IOException {
+        committedAndStaged(factory, dir);
+    }
+
+    /** a.txt and d/b.txt committed, c.txt staged: the repository these tests and StatusSnapshotTest start from. */
+    static void committedAndStaged(dev.forge.core.port.LocalStoreFactory factory, Path dir) throws IOException {
         Files.writeString(dir.resolve("a.txt"), "one\n");
         Files.createDirectories(dir.resolve("d"));
         Files.writeString(dir.resolve("d/b.txt"), "two\n");

@@ -65,17 +65,7 @@ class StatusSnapshotTest {
 
     @BeforeEach
     void repository() throws IOException {
-        Files.writeString(dir.resolve("a.txt"), "one\n");
-        Files.createDirectories(dir.resolve("d"));
-        Files.writeString(dir.resolve("d/b.txt"), "two\n");
-        try (Repository repo = Repository.init(factory, dir, RepoConfig.defaults())) {
-            new Add(repo).run(dir, List.of("."), P);
-            new CommitOp(repo).run("one", AUTHOR, false);
-        }
-        Files.writeString(dir.resolve("c.txt"), "staged\n");
-        try (Repository repo = Repository.open(factory, dir)) {
-            new Add(repo).run(dir, List.of("c.txt"), P);
-        }
+        StageFileTest.committedAndStaged(factory, dir);
         Files.writeString(dir.resolve("u.txt"), "untracked\n");
     }
 

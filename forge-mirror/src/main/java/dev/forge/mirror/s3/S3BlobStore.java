@@ -245,9 +245,10 @@ public final class S3BlobStore implements BlobStore {
                 if (etag != null) {
                     kept += len;
                 } else {
-                    byte[] buf = new byte[len];
+                    byte[] buf = partBuffer(len);
                     in.seek(off);
-                    in.readFully(buf);
+                    in.readFully(buf, 0, len);
+                    String md5 = md5(buf, len);
                     etag = call(
                             "upload part " + n + " of",
                             name,
@@ -257,11 +258,11 @@ public final class S3BlobStore implements BlobStore {
                                                     .key(key(name))
                                                     .uploadId(uploadId)
                                                     .partNumber(partNumber)
-                                                    .contentLength((long) buf.length)
-                                                    .contentMD5(md5(buf))
-                                                    .overrideConfiguration(deadline(buf.length))
+                                                    .contentLength((long) len)
+                                                    .contentMD5(md5)
+                                                    .overrideConfiguration(deadline(len))
                                                     .build(),
-                                            RequestBody.fromBytes(buf))
+                                            partBody(buf, len))
                                     .eTag());
                 }
                 parts.add(CompletedPart.builder()
@@ -342,11 +343,12 @@ public final class S3BlobStore implements BlobStore {
                                 sameCut = false;
                                 continue;
                             }
-                            byte[] buf = new byte[(int) len];
+                            byte[] buf = partBuffer((int) len);
                             in.seek(off);
-                            in.readFully(buf);
-                            String want = java.util.HexFormat.of()
-                                    .formatHex(md5Digest().digest(buf));
+                            in.readFully(buf, 0, (int) len);
+                            MessageDigest d = md5Digest();
+                            d.update(buf, 0, (int) len);
+                            String want = java.util.HexFormat.of().formatHex(d.digest());
                             String etag = p.eTag() == null
                                     ? ""
                                     : p.eTag().replace("\"", "").toLowerCase(java.util.Locale.ROOT);
@@ -636,7 +638,40 @@ public final class S3BlobStore implements BlobStore {
      * server (BadDigest) instead of being stored truncated, as some S3-compatible servers would.
      */
     private static String md5(byte[] data) {
-        return Base64.getEncoder().encodeToString(md5Digest().digest(data));
+        return md5(data, data.length);
+    }
+
+    private static String md5(byte[] data, int length) {
+        MessageDigest d = md5Digest();
+        d.update(data, 0, length);
+        return Base64.getEncoder().encodeToString(d.digest());
+    }
+
+    /**
+     * Each upload thread's part buffer, reused from part to part and pack to pack. A new array per
+     * 8 MiB part, and the copy {@code RequestBody.fromBytes} makes of it, made a push of 2 GB allocate
+     * about three times that; with the heap allowed to grow to 2 GiB, the serial collector let it, and
+     * the process's resident memory reached 2.2 GB (scripts/bench-e2e, issue 16's 1 GiB goal).
+     */
+    private static final ThreadLocal<byte[]> PART_BUFFER = new ThreadLocal<>();
+
+    private static byte[] partBuffer(int length) {
+        byte[] b = PART_BUFFER.get();
+        if (b == null || b.length < length) {
+            b = new byte[length];
+            PART_BUFFER.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * The first {@code length} bytes of {@code buf} as a request body, without the copy {@code
+     * fromBytes} makes: a new stream over the same bytes for every attempt the SDK makes. The buffer is
+     * not touched again until the call that sends it has returned.
+     */
+    private static RequestBody partBody(byte[] buf, int length) {
+        return RequestBody.fromContentProvider(
+                () -> new java.io.ByteArrayInputStream(buf, 0, length), length, "application/octet-stream");
     }
 
     private static String md5(Path file) {
