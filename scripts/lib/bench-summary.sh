@@ -304,9 +304,9 @@ if traffic:
     wratio('push v1 (s3): restic backup / forge', 'push v1 (s3)', 'restic', 'backup v1 (s3)')
     wratio('clone v1 (s3): restic restore / forge', 'clone v1 (s3)', 'restic', 'restore v1 (s3)')
     wratio('clone v1 (s3): rclone copy down / forge', 'clone v1 (s3)', 'rclone', 'copy v1 down (s3)')
-    for r, up, inc, fb in push2_ratios():
+    for n, (r, up, inc, fb) in enumerate(push2_ratios(), 1):   # one line per round
         rr.append('%-44s %6.2fx (%.2f MB sent through the proxy, forge says %s MB; stored increment %.2f MB)' % (
-            'push v2 (s3): bytes sent / stored increment:', r, up / 1e6, fmt(fb and fb / 1e6, '%.2f'), inc / 1e6))
+            'push v2 (s3), round %d: sent / increment:' % n, r, up / 1e6, fmt(fb and fb / 1e6, '%.2f'), inc / 1e6))
     for op in ('push v1', 'clone v1', 'push v2', 'pull v2'):
         wratio('%s (file): git-lfs / forge' % op, op + ' (file)', 'git-lfs', op + ' (file)')
     rl.append('')
