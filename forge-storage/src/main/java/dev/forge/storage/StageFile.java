@@ -254,19 +254,32 @@ final class StageFile {
             size += length(o);
             statCount += count(o);
         }
-        if (size > Integer.MAX_VALUE - 16) throw new ForgeException("the stage is too large (" + size + " bytes)");
-        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
-        b.put(MAGIC)
-                .putInt(cache == null ? 1 : 2)
-                .putInt(0)
-                .putLong(generation)
-                .putLong(0) // the digest, once the entries are in place
-                .putInt(stageCount)
-                .putInt(statCount);
+        // the digest is set once the entries are in place
+        ByteBuffer b = header(size, cache, generation, 0, stageCount, statCount);
         int stageStart = b.position();
         for (Object o : stage) putPiece(b, o);
         b.putLong(24, digestAt(b.array(), stageStart, stageCount));
         for (Object o : stat) putPiece(b, o);
+        return trailer(b, cache);
+    }
+
+    /** A buffer of {@code size} bytes holding the header, positioned after it. */
+    private static ByteBuffer header(
+            long size, byte[] cache, long generation, long digest, int stageCount, int statCount) {
+        if (size > Integer.MAX_VALUE - 16) throw new ForgeException("the stage is too large (" + size + " bytes)");
+        return ByteBuffer.allocate((int) size)
+                .order(ByteOrder.BIG_ENDIAN)
+                .put(MAGIC)
+                .putInt(cache == null ? 1 : 2)
+                .putInt(0)
+                .putLong(generation)
+                .putLong(digest)
+                .putInt(stageCount)
+                .putInt(statCount);
+    }
+
+    /** Appends the tree-cache section (when there is one) and the checksum; the file's bytes. */
+    private static byte[] trailer(ByteBuffer b, byte[] cache) {
         if (cache != null) b.putInt(cache.length).put(cache);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -374,22 +387,10 @@ final class StageFile {
         for (byte[][] e : stage) size += 4 + e[0].length + e[1].length;
         for (byte[][] e : stat) size += 4 + e[0].length + e[1].length;
         if (cache != null) size += 4L + cache.length;
-        if (size > Integer.MAX_VALUE - 16) throw new ForgeException("the stage is too large (" + size + " bytes)");
-        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
-        b.put(MAGIC)
-                .putInt(cache == null ? 1 : 2)
-                .putInt(0)
-                .putLong(generation)
-                .putLong(digestOf(stage))
-                .putInt(stage.size())
-                .putInt(stat.size());
+        ByteBuffer b = header(size, cache, generation, digestOf(stage), stage.size(), stat.size());
         put(b, stage);
         put(b, stat);
-        if (cache != null) b.putInt(cache.length).put(cache);
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
-        return b.array();
+        return trailer(b, cache);
     }
 
     private static void put(ByteBuffer b, java.util.List<byte[][]> entries) {

@@ -140,7 +140,7 @@ final class NativeBlake3Library {
     private static Path cached() {
         try {
             String build = System.getProperty("forge.build");
-            if (build != null && build.matches("[0-9a-f]{8,64}")) {
+            if (build != null && isBuildId(build)) {
                 Path lib = cacheDir().resolve("blake3-build-" + build).resolve(RESOURCE);
                 return Files.isRegularFile(lib) ? lib : publish(lib);
             }
@@ -158,6 +158,16 @@ final class NativeBlake3Library {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** 8 to 64 lowercase hex digits (checked by hand: no regex compiled on every start). */
+    private static boolean isBuildId(String s) {
+        if (s.length() < 8 || s.length() > 64) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        }
+        return true;
     }
 
     private static Path cacheDir() {
