@@ -12,6 +12,7 @@ import dev.forge.core.port.ProgressListener;
 import dev.forge.core.port.RepoConfig;
 import dev.forge.core.repo.Checkout;
 import dev.forge.core.repo.FastForward;
+import dev.forge.core.repo.Prefill;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.SparsePaths;
 import dev.forge.core.repo.Transaction;
@@ -112,7 +113,24 @@ public final class Clone {
             Fetch.Result fetch,
             Checkout.Result checkout,
             long bytesReceived,
-            boolean resumed) {
+            boolean resumed,
+            int filesFromFetch) {
+        public Result(
+                Path dir,
+                String branch,
+                ObjectId commit,
+                Fetch.Result fetch,
+                Checkout.Result checkout,
+                long bytesReceived,
+                boolean resumed) {
+            this(dir, branch, commit, fetch, checkout, bytesReceived, resumed, 0);
+        }
+
+        /** The same, saying how many files of the checkout were written as their chunks arrived. */
+        Result withFilesFromFetch(int files) {
+            return new Result(dir, branch, commit, fetch, checkout, bytesReceived, resumed, files);
+        }
+
         public Result(
                 Path dir,
                 String branch,
@@ -205,7 +223,15 @@ public final class Clone {
             clearWorkTree(target);
             Result r = fill(repo, remote, parsed, target, branch, progress);
             delete(repo.forgeDir().resolve(MARKER_IN_REPO));
-            return new Result(r.dir(), r.branch(), r.commit(), r.fetch(), r.checkout(), r.bytesReceived(), true);
+            return new Result(
+                    r.dir(),
+                    r.branch(),
+                    r.commit(),
+                    r.fetch(),
+                    r.checkout(),
+                    r.bytesReceived(),
+                    true,
+                    r.filesFromFetch());
         } catch (RemoteUnavailableException e) {
             throw unfinished(e, parsed, target);
         }
@@ -248,7 +274,35 @@ public final class Clone {
         }
         // One operation: the remote, its tracking refs, the branch and the checkout.
         Transaction tx = repo.begin("clone " + parsed.text()).setRemote(ORIGIN, parsed.text());
-        Fetch.Result fetched = new Fetch(repo, remote).run(tx, progress);
+        Fetch fetch = new Fetch(repo, remote);
+        // The checkout's files are written as their chunks arrive (Prefill), not read back afterwards.
+        // A lazy clone fetches contents only for its checkout, through the lazy fetcher.
+        Prefill[] prefill = {null};
+        if (!lazy) {
+            fetch.prefill(branches -> {
+                if (branches.isEmpty() || (branch != null && !branches.containsKey(branch))) return null;
+                prefill[0] = Prefill.plan(repo, branches.get(choose(branch, branches.keySet())), sparse::includes);
+                repo.prefill(prefill[0]);
+                return prefill[0];
+            });
+        }
+        try {
+            Result r = checkOut(repo, remote, target, branch, tx, fetch.run(tx, progress), progress);
+            return prefill[0] == null ? r : r.withFilesFromFetch(prefill[0].taken());
+        } finally {
+            repo.prefill(null);
+            if (prefill[0] != null) prefill[0].close();
+        }
+    }
+
+    private Result checkOut(
+            Repository repo,
+            Remote remote,
+            Path target,
+            String branch,
+            Transaction tx,
+            Fetch.Result fetched,
+            ProgressListener progress) {
         if (fetched.branches().isEmpty()) {
             tx.commit();
             return new Result(target, null, null, fetched, null, fetched.bytesReceivedInAll());

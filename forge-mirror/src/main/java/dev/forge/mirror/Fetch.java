@@ -11,6 +11,7 @@ import dev.forge.core.model.TreeEntry;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ProgressListener;
 import dev.forge.core.repo.ObjectReader;
+import dev.forge.core.repo.Prefill;
 import dev.forge.core.repo.Repository;
 import dev.forge.core.repo.Transaction;
 import dev.forge.mirror.format.PackIndex;
@@ -174,6 +175,22 @@ public final class Fetch {
         return this;
     }
 
+    private java.util.function.Function<SortedMap<String, ObjectId>, Prefill> prefillPlan;
+    /** The remote's branches, once {@link #run} has listed them. */
+    private SortedMap<String, ObjectId> remoteBranches;
+    /** The files being filled as chunks arrive, from {@link #prefillPlan}; null when none. */
+    private Prefill prefill;
+
+    /**
+     * For a clone: once the trees and chunk lists are here, {@code plan} is given the remote's branches
+     * and may return the files of the checkout to come, which are then written as their chunks arrive
+     * ({@link Prefill}); null for none. The caller closes what it returned.
+     */
+    public Fetch prefill(java.util.function.Function<SortedMap<String, ObjectId>, Prefill> plan) {
+        this.prefillPlan = plan;
+        return this;
+    }
+
     /** One branch's move: {@code before} null when it is new here. */
     public record RefUpdate(String branch, ObjectId before, ObjectId after) {}
 
@@ -252,6 +269,7 @@ public final class Fetch {
                 tagConflicts.add(t.branch());
             }
         }
+        remoteBranches = branches;
         long objectsBefore = 0;
         long repaired = 0;
         Set<String> packsRead = new HashSet<>();
@@ -508,6 +526,8 @@ public final class Fetch {
                 if (seenChunks.add(c.id())) chunks.add(c.id());
             }
         }
+        if (prefillPlan != null && remoteBranches != null && !chunks.isEmpty())
+            prefill = prefillPlan.apply(remoteBranches);
         d.fetch("Downloading", chunks);
     }
 
@@ -718,7 +738,8 @@ public final class Fetch {
                 }
             }
             RangeReader reader = new RangeReader(
-                    from.blobs(), store, parallelism, from.stateDir().resolve(INCOMING));
+                            from.blobs(), store, parallelism, from.stateDir().resolve(INCOMING))
+                    .prefill(prefill);
             long before = from.meter().bytesReceived();
             try {
                 reader.run(requests, progress);

@@ -1,9 +1,11 @@
 package dev.forge.mirror;
 
 import dev.forge.core.codec.ChunkDecoder;
+import dev.forge.core.codec.Codec;
 import dev.forge.core.concurrent.Workers;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
+import dev.forge.core.model.ObjectType;
 import dev.forge.core.port.BlobStore;
 import dev.forge.core.port.ObjectStore;
 import dev.forge.core.port.ObjectWriter;
@@ -66,6 +68,14 @@ final class RangeReader {
         this.local = local;
         this.parallelism = parallelism;
         this.incoming = incoming;
+    }
+
+    /** Where verified chunks are also written (a clone's files), or null. */
+    private dev.forge.core.repo.Prefill prefill;
+
+    RangeReader prefill(dev.forge.core.repo.Prefill files) {
+        this.prefill = files;
+        return this;
     }
 
     /** One ranged read: a span of one pack and the records in it. */
@@ -235,6 +245,14 @@ final class RangeReader {
             int off = (int) (e.offset() - r.offset());
             String where = blobs.describe() + "/" + name + " at offset " + e.offset();
             PackLayout.verifyRecord(e, span, off, decoder, hasher, where);
+            if (prefill != null && e.type() == ObjectType.CHUNK && prefill.wants(e.id())) {
+                // Verified just now; a compressed one is still decoded in the decoder's scratch buffer.
+                if (e.codec() == Codec.RAW) {
+                    prefill.chunk(e.id(), span, off + PackLayout.RECORD_HEADER_SIZE, e.rawLength());
+                } else {
+                    prefill.chunk(e.id(), decoder.scratch(e.rawLength()), 0, e.rawLength());
+                }
+            }
         }
         for (PackIndex.Entry e : r.entries()) {
             int off = (int) (e.offset() - r.offset());

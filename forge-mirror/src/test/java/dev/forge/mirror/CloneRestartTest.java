@@ -62,6 +62,16 @@ class CloneRestartTest {
     }
 
     @Test
+    void aCloneWritesItsFilesAsTheirChunksArrive() throws Exception {
+        Clone.Result r = cloneTo(remote.toString(), dir);
+        assertEquals(1, r.filesFromFetch(), "f.txt was written by the fetch, not read back by the checkout");
+        assertCloned();
+        try (var l = Files.list(dir.resolve(".forge/tmp"))) {
+            assertEquals(0, l.count(), "nothing left in .forge/tmp");
+        }
+    }
+
+    @Test
     void killedDuringRepositoryCreation() throws Exception {
         Files.createDirectories(dir.resolve(".forge-init-12345/index"));
         cloneTo(remote.toString(), dir);

@@ -166,12 +166,17 @@ final class ContentWriter {
             }
             w.finish(false);
         }
+        setPermissions(file, e.kind());
+    }
+
+    /** rw-r--r--, or rwxr-xr-x for an executable: what a checkout gives every file it writes. */
+    static void setPermissions(Path file, FileKind kind) throws IOException {
         Set<PosixFilePermission> perms = EnumSet.of(
                 PosixFilePermission.OWNER_READ,
                 PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.GROUP_READ,
                 PosixFilePermission.OTHERS_READ);
-        if (e.kind() == FileKind.EXECUTABLE) {
+        if (kind == FileKind.EXECUTABLE) {
             perms.addAll(EnumSet.of(
                     PosixFilePermission.OWNER_EXECUTE,
                     PosixFilePermission.GROUP_EXECUTE,

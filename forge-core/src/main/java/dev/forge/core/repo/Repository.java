@@ -333,6 +333,20 @@ public final class Repository implements AutoCloseable {
         this.lazyFetch = fetcher;
     }
 
+    private volatile Prefill prefill;
+
+    /**
+     * Files of the next checkout already written as their chunks arrived (a clone); the checkout takes
+     * those that are whole instead of writing them. Null: none.
+     */
+    public void prefill(Prefill files) {
+        this.prefill = files;
+    }
+
+    Prefill prefill() {
+        return prefill;
+    }
+
     /** The lazy fetcher, or null when contents this clone lacks are refused. */
     ContentFetcher lazyFetch() {
         return lazyFetch;

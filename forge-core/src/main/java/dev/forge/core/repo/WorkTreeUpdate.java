@@ -134,10 +134,25 @@ final class WorkTreeUpdate {
     /** Writes every new file into a temporary file; the work tree does not change. */
     private List<Path> stage(List<StageEntry> writes, ProgressListener progress) {
         List<Path> files = new ArrayList<>(writes.size());
+        // Files a clone wrote as their chunks arrived (Prefill) are taken whole; the rest are written here.
+        List<StageEntry> toWrite = new ArrayList<>(writes.size());
+        List<Path> toFill = new ArrayList<>(writes.size());
+        Prefill prefilled = repo.prefill();
         long bytes = 0;
+        long done = 0;
         try {
             for (StageEntry w : writes) {
-                files.add(newTemporary());
+                Path ready = prefilled == null ? null : prefilled.take(w);
+                if (ready != null) {
+                    temporary.add(ready);
+                    files.add(ready);
+                    done += w.content().size();
+                } else {
+                    Path p = newTemporary();
+                    files.add(p);
+                    toWrite.add(w);
+                    toFill.add(p);
+                }
                 bytes += w.content().size();
             }
         } catch (IOException e) {
@@ -145,7 +160,8 @@ final class WorkTreeUpdate {
         }
         progress.begin("Checking out", bytes, "B");
         try {
-            new ContentWriter(repo.objects, progress, temp).writeTo(writes, files);
+            progress.advance(done);
+            new ContentWriter(repo.objects, progress, temp).writeTo(toWrite, toFill);
         } finally {
             progress.end();
         }
