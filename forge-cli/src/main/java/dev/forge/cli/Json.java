@@ -17,7 +17,7 @@ import java.util.Map;
  * factory and its date format (a {@code SimpleDateFormat}, so calendars and locale data), about a
  * tenth of a {@code forge status --json} of 4,000 files, to print a tree of strings, numbers and
  * booleans. The output is what {@code ObjectMapper.writerWithDefaultPrettyPrinter()} printed (the same
- * generator and pretty printer); MainTest compares the two.
+ * generator and pretty printer); JsonTest compares the two.
  */
 public final class Json {
     private Json() {}
