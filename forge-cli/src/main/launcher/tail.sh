@@ -21,7 +21,7 @@ _forge_dir=$(cd -P "${_forge_self%/*}" 2>/dev/null && pwd -P) && _forge_self=$_f
 # parsed and linked, and the method profiles of its hot paths, so a run starts faster and compiles
 # its loops earlier (docs/benchmarks.md, "Start-up"). It is made once per (forge file, java) pair in
 # the user's cache folder, in the background and at low priority, by the first run that finds none:
-# `java -XX:AOTCacheOutput=... -jar forge __aot-train` runs the everyday commands on a small
+# `java -XX:AOTCacheOutput=... -cp forge dev.forge.cli.Main __aot-train` runs the everyday commands on a small
 # generated project in a temporary folder. That run never blocks or prints anything; the cache is
 # written under a temporary name and renamed, so no run maps half a cache; a lock folder keeps two
 # trainers from running at once (left by a killed trainer, it expires after 10 minutes).
@@ -110,12 +110,16 @@ esac
 
 # FORGE_JAVA_OPTS is split on blanks, never globbed; it comes last so that it wins (a cache that
 # does not fit the options it sets is ignored by the JVM, silently).
+# -cp FILE dev.forge.cli.Main rather than -jar FILE: with -jar the java launcher opens the jar to read
+# its manifest and closes it again, so the first class-path look-up of a run (a resource, a class not
+# in the AOT cache) reads the directory of its 14,000 entries a second time; with -cp and every class
+# in the cache, `forge version` never opens it (docs/benchmarks.md, "Start-up, fourth part").
 set -f
 # (-nt is not in POSIX, but every sh forge runs under has it: dash, bash, ksh, zsh, busybox.)
 # shellcheck disable=SC3013
 if [ -n "$_forge_aot" ] && [ -f "$_forge_aot" ] && ! [ "$_forge_self" -nt "$_forge_aot" ]; then
   # shellcheck disable=SC2086
-  exec "$FORGE_JAVA" $_forge_flags $_forge_jit -XX:AOTCache="$_forge_aot" $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
+  exec "$FORGE_JAVA" $_forge_flags $_forge_jit -XX:AOTCache="$_forge_aot" $FORGE_JAVA_OPTS -cp "$_forge_self" dev.forge.cli.Main "$@"
 fi
 if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_forge_aot%/*}" ]; then
   _forge_lock=$_forge_aot.lock
@@ -128,7 +132,7 @@ if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_f
       set +f
       _forge_tmp=$_forge_aot.$$.part
       # shellcheck disable=SC2086
-      if nice -n 10 "$FORGE_JAVA" $_forge_flags -XX:AOTCacheOutput="$_forge_tmp" -jar "$_forge_self" __aot-train && [ -s "$_forge_tmp" ]; then
+      if nice -n 10 "$FORGE_JAVA" $_forge_flags -XX:AOTCacheOutput="$_forge_tmp" -cp "$_forge_self" dev.forge.cli.Main __aot-train && [ -s "$_forge_tmp" ]; then
         mv -f "$_forge_tmp" "$_forge_aot"
         # Caches of other forge builds: keep the three newest, and drop the older CDS archives.
         # shellcheck disable=SC2012
@@ -141,5 +145,5 @@ if [ -n "$_forge_aot" ] && mkdir -p "${_forge_aot%/*}" 2>/dev/null && [ -w "${_f
   fi
 fi
 # shellcheck disable=SC2086
-exec "$FORGE_JAVA" $_forge_flags $_forge_jit -Xshare:auto $FORGE_JAVA_OPTS -jar "$_forge_self" "$@"
+exec "$FORGE_JAVA" $_forge_flags $_forge_jit -Xshare:auto $FORGE_JAVA_OPTS -cp "$_forge_self" dev.forge.cli.Main "$@"
 exit 127

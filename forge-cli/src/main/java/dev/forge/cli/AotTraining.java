@@ -41,6 +41,11 @@ final class AotTraining {
             write(repo.resolve("notes.txt"), text.toString().getBytes(StandardCharsets.UTF_8));
 
             String r = repo.toString();
+            // The start-up probe every script and artist runs first (its string concatenations are
+            // linked in the cache only if they ran here).
+            forge("version");
+            forge("version", "--json");
+            forge("--version");
             String remote = dir.resolve("remote").toString();
             forge("-C", r, "init");
             forge("-C", r, "add", ".");

@@ -2,8 +2,6 @@ package dev.forge.storage;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.forge.core.chunk.ChunkerParams;
 import dev.forge.core.codec.CompressionPolicy;
 import dev.forge.core.error.ForgeException;
@@ -24,8 +22,8 @@ import java.util.Map;
  */
 final class ConfigFile {
     static final String CHUNKER = "fastcdc2020";
-    // jackson-core's streaming parser and generator only: databind would load ~300 classes on every
-    // command for a ten-line file (about a tenth of a second of start-up).
+    // Written with jackson-core's streaming generator (databind would load ~300 classes for a ten-line
+    // file); read by ConfigJson (jackson-core's parser initialises BigDecimal, see there).
     private static final JsonFactory JSON = new JsonFactory();
 
     private ConfigFile() {}
@@ -98,12 +96,9 @@ final class ConfigFile {
 
     static RepoConfig read(Path file) {
         Map<String, String> values = new HashMap<>();
-        try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
-            if (p.nextToken() != JsonToken.START_OBJECT)
+        try {
+            if (!ConfigJson.read(Files.readAllBytes(file), values))
                 throw new IntegrityException("the repository config " + file + " is not a JSON object");
-            flatten(p, "", values);
-            if (p.nextToken() != null)
-                throw new IntegrityException("the repository config " + file + " has data after its object");
         } catch (IOException e) {
             throw new IntegrityException(
                     "cannot read the repository config " + file + ": " + firstLine(e.getMessage()));
@@ -159,24 +154,6 @@ final class ConfigFile {
             if (k.startsWith(prefix) && k.length() > prefix.length()) out.put(k.substring(prefix.length()), v);
         });
         return out;
-    }
-
-    /** Reads the object the parser is in into dotted keys ("chunking.min"); arrays are not part of the format. */
-    private static void flatten(JsonParser p, String prefix, Map<String, String> out) throws IOException {
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            if (t != JsonToken.FIELD_NAME) throw new IOException("unexpected " + t);
-            String key = prefix + p.currentName();
-            JsonToken v = p.nextToken();
-            if (v == JsonToken.START_OBJECT) {
-                flatten(p, key + ".", out);
-            } else if (v == JsonToken.START_ARRAY) {
-                p.skipChildren();
-            } else if (v == null) {
-                throw new IOException("truncated");
-            } else {
-                out.put(key, p.getValueAsString());
-            }
-        }
     }
 
     private static int intValue(Map<String, String> values, String key, int missing, Path file) {

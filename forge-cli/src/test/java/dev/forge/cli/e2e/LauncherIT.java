@@ -88,6 +88,53 @@ class LauncherIT {
         }
     }
 
+    /**
+     * {@code forge version} reports native BLAKE3 from the record that this build's library passed its
+     * self-test, without binding the library (no FFM downcall stub is spun); without the record it
+     * loads and tests the library itself and writes the record.
+     */
+    @Test
+    void versionReadsTheRecordOfAnEarlierSelfTest() throws Exception {
+        Path cache = dir.resolve("cache");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "FORGE_NO_AOT", "1");
+        ForgeProcess.Result first = ForgeProcess.run(dir, ForgeProcess.DEFAULT_TIMEOUT, List.of("version"), env)
+                .ok();
+        assertTrue(first.stdout().contains("BLAKE3 native"), first::describe);
+        Path record;
+        try (Stream<Path> s = Files.list(cache.resolve("forge"))) {
+            Path lib = s.filter(p -> p.getFileName().toString().startsWith("blake3-build-"))
+                    .findFirst()
+                    .orElseThrow();
+            record = lib.resolve("self-test-passed");
+        }
+        assertTrue(Files.isRegularFile(record), "no record after a self-test: " + record);
+
+        Path log = dir.resolve("classes.log");
+        ForgeProcess.Result later = ForgeProcess.run(
+                        dir,
+                        ForgeProcess.DEFAULT_TIMEOUT,
+                        List.of("version", "--json"),
+                        Map.of(
+                                "XDG_CACHE_HOME",
+                                cache.toString(),
+                                "FORGE_NO_AOT",
+                                "1",
+                                "FORGE_JAVA_OPTS",
+                                "-Xlog:class+load=info:file=" + log))
+                .ok();
+        assertTrue(later.stdout().contains("\"blake3\" : \"native\""), later::describe);
+        String classes = Files.readString(log);
+        assertFalse(classes.contains("DowncallStub"), "version bound the native library although it was recorded");
+        assertFalse(classes.contains("NativeBlake3Hasher"), "version made a native hasher");
+
+        // Without the record: loaded, tested and recorded again.
+        Files.delete(record);
+        ForgeProcess.Result again = ForgeProcess.run(dir, ForgeProcess.DEFAULT_TIMEOUT, List.of("version"), env)
+                .ok();
+        assertTrue(again.stdout().contains("BLAKE3 native"), again::describe);
+        assertTrue(Files.isRegularFile(record), "the record was not written again");
+    }
+
     /** The finished cache file: present, and no trainer still holding the lock. */
     private static Path awaitCache(Path dir, Duration limit) throws IOException, InterruptedException {
         long end = System.nanoTime() + limit.toNanos();

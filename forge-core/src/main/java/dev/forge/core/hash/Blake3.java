@@ -65,7 +65,20 @@ public final class Blake3 {
 
     /** Whether {@link #newHasher()} returns the native implementation. */
     public static boolean nativeAvailable() {
+        loaded = true;
         return NativeHolder.LIBRARY != null;
+    }
+
+    /**
+     * Whether hashing uses the native implementation, answered without loading it when this build's
+     * library passed its self-test in an earlier run on this machine (a record beside the cached
+     * copy, see {@link NativeBlake3Library#PASSED}); otherwise, or once some hasher has loaded it,
+     * the same as {@link #nativeAvailable()}. For reports such as {@code forge version}, which should
+     * not pay 20 to 35 ms for binding and testing a library that it does not use.
+     */
+    public static boolean nativeAvailableOrPassedEarlier() {
+        if (!loaded && NativeBlake3Library.passedEarlier()) return true;
+        return nativeAvailable();
     }
 
     /** Why the native implementation could not be used, or null when it is available. */

@@ -36,6 +36,14 @@ final class NativeBlake3Library {
      */
     static final long HASHER_SIZE = 1912;
 
+    /**
+     * The record, beside the cached library, that it passed its self-test on this machine: an empty
+     * file made after the first successful load, removed when a load of that copy fails. {@code forge
+     * version} reads it instead of loading the library (binding and testing it was a third of that
+     * command's time); every load that hashes still runs the self-test.
+     */
+    static final String PASSED = "self-test-passed";
+
     /** The state is a struct of uint32/uint64/uint8 arrays; 8-byte alignment covers every member. */
     static final long HASHER_ALIGN = 8;
 
@@ -79,23 +87,58 @@ final class NativeBlake3Library {
      *     unsupported or the library is unusable; the caller records the message and falls back to Java
      */
     static NativeBlake3Library load() throws Throwable {
-        String os = System.getProperty("os.name", "");
-        String arch = System.getProperty("os.arch", "");
         // The jar only carries an x86-64 ELF build (plus a macOS dylib we do not use).
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new UnsupportedOperationException("no bundled libblake3 for " + os + "/" + arch);
+        if (!platformSupported()) {
+            throw new UnsupportedOperationException("no bundled libblake3 for " + System.getProperty("os.name", "")
+                    + "/" + System.getProperty("os.arch", ""));
         }
         Path cached = cached();
         if (cached != null) {
             try {
-                return bind(cached);
+                NativeBlake3Library lib = bind(cached);
+                recordPassed(cached.resolveSibling(PASSED));
+                return lib;
             } catch (Throwable t) {
                 if (t instanceof VirtualMachineError e) throw e;
                 // Not the library it should be (a copy damaged on disk): never use it again.
+                Files.deleteIfExists(cached.resolveSibling(PASSED));
                 Files.deleteIfExists(cached);
             }
         }
         return bind(extract());
+    }
+
+    /**
+     * Whether this build's cached library passed its self-test in an earlier run, read from the
+     * record beside it without loading it (two file lookups). Only where the launcher passed the
+     * build's id, the platform is the one the library is for, and native access is enabled (else a
+     * load could fail where the earlier one did not): false means "not known", not "unavailable".
+     */
+    static boolean passedEarlier() {
+        try {
+            String build = System.getProperty("forge.build");
+            if (build == null || !isBuildId(build) || !platformSupported()) return false;
+            if (!NativeBlake3Library.class.getModule().isNativeAccessEnabled()) return false;
+            Path dir = cacheDir().resolve("blake3-build-" + build);
+            return Files.isRegularFile(dir.resolve(PASSED)) && Files.isRegularFile(dir.resolve(RESOURCE));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean platformSupported() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        return os.toLowerCase(Locale.ROOT).startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+
+    /** Makes the record that the library beside it passed (once; a failure to write it is ignored). */
+    private static void recordPassed(Path record) {
+        try {
+            if (!Files.isRegularFile(record)) Files.createFile(record);
+        } catch (IOException | RuntimeException e) {
+            // Only `forge version` reads it, and without it that command loads the library itself.
+        }
     }
 
     @SuppressWarnings("restricted")
