@@ -40,7 +40,6 @@ public final class ChunkEncoder implements AutoCloseable {
 
     // Package-private counters so tests can check which codec work happened, without timing.
     long lz4Calls;
-    long lz4Probes;
     long zstdCalls;
 
     public ChunkEncoder(CompressionPolicy policy, int maxChunkSize) {
@@ -86,9 +85,6 @@ public final class ChunkEncoder implements AutoCloseable {
         if (policy == CompressionPolicy.NONE || len == 0 || knownIncompressible || isMedia(raw, off, len)) {
             return rawResult;
         }
-        if (policy == CompressionPolicy.AUTO && len >= PROBE_MIN && !probeShrinks(raw, off, len)) {
-            return rawResult;
-        }
         return switch (policy) {
             case AUTO -> {
                 int n = lz4(raw, off, len);
@@ -111,35 +107,6 @@ public final class ChunkEncoder implements AutoCloseable {
             }
             case NONE -> rawResult;
         };
-    }
-
-    /**
-     * Under {@link CompressionPolicy#AUTO}, chunks at least this long are first tried in {@link
-     * #PROBES} pieces of {@link #PROBE_SIZE} bytes (start, middle, end) before the whole is compressed.
-     */
-    static final int PROBE_MIN = 24 << 10;
-
-    static final int PROBE_SIZE = 4 << 10;
-    static final int PROBES = 3;
-
-    /**
-     * Whether LZ4 shrinks any of three 4 KiB pieces of the chunk (its start, middle and end). Most
-     * chunks of media that no signature names are noise to a compressor (the compressed payload of
-     * frames, encrypted or packed data), and LZ4 over a whole 64 KiB chunk of noise costs as much as
-     * hashing it: adding 100,000 small frames spent 5% of its CPU in LZ4 calls that saved nothing. A
-     * piece that shrinks at all sends the whole chunk to the codec (which still applies the policy's
-     * rule), so what compresses is compressed as before; a chunk whose only repeats are more than 4 KiB
-     * apart (two copies of the same noise) is stored raw: never wrong, only less compact. FAST (any
-     * saving) and MAX (its LZ4 trial guards zstd) compress whole chunks as before.
-     */
-    private boolean probeShrinks(byte[] raw, int off, int len) {
-        int step = (len - PROBE_SIZE) / (PROBES - 1);
-        for (int i = 0; i < PROBES; i++) {
-            lz4Probes++;
-            int n = lz4.compress(raw, off + i * step, PROBE_SIZE, out, 0, out.length);
-            if (n < PROBE_SIZE) return true;
-        }
-        return false;
     }
 
     /**

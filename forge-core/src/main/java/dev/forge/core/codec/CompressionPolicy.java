@@ -13,10 +13,7 @@ import java.util.stream.Collectors;
  * form only when it is smaller than the raw bytes by at least the policy's threshold.
  */
 public enum CompressionPolicy {
-    /**
-     * LZ4 when it saves at least 1/16 of the chunk, else RAW. The default. Chunks of 24 KiB or more are
-     * first tried in three 4 KiB pieces and stored RAW when none of them shrinks.
-     */
+    /** LZ4 when it saves at least 1/16 of the chunk, else RAW. The default. */
     AUTO,
     /** LZ4 whenever it saves anything. */
     FAST,

@@ -121,11 +121,7 @@ class ChunkCodecTest {
         try (ChunkEncoder encoder = new ChunkEncoder(CompressionPolicy.AUTO, MAX)) {
             assertEquals(
                     Codec.RAW, encoder.encode(random(8, 65536), 0, 65536, false).codec());
-            assertEquals(0, encoder.lz4Calls, "noise is judged by three 4 KiB probes, not compressed whole");
-            assertEquals(3, encoder.lz4Probes);
-            assertEquals(
-                    Codec.RAW, encoder.encode(random(8, 20000), 0, 20000, false).codec());
-            assertEquals(1, encoder.lz4Calls, "a chunk under 24 KiB is tried whole");
+            assertEquals(1, encoder.lz4Calls);
             for (String format : new String[] {"png", "jpeg", "mp4", "zip/docx/usdz", "mkv/webm"}) {
                 // Highly compressible bytes behind the magic: only the sniffer can make this RAW.
                 byte[] chunk = new byte[65536];
@@ -137,16 +133,10 @@ class ChunkCodecTest {
             assertEquals(
                     Codec.RAW, encoder.encode(new byte[65536], 0, 65536, true).codec(), "knownIncompressible");
             assertEquals(1, encoder.lz4Calls);
-            assertEquals(3, encoder.lz4Probes);
             // A WAV header is not a reason to skip: PCM compresses.
             byte[] wav = new byte[65536];
             System.arraycopy("RIFF\u0024\u0010\u0000\u0000WAVE".getBytes(StandardCharsets.ISO_8859_1), 0, wav, 0, 12);
             assertEquals(Codec.LZ4, encoder.encode(wav, 0, wav.length, false).codec());
-            // Noise around 8 KiB of zeros in the middle: the middle probe shrinks, so the whole is tried.
-            byte[] mixed = random(14, 65536);
-            java.util.Arrays.fill(mixed, 28672, 36864, (byte) 0);
-            assertEquals(
-                    Codec.LZ4, encoder.encode(mixed, 0, mixed.length, false).codec());
         }
     }
 
