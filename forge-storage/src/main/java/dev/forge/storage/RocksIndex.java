@@ -109,6 +109,7 @@ final class RocksIndex implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyOptions objectsCfOptions;
     private final LRUCache cache;
     private final BloomFilter bloom;
     private final IndexLock sharedLock;
@@ -121,6 +122,7 @@ final class RocksIndex implements AutoCloseable {
             List<ColumnFamilyHandle> handles,
             DBOptions dbo,
             ColumnFamilyOptions cfo,
+            ColumnFamilyOptions objectsCfo,
             LRUCache cache,
             BloomFilter bloom,
             IndexLock sharedLock) {
@@ -130,6 +132,7 @@ final class RocksIndex implements AutoCloseable {
         this.handles = handles;
         this.dbOptions = dbo;
         this.cfOptions = cfo;
+        this.objectsCfOptions = objectsCfo;
         this.cache = cache;
         this.bloom = bloom;
         this.sharedLock = sharedLock;
@@ -167,6 +170,14 @@ final class RocksIndex implements AutoCloseable {
                 .setBlockSize(16 << 10);
         ColumnFamilyOptions cfo =
                 new ColumnFamilyOptions().setTableFormatConfig(table).setWriteBufferSize(16L << 20);
+        // The objects family is asked "is this chunk stored?" for every chunk an add cuts, and in a new
+        // or growing store most answers are no: without a filter each miss walks the memtable's skip
+        // list (5% of the CPU of adding 100,000 small files). A whole-key bloom filter over the
+        // memtable (a tenth of its size, allocated when one is created) answers most misses with a
+        // few hashed bits; the table files already have one. Options only: nothing on disk changes.
+        ColumnFamilyOptions objectsCfo = new ColumnFamilyOptions(cfo)
+                .setMemtablePrefixBloomSizeRatio(0.1)
+                .setMemtableWholeKeyFiltering(true);
         DBOptions dbo = new DBOptions()
                 .setCreateIfMissing(create)
                 .setCreateMissingColumnFamilies(create)
@@ -180,7 +191,8 @@ final class RocksIndex implements AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfo));
         for (String f : FAMILIES)
-            descriptors.add(new ColumnFamilyDescriptor(f.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfo));
+            descriptors.add(new ColumnFamilyDescriptor(
+                    f.getBytes(java.nio.charset.StandardCharsets.UTF_8), f.equals(CF_OBJECTS) ? objectsCfo : cfo));
         long deadline = System.nanoTime() + lockTimeoutSeconds() * 1_000_000_000L;
         IndexLock lock = null;
         try {
@@ -191,7 +203,8 @@ final class RocksIndex implements AutoCloseable {
                     RocksDB db = access == Access.READ_ONLY
                             ? RocksDB.openReadOnly(dbo, dir.toString(), descriptors, handles)
                             : RocksDB.open(dbo, dir.toString(), descriptors, handles);
-                    return new RocksIndex(dir, db, access == Access.READ_ONLY, handles, dbo, cfo, cache, bloom, lock);
+                    return new RocksIndex(
+                            dir, db, access == Access.READ_ONLY, handles, dbo, cfo, objectsCfo, cache, bloom, lock);
                 } catch (RocksDBException e) {
                     String msg = String.valueOf(e.getMessage());
                     if (isLockError(msg)) {
@@ -208,6 +221,7 @@ final class RocksIndex implements AutoCloseable {
             if (lock != null) lock.close();
             dbo.close();
             cfo.close();
+            objectsCfo.close();
             cache.close();
             bloom.close();
             throw e;
@@ -473,6 +487,7 @@ final class RocksIndex implements AutoCloseable {
         syncWrite.close();
         dbOptions.close();
         cfOptions.close();
+        objectsCfOptions.close();
         cache.close();
         bloom.close();
         if (sharedLock != null) sharedLock.close();

@@ -17,9 +17,11 @@ import java.util.Locale;
  * an attribute object, an {@code EnumSet} of permissions and a file-key string per file, and most of
  * {@code forge status} on such a tree was that (docs/benchmarks.md, issue 16). Here a listing is one
  * {@code getdents64} per 64 KiB of names into a reused buffer and one {@code statx} per entry, with no
- * object per entry.
+ * object per entry. {@code forge add} reads small files through the same calls ({@link
+ * Lister#openFile}, {@link Lister#readFile}, {@link Lister#statFile}): no channel, cleaner or
+ * attribute object per file, and the bytes land in the caller's array without NIO's copy.
  *
- * <p>{@link #get} binds the four calls once, on first use, and returns null where that cannot be done
+ * <p>{@link #get} binds the five calls once, on first use, and returns null where that cannot be done
  * (not Linux on x86-64 or aarch64, a libc without these symbols, native access refused,
  * {@code -Dforge.scan.native=false}); callers then use NIO. A call that fails returns -1 instead of
  * throwing, so that a caller hands the folder to its NIO path, which words the error.
@@ -49,8 +51,18 @@ public final class LinuxDirs {
     private final MethodHandle openat;
     private final MethodHandle getdents64;
     private final MethodHandle statx;
+    private final MethodHandle read;
     private final MethodHandle close;
     private final int oDirectoryFlags;
+    private final int oFileFlags;
+
+    private static final int AT_EMPTY_PATH = 0x1000;
+
+    /**
+     * The most bytes {@link Lister#readFile} reads in one call: a critical call keeps the JVM from a
+     * safepoint while it runs, so a long read (a slow disk, a network file system) must not be one.
+     */
+    public static final int READ_CHUNK = 256 << 10;
 
     @SuppressWarnings("restricted")
     private LinuxDirs(SymbolLookup libc, String arch) {
@@ -66,6 +78,7 @@ public final class LinuxDirs {
         int oDirectory = arch.equals("aarch64") ? 0x4000 : 0x10000;
         int oNofollow = arch.equals("aarch64") ? 0x8000 : 0x20000;
         this.oDirectoryFlags = O_RDONLY | oDirectory | O_CLOEXEC | oNofollow;
+        this.oFileFlags = O_RDONLY | O_CLOEXEC | oNofollow;
         // int openat(int dirfd, const char *path, int flags, ... /* mode_t mode */)
         this.openat = linker.downcallHandle(
                 find(libc, "openat"),
@@ -92,6 +105,14 @@ public final class LinuxDirs {
                         ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS),
+                critical);
+        // ssize_t read(int fd, void *buf, size_t count): critical with heap access like getdents64, so
+        // a small file's bytes go from the page cache straight into the caller's array (NIO reads into
+        // a native buffer and copies), in pieces of at most READ_CHUNK.
+        this.read = linker.downcallHandle(
+                find(libc, "read"),
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
                 critical);
         this.close = linker.downcallHandle(
                 find(libc, "close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -156,10 +177,54 @@ public final class LinuxDirs {
         private final MemorySegment statSegment = MemorySegment.ofArray(stat);
         private final MemorySegment path;
         private final MemorySegment dot;
+        private final MemorySegment empty;
 
         public Lister(Arena arena) {
             this.path = arena.allocate(4096 + 1);
             this.dot = arena.allocateFrom(".");
+            this.empty = arena.allocateFrom("");
+        }
+
+        /**
+         * Opens the file at {@code abs} (bytes, no NUL; at most 4095) for reading, without following a
+         * symlink there: the descriptor, or -1 (whatever the reason: the caller's NIO path words it).
+         */
+        public int openFile(byte[] abs) {
+            if (abs.length >= 4096) return -1;
+            MemorySegment.copy(abs, 0, path, ValueLayout.JAVA_BYTE, 0, abs.length);
+            path.set(ValueLayout.JAVA_BYTE, abs.length, (byte) 0);
+            try {
+                return (int) openat.invokeExact(AT_FDCWD, path, oFileFlags, 0);
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** fstat of an open descriptor (statx with an empty path): 0, or -1; fields as after {@link #statEntry}. */
+        public int statFile(int fd) {
+            return stat(fd, empty, AT_EMPTY_PATH);
+        }
+
+        /**
+         * Reads up to {@code len} bytes of {@code fd} into {@code buf[off..]}: the bytes read (fewer at
+         * the end of the file, 0 there), or -1.
+         */
+        public int readFile(int fd, byte[] buf, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, buf.length);
+            int done = 0;
+            try {
+                while (done < len) {
+                    int want = Math.min(len - done, READ_CHUNK);
+                    MemorySegment to = MemorySegment.ofArray(buf).asSlice(off + done, want);
+                    long n = (long) read.invokeExact(fd, to, (long) want);
+                    if (n < 0) return -1;
+                    if (n == 0) break;
+                    done += (int) n;
+                }
+                return done;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /**
@@ -201,9 +266,13 @@ public final class LinuxDirs {
         }
 
         private int stat(int fd, MemorySegment name) {
+            return stat(fd, name, 0);
+        }
+
+        private int stat(int fd, MemorySegment name, int extraFlags) {
             try {
-                int rc = (int)
-                        statx.invokeExact(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_WANTED, statSegment);
+                int rc = (int) statx.invokeExact(
+                        fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | extraFlags, STATX_WANTED, statSegment);
                 if (rc != 0) return -1;
                 int mask = (stat[0] & 0xFF) | (stat[1] & 0xFF) << 8 | (stat[2] & 0xFF) << 16 | (stat[3] & 0xFF) << 24;
                 // A file system that cannot say one of these: the caller's NIO path decides instead.

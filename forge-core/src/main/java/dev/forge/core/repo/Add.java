@@ -183,6 +183,8 @@ public final class Add {
      */
     private static void replaceConflicting(Transaction tx, java.util.Set<String> added, List<String> removed) {
         java.util.SortedMap<String, StageEntry> stage = tx.stage().entries();
+        // A first add into an empty stage has nothing to replace (100,000 paths walked for nothing).
+        if (stage.isEmpty()) return;
         java.util.Set<String> gone = new java.util.TreeSet<>();
         for (String path : added) {
             for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {

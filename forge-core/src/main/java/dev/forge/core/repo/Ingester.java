@@ -6,6 +6,8 @@ import dev.forge.core.codec.MediaSniffer;
 import dev.forge.core.concurrent.Workers;
 import dev.forge.core.hash.Blake3;
 import dev.forge.core.hash.Blake3Hasher;
+import dev.forge.core.io.FileNames;
+import dev.forge.core.io.LinuxDirs;
 import dev.forge.core.model.ChunkList;
 import dev.forge.core.model.ContentRef;
 import dev.forge.core.model.FileKind;
@@ -41,6 +43,16 @@ import java.util.concurrent.Executors;
 final class Ingester {
     /** Files up to this size are read whole into the thread's buffer. */
     private static final int SMALL_FILE = 8 << 20;
+
+    /**
+     * Small files are read through {@link LinuxDirs} where it binds, unless {@code
+     * -Dforge.read.native=false}.
+     */
+    private static final boolean NATIVE_READ =
+            Boolean.parseBoolean(System.getProperty("forge.read.native", "true")) && LinuxDirs.get() != null;
+
+    /** Files read through {@link LinuxDirs} so far (tests check that it was used). */
+    static final java.util.concurrent.atomic.LongAdder NATIVE_READS = new java.util.concurrent.atomic.LongAdder();
 
     private static final int PROBE_MISSES = 4;
     private static final int PROBE_EVERY = 32;
@@ -173,6 +185,9 @@ final class Ingester {
         private final Blake3Hasher hasher = sink != null ? sink.hasher() : Blake3.newHasher();
         private final ChunkStream stream;
         private byte[] small = new byte[1 << 20];
+        /** This thread's {@link LinuxDirs} buffers, made on first use; null where they are not available. */
+        private LinuxDirs.Lister lister;
+
         private final List<ChunkList.ChunkRef> chunks = new ArrayList<>();
         private boolean incompressible;
         /** Chunks of the current file in a row that compression did not shrink; see {@link #chunk}. */
@@ -200,6 +215,10 @@ final class Ingester {
                     ContentRef content = finish(target.length);
                     return new Result(f, content, true, kept());
                 }
+                if (f.size() <= SMALL_FILE) {
+                    Result r = ingestNative(f);
+                    if (r != null) return r;
+                }
                 long total;
                 try (FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ)) {
                     total = read(ch, ch.size());
@@ -219,6 +238,46 @@ final class Ingester {
                 skipped.add(s);
                 return null;
             }
+        }
+
+        /**
+         * A small regular file read through {@link LinuxDirs} (open, fstat, read into {@link #small},
+         * fstat, close: no channel, attribute or cleaner objects, one copy of the bytes), or null when
+         * that is not available or any call fails before its bytes are used: the NIO path then reads
+         * the file and words the error. Stable when the descriptor's size, mtime and inode after the
+         * read are those the scan saw and all of it was read.
+         */
+        private Result ingestNative(WorkFile f) {
+            LinuxDirs.Lister l = lister();
+            if (l == null) return null;
+            java.nio.file.Path p = f.file();
+            if (!FileNames.isExact(p)) return null;
+            byte[] abs =
+                    p.toString().getBytes(FileNames.UTF8_NAMES ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII);
+            int fd = l.openFile(abs);
+            if (fd < 0) return null;
+            try {
+                if (l.statFile(fd) != 0 || (l.mode() & LinuxDirs.S_IFMT) != LinuxDirs.S_IFREG) return null;
+                long size = l.size();
+                if (size > SMALL_FILE) return null;
+                if (small.length < size) small = new byte[(int) Math.max(size, small.length * 2L)];
+                int len = l.readFile(fd, small, 0, (int) size);
+                if (len < 0 || l.statFile(fd) != 0) return null;
+                boolean stable = len == f.size()
+                        && l.size() == f.size()
+                        && l.mtimeNanos() == f.mtimeNanos()
+                        && l.inode() == f.inode();
+                NATIVE_READS.increment();
+                cutSmall(len);
+                return new Result(f, finish(len), stable, kept());
+            } finally {
+                l.close(fd);
+            }
+        }
+
+        private LinuxDirs.Lister lister() {
+            if (lister == null && NATIVE_READ) lister = LinuxDirs.get().new Lister(java.lang.foreign.Arena.ofAuto());
+            return lister;
         }
 
         /** Cuts, hashes and stores what {@code ch} holds ({@code size} bytes expected); returns the bytes read. */
@@ -261,6 +320,12 @@ final class Ingester {
                 if (ch.read(bb) < 0) break;
             }
             int len = bb.position();
+            cutSmall(len);
+            return len;
+        }
+
+        /** Cuts, hashes and stores {@code small[0, len)}, a whole file. */
+        private void cutSmall(int len) {
             incompressible = MediaSniffer.isCompressedMedia(small, Math.min(len, 64));
             int off = 0;
             while (off < len) {
@@ -269,7 +334,6 @@ final class Ingester {
                 off += c;
             }
             progress.advance(len);
-            return len;
         }
 
         private void chunk(byte[] buf, int off, int len) {

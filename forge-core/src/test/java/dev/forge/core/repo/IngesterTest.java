@@ -1,6 +1,8 @@
 package dev.forge.core.repo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.core.chunk.ChunkerParams;
@@ -75,6 +77,45 @@ class IngesterTest {
             assertEquals(expected(big), three.get(1).chunks(), "big of three on " + threads + " threads");
             assertEquals(expected(big2), three.get(2).chunks(), "big2 of three on " + threads + " threads");
             assertEquals(alone.get(0).content(), three.get(1).content());
+        }
+    }
+
+    @Test
+    void smallFilesReadThroughLinuxCallsGiveTheSameChunksAndTellAChangedFile() throws IOException {
+        // Empty, tiny, one chunk, several chunks, and more than one read call (256 KiB each).
+        byte[][] data = {new byte[0], random(4, 100), random(5, 20_000), random(6, 300_000), random(7, (3 << 20) + 5)};
+        List<WorkFile> files = new ArrayList<>();
+        for (int i = 0; i < data.length; i++) files.add(write("f" + i + ".bin", data[i]));
+        // Stat taken, then the file rewritten with other bytes and length: its new bytes are read, and
+        // the result is not stable (the stat cache must not take it).
+        WorkFile stale = write("stale.bin", random(8, 5000));
+        byte[] now = random(9, 7000);
+        Files.write(dir.resolve("stale.bin"), now);
+        files.add(stale);
+        // Gone since the scan: no result.
+        WorkFile gone = write("gone.bin", random(10, 100));
+        Files.delete(dir.resolve("gone.bin"));
+        files.add(gone);
+        long before = Ingester.NATIVE_READS.sum();
+        List<Ingester.Result> results = new Ingester(null, RepoConfig.defaults(), false, true, ProgressListener.NONE)
+                .withThreads(2)
+                .run(files);
+        for (int i = 0; i < data.length; i++) {
+            Ingester.Result r = results.get(i);
+            List<ChunkList.ChunkRef> want = data[i].length == 0
+                    ? List.of(new ChunkList.ChunkRef(Blake3.newHasher().hash(data[i], 0, 0), 0))
+                    : expected(data[i]);
+            assertEquals(want, r.chunks(), "f" + i);
+            assertEquals(data[i].length, r.content().size());
+            assertTrue(r.stable(), "f" + i);
+        }
+        Ingester.Result s = results.get(data.length);
+        assertEquals(expected(now), s.chunks());
+        assertEquals(now.length, s.content().size());
+        assertFalse(s.stable());
+        assertNull(results.get(data.length + 1));
+        if (dev.forge.core.io.LinuxDirs.get() != null) {
+            assertTrue(Ingester.NATIVE_READS.sum() - before >= data.length + 1, "read through LinuxDirs");
         }
     }
 }
