@@ -115,22 +115,7 @@ public final class Clone {
             long bytesReceived,
             boolean resumed,
             int filesFromFetch) {
-        public Result(
-                Path dir,
-                String branch,
-                ObjectId commit,
-                Fetch.Result fetch,
-                Checkout.Result checkout,
-                long bytesReceived,
-                boolean resumed) {
-            this(dir, branch, commit, fetch, checkout, bytesReceived, resumed, 0);
-        }
-
-        /** The same, saying how many files of the checkout were written as their chunks arrived. */
-        Result withFilesFromFetch(int files) {
-            return new Result(dir, branch, commit, fetch, checkout, bytesReceived, resumed, files);
-        }
-
+        /** A clone that did not resume, none of whose files came from the fetch (yet). */
         public Result(
                 Path dir,
                 String branch,
@@ -138,7 +123,17 @@ public final class Clone {
                 Fetch.Result fetch,
                 Checkout.Result checkout,
                 long bytesReceived) {
-            this(dir, branch, commit, fetch, checkout, bytesReceived, false);
+            this(dir, branch, commit, fetch, checkout, bytesReceived, false, 0);
+        }
+
+        /** The same, saying how many files of the checkout were written as their chunks arrived. */
+        Result withFilesFromFetch(int files) {
+            return new Result(dir, branch, commit, fetch, checkout, bytesReceived, resumed, files);
+        }
+
+        /** The same, as a clone that continued an unfinished one. */
+        Result asResumed() {
+            return new Result(dir, branch, commit, fetch, checkout, bytesReceived, true, filesFromFetch);
         }
     }
 
@@ -216,22 +211,14 @@ public final class Clone {
                 Fetch.Result fetched = new Fetch(repo, remote).run(progress);
                 delete(repo.forgeDir().resolve(MARKER_IN_REPO));
                 String on = repo.head() instanceof Head.OnBranch b ? b.branch() : null;
-                return new Result(
-                        target, on, repo.headCommit().get(), fetched, null, fetched.bytesReceivedInAll(), true);
+                return new Result(target, on, repo.headCommit().get(), fetched, null, fetched.bytesReceivedInAll())
+                        .asResumed();
             }
             // Files a killed checkout wrote (whole or half) go: they are written again from the store.
             clearWorkTree(target);
             Result r = fill(repo, remote, parsed, target, branch, progress);
             delete(repo.forgeDir().resolve(MARKER_IN_REPO));
-            return new Result(
-                    r.dir(),
-                    r.branch(),
-                    r.commit(),
-                    r.fetch(),
-                    r.checkout(),
-                    r.bytesReceived(),
-                    true,
-                    r.filesFromFetch());
+            return r.asResumed();
         } catch (RemoteUnavailableException e) {
             throw unfinished(e, parsed, target);
         }

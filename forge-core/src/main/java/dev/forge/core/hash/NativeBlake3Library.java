@@ -119,7 +119,7 @@ final class NativeBlake3Library {
             String build = System.getProperty("forge.build");
             if (build == null || !isBuildId(build) || !platformSupported()) return false;
             if (!NativeBlake3Library.class.getModule().isNativeAccessEnabled()) return false;
-            Path dir = cacheDir().resolve("blake3-build-" + build);
+            Path dir = buildDir(build);
             return Files.isRegularFile(dir.resolve(PASSED)) && Files.isRegularFile(dir.resolve(RESOURCE));
         } catch (RuntimeException e) {
             return false;
@@ -184,7 +184,7 @@ final class NativeBlake3Library {
         try {
             String build = System.getProperty("forge.build");
             if (build != null && isBuildId(build)) {
-                Path lib = cacheDir().resolve("blake3-build-" + build).resolve(RESOURCE);
+                Path lib = buildDir(build).resolve(RESOURCE);
                 return Files.isRegularFile(lib) ? lib : publish(lib);
             }
             java.net.URL url = NativeBlake3Library.class.getClassLoader().getResource(RESOURCE);
@@ -211,6 +211,11 @@ final class NativeBlake3Library {
             if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
         }
         return true;
+    }
+
+    /** Where this build's copy of the library and its self-test record live. */
+    private static Path buildDir(String build) {
+        return cacheDir().resolve("blake3-build-" + build);
     }
 
     private static Path cacheDir() {

@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  * rollback). A file is taken only when every place in it was written exactly once with a chunk of
  * the length its list gives; one that failed to write or was not filled is deleted by {@link #close}.
  *
- * <p>The plan holds one int and one long per chunk place, so it is made only up to {@link
+ * <p>The plan holds about 17 bytes per chunk place (file, offset, length, done) and a map entry per
+ * chunk, so it is made only up to {@link
  * #MAX_PLACES} places (about 60 GiB of files at the default chunk size); a larger checkout is written
  * the usual way.
  */
