@@ -168,6 +168,12 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine(String[] args) {
+        CommandLine quick = QuickCommands.commandLine(args);
+        return quick != null ? quick : annotated(args);
+    }
+
+    /** The model picocli builds from the annotations: of the command named in {@code args}, or of all. */
+    static CommandLine annotated(String[] args) {
         CommandLine cl = new CommandLine(new Main());
         String name = commandName(args);
         Class<?> one = BY_NAME.get(name);

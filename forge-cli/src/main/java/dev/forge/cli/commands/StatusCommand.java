@@ -26,6 +26,15 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** This command's model built by hand: what picocli reads from the annotations above ({@link dev.forge.cli.QuickCommands}). */
+    public static picocli.CommandLine.Model.CommandSpec handBuilt() {
+        StatusCommand c = new StatusCommand();
+        var s = picocli.CommandLine.Model.CommandSpec.wrapWithoutInspection(c).name("status");
+        c.common = CommonOptions.handBuilt(s, "common");
+        c.json = JsonOption.handBuilt(s);
+        return s;
+    }
+
     @Override
     public Integer call() {
         Output out = common.output(json);

@@ -1,6 +1,7 @@
 package dev.forge.cli.options;
 
 import dev.forge.cli.Output;
+import dev.forge.cli.QuickCommands;
 import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.LazyFetch;
@@ -40,6 +41,21 @@ public final class CommonOptions {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
+
+    /**
+     * A copy mixed into {@code mixee} under {@code name} with its model built by hand: the three options
+     * above without picocli reading their annotations ({@link dev.forge.cli.QuickCommands}).
+     */
+    public static CommonOptions handBuilt(CommandSpec mixee, String name) {
+        CommonOptions o = new CommonOptions();
+        o.mixee = mixee;
+        CommandSpec s = CommandSpec.wrapWithoutInspection(o);
+        s.addOption(QuickCommands.option(Path.class, "DIR", () -> o.directory, v -> o.directory = (Path) v, "-C"));
+        s.addOption(QuickCommands.flag(() -> o.debug, v -> o.debug = (Boolean) v, "--debug"));
+        s.addOption(QuickCommands.flag(() -> o.quiet, v -> o.quiet = (Boolean) v, "-q", "--quiet"));
+        mixee.addMixin(name, s);
+        return o;
+    }
 
     /** This copy and those of the commands above it ({@code forge}, a group such as {@code remote}), nearest first. */
     private List<CommonOptions> chain() {

@@ -25,6 +25,13 @@ public record Tree(List<TreeEntry> entries) {
      */
     public static final Comparator<String> NAME_ORDER = Tree::compareUtf8;
 
+    /**
+     * Entries in {@link #NAME_ORDER}. A plain lambda rather than {@code Comparator.comparing}, whose
+     * lambda is serializable and so linked at run time on every start (the AOT cache keeps only plain
+     * ones).
+     */
+    private static final Comparator<TreeEntry> BY_NAME = (a, b) -> compareUtf8(a.name(), b.name());
+
     static int compareUtf8(String a, String b) {
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
@@ -47,7 +54,7 @@ public record Tree(List<TreeEntry> entries) {
 
     public Tree {
         List<TreeEntry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparing(TreeEntry::name, NAME_ORDER));
+        sorted.sort(BY_NAME);
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
                 throw new IllegalArgumentException(
