@@ -46,10 +46,22 @@ final class Ingester {
 
     /**
      * Small files are read through {@link LinuxDirs} where it binds, unless {@code
-     * -Dforge.read.native=false}.
+     * -Dforge.read.native=false}, in a run of at least {@link #NATIVE_READ_FROM} files.
      */
-    private static final boolean NATIVE_READ =
-            Boolean.parseBoolean(System.getProperty("forge.read.native", "true")) && LinuxDirs.get() != null;
+    private static final boolean NATIVE_READ = Boolean.parseBoolean(System.getProperty("forge.read.native", "true"));
+
+    /**
+     * How many files a run must have before it binds {@link LinuxDirs} to read them ({@code
+     * -Dforge.read.nativeFrom=N}). Binding costs a command 60-80 ms of CPU (the JVM spins classes and
+     * stubs for the calls, even with the AOT cache): an eighth of the main thread of {@code forge add}
+     * of one file, which NIO reads as well.
+     */
+    static final int NATIVE_READ_FROM = Integer.getInteger("forge.read.nativeFrom", 1000);
+
+    private int nativeReadFrom = NATIVE_READ_FROM;
+
+    /** Whether this run reads small files through {@link LinuxDirs}; set by {@link #run}. */
+    private volatile boolean nativeRead;
 
     /** Files read through {@link LinuxDirs} so far (tests check that it was used). */
     static final java.util.concurrent.atomic.LongAdder NATIVE_READS = new java.util.concurrent.atomic.LongAdder();
@@ -122,11 +134,18 @@ final class Ingester {
         return out;
     }
 
+    /** Reads small files through {@link LinuxDirs} from runs of {@code files} files (tests). */
+    Ingester nativeReadFrom(int files) {
+        this.nativeReadFrom = files;
+        return this;
+    }
+
     /**
      * Ingests every file; results in input order. Files that vanished meanwhile have a null result, and
      * so do unreadable ones with {@link #skipUnreadable}.
      */
     List<Result> run(List<WorkFile> files) {
+        nativeRead = NATIVE_READ && files.size() >= nativeReadFrom && LinuxDirs.get() != null;
         List<WorkFile> order = new ArrayList<>(files);
         order.sort(Comparator.comparingLong(WorkFile::size).reversed());
         ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
@@ -276,7 +295,7 @@ final class Ingester {
         }
 
         private LinuxDirs.Lister lister() {
-            if (lister == null && NATIVE_READ) lister = LinuxDirs.get().new Lister(java.lang.foreign.Arena.ofAuto());
+            if (lister == null && nativeRead) lister = LinuxDirs.get().new Lister(java.lang.foreign.Arena.ofAuto());
             return lister;
         }
 

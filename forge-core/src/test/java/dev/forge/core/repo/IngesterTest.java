@@ -99,6 +99,7 @@ class IngesterTest {
         long before = Ingester.NATIVE_READS.sum();
         List<Ingester.Result> results = new Ingester(null, RepoConfig.defaults(), false, true, ProgressListener.NONE)
                 .withThreads(2)
+                .nativeReadFrom(0)
                 .run(files);
         for (int i = 0; i < data.length; i++) {
             Ingester.Result r = results.get(i);
@@ -117,5 +118,14 @@ class IngesterTest {
         if (dev.forge.core.io.LinuxDirs.get() != null) {
             assertTrue(Ingester.NATIVE_READS.sum() - before >= data.length + 1, "read through LinuxDirs");
         }
+        // A run of fewer files than NATIVE_READ_FROM (an add of one file) reads them through NIO, and
+        // gets the same chunks.
+        long beforeFew = Ingester.NATIVE_READS.sum();
+        List<Ingester.Result> few = new Ingester(null, RepoConfig.defaults(), false, true, ProgressListener.NONE)
+                .withThreads(2)
+                .run(files.subList(0, data.length));
+        for (int i = 0; i < data.length; i++)
+            assertEquals(results.get(i).chunks(), few.get(i).chunks(), "f" + i);
+        assertEquals(beforeFew, Ingester.NATIVE_READS.sum(), "no LinuxDirs reads for " + data.length + " files");
     }
 }
