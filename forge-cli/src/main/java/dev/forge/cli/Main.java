@@ -167,13 +167,8 @@ public final class Main implements Callable<Integer> {
         return null;
     }
 
-    static CommandLine commandLine(String[] args) {
-        CommandLine quick = QuickCommands.commandLine(args);
-        return quick != null ? quick : annotated(args);
-    }
-
     /** The model picocli builds from the annotations: of the command named in {@code args}, or of all. */
-    static CommandLine annotated(String[] args) {
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
         String name = commandName(args);
         Class<?> one = BY_NAME.get(name);
@@ -247,6 +242,12 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
         boolean json = asksForJson(args);
+        try {
+            Integer quick = QuickCommands.run(args, out, err, json);
+            if (quick != null) return quick;
+        } catch (OutOfMemoryError oom) {
+            return outOfMemory(out, err, json);
+        }
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
@@ -261,27 +262,33 @@ public final class Main implements Callable<Integer> {
             }
             return ExitCode.USAGE.code();
         });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            int code = ExitCode.of(ex).code();
-            // Messages name paths and refs: no control character in them reaches the terminal raw.
-            new Output(c.getOut(), c.getErr(), json, false)
-                    // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
-                    .error(
-                            dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(message(ex))),
-                            code);
-            if (matched(parsed, "--debug")) {
-                ex.printStackTrace(c.getErr());
-                c.getErr().flush();
-            }
-            return code;
-        });
+        cl.setExecutionExceptionHandler(
+                (ex, c, parsed) -> failed(ex, c.getOut(), c.getErr(), json, matched(parsed, "--debug")));
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError oom) {
-            new Output(out, err, json, false)
-                    .error("out of memory; raise it with FORGE_JAVA_OPTS=-Xmx4g", ExitCode.FAILURE.code());
-            return ExitCode.FAILURE.code();
+            return outOfMemory(out, err, json);
         }
+    }
+
+    /** Reports a command's failure as one line (JSON with --json), the stack trace with --debug; its exit code. */
+    static int failed(Exception ex, PrintWriter out, PrintWriter err, boolean json, boolean debug) {
+        int code = ExitCode.of(ex).code();
+        // Messages name paths and refs: no control character in them reaches the terminal raw.
+        new Output(out, err, json, false)
+                // Every error line goes through the one redaction of URL credentials (user input, SDK messages).
+                .error(dev.forge.core.model.PathText.sanitize(dev.forge.mirror.RemoteUrl.redact(message(ex))), code);
+        if (debug) {
+            ex.printStackTrace(err);
+            err.flush();
+        }
+        return code;
+    }
+
+    private static int outOfMemory(PrintWriter out, PrintWriter err, boolean json) {
+        new Output(out, err, json, false)
+                .error("out of memory; raise it with FORGE_JAVA_OPTS=-Xmx4g", ExitCode.FAILURE.code());
+        return ExitCode.FAILURE.code();
     }
 
     /**

@@ -3,17 +3,22 @@ package dev.forge.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.cli.options.CommonOptions;
 import dev.forge.cli.options.JsonOption;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
-/** The hand-built models of {@link QuickCommands} against the ones picocli builds from the annotations. */
+/** {@link QuickCommands} against picocli's model of the same commands. */
 class QuickCommandsTest {
     private static final List<List<String>> PLAIN = List.of(
             List.of("status"),
@@ -47,58 +52,91 @@ class QuickCommandsTest {
             List.of("-V", "status"));
 
     @Test
-    void plainCommandLinesReachTheCommandsAsTheyWouldThroughTheAnnotations() throws Exception {
+    void plainCommandLinesReachTheCommandsAsThroughPicocli() throws Exception {
         for (List<String> args : PLAIN) {
             String[] a = args.toArray(String[]::new);
-            CommandLine quick = QuickCommands.commandLine(a);
+            QuickCommands.Parsed quick = QuickCommands.parse(a);
             assertNotNull(quick, args.toString());
-            assertEquals(received(Main.annotated(a), a), received(quick, a), args.toString());
+            CommandLine.ParseResult r = Main.commandLine(a).parseArgs(a);
+            boolean debug = r.hasMatchedOption("--debug") || r.subcommand().hasMatchedOption("--debug");
+            assertEquals(
+                    received(r.subcommand().commandSpec().userObject(), debug),
+                    received(quick.command(null, null), quick.debug()),
+                    args.toString());
         }
     }
 
     @Test
-    void everyOtherCommandLineGoesThroughTheAnnotations() {
-        for (List<String> args : OTHERS)
-            assertNull(QuickCommands.commandLine(args.toArray(String[]::new)), args.toString());
+    void everyOtherCommandLineGoesThroughPicocli() {
+        for (List<String> args : OTHERS) assertNull(QuickCommands.parse(args.toArray(String[]::new)), args.toString());
     }
 
+    /** Every option the quick path takes is one the commands declare, with the arity it gives it. */
     @Test
-    void theHandBuiltOptionsAreTheAnnotatedOnes() {
+    void theOptionsTakenAreTheDeclaredOnes() {
         for (String name : List.of("status", "add")) {
             String[] a = name.equals("add") ? new String[] {name, "p"} : new String[] {name};
-            CommandSpec quick =
-                    QuickCommands.commandLine(a).getSubcommands().get(name).getCommandSpec();
-            CommandSpec annotated = Main.annotated(a).getSubcommands().get(name).getCommandSpec();
-            for (OptionSpec o : quick.options()) {
-                OptionSpec same = annotated.findOption(o.longestName());
-                assertNotNull(same, name + " " + o.longestName());
-                assertEquals(List.of(same.names()), List.of(o.names()));
-                assertEquals(same.arity(), o.arity());
-                assertEquals(same.type(), o.type());
+            CommandSpec spec = Main.commandLine(a).getSubcommands().get(name).getCommandSpec();
+            for (String o : List.of("-C", "--debug", "-q", "--quiet", "--json")) {
+                CommandLine.Model.OptionSpec s = spec.findOption(o);
+                assertNotNull(s, name + " " + o);
+                assertEquals(o.equals("-C") ? 1 : 0, s.arity().max(), name + " " + o);
             }
-            assertEquals(describe(annotated.positionalParameters()), describe(quick.positionalParameters()));
-            assertEquals(
-                    new ArrayList<>(annotated.mixins().keySet()),
-                    new ArrayList<>(quick.mixins().keySet()));
+            assertEquals(name.equals("add") ? 1 : 0, spec.positionalParameters().size());
         }
+        CommandSpec forge = Main.commandLine(new String[] {"status"}).getCommandSpec();
+        for (String o : List.of("-C", "--debug", "-q", "--quiet")) assertNotNull(forge.findOption(o), o);
+        assertNull(forge.findOption("--json"));
     }
 
-    private static List<String> describe(List<CommandLine.Model.PositionalParamSpec> ps) {
-        List<String> out = new ArrayList<>();
-        for (var p : ps)
-            out.add(p.arity() + " " + p.paramLabel() + " " + p.type().getName() + " " + List.of(p.auxiliaryTypes()));
-        return out;
+    /** The same output and exit code as through picocli: -CDIR (one word) is not a plain command line. */
+    @Test
+    void outputAndFailuresAreThoseOfPicocli(@TempDir Path dir) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("shot"));
+        String d = repo.toString();
+        for (List<String> tail : List.of(
+                List.of("status"), List.of("status", "--json"), List.of("add", "x"), List.of("add", "--json", "x"))) {
+            assertSame(tail, run(concat(List.of("-C", d), tail)), run(concat(List.of("-C" + d), tail)));
+        }
+        assertEquals("0", run(List.of("-C", d, "init"))[0]);
+        Files.writeString(repo.resolve("a.txt"), "frame notes\n");
+        assertSame(
+                List.of("status"),
+                run(List.of("-C", d, "status", "--json")),
+                run(List.of("-C" + d, "status", "--json")));
+        String[] missing = run(List.of("-C", d, "add", "nope.exr"));
+        assertSame(List.of("add"), missing, run(List.of("-C" + d, "add", "nope.exr")));
+        assertTrue(!missing[0].equals("0") && missing[2].contains("nope.exr"), missing[2]);
+        assertEquals("0", run(List.of("-C", d, "add", "a.txt"))[0]);
+        String[] status = run(List.of("-C", d, "status"));
+        assertSame(List.of("status"), status, run(List.of("-C" + d, "status")));
+        assertTrue(status[1].contains("a.txt"), status[1]);
     }
 
-    /** What the command behind {@code args} sees: its directory, quiet, debug, json and paths. */
-    private static List<Object> received(CommandLine cl, String[] args) throws Exception {
-        CommandLine.ParseResult r = cl.parseArgs(args);
-        Object command = r.subcommand().commandSpec().userObject();
+    private static void assertSame(List<String> what, String[] quick, String[] picocli) {
+        assertEquals(List.of(picocli), List.of(quick), what.toString());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static String[] run(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    /** What a command sees: its directory, quiet, debug, json and paths. */
+    private static List<Object> received(Object command, boolean debugMatched) throws Exception {
         CommonOptions common = (CommonOptions) field(command, "common");
         JsonOption json = (JsonOption) field(command, "json");
-        List<Object> seen = new ArrayList<>(List.of(common.cwd(), common.quiet(), common.debug(), json.enabled()));
+        List<Object> seen =
+                new ArrayList<>(List.of(common.cwd(), common.quiet(), common.debug(), json.enabled(), debugMatched));
         if (command instanceof dev.forge.cli.commands.AddCommand) seen.add(field(command, "paths"));
-        seen.add(r.hasMatchedOption("--debug") || r.subcommand().hasMatchedOption("--debug"));
         return seen;
     }
 

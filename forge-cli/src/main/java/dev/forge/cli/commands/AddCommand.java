@@ -33,26 +33,13 @@ public final class AddCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories to add.")
     List<String> paths;
 
-    /** This command's model built by hand: what picocli reads from the annotations above ({@link dev.forge.cli.QuickCommands}). */
-    public static picocli.CommandLine.Model.CommandSpec handBuilt() {
+    /** The command with these options, without a picocli model ({@link dev.forge.cli.QuickCommands}). */
+    public static AddCommand direct(CommonOptions common, JsonOption json, List<String> paths) {
         AddCommand c = new AddCommand();
-        var s = picocli.CommandLine.Model.CommandSpec.wrapWithoutInspection(c).name("add");
-        c.common = CommonOptions.handBuilt(s, "common");
-        c.json = JsonOption.handBuilt(s);
-        s.addPositional(picocli.CommandLine.Model.PositionalParamSpec.builder()
-                .arity("1..*")
-                .paramLabel("PATH")
-                .type(List.class)
-                .auxiliaryTypes(String.class)
-                .getter(new dev.forge.cli.QuickCommands.Binding(() -> c.paths, v -> c.paths = cast(v)))
-                .setter(new dev.forge.cli.QuickCommands.Binding(() -> c.paths, v -> c.paths = cast(v)))
-                .build());
-        return s;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> cast(Object v) {
-        return (List<String>) v;
+        c.common = common;
+        c.json = json;
+        c.paths = paths;
+        return c;
     }
 
     @Override

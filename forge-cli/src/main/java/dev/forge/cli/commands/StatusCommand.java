@@ -26,13 +26,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    /** This command's model built by hand: what picocli reads from the annotations above ({@link dev.forge.cli.QuickCommands}). */
-    public static picocli.CommandLine.Model.CommandSpec handBuilt() {
+    /** The command with these options, without a picocli model ({@link dev.forge.cli.QuickCommands}). */
+    public static StatusCommand direct(CommonOptions common, JsonOption json) {
         StatusCommand c = new StatusCommand();
-        var s = picocli.CommandLine.Model.CommandSpec.wrapWithoutInspection(c).name("status");
-        c.common = CommonOptions.handBuilt(s, "common");
-        c.json = JsonOption.handBuilt(s);
-        return s;
+        c.common = common;
+        c.json = json;
+        return c;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.forge.cli.options;
 
 import dev.forge.cli.Output;
-import dev.forge.cli.QuickCommands;
 import dev.forge.core.port.LocalStoreFactory;
 import dev.forge.core.repo.Repository;
 import dev.forge.mirror.LazyFetch;
@@ -43,23 +42,42 @@ public final class CommonOptions {
     CommandSpec mixee;
 
     /**
-     * A copy mixed into {@code mixee} under {@code name} with its model built by hand: the three options
-     * above without picocli reading their annotations ({@link dev.forge.cli.QuickCommands}).
+     * Where the options given before the command name are, and where output goes, for a copy made by
+     * {@link #direct} (no picocli model); null for a copy picocli made.
      */
-    public static CommonOptions handBuilt(CommandSpec mixee, String name) {
+    private CommonOptions parent;
+
+    private java.io.PrintWriter out;
+    private java.io.PrintWriter err;
+
+    /**
+     * A copy with these values and no picocli model behind it ({@link dev.forge.cli.QuickCommands}):
+     * {@code parent} holds the options given before the command name, or is null.
+     */
+    public static CommonOptions direct(
+            Path directory,
+            boolean debug,
+            boolean quiet,
+            CommonOptions parent,
+            java.io.PrintWriter out,
+            java.io.PrintWriter err) {
         CommonOptions o = new CommonOptions();
-        o.mixee = mixee;
-        CommandSpec s = CommandSpec.wrapWithoutInspection(o);
-        s.addOption(QuickCommands.option(Path.class, "DIR", () -> o.directory, v -> o.directory = (Path) v, "-C"));
-        s.addOption(QuickCommands.flag(() -> o.debug, v -> o.debug = (Boolean) v, "--debug"));
-        s.addOption(QuickCommands.flag(() -> o.quiet, v -> o.quiet = (Boolean) v, "-q", "--quiet"));
-        mixee.addMixin(name, s);
+        o.directory = directory;
+        o.debug = debug;
+        o.quiet = quiet;
+        o.parent = parent;
+        o.out = out;
+        o.err = err;
         return o;
     }
 
     /** This copy and those of the commands above it ({@code forge}, a group such as {@code remote}), nearest first. */
     private List<CommonOptions> chain() {
         List<CommonOptions> chain = new ArrayList<>(3);
+        if (mixee == null) {
+            for (CommonOptions o = this; o != null; o = o.parent) chain.add(o);
+            return chain;
+        }
         for (CommandSpec c = mixee; c != null; c = c.parent()) {
             for (CommandSpec m : c.mixins().values()) {
                 if (m.userObject() instanceof CommonOptions o) chain.add(o);
@@ -120,7 +138,7 @@ public final class CommonOptions {
         // A reading command may grow the store too (a lazy clone's show fetches); the index is open
         // for writing (and so this process's alone) unless the disk is read-only.
         if (!repo.readOnly() && repo.config().storeMaxSize() != null) {
-            java.io.PrintWriter err = mixee.commandLine().getErr();
+            java.io.PrintWriter err = err();
             repo.beforeClose(() -> dev.forge.cli.StoreLimit.enforce(repo, err));
         }
         return repo;
@@ -131,13 +149,19 @@ public final class CommonOptions {
 
     /** The command's output, in JSON when {@code json} is set. */
     public Output output(JsonOption json) {
-        var cl = mixee.commandLine();
-        return new Output(cl.getOut(), cl.getErr(), json.enabled(), quiet());
+        return new Output(out(), err(), json.enabled(), quiet());
     }
 
     /** The output of a command that has no {@code --json}. */
     public Output output() {
-        var cl = mixee.commandLine();
-        return new Output(cl.getOut(), cl.getErr(), false, quiet());
+        return new Output(out(), err(), false, quiet());
+    }
+
+    private java.io.PrintWriter out() {
+        return mixee != null ? mixee.commandLine().getOut() : out;
+    }
+
+    private java.io.PrintWriter err() {
+        return mixee != null ? mixee.commandLine().getErr() : err;
     }
 }

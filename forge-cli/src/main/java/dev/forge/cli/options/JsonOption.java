@@ -10,12 +10,10 @@ public final class JsonOption {
     @Option(names = "--json", description = "Print the result as JSON (fields in docs/cli.md).")
     boolean enabled;
 
-    /** A copy mixed into {@code mixee} with its model built by hand ({@link dev.forge.cli.QuickCommands}). */
-    public static JsonOption handBuilt(picocli.CommandLine.Model.CommandSpec mixee) {
+    /** The option as given, without a picocli model ({@link dev.forge.cli.QuickCommands}). */
+    public static JsonOption of(boolean enabled) {
         JsonOption j = new JsonOption();
-        var s = picocli.CommandLine.Model.CommandSpec.wrapWithoutInspection(j);
-        s.addOption(dev.forge.cli.QuickCommands.flag(() -> j.enabled, v -> j.enabled = (Boolean) v, "--json"));
-        mixee.addMixin("json", s);
+        j.enabled = enabled;
         return j;
     }
 
