@@ -193,9 +193,9 @@ public final class Push {
         recordPurged();
         progress.begin("Uploading", bytes, "B");
         try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
-            for (ObjectId id : data) up.add(id);
+            up.addAll(data);
             up.seal();
-            for (ObjectId id : meta) up.add(id);
+            up.addAll(meta);
             up.finish();
             lease.checkFresh("push");
             TestHooks.reached("push.beforeRef");
@@ -329,9 +329,9 @@ public final class Push {
             recordPurged();
             progress.begin("Uploading", bytes, "B");
             try (PackUploader up = new PackUploader(remote, store, targetPackSize, progress)) {
-                for (ObjectId id : data) up.add(id);
+                up.addAll(data);
                 up.seal();
-                for (ObjectId id : meta) up.add(id);
+                up.addAll(meta);
                 up.finish();
             } finally {
                 progress.end();

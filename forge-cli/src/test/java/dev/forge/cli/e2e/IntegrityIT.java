@@ -248,6 +248,32 @@ class IntegrityIT {
         run(repo, "fsck").ok();
     }
 
+    /**
+     * A push reads every record it sends (on a second thread, ahead of the pack being written) and
+     * verifies it: a damaged one stops the push with the integrity exit code naming pack and offset,
+     * and the remote's branch is not created; once repaired from the file, the push goes through and a
+     * clone gives the bytes back.
+     */
+    @Test
+    void aPushThatMeetsADamagedLocalChunkFailsAndMovesNoBranch() throws IOException {
+        Path remote = tmp.resolve("remote");
+        run(repo, "remote", "add", "origin", remote.toString()).ok();
+        PackRecord rec = dataChunk();
+        long flipAt = rec.payloadOffset() + rec.storedLength() / 2;
+        flipByte(rec.pack(), flipAt);
+        ForgeProcess.Result push =
+                run(repo, "push").expect(ExitCode.INTEGRITY.code()).oneLineError();
+        assertNamesPackAndOffset(push, rec.pack(), rec.offset(), flipAt);
+        // The remote has no branch: a clone of it is empty.
+        run(tmp, "clone", remote.toString(), "nothing").ok();
+        assertFalse(Files.exists(tmp.resolve("nothing/data.bin")), "a branch reached the remote");
+
+        flipByte(rec.pack(), flipAt); // the byte as it was
+        run(repo, "push").ok();
+        run(tmp, "clone", remote.toString(), "copy").ok();
+        assertArrayEquals(data, Files.readAllBytes(tmp.resolve("copy/data.bin")));
+    }
+
     @Test
     void fetchAndRepairDownloadDamagedObjectsAgainFromARemote() throws IOException {
         Path remote = tmp.resolve("remote");
