@@ -246,14 +246,15 @@ final class RangeReader {
         }
         for (PackIndex.Entry e : r.entries()) {
             int off = (int) (e.offset() - r.offset());
-            writer.put(
+            writer.putVerified(
                     e.id(),
                     e.type(),
                     e.codec(),
                     e.rawLength(),
                     span,
                     off + PackLayout.RECORD_HEADER_SIZE,
-                    e.storedLength());
+                    e.storedLength(),
+                    PackLayout.recordCrc(span, off));
             objects.incrementAndGet();
             stored += e.storedLength();
         }
