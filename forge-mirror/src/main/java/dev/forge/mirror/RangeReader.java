@@ -13,11 +13,8 @@ import dev.forge.core.port.ProgressListener;
 import dev.forge.mirror.format.PackIndex;
 import dev.forge.mirror.format.PackLayout;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -184,12 +181,12 @@ final class RangeReader {
 
     /**
      * The span's bytes, in this thread's buffer (records are copied into the pack writer, so it is
-     * free again once the span is stored): read straight into it, or through its partial file
-     * (continued if one is there).
+     * free again once the span is stored): read straight into it, or into it and its partial file at
+     * once (continued if one is there; only what an earlier run left is read back from the file).
      */
     private byte[] span(Request r, String name, Fetcher f) {
+        byte[] span = f.buffer(r.length());
         if (!staged(r)) {
-            byte[] span = f.buffer(r.length());
             blobs.getInto(name, r.offset(), r.length(), span);
             return span;
         }
@@ -197,18 +194,11 @@ final class RangeReader {
         try {
             Files.createDirectories(incoming);
             long have = Files.exists(partial) ? Math.min(Files.size(partial), r.length()) : 0;
-            blobs.readInto(name, r.offset(), r.length(), partial);
+            blobs.readInto(name, r.offset(), r.length(), partial, span);
             f.partials.add(partial);
             if (have > 0) {
                 resumed.incrementAndGet();
                 bytesResumed.addAndGet(have);
-            }
-            byte[] span = f.buffer(r.length());
-            try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.READ)) {
-                ByteBuffer b = ByteBuffer.wrap(span, 0, r.length());
-                while (b.hasRemaining()) {
-                    if (ch.read(b, b.position()) < 0) throw new IOException(partial + " is shorter than its read");
-                }
             }
             return span;
         } catch (IOException e) {
@@ -256,14 +246,15 @@ final class RangeReader {
         }
         for (PackIndex.Entry e : r.entries()) {
             int off = (int) (e.offset() - r.offset());
-            writer.put(
+            writer.putVerified(
                     e.id(),
                     e.type(),
                     e.codec(),
                     e.rawLength(),
                     span,
                     off + PackLayout.RECORD_HEADER_SIZE,
-                    e.storedLength());
+                    e.storedLength(),
+                    PackLayout.recordCrc(span, off));
             objects.incrementAndGet();
             stored += e.storedLength();
         }

@@ -223,8 +223,8 @@ public final class Remote implements AutoCloseable {
         }
 
         @Override
-        public long readInto(String n, long offset, long length, Path partial) {
-            return resolved().readInto(n, offset, length, partial);
+        public long readInto(String n, long offset, int length, Path partial, byte[] dst) {
+            return resolved().readInto(n, offset, length, partial, dst);
         }
 
         @Override

@@ -56,6 +56,26 @@ final class PackWriter implements ObjectWriter {
 
     @Override
     public boolean put(ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len) {
+        return write(id, type, codec, rawLength, payload, off, len, false, 0);
+    }
+
+    /** The local record layout is the remote one (PackLayout), so a fetched record's CRC is this record's. */
+    @Override
+    public boolean putVerified(
+            ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len, int recordCrc) {
+        return write(id, type, codec, rawLength, payload, off, len, true, recordCrc);
+    }
+
+    private boolean write(
+            ObjectId id,
+            ObjectType type,
+            Codec codec,
+            int rawLength,
+            byte[] payload,
+            int off,
+            int len,
+            boolean crcKnown,
+            int knownCrc) {
         if (closed) throw new IllegalStateException("writer is closed");
         if (!rewrite && !store.claim(id)) return false;
         try {
@@ -67,10 +87,14 @@ final class PackWriter implements ObjectWriter {
             id.copyTo(header, 4);
             PackFormat.putInt(header, 36, rawLength);
             PackFormat.putInt(header, 40, len);
-            recordCrc.reset();
-            recordCrc.update(header, 0, PackFormat.RECORD_CRC_OFFSET);
-            recordCrc.update(payload, off, len);
-            PackFormat.putInt(header, PackFormat.RECORD_CRC_OFFSET, (int) recordCrc.getValue());
+            int crc = knownCrc;
+            if (!crcKnown) {
+                recordCrc.reset();
+                recordCrc.update(header, 0, PackFormat.RECORD_CRC_OFFSET);
+                recordCrc.update(payload, off, len);
+                crc = (int) recordCrc.getValue();
+            }
+            PackFormat.putInt(header, PackFormat.RECORD_CRC_OFFSET, crc);
             long offset = position;
             append(header, 0, header.length);
             append(payload, off, len);

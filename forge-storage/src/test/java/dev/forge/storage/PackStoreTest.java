@@ -88,6 +88,45 @@ class PackStoreTest {
         }
     }
 
+    /**
+     * A record copied with the CRC it carried (a fetch's, checked there) makes the same pack bytes as a
+     * put that computes it; a wrong one is caught when the object is read, like damage.
+     */
+    @Test
+    void aRecordPutWithItsKnownCrcIsTheSameAsAPutAndAWrongOneIsCaughtOnRead() throws Exception {
+        byte[] raw = data(9, 4000, false);
+        ObjectId id = Blake3.newHasher().hash(raw, 0, raw.length);
+        Path plain = Files.createDirectories(dir.resolve("plain"));
+        try (LocalStore s = factory.create(plain, RepoConfig.defaults());
+                ObjectWriter w = s.objects().newWriter()) {
+            w.put(id, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length);
+        }
+        byte[] packed;
+        try (Stream<Path> packs = Files.list(plain.resolve(".forge/packs"))) {
+            packed = Files.readAllBytes(packs.findFirst().orElseThrow());
+        }
+        int crc = java.nio.ByteBuffer.wrap(packed).getInt(16 + 44);
+        for (int given : new int[] {crc, crc ^ 1}) {
+            Path d = Files.createDirectories(dir.resolve("known" + given));
+            try (LocalStore s = factory.create(d, RepoConfig.defaults());
+                    ObjectWriter w = s.objects().newWriter()) {
+                w.putVerified(
+                        id, ObjectType.CHUNK, dev.forge.core.codec.Codec.RAW, raw.length, raw, 0, raw.length, given);
+            }
+            try (LocalStore s = factory.open(d)) {
+                if (given == crc) {
+                    assertArrayEquals(raw, s.objects().read(id));
+                    try (Stream<Path> packs = Files.list(d.resolve(".forge/packs"))) {
+                        assertArrayEquals(
+                                packed, Files.readAllBytes(packs.findFirst().orElseThrow()));
+                    }
+                } else {
+                    assertThrows(IntegrityException.class, () -> s.objects().read(id));
+                }
+            }
+        }
+    }
+
     @Test
     void anUnflushedPackLeavesNoTraceAfterACrash() throws Exception {
         try (LocalStore s = factory.create(dir, RepoConfig.defaults())) {

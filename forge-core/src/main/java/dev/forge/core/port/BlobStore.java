@@ -58,17 +58,20 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
-     * Makes {@code partial} hold the {@code length} bytes of the blob from {@code offset}: what it holds
-     * already (an interrupted earlier read's first bytes) is kept, and only the rest is read and
-     * appended. A store that streams appends bytes as they arrive, so a read cut off half way keeps
-     * what came. Returns the bytes read now. The caller verifies the result (the bytes are not
-     * fsynced: a crash may leave garbage, which the verification catches).
+     * Makes {@code partial} hold the {@code length} bytes of the blob from {@code offset}, and {@code
+     * dst[0, length)} the same bytes: what the file holds already (an interrupted earlier read's first
+     * bytes) is kept and read back, and only the rest is read from the store, into {@code dst} and
+     * appended to the file. A store that streams appends bytes as they arrive, so a read cut off half
+     * way keeps what came; the bytes that arrive now are not read back from the file. Returns the
+     * bytes read from the store now. The caller verifies the result (the file is not fsynced: a crash
+     * may leave garbage, which the verification catches).
      */
-    default long readInto(String name, long offset, long length, Path partial) {
+    default long readInto(String name, long offset, int length, Path partial, byte[] dst) {
         try {
-            long have = java.nio.file.Files.exists(partial) ? java.nio.file.Files.size(partial) : 0;
+            int have = readPartial(partial, length, dst);
             if (have >= length) return 0;
-            byte[] rest = get(name, offset + have, Math.toIntExact(length - have));
+            byte[] rest = get(name, offset + have, length - have);
+            System.arraycopy(rest, 0, dst, have, rest.length);
             java.nio.file.Files.write(
                     partial,
                     rest,
@@ -78,6 +81,24 @@ public interface BlobStore extends AutoCloseable {
             return rest.length;
         } catch (java.io.IOException e) {
             throw new dev.forge.core.error.ForgeException("cannot write " + partial + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For {@link #readInto}: reads what {@code partial} holds already (none when it is missing), at
+     * most {@code length} bytes, into the start of {@code dst}; returns how many.
+     */
+    static int readPartial(Path partial, int length, byte[] dst) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch =
+                java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.READ)) {
+            int have = (int) Math.min(ch.size(), length);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(dst, 0, have);
+            while (b.hasRemaining()) {
+                if (ch.read(b, b.position()) < 0) throw new java.io.IOException(partial + " shrank while read");
+            }
+            return have;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
         }
     }
 

@@ -19,6 +19,17 @@ public interface ObjectWriter extends AutoCloseable {
      */
     boolean put(ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len);
 
+    /**
+     * As {@link #put}, for a record copied from another pack of the same layout (docs/format.md, "Pack
+     * file") and verified there: {@code recordCrc} is that record's CRC32C (of its 44 header bytes and
+     * the payload), which a writer of the same layout stores as it is instead of computing it again. A
+     * wrong one is caught by the check of every read, as damage would be.
+     */
+    default boolean putVerified(
+            ObjectId id, ObjectType type, Codec codec, int rawLength, byte[] payload, int off, int len, int recordCrc) {
+        return put(id, type, codec, rawLength, payload, off, len);
+    }
+
     /** Makes everything put so far durable, then visible. */
     void flush();
 

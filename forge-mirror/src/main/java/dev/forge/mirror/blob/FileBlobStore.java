@@ -217,28 +217,26 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
-    /**
-     * Appends the rest of the range to {@code partial} by a kernel copy ({@link FileChannel#transferTo}),
-     * without passing the bytes through the heap.
-     */
+    /** Reads the rest of the range into {@code dst} and appends it to {@code partial}. */
     @Override
-    public long readInto(String name, long offset, long length, Path partial) {
+    public long readInto(String name, long offset, int length, Path partial, byte[] dst) {
         Path p = path(name);
         try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ);
                 FileChannel out = FileChannel.open(
                         partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            long have = out.size();
+            int have = BlobStore.readPartial(partial, length, dst);
             if (have >= length) return 0;
+            ByteBuffer b = ByteBuffer.wrap(dst, have, length - have);
             long pos = offset + have;
-            long end = offset + length;
-            if (in.size() < end)
-                throw new IntegrityException(
-                        "blob " + name + " in " + root + " ends before byte " + end + " (truncated)");
-            while (pos < end) {
-                long n = in.transferTo(pos, end - pos, out);
-                if (n <= 0) throw new IOException("no progress copying " + name);
+            while (b.hasRemaining()) {
+                int n = in.read(b, pos);
+                if (n < 0)
+                    throw new IntegrityException(
+                            "blob " + name + " in " + root + " ends before byte " + (offset + length) + " (truncated)");
                 pos += n;
             }
+            b.position(have);
+            while (b.hasRemaining()) out.write(b);
             return length - have;
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + name + " is missing from " + root);

@@ -53,8 +53,8 @@ public final class ListingBlobStore extends ForwardingBlobStore {
     }
 
     @Override
-    public long readInto(String name, long offset, long length, Path partial) {
-        return forward(() -> inner().readInto(name, offset, length, partial));
+    public long readInto(String name, long offset, int length, Path partial, byte[] dst) {
+        return forward(() -> inner().readInto(name, offset, length, partial, dst));
     }
 
     @Override

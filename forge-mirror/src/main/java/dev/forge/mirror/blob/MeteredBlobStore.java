@@ -106,10 +106,10 @@ public final class MeteredBlobStore extends ForwardingBlobStore {
     }
 
     @Override
-    public long readInto(String name, long offset, long length, Path partial) {
+    public long readInto(String name, long offset, int length, Path partial, byte[] dst) {
         long before = size(partial);
         try {
-            return forward(() -> inner().readInto(name, offset, length, partial));
+            return forward(() -> inner().readInto(name, offset, length, partial, dst));
         } finally {
             // What arrived counts even when the read was cut off half way.
             received.addAndGet(Math.max(0, size(partial) - before));

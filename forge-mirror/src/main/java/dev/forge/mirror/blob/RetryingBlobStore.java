@@ -134,7 +134,7 @@ public final class RetryingBlobStore extends ForwardingBlobStore {
 
     /** Each attempt appends to what the partial file holds, so a retry continues where the drop was. */
     @Override
-    public long readInto(String name, long offset, long length, java.nio.file.Path partial) {
-        return forward(() -> inner().readInto(name, offset, length, partial));
+    public long readInto(String name, long offset, int length, java.nio.file.Path partial, byte[] dst) {
+        return forward(() -> inner().readInto(name, offset, length, partial, dst));
     }
 }

@@ -36,6 +36,11 @@ public final class PackLayout {
 
     private PackLayout() {}
 
+    /** The CRC32C a record at {@code rec[off..]} carries (checked by {@link #verifyRecord}). */
+    public static int recordCrc(byte[] rec, int off) {
+        return ByteBuffer.wrap(rec).getInt(off + RECORD_CRC_OFFSET);
+    }
+
     /**
      * Checks the record at {@code rec[off..]} against its index entry (marker, CRC32C, header fields),
      * decodes it and re-hashes the raw bytes against the id. Returns nothing: a record that returns is

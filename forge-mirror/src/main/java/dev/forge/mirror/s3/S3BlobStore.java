@@ -93,6 +93,8 @@ public final class S3BlobStore implements BlobStore {
     static final long DEFAULT_MULTIPART_THRESHOLD = 16L << 20;
     private static final long MIN_PART = 5L << 20;
     private static final int MAX_PARTS = 10_000;
+    /** The most a ranged read into a partial file takes from the connection and appends at once. */
+    private static final int STREAM_STEP = 256 << 10;
     /** Test-only: small parts against S3Proxy (TestHooks); 0 when not set. */
     private static final long TEST_PART_SIZE = TestHooks.size("FORGE_TEST_S3_PART_SIZE", 0);
 
@@ -368,20 +370,21 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /**
-     * Streams the range into {@code partial} as it arrives (appending after what it holds), so that a
-     * read cut off half way keeps what came; the request deadline bounds it as any read.
+     * Streams the range into {@code dst} and {@code partial} (appending after what it holds) as it
+     * arrives, so that a read cut off half way keeps what came and nothing is read back; the request
+     * deadline bounds it as any read.
      */
     @Override
-    public long readInto(String name, long offset, long length, Path partial) {
-        long have;
+    public long readInto(String name, long offset, int length, Path partial, byte[] dst) {
+        int have;
         try {
-            have = Files.exists(partial) ? Files.size(partial) : 0;
+            have = BlobStore.readPartial(partial, length, dst);
         } catch (IOException e) {
             throw new ForgeException("cannot read " + partial + ": " + e.getMessage(), e);
         }
         if (have >= length) return 0;
         long from = offset + have;
-        long want = length - have;
+        int want = length - have;
         String range = "bytes=" + from + "-" + (offset + length - 1);
         return call("read", name, () -> {
             try (var in = client.getObject(GetObjectRequest.builder()
@@ -389,11 +392,7 @@ public final class S3BlobStore implements BlobStore {
                             .key(key(name))
                             .range(range)
                             .build());
-                    java.io.OutputStream out = Files.newOutputStream(
-                            partial,
-                            java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.WRITE,
-                            java.nio.file.StandardOpenOption.APPEND)) {
+                    java.io.FileOutputStream out = new java.io.FileOutputStream(partial.toFile(), true)) {
                 Long announced = in.response().contentLength();
                 if (announced == null || announced != want) {
                     throw new RemoteUnavailableException(
@@ -408,11 +407,12 @@ public final class S3BlobStore implements BlobStore {
                         },
                         deadline.toMillis(),
                         TimeUnit.MILLISECONDS);
-                long got = 0;
+                int at = have;
+                int got = 0;
                 try {
-                    byte[] buf = new byte[1 << 16];
-                    for (int n; got < want && (n = in.read(buf, 0, (int) Math.min(buf.length, want - got))) > 0; ) {
-                        out.write(buf, 0, n);
+                    for (int n; at < length && (n = in.read(dst, at, Math.min(STREAM_STEP, length - at))) > 0; ) {
+                        out.write(dst, at, n);
+                        at += n;
                         got += n;
                     }
                 } catch (IOException e) {
@@ -427,7 +427,7 @@ public final class S3BlobStore implements BlobStore {
                 } finally {
                     watchdog.cancel(false);
                 }
-                checkLength(name, want, got);
+                checkLength(name, (long) want, got);
                 return got;
             } catch (IOException e) {
                 throw SdkClientException.create("connection failed while reading: " + e.getMessage(), e);

@@ -72,6 +72,33 @@ public abstract class BlobStoreContract {
         assertTrue(s.get("packs/a.pack").isEmpty());
     }
 
+    /**
+     * A ranged read into a partial file that holds the first bytes reads only the rest; the buffer gets
+     * the whole range (what the file held, then what arrived), and so does the file.
+     */
+    @Test
+    void aPartialReadIsContinuedIntoTheFileAndTheBuffer() throws Exception {
+        BlobStore s = store();
+        byte[] data = new byte[300_000];
+        new Random(6).nextBytes(data);
+        s.put("packs/q.pack", data);
+        byte[] want = java.util.Arrays.copyOfRange(data, 1000, 201_000);
+        Path partial = tmp.resolve("q.part");
+        Files.write(partial, java.util.Arrays.copyOfRange(data, 1000, 51_000));
+        byte[] dst = new byte[200_000];
+        assertEquals(150_000, s.readInto("packs/q.pack", 1000, 200_000, partial, dst));
+        assertArrayEquals(want, Files.readAllBytes(partial));
+        assertArrayEquals(want, dst);
+        byte[] again = new byte[200_000];
+        assertEquals(0, s.readInto("packs/q.pack", 1000, 200_000, partial, again), "complete: nothing to read");
+        assertArrayEquals(want, again, "read back from the file");
+        Path fresh = tmp.resolve("fresh.part");
+        byte[] whole = new byte[200_000];
+        assertEquals(200_000, s.readInto("packs/q.pack", 1000, 200_000, fresh, whole));
+        assertArrayEquals(want, whole);
+        assertArrayEquals(want, Files.readAllBytes(fresh));
+    }
+
     @Test
     void conditionalWrites() {
         BlobStore s = store();

@@ -115,19 +115,4 @@ class S3BlobStoreTest extends BlobStoreContract {
         // Nothing unfinished: a plain upload, nothing kept.
         assertEquals(0, s.putResuming("packs/p.pack", file));
     }
-
-    /** A ranged read into a partial file that holds the first bytes reads only the rest. */
-    @Test
-    void aPartialReadIsContinued(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-        BlobStore s = store();
-        byte[] data = new byte[300_000];
-        new java.util.Random(6).nextBytes(data);
-        s.put("packs/q.pack", data);
-        java.nio.file.Path partial = tmp.resolve("q.part");
-        Files.write(partial, java.util.Arrays.copyOfRange(data, 1000, 51_000));
-        assertEquals(150_000, s.readInto("packs/q.pack", 1000, 200_000, partial));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(
-                java.util.Arrays.copyOfRange(data, 1000, 201_000), Files.readAllBytes(partial));
-        assertEquals(0, s.readInto("packs/q.pack", 1000, 200_000, partial), "complete: nothing to read");
-    }
 }
