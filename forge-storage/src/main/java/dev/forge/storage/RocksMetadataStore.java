@@ -381,6 +381,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         private boolean stageTouched;
         /** The tree cache to store with the stage, or null to keep the one stored. */
         private byte[] cacheChange;
+        /** A tree the stage this update writes equals ({@link #recordStageTree}), or null. */
+        private ObjectId stageTreeAfter;
         /** Read-only: a change other than a cache write was asked for. */
         private boolean refused;
 
@@ -462,6 +464,12 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             tree.copyTo(v, 1);
             PackFormat.putLong(v, 33, stageDigest);
             return put(index.meta, STAGE_TREE_KEY, v);
+        }
+
+        @Override
+        public Update recordStageTree(ObjectId tree) {
+            stageTreeAfter = java.util.Objects.requireNonNull(tree, "tree");
+            return this;
         }
 
         @Override
@@ -568,6 +576,8 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                             cacheChange != null ? cacheChange : cur.cache());
                 }
                 StageFile.writeNew(forgeDir, bytes);
+                // Named with the digest of the file just written (its header's), in the same batch.
+                if (stageTreeAfter != null) setStageTree(stageTreeAfter, StageFile.digestIn(bytes));
                 byte[] v = new byte[9];
                 v[0] = 1; // version
                 PackFormat.putLong(v, 1, gen);

@@ -338,6 +338,11 @@ final class StageFile {
         }
     }
 
+    /** The stage digest recorded in the header of a file's {@code bytes} (as {@link #with} or {@link #encode} made them). */
+    static long digestIn(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).getLong(24);
+    }
+
     /** {@link #digestOf} of the {@code n} stage entries encoded in {@code a} from {@code off}. */
     private static long digestAt(byte[] a, int off, int n) {
         CRC32C keys = new CRC32C();
