@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -127,14 +126,17 @@ final class Ingester {
      * so do unreadable ones with {@link #skipUnreadable}.
      */
     List<Result> run(List<WorkFile> files) {
-        List<WorkFile> order = new ArrayList<>(files);
-        order.sort(Comparator.comparingLong(WorkFile::size).reversed());
-        ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
+        // Each result goes to its file's place in the input (no map by path: 100,000 puts and gets).
+        record Job(WorkFile file, int at) {}
+        List<Job> order = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) order.add(new Job(files.get(i), i));
+        order.sort(Comparator.comparingLong((Job j) -> j.file().size()).reversed());
+        Result[] results = new Result[files.size()];
         int threads = this.threads;
         int workers = Math.max(1, Math.min(threads, order.size()));
         // Spare cores (fewer files than threads) chunk large files alongside their worker.
         int chunkThreads = threads / workers;
-        boolean anyLarge = !order.isEmpty() && order.get(0).size() > SMALL_FILE;
+        boolean anyLarge = !order.isEmpty() && order.get(0).file().size() > SMALL_FILE;
         ExecutorService helpers = chunkThreads > 1 && anyLarge
                 ? Executors.newFixedThreadPool(
                         threads - workers,
@@ -147,15 +149,13 @@ final class Ingester {
                     order.size(),
                     () -> new Worker(helpers != null ? chunkThreads : 1, helpers),
                     (w, i) -> {
-                        Result r = w.ingest(order.get(i));
-                        if (r != null) results.put(r.file().path(), r);
+                        Job j = order.get(i);
+                        results[j.at()] = w.ingest(j.file());
                     });
         } finally {
             if (helpers != null) helpers.shutdownNow();
         }
-        List<Result> out = new ArrayList<>(files.size());
-        for (WorkFile f : files) out.add(results.get(f.path()));
-        return out;
+        return Arrays.asList(results);
     }
 
     /**
