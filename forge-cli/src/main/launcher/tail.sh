@@ -43,7 +43,10 @@ _forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access
 # HTTP and fetch paths took about a sixth of a clone's CPU, and a clone of 2 GB took 0.78x the CPU
 # from S3 and 0.85x from a folder with C1 alone (docs/benchmarks.md, "Clone writes files as the
 # chunks arrive"). push keeps C2: its request signing hashes every byte in Java (1.6x the CPU
-# under C1). The name is the first argument that is not one of forge's own options (-C DIR,
+# under C1). Nor init and commit: a commit takes the tree its stage's last change recorded (or builds
+# trees from metadata), and under C1 alone one of 100,000 files took 0.78x the CPU (0.69x where it
+# builds the trees), init 0.78x (docs/benchmarks.md, "Add + commit of 100,000 files, fourth part").
+# The name is the first argument that is not one of forge's own options (-C DIR,
 # --debug, -q), as in Main.
 _forge_cmd=
 _forge_skip=
@@ -56,7 +59,7 @@ for _forge_a in "$@"; do
   esac
 done
 case $_forge_cmd in
-  version | --version | -V | help | --help | -h | config | branch | tag | log | op | remote | locks | completion | status | clone | fetch)
+  version | --version | -V | help | --help | -h | config | branch | tag | log | op | remote | locks | completion | status | clone | fetch | init | commit)
     _forge_jit=-XX:TieredStopAtLevel=1 ;;
   *) _forge_jit= ;;
 esac
