@@ -482,4 +482,30 @@ class StageFileTest {
             }
         }
     }
+
+    @Test
+    void changesComeOutInKeyOrderWithTheLastChangeOfAKey() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int round = 0; round < 200; round++) {
+            StageFile.Changes changes = new StageFile.Changes();
+            SortedMap<byte[], byte[]> expected = new TreeMap<>(StageFile.KEY_ORDER);
+            int n = rnd.nextInt(50);
+            boolean inOrder = round % 2 == 0; // in key order (as an add makes them), or any order with repeats
+            for (int i = 0; i < n; i++) {
+                byte[] k =
+                        (inOrder ? String.format("p%05d", i) : "p" + rnd.nextInt(20)).getBytes(StandardCharsets.UTF_8);
+                byte[] v = rnd.nextInt(4) == 0 ? null : new byte[] {(byte) i};
+                changes.put(k, v);
+                expected.put(k, v);
+            }
+            List<String> want = new ArrayList<>();
+            for (var e : expected.entrySet())
+                want.add(
+                        new String(e.getKey(), StandardCharsets.UTF_8) + "=" + java.util.Arrays.toString(e.getValue()));
+            List<String> got = new ArrayList<>();
+            for (var e : changes.sorted())
+                got.add(new String(e.getKey(), StandardCharsets.UTF_8) + "=" + java.util.Arrays.toString(e.getValue()));
+            assertEquals(want, got, "round " + round);
+        }
+    }
 }

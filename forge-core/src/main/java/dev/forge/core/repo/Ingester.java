@@ -127,16 +127,14 @@ final class Ingester {
      */
     List<Result> run(List<WorkFile> files) {
         // Each result goes to its file's place in the input (no map by path: 100,000 puts and gets).
-        record Job(WorkFile file, int at) {}
-        List<Job> order = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) order.add(new Job(files.get(i), i));
-        order.sort(Comparator.comparingLong((Job j) -> j.file().size()).reversed());
-        Result[] results = new Result[files.size()];
+        WorkFile[] in = files.toArray(new WorkFile[0]);
+        int[] order = largestFirst(files);
+        Result[] results = new Result[in.length];
         int threads = this.threads;
-        int workers = Math.max(1, Math.min(threads, order.size()));
+        int workers = Math.max(1, Math.min(threads, order.length));
         // Spare cores (fewer files than threads) chunk large files alongside their worker.
         int chunkThreads = threads / workers;
-        boolean anyLarge = !order.isEmpty() && order.get(0).file().size() > SMALL_FILE;
+        boolean anyLarge = order.length > 0 && in[order[0]].size() > SMALL_FILE;
         ExecutorService helpers = chunkThreads > 1 && anyLarge
                 ? Executors.newFixedThreadPool(
                         threads - workers,
@@ -146,16 +144,43 @@ final class Ingester {
             Workers.run(
                     "forge-ingest",
                     threads,
-                    order.size(),
+                    order.length,
                     () -> new Worker(helpers != null ? chunkThreads : 1, helpers),
-                    (w, i) -> {
-                        Job j = order.get(i);
-                        results[j.at()] = w.ingest(j.file());
-                    });
+                    (w, i) -> results[order[i]] = w.ingest(in[order[i]]));
         } finally {
             if (helpers != null) helpers.shutdownNow();
         }
         return Arrays.asList(results);
+    }
+
+    /**
+     * The indexes of {@code files}, largest file first (files of one size in input order). Sorted as
+     * numbers (size and index packed into one long) where they fit, which is every tree of files below
+     * 512 GiB each: sorting 100,000 objects through a comparator chain was a tenth of the main thread
+     * of {@code forge add}.
+     */
+    static int[] largestFirst(List<WorkFile> files) {
+        int n = files.size();
+        int[] order = new int[n];
+        long[] keys = new long[n];
+        boolean packed = n < 1 << 24;
+        for (int i = 0; i < n && packed; i++) {
+            long size = files.get(i).size();
+            packed = size >= 0 && size < 1L << 39;
+            keys[i] = ((1L << 39) - 1 - size) << 24 | i;
+        }
+        if (packed) {
+            Arrays.sort(keys);
+            for (int i = 0; i < n; i++) order[i] = (int) (keys[i] & 0xFFFFFF);
+            return order;
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) boxed[i] = i;
+        Arrays.sort(
+                boxed,
+                Comparator.comparingLong((Integer i) -> files.get(i).size()).reversed());
+        for (int i = 0; i < n; i++) order[i] = boxed[i];
+        return order;
     }
 
     /**
