@@ -555,4 +555,22 @@ class TreeCacheTest {
             assertEquals(op.stageAfter(), recordedTree(), "round " + round);
         }
     }
+
+    @Test
+    void gcKeepsTheRecordedTreeOfTheStageWholeEvenWithoutACache() throws Exception {
+        repo.setGcGraceDays(0);
+        for (int i = 0; i < 12; i++) write("a/b" + (i % 3) + "/f" + i, i);
+        new Add(repo).run(dir, List.of("."), P);
+        ObjectId recorded = recordedTree();
+        assertNotNull(recorded);
+        repo.meta().newUpdate().setStageCache(new byte[] {1, 2, 3}).commit(); // no cache to keep trees by
+        Thread.sleep(5); // every operation older than the gc's cutoff
+        new Gc(repo).run(false, P);
+        assertEquals(recorded, recordedTree());
+        assertEquals(repo.stage().entries(), Trees.flatten(repo.objects, recorded), "every tree of it kept");
+        CommitOp.Result c = new CommitOp(repo).run("after gc", AUTHOR, false);
+        ObjectId tree = repo.objects.commit(c.commit()).tree();
+        assertEquals(recorded, tree, "the commit took the recorded tree");
+        assertEquals(repo.stage().entries(), Trees.flatten(repo.objects, tree)); // reads every tree
+    }
 }
