@@ -46,7 +46,12 @@ _forge_flags="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access
 # under C1). Nor checkout, switch, restore and pull, which read chunks (native BLAKE3, pread) and
 # write files (O_DIRECT or the page cache): C2's compiles were a third of the CPU of a 1 GB checkout,
 # which took 0.75x the CPU with C1 alone, and a checkout of 4,000 small files 0.81x
-# (docs/benchmarks.md, "Checkout with the quick compiler"). The name is the first argument that is not one of forge's own options (-C DIR,
+# (docs/benchmarks.md, "status and add without picocli; checkout, switch, restore and pull with the
+# quick compiler"). Nor
+# init and commit: a commit takes the tree its stage's last change recorded (or builds
+# trees from metadata), and under C1 alone one of 100,000 files took 0.78x the CPU (0.69x where it
+# builds the trees), init 0.78x (docs/benchmarks.md, "Add + commit of 100,000 files, fourth part").
+# The name is the first argument that is not one of forge's own options (-C DIR,
 # --debug, -q), as in Main.
 _forge_cmd=
 _forge_skip=
@@ -59,7 +64,7 @@ for _forge_a in "$@"; do
   esac
 done
 case $_forge_cmd in
-  version | --version | -V | help | --help | -h | config | branch | tag | log | op | remote | locks | completion | status | clone | fetch | checkout | switch | restore | pull)
+  version | --version | -V | help | --help | -h | config | branch | tag | log | op | remote | locks | completion | status | clone | fetch | checkout | switch | restore | pull | init | commit)
     _forge_jit=-XX:TieredStopAtLevel=1 ;;
   *) _forge_jit= ;;
 esac

@@ -47,6 +47,13 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     /** Whether {@link #file} was read from {@code stage.new} (named by the index, rename still due). */
     private boolean filePending;
 
+    /**
+     * Whether the index was found to name no stage file (the stage is in its column families): known
+     * until this store writes one, as {@link #file} is, so that the stat-cache look-ups of an add into
+     * a new repository (one per file) do not each ask the index again.
+     */
+    private boolean noFile;
+
     /** {@code journal} is null where nothing is mirrored (tests of the index alone). */
     RocksMetadataStore(RocksIndex index, OpJournal journal, java.nio.file.Path forgeDir) {
         this.index = index;
@@ -123,8 +130,12 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
     /** The stage file the index names, read once; null when the stage is still in the index. */
     private synchronized StageFile file() {
         if (file != null) return file;
+        if (noFile) return null;
         Long gen = stageFileGeneration();
-        if (gen == null) return null;
+        if (gen == null) {
+            noFile = true;
+            return null;
+        }
         StageFile f = StageFile.read(forgeDir.resolve(StageFile.FILE));
         if (f != null && f.generation == gen) {
             file = f;
@@ -374,13 +385,15 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
         private final WriteBatch batch = new WriteBatch();
         private final SortedMap<Long, byte[]> recorded = new TreeMap<>();
         /** Stage and stat-cache changes for the stage file (a null value deletes), in path order. */
-        private final SortedMap<byte[], byte[]> stageChanges = new TreeMap<>(StageFile.KEY_ORDER);
+        private final StageFile.Changes stageChanges = new StageFile.Changes();
 
-        private final SortedMap<byte[], byte[]> statChanges = new TreeMap<>(StageFile.KEY_ORDER);
+        private final StageFile.Changes statChanges = new StageFile.Changes();
         private boolean stageCleared;
         private boolean stageTouched;
         /** The tree cache to store with the stage, or null to keep the one stored. */
         private byte[] cacheChange;
+        /** A tree the stage this update writes equals ({@link #recordStageTree}), or null. */
+        private ObjectId stageTreeAfter;
         /** Read-only: a change other than a cache write was asked for. */
         private boolean refused;
 
@@ -462,6 +475,12 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
             tree.copyTo(v, 1);
             PackFormat.putLong(v, 33, stageDigest);
             return put(index.meta, STAGE_TREE_KEY, v);
+        }
+
+        @Override
+        public Update recordStageTree(ObjectId tree) {
+            stageTreeAfter = java.util.Objects.requireNonNull(tree, "tree");
+            return this;
         }
 
         @Override
@@ -556,18 +575,20 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                 if (migrate) {
                     markFormat();
                     List<byte[][]> stage = StageFile.merge(
-                            stageCleared ? List.of() : readAll(index, index.stage), stageChanges, false);
-                    List<byte[][]> stat = StageFile.merge(readAll(index, index.stat), statChanges, false);
+                            stageCleared ? List.of() : readAll(index, index.stage), stageChanges.sorted(), false);
+                    List<byte[][]> stat = StageFile.merge(readAll(index, index.stat), statChanges.sorted(), false);
                     bytes = StageFile.encode(gen, stage, stat, cacheChange);
                 } else {
                     bytes = cur.with(
                             gen,
-                            stageChanges,
+                            stageChanges.sorted(),
                             stageCleared,
-                            statChanges,
+                            statChanges.sorted(),
                             cacheChange != null ? cacheChange : cur.cache());
                 }
                 StageFile.writeNew(forgeDir, bytes);
+                // Named with the digest of the file just written (its header's), in the same batch.
+                if (stageTreeAfter != null) setStageTree(stageTreeAfter, StageFile.digestIn(bytes));
                 byte[] v = new byte[9];
                 v[0] = 1; // version
                 PackFormat.putLong(v, 1, gen);
@@ -582,6 +603,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                 }
                 index.write(batch);
                 file = StageFile.parse(forgeDir.resolve(StageFile.NEW_FILE), java.nio.ByteBuffer.wrap(bytes));
+                noFile = false;
                 filePending = true;
                 settle();
             }
@@ -603,8 +625,7 @@ final class RocksMetadataStore implements MetadataStore, OpJournal.Source {
                     return;
                 }
                 if (cur == null || filePending) return;
-                byte[] bytes = cur.with(
-                        cur.generation, java.util.Collections.emptySortedMap(), false, statChanges, cur.cache());
+                byte[] bytes = cur.with(cur.generation, List.of(), false, statChanges.sorted(), cur.cache());
                 if (StageFile.replace(forgeDir, bytes)) {
                     file = StageFile.parse(forgeDir.resolve(StageFile.FILE), java.nio.ByteBuffer.wrap(bytes));
                 }

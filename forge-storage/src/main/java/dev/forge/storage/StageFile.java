@@ -205,8 +205,14 @@ final class StageFile {
      */
     static java.util.List<byte[][]> merge(
             java.util.List<byte[][]> base, java.util.SortedMap<byte[], byte[]> changes, boolean cleared) {
+        return merge(base, changes.entrySet(), cleared);
+    }
+
+    /** As {@link #merge(java.util.List, java.util.SortedMap, boolean)}, with the changes in key order, each key once. */
+    static java.util.List<byte[][]> merge(
+            java.util.List<byte[][]> base, java.util.Collection<Map.Entry<byte[], byte[]>> changes, boolean cleared) {
         java.util.List<byte[][]> out = new java.util.ArrayList<>(base.size() + changes.size());
-        var it = changes.entrySet().iterator();
+        var it = changes.iterator();
         Map.Entry<byte[], byte[]> c = it.hasNext() ? it.next() : null;
         if (!cleared) {
             for (byte[][] e : base) {
@@ -240,6 +246,16 @@ final class StageFile {
             java.util.SortedMap<byte[], byte[]> stageChanges,
             boolean clearStage,
             java.util.SortedMap<byte[], byte[]> statChanges,
+            byte[] cache) {
+        return with(generation, stageChanges.entrySet(), clearStage, statChanges.entrySet(), cache);
+    }
+
+    /** As {@link #with(long, java.util.SortedMap, boolean, java.util.SortedMap, byte[])}, with each section's changes in key order, each key once. */
+    byte[] with(
+            long generation,
+            java.util.Collection<Map.Entry<byte[], byte[]>> stageChanges,
+            boolean clearStage,
+            java.util.Collection<Map.Entry<byte[], byte[]>> statChanges,
             byte[] cache) {
         java.util.List<Object> stage = pieces(clearStage ? new int[0] : stageAt, stageChanges);
         java.util.List<Object> stat = pieces(statAt, statChanges);
@@ -288,10 +304,10 @@ final class StageFile {
     }
 
     /** A section's new content: runs of this file's entries and byte[][] {key, value} entries, in key order. */
-    private java.util.List<Object> pieces(int[] at, java.util.SortedMap<byte[], byte[]> changes) {
+    private java.util.List<Object> pieces(int[] at, java.util.Collection<Map.Entry<byte[], byte[]>> changes) {
         java.util.List<Object> out = new java.util.ArrayList<>();
         int i = 0;
-        for (var c : changes.entrySet()) {
+        for (var c : changes) {
             byte[] k = c.getKey();
             int lo = i;
             int hi = at.length;
@@ -336,6 +352,51 @@ final class StageFile {
             one.add((byte[][]) o);
             put(b, one);
         }
+    }
+
+    /**
+     * Changes of one section (a null value deletes), collected in the order they are made and put in key
+     * order, the last change of a key winning, once they are all made: an add of 100,000 files makes
+     * them in key order already, and then they are taken as they are instead of being inserted one by
+     * one into a sorted map.
+     */
+    static final class Changes {
+        private java.util.List<Map.Entry<byte[], byte[]>> list = new java.util.ArrayList<>();
+        /** Whether {@link #list} is in strictly ascending key order. */
+        private boolean ascending = true;
+
+        void put(byte[] key, byte[] value) {
+            if (ascending
+                    && !list.isEmpty()
+                    && KEY_ORDER.compare(list.get(list.size() - 1).getKey(), key) >= 0) ascending = false;
+            list.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, value));
+        }
+
+        void clear() {
+            list = new java.util.ArrayList<>();
+            ascending = true;
+        }
+
+        boolean isEmpty() {
+            return list.isEmpty();
+        }
+
+        /** The changes in key order, each key once (its last change). */
+        java.util.Collection<Map.Entry<byte[], byte[]>> sorted() {
+            if (ascending) return list;
+            java.util.SortedMap<byte[], byte[]> m = new java.util.TreeMap<>(KEY_ORDER);
+            for (Map.Entry<byte[], byte[]> e : list) m.put(e.getKey(), e.getValue());
+            list = new java.util.ArrayList<>(m.entrySet().size());
+            for (Map.Entry<byte[], byte[]> e : m.entrySet())
+                list.add(new java.util.AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+            ascending = true;
+            return list;
+        }
+    }
+
+    /** The stage digest recorded in the header of a file's {@code bytes} (as {@link #with} or {@link #encode} made them). */
+    static long digestIn(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).getLong(24);
     }
 
     /** {@link #digestOf} of the {@code n} stage entries encoded in {@code a} from {@code off}. */

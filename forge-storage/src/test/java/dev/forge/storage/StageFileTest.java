@@ -293,6 +293,65 @@ class StageFileTest {
         assertTrue(seen().stage().containsKey("e.txt"));
     }
 
+    /**
+     * Commits the stage and checks the commit against the work tree: every staged file comes back with
+     * the bytes it was added with, and nothing else.
+     */
+    private void commitRestoresTheWorkTree(String message, List<String> expected) throws IOException {
+        Path out = dir.resolveSibling(dir.getFileName() + "-" + message);
+        try (Repository repo = Repository.open(factory, dir)) {
+            new CommitOp(repo).run(message, AUTHOR, false);
+            new dev.forge.core.repo.Checkout(repo).into("HEAD", out, P);
+        }
+        List<String> found = new ArrayList<>();
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String rel = out.relativize(f).toString();
+                if (rel.startsWith(".forge")) continue;
+                found.add(rel);
+                assertArrayEquals(Files.readAllBytes(dir.resolve(rel)), Files.readAllBytes(f), rel);
+            }
+        }
+        found.sort(null);
+        assertEquals(expected, found);
+    }
+
+    @Test
+    void anAddRecordsTheTreeOfTheStageItWritesUnderThatFilesDigest() throws IOException {
+        try (dev.forge.core.port.LocalStore store = factory.open(dir)) {
+            var meta = store.metadata();
+            var known = meta.stageTree().orElseThrow();
+            assertEquals(meta.forEachStage(e -> {}), known.stageDigest(), "the add of c.txt recorded its stage");
+            assertEquals(meta.stageView().digest(), known.stageDigest());
+        }
+        commitRestoresTheWorkTree("two", List.of("a.txt", "c.txt", "d/b.txt"));
+    }
+
+    @Test
+    void aCommitAfterAWriteStoppedBeforeTheRenameTakesTheTreeOfTheNewStage() throws IOException {
+        Path file = forge().resolve(StageFile.FILE);
+        Path old = dir.resolve("stage.old");
+        Files.copy(file, old);
+        Files.writeString(dir.resolve("e.txt"), "new\n");
+        try (Repository repo = Repository.open(factory, dir)) {
+            new Add(repo).run(dir, List.of("e.txt"), P);
+        }
+        // as if killed after the index named the new file (and its tree), before the rename
+        Files.move(file, forge().resolve(StageFile.NEW_FILE));
+        Files.copy(old, file);
+        commitRestoresTheWorkTree("two", List.of("a.txt", "c.txt", "d/b.txt", "e.txt"));
+    }
+
+    @Test
+    void aCommitAfterAWriteStoppedBeforeTheIndexBatchTakesTheOldStage() throws IOException {
+        // as if killed after writing stage.new (of another stage), before the index batch that names it
+        // and the tree of that stage
+        Files.write(
+                forge().resolve(StageFile.NEW_FILE), StageFile.encode(99, List.<byte[][]>of(kv("x", "1")), List.of()));
+        Files.writeString(dir.resolve("e.txt"), "not added\n");
+        commitRestoresTheWorkTree("two", List.of("a.txt", "c.txt", "d/b.txt"));
+    }
+
     @Test
     void aFileTheIndexDoesNotNameIsLeftOutAndOverwritten() throws IOException {
         Seen before = seen();
@@ -421,6 +480,32 @@ class StageFileTest {
                 it.seekToFirst();
                 assertFalse(it.isValid(), "the index's copy of the stat cache is gone");
             }
+        }
+    }
+
+    @Test
+    void changesComeOutInKeyOrderWithTheLastChangeOfAKey() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int round = 0; round < 200; round++) {
+            StageFile.Changes changes = new StageFile.Changes();
+            SortedMap<byte[], byte[]> expected = new TreeMap<>(StageFile.KEY_ORDER);
+            int n = rnd.nextInt(50);
+            boolean inOrder = round % 2 == 0; // in key order (as an add makes them), or any order with repeats
+            for (int i = 0; i < n; i++) {
+                byte[] k =
+                        (inOrder ? String.format("p%05d", i) : "p" + rnd.nextInt(20)).getBytes(StandardCharsets.UTF_8);
+                byte[] v = rnd.nextInt(4) == 0 ? null : new byte[] {(byte) i};
+                changes.put(k, v);
+                expected.put(k, v);
+            }
+            List<String> want = new ArrayList<>();
+            for (var e : expected.entrySet())
+                want.add(
+                        new String(e.getKey(), StandardCharsets.UTF_8) + "=" + java.util.Arrays.toString(e.getValue()));
+            List<String> got = new ArrayList<>();
+            for (var e : changes.sorted())
+                got.add(new String(e.getKey(), StandardCharsets.UTF_8) + "=" + java.util.Arrays.toString(e.getValue()));
+            assertEquals(want, got, "round " + round);
         }
     }
 }

@@ -86,28 +86,49 @@ public final class PortablePaths {
 
     /** Why Windows cannot create {@code path} ('/'-separated), or empty when it can. */
     public static Optional<String> windowsProblem(String path) {
-        for (String name : path.split("/")) {
-            String base = name.indexOf('.') >= 0 ? name.substring(0, name.indexOf('.')) : name;
-            String upper = base.strip().toUpperCase(Locale.ROOT);
-            // every device name starts with one of these (a cheap test before the pattern)
-            if (upper.length() >= 3
-                    && upper.length() <= 7
-                    && "CPANL".indexOf(upper.charAt(0)) >= 0
-                    && DEVICE.matcher(upper).matches()) {
-                return Optional.of("'" + name + "' is a reserved device name on Windows");
-            }
-            if (name.endsWith(".") || name.endsWith(" ")) {
-                return Optional.of("'" + name + "' ends in a dot or a space, which Windows drops");
-            }
-            for (int i = 0; i < name.length(); i++) {
-                char c = name.charAt(i);
-                if (c < 0x20 || "<>:\"\\|?*".indexOf(c) >= 0) {
-                    return Optional.of("'" + name + "' holds a character Windows does not allow in names ("
-                            + (c < 0x20 ? "control character " + (int) c : String.valueOf(c)) + ")");
-                }
-            }
+        // Name by name in place: splitting and upper-casing every name of 100,000 added paths was a tenth
+        // of the main thread of `forge add` (docs/benchmarks.md, issue 16).
+        int n = path.length();
+        for (int start = 0; start <= n; ) {
+            int end = path.indexOf('/', start);
+            if (end < 0) end = n;
+            String problem = nameProblem(path, start, end);
+            if (problem != null) return Optional.of(problem);
+            start = end + 1;
         }
         return Optional.empty();
+    }
+
+    /** Why Windows cannot create the name {@code path[start, end)}, or null when it can. */
+    private static String nameProblem(String path, int start, int end) {
+        int dot = path.indexOf('.', start);
+        if (dot < 0 || dot > end) dot = end;
+        int first = start; // the first character that strip() keeps
+        while (first < dot && Character.isWhitespace(path.charAt(first))) first++;
+        // Every device name starts with one of these letters once upper-cased; of the ASCII characters only
+        // these ten upper-case to them. Names that start otherwise with an ASCII character are not
+        // upper-cased and matched against the pattern (any other start is, as it was).
+        char c0 = first < dot ? path.charAt(first) : 0;
+        if (first < dot && (c0 >= 0x80 || "CPANLcpanl".indexOf(c0) >= 0)) {
+            String name = path.substring(start, end);
+            String upper = path.substring(start, dot).strip().toUpperCase(Locale.ROOT);
+            if (upper.length() >= 3
+                    && upper.length() <= 7
+                    && DEVICE.matcher(upper).matches()) {
+                return "'" + name + "' is a reserved device name on Windows";
+            }
+        }
+        if (end > start && (path.charAt(end - 1) == '.' || path.charAt(end - 1) == ' ')) {
+            return "'" + path.substring(start, end) + "' ends in a dot or a space, which Windows drops";
+        }
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || "<>:\"\\|?*".indexOf(c) >= 0) {
+                return "'" + path.substring(start, end) + "' holds a character Windows does not allow in names ("
+                        + (c < 0x20 ? "control character " + (int) c : String.valueOf(c)) + ")";
+            }
+        }
+        return null;
     }
 
     /** Every case collision and every path Windows cannot create, among {@code paths}. */

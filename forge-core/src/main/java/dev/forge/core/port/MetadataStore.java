@@ -98,6 +98,15 @@ public interface MetadataStore {
         Update setStageTree(ObjectId tree, long stageDigest);
 
         /**
+         * Records that the stage as this update leaves it equals {@code tree}: {@link #setStageTree} with
+         * the digest of that stage, which the store works out as it writes it. A hint like that one: a
+         * store that cannot work the digest out drops it (the default).
+         */
+        default Update recordStageTree(ObjectId tree) {
+            return this;
+        }
+
+        /**
          * Stores {@code section} as the stage's tree cache, written with the stage (a store that keeps the
          * stage elsewhere may drop it). An update that does not set it keeps the one stored before.
          */

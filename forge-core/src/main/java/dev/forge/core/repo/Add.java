@@ -113,25 +113,30 @@ public final class Add {
         java.util.Set<String> staged = new java.util.HashSet<>(known.keySet());
         int read = 0;
         long bytesRead = 0;
+        // One buffered write for all the stage entries and one for all the stat entries, not one each.
+        List<StageEntry> toStage = new ArrayList<>(results.size() + known.size());
+        List<Transaction.StatChange> statChanges = new ArrayList<>(results.size());
         for (Ingester.Result r : results) {
             if (r == null) continue;
             read++;
             bytesRead += r.file().size();
             staged.add(r.file().path());
             WorkFile f = r.file();
-            tx.putStage(new StageEntry(f.path(), f.kind(), r.content()));
-            if (r.stable() && WorkTree.cacheable(f, wallStart)) {
-                tx.putStat(f.path(), new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content()));
-            } else {
-                tx.deleteStat(f.path());
-            }
+            toStage.add(new StageEntry(f.path(), f.kind(), r.content()));
+            statChanges.add(new Transaction.StatChange(
+                    f.path(),
+                    r.stable() && WorkTree.cacheable(f, wallStart)
+                            ? new StatEntry(f.size(), f.mtimeNanos(), f.inode(), r.content())
+                            : null));
         }
         long bytes = bytesRead;
         for (var e : known.entrySet()) {
             WorkFile f = files.get(e.getKey());
             bytes += f.size();
-            tx.putStage(new StageEntry(f.path(), f.kind(), e.getValue()));
+            toStage.add(new StageEntry(f.path(), f.kind(), e.getValue()));
         }
+        tx.putStages(toStage);
+        tx.changeStats(statChanges);
         replaceConflicting(tx, staged, removed);
         for (String path : removed) {
             tx.deleteStage(path);

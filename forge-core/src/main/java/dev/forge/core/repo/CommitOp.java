@@ -79,9 +79,17 @@ public final class CommitOp {
         if (message == null || message.isBlank())
             throw new InvalidInputException("a commit needs a message: forge commit -m MESSAGE");
         checkAuthor(author);
-        Stage stage = repo.stage();
-        List<StageEntry> entries = new ArrayList<>(stage.entries().values());
-        long stageDigest = stage.digest();
+        // The stage as stored, not decoded: when the last change of the stage recorded the tree it equals
+        // (every add, rm, mv, checkout does, for the op log), that tree is the commit's, and the 100,000
+        // entries of a large stage are neither decoded nor walked again (docs/benchmarks.md, issue 16).
+        dev.forge.core.port.StageView view = repo.meta().stageView();
+        long stageDigest = view.digest();
+        ObjectId knownTree = repo.meta()
+                .stageTree()
+                .filter(t -> t.stageDigest() == stageDigest)
+                .map(dev.forge.core.port.MetadataStore.StageTree::tree)
+                .filter(t -> repo.store().objects().containsIntact(t))
+                .orElse(null);
         Head head = repo.head();
         Optional<ObjectId> parent = repo.headCommit();
         Optional<dev.forge.core.port.MergeState> merge = repo.mergeState();
@@ -93,22 +101,30 @@ public final class CommitOp {
                             + "); resolve them with 'forge resolve PATH --ours|--theirs' or edit and 'forge add', or 'forge merge --abort'");
         }
         long bytes = 0;
-        for (StageEntry e : entries) bytes += e.content().size();
+        for (int i = 0; i < view.size(); i++) bytes += view.contentSize(i);
         List<ObjectId> parents = new ArrayList<>(parent.map(List::of).orElse(List.of()));
         merge.ifPresent(m -> parents.add(m.theirs()));
         // Trees and commit go into one pack, published by one flush: the trees are built once.
         ObjectId stageTree;
         ObjectId commitId;
+        long treeDigest = stageDigest;
         try (ObjectSink sink = newSink(repo)) {
-            // The stage's tree cache gives the trees of the folders the last `add` left as they are.
-            stageTree = Trees.write(stage.entries(), stage.treeCache(), sink).root();
+            if (knownTree != null) {
+                stageTree = knownTree;
+            } else {
+                // The stage's tree cache gives the trees of the folders the last `add` left as they are.
+                Stage stage = repo.stage();
+                treeDigest = stage.digest();
+                stageTree =
+                        Trees.write(stage.entries(), stage.treeCache(), sink).root();
+            }
             if (!allowEmpty && merge.isEmpty()) {
                 if (parent.isPresent()
                         && repo.objects.commit(parent.get()).tree().equals(stageTree)) {
                     throw new NothingToCommitException("nothing to commit: the stage matches "
                             + parent.get().shortHex() + " (use 'forge add' first)");
                 }
-                if (parent.isEmpty() && entries.isEmpty()) {
+                if (parent.isEmpty() && view.size() == 0) {
                     throw new NothingToCommitException("nothing to commit: the stage is empty (use 'forge add' first)");
                 }
             }
@@ -124,9 +140,9 @@ public final class CommitOp {
             tx.setHead(new Head.Detached(commitId));
         }
         // The stage now equals the commit's tree; status relies on this while the stage is unchanged.
-        tx.setStageTree(stageTree, stageDigest);
+        tx.setStageTree(stageTree, treeDigest);
         if (merge.isPresent()) tx.clearMergeState();
         tx.commit();
-        return new Result(commitId, branch, entries.size(), bytes, parent.isEmpty());
+        return new Result(commitId, branch, view.size(), bytes, parent.isEmpty());
     }
 }

@@ -94,6 +94,12 @@ public final class Gc {
                 Trees.cachedTrees(new java.util.ArrayList<>(stage.entries().values()), stage.treeCache())) {
             if (repo.store().objects().contains(t)) trees.add(t);
         }
+        // The tree the stage is recorded to equal: a commit names it unread (see CommitOp).
+        repo.meta()
+                .stageTree()
+                .filter(t -> t.stageDigest() == stage.digest())
+                .filter(t -> repo.store().objects().contains(t.tree()))
+                .ifPresent(t -> trees.add(t.tree()));
         repo.mergeState().ifPresent(m -> {
             commits.add(m.ours());
             commits.add(m.theirs());

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -146,14 +145,15 @@ final class Ingester {
      */
     List<Result> run(List<WorkFile> files) {
         nativeRead = NATIVE_READ && files.size() >= nativeReadFrom && LinuxDirs.get() != null;
-        List<WorkFile> order = new ArrayList<>(files);
-        order.sort(Comparator.comparingLong(WorkFile::size).reversed());
-        ConcurrentHashMap<String, Result> results = new ConcurrentHashMap<>();
+        // Each result goes to its file's place in the input (no map by path: 100,000 puts and gets).
+        WorkFile[] in = files.toArray(new WorkFile[0]);
+        int[] order = largestFirst(files);
+        Result[] results = new Result[in.length];
         int threads = this.threads;
-        int workers = Math.max(1, Math.min(threads, order.size()));
+        int workers = Math.max(1, Math.min(threads, order.length));
         // Spare cores (fewer files than threads) chunk large files alongside their worker.
         int chunkThreads = threads / workers;
-        boolean anyLarge = !order.isEmpty() && order.get(0).size() > SMALL_FILE;
+        boolean anyLarge = order.length > 0 && in[order[0]].size() > SMALL_FILE;
         ExecutorService helpers = chunkThreads > 1 && anyLarge
                 ? Executors.newFixedThreadPool(
                         threads - workers,
@@ -163,18 +163,43 @@ final class Ingester {
             Workers.run(
                     "forge-ingest",
                     threads,
-                    order.size(),
+                    order.length,
                     () -> new Worker(helpers != null ? chunkThreads : 1, helpers),
-                    (w, i) -> {
-                        Result r = w.ingest(order.get(i));
-                        if (r != null) results.put(r.file().path(), r);
-                    });
+                    (w, i) -> results[order[i]] = w.ingest(in[order[i]]));
         } finally {
             if (helpers != null) helpers.shutdownNow();
         }
-        List<Result> out = new ArrayList<>(files.size());
-        for (WorkFile f : files) out.add(results.get(f.path()));
-        return out;
+        return Arrays.asList(results);
+    }
+
+    /**
+     * The indexes of {@code files}, largest file first (files of one size in input order). Sorted as
+     * numbers (size and index packed into one long) where they fit, which is every tree of files below
+     * 512 GiB each: sorting 100,000 objects through a comparator chain was a tenth of the main thread
+     * of {@code forge add}.
+     */
+    static int[] largestFirst(List<WorkFile> files) {
+        int n = files.size();
+        int[] order = new int[n];
+        long[] keys = new long[n];
+        boolean packed = n < 1 << 24;
+        for (int i = 0; i < n && packed; i++) {
+            long size = files.get(i).size();
+            packed = size >= 0 && size < 1L << 39;
+            keys[i] = ((1L << 39) - 1 - size) << 24 | i;
+        }
+        if (packed) {
+            Arrays.sort(keys);
+            for (int i = 0; i < n; i++) order[i] = (int) (keys[i] & 0xFFFFFF);
+            return order;
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) boxed[i] = i;
+        Arrays.sort(
+                boxed,
+                Comparator.comparingLong((Integer i) -> files.get(i).size()).reversed());
+        for (int i = 0; i < n; i++) order[i] = boxed[i];
+        return order;
     }
 
     /**

@@ -112,4 +112,85 @@ class PortablePathsTest {
         org.junit.jupiter.api.Assertions.assertFalse(PortablePaths.caseInsensitive(dir));
         assertEquals(0, dir.toFile().list().length);
     }
+
+    /** windowsProblem as it was written first (split, strip, upper-case every name): the reference. */
+    private static java.util.Optional<String> windowsProblemReference(String path) {
+        java.util.regex.Pattern device = java.util.regex.Pattern.compile(
+                "CON|PRN|AUX|NUL|COM[1-9\u00b9\u00b2\u00b3]|LPT[1-9\u00b9\u00b2\u00b3]|CONIN\\$|CONOUT\\$");
+        for (String name : path.split("/")) {
+            String base = name.indexOf('.') >= 0 ? name.substring(0, name.indexOf('.')) : name;
+            String upper = base.strip().toUpperCase(java.util.Locale.ROOT);
+            if (upper.length() >= 3
+                    && upper.length() <= 7
+                    && device.matcher(upper).matches()) {
+                return java.util.Optional.of("'" + name + "' is a reserved device name on Windows");
+            }
+            if (name.endsWith(".") || name.endsWith(" ")) {
+                return java.util.Optional.of("'" + name + "' ends in a dot or a space, which Windows drops");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c < 0x20 || "<>:\"\\|?*".indexOf(c) >= 0) {
+                    return java.util.Optional.of("'" + name + "' holds a character Windows does not allow in names ("
+                            + (c < 0x20 ? "control character " + (int) c : String.valueOf(c)) + ")");
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Test
+    void windowsProblemsAreFoundAsTheFirstWayOfWritingItFoundThem() {
+        String[] pieces = {
+            "con",
+            "CON",
+            "Con.txt",
+            " nul",
+            "aux ",
+            "com1",
+            "COM\u00b9",
+            "lpt9.x.y",
+            "conin$",
+            "CONOUT$",
+            "prn.",
+            "a",
+            "b.",
+            "c ",
+            "d<",
+            "e:f",
+            "g\u0001",
+            "\u00df",
+            "\u0131",
+            "\u017f",
+            "\u2003con",
+            "\u00a0nul",
+            "seq_000",
+            "frame.0000001.bin",
+            "",
+            ".",
+            "..",
+            " ",
+            "P",
+            "comx",
+            "LPT0",
+            "\uD83D\uDE00",
+            "\u212a",
+            "\u1e9aux",
+            "\ufb00",
+            "\u0149ul"
+        };
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int names = 1 + rnd.nextInt(3);
+            for (int k = 0; k < names; k++) {
+                if (k > 0) sb.append('/');
+                sb.append(pieces[rnd.nextInt(pieces.length)]);
+                if (rnd.nextInt(4) == 0) sb.append(pieces[rnd.nextInt(pieces.length)]);
+            }
+            if (rnd.nextInt(20) == 0) sb.append('/');
+            String path = sb.toString();
+            assertEquals(windowsProblemReference(path), PortablePaths.windowsProblem(path), path);
+        }
+    }
 }

@@ -128,4 +128,28 @@ class IngesterTest {
             assertEquals(results.get(i).chunks(), few.get(i).chunks(), "f" + i);
         assertEquals(beforeFew, Ingester.NATIVE_READS.sum(), "no LinuxDirs reads for " + data.length + " files");
     }
+
+    @Test
+    void filesAreTakenLargestFirstAndFilesOfOneSizeInInputOrder() {
+        java.util.Random rnd = new java.util.Random(9);
+        for (long huge : new long[] {0, 1L << 39, Long.MAX_VALUE / 2}) { // packed, and the fallback
+            List<WorkFile> files = new java.util.ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                long size = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : rnd.nextInt(70_000);
+                files.add(new WorkFile(
+                        "f" + i, java.nio.file.Path.of("f" + i), dev.forge.core.model.FileKind.FILE, size, 0, 0));
+            }
+            if (huge > 0)
+                files.add(new WorkFile(
+                        "big", java.nio.file.Path.of("big"), dev.forge.core.model.FileKind.FILE, huge, 0, 0));
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < files.size(); i++) expected.add(i);
+            expected.sort(java.util.Comparator.comparingLong(
+                            (Integer i) -> files.get(i).size())
+                    .reversed());
+            List<Integer> got = new java.util.ArrayList<>();
+            for (int i : Ingester.largestFirst(files)) got.add(i);
+            assertEquals(expected, got, "largest " + huge);
+        }
+    }
 }

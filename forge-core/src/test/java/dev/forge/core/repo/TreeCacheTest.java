@@ -422,4 +422,155 @@ class TreeCacheTest {
         assertEquals(repo.stage().entries(), Trees.flatten(repo.objects, tree)); // reads every tree
         assertEquals(reference(stage()), tree);
     }
+
+    // ---- the tree a stage change records, which commit takes unread
+
+    /** The tree the store says the stage equals, if its digest is the stage's now. */
+    private ObjectId recordedTree() {
+        long digest = repo.meta().forEachStage(e -> {});
+        return repo.meta()
+                .stageTree()
+                .filter(t -> t.stageDigest() == digest)
+                .map(dev.forge.core.port.MetadataStore.StageTree::tree)
+                .orElse(null);
+    }
+
+    @Test
+    void everyStageChangeRecordsTheTreeOfTheStageItLeavesAndCommitTakesIt() throws Exception {
+        for (int i = 0; i < 30; i++) write("shots/s" + (i % 3) + "/f" + i + ".bin", i);
+        new Add(repo).run(dir, List.of("."), P);
+        assertEquals(reference(stage()), recordedTree(), "add");
+        CommitOp.Result c = new CommitOp(repo).run("one", AUTHOR, false);
+        assertEquals(reference(stage()), repo.objects.commit(c.commit()).tree());
+        assertEquals(30, c.files());
+        long bytes = 0;
+        for (StageEntry e : stage()) bytes += e.content().size();
+        assertEquals(bytes, c.bytes());
+        PathOps ops = new PathOps(repo);
+        ops.rm(dir, List.of("shots/s0/f0.bin"), false, true);
+        assertEquals(reference(stage()), recordedTree(), "rm");
+        ops.mv(dir, "shots/s1/f1.bin", "moved.bin");
+        assertEquals(reference(stage()), recordedTree(), "mv");
+        write("shots/s2/f2.bin", 77);
+        new Add(repo).run(dir, List.of("shots/s2/f2.bin"), P);
+        assertEquals(reference(stage()), recordedTree(), "add of one file");
+        CommitOp.Result r = new CommitOp(repo).run("two", AUTHOR, false);
+        ObjectId tree = repo.objects.commit(r.commit()).tree();
+        assertEquals(reference(stage()), tree);
+        assertEquals(repo.stage().entries(), Trees.flatten(repo.objects, tree));
+        // The bytes come back as they were added.
+        Path out = dir.resolveSibling(dir.getFileName() + "-out");
+        new Checkout(repo).into("HEAD", out, P);
+        for (StageEntry e : stage()) {
+            Path src = dir.resolve(e.path());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    Files.readAllBytes(src), Files.readAllBytes(out.resolve(e.path())), e.path());
+        }
+        assertThrows(CommitOp.NothingToCommitException.class, () -> new CommitOp(repo).run("same", AUTHOR, false));
+    }
+
+    @Test
+    void aRecordedTreeIsNotTakenForAStageChangedSinceOrWhenItIsNotStored() throws Exception {
+        for (int i = 0; i < 12; i++) write("a/b" + (i % 3) + "/f" + i, i);
+        new Add(repo).run(dir, List.of("."), P);
+        ObjectId recorded = recordedTree();
+        assertNotNull(recorded);
+        // A writer that changes the stage without recording a tree (an older forge): the record stays,
+        // with the digest of the stage before, and commit must not take it.
+        StageEntry e = repo.stage().entries().get("a/b2/f2");
+        repo.meta()
+                .newUpdate()
+                .putStage(new StageEntry(e.path(), FileKind.EXECUTABLE, e.content()))
+                .commit();
+        assertEquals(recorded, repo.meta().stageTree().orElseThrow().tree());
+        CommitOp.Result c = new CommitOp(repo).run("kind", AUTHOR, false);
+        ObjectId tree = repo.objects.commit(c.commit()).tree();
+        assertEquals(reference(stage()), tree);
+        assertTrue(!tree.equals(recorded));
+        // A record whose digest matches but whose tree is not stored: the trees are built again.
+        write("a/b0/f0", 999);
+        new Add(repo).run(dir, List.of("a/b0/f0"), P);
+        byte[] absent = new byte[32];
+        new Random(5).nextBytes(absent);
+        repo.meta()
+                .newUpdate()
+                .setStageTree(ObjectId.of(absent), repo.meta().forEachStage(x -> {}))
+                .commit();
+        CommitOp.Result r = new CommitOp(repo).run("again", AUTHOR, false);
+        assertEquals(reference(stage()), repo.objects.commit(r.commit()).tree());
+    }
+
+    @Test
+    void changesInOneTransactionApplyInTheOrderTheyWereMade() {
+        Random rnd = new Random(6);
+        SortedMap<String, StageEntry> expected = new TreeMap<>(Tree.NAME_ORDER);
+        Transaction first = repo.begin("seed");
+        for (String p : List.of("a/x", "a/y", "b", "c/d/e", "\u00e9", "z\uD83D\uDE00")) {
+            StageEntry e = new StageEntry(p, FileKind.FILE, content(rnd));
+            expected.put(p, e);
+            first.putStage(e);
+        }
+        first.commit();
+        assertEquals(expected, repo.stage().entries());
+        for (int round = 0; round < 200; round++) {
+            Transaction tx = repo.begin("round " + round);
+            List<StageEntry> batch = new ArrayList<>();
+            int n = 1 + rnd.nextInt(8);
+            for (int k = 0; k < n; k++) {
+                String p = List.of("a/x", "a/y", "a/w", "b", "c/d/e", "c/d/f", "\u00e9", "z\uD83D\uDE00")
+                        .get(rnd.nextInt(8));
+                switch (rnd.nextInt(4)) {
+                    case 0 -> {
+                        tx.deleteStage(p);
+                        expected.remove(p);
+                    }
+                    case 1 -> { // a batch, with distinct paths
+                        if (batch.stream().noneMatch(b -> b.path().equals(p)))
+                            batch.add(new StageEntry(p, FileKind.FILE, content(rnd)));
+                    }
+                    default -> {
+                        StageEntry e = new StageEntry(p, FileKind.FILE, content(rnd));
+                        tx.putStage(e);
+                        expected.put(p, e);
+                    }
+                }
+                if (k == n - 1 && !batch.isEmpty()) {
+                    tx.putStages(batch);
+                    for (StageEntry b : batch) expected.put(b.path(), b);
+                }
+            }
+            if (round % 17 == 0) { // a replaced stage, then more changes on top
+                List<StageEntry> whole = List.of(new StageEntry("b", FileKind.FILE, content(rnd)));
+                tx.replaceStage(whole, null);
+                expected.clear();
+                expected.put("b", whole.get(0));
+                StageEntry more = new StageEntry("a/x", FileKind.FILE, content(rnd));
+                tx.putStage(more);
+                expected.put("a/x", more);
+            }
+            tx.commit();
+            assertEquals(expected, repo.stage().entries(), "round " + round);
+            Operation op = repo.meta().operations(1).get(0);
+            assertEquals(reference(expected.values()), op.stageAfter(), "the op log's stage after, round " + round);
+            assertEquals(op.stageAfter(), recordedTree(), "round " + round);
+        }
+    }
+
+    @Test
+    void gcKeepsTheRecordedTreeOfTheStageWholeEvenWithoutACache() throws Exception {
+        repo.setGcGraceDays(0);
+        for (int i = 0; i < 12; i++) write("a/b" + (i % 3) + "/f" + i, i);
+        new Add(repo).run(dir, List.of("."), P);
+        ObjectId recorded = recordedTree();
+        assertNotNull(recorded);
+        repo.meta().newUpdate().setStageCache(new byte[] {1, 2, 3}).commit(); // no cache to keep trees by
+        Thread.sleep(5); // every operation older than the gc's cutoff
+        new Gc(repo).run(false, P);
+        assertEquals(recorded, recordedTree());
+        assertEquals(repo.stage().entries(), Trees.flatten(repo.objects, recorded), "every tree of it kept");
+        CommitOp.Result c = new CommitOp(repo).run("after gc", AUTHOR, false);
+        ObjectId tree = repo.objects.commit(c.commit()).tree();
+        assertEquals(recorded, tree, "the commit took the recorded tree");
+        assertEquals(repo.stage().entries(), Trees.flatten(repo.objects, tree)); // reads every tree
+    }
 }

@@ -188,6 +188,12 @@ final class MemMetadataStore implements MetadataStore {
         }
 
         @Override
+        public Update recordStageTree(ObjectId tree) {
+            Objects.requireNonNull(tree, "tree");
+            return add(() -> stageTree = new StageTree(tree, forEachStage(e -> {})));
+        }
+
+        @Override
         public Update setStageCache(byte[] section) {
             byte[] copy = section.clone();
             return add(() -> stageCache = copy);
