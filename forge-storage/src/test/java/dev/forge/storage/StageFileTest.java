@@ -275,8 +275,11 @@ class StageFileTest {
         assertEquals(before.staged(), after.staged());
     }
 
-    @Test
-    void aWriteStoppedBeforeTheRenameIsFinishedByTheNextOpen() throws IOException {
+    /**
+     * Adds e.txt, then puts the stage file back as it was and the new one under its temporary name: as
+     * if killed after the index named the new file (and the tree it records), before the rename.
+     */
+    private void addStoppedBeforeTheRename() throws IOException {
         Path file = forge().resolve(StageFile.FILE);
         Path old = dir.resolve("stage.old");
         Files.copy(file, old);
@@ -284,9 +287,13 @@ class StageFileTest {
         try (Repository repo = Repository.open(factory, dir)) {
             new Add(repo).run(dir, List.of("e.txt"), P);
         }
-        // as if killed after the index named the new file, before the rename
         Files.move(file, forge().resolve(StageFile.NEW_FILE));
         Files.copy(old, file);
+    }
+
+    @Test
+    void aWriteStoppedBeforeTheRenameIsFinishedByTheNextOpen() throws IOException {
+        addStoppedBeforeTheRename();
         Seen s = seen();
         assertTrue(s.stage().containsKey("e.txt"), "the committed write is what the next command sees");
         assertFalse(Files.exists(forge().resolve(StageFile.NEW_FILE)), "the next open renames it into place");
@@ -329,16 +336,7 @@ class StageFileTest {
 
     @Test
     void aCommitAfterAWriteStoppedBeforeTheRenameTakesTheTreeOfTheNewStage() throws IOException {
-        Path file = forge().resolve(StageFile.FILE);
-        Path old = dir.resolve("stage.old");
-        Files.copy(file, old);
-        Files.writeString(dir.resolve("e.txt"), "new\n");
-        try (Repository repo = Repository.open(factory, dir)) {
-            new Add(repo).run(dir, List.of("e.txt"), P);
-        }
-        // as if killed after the index named the new file (and its tree), before the rename
-        Files.move(file, forge().resolve(StageFile.NEW_FILE));
-        Files.copy(old, file);
+        addStoppedBeforeTheRename();
         commitRestoresTheWorkTree("two", List.of("a.txt", "c.txt", "d/b.txt", "e.txt"));
     }
 
