@@ -29,7 +29,10 @@ public final class QuickCommands {
     private QuickCommands() {}
 
     /** forge's own options, before or after the command name; {@code -C} takes a value. */
-    private static final Set<String> COMMON = Set.of("-q", "--quiet", "--debug", "-C");
+    static final Set<String> COMMON = Set.of("-q", "--quiet", "--debug", "-C");
+
+    /** The command's own option, after its name only. */
+    static final String JSON = "--json";
 
     /** What a plain command line says: the options before the command name, the command's, its paths. */
     record Parsed(String name, Level forge, Level command, boolean json, List<String> paths) {
@@ -100,7 +103,7 @@ public final class QuickCommands {
                 rest = true;
                 continue;
             }
-            boolean known = COMMON.contains(a) || (name != null && a.equals("--json"));
+            boolean known = COMMON.contains(a) || (name != null && a.equals(JSON));
             if (!known || !seen.add(a.equals("--quiet") ? "-q" : a)) return null;
             switch (a) {
                 case "-C" -> {
@@ -108,7 +111,7 @@ public final class QuickCommands {
                     level.directory = Path.of(args[++i]);
                 }
                 case "--debug" -> level.debug = true;
-                case "--json" -> json = true;
+                case JSON -> json = true;
                 default -> level.quiet = true;
             }
         }

@@ -77,7 +77,9 @@ class QuickCommandsTest {
         for (String name : List.of("status", "add")) {
             String[] a = name.equals("add") ? new String[] {name, "p"} : new String[] {name};
             CommandSpec spec = Main.commandLine(a).getSubcommands().get(name).getCommandSpec();
-            for (String o : List.of("-C", "--debug", "-q", "--quiet", "--json")) {
+            List<String> taken = new ArrayList<>(QuickCommands.COMMON);
+            taken.add(QuickCommands.JSON);
+            for (String o : taken) {
                 CommandLine.Model.OptionSpec s = spec.findOption(o);
                 assertNotNull(s, name + " " + o);
                 assertEquals(o.equals("-C") ? 1 : 0, s.arity().max(), name + " " + o);
@@ -85,8 +87,8 @@ class QuickCommandsTest {
             assertEquals(name.equals("add") ? 1 : 0, spec.positionalParameters().size());
         }
         CommandSpec forge = Main.commandLine(new String[] {"status"}).getCommandSpec();
-        for (String o : List.of("-C", "--debug", "-q", "--quiet")) assertNotNull(forge.findOption(o), o);
-        assertNull(forge.findOption("--json"));
+        for (String o : QuickCommands.COMMON) assertNotNull(forge.findOption(o), o);
+        assertNull(forge.findOption(QuickCommands.JSON));
     }
 
     /** The same output and exit code as through picocli: -CDIR (one word) is not a plain command line. */
