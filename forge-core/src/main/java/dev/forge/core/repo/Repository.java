@@ -301,21 +301,29 @@ public final class Repository implements AutoCloseable {
      * is null).
      */
     Trees.Snapshot snapshot(java.util.Collection<dev.forge.core.port.StageEntry> stage, TreeCache cache) {
-        try (ObjectSink sink = new ObjectSink(
-                store.objects(), config().compression(), config().chunking().maxSize())) {
-            Trees.Snapshot s = Trees.write(new ArrayList<>(stage), cache, sink);
-            sink.flush();
-            return s;
-        }
+        return withSink(sink -> Trees.write(new ArrayList<>(stage), cache, sink));
     }
 
     /** As {@link #snapshot(java.util.Collection, TreeCache)} for the stage as a map by path. */
     Trees.Snapshot snapshot(java.util.SortedMap<String, dev.forge.core.port.StageEntry> stage, TreeCache cache) {
+        return withSink(sink -> Trees.write(stage, cache, sink));
+    }
+
+    /**
+     * The root tree of the stage whose root tree is {@code before} after {@code changes}, its changed
+     * folders stored durably (see {@link Trees#apply}); null when they cannot be applied to the trees.
+     */
+    ObjectId snapshotChanged(ObjectId before, java.util.SortedMap<String, dev.forge.core.port.StageEntry> changes) {
+        return withSink(sink -> Trees.apply(objects, before, changes, sink));
+    }
+
+    /** What {@code write} returns, after the objects it put into the sink are durable. */
+    private <T> T withSink(java.util.function.Function<ObjectSink, T> write) {
         try (ObjectSink sink = new ObjectSink(
                 store.objects(), config().compression(), config().chunking().maxSize())) {
-            Trees.Snapshot s = Trees.write(stage, cache, sink);
+            T out = write.apply(sink);
             sink.flush();
-            return s;
+            return out;
         }
     }
 

@@ -331,14 +331,20 @@ public final class Transaction {
         ObjectId after = null;
         TreeCache cacheAfter = null;
         if (stageTouched) {
-            // Both snapshots take unchanged folders' trees from the stage's tree cache; the cache for the
-            // stage after is stored with it. A stage replaced by a known tree keeps the old cache, whose
-            // records still match wherever the folders did not change (each is checked when used).
+            // The stage before is the tree its last change recorded, or a snapshot; the stage after is a
+            // known tree (checkout, merge), or that tree with the few folders the changes touch written
+            // again, or a snapshot. Snapshots take unchanged folders' trees from the stage's tree cache,
+            // and the cache for the stage after is stored with it. Where no snapshot was taken the old
+            // cache stays, whose records still match wherever the folders did not change (each is
+            // checked when used).
             Trees.Snapshot b = stage().snapshotWithCache(repo);
             before = b.root();
             if (stageAfterTree != null) {
                 after = stageAfterTree;
-            } else {
+            } else if (b.cache() == null && stageBase == null && few(stageChanges.size())) {
+                after = changedTree(before);
+            }
+            if (after == null) {
                 Trees.Snapshot a = repo.snapshot(stageAfter(), b.cache() != null ? b.cache() : stage().treeCache());
                 after = a.root();
                 cacheAfter = a.cache();
@@ -379,6 +385,29 @@ public final class Transaction {
         }
         if (workTreeUpdate != null) workTreeUpdate.finish();
         return op;
+    }
+
+    /**
+     * Whether {@code n} changes are few enough for {@link #changedTree}: it reads and encodes the folders
+     * they touch, where a snapshot of the whole stage passes over every entry.
+     */
+    private boolean few(int n) {
+        return n <= Math.max(1024, stage().entries().size() / 8);
+    }
+
+    /**
+     * The tree of the stage after, from {@code before} (the recorded tree of the stage before) and the
+     * changes alone; null when they do not apply to its trees or those cannot be read (the caller then
+     * snapshots the whole stage after, which reports what is wrong).
+     */
+    private ObjectId changedTree(ObjectId before) {
+        java.util.SortedMap<String, StageEntry> changes = new java.util.TreeMap<>(dev.forge.core.model.Tree.NAME_ORDER);
+        for (Object c : stageChanges) changes.put(changedPath(c), c instanceof StageEntry e ? e : null);
+        try {
+            return repo.snapshotChanged(before, changes);
+        } catch (dev.forge.core.error.ForgeException unreadable) {
+            return null;
+        }
     }
 
     private void checkOpen() {
