@@ -24,6 +24,19 @@ final class NativeLibraries {
     static synchronized void loadRocksDb() {
         if (loaded) return;
         String name = Environment.getJniLibraryFileName("rocksdb");
+        // This build's link to its unpacked copy: a hit needs no look into the jar, whose URL machinery
+        // (the resource's entry and its size) was half of loading the library.
+        String build = dev.forge.core.io.BuildId.current();
+        Path byBuild = build == null ? null : cacheDir().resolve("rocksdb-build-" + build);
+        if (byBuild != null && Files.isRegularFile(byBuild.resolve(name))) {
+            try {
+                RocksDB.loadLibrary(List.of(byBuild.toString()));
+                loaded = true;
+                return;
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                // a damaged copy or link: unpack and link again below
+            }
+        }
         try {
             java.net.URL url = RocksDB.class.getClassLoader().getResource(name);
             if (url == null) {
@@ -53,6 +66,7 @@ final class NativeLibraries {
                     }
                 }
                 RocksDB.loadLibrary(List.of(dir.toString()));
+                if (byBuild != null) link(byBuild, dir);
             }
             loaded = true;
         } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
@@ -62,6 +76,19 @@ final class NativeLibraries {
             } catch (RuntimeException | UnsatisfiedLinkError e2) {
                 throw new ForgeException("cannot load the RocksDB native library: " + e2.getMessage(), e2);
             }
+        }
+    }
+
+    /** Points {@code link} at {@code dir} (replacing what is there), by rename; best effort. */
+    private static void link(Path link, Path dir) {
+        try {
+            Path tmp = link.resolveSibling(
+                    link.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, dir.getFileName());
+            Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // the next start looks into the jar again
         }
     }
 

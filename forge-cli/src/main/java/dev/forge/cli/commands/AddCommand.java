@@ -45,6 +45,7 @@ public final class AddCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output out = common.output(json);
+        dev.forge.core.codec.ChunkEncoder.preload(); // while the repository opens
         try (Repository repo = common.open()) {
             Add.Result r = new Add(repo).run(common.cwd(), paths, out.progress());
             if (out.json()) {

@@ -127,6 +127,20 @@ public final class ChunkEncoder implements AutoCloseable {
         return zstd.compressByteArray(out, 0, out.length, raw, off, len);
     }
 
+    /**
+     * Loads the LZ4 binding on a background thread, for a command that will compress (add): lz4-java
+     * unpacks its native library to a temporary file and loads it on first use (tens of milliseconds,
+     * a tenth of an add of one file), which can overlap the repository's opening instead. A use before
+     * it finished waits for it (the binding's class initialisation). Here, not in {@link Lz4Binding}: a
+     * static method of that class would initialise it on the caller's thread.
+     */
+    public static void preload() {
+        Thread.ofPlatform()
+                .daemon()
+                .name("forge-lz4-load")
+                .start(() -> java.util.Objects.requireNonNull(Lz4Binding.FACTORY));
+    }
+
     public CompressionPolicy policy() {
         return policy;
     }

@@ -116,8 +116,8 @@ final class NativeBlake3Library {
      */
     static boolean passedEarlier() {
         try {
-            String build = System.getProperty("forge.build");
-            if (build == null || !isBuildId(build) || !platformSupported()) return false;
+            String build = dev.forge.core.io.BuildId.current();
+            if (build == null || !platformSupported()) return false;
             if (!NativeBlake3Library.class.getModule().isNativeAccessEnabled()) return false;
             Path dir = buildDir(build);
             return Files.isRegularFile(dir.resolve(PASSED)) && Files.isRegularFile(dir.resolve(RESOURCE));
@@ -182,8 +182,8 @@ final class NativeBlake3Library {
      */
     private static Path cached() {
         try {
-            String build = System.getProperty("forge.build");
-            if (build != null && isBuildId(build)) {
+            String build = dev.forge.core.io.BuildId.current();
+            if (build != null) {
                 Path lib = buildDir(build).resolve(RESOURCE);
                 return Files.isRegularFile(lib) ? lib : publish(lib);
             }
@@ -201,16 +201,6 @@ final class NativeBlake3Library {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** 8 to 64 lowercase hex digits (checked by hand: no regex compiled on every start). */
-    private static boolean isBuildId(String s) {
-        if (s.length() < 8 || s.length() > 64) return false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-        }
-        return true;
     }
 
     /** Where this build's copy of the library and its self-test record live. */

@@ -35,6 +35,11 @@ public final class Stage {
         return new Stage(sortedMap(list), digest, meta.stageCache());
     }
 
+    /** Whether a tree cache is stored with this stage (not whether its records match). */
+    boolean hasStoredCache() {
+        return cacheBytes != null && cacheBytes.length > 0;
+    }
+
     /** The tree cache stored with this stage (records not checked yet), or an empty one. */
     TreeCache treeCache() {
         if (cache == null) cache = TreeCache.decode(cacheBytes);

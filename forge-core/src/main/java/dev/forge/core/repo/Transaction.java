@@ -333,7 +333,8 @@ public final class Transaction {
         if (stageTouched) {
             // The stage before is the tree its last change recorded, or a snapshot; the stage after is a
             // known tree (checkout, merge), or that tree with the few folders the changes touch written
-            // again, or a snapshot. Snapshots take unchanged folders' trees from the stage's tree cache,
+            // again (where a cache is stored: else a snapshot makes one, for a stage an older forge
+            // wrote), or a snapshot. Snapshots take unchanged folders' trees from the stage's tree cache,
             // and the cache for the stage after is stored with it. Where no snapshot was taken the old
             // cache stays, whose records still match wherever the folders did not change (each is
             // checked when used).
@@ -341,7 +342,7 @@ public final class Transaction {
             before = b.root();
             if (stageAfterTree != null) {
                 after = stageAfterTree;
-            } else if (b.cache() == null && stageBase == null && few(stageChanges.size())) {
+            } else if (b.cache() == null && stageBase == null && stage().hasStoredCache() && few(stageChanges.size())) {
                 after = changedTree(before);
             }
             if (after == null) {
