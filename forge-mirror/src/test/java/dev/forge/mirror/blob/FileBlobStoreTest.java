@@ -27,6 +27,38 @@ class FileBlobStoreTest extends BlobStoreContract {
         assertThrows(InvalidInputException.class, () -> s.put("a/.hidden", new byte[1]));
     }
 
+    /**
+     * A draft is a hidden temporary file in the blob's folder (the same file system as its name, so
+     * publishing is a rename), fsynced and renamed by publish; dropped, it is deleted; and it is
+     * published only into its own folder.
+     */
+    @Test
+    void aDraftIsAHiddenFileBesideItsNameRenamedIntoPlace() throws Exception {
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        Path packs = tmp.resolve("remote/packs");
+        try (BlobStore.Draft d = s.draft("packs").orElseThrow()) {
+            d.channel().write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            try (var l = Files.list(packs)) {
+                var files = l.map(p -> p.getFileName().toString()).toList();
+                assertEquals(1, files.size(), files::toString);
+                assertTrue(files.getFirst().startsWith(".tmp-"), files::toString);
+            }
+            assertThrows(IllegalArgumentException.class, () -> d.publish("refs/heads/main"));
+        }
+        try (var l = Files.list(packs)) {
+            assertEquals(0, l.count(), "a refused publish dropped the draft");
+        }
+        try (BlobStore.Draft d = s.draft("packs").orElseThrow()) {
+            d.channel().write(java.nio.ByteBuffer.wrap(new byte[] {4, 5}));
+            d.publish("packs/x.pack");
+        }
+        try (var l = Files.list(packs)) {
+            assertEquals(
+                    java.util.List.of("x.pack"),
+                    l.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
     @Test
     void breaksAStaleLockLeftByACrashedWriter() throws Exception {
         FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
