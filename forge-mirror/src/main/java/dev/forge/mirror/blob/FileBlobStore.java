@@ -59,6 +59,9 @@ public final class FileBlobStore implements BlobStore {
     static final Duration STALE_LOCK = Duration.ofSeconds(30);
     static final Duration LOCK_WAIT = Duration.ofSeconds(20);
     static final int STAT_TOKEN_LIMIT = 1 << 20;
+    /** A temporary file untouched this long was left by a writer that died ({@link #draft} removes it). */
+    static final Duration STALE_TEMPORARY_FILE = Duration.ofDays(1);
+
     private static final String TMP_PREFIX = ".tmp-";
     private static final String LOCK_SUFFIX = ".lock";
     /** In-process locks, by lock path (striped: a collision only makes two names wait for each other). */
@@ -190,6 +193,7 @@ public final class FileBlobStore implements BlobStore {
         Path dir = path(folder);
         try {
             createDirectories(dir);
+            if (swept.add(dir)) sweepTemporaryFiles(dir);
             Path tmp = dir.resolve(TMP_PREFIX + "draft-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -203,6 +207,33 @@ public final class FileBlobStore implements BlobStore {
             return Optional.of(new FileDraft(dir, tmp, ch));
         } catch (IOException e) {
             throw failure("write", folder + "/", e);
+        }
+    }
+
+    /** Folders whose old temporary files this store has removed (once per store: once per push). */
+    private final java.util.Set<Path> swept = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Removes the temporary files ({@code .tmp-*}) that writers killed at least {@link
+     * #STALE_TEMPORARY_FILE} ago left in {@code dir}: drafts of packs that a killed push was writing
+     * (tens of MiB each) and cut-off puts. None is ever read; a live writer's file is modified as it
+     * is written and published within minutes, so one untouched for a day is nobody's. Failing to
+     * remove one is not an error.
+     */
+    private static void sweepTemporaryFiles(Path dir) {
+        Instant before = Instant.now().minus(STALE_TEMPORARY_FILE);
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
+            for (Path p : ds) {
+                try {
+                    if (Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            .toInstant()
+                            .isBefore(before)) Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // gone meanwhile, or not ours to delete: it stays hidden
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // the sweep is housekeeping; the draft does not depend on it
         }
     }
 

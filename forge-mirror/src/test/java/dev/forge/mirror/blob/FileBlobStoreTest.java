@@ -59,6 +59,27 @@ class FileBlobStoreTest extends BlobStoreContract {
         }
     }
 
+    /**
+     * The first draft a store starts in a folder removes the temporary files killed writers left there
+     * over a day ago, and only those: a recent one may be another writer's, still being written.
+     */
+    @Test
+    void aDraftRemovesTemporaryFilesLeftOverADayAgo() throws Exception {
+        Path packs = Files.createDirectories(tmp.resolve("remote/packs"));
+        Path old = Files.write(packs.resolve(".tmp-draft-0123456789abcdef"), new byte[100]);
+        Path oldPut = Files.write(packs.resolve(".tmp-x.idx-0123456789abcdef"), new byte[10]);
+        Path recent = Files.write(packs.resolve(".tmp-draft-fedcba9876543210"), new byte[100]);
+        Path blob = Files.write(packs.resolve("a.pack"), new byte[10]);
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minusSeconds(2 * 86_400));
+        for (Path p : java.util.List.of(old, oldPut, blob)) Files.setLastModifiedTime(p, twoDaysAgo);
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        s.draft("packs").orElseThrow().close();
+        assertTrue(Files.notExists(old));
+        assertTrue(Files.notExists(oldPut));
+        assertTrue(Files.exists(recent), "a recent temporary file may be another writer's");
+        assertTrue(Files.exists(blob), "blobs are never swept, however old");
+    }
+
     @Test
     void breaksAStaleLockLeftByACrashedWriter() throws Exception {
         FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
