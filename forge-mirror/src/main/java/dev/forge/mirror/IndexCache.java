@@ -85,6 +85,19 @@ final class IndexCache {
         }
     }
 
+    /** As {@link #remember(String, Path)}, from the index's bytes. */
+    void remember(String id, byte[] index) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(id + ".idx.part");
+            Files.write(tmp, index);
+            Files.move(
+                    tmp, dir.resolve(id + ".idx"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ForgeException("cannot write " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     private void download(List<String> ids) {
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, ids.size()))) {
             List<Future<?>> futures = new ArrayList<>();

@@ -22,11 +22,20 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Builds packs from local stored records (copied as they are) into {@code outgoing/} and uploads
- * them, {@code parallelism} at a time: each pack, then its index, so an index on the remote always
- * names a pack that is there whole. A pack stays in {@code outgoing/} until its index is up; a push
- * that was interrupted leaves them there, and the next push finishes them first ({@link #resume}),
- * skipping any pack that already arrived whole.
+ * Builds packs from local stored records (copied as they are) and uploads them, {@code parallelism}
+ * at a time: each pack, then its index, so an index on the remote always names a pack that is there
+ * whole.
+ *
+ * <p>Where the store takes a {@linkplain BlobStore#draft draft} (a folder remote), each pack is
+ * written straight into the remote's temporary file and published there (fsync, rename, fsync of the
+ * folder) on an upload thread while the next pack is built: every byte is written once. A push killed
+ * then leaves only hidden temporary files on the remote, never read, and nothing to finish here: the
+ * next push sends again what no published pack's index names.
+ *
+ * <p>Elsewhere (object stores) packs are built in {@code outgoing/} and stay there until their index
+ * is up; a push that was interrupted leaves them there, and the next push finishes them first
+ * ({@link #resume}), skipping any pack that already arrived whole and continuing a multipart upload
+ * cut off half way.
  */
 final class PackUploader implements AutoCloseable {
     /** Packs are cut at about this size: big enough for few requests, small enough to spread over connections. */
@@ -48,7 +57,16 @@ final class PackUploader implements AutoCloseable {
     private final AtomicLong bytesResumed = new AtomicLong();
     static final String SENT = "sent";
     private PackBuilder current;
+    /** The draft {@link #current} is written into; null while packs are staged in {@code outgoing/}. */
+    private BlobStore.Draft draft;
+    /** Drafts handed to an upload thread: dropped at {@link #close} unless published by then. */
+    private final java.util.Set<BlobStore.Draft> drafts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private long objects;
+    /** Whether packs go into drafts on the remote (then a failed write is the remote's). */
+    private boolean direct;
+    /** Packs that have passed half their size: the second pauses at the test hook push.insidePack. */
+    private int halfWritten;
 
     PackUploader(Remote remote, ObjectStore local, long targetPackSize, ProgressListener progress) {
         this.blobs = remote.blobs();
@@ -145,28 +163,72 @@ final class PackUploader implements AutoCloseable {
 
     private void append(ObjectStore.StoredRecord r) {
         try {
-            if (current == null) current = new PackBuilder(outgoing);
+            if (current == null) start();
+            long before = current.length();
             current.add(r);
             objects++;
+            if (before < targetPackSize / 2 && current.length() >= targetPackSize / 2 && ++halfWritten == 2)
+                TestHooks.reached("push.insidePack");
             if (current.length() >= targetPackSize) seal();
         } catch (IOException e) {
-            throw new ForgeException("cannot write a pack in " + outgoing + ": " + e.getMessage(), e);
+            throw writeFailure(e);
         }
+    }
+
+    /** Starts the next pack: in a draft on the remote where the store has them, else in outgoing/. */
+    private void start() throws IOException {
+        Optional<BlobStore.Draft> d = blobs.draft("packs");
+        if (d.isEmpty()) {
+            current = new PackBuilder(outgoing);
+            return;
+        }
+        direct = true;
+        try {
+            current = new PackBuilder(d.get().channel());
+            draft = d.get();
+        } finally {
+            if (draft == null) d.get().close();
+        }
+    }
+
+    private RuntimeException writeFailure(IOException e) {
+        if (!direct) return new ForgeException("cannot write a pack in " + outgoing + ": " + e.getMessage(), e);
+        boolean permanent =
+                e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.NoSuchFileException;
+        return new dev.forge.core.error.RemoteUnavailableException(
+                "cannot write a pack to " + blobs.describe() + ": " + e.getMessage(), !permanent, e);
     }
 
     /** Ends the current pack here (so metadata and chunks go in separate packs). */
     void seal() {
         if (current == null || current.records() == 0) return;
         try {
-            PackBuilder.Built b = current.finish(hasher);
-            current = null;
-            submit(b.id(), b.pack(), b.index(), b.length());
+            if (draft != null) {
+                PackBuilder.Sealed sealed = current.seal(hasher);
+                BlobStore.Draft d = draft;
+                current = null;
+                draft = null;
+                drafts.add(d);
+                submit(() -> publish(sealed, d));
+            } else {
+                PackBuilder.Built b = current.finish(hasher);
+                current = null;
+                submit(b.id(), b.pack(), b.index(), b.length());
+            }
         } catch (IOException e) {
-            throw new ForgeException("cannot write a pack in " + outgoing + ": " + e.getMessage(), e);
+            throw writeFailure(e);
         }
     }
 
     private void submit(String id, Path pack, Path index, long length) {
+        submit(() -> upload(id, pack, index, length));
+    }
+
+    private interface Upload {
+        void run() throws IOException;
+    }
+
+    private void submit(Upload upload) {
         throwIfFailed();
         try {
             inFlight.acquire();
@@ -176,12 +238,39 @@ final class PackUploader implements AutoCloseable {
         }
         uploads.add(pool.submit(() -> {
             try {
-                upload(id, pack, index, length);
+                upload.run();
             } finally {
                 inFlight.release();
             }
             return null;
         }));
+    }
+
+    /**
+     * Publishes a pack written into a draft (fsync, then rename on the remote), then puts its index.
+     * A pack already there whole (one a killed push published before its index) is not published
+     * again: the draft is dropped.
+     */
+    private void publish(PackBuilder.Sealed p, BlobStore.Draft d) throws IOException {
+        try (d) {
+            String packName = "packs/" + p.id() + ".pack";
+            Optional<BlobStore.BlobInfo> there = blobs.stat(packName);
+            if (there.isPresent() && there.get().length() == p.length()) {
+                skipped.incrementAndGet();
+                bytesResumed.addAndGet(p.length());
+            } else {
+                d.publish(packName);
+                packBytes.addAndGet(p.length());
+            }
+        } finally {
+            drafts.remove(d);
+        }
+        blobs.put("packs/" + p.id() + ".idx", p.index());
+        cache.remember(p.id(), p.index());
+        packs.incrementAndGet();
+        progress.advance(p.length());
+        journal(p.id(), p.length());
+        TestHooks.reached("push.afterPack");
     }
 
     private void upload(String id, Path pack, Path index, long length) throws IOException {
@@ -307,5 +396,8 @@ final class PackUploader implements AutoCloseable {
                 // a partial pack in outgoing/ is swept by the next push
             }
         }
+        // A pack not published (the push failed) leaves no temporary file on the remote.
+        if (draft != null) draft.close();
+        for (BlobStore.Draft d : List.copyOf(drafts)) d.close();
     }
 }

@@ -223,6 +223,11 @@ public final class Remote implements AutoCloseable {
         }
 
         @Override
+        public Optional<Draft> draft(String folder) {
+            return resolved().draft(folder);
+        }
+
+        @Override
         public long readInto(String n, long offset, int length, Path partial, byte[] dst) {
             return resolved().readInto(n, offset, length, partial, dst);
         }

@@ -10,12 +10,12 @@ import java.util.stream.Collectors;
 
 /**
  * Test-only hooks, read from the environment, for the end-to-end tests that kill transfers at given
- * points (ResumeIT). They are not settings: no user should set them, and docs/cli.md lists them
+ * points (ResumeIT, CrashIT). They are not settings: no user should set them, and docs/cli.md lists them
  * under "Test-only environment variables".
  *
  * <ul>
  *   <li>{@code FORGE_TEST_PAUSE_AT}: comma-separated points ({@code push.afterPack}, {@code
- *       push.beforeRef}, {@code fetch.afterRead}, {@code fetch.beforeRef}); when the process reaches
+ *       push.insidePack} (the second pack a push builds is half written), {@code push.beforeRef}, {@code fetch.afterRead}, {@code fetch.beforeRef}); when the process reaches
  *       one it writes the point's name to {@code FORGE_TEST_PAUSE_FILE} and sleeps for good, so that
  *       the test kills it there with SIGKILL;
  *   <li>{@code FORGE_TEST_PACK_SIZE}: the size at which push cuts packs (bytes; default 32 MiB);

@@ -30,13 +30,24 @@ class FileRemoteTest extends RemoteProtocolContract {
         return tmp.resolve("remote-" + n.incrementAndGet()).toString();
     }
 
-    /** Fails every index upload after the first {@code allowed}: a push killed half way. */
+    /**
+     * Fails every index upload after the first {@code allowed}: a push killed half way. With {@code
+     * drafts}, packs are written into the folder's drafts as through a remote's own stack; without,
+     * staged in outgoing/ and copied, as for an object store.
+     */
     static final class FailingIndexUploads extends ForwardingBlobStore {
         final AtomicInteger allowed;
+        final boolean drafts;
 
-        FailingIndexUploads(BlobStore inner, int allowed) {
+        FailingIndexUploads(BlobStore inner, int allowed, boolean drafts) {
             super(inner);
             this.allowed = new AtomicInteger(allowed);
+            this.drafts = drafts;
+        }
+
+        @Override
+        public java.util.Optional<Draft> draft(String folder) {
+            return drafts ? inner().draft(folder) : java.util.Optional.empty();
         }
 
         @Override
@@ -108,6 +119,80 @@ class FileRemoteTest extends RemoteProtocolContract {
 
     @Test
     void anInterruptedPushRunAgainDoesNotResendPacksThatArrived() throws Exception {
+        anInterruptedPushRunAgain(false);
+    }
+
+    /** The same with the packs written into the folder's drafts: a failed push drops every draft. */
+    @Test
+    void anInterruptedPushWritingDraftsLeavesNoTemporaryFileAndRunAgainFinishes() throws Exception {
+        anInterruptedPushRunAgain(true);
+    }
+
+    /** Every file in the remote's packs folder, hidden ones (temporary files) included. */
+    static java.util.List<String> packFiles(Path remoteDir) throws java.io.IOException {
+        Path packs = remoteDir.resolve("packs");
+        if (!Files.isDirectory(packs)) return java.util.List.of();
+        try (var l = Files.list(packs)) {
+            return l.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Every file under the remote's outgoing/ staging folder here. */
+    static java.util.List<Path> staged(Repository repo) throws java.io.IOException {
+        Path outgoing = repo.forgeDir().resolve("remotes/origin/outgoing");
+        if (!Files.isDirectory(outgoing)) return java.util.List.of();
+        try (var w = Files.walk(outgoing)) {
+            return w.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    /**
+     * A push to a folder writes each pack once, straight into the remote (a draft published by
+     * rename): nothing is staged in outgoing/, no file is copied in, no temporary file stays.
+     */
+    @Test
+    void aPushToAFolderStagesNothingAndCopiesNoFile() throws Exception {
+        Path remoteDir = tmp.resolve("remote");
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        for (int i = 0; i < 4; i++) Files.write(a.resolve("f" + i + ".bin"), random(40 + i, 1_500_000));
+        java.util.List<String> copied = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (Repository repo = init(a)) {
+            ObjectId v1 = commit(repo, "v1");
+            addRemote(repo, remoteDir.toString());
+            BlobStore recording = new ForwardingBlobStore(new FileBlobStore(remoteDir)) {
+                @Override
+                public void put(String name, Path file) {
+                    copied.add(name);
+                    super.put(name, file);
+                }
+
+                @Override
+                public long putResuming(String name, Path file) {
+                    copied.add(name);
+                    return super.putResuming(name, file);
+                }
+
+                @Override
+                public java.util.Optional<Draft> draft(String folder) {
+                    return inner().draft(folder);
+                }
+            };
+            try (Remote r = Remote.over("origin", recording, repo.forgeDir(), 2)) {
+                Push.Result pushed = new Push(repo, r).packSize(1 << 20).run("main", "main", P);
+                assertEquals(v1, pushed.commit());
+                assertTrue(pushed.packs() >= 4, "packs: " + pushed.packs());
+                assertTrue(pushed.bytesSent() >= 6_000_000, "published packs count as sent: " + pushed.bytesSent());
+            }
+            assertEquals(java.util.List.of(), copied, "no file was copied to the remote");
+            assertEquals(java.util.List.of(), staged(repo), "nothing is staged");
+        }
+        assertTrue(packFiles(remoteDir).stream().noneMatch(f -> f.startsWith(".")), packFiles(remoteDir)::toString);
+        Path b = tmp.resolve("b");
+        cloneTo(remoteDir.toString(), b);
+        assertSameFiles(a, b);
+    }
+
+    private void anInterruptedPushRunAgain(boolean drafts) throws Exception {
         Path remoteDir = tmp.resolve("remote");
         Path a = tmp.resolve("a");
         Files.createDirectories(a);
@@ -117,11 +202,19 @@ class FileRemoteTest extends RemoteProtocolContract {
             addRemote(repo, remoteDir.toString());
             long total;
             try (Remote r = Remote.over(
-                    "origin", new FailingIndexUploads(new FileBlobStore(remoteDir), 2), repo.forgeDir(), 1)) {
+                    "origin", new FailingIndexUploads(new FileBlobStore(remoteDir), 2, drafts), repo.forgeDir(), 1)) {
                 assertThrows(
                         RemoteUnavailableException.class,
                         () -> new Push(repo, r).packSize(1 << 20).run("main", "main", P));
                 total = r.meter().bytesSent();
+            }
+            if (drafts) {
+                java.util.List<String> files = packFiles(remoteDir);
+                assertTrue(
+                        files.stream().noneMatch(f -> f.startsWith(".")),
+                        "the failed push dropped its drafts: " + files);
+                java.util.List<Path> staged = staged(repo);
+                assertTrue(staged.stream().noneMatch(f -> f.toString().endsWith(".pack")), "nothing staged: " + staged);
             }
             assertTrue(
                     new FileBlobStore(remoteDir).get("refs/heads/main").isEmpty(),

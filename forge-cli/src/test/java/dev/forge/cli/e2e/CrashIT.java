@@ -64,6 +64,93 @@ class CrashIT {
         FINISHED_BEFORE_KILL
     }
 
+    /**
+     * A push to a folder remote SIGKILLed in the middle of a pack (the test-only pause point
+     * push.insidePack: the second pack half written into the remote's temporary file, the first
+     * published or being published): nothing was staged under .forge, no partial pack is visible on the
+     * remote (every packs/*.pack there is whole: it ends with the pack trailer and its index is there
+     * or it is the one whose index was next), the branch is not there, and the push run again finishes;
+     * a clone then restores the tree byte for byte.
+     */
+    @Test
+    void aPushToAFolderKilledInsideAPackLeavesNoPartialPackAndARerunFinishes() throws Exception {
+        Path w = Files.createDirectories(tmp.resolve("w"));
+        Random r = new Random(SEED);
+        for (int i = 0; i < 6; i++) {
+            byte[] data = new byte[3 << 20];
+            r.nextBytes(data);
+            Files.write(w.resolve("shot-" + i + ".bin"), data);
+        }
+        Files.writeString(w.resolve("readme.txt"), "v1\n");
+        run(w, "init").ok();
+        run(w, "add", ".").ok();
+        run(w, "commit", "-m", "v1").ok();
+        Path remote = tmp.resolve("nas");
+        run(w, "remote", "add", "nas", remote.toUri().toString()).ok();
+        Path pause = tmp.resolve("paused");
+        ForgeProcess.Started s = ForgeProcess.start(
+                w,
+                List.of("push", "nas", "-j", "1"),
+                java.util.Map.of(
+                        "FORGE_TEST_PACK_SIZE", Integer.toString(4 << 20),
+                        "FORGE_TEST_PAUSE_AT", "push.insidePack",
+                        "FORGE_TEST_PAUSE_FILE", pause.toString()));
+        try {
+            ResumeIT.awaitPause(s, pause);
+            ForgeProcess.killTree(s.process());
+        } finally {
+            s.cleanup();
+        }
+        Path outgoing = w.resolve(".forge/remotes/nas/outgoing");
+        if (Files.isDirectory(outgoing)) {
+            try (Stream<Path> staged = Files.list(outgoing)) {
+                List<String> packs = staged.map(p -> p.getFileName().toString())
+                        .filter(f -> f.contains("pack") || f.endsWith(".part") || f.endsWith(".idx"))
+                        .toList();
+                assertEquals(List.of(), packs, "a push to a folder stages no pack");
+            }
+        }
+        List<String> hidden = new ArrayList<>();
+        long hiddenBytes = 0;
+        try (Stream<Path> files = Files.list(remote.resolve("packs"))) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String f = p.getFileName().toString();
+                if (f.startsWith(".")) {
+                    hidden.add(f);
+                    hiddenBytes += Files.size(p);
+                } else if (f.endsWith(".pack")) {
+                    assertTrue(endsWithPackTrailer(p), f + " is visible but not whole");
+                }
+            }
+        }
+        assertTrue(hiddenBytes >= 1 << 20, "the half-written pack is a hidden temporary file on the remote: " + hidden);
+        assertTrue(Files.notExists(remote.resolve("refs/heads/main")), "the branch moved before its packs were up");
+
+        JsonNode again = E2eFiles.json(run(w, "push", "nas", "--json").ok());
+        assertEquals("main", again.path("branch").asText(), again::toString);
+        assertTrue(Files.exists(remote.resolve("refs/heads/main")));
+        if (Files.isDirectory(outgoing)) {
+            try (Stream<Path> left = Files.list(outgoing)) {
+                assertEquals(List.of(), left.toList(), "a finished push leaves nothing in outgoing/");
+            }
+        }
+        run(tmp, "clone", remote.toUri().toString(), "c").ok();
+        E2eFiles.assertSameTree(w, tmp.resolve("c"));
+        run(tmp.resolve("c"), "fsck").ok();
+    }
+
+    /** Whether the file ends with a pack trailer's magic ("FRGPEND\0", docs/format.md). */
+    static boolean endsWithPackTrailer(Path pack) throws IOException {
+        byte[] magic = "FRGPEND\0".getBytes(StandardCharsets.US_ASCII);
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "r")) {
+            if (f.length() < 32) return false;
+            byte[] t = new byte[magic.length];
+            f.seek(f.length() - 32);
+            f.readFully(t);
+            return java.util.Arrays.equals(magic, t);
+        }
+    }
+
     @Test
     void killedAddAndCommitLeaveARepositoryThatPassesFsckAndKeepsWorking() throws Exception {
         long t0 = System.nanoTime();

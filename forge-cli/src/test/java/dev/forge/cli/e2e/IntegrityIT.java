@@ -264,6 +264,17 @@ class IntegrityIT {
         ForgeProcess.Result push =
                 run(repo, "push").expect(ExitCode.INTEGRITY.code()).oneLineError();
         assertNamesPackAndOffset(push, rec.pack(), rec.offset(), flipAt);
+        // The pack it was writing straight into the remote folder was dropped: no file is left there
+        // (not even a hidden temporary one), and nothing was staged here.
+        try (var packs = Files.list(Files.createDirectories(remote.resolve("packs")))) {
+            assertEquals(List.of(), packs.toList(), "the failed push left files in the remote's packs/");
+        }
+        Path outgoing = repo.resolve(".forge/remotes/origin/outgoing");
+        if (Files.isDirectory(outgoing)) {
+            try (var staged = Files.list(outgoing)) {
+                assertEquals(List.of(), staged.toList(), "a push to a folder stages nothing");
+            }
+        }
         // The remote has no branch: a clone of it is empty.
         run(tmp, "clone", remote.toString(), "nothing").ok();
         assertFalse(Files.exists(tmp.resolve("nothing/data.bin")), "a branch reached the remote");

@@ -58,6 +58,39 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
+     * A blob written straight into the store under a temporary name that no read or listing sees, then
+     * published whole under a name chosen when it is complete: for a blob named by its content (a pack
+     * is named by its index, known only at its end), so that it is written once, not built in a local
+     * file and copied. {@link #publish} keeps the guarantees of a put (atomic, durable); a draft that is
+     * closed unpublished leaves nothing in the store. One thread writes it; another may publish it.
+     */
+    interface Draft extends AutoCloseable {
+        /** Where the blob's bytes go, in order. */
+        java.nio.channels.WritableByteChannel channel();
+
+        /**
+         * Makes what was written durable and publishes it under {@code name} (in the folder the draft
+         * was started in), replacing any blob of that name atomically; returns its length. The draft is
+         * done afterwards, published or, when this failed, dropped.
+         */
+        long publish(String name);
+
+        /** Drops the draft unless it was published; idempotent. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts a {@link Draft} of a blob to be published under {@code folder} (e.g. {@code packs}) where
+     * the store can write one in place: a folder writes a temporary file beside the final name and
+     * publishes it by rename. Empty where it cannot (the default): object stores take a local file
+     * with {@link #putResuming}, whose staged copy lets an interrupted upload continue.
+     */
+    default Optional<Draft> draft(String folder) {
+        return Optional.empty();
+    }
+
+    /**
      * Makes {@code partial} hold the {@code length} bytes of the blob from {@code offset}, and {@code
      * dst[0, length)} the same bytes: what the file holds already (an interrupted earlier read's first
      * bytes) is kept and read back, and only the rest is read from the store, into {@code dst} and

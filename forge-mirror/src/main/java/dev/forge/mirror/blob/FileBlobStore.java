@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>puts write a temporary file beside the target, fsync it, rename it over the target and fsync
- *       the directory (rename is atomic on POSIX file systems and on NFS);
+ *       the directory (rename is atomic on POSIX file systems and on NFS); a {@link #draft} is such a
+ *       temporary file that the caller writes itself, published the same way;
  *   <li>{@link #putIfAbsent} publishes the fsynced temporary file with a hard link, which fails if
  *       the name exists (atomic, lock-free; where the file system has no hard links, the lock below);
  *   <li>{@link #replaceIfUnchanged} compares the content token and renames while it holds the
@@ -58,6 +59,9 @@ public final class FileBlobStore implements BlobStore {
     static final Duration STALE_LOCK = Duration.ofSeconds(30);
     static final Duration LOCK_WAIT = Duration.ofSeconds(20);
     static final int STAT_TOKEN_LIMIT = 1 << 20;
+    /** A temporary file untouched this long was left by a writer that died ({@link #draft} removes it). */
+    static final Duration STALE_TEMPORARY_FILE = Duration.ofDays(1);
+
     private static final String TMP_PREFIX = ".tmp-";
     private static final String LOCK_SUFFIX = ".lock";
     /** In-process locks, by lock path (striped: a collision only makes two names wait for each other). */
@@ -176,6 +180,115 @@ public final class FileBlobStore implements BlobStore {
             }
         } catch (IOException e) {
             throw failure("write", name, e);
+        }
+    }
+
+    /**
+     * A temporary file {@code .tmp-draft-RANDOM} in the folder, published by rename: a pack is written
+     * once, into the remote's folder, instead of into a staging file first and copied. Hidden from
+     * listings like every temporary file; one left by a writer that died is never read.
+     */
+    @Override
+    public Optional<Draft> draft(String folder) {
+        Path dir = path(folder);
+        try {
+            createDirectories(dir);
+            if (swept.add(dir)) sweepTemporaryFiles(dir);
+            Path tmp = dir.resolve(TMP_PREFIX + "draft-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                share(tmp, false);
+            } catch (IOException e) {
+                ch.close();
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            return Optional.of(new FileDraft(dir, tmp, ch));
+        } catch (IOException e) {
+            throw failure("write", folder + "/", e);
+        }
+    }
+
+    /** Folders whose old temporary files this store has removed (once per store: once per push). */
+    private final java.util.Set<Path> swept = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Removes the temporary files ({@code .tmp-*}) that writers killed at least {@link
+     * #STALE_TEMPORARY_FILE} ago left in {@code dir}: drafts of packs that a killed push was writing
+     * (tens of MiB each) and cut-off puts. None is ever read; a live writer's file is modified as it
+     * is written and published within minutes, so one untouched for a day is nobody's. Failing to
+     * remove one is not an error.
+     */
+    private static void sweepTemporaryFiles(Path dir) {
+        Instant before = Instant.now().minus(STALE_TEMPORARY_FILE);
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
+            for (Path p : ds) {
+                try {
+                    if (Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            .toInstant()
+                            .isBefore(before)) Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // gone meanwhile, or not ours to delete: it stays hidden
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // the sweep is housekeeping; the draft does not depend on it
+        }
+    }
+
+    private final class FileDraft implements Draft {
+        private final Path dir;
+        private final Path tmp;
+        private final FileChannel channel;
+        private boolean done;
+
+        FileDraft(Path dir, Path tmp, FileChannel channel) {
+            this.dir = dir;
+            this.tmp = tmp;
+            this.channel = channel;
+        }
+
+        @Override
+        public java.nio.channels.WritableByteChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public synchronized long publish(String name) {
+            if (done) throw new IllegalStateException("draft " + tmp + " is already done");
+            Path target = path(name);
+            if (!dir.equals(target.getParent())) {
+                close();
+                throw new IllegalArgumentException(name + " is not in the draft's folder " + dir);
+            }
+            try {
+                channel.force(true);
+                long length = channel.size();
+                channel.close();
+                FileBlobStore.this.publish(tmp, target);
+                done = true;
+                return length;
+            } catch (IOException e) {
+                close();
+                throw failure("write", name, e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (done) return;
+            done = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // deleted below all the same
+            }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a hidden temporary file, never read: what a writer that died leaves too
+            }
         }
     }
 

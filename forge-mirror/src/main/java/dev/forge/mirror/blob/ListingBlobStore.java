@@ -52,6 +52,30 @@ public final class ListingBlobStore extends ForwardingBlobStore {
         return skipped;
     }
 
+    /** A draft published as a pack is listed like a pack put. */
+    @Override
+    public java.util.Optional<Draft> draft(String folder) {
+        return forward(() -> inner().draft(folder)).map(d -> new Draft() {
+            @Override
+            public java.nio.channels.WritableByteChannel channel() {
+                return d.channel();
+            }
+
+            @Override
+            public long publish(String name) {
+                beforeWrite(name);
+                long length = d.publish(name);
+                afterPut(name, length);
+                return length;
+            }
+
+            @Override
+            public void close() {
+                d.close();
+            }
+        });
+    }
+
     @Override
     public long readInto(String name, long offset, int length, Path partial, byte[] dst) {
         return forward(() -> inner().readInto(name, offset, length, partial, dst));

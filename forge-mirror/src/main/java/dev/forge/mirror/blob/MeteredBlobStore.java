@@ -96,6 +96,29 @@ public final class MeteredBlobStore extends ForwardingBlobStore {
         return skipped;
     }
 
+    /** A published draft counts as one request that sent its bytes. */
+    @Override
+    public Optional<Draft> draft(String folder) {
+        return inner().draft(folder).map(d -> new Draft() {
+            @Override
+            public java.nio.channels.WritableByteChannel channel() {
+                return d.channel();
+            }
+
+            @Override
+            public long publish(String name) {
+                long length = forward(() -> d.publish(name));
+                sent.addAndGet(length);
+                return length;
+            }
+
+            @Override
+            public void close() {
+                d.close();
+            }
+        });
+    }
+
     @Override
     public void getInto(String name, long offset, int length, byte[] dst) {
         forward(() -> {

@@ -118,6 +118,15 @@ public final class RetryingBlobStore extends ForwardingBlobStore {
         return RetryPolicy.seconds(Duration.ofNanos(nanos));
     }
 
+    /**
+     * Starting a draft is retried; publishing it is not (the bytes were written once, into the draft):
+     * a failed publish drops the draft, and the caller writes the blob again.
+     */
+    @Override
+    public java.util.Optional<Draft> draft(String folder) {
+        return forward(() -> inner().draft(folder));
+    }
+
     /** Each attempt lists what the last one left, so a retry after a dropped connection resumes too. */
     @Override
     public long putResuming(String name, java.nio.file.Path file) {

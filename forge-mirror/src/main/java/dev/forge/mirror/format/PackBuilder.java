@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,14 +17,18 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Writes one pack for upload into a local staging folder from stored records, as they are (no
- * decoding, no recompression), and its index beside it. {@link #finish} names both by the BLAKE3 of
- * the index: {@code <id>.pack} and {@code <id>.idx}. Not thread-safe: one builder per thread.
+ * Writes one pack for upload from stored records, as they are (no decoding, no recompression): into a
+ * local staging folder, with its index beside it ({@link #finish} names both by the BLAKE3 of the
+ * index: {@code <id>.pack} and {@code <id>.idx}), or into a channel the caller owns, a blob store's
+ * draft ({@link #seal} returns the id and the index, and the caller publishes the pack). Not
+ * thread-safe: one builder per thread.
  */
 public final class PackBuilder implements AutoCloseable {
     private final Path dir;
     private final Path tmp;
+    /** The staging file's channel; null when writing into a caller's channel. */
     private final FileChannel channel;
+
     private final OutputStream out;
     private final CRC32C areaCrc = new CRC32C();
     private final CRC32C recordCrc = new CRC32C();
@@ -35,12 +40,32 @@ public final class PackBuilder implements AutoCloseable {
     /** A finished pack: its id, where its two files are, its length and what it holds. */
     public record Built(String id, Path pack, Path index, long length, List<PackIndex.Entry> entries) {}
 
+    /** A pack written into a caller's channel: its id, its index's bytes and its length. */
+    public record Sealed(String id, byte[] index, long length) {}
+
+    /** A pack staged in {@code dir}, to be finished with {@link #finish}. */
     public PackBuilder(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir);
         this.tmp = Files.createTempFile(dir, "pack-", ".part");
         this.channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
         this.out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
+        writeHeader();
+    }
+
+    /**
+     * A pack written into {@code sink} (which the caller owns: it is neither forced nor closed here),
+     * to be ended with {@link #seal}.
+     */
+    public PackBuilder(WritableByteChannel sink) throws IOException {
+        this.dir = null;
+        this.tmp = null;
+        this.channel = null;
+        this.out = new java.io.BufferedOutputStream(Channels.newOutputStream(sink), 1 << 20);
+        writeHeader();
+    }
+
+    private void writeHeader() throws IOException {
         byte[] h = new byte[PackLayout.HEADER_SIZE];
         System.arraycopy(PackLayout.HEADER_MAGIC, 0, h, 0, 8);
         ByteBuffer.wrap(h).putInt(8, PackLayout.VERSION);
@@ -80,8 +105,7 @@ public final class PackBuilder implements AutoCloseable {
         position += b.length;
     }
 
-    /** Writes the trailer and the index, fsyncs both and renames them to their final names. */
-    public Built finish(Blake3Hasher hasher) throws IOException {
+    private void writeTrailer() throws IOException {
         ByteBuffer t = ByteBuffer.allocate(PackLayout.TRAILER_SIZE);
         t.put(PackLayout.TRAILER_MAGIC)
                 .putInt(PackLayout.VERSION)
@@ -93,6 +117,25 @@ public final class PackBuilder implements AutoCloseable {
         t.putInt((int) c.getValue());
         out.write(t.array());
         position += PackLayout.TRAILER_SIZE;
+    }
+
+    /**
+     * Writes the trailer into the caller's channel (everything buffered reaches it) and returns the
+     * pack's id and index; making it durable and publishing it is the caller's.
+     */
+    public Sealed seal(Blake3Hasher hasher) throws IOException {
+        if (channel != null) throw new IllegalStateException("a staged pack is ended with finish");
+        writeTrailer();
+        out.flush();
+        done = true;
+        byte[] index = PackIndex.encode(entries, position);
+        return new Sealed(PackIndex.packIdOf(index, hasher), index, position);
+    }
+
+    /** Writes the trailer and the index, fsyncs both and renames them to their final names. */
+    public Built finish(Blake3Hasher hasher) throws IOException {
+        if (channel == null) throw new IllegalStateException("a pack written into a channel is ended with seal");
+        writeTrailer();
         out.flush();
         channel.force(true);
         out.close();
@@ -113,13 +156,14 @@ public final class PackBuilder implements AutoCloseable {
         return new Built(id, pack, idx, position, List.copyOf(entries));
     }
 
-    /** Drops an unfinished pack. */
+    /** Drops an unfinished pack (one written into a caller's channel is the caller's to drop). */
     @Override
     public void close() throws IOException {
         if (!done) {
+            done = true;
+            if (channel == null) return;
             out.close();
             Files.deleteIfExists(tmp);
-            done = true;
         }
     }
 }

@@ -99,6 +99,39 @@ public abstract class BlobStoreContract {
         assertArrayEquals(want, Files.readAllBytes(fresh));
     }
 
+    /**
+     * Where a store takes drafts: nothing of one shows (list, stat, get) until it is published, then the
+     * whole blob does, replacing one of that name; a draft dropped unpublished leaves nothing.
+     */
+    @Test
+    void aDraftShowsNothingUntilPublishedWholeAndADroppedOneLeavesNothing() throws Exception {
+        BlobStore s = store();
+        java.util.Optional<BlobStore.Draft> first = s.draft("packs");
+        org.junit.jupiter.api.Assumptions.assumeTrue(first.isPresent(), "this store takes no drafts");
+        byte[] data = new byte[(3 << 20) + 7];
+        new Random(8).nextBytes(data);
+        try (BlobStore.Draft d = first.get()) {
+            d.channel().write(java.nio.ByteBuffer.wrap(data, 0, 1 << 20));
+            d.channel().write(java.nio.ByteBuffer.wrap(data, 1 << 20, data.length - (1 << 20)));
+            assertTrue(s.list("packs/").isEmpty(), "a draft is not listed");
+            assertTrue(s.stat("packs/d.pack").isEmpty());
+            assertEquals(data.length, d.publish("packs/d.pack"));
+        }
+        assertArrayEquals(data, s.get("packs/d.pack").orElseThrow().data());
+        try (BlobStore.Draft dropped = s.draft("packs").orElseThrow()) {
+            dropped.channel().write(java.nio.ByteBuffer.wrap(data, 0, 1000));
+        }
+        List<String> names = new ArrayList<>();
+        for (BlobStore.BlobInfo b : s.list("packs/")) names.add(b.name());
+        assertEquals(List.of("packs/d.pack"), names);
+        byte[] other = utf8("another blob of that name");
+        try (BlobStore.Draft d = s.draft("packs").orElseThrow()) {
+            d.channel().write(java.nio.ByteBuffer.wrap(other));
+            d.publish("packs/d.pack");
+        }
+        assertArrayEquals(other, s.get("packs/d.pack").orElseThrow().data());
+    }
+
     @Test
     void conditionalWrites() {
         BlobStore s = store();

@@ -27,6 +27,59 @@ class FileBlobStoreTest extends BlobStoreContract {
         assertThrows(InvalidInputException.class, () -> s.put("a/.hidden", new byte[1]));
     }
 
+    /**
+     * A draft is a hidden temporary file in the blob's folder (the same file system as its name, so
+     * publishing is a rename), fsynced and renamed by publish; dropped, it is deleted; and it is
+     * published only into its own folder.
+     */
+    @Test
+    void aDraftIsAHiddenFileBesideItsNameRenamedIntoPlace() throws Exception {
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        Path packs = tmp.resolve("remote/packs");
+        try (BlobStore.Draft d = s.draft("packs").orElseThrow()) {
+            d.channel().write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            try (var l = Files.list(packs)) {
+                var files = l.map(p -> p.getFileName().toString()).toList();
+                assertEquals(1, files.size(), files::toString);
+                assertTrue(files.getFirst().startsWith(".tmp-"), files::toString);
+            }
+            assertThrows(IllegalArgumentException.class, () -> d.publish("refs/heads/main"));
+        }
+        try (var l = Files.list(packs)) {
+            assertEquals(0, l.count(), "a refused publish dropped the draft");
+        }
+        try (BlobStore.Draft d = s.draft("packs").orElseThrow()) {
+            d.channel().write(java.nio.ByteBuffer.wrap(new byte[] {4, 5}));
+            d.publish("packs/x.pack");
+        }
+        try (var l = Files.list(packs)) {
+            assertEquals(
+                    java.util.List.of("x.pack"),
+                    l.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    /**
+     * The first draft a store starts in a folder removes the temporary files killed writers left there
+     * over a day ago, and only those: a recent one may be another writer's, still being written.
+     */
+    @Test
+    void aDraftRemovesTemporaryFilesLeftOverADayAgo() throws Exception {
+        Path packs = Files.createDirectories(tmp.resolve("remote/packs"));
+        Path old = Files.write(packs.resolve(".tmp-draft-0123456789abcdef"), new byte[100]);
+        Path oldPut = Files.write(packs.resolve(".tmp-x.idx-0123456789abcdef"), new byte[10]);
+        Path recent = Files.write(packs.resolve(".tmp-draft-fedcba9876543210"), new byte[100]);
+        Path blob = Files.write(packs.resolve("a.pack"), new byte[10]);
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minusSeconds(2 * 86_400));
+        for (Path p : java.util.List.of(old, oldPut, blob)) Files.setLastModifiedTime(p, twoDaysAgo);
+        FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));
+        s.draft("packs").orElseThrow().close();
+        assertTrue(Files.notExists(old));
+        assertTrue(Files.notExists(oldPut));
+        assertTrue(Files.exists(recent), "a recent temporary file may be another writer's");
+        assertTrue(Files.exists(blob), "blobs are never swept, however old");
+    }
+
     @Test
     void breaksAStaleLockLeftByACrashedWriter() throws Exception {
         FileBlobStore s = new FileBlobStore(tmp.resolve("remote"));

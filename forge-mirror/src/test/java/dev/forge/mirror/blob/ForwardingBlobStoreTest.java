@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
  * {@link ForwardingBlobStore} hands every method of the port, with its arguments, to the inner store
  * and returns what it returned; a method added to {@link BlobStore} later (even with a default body)
  * fails this test until it is forwarded too. Except the three whose default bodies are made of the
- * decorator's own {@code put} and {@code get} ({@link #THROUGH_OWN_METHODS}): forwarding them would let
- * a decorator that transforms names or bytes (encryption) be bypassed, so each decorator that does not
- * transform forwards them itself (metering, retrying, listing).
+ * decorator's own {@code put} and {@code get}, and {@code draft} (none by default), ({@link
+ * #THROUGH_OWN_METHODS}): forwarding them would let a decorator that transforms names or bytes
+ * (encryption) be bypassed, so each decorator that does not transform forwards them itself (metering,
+ * retrying, listing).
  */
 class ForwardingBlobStoreTest {
     private static Object sample(Class<?> type) {
@@ -42,7 +43,8 @@ class ForwardingBlobStoreTest {
         throw new AssertionError("no result for " + type);
     }
 
-    static final java.util.Set<String> THROUGH_OWN_METHODS = java.util.Set.of("putResuming", "readInto", "getInto");
+    static final java.util.Set<String> THROUGH_OWN_METHODS =
+            java.util.Set.of("putResuming", "readInto", "getInto", "draft");
 
     @Test
     void resumableTransfersGoThroughTheDecoratorsOwnPutAndGet() throws Exception {
