@@ -110,6 +110,17 @@ public final class ForgeProcess {
         return f;
     }
 
+    /**
+     * The cache folder forge's launcher keeps its start-up (AOT) cache in for this test run: the
+     * environment's XDG_CACHE_HOME, else ~/.cache. Tests that give forge a HOME of their own pass it as
+     * XDG_CACHE_HOME, so that every run shares one cache rather than training one per test.
+     */
+    public static Path cacheHome() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && xdg.startsWith("/")) return Path.of(xdg);
+        return Path.of(System.getProperty("user.home"), ".cache");
+    }
+
     public static Result run(Path dir, String... args) {
         return run(dir, DEFAULT_TIMEOUT, Arrays.asList(args));
     }
