@@ -146,7 +146,20 @@ public final class ForgeProcess {
     private static Result run(
             List<String> wrapper, Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
         long t0 = System.nanoTime();
-        Started s = start(wrapper, dir, args, extraEnv);
+        return finish(start(wrapper, dir, args, extraEnv), dir, timeout, t0);
+    }
+
+    /**
+     * Waits for a run started with {@link #start} to end (killing it and failing after {@code timeout}) and
+     * checks it as {@link #run} does; so a test can let a long run (one that waits out a timeout) go on
+     * while it runs others.
+     */
+    public static Result finish(Started s, Path dir, Duration timeout) {
+        return finish(s, dir, timeout, System.nanoTime());
+    }
+
+    private static Result finish(Started s, Path dir, Duration timeout, long t0) {
+        List<String> args = s.args();
         try {
             boolean done;
             try {
