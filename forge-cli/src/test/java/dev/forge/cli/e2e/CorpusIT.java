@@ -10,9 +10,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * commit v1, commit v2, check both out again, compare every byte with the corpus manifests, and
  * check that v2 cost far less storage than its size.
  *
- * <p>The corpus is generated once into forge-cli/target/e2e-corpus/scale-PCT and reused while its
- * manifests exist. PCT = env FORGE_TEST_SCALE_PCT (or -Dforge.test.scale.pct), default 2.
+ * <p>The corpus is generated once per generator and scale into a cache folder kept across runs and
+ * reused while it matches its manifests ({@link #shared}). PCT = env FORGE_TEST_SCALE_PCT (or
+ * -Dforge.test.scale.pct), default 2.
  */
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class CorpusIT {
@@ -40,22 +44,87 @@ class CorpusIT {
     @BeforeAll
     static void corpus() throws Exception {
         ForgeProcess.forge();
+        Path dir = shared("skipping CorpusIT");
+        corpus = dir;
+        manifestV1 = E2eFiles.readManifest(dir.resolve("MANIFEST-v1.sha256"));
+        manifestV2 = E2eFiles.readManifest(dir.resolve("MANIFEST-v2.sha256"));
+        assertFalse(manifestV1.isEmpty(), "MANIFEST-v1.sha256 lists no files");
+        assertFalse(manifestV2.isEmpty(), "MANIFEST-v2.sha256 lists no files");
+    }
+
+    private static Path shared;
+
+    /**
+     * The corpus at the scale {@link #scalePct()}, generated once per generator and scale and kept
+     * across runs (a clean clone in CI would otherwise spend a minute and a half on it): in
+     * {@code $XDG_CACHE_HOME/forge-e2e-corpus} (else {@code ~/.cache/...}, or the folder
+     * -Dforge.test.corpus.cache names), under the first hex digits of make-corpus.sh's SHA-256. A file
+     * lock keeps two test JVMs (parallel forks) from generating it at once; each JVM checks a kept corpus
+     * against its manifests once and generates it again if it does not match. forge-cli/target/
+     * e2e-corpus/scale-PCT is made a symlink to it (scripts/bench-remotes.sh reads it there).
+     */
+    static Path shared(String skipping) throws Exception {
         Path root = ForgeProcess.repoRoot();
         Path script =
                 root.resolveSibling("shared").resolve("corpus/make-corpus.sh").normalize();
         Assumptions.assumeTrue(
                 Files.isRegularFile(script),
                 "the shared corpus generator " + script
-                        + " is absent (it sits beside the repository in CI and on dev machines); skipping CorpusIT");
+                        + " is absent (it sits beside the repository in CI and on dev machines); " + skipping);
         int pct = scalePct();
-        Path dir = root.resolve("forge-cli/target/e2e-corpus/scale-" + pct);
-        if (!isComplete(dir)) generate(script, dir, pct);
-        else System.out.println("[CorpusIT] reusing the corpus in " + dir);
-        corpus = dir;
-        manifestV1 = E2eFiles.readManifest(dir.resolve("MANIFEST-v1.sha256"));
-        manifestV2 = E2eFiles.readManifest(dir.resolve("MANIFEST-v2.sha256"));
-        assertFalse(manifestV1.isEmpty(), "MANIFEST-v1.sha256 lists no files");
-        assertFalse(manifestV2.isEmpty(), "MANIFEST-v2.sha256 lists no files");
+        synchronized (CorpusIT.class) {
+            if (shared != null) return shared;
+            String name = E2eFiles.sha256(script).substring(0, 16) + "-scale-" + pct;
+            Path cache = cacheRoot();
+            Files.createDirectories(cache);
+            Path dir = cache.resolve(name);
+            try (FileChannel ch = FileChannel.open(
+                    cache.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                // Released when the channel closes; held by one test JVM at a time.
+                FileLock lock = ch.lock();
+                assertTrue(lock.isValid());
+                if (isComplete(dir)) {
+                    long t0 = System.nanoTime();
+                    if (matchesManifests(dir)) {
+                        System.out.printf(
+                                Locale.ROOT,
+                                "[CorpusIT] reusing the corpus in %s (checked against its manifests in %.1f s)%n",
+                                dir,
+                                (System.nanoTime() - t0) / 1e9);
+                    } else {
+                        System.out.println("[CorpusIT] the corpus in " + dir + " does not match its manifests");
+                        E2eFiles.deleteTree(dir);
+                    }
+                }
+                if (!isComplete(dir)) generate(script, dir, pct);
+            }
+            Path link = root.resolve("forge-cli/target/e2e-corpus/scale-" + pct);
+            try {
+                Files.createDirectories(link.getParent());
+                if (Files.isSymbolicLink(link) || !Files.exists(link)) {
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, dir);
+                }
+            } catch (IOException e) {
+                System.out.println("[CorpusIT] cannot link " + link + " to " + dir + ": " + e);
+            }
+            shared = dir.toRealPath();
+            return shared;
+        }
+    }
+
+    private static Path cacheRoot() {
+        String p = System.getProperty("forge.test.corpus.cache");
+        if (p != null && !p.isBlank()) return Path.of(p).toAbsolutePath();
+        return ForgeProcess.cacheHome().resolve("forge-e2e-corpus");
+    }
+
+    private static boolean matchesManifests(Path dir) {
+        for (String v : new String[] {"v1", "v2"}) {
+            SortedMap<String, String> m = E2eFiles.readManifest(dir.resolve("MANIFEST-" + v + ".sha256"));
+            if (m.isEmpty() || !m.equals(E2eFiles.hashTree(dir.resolve(v)))) return false;
+        }
+        return true;
     }
 
     static int scalePct() {

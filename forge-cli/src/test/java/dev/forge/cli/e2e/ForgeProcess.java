@@ -110,6 +110,17 @@ public final class ForgeProcess {
         return f;
     }
 
+    /**
+     * The cache folder forge's launcher keeps its start-up (AOT) cache in for this test run: the
+     * environment's XDG_CACHE_HOME, else ~/.cache. Tests that give forge a HOME of their own pass it as
+     * XDG_CACHE_HOME, so that every run shares one cache rather than training one per test.
+     */
+    public static Path cacheHome() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && xdg.startsWith("/")) return Path.of(xdg);
+        return Path.of(System.getProperty("user.home"), ".cache");
+    }
+
     public static Result run(Path dir, String... args) {
         return run(dir, DEFAULT_TIMEOUT, Arrays.asList(args));
     }
@@ -135,7 +146,20 @@ public final class ForgeProcess {
     private static Result run(
             List<String> wrapper, Path dir, Duration timeout, List<String> args, Map<String, String> extraEnv) {
         long t0 = System.nanoTime();
-        Started s = start(wrapper, dir, args, extraEnv);
+        return finish(start(wrapper, dir, args, extraEnv), dir, timeout, t0);
+    }
+
+    /**
+     * Waits for a run started with {@link #start} to end (killing it and failing after {@code timeout}) and
+     * checks it as {@link #run} does; so a test can let a long run (one that waits out a timeout) go on
+     * while it runs others.
+     */
+    public static Result finish(Started s, Path dir, Duration timeout) {
+        return finish(s, dir, timeout, System.nanoTime());
+    }
+
+    private static Result finish(Started s, Path dir, Duration timeout, long t0) {
+        List<String> args = s.args();
         try {
             boolean done;
             try {

@@ -60,7 +60,9 @@ class GitImportIT {
         env.put("HOME", home.toString());
         env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
         env.put("GIT_CONFIG_NOSYSTEM", "1");
-        env.put("FORGE_NO_AOT", "1");
+        // HOME is a fresh folder per test; forge's start-up cache stays the run's shared one (under its
+        // own HOME, each test would train a new cache in the background, or with FORGE_NO_AOT start cold).
+        env.put("XDG_CACHE_HOME", ForgeProcess.cacheHome().toString());
         git(tmp, "lfs", "install", "--skip-repo");
     }
 

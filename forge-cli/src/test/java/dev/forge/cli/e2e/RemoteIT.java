@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,16 +120,7 @@ class RemoteIT {
     }
 
     static Path corpus() throws Exception {
-        Path root = ForgeProcess.repoRoot();
-        Path script =
-                root.resolveSibling("shared").resolve("corpus/make-corpus.sh").normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(script), "no shared corpus generator at " + script + "; skipping");
-        int pct = CorpusIT.scalePct();
-        Path dir = root.resolve("forge-cli/target/e2e-corpus/scale-" + pct);
-        synchronized (CorpusIT.class) {
-            if (!CorpusIT.isComplete(dir)) CorpusIT.generate(script, dir, pct);
-        }
-        return dir;
+        return CorpusIT.shared("skipping");
     }
 
     @Test
