@@ -67,6 +67,12 @@ class StatusSnapshotTest {
     void repository() throws IOException {
         StageFileTest.committedAndStaged(factory, dir);
         Files.writeString(dir.resolve("u.txt"), "untracked\n");
+        // Files a minute old: a status caches their stat at once. Written just now, a status within the
+        // racy tick (100 ms) may not cache them and the next one, past it, then does: writes the stat
+        // cache, so opens the index, and a test of when the index is opened fails by the clock.
+        java.nio.file.attribute.FileTime old =
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        for (String f : List.of("a.txt", "d/b.txt", "c.txt", "u.txt")) Files.setLastModifiedTime(dir.resolve(f), old);
     }
 
     private Path snapshotFile() {
