@@ -323,17 +323,12 @@ final class RocksObjectStore implements ObjectStore {
 
     /** Fills {@code dst} (position to limit) with the record's bytes. */
     private void readRecordInto(ObjectId id, IndexCodec.Location l, ByteBuffer dst) {
-        readAt(id, l, l.offset(), dst);
-    }
-
-    /** Fills {@code dst} (position to limit) with the pack's bytes from {@code offset} (in the record at {@code l}). */
-    private void readAt(ObjectId id, IndexCodec.Location l, long offset, ByteBuffer dst) {
         String pack = packName(l.pack());
         int start = dst.position();
         for (int attempt = 0; ; attempt++) {
             try {
                 FileChannel ch = channel(l.pack(), pack);
-                long pos = offset + (dst.position() - start);
+                long pos = l.offset() + (dst.position() - start);
                 while (dst.hasRemaining()) {
                     int n = ch.read(dst, pos);
                     if (n < 0) {
@@ -428,43 +423,6 @@ final class RocksObjectStore implements ObjectStore {
         } catch (IntegrityException e) {
             throw remember(id, l, e);
         }
-    }
-
-    @Override
-    public void readChunkInto(ObjectId id, ByteBuffer dst) {
-        byte[] v = index.get(index.objects, id.toBytes());
-        if (v == null) throw new NotFoundException("object " + id.shortHex() + " is not in this repository");
-        IndexCodec.Location l = IndexCodec.decodeLocation(id, v);
-        try {
-            if (l.type() != dev.forge.core.model.ObjectType.CHUNK || l.codec() != dev.forge.core.codec.Codec.RAW) {
-                ByteBuffer b = readChunk(id, l);
-                if (b.remaining() != dst.remaining()) throw wrongLength(id, b.remaining(), dst.remaining());
-                dst.put(b);
-            } else {
-                // A stored-as-is chunk: its payload straight into dst, checked by its BLAKE3 hash alone.
-                // The record's header (marker, CRC32C, id, lengths) is not read: the hash catches
-                // every payload the header's checks would (a damaged byte, a record of other bytes at
-                // this offset), and a second read per chunk cost more than the copy it saves.
-                recordSize(id, l);
-                if (l.storedLength() != l.rawLength() || l.rawLength() != dst.remaining()) {
-                    if (l.storedLength() == l.rawLength()) throw wrongLength(id, l.rawLength(), dst.remaining());
-                    readChunk(id, l); // says what is wrong with the record
-                    throw wrongLength(id, l.rawLength(), dst.remaining());
-                }
-                ByteBuffer payload = dst.slice(dst.position(), l.rawLength());
-                readAt(id, l, l.offset() + PackFormat.RECORD_HEADER_SIZE, payload);
-                String where = "pack " + packName(l.pack()) + " at offset " + l.offset();
-                checkHash(id, hashers.get().hash(payload.flip()), where);
-                dst.position(dst.limit());
-            }
-            used(l.pack());
-        } catch (IntegrityException e) {
-            throw remember(id, l, e);
-        }
-    }
-
-    private static IntegrityException wrongLength(ObjectId id, int actual, int listed) {
-        return new IntegrityException("chunk " + id.shortHex() + " is " + actual + " bytes, its list says " + listed);
     }
 
     /** Packs this process has marked as used (see {@link #used}). */

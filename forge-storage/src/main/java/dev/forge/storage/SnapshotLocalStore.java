@@ -276,11 +276,6 @@ final class SnapshotLocalStore implements LocalStore {
         }
 
         @Override
-        public void readChunkInto(ObjectId id, java.nio.ByteBuffer dst) {
-            store().readChunkInto(id, dst);
-        }
-
-        @Override
         public StoredRecord readStored(ObjectId id) {
             return store().readStored(id);
         }

@@ -227,35 +227,6 @@ class PackStoreTest {
     }
 
     @Test
-    void aDamagedChunkReadStraightIntoABufferIsRefusedAndRemembered() throws Exception {
-        byte[] second = data(10, 3000, false);
-        ObjectId id = twoChunkPack(data(9, 3000, false), second);
-        try (LocalStore s = factory.open(dir)) {
-            java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocateDirect(3000);
-            s.objects().readChunkInto(id, dst);
-            byte[] got = new byte[3000];
-            dst.flip().get(got);
-            assertArrayEquals(second, got, "an intact chunk comes back whole");
-        }
-        Path pack = onlyPack();
-        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-            long at = 16 + 48 + 3000 + 48 + 10; // in the second record's payload
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x01);
-        }
-        try (LocalStore s = factory.open(dir)) {
-            IntegrityException e = assertThrows(
-                    IntegrityException.class,
-                    () -> s.objects().readChunkInto(id, java.nio.ByteBuffer.allocateDirect(3000)));
-            assertTrue(
-                    e.getMessage().contains("damaged data") && e.getMessage().contains(id.shortHex()), e.getMessage());
-            assertFalse(s.objects().containsIntact(id), "the failed read remembered it");
-        }
-    }
-
-    @Test
     void aRecordThatFailedToReadIsRememberedAcrossOpensUntilWrittenAgain() throws Exception {
         byte[] second = data(8, 3000, false);
         ObjectId id = twoChunkPack(data(7, 3000, false), second);

@@ -183,26 +183,6 @@ public final class DirectWriter implements AutoCloseable {
         }
     }
 
-    /** What fills {@code n} bytes of a writer's buffer in place ({@link #writeInPlace}). */
-    @FunctionalInterface
-    public interface Fill {
-        /** Fills {@code dst} from its position to its limit (moving its position there). */
-        void into(ByteBuffer dst) throws IOException;
-    }
-
-    /**
-     * Writes {@code n} bytes that {@code fill} puts straight into this writer's buffer (a chunk read
-     * from its pack, say, without a copy); false, with nothing written, when the buffer has less room
-     * than that (the caller then writes them through {@link #write(ByteBuffer)}).
-     */
-    public boolean writeInPlace(int n, Fill fill) throws IOException {
-        if (buf.remaining() < n) return false;
-        fill.into(buf.slice(buf.position(), n));
-        buf.position(buf.position() + n);
-        if (!buf.hasRemaining()) submit();
-        return true;
-    }
-
     /** Queues the full current buffer and moves to the next one, waiting for it if it is in flight. */
     private void submit() throws IOException {
         ByteBuffer out = buf.flip();

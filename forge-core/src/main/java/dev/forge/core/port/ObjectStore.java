@@ -52,22 +52,6 @@ public interface ObjectStore {
     }
 
     /**
-     * Fills {@code dst} (position to limit, which must be the chunk's length) with a chunk's raw bytes,
-     * verified, and moves its position to the limit: a checkout reads a stored chunk straight into the
-     * buffer it writes the file from, instead of into a scratch buffer and a copy. Throws like {@link
-     * #read}, and {@link dev.forge.core.error.IntegrityException} when the chunk has another length;
-     * {@code dst} may then hold some of the bytes.
-     */
-    default void readChunkInto(ObjectId id, java.nio.ByteBuffer dst) {
-        java.nio.ByteBuffer b = readChunk(id);
-        if (b.remaining() != dst.remaining()) {
-            throw new dev.forge.core.error.IntegrityException(
-                    "chunk " + id.shortHex() + " is " + b.remaining() + " bytes, its list says " + dst.remaining());
-        }
-        dst.put(b);
-    }
-
-    /**
      * The object as stored: its codec and encoded payload, checked (record checksum, decoded bytes
      * re-hashed) but not left decoded, so that it can be copied to another store without recompressing.
      */

@@ -134,10 +134,7 @@ final class ContentWriter {
             long at = 0;
             for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
                 long end = at + c.length();
-                if (at >= from && end <= to) {
-                    put(w, c);
-                    progress.advance(c.length());
-                } else if (end > from) {
+                if (end > from) {
                     java.nio.ByteBuffer b = objects.chunkBuffer(c);
                     int skip = (int) (Math.max(from, at) - at);
                     int take = (int) (Math.min(to, end) - at) - skip;
@@ -239,20 +236,12 @@ final class ContentWriter {
         try (DirectWriter w = DirectWriter.open(
                 file, e.content().size(), buffers.forSize(e.content().size()))) {
             for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
-                put(w, c);
+                w.write(objects.chunkBuffer(c));
                 progress.advance(c.length());
             }
             w.finish(false);
         }
         setPermissions(file, e.kind());
-    }
-
-    /**
-     * Writes chunk {@code c}, verified: read straight into the writer's buffer where it has room (no
-     * copy: the copy was a tenth of a checkout's CPU), else through the store's scratch buffer.
-     */
-    private void put(DirectWriter w, ChunkList.ChunkRef c) throws IOException {
-        if (!w.writeInPlace(c.length(), dst -> objects.chunkInto(c, dst))) w.write(objects.chunkBuffer(c));
     }
 
     /** rw-r--r--, or rwxr-xr-x for an executable: what a checkout gives every file it writes. */

@@ -99,20 +99,6 @@ public final class ObjectReader {
         return b;
     }
 
-    /**
-     * Reads the chunk {@code ref}, verified, into {@code dst} at its position (which moves past it);
-     * {@code dst} must have room for it. See {@link ObjectStore#readChunkInto}.
-     */
-    public void chunkInto(ChunkList.ChunkRef ref, java.nio.ByteBuffer dst) {
-        java.nio.ByteBuffer into = dst.slice(dst.position(), ref.length());
-        try {
-            store.readChunkInto(ref.id(), into);
-        } catch (NotFoundException e) {
-            throw missingChunk(ref);
-        }
-        dst.position(dst.position() + ref.length());
-    }
-
     public byte[] chunk(ChunkList.ChunkRef ref) {
         byte[] b;
         try {

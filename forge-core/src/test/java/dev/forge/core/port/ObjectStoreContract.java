@@ -68,18 +68,6 @@ public abstract class ObjectStoreContract extends StoreContract {
                 assertTrue(store.objects().contains(id));
                 assertArrayEquals(raw, store.objects().read(id));
                 assertArrayEquals(raw, bytes(store.objects().readChunk(id)));
-                // Into a buffer at an offset, between bytes it must leave alone; and of a wrong length.
-                ByteBuffer into = ByteBuffer.allocateDirect(raw.length + 20);
-                into.put(new byte[10]).limit(10 + raw.length);
-                store.objects().readChunkInto(id, into);
-                assertEquals(10 + raw.length, into.position());
-                byte[] got = new byte[raw.length];
-                into.get(10, got);
-                assertArrayEquals(raw, got);
-                assertEquals(0, into.limit(into.capacity()).get(10 + raw.length));
-                assertThrows(
-                        IntegrityException.class,
-                        () -> store.objects().readChunkInto(id, ByteBuffer.allocate(raw.length - 1)));
                 StoredObject stat = store.objects().stat(id).orElseThrow();
                 assertEquals(ObjectType.CHUNK, stat.type());
                 assertEquals(raw.length, stat.rawLength());
@@ -137,7 +125,6 @@ public abstract class ObjectStoreContract extends StoreContract {
         assertTrue(store.objects().stat(id).isEmpty());
         assertThrows(NotFoundException.class, () -> store.objects().read(id));
         assertThrows(NotFoundException.class, () -> store.objects().readChunk(id));
-        assertThrows(NotFoundException.class, () -> store.objects().readChunkInto(id, ByteBuffer.allocate(1)));
         assertThrows(NotFoundException.class, () -> store.objects().readStored(id));
     }
 
@@ -160,7 +147,6 @@ public abstract class ObjectStoreContract extends StoreContract {
                     assertThrows(IntegrityException.class, () -> store.objects().read(id));
             assertTrue(e.getMessage().contains(id.shortHex()), e.getMessage());
             assertThrows(IntegrityException.class, () -> store.objects().readChunk(id));
-            assertThrows(IntegrityException.class, () -> store.objects().readChunkInto(id, ByteBuffer.allocate(2000)));
             assertThrows(IntegrityException.class, () -> store.objects().readStored(id));
         }
     }
