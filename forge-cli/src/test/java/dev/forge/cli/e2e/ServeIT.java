@@ -182,7 +182,20 @@ class ServeIT {
             assertSameTree(a, tmp.resolve("n2"));
             long after = metric(urls.get(0), "forge_serve_bytes_from_upstream_total")
                     + metric(urls.get(1), "forge_serve_bytes_from_upstream_total");
-            assertEquals(upstream, after, "the second clone's packs came from the peers' caches");
+            // Packs and their indexes came from the peers' caches. The names that change (refs) are
+            // fresh for 2 s only, so a second clone that starts later (a busy machine) reads them from
+            // upstream again: at most the bytes of every file outside packs/, far less than any pack.
+            long changing;
+            try (java.util.stream.Stream<Path> files = Files.walk(remote)) {
+                changing = files.filter(Files::isRegularFile)
+                        .filter(f -> !remote.relativize(f).startsWith("packs"))
+                        .mapToLong(f -> f.toFile().length())
+                        .sum();
+            }
+            assertTrue(
+                    after - upstream <= changing,
+                    "the second clone's packs came from the peers' caches: " + (after - upstream)
+                            + " more bytes from upstream, " + changing + " outside packs/");
             assertEquals(
                     peerList,
                     ForgeProcess.run(tmp.resolve("n2"), "config", "remote.origin.peers")
