@@ -20,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 final class SecretService implements AutoCloseable {
     private final Process bus;
     private final Map<String, String> env;
+    private final String controlArg;
 
-    private SecretService(Process bus, Map<String, String> env) {
+    private SecretService(Process bus, Map<String, String> env, String controlArg) {
         this.bus = bus;
         this.env = env;
+        this.controlArg = controlArg;
     }
 
     static boolean onPath(String name) {
@@ -47,7 +49,9 @@ final class SecretService implements AutoCloseable {
         String address =
                 new BufferedReader(new InputStreamReader(bus.getInputStream(), StandardCharsets.UTF_8)).readLine();
         env.put("DBUS_SESSION_BUS_ADDRESS", address.strip());
-        ProcessBuilder kr = new ProcessBuilder("gnome-keyring-daemon", "--unlock", "--components=secrets");
+        // A control directory of this test's own names its daemon among those of other test JVMs.
+        String controlArg = "--control-directory=" + home.resolve("run").resolve("keyring");
+        ProcessBuilder kr = new ProcessBuilder("gnome-keyring-daemon", "--unlock", "--components=secrets", controlArg);
         kr.environment().putAll(env);
         kr.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process daemon = kr.start();
@@ -55,7 +59,7 @@ final class SecretService implements AutoCloseable {
         daemon.getOutputStream().close();
         daemon.getInputStream().readAllBytes();
         if (!daemon.waitFor(20, TimeUnit.SECONDS)) throw new IllegalStateException("gnome-keyring-daemon hangs");
-        return new SecretService(bus, env);
+        return new SecretService(bus, env, controlArg);
     }
 
     /** A copy of the environment that reaches this keyring. */
@@ -65,16 +69,26 @@ final class SecretService implements AutoCloseable {
 
     @Override
     public void close() {
-        String address = env.get("DBUS_SESSION_BUS_ADDRESS");
-        // gnome-keyring-daemon forks away from its starter: end the one started for this bus.
-        ProcessHandle.allProcesses()
+        // gnome-keyring-daemon forks away from its starter: end the one started for this bus (only
+        // it: another test JVM may run its own), and wait for both to exit, so that neither writes
+        // into the test's folder while JUnit deletes it.
+        List<ProcessHandle> daemons = ProcessHandle.allProcesses()
                 .filter(h -> h.info().command().orElse("").endsWith("gnome-keyring-daemon"))
                 .filter(h -> h.info()
                         .arguments()
-                        .map(a -> List.of(a).contains("--components=secrets"))
+                        .map(a -> List.of(a).contains(controlArg))
                         .orElse(false))
-                .forEach(ProcessHandle::destroy);
+                .toList();
+        daemons.forEach(ProcessHandle::destroy);
         bus.destroy();
-        assert address != null;
+        try {
+            for (ProcessHandle d : daemons) d.onExit().get(10, TimeUnit.SECONDS);
+            bus.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            daemons.forEach(ProcessHandle::destroyForcibly);
+            bus.destroyForcibly();
+        }
     }
 }
