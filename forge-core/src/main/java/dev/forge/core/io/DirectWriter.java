@@ -89,13 +89,12 @@ public final class DirectWriter implements AutoCloseable {
     private long position;
     private boolean finished;
 
-    private DirectWriter(FileChannel channel, boolean direct, Buffers set, long start) {
+    private DirectWriter(FileChannel channel, boolean direct, Buffers set) {
         this.channel = channel;
         this.direct = direct;
         this.set = set;
         this.inFlight = new CompletableFuture<?>[set.buffers.length];
         this.buf = set.buffers[0].clear();
-        this.position = start;
     }
 
     /**
@@ -126,31 +125,18 @@ public final class DirectWriter implements AutoCloseable {
      * or {@code FORGE_NO_DIRECT_IO} is set.
      */
     public static DirectWriter open(Path file, long expectedSize, Buffers buffers) throws IOException {
-        return openAt(file, expectedSize, 0, buffers);
-    }
-
-    /**
-     * As {@link #open}, writing from byte {@code start} (a multiple of {@link #ALIGN}) of {@code file}:
-     * one of several writers that each fill a range of the same file, the one that writes its end
-     * finishing with {@link #finish} and the others with {@link #finishRange}.
-     */
-    public static DirectWriter openAt(Path file, long expectedSize, long start, Buffers buffers) throws IOException {
-        if (start < 0 || start % ALIGN != 0) throw new IllegalArgumentException("unaligned start " + start);
         if (!DISABLED && O_DIRECT != null && expectedSize >= DIRECT_MIN_SIZE) {
             try {
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, O_DIRECT);
                 if (Files.getFileStore(file).getBlockSize() <= Buffers.ALIGN)
-                    return new DirectWriter(ch, true, buffers, start);
+                    return new DirectWriter(ch, true, buffers);
                 ch.close();
             } catch (IOException | UnsupportedOperationException refused) {
                 // tmpfs and others: EINVAL at open. Write through the page cache instead.
             }
         }
-        return new DirectWriter(FileChannel.open(file, StandardOpenOption.WRITE), false, buffers, start);
+        return new DirectWriter(FileChannel.open(file, StandardOpenOption.WRITE), false, buffers);
     }
-
-    /** The alignment of a range's start ({@link #openAt}): the block size O_DIRECT needs. */
-    public static final int ALIGN = Buffers.ALIGN;
 
     /** True when this file is written with O_DIRECT. */
     public boolean direct() {
@@ -233,20 +219,6 @@ public final class DirectWriter implements AutoCloseable {
      * holds exactly the bytes written.
      */
     public void finish(boolean fsync) throws IOException {
-        finish(fsync, true);
-    }
-
-    /**
-     * Finishes a writer of a range that ends at a multiple of {@link #ALIGN} before the file's end
-     * ({@link #openAt}): writes what is buffered and closes, leaving the file's length to the writer of
-     * its end.
-     */
-    public void finishRange() throws IOException {
-        if (buf.position() % ALIGN != 0) throw new IllegalStateException("a range must end aligned");
-        finish(false, false);
-    }
-
-    private void finish(boolean fsync, boolean end) throws IOException {
         if (finished) throw new IllegalStateException("finished already");
         finished = true;
         try {
@@ -261,7 +233,7 @@ public final class DirectWriter implements AutoCloseable {
             } else {
                 awaitAll();
             }
-            if (end && direct && channel.size() != length) channel.truncate(length);
+            if (direct && channel.size() != length) channel.truncate(length);
             if (fsync) channel.force(true);
         } catch (UncheckedIOException e) {
             throw e.getCause();

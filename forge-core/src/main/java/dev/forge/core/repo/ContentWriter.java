@@ -40,16 +40,9 @@ final class ContentWriter {
     }
 
     ContentWriter(ObjectReader objects, ProgressListener progress, TempFiles temp) {
-        this(objects, progress, temp, PIECE);
-    }
-
-    /** As the others, writing large files in ranges of {@code piece} bytes (a multiple of 4 KiB). */
-    ContentWriter(ObjectReader objects, ProgressListener progress, TempFiles temp, long piece) {
-        if (piece <= 0 || piece % DirectWriter.ALIGN != 0) throw new IllegalArgumentException("piece " + piece);
         this.objects = objects;
         this.progress = progress;
         this.temp = temp;
-        this.piece = piece;
     }
 
     /** Writes every entry under {@code root}, largest first, one thread per core. */
@@ -65,91 +58,23 @@ final class ContentWriter {
     }
 
     /**
-     * Files of at least two of these are written in ranges of this size (the last one up to twice
-     * it), each range on whichever thread is free, so that a few large files keep every core busy to
-     * the end: a pull of four edited videos and project files (385, 345, 316 and 86 MB) written a file
-     * per thread left one of two threads idle for a third of the time.
-     */
-    static final long PIECE = 64L << 20;
-
-    private final long piece;
-
-    /** One range of an entry's content: bytes [from, to); {@code whole} for a file written by one writer. */
-    private record Piece(int entry, long from, long to, boolean whole) {
-        long size() {
-            return to - from;
-        }
-    }
-
-    /**
-     * Entry {@code i}'s content written into {@code files.get(i)}, an empty file (for a symlink entry it
-     * becomes a symlink of that name), largest first, one thread per core; a large file in ranges
-     * ({@link #PIECE}), its permissions set by the range that finishes last.
+     * Writes entry {@code i}'s content into {@code files.get(i)}, an empty file (for a symlink entry it
+     * becomes a symlink of that name), largest first, one thread per core.
      */
     void writeTo(List<StageEntry> entries, List<Path> files) {
-        List<Piece> pieces = new ArrayList<>();
-        int[] left = new int[entries.size()];
-        for (int i = 0; i < entries.size(); i++) {
-            StageEntry e = entries.get(i);
-            long size = e.content().size();
-            if (e.kind() == FileKind.SYMLINK || size < 2 * piece) {
-                pieces.add(new Piece(i, 0, size, true));
-                continue;
-            }
-            for (long from = 0; from < size; ) {
-                long to = size - from < 2 * piece ? size : from + piece;
-                pieces.add(new Piece(i, from, to, false));
-                left[i]++;
-                from = to;
-            }
-        }
-        pieces.sort((a, b) -> Long.compare(b.size(), a.size()));
-        java.util.concurrent.atomic.AtomicIntegerArray unfinished =
-                new java.util.concurrent.atomic.AtomicIntegerArray(left);
-        Workers.run("forge-checkout", Ingester.threads(), pieces.size(), Buffers::new, (b, i) -> {
-            Piece p = pieces.get(i);
-            StageEntry e = entries.get(p.entry());
-            Path file = files.get(p.entry());
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) order.add(i);
+        order.sort((a, b) -> Long.compare(
+                entries.get(b).content().size(), entries.get(a).content().size()));
+        Workers.run("forge-checkout", Ingester.threads(), order.size(), Buffers::new, (b, i) -> {
+            int k = order.get(i);
+            Path file = files.get(k);
             try {
-                if (p.whole()) {
-                    writeContent(file, e, b);
-                } else {
-                    writeRange(file, e, p.from(), p.to(), b);
-                    if (unfinished.decrementAndGet(p.entry()) == 0) setPermissions(file, e.kind());
-                }
+                writeContent(file, entries.get(k), b);
             } catch (IOException ex) {
                 throw new ForgeException("cannot write " + file + ": " + ex.getMessage(), ex);
             }
         });
-    }
-
-    /**
-     * Writes bytes [from, to) of {@code e}'s content at the same place in {@code file}: from the chunks
-     * that overlap the range, each verified whole (a chunk across the range's start is read by both
-     * ranges). The range that ends the file sets its length.
-     */
-    private void writeRange(Path file, StageEntry e, long from, long to, Buffers buffers) throws IOException {
-        long size = e.content().size();
-        try (DirectWriter w = DirectWriter.openAt(file, size, from, buffers.forSize(size))) {
-            long at = 0;
-            for (ChunkList.ChunkRef c : objects.chunks(e.content())) {
-                long end = at + c.length();
-                if (end > from) {
-                    java.nio.ByteBuffer b = objects.chunkBuffer(c);
-                    int skip = (int) (Math.max(from, at) - at);
-                    int take = (int) (Math.min(to, end) - at) - skip;
-                    w.write(b.position(b.position() + skip).limit(b.position() + take));
-                    progress.advance(take);
-                }
-                at = end;
-                if (at >= to) break;
-            }
-            if (at < to)
-                throw new dev.forge.core.error.IntegrityException("the chunks of " + e.path() + " ("
-                        + e.content().id().shortHex() + ") hold " + at + " bytes, its entry says " + size);
-            if (to == size) w.finish(false);
-            else w.finishRange();
-        }
     }
 
     /**

@@ -61,12 +61,6 @@ public final class MemLocalStoreFactory implements LocalStoreFactory {
         return new MemLocalStore(disk);
     }
 
-    /** Flips a bit of the stored payload of {@code id} in {@code workTree}'s repository: a damaged record. */
-    public void damage(Path workTree, dev.forge.core.model.ObjectId id) {
-        byte[] payload = disks.get(normal(workTree)).get(id).payload();
-        payload[payload.length / 2] ^= 1;
-    }
-
     @Override
     public Path findWorkTree(Path start) {
         for (Path p = normal(start); p != null; p = p.getParent()) {
