@@ -115,4 +115,43 @@ class S3BlobStoreTest extends BlobStoreContract {
         // Nothing unfinished: a plain upload, nothing kept.
         assertEquals(0, s.putResuming("packs/p.pack", file));
     }
+
+    /**
+     * With the default sizes, a pack at its largest (cut at 32 MiB, plus one chunk of at most 16 MiB)
+     * goes up as one PUT: its ETag is the MD5 of its bytes, not the "-N" of a multipart upload; a larger
+     * blob goes as a multipart upload of 8 MiB parts.
+     */
+    @Test
+    void packsAreSinglePutsWithTheDefaultSizesAndLargerBlobsMultipart(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String prefix = "sizes" + N.incrementAndGet();
+        BlobStore s = S3BlobStore.open(
+                RemoteUrls.s3("s3://contract/" + prefix + "?endpoint=" + server.endpoint() + "&path-style=true"),
+                2,
+                RetryPolicy.standard());
+        java.util.Random random = new java.util.Random(7);
+        for (long size : new long[] {(32L << 20) + (16L << 20), (48L << 20) + 1}) {
+            byte[] data = new byte[(int) size];
+            random.nextBytes(data);
+            java.nio.file.Path file = tmp.resolve("p" + size + ".pack");
+            Files.write(file, data);
+            String name = "packs/p" + size + ".pack";
+            assertEquals(0, s.putResuming(name, file));
+            String etag;
+            try (var c = server.client()) {
+                etag = c.headObject(b -> b.bucket("contract").key(prefix + "/" + name))
+                        .eTag()
+                        .replace("\"", "");
+            }
+            String md5 = java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
+            if (size <= (48L << 20)) {
+                assertEquals(md5, etag, "one PUT: the ETag is the MD5 of the bytes");
+            } else {
+                assertTrue(etag.endsWith("-7"), "a multipart upload of seven 8 MiB parts: " + etag);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    data, s.get(name).orElseThrow().data());
+        }
+    }
 }
