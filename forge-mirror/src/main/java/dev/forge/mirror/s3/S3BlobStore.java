@@ -1,5 +1,6 @@
 package dev.forge.mirror.s3;
 
+import dev.forge.core.chunk.ChunkerParams;
 import dev.forge.core.error.ForgeException;
 import dev.forge.core.error.IntegrityException;
 import dev.forge.core.error.NotFoundException;
@@ -92,13 +93,14 @@ public final class S3BlobStore implements BlobStore {
     static final long DEFAULT_PART_SIZE = 8L << 20;
 
     /**
-     * Packs (cut at 32 MiB plus at most one chunk of 256 KiB) go up as single PUTs: one request
-     * instead of six (create, four parts, complete), and no server-side join of the parts, which
-     * S3Proxy's filesystem backend does by copying every byte again (a push of corpus v1 to S3Proxy:
-     * 14.6 s against 17.1 s, a third of the requests; docs/benchmarks.md). A push cut off inside a pack sends
-     * that pack again: at most about 32 MiB per connection.
+     * Packs go up as single PUTs: one request instead of six (create, four parts, complete), and no
+     * join of the parts on the server (S3Proxy's filesystem backend spent 3-8 s more CPU per push on
+     * multipart packs; a push of corpus v1 to S3Proxy: 14.6 s against 17.1 s, a third of the requests;
+     * docs/benchmarks.md). A pack is cut once it passes {@code PackUploader.TARGET_PACK_SIZE} (32 MiB),
+     * so it holds at most that plus one chunk ({@link ChunkerParams#MAX_MAX_SIZE}). A push cut off
+     * inside a pack sends that pack again: at most about 32 MiB per connection.
      */
-    static final long DEFAULT_MULTIPART_THRESHOLD = 48L << 20;
+    static final long DEFAULT_MULTIPART_THRESHOLD = (32L << 20) + ChunkerParams.MAX_MAX_SIZE;
 
     private static final long MIN_PART = 5L << 20;
     private static final int MAX_PARTS = 10_000;

@@ -130,7 +130,9 @@ class S3BlobStoreTest extends BlobStoreContract {
                 2,
                 RetryPolicy.standard());
         java.util.Random random = new java.util.Random(7);
-        for (long size : new long[] {(32L << 20) + (16L << 20), (48L << 20) + 1}) {
+        long threshold = S3BlobStore.DEFAULT_MULTIPART_THRESHOLD;
+        assertEquals(48L << 20, threshold, "a pack at its largest: 32 MiB plus one chunk of 16 MiB");
+        for (long size : new long[] {threshold, threshold + 1}) {
             byte[] data = new byte[(int) size];
             random.nextBytes(data);
             java.nio.file.Path file = tmp.resolve("p" + size + ".pack");
@@ -145,7 +147,7 @@ class S3BlobStoreTest extends BlobStoreContract {
             }
             String md5 = java.util.HexFormat.of()
                     .formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
-            if (size <= (48L << 20)) {
+            if (size <= threshold) {
                 assertEquals(md5, etag, "one PUT: the ETag is the MD5 of the bytes");
             } else {
                 assertTrue(etag.endsWith("-7"), "a multipart upload of seven 8 MiB parts: " + etag);
